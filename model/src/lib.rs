@@ -1,0 +1,16 @@
+//! The API contract shared by the Gatehouse portal (compiled to wasm32) and the sandbox.
+//!
+//! Everything here is a fact about the OrderCloud-style wire format: role names, the list and
+//! error envelopes, the resources with their paths, fields, constraints and required roles, and
+//! the password policy. The sandbox serves and enforces it; the portal reads and validates with it.
+
+pub mod error;
+pub mod list;
+pub mod password;
+pub mod resources;
+pub mod roles;
+pub mod types;
+pub mod validate;
+
+pub use error::{ApiError, ErrorBody};
+pub use list::{ListPage, Meta};

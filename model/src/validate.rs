@@ -1,0 +1,207 @@
+//! Request-body validation against a schema: types, required fields, max lengths, number
+//! ranges, formats and known role names. Used by the sandbox before writing and by the portal
+//! before sending, so both say the same thing about the same input.
+use crate::error::{codes, ApiError};
+use crate::resources::{Field, Schema, Ty};
+use serde_json::{json, Map, Value};
+
+/// Whether missing required fields are errors (create / replace) or not (partial update).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Full,
+    Partial,
+}
+
+fn fail(field: &str, rule: &str, message: String) -> ApiError {
+    ApiError::new(codes::VALIDATION, message).with_data(json!({"Property": field, "Rule": rule}))
+}
+
+/// Validates `body` and returns the writable properties it holds (read-only ones dropped,
+/// unknown ones dropped), or every problem found.
+pub fn validate(
+    schema: &Schema,
+    required: &[&str],
+    body: &Value,
+    mode: Mode,
+) -> Result<Map<String, Value>, Vec<ApiError>> {
+    let Some(obj) = body.as_object() else {
+        return Err(vec![ApiError::new(
+            codes::INVALID_BODY,
+            format!("The request body must be a JSON object ({}).", schema.name),
+        )]);
+    };
+    let mut errors = Vec::new();
+    let mut out = Map::new();
+    if mode == Mode::Full {
+        for name in required {
+            if obj.get(*name).is_none_or(Value::is_null) {
+                errors.push(fail(name, "Required", format!("{name} is required.")));
+            }
+        }
+    }
+    for (key, value) in obj {
+        let Some(field) = schema.field(key) else { continue };
+        if field.read_only {
+            continue;
+        }
+        match check_field(field, value) {
+            Ok(()) => {
+                out.insert(key.clone(), value.clone());
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Checks one property value against its field definition.
+pub fn check_field(field: &Field, value: &Value) -> Result<(), ApiError> {
+    let name = field.name;
+    if value.is_null() {
+        return Ok(());
+    }
+    let wrong = |what: &str| {
+        fail(name, "Type", format!("{name} must be {what}."))
+    };
+    match field.ty {
+        Ty::Str => {
+            let Some(text) = value.as_str() else { return Err(wrong("a string")) };
+            if let Some(max) = field.max_len {
+                let n = text.chars().count();
+                if n > max as usize {
+                    return Err(fail(
+                        name,
+                        "MaxLength",
+                        format!("{name} can be at most {max} characters long (it has {n})."),
+                    )
+                    .with_data(json!({"Property": name, "Rule": "MaxLength", "MaxLength": max, "Length": n})));
+                }
+            }
+            if field.format == Some("date-time") && !text.is_empty() && !is_date_time(text) {
+                return Err(fail(
+                    name,
+                    "Format",
+                    format!("{name} must be a date-time such as 2024-01-31T12:00:00Z."),
+                ));
+            }
+        }
+        Ty::Bool => {
+            if !value.is_boolean() {
+                return Err(wrong("true or false"));
+            }
+        }
+        Ty::Int => {
+            let Some(n) = value.as_i64() else { return Err(wrong("a whole number")) };
+            if let (Some(min), Some(max)) = (field.min, field.max) {
+                if n < min || n > max {
+                    return Err(fail(
+                        name,
+                        "Range",
+                        format!("{name} must be between {min} and {max} (got {n})."),
+                    ));
+                }
+            }
+        }
+        Ty::Object => {
+            if !value.is_object() {
+                return Err(wrong("a JSON object"));
+            }
+        }
+        Ty::StrArray | Ty::Roles => {
+            let Some(items) = value.as_array() else { return Err(wrong("an array of strings")) };
+            for item in items {
+                let Some(text) = item.as_str() else { return Err(wrong("an array of strings")) };
+                if field.ty == Ty::Roles && !crate::roles::is_role(text) {
+                    return Err(fail(
+                        name,
+                        "Role",
+                        format!("{text} is not an API role. Use CustomRoles for your own roles."),
+                    ));
+                }
+                if text.chars().count() > 100 {
+                    return Err(fail(name, "MaxLength", format!("{name} items can be at most 100 characters long.")));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// RFC 3339 date-time: `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`.
+pub fn is_date_time(s: &str) -> bool {
+    let b = s.as_bytes();
+    let digits = |r: std::ops::Range<usize>| b.get(r).is_some_and(|d| d.iter().all(u8::is_ascii_digit));
+    if b.len() < 20 || !digits(0..4) || b[4] != b'-' || !digits(5..7) || b[7] != b'-' || !digits(8..10) {
+        return false;
+    }
+    if !(b[10] == b'T' || b[10] == b't' || b[10] == b' ') || !digits(11..13) || b[13] != b':' || !digits(14..16) || b[16] != b':' || !digits(17..19) {
+        return false;
+    }
+    let num = |r: std::ops::Range<usize>| s[r].parse::<u32>().unwrap_or(99);
+    if !(1..=12).contains(&num(5..7)) || !(1..=31).contains(&num(8..10)) || num(11..13) > 23 || num(14..16) > 59 || num(17..19) > 60 {
+        return false;
+    }
+    let mut i = 19;
+    if b[i] == b'.' {
+        i += 1;
+        let start = i;
+        while i < b.len() && b[i].is_ascii_digit() {
+            i += 1;
+        }
+        if i == start {
+            return false;
+        }
+    }
+    match &s[i..] {
+        "Z" | "z" => true,
+        rest => {
+            let r = rest.as_bytes();
+            r.len() == 6 && (r[0] == b'+' || r[0] == b'-') && r[1..3].iter().all(u8::is_ascii_digit) && r[3] == b':' && r[4..6].iter().all(u8::is_ascii_digit)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::resources::{RESOURCES, USER};
+
+    #[test]
+    fn required_types_and_lengths() {
+        let req = RESOURCES.iter().find(|r| r.op == "AdminUsers").unwrap().required;
+        let errs = validate(&USER, req, &json!({"Username": 5, "FirstName": "x".repeat(101)}), Mode::Full).unwrap_err();
+        let msgs: Vec<_> = errs.iter().map(|e| e.message.clone()).collect();
+        assert!(msgs.iter().any(|m| m == "LastName is required."), "{msgs:?}");
+        assert!(msgs.iter().any(|m| m == "Username must be a string."));
+        assert!(msgs.iter().any(|m| m.starts_with("FirstName can be at most 100")));
+        assert!(validate(&USER, req, &json!({"FirstName": "a"}), Mode::Partial).is_ok());
+        assert!(validate(&USER, req, &json!([1]), Mode::Partial).is_err());
+    }
+
+    #[test]
+    fn read_only_and_unknown_are_dropped() {
+        let ok = validate(&USER, &[], &json!({"AvailableRoles": ["x"], "Nope": 1, "ID": "a"}), Mode::Partial).unwrap();
+        assert_eq!(ok.len(), 1);
+        assert!(ok.contains_key("ID"));
+    }
+
+    #[test]
+    fn roles_must_be_known() {
+        let sp = &crate::resources::SECURITY_PROFILE;
+        assert!(validate(sp, &[], &json!({"Roles": ["BuyerAdmin"]}), Mode::Partial).is_ok());
+        assert!(validate(sp, &[], &json!({"Roles": ["Wizard"]}), Mode::Partial).is_err());
+    }
+
+    #[test]
+    fn date_times() {
+        assert!(is_date_time("2018-01-01T00:00:00-06:00"));
+        assert!(is_date_time("2024-02-29T12:30:00.123Z"));
+        assert!(!is_date_time("2024-13-01T00:00:00Z"));
+        assert!(!is_date_time("yesterday"));
+        assert!(!is_date_time("2024-01-01T00:00:00"));
+    }
+}

@@ -1,0 +1,257 @@
+//! SQLite storage: one file, WAL mode, numbered migrations, every write in a transaction.
+//!
+//! Resources are rows of `objects` (kind, parent company, ID, JSON document, password hash);
+//! assignments are rows of `assignments`. The internal `seq` of a user is its `u` claim.
+use crate::error::{Failure, Result};
+use gatehouse_model::resources::Kind;
+use r2d2_sqlite::rusqlite::{self, params, OptionalExtension, Transaction};
+use r2d2_sqlite::SqliteConnectionManager;
+use serde_json::{Map, Value};
+use std::path::Path;
+
+pub type Pool = r2d2::Pool<SqliteConnectionManager>;
+pub type Conn = r2d2::PooledConnection<SqliteConnectionManager>;
+
+const MIGRATIONS: &[&str] = &[
+    // 1: resources, assignments, tokens, keys
+    "CREATE TABLE objects (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        kind TEXT NOT NULL,
+        parent TEXT NOT NULL,
+        id TEXT NOT NULL,
+        data TEXT NOT NULL,
+        secret TEXT,
+        UNIQUE (kind, parent, id)
+     );
+     CREATE UNIQUE INDEX objects_username ON objects (lower(json_extract(data, '$.Username')))
+        WHERE kind IN ('adminuser', 'buyeruser', 'supplieruser');
+     CREATE TABLE assignments (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        kind TEXT NOT NULL,
+        parent TEXT NOT NULL,
+        key TEXT NOT NULL,
+        data TEXT NOT NULL,
+        UNIQUE (kind, parent, key)
+     );
+     CREATE TABLE refresh_tokens (
+        hash TEXT PRIMARY KEY,
+        user_seq INTEGER NOT NULL,
+        client_id TEXT NOT NULL,
+        roles TEXT NOT NULL,
+        expires INTEGER NOT NULL
+     );
+     CREATE TABLE revocations (user_seq INTEGER PRIMARY KEY, before_ms INTEGER NOT NULL);
+     CREATE TABLE signing_keys (kid TEXT PRIMARY KEY, pem TEXT NOT NULL, created INTEGER NOT NULL);",
+];
+
+/// Opens (creating if needed) the database at `path` and brings its schema up to date.
+pub fn open(path: &Path) -> std::result::Result<Pool, String> {
+    if let Some(dir) = path.parent() {
+        if !dir.as_os_str().is_empty() && !dir.exists() {
+            std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        }
+    }
+    if path.is_dir() {
+        return Err(format!("{} is a directory, not a database file", path.display()));
+    }
+    let manager = SqliteConnectionManager::file(path).with_init(|c| {
+        c.execute_batch(
+            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;
+             PRAGMA busy_timeout = 5000;",
+        )
+    });
+    let pool = r2d2::Pool::builder()
+        .max_size(8)
+        .connection_timeout(std::time::Duration::from_secs(10))
+        .build(manager)
+        .map_err(|e| format!("cannot open database {}: {e}", path.display()))?;
+    let mut conn = pool.get().map_err(|e| format!("cannot open database {}: {e}", path.display()))?;
+    migrate(&mut conn).map_err(|e| format!("cannot prepare database {}: {e}", path.display()))?;
+    Ok(pool)
+}
+
+fn migrate(conn: &mut rusqlite::Connection) -> rusqlite::Result<()> {
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.execute_batch(&format!("PRAGMA user_version = {}", i + 1))?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+/// One stored resource.
+#[derive(Debug, Clone)]
+pub struct Obj {
+    pub seq: i64,
+    pub kind: String,
+    pub parent: String,
+    pub id: String,
+    pub data: Map<String, Value>,
+    pub secret: Option<String>,
+}
+
+fn row_to_obj(r: &rusqlite::Row) -> rusqlite::Result<Obj> {
+    let text: String = r.get(4)?;
+    let data = match serde_json::from_str::<Value>(&text) {
+        Ok(Value::Object(m)) => m,
+        _ => Map::new(),
+    };
+    Ok(Obj { seq: r.get(0)?, kind: r.get(1)?, parent: r.get(2)?, id: r.get(3)?, data, secret: r.get(5)? })
+}
+
+const COLS: &str = "seq, kind, parent, id, data, secret";
+
+pub fn get(conn: &rusqlite::Connection, kind: Kind, parent: &str, id: &str) -> Result<Option<Obj>> {
+    let mut st = conn.prepare_cached(&format!("SELECT {COLS} FROM objects WHERE kind = ?1 AND parent = ?2 AND id = ?3"))?;
+    Ok(st.query_row(params![kind.key(), parent, id], row_to_obj).optional()?)
+}
+
+/// Like `get`, but a missing object is a 404 naming it.
+pub fn must_get(conn: &rusqlite::Connection, kind: Kind, parent: &str, id: &str) -> Result<Obj> {
+    get(conn, kind, parent, id)?.ok_or_else(|| Failure::not_found(kind.def().object_type, id))
+}
+
+pub fn by_seq(conn: &rusqlite::Connection, seq: i64) -> Result<Option<Obj>> {
+    let mut st = conn.prepare_cached(&format!("SELECT {COLS} FROM objects WHERE seq = ?1"))?;
+    Ok(st.query_row(params![seq], row_to_obj).optional()?)
+}
+
+pub fn by_username(conn: &rusqlite::Connection, username: &str) -> Result<Option<Obj>> {
+    let mut st = conn.prepare_cached(&format!(
+        "SELECT {COLS} FROM objects WHERE kind IN ('adminuser', 'buyeruser', 'supplieruser')
+         AND lower(json_extract(data, '$.Username')) = lower(?1)"
+    ))?;
+    Ok(st.query_row(params![username], row_to_obj).optional()?)
+}
+
+pub fn list(conn: &rusqlite::Connection, kind: Kind, parent: &str) -> Result<Vec<Obj>> {
+    let mut st = conn.prepare_cached(&format!("SELECT {COLS} FROM objects WHERE kind = ?1 AND parent = ?2 ORDER BY seq"))?;
+    let rows = st.query_map(params![kind.key(), parent], row_to_obj)?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+pub fn list_all(conn: &rusqlite::Connection, kind: Kind) -> Result<Vec<Obj>> {
+    let mut st = conn.prepare_cached(&format!("SELECT {COLS} FROM objects WHERE kind = ?1 ORDER BY seq"))?;
+    let rows = st.query_map(params![kind.key()], row_to_obj)?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+fn is_unique_violation(e: &rusqlite::Error) -> Option<bool> {
+    match e {
+        rusqlite::Error::SqliteFailure(f, msg) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
+            Some(msg.as_deref().unwrap_or("").contains("objects_username") || msg.as_deref().unwrap_or("").contains("json_extract"))
+        }
+        _ => None,
+    }
+}
+
+fn conflict_for(e: rusqlite::Error, kind: Kind, id: &str) -> Failure {
+    match is_unique_violation(&e) {
+        Some(true) => Failure::conflict(
+            gatehouse_model::error::codes::USERNAME_UNIQUE,
+            "That username is already taken in this marketplace. Usernames are unique across admin, buyer and supplier users.",
+        ),
+        Some(false) => Failure::conflict(
+            gatehouse_model::error::codes::ID_EXISTS,
+            format!("A {} with ID {id} already exists.", kind.def().noun),
+        )
+        .data(serde_json::json!({"ObjectType": kind.def().object_type, "ObjectID": id})),
+        None => Failure::internal(e),
+    }
+}
+
+pub fn insert(tx: &Transaction, kind: Kind, parent: &str, id: &str, data: &Map<String, Value>, secret: Option<&str>) -> Result<i64> {
+    let text = serde_json::to_string(data)?;
+    tx.execute(
+        "INSERT INTO objects (kind, parent, id, data, secret) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![kind.key(), parent, id, text, secret],
+    )
+    .map_err(|e| conflict_for(e, kind, id))?;
+    Ok(tx.last_insert_rowid())
+}
+
+pub fn update(tx: &Transaction, seq: i64, kind: Kind, id: &str, data: &Map<String, Value>, secret: Option<&str>) -> Result<()> {
+    let text = serde_json::to_string(data)?;
+    tx.execute(
+        "UPDATE objects SET id = ?2, data = ?3, secret = COALESCE(?4, secret) WHERE seq = ?1",
+        params![seq, id, text, secret],
+    )
+    .map_err(|e| conflict_for(e, kind, id))?;
+    Ok(())
+}
+
+pub fn delete(tx: &Transaction, seq: i64) -> Result<()> {
+    tx.execute("DELETE FROM objects WHERE seq = ?1", params![seq])?;
+    Ok(())
+}
+
+pub fn delete_children(tx: &Transaction, kinds: &[Kind], parent: &str) -> Result<()> {
+    for k in kinds {
+        tx.execute("DELETE FROM objects WHERE kind = ?1 AND parent = ?2", params![k.key(), parent])?;
+    }
+    Ok(())
+}
+
+// ---- assignments ----
+
+pub fn assignments(conn: &rusqlite::Connection, kind: &str, parent: &str) -> Result<Vec<Map<String, Value>>> {
+    let mut st = conn.prepare_cached("SELECT data FROM assignments WHERE kind = ?1 AND parent = ?2 ORDER BY seq")?;
+    let rows = st.query_map(params![kind, parent], |r| r.get::<_, String>(0))?;
+    let mut out = Vec::new();
+    for text in rows {
+        if let Ok(Value::Object(m)) = serde_json::from_str(&text?) {
+            out.push(m);
+        }
+    }
+    Ok(out)
+}
+
+/// The identity of an assignment: its party fields in a fixed order.
+pub fn assignment_key(data: &Map<String, Value>, fields: &[&str]) -> String {
+    fields
+        .iter()
+        .map(|f| data.get(*f).and_then(Value::as_str).unwrap_or(""))
+        .collect::<Vec<_>>()
+        .join("\u{1f}")
+}
+
+pub fn save_assignment(tx: &Transaction, kind: &str, parent: &str, key: &str, data: &Map<String, Value>) -> Result<()> {
+    tx.execute(
+        "INSERT INTO assignments (kind, parent, key, data) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (kind, parent, key) DO UPDATE SET data = excluded.data",
+        params![kind, parent, key, serde_json::to_string(data)?],
+    )?;
+    Ok(())
+}
+
+/// Deletes the assignments of `kind` under `parent` for which `pred` holds; returns how many.
+pub fn delete_assignments(tx: &Transaction, kind: &str, parent: Option<&str>, pred: impl Fn(&Map<String, Value>) -> bool) -> Result<usize> {
+    let mut doomed = Vec::new();
+    {
+        let mut st = tx.prepare("SELECT seq, data FROM assignments WHERE kind = ?1 AND (?2 IS NULL OR parent = ?2)")?;
+        let rows = st.query_map(params![kind, parent], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
+        for row in rows {
+            let (seq, text) = row?;
+            if let Ok(Value::Object(m)) = serde_json::from_str(&text) {
+                if pred(&m) {
+                    doomed.push(seq);
+                }
+            }
+        }
+    }
+    for seq in &doomed {
+        tx.execute("DELETE FROM assignments WHERE seq = ?1", params![seq])?;
+    }
+    Ok(doomed.len())
+}
+
+/// Runs `f` in one write transaction on a pooled connection.
+pub fn write<T>(pool: &Pool, f: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
+    let mut conn = pool.get()?;
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let out = f(&tx)?;
+    tx.commit()?;
+    Ok(out)
+}

@@ -1,0 +1,259 @@
+//! Gatehouse sandbox: a local OrderCloud-compatible API server on axum and SQLite.
+//!
+//! `App::open` opens (or creates) the database and signing key; `router` builds every route;
+//! `serve` runs it on a listener. The binary in `main.rs` adds the command line.
+
+pub mod assignments;
+pub mod auth;
+pub mod crud;
+pub mod db;
+pub mod error;
+pub mod impersonation;
+pub mod keys;
+pub mod list;
+pub mod me;
+pub mod oauth;
+pub mod openapi;
+pub mod roles;
+pub mod seed;
+
+use crate::auth::Caller;
+
+use crate::error::{Failure, Result};
+use axum::body::Bytes;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{header, HeaderValue, Method};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{delete, get, post};
+use axum::Router;
+use gatehouse_model::resources::{UserType, RESOURCES};
+use gatehouse_model::types::Claims;
+use gatehouse_model::validate::Mode;
+use parking_lot::{Mutex, RwLock};
+use std::collections::HashMap;
+use std::path::Path as FsPath;
+use std::sync::Arc;
+use tower_http::cors::{Any, CorsLayer};
+
+pub const ISSUER: &str = "urn:gatehouse:sandbox:auth";
+pub const AUDIENCE: &str = "urn:gatehouse:sandbox:api";
+/// Largest request body accepted.
+pub const BODY_LIMIT: usize = 1024 * 1024;
+const VERIFIED_CACHE: usize = 4096;
+
+pub struct Inner {
+    pub pool: db::Pool,
+    pub keys: keys::Keys,
+    pub issuer: String,
+    pub audience: String,
+    verified: Mutex<HashMap<String, Claims>>,
+    revoked: RwLock<HashMap<i64, i64>>,
+}
+
+/// Shared state of a running sandbox.
+#[derive(Clone)]
+pub struct App(pub Arc<Inner>);
+
+impl std::ops::Deref for App {
+    type Target = Inner;
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}
+
+impl App {
+    /// Opens the database at `path` (creating it and its signing key when new).
+    pub fn open(path: &FsPath) -> std::result::Result<App, String> {
+        let pool = db::open(path)?;
+        let keys = keys::Keys::load_or_create(&pool, ISSUER, AUDIENCE)?;
+        let revoked = {
+            let conn = pool.get().map_err(|e| e.to_string())?;
+            let mut st = conn.prepare("SELECT user_seq, before_ms FROM revocations").map_err(|e| e.to_string())?;
+            let rows = st.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))).map_err(|e| e.to_string())?;
+            rows.collect::<std::result::Result<HashMap<_, _>, _>>().map_err(|e| e.to_string())?
+        };
+        Ok(App(Arc::new(Inner {
+            pool,
+            keys,
+            issuer: ISSUER.into(),
+            audience: AUDIENCE.into(),
+            verified: Mutex::new(HashMap::new()),
+            revoked: RwLock::new(revoked),
+        })))
+    }
+
+    pub fn conn(&self) -> Result<db::Conn> {
+        Ok(self.pool.get()?)
+    }
+
+    /// Verifies a bearer token's signature and lifetime (remembering good ones until expiry).
+    pub fn verify(&self, token: &str) -> Result<Claims> {
+        let now = time::OffsetDateTime::now_utc().unix_timestamp();
+        if let Some(c) = self.verified.lock().get(token) {
+            if c.exp > now && c.nbf <= now {
+                return Ok(c.clone());
+            }
+        }
+        let claims = self.keys.verify(token).map_err(|e| match e.kind() {
+            jsonwebtoken::errors::ErrorKind::ExpiredSignature => Failure::unauthorized("The access token has expired. Refresh it or sign in again."),
+            jsonwebtoken::errors::ErrorKind::ImmatureSignature => Failure::unauthorized("The access token is not valid yet."),
+            _ => Failure::unauthorized("The access token is not valid (bad signature, issuer or format)."),
+        })?;
+        let mut cache = self.verified.lock();
+        if cache.len() >= VERIFIED_CACHE {
+            cache.retain(|_, c| c.exp > now);
+            if cache.len() >= VERIFIED_CACHE {
+                cache.clear();
+            }
+        }
+        cache.insert(token.to_string(), claims.clone());
+        Ok(claims)
+    }
+
+    pub fn revoked_before(&self, user_seq: i64) -> Option<i64> {
+        self.revoked.read().get(&user_seq).copied()
+    }
+
+    pub fn set_revoked(&self, user_seq: i64, before_ms: i64) {
+        self.revoked.write().insert(user_seq, before_ms);
+    }
+
+    /// Signs arbitrary claims with the sandbox key (for tests of expiry and tampering).
+    pub fn sign(&self, claims: &Claims) -> String {
+        self.keys.sign(claims)
+    }
+}
+
+type P = Path<HashMap<String, String>>;
+
+/// Every route of the API.
+pub fn router(app: App) -> Router {
+    let mut v1: Router<App> = Router::new();
+    for def in RESOURCES {
+        let def: &'static _ = def;
+        v1 = v1
+            .route(
+                def.path,
+                get(move |State(app): State<App>, c: Caller, Path(p): P, RawQuery(q): RawQuery| crud::list(def, app, c, p, q))
+                    .post(move |State(app): State<App>, c: Caller, Path(p): P, b: Bytes| crud::create(def, app, c, p, b)),
+            )
+            .route(
+                &def.item_path(),
+                get(move |State(app): State<App>, c: Caller, Path(p): P| crud::get(def, app, c, p))
+                    .put(move |State(app): State<App>, c: Caller, Path(p): P, b: Bytes| crud::save(def, app, c, p, b))
+                    .patch(move |State(app): State<App>, c: Caller, Path(p): P, b: Bytes| crud::patch(def, app, c, p, b))
+                    .delete(move |State(app): State<App>, c: Caller, Path(p): P| crud::delete(def, app, c, p)),
+            );
+    }
+    v1 = v1
+        .route(
+            "/apiclients/assignments",
+            get(|State(app): State<App>, c: Caller, RawQuery(q): RawQuery| assignments::list_api_client(app, c, q))
+                .post(|State(app): State<App>, c: Caller, b: Bytes| assignments::save_api_client(app, c, b)),
+        )
+        .route(
+            "/buyers/{buyerID}/ApiClients/Assignments/{apiClientID}",
+            delete(|State(app): State<App>, c: Caller, Path(p): P| assignments::delete_api_client(app, c, p, "BuyerID")),
+        )
+        .route(
+            "/suppliers/{supplierID}/ApiClients/Assignments/{apiClientID}",
+            delete(|State(app): State<App>, c: Caller, Path(p): P| assignments::delete_api_client(app, c, p, "SupplierID")),
+        )
+        .route(
+            "/securityprofiles/assignments",
+            get(|State(app): State<App>, c: Caller, RawQuery(q): RawQuery| assignments::list_security_profile(app, c, q))
+                .post(|State(app): State<App>, c: Caller, b: Bytes| assignments::save_security_profile(app, c, b)),
+        )
+        .route(
+            "/securityprofiles/{securityProfileID}/assignments",
+            delete(|State(app): State<App>, c: Caller, Path(p): P, RawQuery(q): RawQuery| assignments::delete_security_profile(app, c, p, q)),
+        )
+        .route(
+            "/buyers/{buyerID}/users/{userID}/accesstoken",
+            post(|State(app): State<App>, c: Caller, Path(p): P, b: Bytes| impersonation::access_token(app, c, p, b)),
+        )
+        .route(
+            "/me",
+            get(|State(app): State<App>, c: Caller| me::get(app, c))
+                .put(|State(app): State<App>, c: Caller, b: Bytes| me::update(app, c, b, Mode::Full))
+                .patch(|State(app): State<App>, c: Caller, b: Bytes| me::update(app, c, b, Mode::Partial)),
+        )
+        .route("/adminusers/{userID}/tokens", delete(|State(app): State<App>, c: Caller, Path(p): P| me::revoke_tokens(app, c, p)))
+        .route("/adminusers/{userID}/unlock", post(|State(app): State<App>, c: Caller, Path(p): P| me::unlock(app, c, p)))
+        .route("/openapi/v3", get(openapi_doc));
+    for (t, base) in [(UserType::Admin, "/usergroups"), (UserType::Buyer, "/buyers/{buyerID}/usergroups"), (UserType::Supplier, "/suppliers/{supplierID}/usergroups")] {
+        v1 = v1
+            .route(
+                &format!("{base}/assignments"),
+                get(move |State(app): State<App>, c: Caller, Path(p): P, RawQuery(q): RawQuery| assignments::list_memberships(t, app, c, p, q))
+                    .post(move |State(app): State<App>, c: Caller, Path(p): P, b: Bytes| assignments::save_membership(t, app, c, p, b)),
+            )
+            .route(
+                &format!("{base}/{{userGroupID}}/assignments/{{userID}}"),
+                delete(move |State(app): State<App>, c: Caller, Path(p): P| assignments::delete_membership(t, app, c, p)),
+            );
+    }
+    let cors = CorsLayer::new()
+        .allow_origin(Any)
+        .allow_methods([Method::GET, Method::POST, Method::PUT, Method::PATCH, Method::DELETE, Method::OPTIONS])
+        .allow_headers(Any)
+        .expose_headers(Any)
+        .max_age(std::time::Duration::from_secs(3600));
+    Router::new()
+        .nest("/v1", v1)
+        .route("/oauth/token", post(oauth::token))
+        .route("/oauth/certs/{kid}", get(certs))
+        .route("/", get(|| async { ([(header::CONTENT_TYPE, "text/plain")], "Gatehouse sandbox: OrderCloud-compatible API. Document at /v1/openapi/v3\n") }))
+        .fallback(|| async { Failure::new(axum::http::StatusCode::NOT_FOUND, gatehouse_model::error::codes::NOT_FOUND, "No such endpoint.") })
+        .layer(axum::middleware::map_response(error::normalize))
+        .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(cors)
+        .with_state(app)
+}
+
+async fn openapi_doc() -> Response {
+    static DOC: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+    let body = DOC.get_or_init(|| serde_json::to_vec(&openapi::document()).unwrap_or_default()).clone();
+    let mut res = body.into_response();
+    res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json; charset=utf-8"));
+    res
+}
+
+async fn certs(State(app): State<App>, Path(kid): Path<String>) -> Response {
+    if kid == app.keys.kid {
+        crud::json_response(axum::http::StatusCode::OK, &app.keys.jwk)
+    } else {
+        Failure::not_found("Cert", &kid).into_response()
+    }
+}
+
+/// Serves the API on `listener` until the process is stopped.
+pub async fn serve(app: App, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+    axum::serve(listener, router(app)).with_graceful_shutdown(shutdown()).await
+}
+
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}
+
+/// Starts a sandbox on an ephemeral loopback port in this process; returns its base URL.
+pub async fn spawn(app: App) -> std::io::Result<String> {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, router(app)).await;
+    });
+    Ok(format!("http://{addr}"))
+}
+

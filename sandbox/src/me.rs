@@ -1,0 +1,89 @@
+//! `GET/PUT/PATCH /me`, and the admin-user extras (revoke tokens, unlock).
+use crate::auth::Caller;
+use crate::crud::{self, json_response, parse_body, Params};
+use crate::db;
+use crate::error::{Failure, Result};
+use crate::App;
+use axum::body::Bytes;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use gatehouse_model::resources::{self as res, Kind, UserType};
+use gatehouse_model::validate::{self, Mode};
+use serde_json::{json, Value};
+
+fn me_value(app: &App, caller: &Caller) -> Result<Value> {
+    let conn = app.conn()?;
+    let me = db::by_seq(&conn, caller.user_seq)?.ok_or_else(|| Failure::unauthorized("The user of this token no longer exists."))?;
+    let mut v = crud::present(&conn, &me)?;
+    let company = |kind: Kind| -> Result<Value> {
+        Ok(match db::get(&conn, kind, "", &me.parent)? {
+            Some(c) => json!({"ID": c.id, "DefaultCatalogID": c.data.get("DefaultCatalogID").cloned().unwrap_or(Value::Null)}),
+            None => Value::Null,
+        })
+    };
+    if let Value::Object(m) = &mut v {
+        m.remove("CompanyID");
+        match caller.user_type {
+            UserType::Admin => {
+                m.insert("Seller".into(), json!({"ID": "Marketplace"}));
+            }
+            UserType::Buyer => {
+                m.insert("Buyer".into(), company(Kind::Buyer)?);
+            }
+            UserType::Supplier => {
+                m.insert("Supplier".into(), json!({"ID": me.parent}));
+            }
+        }
+    }
+    Ok(v)
+}
+
+pub async fn get(app: App, caller: Caller) -> Result<Response> {
+    Ok(json_response(StatusCode::OK, &me_value(&app, &caller)?))
+}
+
+pub async fn update(app: App, caller: Caller, body: Bytes, mode: Mode) -> Result<Response> {
+    caller.require(&["MeAdmin"])?;
+    let value = parse_body(&body)?;
+    // validate against the user schema first, so errors speak of the same fields
+    validate::validate(&res::USER, res::Kind::AdminUser.def().required, &value, mode).map_err(Failure::validation)?;
+    let (def, params) = {
+        let conn = app.conn()?;
+        let me = db::by_seq(&conn, caller.user_seq)?.ok_or_else(|| Failure::unauthorized("The user of this token no longer exists."))?;
+        let kind = Kind::user_kind(caller.user_type);
+        let def = kind.def();
+        let mut params = Params::new();
+        params.insert(def.id_param.to_string(), me.id.clone());
+        if let Some(p) = def.parent_param() {
+            params.insert(p.to_string(), me.parent.clone());
+        }
+        (def, params)
+    };
+    // act with the caller's own rights over their own record
+    let mut me_caller = caller.clone();
+    me_caller.claims.role.push(gatehouse_model::roles::FULL_ACCESS.into());
+    let res = if mode == Mode::Full { crud::save(def, app.clone(), me_caller, params, body).await? } else { crud::patch(def, app.clone(), me_caller, params, body).await? };
+    if !res.status().is_success() {
+        return Ok(res);
+    }
+    Ok(json_response(StatusCode::OK, &me_value(&app, &caller)?))
+}
+
+pub async fn revoke_tokens(app: App, caller: Caller, params: Params) -> Result<Response> {
+    caller.require(&["AdminUserAdmin"])?;
+    let id = params.get("userID").cloned().unwrap_or_default();
+    let user = db::must_get(&*app.conn()?, Kind::AdminUser, "", &id)?;
+    crate::oauth::revoke_user_tokens(&app, user.seq)?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+pub async fn unlock(app: App, caller: Caller, params: Params) -> Result<Response> {
+    caller.require(&["AdminUserAdmin"])?;
+    let id = params.get("userID").cloned().unwrap_or_default();
+    db::write(&app.pool, |tx| {
+        let mut user = db::must_get(tx, Kind::AdminUser, "", &id)?;
+        user.data.insert("FailedLoginAttempts".into(), json!(0));
+        db::update(tx, user.seq, Kind::AdminUser, &user.id, &user.data, None)
+    })?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}

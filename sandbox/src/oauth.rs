@@ -1,0 +1,262 @@
+//! `POST /oauth/token`: password, client_credentials and refresh_token grants; token issue.
+use crate::db::{self, Obj};
+use crate::error::{Failure, Result};
+use crate::roles;
+use crate::App;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use axum::body::Bytes;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use base64::Engine;
+use gatehouse_model::resources::{Kind, UserType};
+use gatehouse_model::types::{AccessToken, ApiClient, Claims};
+use r2d2_sqlite::rusqlite::{params, OptionalExtension};
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+
+pub fn hash_password(password: &str) -> Result<String> {
+    let salt = SaltString::encode_b64(&crate::keys::random_bytes::<16>()).map_err(Failure::internal)?;
+    Ok(Argon2::default().hash_password(password.as_bytes(), &salt).map_err(Failure::internal)?.to_string())
+}
+
+pub fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+}
+
+/// An OAuth2 error: `error` / `error_description` plus the API's `Errors[]`.
+pub struct OAuthError {
+    status: StatusCode,
+    error: &'static str,
+    code: &'static str,
+    message: String,
+}
+
+fn oauth_err(error: &'static str, code: &'static str, message: impl Into<String>) -> OAuthError {
+    OAuthError { status: StatusCode::BAD_REQUEST, error, code, message: message.into() }
+}
+
+impl IntoResponse for OAuthError {
+    fn into_response(self) -> Response {
+        crate::crud::json_response(
+            self.status,
+            &json!({
+                "error": self.error,
+                "error_description": self.message,
+                "Errors": [{"ErrorCode": self.code, "Message": self.message, "Data": null}],
+            }),
+        )
+    }
+}
+
+impl From<Failure> for OAuthError {
+    fn from(f: Failure) -> Self {
+        let message = f.errors.first().map(|e| e.message.clone()).unwrap_or_default();
+        OAuthError { status: f.status, error: "server_error", code: "ServerError", message }
+    }
+}
+
+fn now() -> i64 {
+    time::OffsetDateTime::now_utc().unix_timestamp()
+}
+
+fn now_ms() -> i64 {
+    (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64
+}
+
+fn sha(text: &str) -> String {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(Sha256::digest(text.as_bytes()))
+}
+
+/// Signs an access token for `user` through `client` with `roles`.
+pub fn access_token(app: &App, user: &Obj, t: UserType, client_id: &str, minutes: i64, roles: Vec<String>, imp: Option<String>) -> (String, i64) {
+    let now = now();
+    let expires_in = minutes.max(1) * 60;
+    let rand = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(crate::keys::random_bytes::<9>());
+    let claims = Claims {
+        usr: user.data.get("Username").and_then(Value::as_str).unwrap_or("").to_string(),
+        cid: client_id.to_string(),
+        u: user.seq.to_string(),
+        usrtype: t.as_str().to_string(),
+        role: roles,
+        iss: app.issuer.clone(),
+        aud: app.audience.clone(),
+        exp: now + expires_in,
+        nbf: now,
+        imp,
+        cmp: if t == UserType::Admin { None } else { Some(user.parent.clone()) },
+        jti: Some(format!("{:x}.{rand}", now_ms())),
+    };
+    (app.keys.sign(&claims), expires_in)
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct TokenForm {
+    grant_type: String,
+    client_id: String,
+    client_secret: Option<String>,
+    username: Option<String>,
+    password: Option<String>,
+    scope: Option<String>,
+    refresh_token: Option<String>,
+}
+
+pub async fn token(app: axum::extract::State<App>, body: Bytes) -> Response {
+    match grant(&app.0, &body).await {
+        Ok(t) => crate::crud::json_response(StatusCode::OK, &t),
+        Err(e) => e.into_response(),
+    }
+}
+
+fn user_type_of(user: &Obj) -> Option<UserType> {
+    Kind::from_key(&user.kind).and_then(Kind::user_type)
+}
+
+/// Does the client let this user sign in?
+fn client_allows(conn: &r2d2_sqlite::rusqlite::Connection, client: &ApiClient, t: UserType, company: &str) -> Result<bool> {
+    let assigned = |field: &str| -> Result<bool> {
+        Ok(db::assignments(conn, crate::assignments::API_CLIENT_KIND, "")?.iter().any(|a| {
+            a.get("ApiClientID").and_then(Value::as_str) == Some(client.id.as_str()) && a.get(field).and_then(Value::as_str) == Some(company)
+        }))
+    };
+    Ok(match t {
+        UserType::Admin => client.allow_seller,
+        UserType::Buyer => client.allow_any_buyer || assigned("BuyerID")?,
+        UserType::Supplier => client.allow_any_supplier || assigned("SupplierID")?,
+    })
+}
+
+async fn grant(app: &App, body: &Bytes) -> std::result::Result<AccessToken, OAuthError> {
+    let form: TokenForm = serde_urlencoded::from_bytes(body)
+        .map_err(|e| oauth_err("invalid_request", "Auth.InvalidRequest", format!("The token request must be form-encoded: {e}.")))?;
+    if form.client_id.is_empty() {
+        return Err(oauth_err("invalid_client", "Auth.InvalidClientID", "client_id is required."));
+    }
+    let conn = app.conn()?;
+    let client_obj = db::get(&conn, Kind::ApiClient, "", &form.client_id)?
+        .ok_or_else(|| oauth_err("invalid_client", "Auth.InvalidClientID", format!("No API client has the ID {}.", form.client_id)))?;
+    let mut client_data = client_obj.data.clone();
+    client_data.insert("ID".into(), Value::String(client_obj.id.clone()));
+    let client: ApiClient = serde_json::from_value(Value::Object(client_data)).unwrap_or_default();
+    if !client.active {
+        return Err(oauth_err("invalid_client", "Auth.ClientNotActive", "This API client is not active."));
+    }
+    if let Some(secret) = client.client_secret.as_deref().filter(|s| !s.is_empty()) {
+        if form.client_secret.as_deref() != Some(secret) {
+            return Err(oauth_err("invalid_client", "Auth.InvalidClientSecret", "This API client requires its client_secret, and the one given is missing or wrong."));
+        }
+    }
+    let scope: Vec<String> = form.scope.as_deref().unwrap_or("").split_whitespace().map(String::from).collect();
+
+    let (user, roles, refresh_hash) = match form.grant_type.as_str() {
+        "password" => {
+            let (Some(username), Some(password)) = (form.username.as_deref().filter(|u| !u.is_empty()), form.password.as_deref().filter(|p| !p.is_empty())) else {
+                return Err(oauth_err("invalid_request", "Auth.UsernameAndPasswordRequired", "username and password are required."));
+            };
+            let user = db::by_username(&conn, username)?;
+            let hash = user.as_ref().and_then(|u| u.secret.clone()).unwrap_or_default();
+            let pw = password.to_string();
+            let ok = tokio::task::spawn_blocking(move || !hash.is_empty() && verify_password(&pw, &hash)).await.unwrap_or(false);
+            let Some(user) = user.filter(|_| ok) else {
+                return Err(oauth_err("invalid_grant", "Auth.InvalidUsernameOrPassword", "The username or password is wrong."));
+            };
+            (user, None, None)
+        }
+        "client_credentials" => {
+            if client.client_secret.as_deref().is_none_or(str::is_empty) {
+                return Err(oauth_err("unauthorized_client", "Auth.InvalidClientSecret", "client_credentials needs an API client with a ClientSecret."));
+            }
+            let name = client.default_context_user_name.clone().filter(|n| !n.is_empty()).ok_or_else(|| {
+                oauth_err("unauthorized_client", "Auth.NoDefaultContextUser", "This API client has no DefaultContextUserName to act as.")
+            })?;
+            let user = db::by_username(&conn, &name)?
+                .ok_or_else(|| oauth_err("unauthorized_client", "Auth.NoDefaultContextUser", format!("The default context user {name} does not exist.")))?;
+            (user, None, None)
+        }
+        "refresh_token" => {
+            let rt = form.refresh_token.as_deref().filter(|r| !r.is_empty()).ok_or_else(|| oauth_err("invalid_request", "Auth.InvalidRequest", "refresh_token is required."))?;
+            let hash = sha(rt);
+            let row: Option<(i64, String, String, i64)> = conn
+                .query_row("SELECT user_seq, client_id, roles, expires FROM refresh_tokens WHERE hash = ?1", params![hash], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+                .optional()
+                .map_err(Failure::from)?;
+            let Some((user_seq, cid, roles, expires)) = row.filter(|r| r.1 == client.id) else {
+                return Err(oauth_err("invalid_grant", "Auth.InvalidRefreshToken", "The refresh token is unknown or was issued to another client."));
+            };
+            let _ = cid;
+            if expires < now() {
+                return Err(oauth_err("invalid_grant", "Auth.RefreshTokenExpired", "The refresh token has expired; sign in again."));
+            }
+            let user = db::by_seq(&conn, user_seq)?.ok_or_else(|| oauth_err("invalid_grant", "Auth.InvalidRefreshToken", "The user of this refresh token no longer exists."))?;
+            let roles: Vec<String> = serde_json::from_str(&roles).unwrap_or_default();
+            (user, Some(roles), Some(hash))
+        }
+        "" => return Err(oauth_err("invalid_request", "Auth.InvalidRequest", "grant_type is required.")),
+        other => return Err(oauth_err("unsupported_grant_type", "Auth.UnsupportedGrantType", format!("grant_type {other} is not supported; use password, client_credentials or refresh_token."))),
+    };
+
+    let t = user_type_of(&user).ok_or_else(|| Failure::internal("token user is not a user"))?;
+    if user.data.get("Active").and_then(Value::as_bool) != Some(true) {
+        return Err(oauth_err("invalid_grant", "Auth.UserNotActive", "This user is not active."));
+    }
+    if t != UserType::Admin {
+        let company_kind = if t == UserType::Buyer { Kind::Buyer } else { Kind::Supplier };
+        let company = db::get(&conn, company_kind, "", &user.parent)?;
+        if company.is_none_or(|c| c.data.get("Active").and_then(Value::as_bool) == Some(false)) {
+            return Err(oauth_err("invalid_grant", "Auth.UserNotActive", format!("The {} {} is not active.", t.as_str(), user.parent)));
+        }
+    }
+    if !client_allows(&conn, &client, t, &user.parent)? {
+        return Err(oauth_err(
+            "unauthorized_client",
+            "Auth.UnauthorizedClient",
+            format!("API client {} does not allow {} users of this organization to sign in.", client.id, t.as_str()),
+        ));
+    }
+    let roles = match roles {
+        Some(r) => r,
+        None => {
+            let (available, custom) = roles::available_roles(&conn, t, &user.parent, &user.id)?;
+            let mut all = available;
+            all.extend(custom);
+            if scope.is_empty() { all } else { all.into_iter().filter(|r| scope.contains(r)).collect() }
+        }
+    };
+    drop(conn);
+    let (access, expires_in) = access_token(app, &user, t, &client.id, client.access_token_duration, roles.clone(), None);
+    let refresh_token = if let Some(hash) = refresh_hash {
+        // keep the refresh token the client already holds
+        let _ = hash;
+        form.refresh_token.clone()
+    } else if client.refresh_token_duration > 0 {
+        let rt = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(crate::keys::random_bytes::<32>());
+        let expires = now() + client.refresh_token_duration * 60;
+        db::write(&app.pool, |tx| {
+            tx.execute(
+                "INSERT INTO refresh_tokens (hash, user_seq, client_id, roles, expires) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![sha(&rt), user.seq, client.id, serde_json::to_string(&roles)?, expires],
+            )?;
+            Ok(())
+        })?;
+        Some(rt)
+    } else {
+        None
+    };
+    Ok(AccessToken { access_token: access, token_type: "bearer".into(), expires_in, refresh_token })
+}
+
+/// Revokes every token issued to a user until now (`DELETE /adminusers/{id}/tokens`).
+pub fn revoke_user_tokens(app: &App, user_seq: i64) -> Result<()> {
+    let before = now_ms();
+    db::write(&app.pool, |tx| {
+        tx.execute(
+            "INSERT INTO revocations (user_seq, before_ms) VALUES (?1, ?2) ON CONFLICT (user_seq) DO UPDATE SET before_ms = excluded.before_ms",
+            params![user_seq, before],
+        )?;
+        tx.execute("DELETE FROM refresh_tokens WHERE user_seq = ?1", params![user_seq])?;
+        Ok(())
+    })?;
+    app.set_revoked(user_seq, before);
+    Ok(())
+}

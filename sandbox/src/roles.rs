@@ -1,0 +1,74 @@
+//! Which roles a user has: the union of the security profiles assigned to the user, to any of
+//! the user's groups, and to the user's company (buyer, supplier, or the seller organization).
+use crate::db;
+use crate::error::Result;
+use gatehouse_model::resources::{Kind, UserType};
+use gatehouse_model::roles::ALL_ROLES;
+use r2d2_sqlite::rusqlite::Connection;
+use serde_json::{Map, Value};
+use std::collections::BTreeSet;
+
+pub const SP_ASSIGNMENT_KIND: &str = "securityprofile";
+
+fn s<'a>(m: &'a Map<String, Value>, k: &str) -> Option<&'a str> {
+    m.get(k).and_then(Value::as_str).filter(|v| !v.is_empty())
+}
+
+/// Group-assignment kind key for the user type (`adminusergroup` etc.).
+pub fn membership_kind(t: UserType) -> &'static str {
+    Kind::group_kind(t).key()
+}
+
+/// IDs of the groups `user_id` belongs to within `company` ('' for admin).
+pub fn groups_of(conn: &Connection, t: UserType, company: &str, user_id: &str) -> Result<Vec<String>> {
+    Ok(db::assignments(conn, membership_kind(t), company)?
+        .into_iter()
+        .filter(|a| s(a, "UserID") == Some(user_id))
+        .filter_map(|a| s(&a, "UserGroupID").map(String::from))
+        .collect())
+}
+
+/// Does a security profile assignment reach this user?
+pub fn assignment_applies(a: &Map<String, Value>, t: UserType, company: &str, user_id: &str, groups: &[String]) -> bool {
+    let (buyer, supplier) = (s(a, "BuyerID"), s(a, "SupplierID"));
+    let company_ok = match t {
+        UserType::Admin => buyer.is_none() && supplier.is_none(),
+        UserType::Buyer => buyer == Some(company) && supplier.is_none(),
+        UserType::Supplier => supplier == Some(company) && buyer.is_none(),
+    };
+    if !company_ok {
+        return false;
+    }
+    match (s(a, "UserID"), s(a, "UserGroupID")) {
+        (Some(u), _) => u == user_id,
+        (None, Some(g)) => groups.iter().any(|x| x == g),
+        (None, None) => true,
+    }
+}
+
+/// Roles and custom roles available to a user, API roles in the API's order.
+pub fn available_roles(conn: &Connection, t: UserType, company: &str, user_id: &str) -> Result<(Vec<String>, Vec<String>)> {
+    let groups = groups_of(conn, t, company, user_id)?;
+    let mut roles = BTreeSet::new();
+    let mut custom = BTreeSet::new();
+    for a in db::assignments(conn, SP_ASSIGNMENT_KIND, "")? {
+        if !assignment_applies(&a, t, company, user_id, &groups) {
+            continue;
+        }
+        let Some(pid) = s(&a, "SecurityProfileID") else { continue };
+        if let Some(p) = db::get(conn, Kind::SecurityProfile, "", pid)? {
+            for r in p.data.get("Roles").and_then(Value::as_array).into_iter().flatten() {
+                if let Some(r) = r.as_str() {
+                    roles.insert(r.to_string());
+                }
+            }
+            for r in p.data.get("CustomRoles").and_then(Value::as_array).into_iter().flatten() {
+                if let Some(r) = r.as_str() {
+                    custom.insert(r.to_string());
+                }
+            }
+        }
+    }
+    let ordered = ALL_ROLES.iter().filter(|r| roles.contains(**r)).map(|r| r.to_string()).collect();
+    Ok((ordered, custom.into_iter().collect()))
+}

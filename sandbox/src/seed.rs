@@ -1,0 +1,109 @@
+//! The demo marketplace (seed 000 + 001): a shared API client for sellers and buyers, an admin
+//! with an access-management profile (no FullAccess) assigned at seller level, a buyer
+//! organization with a user and a shopper profile assigned at buyer level, and a call-center rep
+//! who may impersonate that buyer's users through a storefront client. Running it again changes
+//! nothing that is already there.
+use crate::db;
+use crate::error::Result;
+use crate::roles::SP_ASSIGNMENT_KIND;
+use crate::App;
+use gatehouse_model::resources::Kind;
+use serde::Serialize;
+use serde_json::{json, Map, Value};
+
+pub const SHARED_CLIENT_ID: &str = "5E8F0C2A-7B1D-4C3E-9A6F-2D4B8E1F0A11";
+pub const STOREFRONT_CLIENT_ID: &str = "9C3D7E11-4A2B-4F6C-8D5E-1B2A3C4D5E6F";
+pub const BUYER_ID: &str = "BUYER_ORGANIZATION";
+
+/// Roles needed to manage API access, without FullAccess.
+pub const ADMIN_ROLES: &[&str] = &[
+    "ApiClientAdmin", "SecurityProfileAdmin", "SetSecurityProfile", "AdminUserAdmin",
+    "AdminUserGroupAdmin", "BuyerAdmin", "BuyerUserAdmin", "UserGroupAdmin", "SupplierAdmin",
+    "SupplierUserAdmin", "SupplierUserGroupAdmin", "MeAdmin",
+];
+pub const BUYER_ROLES: &[&str] = &["Shopper", "MeAdmin", "MeAddressAdmin", "MeXpAdmin", "MeCreditCardAdmin"];
+pub const CALL_CENTER_ROLES: &[&str] = &["BuyerImpersonation", "BuyerReader", "BuyerUserReader", "UserGroupReader", "MeAdmin"];
+
+#[derive(Debug, Serialize)]
+pub struct Login {
+    pub client_id: String,
+    pub username: String,
+    pub password: String,
+    pub user_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub buyer_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub storefront_client_id: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Demo {
+    pub admin: Login,
+    pub buyer: Login,
+    pub rep: Login,
+}
+
+pub fn demo() -> Demo {
+    Demo {
+        admin: Login { client_id: SHARED_CLIENT_ID.into(), username: "admin01".into(), password: "Gatehouse-Admin1".into(), user_id: "ADMIN".into(), buyer_id: None, storefront_client_id: None },
+        buyer: Login { client_id: SHARED_CLIENT_ID.into(), username: "buyer01".into(), password: "buyerpass01".into(), user_id: "BUYER01".into(), buyer_id: Some(BUYER_ID.into()), storefront_client_id: None },
+        rep: Login { client_id: SHARED_CLIENT_ID.into(), username: "rep01".into(), password: "Gatehouse-Rep01".into(), user_id: "REP01".into(), buyer_id: None, storefront_client_id: Some(STOREFRONT_CLIENT_ID.into()) },
+    }
+}
+
+fn obj(v: Value) -> Map<String, Value> {
+    v.as_object().cloned().unwrap_or_default()
+}
+
+fn put(app: &App, kind: Kind, parent: &str, id: &str, data: Value, password: Option<&str>) -> Result<()> {
+    if db::get(&*app.conn()?, kind, parent, id)?.is_some() {
+        return Ok(());
+    }
+    let secret = match password {
+        Some(p) => Some(crate::oauth::hash_password(p)?),
+        None => None,
+    };
+    let mut data = obj(data);
+    if kind.def().schema.field("DateCreated").is_some() {
+        data.insert("DateCreated".into(), json!(crate::crud::now_rfc3339()));
+    }
+    if secret.is_some() {
+        data.insert("PasswordLastSetDate".into(), json!(crate::crud::now_rfc3339()));
+    }
+    db::write(&app.pool, |tx| db::insert(tx, kind, parent, id, &data, secret.as_deref()).map(|_| ()))
+}
+
+fn assign(app: &App, kind: &str, parent: &str, data: Value) -> Result<()> {
+    let data = obj(data);
+    let key = db::assignment_key(&data, crate::assignments::key_fields(kind));
+    db::write(&app.pool, |tx| db::save_assignment(tx, kind, parent, &key, &data))
+}
+
+/// Creates whatever of the demo marketplace is missing; returns its logins.
+pub fn run(app: &App) -> Result<Demo> {
+    let d = demo();
+    put(app, Kind::ApiClient, "", SHARED_CLIENT_ID, json!({
+        "AppName": "Shared API Client", "Active": true, "AccessTokenDuration": 600, "RefreshTokenDuration": 43200,
+        "AllowSeller": true, "AllowAnyBuyer": true, "AllowAnySupplier": false, "IsAnonBuyer": false}), None)?;
+    put(app, Kind::ApiClient, "", STOREFRONT_CLIENT_ID, json!({
+        "AppName": "Storefront", "Active": true, "AccessTokenDuration": 60, "RefreshTokenDuration": 0,
+        "AllowSeller": false, "AllowAnyBuyer": true, "AllowAnySupplier": false, "IsAnonBuyer": false}), None)?;
+    put(app, Kind::SecurityProfile, "", "ADMIN_PROFILE", json!({"Name": "Admin User Profile", "Roles": ADMIN_ROLES, "CustomRoles": []}), None)?;
+    put(app, Kind::SecurityProfile, "", "BUYER_PROFILE", json!({"Name": "Buyer User Profile", "Roles": BUYER_ROLES, "CustomRoles": []}), None)?;
+    put(app, Kind::SecurityProfile, "", "CALL_CENTER_PROFILE", json!({"Name": "Call Center Profile", "Roles": CALL_CENTER_ROLES, "CustomRoles": []}), None)?;
+    put(app, Kind::AdminUser, "", &d.admin.user_id, json!({"Username": d.admin.username, "FirstName": "Admin", "LastName": "User",
+        "Email": "admin01@example.com", "Active": true}), Some(&d.admin.password))?;
+    put(app, Kind::AdminUser, "", &d.rep.user_id, json!({"Username": d.rep.username, "FirstName": "Riley", "LastName": "Rep",
+        "Email": "rep01@example.com", "Active": true}), Some(&d.rep.password))?;
+    put(app, Kind::AdminUserGroup, "", "CALL_CENTER", json!({"Name": "Call Center", "Description": "Reps who order on behalf of buyers"}), None)?;
+    put(app, Kind::Buyer, "", BUYER_ID, json!({"Name": "Example Buyer", "Active": true}), None)?;
+    put(app, Kind::BuyerUser, BUYER_ID, &d.buyer.user_id, json!({"Username": d.buyer.username, "FirstName": "Buyer", "LastName": "User",
+        "Email": "buyer01@example.com", "Active": true}), Some(&d.buyer.password))?;
+    assign(app, "adminusergroup", "", json!({"UserGroupID": "CALL_CENTER", "UserID": d.rep.user_id}))?;
+    assign(app, SP_ASSIGNMENT_KIND, "", json!({"SecurityProfileID": "ADMIN_PROFILE"}))?;
+    assign(app, SP_ASSIGNMENT_KIND, "", json!({"SecurityProfileID": "BUYER_PROFILE", "BuyerID": BUYER_ID}))?;
+    assign(app, SP_ASSIGNMENT_KIND, "", json!({"SecurityProfileID": "CALL_CENTER_PROFILE", "UserGroupID": "CALL_CENTER"}))?;
+    put(app, Kind::ImpersonationConfig, "", "CALL_CENTER_STOREFRONT", json!({
+        "ImpersonationGroupID": "CALL_CENTER", "BuyerID": BUYER_ID, "SecurityProfileID": "BUYER_PROFILE", "ClientID": STOREFRONT_CLIENT_ID}), None)?;
+    Ok(d)
+}
