@@ -296,7 +296,7 @@ pub async fn patch(def: &'static ResourceDef, app: App, caller: Caller, params: 
 fn merge(target: &mut Map<String, Value>, patch: Map<String, Value>) {
     for (k, v) in patch {
         match (target.get_mut(&k), v) {
-            (Some(Value::Object(t)), Value::Object(p)) if k == "xp" || k == "PasswordConfig" => merge(t, p),
+            (Some(Value::Object(t)), Value::Object(p)) => merge(t, p),
             (_, v) => {
                 target.insert(k, v);
             }

@@ -163,6 +163,13 @@ fn conflict_for(e: rusqlite::Error, kind: Kind, id: &str) -> Failure {
 }
 
 pub fn insert(tx: &Transaction, kind: Kind, parent: &str, id: &str, data: &Map<String, Value>, secret: Option<&str>) -> Result<i64> {
+    if get(tx, kind, parent, id)?.is_some() {
+        return Err(conflict_for(
+            rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CONSTRAINT), Some("UNIQUE objects.id".into())),
+            kind,
+            id,
+        ));
+    }
     let text = serde_json::to_string(data)?;
     tx.execute(
         "INSERT INTO objects (kind, parent, id, data, secret) VALUES (?1, ?2, ?3, ?4, ?5)",
