@@ -1,1 +1,16 @@
-fn main() {}
+//! Gatehouse portal: a Leptos client-side app for establishing and operating API access on an
+//! OrderCloud-style API. Data flows one way: API description → resource directory → screen →
+//! request → response view.
+mod api;
+mod app;
+mod auth;
+mod components;
+mod config;
+mod console;
+mod history;
+mod spec;
+
+fn main() {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(app::App);
+}

@@ -1,0 +1,113 @@
+//! The app: run-time config, the session, and the shell (header, console, sign-in dialog).
+use crate::auth::{self, fmt_left, Session};
+use crate::components::signin::SignInForm;
+use crate::components::{apply_theme, saved_theme, ThemeToggle};
+use crate::config::{self, RuntimeConfig};
+use crate::console::Console;
+use leptos::prelude::*;
+
+#[component]
+pub fn App() -> impl IntoView {
+    apply_theme(&saved_theme());
+    let session = Session::load();
+    provide_context(session);
+    provide_context(RwSignal::new(Vec::<(String, String, u16)>::new()));
+    auth::start_clock(session);
+    let config = RwSignal::new(None::<RuntimeConfig>);
+    leptos::task::spawn_local(async move { config.set(Some(config::load().await)) });
+    view! {
+        {move || match config.get() {
+            None => view! { <div class="loading"></div> }.into_any(),
+            Some(cfg) => {
+                let cfg2 = cfg.clone();
+                view! {
+                    <Show when=move || session.active.get().is_some()
+                        fallback=move || view! { <SignInPage config=cfg2.clone()/> }>
+                        <Shell config=cfg.clone()/>
+                    </Show>
+                }.into_any()
+            }
+        }}
+    }
+}
+
+#[component]
+fn SignInPage(config: RuntimeConfig) -> impl IntoView {
+    view! {
+        <div class="signin-page">
+            <div class="card">
+                <h1>"Gatehouse"</h1>
+                <p class="muted">"Establish and operate API access. Sign in with a marketplace user."</p>
+                <SignInForm config=config/>
+            </div>
+        </div>
+    }
+}
+
+#[component]
+fn Shell(config: RuntimeConfig) -> impl IntoView {
+    let session = expect_context::<Session>();
+    let info = move || session.current().map(|c| c.info()).unwrap_or_default();
+    let left = move || session.current().map(|c| c.expires_at - session.now.get()).unwrap_or(0.0);
+    let adding = RwSignal::new(false);
+    let cfg_dialog = config.clone();
+    let cfg_add = config.clone();
+    view! {
+        <header class="top">
+            <span class="brand">"Gatehouse"</span>
+            <label class="sr-only" for="context-switch">"Marketplace context"</label>
+            <select id="context-switch" prop:value=move || session.active.get().unwrap_or_default()
+                on:change=move |ev| {
+                    let v = event_target_value(&ev);
+                    if v == "+" { adding.set(true); } else { session.switch(v); }
+                }>
+                {move || session.contexts.get().into_iter().map(|c| view! { <option value=c.id()>{c.label()}</option> }).collect_view()}
+                <option value="+">"+ Add a marketplace…"</option>
+            </select>
+            <span class="who" id="who">
+                <strong id="who-user">{move || info().usr}</strong>
+                <span class="badge" id="who-type">{move || info().usrtype}</span>
+                <details class="roles-list"><summary id="who-roles">{move || format!("{} roles", info().role.len())}</summary>
+                    <ul>{move || info().role.into_iter().map(|r| view! { <li><code>{r}</code></li> }).collect_view()}</ul>
+                </details>
+                <span class="muted" id="time-left" title="Time left on the access token">{move || fmt_left(left())}</span>
+            </span>
+            <span class="spacer"></span>
+            <ThemeToggle/>
+            <button class="ghost" id="sign-out" on:click=move |_| session.sign_out()>"Sign out"</button>
+        </header>
+        <Console/>
+        <Show when=move || session.need_sign_in.get()>
+            <div class="modal" role="dialog" aria-modal="true" aria-labelledby="reauth-title" id="reauth">
+                <div class="card">
+                    <h2 id="reauth-title">"Your session has ended"</h2>
+                    <p class="muted">"Sign in again to continue. Your work on screen is kept; send it again afterwards."</p>
+                    <SignInForm config=cfg_dialog.clone() prefill=session.current_untracked().unwrap_or_else(|| empty_ctx(&cfg_dialog))/>
+                </div>
+            </div>
+        </Show>
+        <Show when=move || adding.get()>
+            <div class="modal" role="dialog" aria-modal="true" id="add-context">
+                <div class="card">
+                    <h2>"Add a marketplace"</h2>
+                    <SignInForm config=cfg_add.clone()/>
+                    <button class="ghost" on:click=move |_| adding.set(false)>"Cancel"</button>
+                </div>
+            </div>
+        </Show>
+    }
+}
+
+fn empty_ctx(cfg: &RuntimeConfig) -> auth::Context {
+    auth::Context {
+        base_url: cfg.api_base.clone(),
+        client_id: cfg.client_id.clone(),
+        client_secret: None,
+        username: String::new(),
+        access_token: String::new(),
+        refresh_token: None,
+        expires_at: 0.0,
+        lifetime: 0.0,
+        persistent: false,
+    }
+}

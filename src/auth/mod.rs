@@ -1,0 +1,304 @@
+//! Tokens and marketplace contexts: password / refresh grants, storage (sessionStorage by
+//! default, localStorage when the user stays signed in), silent refresh, and sign-out.
+pub mod impersonation;
+
+use crate::api;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+const KEY: &str = "gatehouse.contexts";
+const ACTIVE: &str = "gatehouse.active";
+
+/// One signed-in marketplace: API host + client + user, with its tokens.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Context {
+    pub base_url: String,
+    pub client_id: String,
+    #[serde(default)]
+    pub client_secret: Option<String>,
+    pub username: String,
+    pub access_token: String,
+    #[serde(default)]
+    pub refresh_token: Option<String>,
+    /// Epoch milliseconds when the access token expires.
+    pub expires_at: f64,
+    /// Seconds the token was issued for.
+    pub lifetime: f64,
+    /// Kept in localStorage (stay signed in) rather than sessionStorage.
+    pub persistent: bool,
+}
+
+impl Context {
+    pub fn id(&self) -> String {
+        format!("{}|{}|{}", self.base_url, self.client_id, self.username)
+    }
+    pub fn info(&self) -> TokenInfo {
+        TokenInfo::decode(&self.access_token).unwrap_or_default()
+    }
+    pub fn label(&self) -> String {
+        let host = self.base_url.trim_start_matches("https://").trim_start_matches("http://");
+        format!("{} @ {}", self.username, host)
+    }
+}
+
+/// What the portal reads from a token's claims.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct TokenInfo {
+    pub usr: String,
+    pub usrtype: String,
+    pub cid: String,
+    #[serde(deserialize_with = "one_or_many")]
+    pub role: Vec<String>,
+    pub exp: f64,
+    pub imp: Option<String>,
+}
+
+fn one_or_many<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum E {
+        One(String),
+        Many(Vec<String>),
+    }
+    Ok(match E::deserialize(d)? {
+        E::One(s) => vec![s],
+        E::Many(v) => v,
+    })
+}
+
+impl TokenInfo {
+    pub fn decode(token: &str) -> Option<TokenInfo> {
+        let payload = token.split('.').nth(1)?;
+        let mut b64 = payload.replace('-', "+").replace('_', "/");
+        while b64.len() % 4 != 0 {
+            b64.push('=');
+        }
+        let text = window().atob(&b64).ok()?;
+        serde_json::from_str(&text).ok()
+    }
+    pub fn has_any(&self, roles: &[String]) -> bool {
+        roles.is_empty() || self.role.iter().any(|r| r == "FullAccess" || roles.contains(r))
+    }
+}
+
+fn storage(persistent: bool) -> Option<web_sys::Storage> {
+    if persistent { window().local_storage().ok().flatten() } else { window().session_storage().ok().flatten() }
+}
+
+fn read(persistent: bool) -> Vec<Context> {
+    storage(persistent).and_then(|s| s.get_item(KEY).ok().flatten()).and_then(|t| serde_json::from_str(&t).ok()).unwrap_or_default()
+}
+
+/// The session shared by every screen.
+#[derive(Clone, Copy)]
+pub struct Session {
+    pub contexts: RwSignal<Vec<Context>>,
+    pub active: RwSignal<Option<String>>,
+    /// Set when a request met a 401 that refreshing could not fix: the sign-in dialog opens.
+    pub need_sign_in: RwSignal<bool>,
+    /// Wall clock in ms, ticking every second (for time left).
+    pub now: RwSignal<f64>,
+    /// The impersonation token in force, if any.
+    pub acting: RwSignal<Option<impersonation::Acting>>,
+}
+
+impl Session {
+    pub fn load() -> Session {
+        let mut contexts = read(true);
+        for c in read(false) {
+            if !contexts.iter().any(|x| x.id() == c.id()) {
+                contexts.push(c);
+            }
+        }
+        let active = storage(false)
+            .and_then(|s| s.get_item(ACTIVE).ok().flatten())
+            .or_else(|| storage(true).and_then(|s| s.get_item(ACTIVE).ok().flatten()))
+            .filter(|id| contexts.iter().any(|c| &c.id() == id))
+            .or_else(|| contexts.first().map(Context::id));
+        let acting = impersonation::load();
+        Session {
+            contexts: RwSignal::new(contexts),
+            active: RwSignal::new(active),
+            need_sign_in: RwSignal::new(false),
+            now: RwSignal::new(js_sys::Date::now()),
+            acting: RwSignal::new(acting),
+        }
+    }
+
+    fn persist(&self) {
+        let all = self.contexts.get_untracked();
+        for persistent in [true, false] {
+            let mine: Vec<&Context> = all.iter().filter(|c| c.persistent == persistent).collect();
+            if let Some(s) = storage(persistent) {
+                if mine.is_empty() {
+                    let _ = s.remove_item(KEY);
+                } else {
+                    let _ = s.set_item(KEY, &serde_json::to_string(&mine).unwrap_or_default());
+                }
+            }
+        }
+        let active = self.active.get_untracked();
+        for persistent in [true, false] {
+            if let Some(s) = storage(persistent) {
+                match &active {
+                    Some(id) => {
+                        let _ = s.set_item(ACTIVE, id);
+                    }
+                    None => {
+                        let _ = s.remove_item(ACTIVE);
+                    }
+                }
+            }
+        }
+    }
+
+    pub fn current(&self) -> Option<Context> {
+        let id = self.active.get()?;
+        self.contexts.with(|cs| cs.iter().find(|c| c.id() == id).cloned())
+    }
+
+    pub fn current_untracked(&self) -> Option<Context> {
+        let id = self.active.get_untracked()?;
+        self.contexts.with_untracked(|cs| cs.iter().find(|c| c.id() == id).cloned())
+    }
+
+    /// Adds or replaces a context and makes it active.
+    pub fn put(&self, ctx: Context) {
+        let id = ctx.id();
+        self.contexts.update(|cs| {
+            cs.retain(|c| c.id() != id);
+            cs.push(ctx);
+        });
+        self.active.set(Some(id));
+        self.need_sign_in.set(false);
+        self.persist();
+    }
+
+    pub fn switch(&self, id: String) {
+        self.active.set(Some(id));
+        self.persist();
+    }
+
+    /// Signs out of every context and drops every token (access, refresh, impersonation).
+    pub fn sign_out(&self) {
+        self.contexts.set(Vec::new());
+        self.active.set(None);
+        self.acting.set(None);
+        impersonation::save(&None);
+        for persistent in [true, false] {
+            if let Some(s) = storage(persistent) {
+                let _ = s.remove_item(KEY);
+                let _ = s.remove_item(ACTIVE);
+            }
+        }
+    }
+
+    /// The token a request should carry: the impersonation token while acting as someone
+    /// (unless `own` asks for the signed-in user's), else the context's access token.
+    pub fn token(&self, own: bool) -> Option<String> {
+        if !own {
+            if let Some(a) = self.acting.get_untracked() {
+                return Some(a.token);
+            }
+        }
+        self.current_untracked().map(|c| c.access_token)
+    }
+
+    /// Tries the refresh grant for the active context; true when a new token was stored.
+    pub async fn refresh(&self) -> bool {
+        let Some(ctx) = self.current_untracked() else { return false };
+        let Some(rt) = ctx.refresh_token.clone() else { return false };
+        let mut form = vec![("grant_type", "refresh_token"), ("client_id", ctx.client_id.as_str()), ("refresh_token", rt.as_str())];
+        if let Some(s) = ctx.client_secret.as_deref() {
+            form.push(("client_secret", s));
+        }
+        match api::token_request(&ctx.base_url, &form).await {
+            Ok(v) => {
+                let next = from_token(&ctx.base_url, &ctx.client_id, ctx.client_secret.clone(), &ctx.username, ctx.persistent, &v, Some(rt));
+                let active = self.active.get_untracked();
+                self.put(next);
+                self.active.set(active);
+                true
+            }
+            Err(_) => false,
+        }
+    }
+
+    /// Sends a request with the right token; on a 401 refreshes once and retries, and when that
+    /// fails opens the sign-in dialog (the screen keeps its work).
+    pub async fn send(&self, method: &str, url: &str, body: Option<&str>, own: bool) -> Result<api::ApiResponse, String> {
+        let res = api::send(method, url, self.token(own).as_deref(), body).await?;
+        if res.status != 401 || (!own && self.acting.get_untracked().is_some()) {
+            return Ok(res);
+        }
+        if self.refresh().await {
+            let again = api::send(method, url, self.token(own).as_deref(), body).await?;
+            if again.status != 401 {
+                return Ok(again);
+            }
+        }
+        self.need_sign_in.set(true);
+        Ok(res)
+    }
+
+    /// The API URL for a path under `/v1`.
+    pub fn url(&self, path: &str) -> String {
+        let base = self.current_untracked().map(|c| c.base_url).unwrap_or_default();
+        format!("{}/v1{}", base.trim_end_matches('/'), path)
+    }
+}
+
+pub fn from_token(base: &str, client_id: &str, secret: Option<String>, username: &str, persistent: bool, v: &serde_json::Value, old_refresh: Option<String>) -> Context {
+    let lifetime = v["expires_in"].as_f64().unwrap_or(600.0);
+    Context {
+        base_url: base.trim_end_matches('/').to_string(),
+        client_id: client_id.to_string(),
+        client_secret: secret,
+        username: username.to_string(),
+        access_token: v["access_token"].as_str().unwrap_or_default().to_string(),
+        refresh_token: v["refresh_token"].as_str().map(String::from).or(old_refresh),
+        expires_at: js_sys::Date::now() + lifetime * 1000.0,
+        lifetime,
+        persistent,
+    }
+}
+
+/// The password grant.
+pub async fn sign_in(base: &str, client_id: &str, secret: Option<String>, username: &str, password: &str, persistent: bool) -> Result<Context, String> {
+    let mut form = vec![("grant_type", "password"), ("client_id", client_id), ("username", username), ("password", password)];
+    if let Some(s) = secret.as_deref().filter(|s| !s.is_empty()) {
+        form.push(("client_secret", s));
+    }
+    let v = api::token_request(base, &form).await?;
+    Ok(from_token(base, client_id, secret.filter(|s| !s.is_empty()), username, persistent, &v, None))
+}
+
+/// Ticks the clock and refreshes the active token shortly before it expires.
+pub fn start_clock(session: Session) {
+    leptos::task::spawn_local(async move {
+        loop {
+            gloo_timers::future::TimeoutFuture::new(1000).await;
+            let now = js_sys::Date::now();
+            session.now.set(now);
+            if let Some(ctx) = session.current_untracked() {
+                let margin = (ctx.lifetime * 1000.0 / 4.0).min(60_000.0);
+                if ctx.refresh_token.is_some() && ctx.expires_at - now < margin {
+                    session.refresh().await;
+                }
+            }
+        }
+    });
+}
+
+pub fn fmt_left(ms: f64) -> String {
+    if ms <= 0.0 {
+        return "expired".into();
+    }
+    let s = (ms / 1000.0) as i64;
+    if s >= 3600 {
+        format!("{}h {:02}m", s / 3600, (s % 3600) / 60)
+    } else {
+        format!("{}m {:02}s", s / 60, s % 60)
+    }
+}

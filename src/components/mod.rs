@@ -1,0 +1,42 @@
+//! Small shared pieces: spinner, sign-in form, theme.
+pub mod signin;
+
+use leptos::prelude::*;
+
+#[component]
+pub fn Spinner(#[prop(optional)] label: &'static str) -> impl IntoView {
+    view! { <span class="spinner" role="status" aria-label=if label.is_empty() { "Loading" } else { label }></span> }
+}
+
+const THEME: &str = "gatehouse.theme";
+
+pub fn apply_theme(theme: &str) {
+    if let Some(el) = document().document_element() {
+        let _ = el.set_attribute("data-theme", theme);
+    }
+}
+
+pub fn saved_theme() -> String {
+    window().local_storage().ok().flatten().and_then(|s| s.get_item(THEME).ok().flatten()).unwrap_or_else(|| {
+        let dark = window().match_media("(prefers-color-scheme: dark)").ok().flatten().is_some_and(|m| m.matches());
+        if dark { "dark".into() } else { "light".into() }
+    })
+}
+
+#[component]
+pub fn ThemeToggle() -> impl IntoView {
+    let theme = RwSignal::new(saved_theme());
+    Effect::new(move |_| apply_theme(&theme.get()));
+    let flip = move |_| {
+        let next = if theme.get_untracked() == "dark" { "light" } else { "dark" };
+        if let Some(s) = window().local_storage().ok().flatten() {
+            let _ = s.set_item(THEME, next);
+        }
+        theme.set(next.to_string());
+    };
+    view! {
+        <button class="ghost" id="theme-toggle" on:click=flip title="Switch light / dark theme">
+            {move || if theme.get() == "dark" { "☀ Light" } else { "☾ Dark" }}
+        </button>
+    }
+}

@@ -1,0 +1,67 @@
+//! The sign-in form (password grant), used as a page and as the dialog a 401 opens.
+use crate::auth::{self, Session};
+use crate::components::Spinner;
+use crate::config::RuntimeConfig;
+use leptos::prelude::*;
+
+#[component]
+pub fn SignInForm(
+    config: RuntimeConfig,
+    /// Pre-fill from an existing context (the 401 dialog).
+    #[prop(optional)]
+    prefill: Option<auth::Context>,
+) -> impl IntoView {
+    let session = expect_context::<Session>();
+    let base = RwSignal::new(prefill.as_ref().map(|c| c.base_url.clone()).unwrap_or(config.api_base.clone()));
+    let client = RwSignal::new(prefill.as_ref().map(|c| c.client_id.clone()).unwrap_or(config.client_id.clone()));
+    let secret = RwSignal::new(prefill.as_ref().and_then(|c| c.client_secret.clone()).unwrap_or_default());
+    let user = RwSignal::new(prefill.as_ref().map(|c| c.username.clone()).unwrap_or_default());
+    let password = RwSignal::new(String::new());
+    let stay = RwSignal::new(prefill.as_ref().is_some_and(|c| c.persistent));
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
+        let (b, c, s, u, p, keep) = (base.get_untracked(), client.get_untracked(), secret.get_untracked(), user.get_untracked(), password.get_untracked(), stay.get_untracked());
+        if b.trim().is_empty() || c.trim().is_empty() || u.trim().is_empty() || p.is_empty() {
+            error.set(Some("API address, client ID, username and password are all needed.".into()));
+            return;
+        }
+        busy.set(true);
+        error.set(None);
+        leptos::task::spawn_local(async move {
+            match auth::sign_in(b.trim(), c.trim(), Some(s), u.trim(), &p, keep).await {
+                Ok(ctx) => {
+                    password.set(String::new());
+                    session.put(ctx);
+                }
+                Err(e) => error.set(Some(e)),
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <form class="signin" on:submit=submit>
+            <label for="signin-base">"API address"</label>
+            <input id="signin-base" type="url" prop:value=base on:input=move |ev| base.set(event_target_value(&ev)) placeholder="https://sandboxapi.ordercloud.io"/>
+            <label for="signin-client">"Client ID"</label>
+            <input id="signin-client" prop:value=client on:input=move |ev| client.set(event_target_value(&ev))/>
+            <label for="signin-secret">"Client secret (only for confidential clients)"</label>
+            <input id="signin-secret" type="password" autocomplete="off" prop:value=secret on:input=move |ev| secret.set(event_target_value(&ev))/>
+            <label for="signin-username">"Username"</label>
+            <input id="signin-username" autocomplete="username" prop:value=user on:input=move |ev| user.set(event_target_value(&ev))/>
+            <label for="signin-password">"Password"</label>
+            <input id="signin-password" type="password" autocomplete="current-password" prop:value=password on:input=move |ev| password.set(event_target_value(&ev))/>
+            <label class="check"><input id="signin-stay" type="checkbox" prop:checked=stay on:change=move |ev| stay.set(event_target_checked(&ev))/>" Stay signed in on this browser"</label>
+            <button id="signin-submit" type="submit" class="primary" disabled=busy>
+                {move || if busy.get() { view! { <Spinner label="Signing in"/>" Signing in…" }.into_any() } else { "Sign in".into_any() }}
+            </button>
+            <Show when=move || error.get().is_some()>
+                <p class="error" id="signin-error" role="alert">{move || error.get().unwrap_or_default()}</p>
+            </Show>
+        </form>
+    }
+}

@@ -1,0 +1,293 @@
+//! The request body: a form generated from the schema, or pasted JSON, kept in step.
+use crate::spec::{Field, Kind, Op};
+use gatehouse_model::password::{ADMIN_POLICY, BUYER_POLICY};
+use leptos::prelude::*;
+use serde_json::{Map, Value};
+use std::collections::HashMap;
+
+pub fn get_at<'a>(v: &'a Value, path: &[String]) -> Option<&'a Value> {
+    let mut cur = v;
+    for p in path {
+        cur = cur.as_object()?.get(p)?;
+    }
+    Some(cur)
+}
+
+pub fn set_at(v: &mut Value, path: &[String], new: Option<Value>) {
+    if !v.is_object() {
+        *v = Value::Object(Map::new());
+    }
+    let mut cur = v;
+    for (i, p) in path.iter().enumerate() {
+        let obj = cur.as_object_mut().expect("objects all the way down");
+        if i == path.len() - 1 {
+            match new {
+                Some(x) => {
+                    obj.insert(p.clone(), x);
+                }
+                None => {
+                    obj.remove(p);
+                }
+            }
+            return;
+        }
+        let next = obj.entry(p.clone()).or_insert_with(|| Value::Object(Map::new()));
+        if !next.is_object() {
+            *next = Value::Object(Map::new());
+        }
+        cur = next;
+    }
+}
+
+fn lines_of(v: Option<Value>) -> String {
+    let items: Vec<String> = v.and_then(|v| v.as_array().cloned()).unwrap_or_default().iter().filter_map(|x| x.as_str().map(String::from)).collect();
+    items.join("\n")
+}
+
+/// A message for malformed JSON, with where it breaks.
+pub fn json_error(e: &serde_json::Error) -> String {
+    format!("Malformed JSON at line {}, column {}: {}. Nothing was sent.", e.line(), e.column(), e)
+}
+
+fn policy_for(op: &Op) -> &'static gatehouse_model::password::PasswordPolicy {
+    if op.path.starts_with("/adminusers") { &ADMIN_POLICY } else { &BUYER_POLICY }
+}
+
+/// Checks the body against the form's fields: required, max length, formats, numbers, passwords.
+pub fn validate(op: &Op, fields: &[Field], body: &Value, prefix: &[String], out: &mut HashMap<String, String>) {
+    for f in fields {
+        let mut path = prefix.to_vec();
+        path.push(f.name.clone());
+        let key = path.join(".");
+        let v = get_at(body, &path).filter(|v| !v.is_null());
+        let Some(v) = v else {
+            if f.required {
+                out.insert(key, format!("{} is required.", f.name));
+            }
+            continue;
+        };
+        match f.kind {
+            Kind::Str => {
+                let Some(s) = v.as_str() else {
+                    out.insert(key, format!("{} must be text.", f.name));
+                    continue;
+                };
+                if f.required && s.is_empty() && f.name != "Email" {
+                    out.insert(key, format!("{} is required.", f.name));
+                } else if let Some(max) = f.max_len.filter(|m| s.chars().count() > *m) {
+                    out.insert(key, format!("{} can be at most {max} characters long (it has {}).", f.name, s.chars().count()));
+                } else if f.format.as_deref() == Some("date-time") && !s.is_empty() && !gatehouse_model::validate::is_date_time(s) {
+                    out.insert(key, format!("{} must be a date-time such as 2024-01-31T12:00:00Z.", f.name));
+                } else if f.format.as_deref() == Some("password") && !s.is_empty() {
+                    if let Some(msg) = policy_for(op).explain(s) {
+                        out.insert(key, msg);
+                    }
+                }
+            }
+            Kind::Int | Kind::Num => match v.as_f64() {
+                None => {
+                    out.insert(key, format!("{} must be a number.", f.name));
+                }
+                Some(n) => {
+                    if f.kind == Kind::Int && n.fract() != 0.0 {
+                        out.insert(key, format!("{} must be a whole number.", f.name));
+                    } else if let (Some(lo), Some(hi)) = (f.minimum, f.maximum) {
+                        if n < lo || n > hi {
+                            out.insert(key, format!("{} must be between {lo} and {hi}.", f.name));
+                        }
+                    }
+                }
+            },
+            Kind::Bool => {
+                if !v.is_boolean() {
+                    out.insert(key, format!("{} must be true or false.", f.name));
+                }
+            }
+            Kind::List => {
+                if !v.as_array().is_some_and(|a| a.iter().all(Value::is_string)) {
+                    out.insert(key, format!("{} must be a list of text values.", f.name));
+                }
+            }
+            Kind::Json => {}
+            Kind::Nested => {
+                if v.is_object() {
+                    validate(op, &f.children, body, &path, out);
+                } else {
+                    out.insert(key, format!("{} must be an object.", f.name));
+                }
+            }
+        }
+    }
+}
+
+/// The generated form for `fields`, bound to `body`.
+pub fn fields_view(fields: Vec<Field>, prefix: Vec<String>, body: RwSignal<Value>, errors: RwSignal<HashMap<String, String>>) -> AnyView {
+    fields
+        .into_iter()
+        .map(|f| field_view(f, prefix.clone(), body, errors))
+        .collect_view()
+        .into_any()
+}
+
+fn field_view(f: Field, prefix: Vec<String>, body: RwSignal<Value>, errors: RwSignal<HashMap<String, String>>) -> AnyView {
+    let mut path = prefix;
+    path.push(f.name.clone());
+    let key = path.join(".");
+    let id = format!("field-{}", key.replace('.', "-"));
+    let p1 = path.clone();
+    let current = move || body.with(|b| get_at(b, &p1).cloned());
+    let p2 = path.clone();
+    let set = move |v: Option<Value>| {
+        body.update(|b| set_at(b, &p2, v));
+    };
+    let k2 = key.clone();
+    let error = move || errors.with(|e| e.get(&k2).cloned());
+    let label_text = f.name.clone();
+    let required = f.required;
+    let hint = match (f.max_len, f.format.as_deref()) {
+        (Some(n), _) => format!("max {n}"),
+        (None, Some(fmt)) => fmt.to_string(),
+        _ => String::new(),
+    };
+    let control: AnyView = match f.kind {
+        Kind::Nested => {
+            let children = fields_view(f.children.clone(), path.clone(), body, errors);
+            return view! {
+                <fieldset class="nested"><legend>{label_text}</legend>{children}</fieldset>
+            }
+            .into_any();
+        }
+        Kind::Bool => {
+            let cur = current.clone();
+            view! {
+                <select id=id.clone() on:change=move |ev| {
+                    let v = event_target_value(&ev);
+                    set(match v.as_str() { "true" => Some(Value::Bool(true)), "false" => Some(Value::Bool(false)), _ => None });
+                }
+                prop:value=move || match cur() { Some(Value::Bool(true)) => "true", Some(Value::Bool(false)) => "false", _ => "" }>
+                    <option value="">"—"</option>
+                    <option value="true">"true"</option>
+                    <option value="false">"false"</option>
+                </select>
+            }
+            .into_any()
+        }
+        Kind::Str if !f.enum_values.is_empty() => {
+            let cur = current.clone();
+            let opts = f.enum_values.clone();
+            view! {
+                <select id=id.clone() on:change=move |ev| { let v = event_target_value(&ev); set(if v.is_empty() { None } else { Some(Value::String(v)) }); }
+                    prop:value=move || cur().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()>
+                    <option value="">"—"</option>
+                    {opts.into_iter().map(|o| view! { <option value=o.clone()>{o.clone()}</option> }).collect_view()}
+                </select>
+            }
+            .into_any()
+        }
+        Kind::Str => {
+            let cur = current.clone();
+            let kind = if f.format.as_deref() == Some("password") { "password" } else { "text" };
+            let placeholder = if f.format.as_deref() == Some("date-time") { "2024-01-31T12:00:00Z" } else { "" };
+            let max = f.max_len;
+            let cur2 = current.clone();
+            view! {
+                <input id=id.clone() type=kind placeholder=placeholder autocomplete="off"
+                    prop:value=move || cur().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()
+                    on:input=move |ev| { let v = event_target_value(&ev); set(if v.is_empty() { None } else { Some(Value::String(v)) }); }/>
+                {max.map(|m| view! { <span class="count">{move || format!("{}/{m}", cur2().and_then(|v| v.as_str().map(|s| s.chars().count())).unwrap_or(0))}</span> })}
+            }
+            .into_any()
+        }
+        Kind::Int | Kind::Num => {
+            let cur = current.clone();
+            view! {
+                <input id=id.clone() type="number" prop:value=move || cur().map(|v| v.to_string()).unwrap_or_default()
+                    on:input=move |ev| {
+                        let v = event_target_value(&ev);
+                        set(if v.trim().is_empty() { None } else {
+                            v.trim().parse::<i64>().map(Value::from).ok()
+                                .or_else(|| v.trim().parse::<f64>().ok().and_then(serde_json::Number::from_f64).map(Value::Number))
+                                .or(Some(Value::String(v)))
+                        });
+                    }/>
+            }
+            .into_any()
+        }
+        Kind::List if !f.enum_values.is_empty() => {
+            let filter = RwSignal::new(String::new());
+            let opts = f.enum_values.clone();
+            let cur = current.clone();
+            let chosen = move || -> Vec<String> { cur().and_then(|v| v.as_array().cloned()).unwrap_or_default().into_iter().filter_map(|x| x.as_str().map(String::from)).collect() };
+            let id2 = id.clone();
+            view! {
+                <div class="multi" id=id.clone() role="group" aria-label=label_text.clone()>
+                    <input class="multi-filter" id=format!("{id2}-filter") placeholder="Filter values" prop:value=filter on:input=move |ev| filter.set(event_target_value(&ev))/>
+                    <div class="multi-options">
+                        {opts.into_iter().map(|o| {
+                            let (o1, o2, o3) = (o.clone(), o.clone(), o.clone());
+                            let chosen = chosen.clone();
+                            let chosen2 = chosen.clone();
+                            let set = set.clone();
+                            view! {
+                                <label class="check" style:display=move || if o3.to_lowercase().contains(&filter.get().to_lowercase()) { "" } else { "none" }>
+                                    <input type="checkbox" value=o1.clone() prop:checked=move || chosen().contains(&o1)
+                                        on:change=move |ev| {
+                                            let mut now = chosen2();
+                                            if event_target_checked(&ev) { if !now.contains(&o2) { now.push(o2.clone()); } } else { now.retain(|x| x != &o2); }
+                                            set(if now.is_empty() { None } else { Some(Value::from(now)) });
+                                        }/>
+                                    {format!(" {o}")}
+                                </label>
+                            }
+                        }).collect_view()}
+                    </div>
+                </div>
+            }
+            .into_any()
+        }
+        Kind::List => {
+            let cur = current.clone();
+            view! {
+                <textarea id=id.clone() rows="3" placeholder="One value per line"
+                    prop:value={move || lines_of(cur())}
+                    on:change=move |ev| {
+                        let items: Vec<Value> = event_target_value(&ev).lines().map(str::trim).filter(|l| !l.is_empty()).map(|l| Value::String(l.into())).collect();
+                        set(if items.is_empty() { None } else { Some(Value::Array(items)) });
+                    }></textarea>
+            }
+            .into_any()
+        }
+        Kind::Json => {
+            let cur = current.clone();
+            let local_err = RwSignal::new(None::<String>);
+            let k3 = key.clone();
+            view! {
+                <textarea id=id.clone() rows="3" class="code" placeholder="{ }"
+                    prop:value=move || cur().map(|v| serde_json::to_string_pretty(&v).unwrap_or_default()).unwrap_or_default()
+                    on:change=move |ev| {
+                        let text = event_target_value(&ev);
+                        if text.trim().is_empty() { set(None); local_err.set(None); return; }
+                        match serde_json::from_str::<Value>(&text) {
+                            Ok(v) => { set(Some(v)); local_err.set(None); errors.update(|e| { e.remove(&k3); }); }
+                            Err(e) => { let msg = json_error(&e); local_err.set(Some(msg.clone())); errors.update(|x| { x.insert(k3.clone(), msg); }); }
+                        }
+                    }></textarea>
+                <Show when=move || local_err.get().is_some()><span class="hint">{move || local_err.get()}</span></Show>
+            }
+            .into_any()
+        }
+    };
+    let (e1, e2, e3) = (error.clone(), error.clone(), error);
+    let err_id = format!("{id}-error");
+    view! {
+        <div class="field" class:invalid=move || e1().is_some()>
+            <label for=id.clone()>{label_text.clone()}{required.then_some(view! { <span class="req" title="required">" *"</span> })}
+                <span class="hint">{hint}</span></label>
+            {control}
+            <Show when=move || e2().is_some()>
+                <span class="field-error" role="alert" id=err_id.clone()>{let e3 = e3.clone(); move || e3().unwrap_or_default()}</span>
+            </Show>
+        </div>
+    }
+    .into_any()
+}

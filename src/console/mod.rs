@@ -1,0 +1,506 @@
+//! The API console: resource menu (sections → resources, with a filter), the operation
+//! selector, parameters, the body form or pasted JSON, and the response.
+pub mod form;
+pub mod response;
+
+use crate::api::ApiResponse;
+use crate::auth::Session;
+use crate::components::Spinner;
+use crate::history;
+use crate::spec::{Kind, Op, Param, Spec};
+use form::{fields_view, json_error, validate};
+use leptos::prelude::*;
+use response::ResponseView;
+use serde_json::Value;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+const SPEC_URL: &str = "gatehouse.spec_url";
+
+/// Where the API description comes from.
+fn spec_source(session: &Session) -> String {
+    window()
+        .local_storage()
+        .ok()
+        .flatten()
+        .and_then(|s| s.get_item(SPEC_URL).ok().flatten())
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| session.url("/openapi/v3"))
+}
+
+async fn fetch_spec(url: String) -> Result<Arc<Spec>, String> {
+    let res = gloo_net::http::Request::get(&url).send().await.map_err(|e| format!("Could not load the API description from {url}: {e}"))?;
+    if !res.ok() {
+        return Err(format!("Could not load the API description from {url}: HTTP {}", res.status()));
+    }
+    let text = res.text().await.map_err(|e| e.to_string())?;
+    parse_spec(&text)
+}
+
+fn parse_spec(text: &str) -> Result<Arc<Spec>, String> {
+    let doc: Value = serde_json::from_str(text).map_err(|e| format!("The API description is not valid JSON: {e}"))?;
+    Spec::parse(&doc).map(Arc::new)
+}
+
+#[component]
+pub fn Console() -> impl IntoView {
+    let session = expect_context::<Session>();
+    let spec = RwSignal::new(None::<Result<Arc<Spec>, String>>);
+    let source = RwSignal::new(spec_source(&session));
+    Effect::new(move |_| {
+        let url = source.get();
+        spec.set(None);
+        leptos::task::spawn_local(async move { spec.set(Some(fetch_spec(url).await)) });
+    });
+    let selected = RwSignal::new(history::current_op());
+    history::follow(selected);
+    provide_context(selected);
+    let loaded = move || spec.get().and_then(|s| s.ok());
+    view! {
+        <div class="console" id="console">
+            {move || match spec.get() {
+                None => view! { <div class="loading" id="spec-loading"><Spinner label="Loading API description"/>" Loading the API description…"</div> }.into_any(),
+                Some(Err(e)) => view! { <div class="panel"><p class="error" role="alert" id="spec-error">{e}</p><SpecSource source=source spec=spec/></div> }.into_any(),
+                Some(Ok(s)) => { let (title, ops_n, sections_n) = (s.title.clone(), s.ops.len(), s.sections.len()); view! {
+                    <Menu spec=s.clone() selected=selected/>
+                    <main class="workspace" id="console-ready" data-ops=ops_n>
+                        {move || {
+                            let s = loaded()?;
+                            let key = selected.get()?;
+                            let op = s.op(&key).cloned();
+                            Some(match op {
+                                Some(op) => view! { <OperationSelector spec=s.clone() current=op.key.clone()/><OperationPanel op=op/> }.into_any(),
+                                None => view! { <p class="error" id="op-missing">{format!("This API description has no operation {key}.")}</p> }.into_any(),
+                            })
+                        }}
+                        <Show when=move || selected.get().is_none()>
+                            <div class="welcome" id="welcome">
+                                <h2>{title.clone()}</h2>
+                                <p>{format!("{ops_n} operations in {sections_n} sections. Pick a resource on the left.")}</p>
+                                <SpecSource source=source spec=spec/>
+                            </div>
+                        </Show>
+                    </main>
+                }.into_any() }
+            }}
+        </div>
+    }
+}
+
+/// Lets the user load another API description: a URL, or a file.
+#[component]
+fn SpecSource(source: RwSignal<String>, spec: RwSignal<Option<Result<Arc<Spec>, String>>>) -> impl IntoView {
+    let draft = RwSignal::new(source.get_untracked());
+    let apply = move |_| {
+        let url = draft.get_untracked();
+        if let Some(s) = window().local_storage().ok().flatten() {
+            let _ = s.set_item(SPEC_URL, &url);
+        }
+        source.set(url);
+    };
+    let on_file = move |ev: leptos::ev::Event| {
+        let input: web_sys::HtmlInputElement = event_target(&ev);
+        let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
+        leptos::task::spawn_local(async move {
+            let text = wasm_bindgen_futures::JsFuture::from(file.text()).await.ok().and_then(|v| v.as_string()).unwrap_or_default();
+            spec.set(Some(parse_spec(&text)));
+        });
+    };
+    view! {
+        <div class="spec-source">
+            <label for="spec-url">"API description (OpenAPI 3) URL"</label>
+            <div class="row">
+                <input id="spec-url" prop:value=draft on:input=move |ev| draft.set(event_target_value(&ev))/>
+                <button id="spec-load" on:click=apply>"Load"</button>
+            </div>
+            <label for="spec-file">"…or a file"</label>
+            <input id="spec-file" type="file" accept=".json,application/json" on:change=on_file/>
+        </div>
+    }
+}
+
+#[component]
+fn Menu(spec: Arc<Spec>, selected: RwSignal<Option<String>>) -> impl IntoView {
+    let session = expect_context::<Session>();
+    let filter = RwSignal::new(String::new());
+    let current_resource = {
+        let spec = spec.clone();
+        Memo::new(move |_| selected.get().and_then(|k| spec.resource_of(&k).map(|r| r.name.clone())))
+    };
+    let sections = spec.sections.clone();
+    let spec2 = spec.clone();
+    view! {
+        <nav class="menu" aria-label="Resources">
+            <input id="menu-filter" type="search" placeholder="Filter resources" aria-label="Filter resources"
+                prop:value=filter on:input=move |ev| filter.set(event_target_value(&ev))/>
+            {sections.into_iter().map(|s| {
+                let section_name = s.name.clone();
+                let names: Vec<String> = s.resources.iter().map(|r| r.name.clone()).collect();
+                let names2 = names.clone();
+                let sn = section_name.clone();
+                view! {
+                    <div class="section" style:display=move || {
+                        let f = filter.get().to_lowercase();
+                        if f.is_empty() || sn.to_lowercase().contains(&f) || names2.iter().any(|n| n.to_lowercase().contains(&f)) { "" } else { "none" }
+                    }>
+                        <h3>{section_name.clone()}</h3>
+                        <ul>
+                            {s.resources.into_iter().map(|r| {
+                                let first = r.ops.first().map(|&i| spec2.ops[i].key.clone()).unwrap_or_default();
+                                let name = r.name.clone();
+                                let (n1, n2) = (name.clone(), name.clone());
+                                let sec = section_name.clone();
+                                let ops: Vec<Vec<String>> = r.ops.iter().map(|&i| spec2.ops[i].roles.clone()).collect();
+                                let locked = move || {
+                                    let info = session.current().map(|c| c.info()).unwrap_or_default();
+                                    !ops.iter().any(|roles| info.has_any(roles))
+                                };
+                                view! {
+                                    <li style:display=move || {
+                                        let f = filter.get().to_lowercase();
+                                        if f.is_empty() || n1.to_lowercase().contains(&f) || sec.to_lowercase().contains(&f) { "" } else { "none" }
+                                    }>
+                                        <button class="resource" class:active=move || current_resource.get().as_deref() == Some(n2.as_str())
+                                            class:locked=locked data-resource=name.clone()
+                                            on:click=move |_| { history::push_op(&first); selected.set(Some(first.clone())); }>
+                                            {name.clone()}
+                                        </button>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    </div>
+                }
+            }).collect_view()}
+        </nav>
+    }
+}
+
+#[component]
+fn OperationSelector(spec: Arc<Spec>, current: String) -> impl IntoView {
+    let session = expect_context::<Session>();
+    let selected = expect_context::<RwSignal<Option<String>>>();
+    let resource = spec.resource_of(&current).cloned();
+    let ops: Vec<Op> = resource.map(|r| r.ops.iter().map(|&i| spec.ops[i].clone()).collect()).unwrap_or_default();
+    let info = session.current().map(|c| c.info()).unwrap_or_default();
+    view! {
+        <div class="op-select">
+            <label for="op-select">"Operation"</label>
+            <select id="op-select" prop:value=current.clone() on:change=move |ev| {
+                let key = event_target_value(&ev);
+                history::push_op(&key);
+                selected.set(Some(key));
+            }>
+                {ops.into_iter().map(|o| {
+                    let allowed = info.has_any(&o.roles);
+                    let label = if allowed { o.label() } else { format!("🔒 {} (your token lacks its roles)", o.label()) };
+                    view! { <option value=o.key.clone() class:locked=!allowed data-allowed=allowed.to_string()>{label}</option> }
+                }).collect_view()}
+            </select>
+        </div>
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+struct FilterRow {
+    field: String,
+    op: String,
+    value: String,
+}
+
+const FILTER_OPS: &[(&str, &str)] = &[
+    ("eq", "equals"), ("ne", "not equal"), ("gt", ">"), ("lt", "<"), ("ge", "≥"), ("le", "≤"),
+    ("has", "contains"), ("starts", "starts with"), ("any", "any of (a|b)"), ("empty", "is empty"),
+];
+
+fn filter_expr(r: &FilterRow) -> String {
+    let v = r.value.trim();
+    match r.op.as_str() {
+        "ne" => format!("!{v}"),
+        "gt" => format!(">{v}"),
+        "lt" => format!("<{v}"),
+        "ge" => format!("!<{v}"),
+        "le" => format!("!>{v}"),
+        "has" => format!("*{v}*"),
+        "starts" => format!("{v}*"),
+        "empty" => "!*".into(),
+        _ => v.to_string(),
+    }
+}
+
+fn indexed(rows: Vec<FilterRow>) -> Vec<(usize, FilterRow)> {
+    rows.into_iter().enumerate().collect()
+}
+
+fn enc(s: &str) -> String {
+    String::from(js_sys::encode_uri_component(s))
+}
+
+#[component]
+fn OperationPanel(op: Op) -> impl IntoView {
+    let session = expect_context::<Session>();
+    let op = Arc::new(op);
+    let path_values = RwSignal::new(HashMap::<String, String>::new());
+    let query_values = RwSignal::new(HashMap::<String, String>::new());
+    let sort_field = RwSignal::new(String::new());
+    let sort_desc = RwSignal::new(false);
+    let filters = RwSignal::new(Vec::<FilterRow>::new());
+    let body = RwSignal::new(Value::Object(Default::default()));
+    let json_mode = RwSignal::new(false);
+    let json_text = RwSignal::new(String::from("{}"));
+    let json_err = RwSignal::new(None::<String>);
+    let field_errors = RwSignal::new(HashMap::<String, String>::new());
+    let param_error = RwSignal::new(None::<String>);
+    let sending = RwSignal::new(false);
+    let response = RwSignal::new(None::<Result<ApiResponse, String>>);
+    let history_list = expect_context::<RwSignal<Vec<(String, String, u16)>>>();
+
+    let url = {
+        let op = op.clone();
+        move || -> Result<String, String> {
+            let mut path = op.path.clone();
+            for p in &op.path_params {
+                let v = path_values.with(|m| m.get(&p.name).cloned()).unwrap_or_default();
+                if v.trim().is_empty() {
+                    return Err(format!("Fill in the path parameter {}.", p.name));
+                }
+                path = path.replace(&format!("{{{}}}", p.name), &enc(v.trim()));
+            }
+            let mut q: Vec<String> = Vec::new();
+            query_values.with(|m| {
+                for p in &op.query_params {
+                    if let Some(v) = m.get(&p.name).filter(|v| !v.trim().is_empty()) {
+                        q.push(format!("{}={}", enc(&p.name), enc(v.trim())));
+                    }
+                }
+            });
+            let sf = sort_field.get();
+            if !sf.is_empty() {
+                q.push(format!("sortBy={}", enc(&format!("{}{}", if sort_desc.get() { "!" } else { "" }, sf))));
+            }
+            for f in filters.get().iter().filter(|f| !f.field.trim().is_empty()) {
+                q.push(format!("{}={}", enc(f.field.trim()), enc(&filter_expr(f))));
+            }
+            let qs = if q.is_empty() { String::new() } else { format!("?{}", q.join("&")) };
+            Ok(session.url(&format!("{path}{qs}")))
+        }
+    };
+    let url_preview = {
+        let url = url.clone();
+        move || url().unwrap_or_else(|e| e)
+    };
+
+    let to_json = move || json_text.set(serde_json::to_string_pretty(&body.get_untracked()).unwrap_or_else(|_| "{}".into()));
+    let from_json = move || -> bool {
+        match serde_json::from_str::<Value>(&json_text.get_untracked()) {
+            Ok(v) if v.is_object() => {
+                body.set(v);
+                json_err.set(None);
+                true
+            }
+            Ok(_) => {
+                json_err.set(Some("The body must be a JSON object ({ … }). Nothing was sent.".into()));
+                false
+            }
+            Err(e) => {
+                json_err.set(Some(json_error(&e)));
+                false
+            }
+        }
+    };
+
+    let send = {
+        let op = op.clone();
+        let url = url.clone();
+        move || {
+            if sending.get_untracked() {
+                return;
+            }
+            param_error.set(None);
+            let target = match url() {
+                Ok(u) => u,
+                Err(e) => {
+                    param_error.set(Some(e));
+                    return;
+                }
+            };
+            let payload = if let Some(fields) = &op.body {
+                if json_mode.get_untracked() && !from_json() {
+                    return;
+                }
+                let mut errs = HashMap::new();
+                validate(&op, fields, &body.get_untracked(), &[], &mut errs);
+                let count = errs.len();
+                field_errors.set(errs);
+                if count > 0 {
+                    param_error.set(Some(format!("{count} field(s) need attention before sending{}.", if json_mode.get_untracked() { " (switch to the form to see them)" } else { "" })));
+                    return;
+                }
+                Some(serde_json::to_string(&body.get_untracked()).unwrap_or_default())
+            } else {
+                None
+            };
+            sending.set(true);
+            let method = op.method.clone();
+            leptos::task::spawn_local(async move {
+                let res = session.send(&method, &target, payload.as_deref(), false).await;
+                if let Ok(r) = &res {
+                    let (m, u, s) = (r.method.clone(), r.url.clone(), r.status);
+                    history_list.update(|h| {
+                        h.insert(0, (m, u, s));
+                        h.truncate(20);
+                    });
+                }
+                response.set(Some(res));
+                sending.set(false);
+            });
+        }
+    };
+    let send2 = send.clone();
+
+    let param_input = move |p: Param, target: RwSignal<HashMap<String, String>>| {
+        let id = format!("param-{}", p.name);
+        let name = p.name.clone();
+        let name2 = p.name.clone();
+        let placeholder = if p.enum_values.is_empty() { String::new() } else { p.enum_values.join(", ") };
+        view! {
+            <div class="field">
+                <label for=id.clone()>{p.name.clone()}{p.required.then_some(view! { <span class="req">" *"</span> })}</label>
+                <input id=id type=if p.kind == Kind::Int { "number" } else { "text" } placeholder=placeholder
+                    prop:value=move || target.with(|m| m.get(&name).cloned().unwrap_or_default())
+                    on:input=move |ev| { let v = event_target_value(&ev); target.update(|m| { m.insert(name2.clone(), v); }); }/>
+            </div>
+        }
+    };
+
+    let is_list = op.is_list();
+    let sort_choices: Vec<String> = op.param("sortBy").map(|p| p.enum_values.iter().filter(|v| !v.starts_with('!')).cloned().collect()).unwrap_or_default();
+    let search_on = op.param("searchOn").map(|p| p.enum_values.join(", ")).unwrap_or_default();
+    let path_params = op.path_params.clone();
+    let plain: Vec<Param> = op.plain_query().cloned().collect();
+    let has_params = !path_params.is_empty() || !plain.is_empty() || is_list;
+    let body_fields = op.body.clone();
+    let op_roles = op.roles.clone();
+    let copy_url = {
+        let url = url.clone();
+        move |_| {
+            if let Ok(u) = url() {
+                let _ = window().navigator().clipboard().write_text(&u);
+            }
+        }
+    };
+
+    view! {
+        <section class="operation" aria-label="Request">
+            <div class="op-head">
+                <span class=format!("method m-{}", op.method.to_lowercase())>{op.method.clone()}</span>
+                <code class="path">{op.path.clone()}</code>
+                <span class="summary">{op.summary.clone()}</span>
+                <span class="muted opid">{op.operation_id.clone()}</span>
+            </div>
+            <div class="roles muted">"Roles: "{if op.roles.is_empty() { "any signed-in user".to_string() } else { op.roles.join(", ") }}</div>
+            <form class="request" on:submit=move |ev| { ev.prevent_default(); send2(); }>
+                <Show when=move || has_params>
+                    <h4>"Parameters"</h4>
+                </Show>
+                {path_params.into_iter().map(|p| param_input(p, path_values)).collect_view()}
+                {plain.into_iter().map(|p| param_input(p, query_values)).collect_view()}
+                {is_list.then(|| {
+                    let sort_choices = sort_choices.clone();
+                    view! {
+                        <div class="list-params">
+                            <div class="field"><label for="param-search">"search"</label>
+                                <input id="param-search" type="search" prop:value=move || query_values.with(|m| m.get("search").cloned().unwrap_or_default())
+                                    on:input=move |ev| { let v = event_target_value(&ev); query_values.update(|m| { m.insert("search".into(), v); }); }/></div>
+                            <div class="field"><label for="param-searchOn">"searchOn"</label>
+                                <input id="param-searchOn" placeholder=search_on.clone() prop:value=move || query_values.with(|m| m.get("searchOn").cloned().unwrap_or_default())
+                                    on:input=move |ev| { let v = event_target_value(&ev); query_values.update(|m| { m.insert("searchOn".into(), v); }); }/></div>
+                            <div class="field"><label for="param-sortBy">"sortBy"</label>
+                                <div class="row">
+                                    <select id="param-sortBy" prop:value=sort_field on:change=move |ev| sort_field.set(event_target_value(&ev))>
+                                        <option value="">"—"</option>
+                                        {sort_choices.into_iter().map(|s| view! { <option value=s.clone()>{s.clone()}</option> }).collect_view()}
+                                    </select>
+                                    <button type="button" id="sort-direction" aria-label="Sort direction" on:click=move |_| sort_desc.update(|d| *d = !*d)>
+                                        {move || if sort_desc.get() { "↓ Desc" } else { "↑ Asc" }}
+                                    </button>
+                                </div></div>
+                            <div class="field"><label for="param-page">"page"</label>
+                                <input id="param-page" type="number" min="1" prop:value=move || query_values.with(|m| m.get("page").cloned().unwrap_or_default())
+                                    on:input=move |ev| { let v = event_target_value(&ev); query_values.update(|m| { m.insert("page".into(), v); }); }/></div>
+                            <div class="field"><label for="param-pageSize">"pageSize"</label>
+                                <input id="param-pageSize" type="number" min="1" max="100" prop:value=move || query_values.with(|m| m.get("pageSize").cloned().unwrap_or_default())
+                                    on:input=move |ev| { let v = event_target_value(&ev); query_values.update(|m| { m.insert("pageSize".into(), v); }); }/></div>
+                            <div class="filters">
+                                <h4>"Filters"</h4>
+                                <For each={move || indexed(filters.get())} key=|(i, _)| *i let:item>
+                                    {
+                                        let (i, row) = item;
+                                        view! {
+                                            <div class="row filter-row">
+                                                <input class="filter-field" id=format!("filter-field-{i}") aria-label="Filter field" placeholder="Field or xp.Path" prop:value=row.field.clone()
+                                                    on:input=move |ev| { let v = event_target_value(&ev); filters.update(|f| f[i].field = v); }/>
+                                                <select class="filter-op" id=format!("filter-op-{i}") aria-label="Filter operator" prop:value=row.op.clone()
+                                                    on:change=move |ev| { let v = event_target_value(&ev); filters.update(|f| f[i].op = v); }>
+                                                    {FILTER_OPS.iter().map(|(k, l)| view! { <option value=*k>{*l}</option> }).collect_view()}
+                                                </select>
+                                                <input class="filter-value" id=format!("filter-value-{i}") aria-label="Filter value" prop:value=row.value.clone()
+                                                    on:input=move |ev| { let v = event_target_value(&ev); filters.update(|f| f[i].value = v); }/>
+                                                <button type="button" class="ghost" aria-label="Remove filter" on:click=move |_| filters.update(|f| { f.remove(i); })>"✕"</button>
+                                            </div>
+                                        }
+                                    }
+                                </For>
+                                <button type="button" id="add-filter" on:click=move |_| filters.update(|f| f.push(FilterRow { field: String::new(), op: "eq".into(), value: String::new() }))>"+ Add filter"</button>
+                            </div>
+                        </div>
+                    }
+                })}
+                {body_fields.map(|fields| view! {
+                    <div class="body">
+                        <div class="tabs" role="tablist">
+                            <button type="button" role="tab" id="mode-form" aria-selected=move || (!json_mode.get()).to_string()
+                                on:click=move |_| { if json_mode.get_untracked() && from_json() { json_mode.set(false); } }>"Form"</button>
+                            <button type="button" role="tab" id="mode-json" aria-selected=move || json_mode.get().to_string()
+                                on:click=move |_| { if !json_mode.get_untracked() { to_json(); json_mode.set(true); } }>"JSON"</button>
+                        </div>
+                        <Show when=move || json_err.get().is_some()>
+                            <p class="error" id="json-error" role="alert">{move || json_err.get().unwrap_or_default()}</p>
+                        </Show>
+                        <div style:display=move || if json_mode.get() { "none" } else { "" } class="form-fields">
+                            {fields_view(fields.clone(), vec![], body, field_errors)}
+                        </div>
+                        <Show when=move || json_mode.get()>
+                            <label for="body-json" class="sr-only">"Request body (JSON)"</label>
+                            <textarea id="body-json" class="code" rows="14" spellcheck="false" prop:value=json_text
+                                on:input=move |ev| json_text.set(event_target_value(&ev))></textarea>
+                        </Show>
+                    </div>
+                })}
+                <div class="send-row">
+                    <button type="submit" class="primary" id="send" disabled=sending>
+                        {move || if sending.get() { view! { <Spinner label="Sending"/>" Sending…" }.into_any() } else { "Send".into_any() }}
+                    </button>
+                    <code class="url-preview" id="request-url">{url_preview}</code>
+                    <button type="button" class="ghost" id="copy-url" on:click=copy_url title="Copy the request URL">"Copy URL"</button>
+                </div>
+                <Show when=move || param_error.get().is_some()>
+                    <p class="error" id="request-error" role="alert">{move || param_error.get().unwrap_or_default()}</p>
+                </Show>
+            </form>
+        </section>
+        <section class="response-pane" aria-label="Response" aria-live="polite">
+            {move || match response.get() {
+                None => view! { <p class="muted empty">"The response appears here."</p> }.into_any(),
+                Some(Err(e)) => view! { <p class="error" id="network-error" role="alert">{e}</p> }.into_any(),
+                Some(Ok(r)) => {
+                    let token_roles = session.current_untracked().map(|c| c.info().role).unwrap_or_default();
+                    view! { <ResponseView response=r op_roles=op_roles.clone() token_roles=token_roles/> }.into_any()
+                }
+            }}
+            <details class="history"><summary>"Request history"</summary>
+                <ul id="history">{move || history_list.get().into_iter().map(|(m, u, s)| view! { <li><code>{format!("{s} {m} {u}")}</code></li> }).collect_view()}</ul>
+            </details>
+        </section>
+    }
+}

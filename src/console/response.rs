@@ -1,0 +1,122 @@
+//! The response viewer: status, time, size, headers, `Errors[]` as a readable list (a 403 shows
+//! the roles the operation accepts beside the token's), and the body as pretty JSON in a
+//! virtualized view: only the lines on screen are in the DOM, so a 3 MB answer shows at once.
+use crate::api::{now_ms, ApiResponse};
+use leptos::prelude::*;
+use std::sync::Arc;
+
+const LINE_PX: f64 = 18.0;
+const OVERSCAN: usize = 40;
+
+/// Pretty-prints with the browser's own JSON engine (much faster than doing it in wasm).
+fn pretty(body: &str) -> String {
+    match js_sys::JSON::parse(body) {
+        Ok(v) => js_sys::JSON::stringify_with_replacer_and_space(&v, &wasm_bindgen::JsValue::NULL, &wasm_bindgen::JsValue::from_f64(2.0))
+            .ok()
+            .and_then(|s| s.as_string())
+            .unwrap_or_else(|| body.to_string()),
+        Err(_) => body.to_string(),
+    }
+}
+
+fn human_size(n: usize) -> String {
+    if n >= 1024 * 1024 { format!("{:.1} MB", n as f64 / 1048576.0) } else if n >= 1024 { format!("{:.1} KB", n as f64 / 1024.0) } else { format!("{n} B") }
+}
+
+/// Lines of text with only the visible window rendered.
+#[component]
+pub fn VirtualText(text: Arc<String>) -> impl IntoView {
+    let starts: Arc<Vec<usize>> = Arc::new(std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect());
+    let total = starts.len();
+    let scroll = RwSignal::new(0.0f64);
+    let height = RwSignal::new(600.0f64);
+    let node = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move |_| {
+        if let Some(el) = node.get() {
+            let h = el.client_height() as f64;
+            if h > 0.0 {
+                height.set(h);
+            }
+        }
+    });
+    let window_text = {
+        let (text, starts) = (text.clone(), starts.clone());
+        move || {
+            let first = ((scroll.get() / LINE_PX) as usize).saturating_sub(OVERSCAN).min(total.saturating_sub(1));
+            let last = (first + (height.get() / LINE_PX) as usize + 2 * OVERSCAN).min(total);
+            let from = starts[first];
+            let to = if last >= total { text.len() } else { starts[last].saturating_sub(1) };
+            (first, text[from..to.max(from)].to_string())
+        }
+    };
+    let window_text = Memo::new(move |_| window_text());
+    view! {
+        <div class="virtual" node_ref=node id="response-body" data-lines=total
+            on:scroll=move |ev| { let el: web_sys::HtmlElement = event_target(&ev); scroll.set(el.scroll_top() as f64); }>
+            <div class="virtual-space" style:height=format!("{}px", total as f64 * LINE_PX)>
+                <pre class="virtual-lines" style:top=move || format!("{}px", window_text.with(|w| w.0) as f64 * LINE_PX)>{move || window_text.with(|w| w.1.clone())}</pre>
+            </div>
+        </div>
+    }
+}
+
+#[component]
+pub fn ResponseView(
+    response: ApiResponse,
+    /// Roles the operation accepts (shown beside the token's on a 403).
+    op_roles: Vec<String>,
+    token_roles: Vec<String>,
+) -> impl IntoView {
+    let arrived = now_ms();
+    let errors = response.errors();
+    let status_class = if response.ok() { "status ok" } else { "status bad" };
+    let forbidden = (response.status == 403).then(|| {
+        let data = errors.as_ref().and_then(|e| e.errors.first()).map(|e| e.data.clone()).unwrap_or_default();
+        let list = |v: &serde_json::Value| -> Vec<String> { v.as_array().into_iter().flatten().filter_map(|x| x.as_str().map(String::from)).collect() };
+        let accepts = if data["SufficientRoles"].is_array() { list(&data["SufficientRoles"]) } else { op_roles.clone() };
+        let has = if data["AssignedRoles"].is_array() { list(&data["AssignedRoles"]) } else { token_roles.clone() };
+        view! {
+            <div class="roles-compare" id="response-forbidden">
+                <p><strong>"Forbidden: "</strong>"your token lacks every role this operation accepts."</p>
+                <div><span class="muted">"Accepts any of: "</span>{accepts.into_iter().map(|r| view! { <code class="role">{r}</code> }).collect_view()}</div>
+                <div><span class="muted">"Your token has: "</span>{if has.is_empty() { view! { <em>"no roles"</em> }.into_any() } else { has.into_iter().map(|r| view! { <code class="role">{r}</code> }).collect_view().into_any() }}</div>
+            </div>
+        }
+    });
+    let meaning = match response.status {
+        401 => Some("Unauthorized: the token is missing, expired or revoked. Sign in again."),
+        404 => Some("Not found: something the request names does not exist."),
+        409 => Some("Conflict: an object with that ID (or username) already exists."),
+        400 => Some("Bad request: the API refused the input. Details below."),
+        _ => None,
+    };
+    let text = Arc::new(if response.body.is_empty() { String::from("(no body)") } else { pretty(&response.body) });
+    let headers = response.headers.clone();
+    let rendered = RwSignal::new(0.0);
+    request_animation_frame(move || rendered.set(now_ms() - arrived));
+    view! {
+        <div class="response" id="response" data-status=response.status data-render-ms=move || format!("{:.1}", rendered.get())>
+            <div class="response-head">
+                <span class=status_class id="response-status">{format!("{} {}", response.status, response.status_text)}</span>
+                <span class="muted" id="response-time">{format!("{:.0} ms", response.ms)}</span>
+                <span class="muted" id="response-size">{human_size(response.size)}</span>
+                <span class="muted url" title=response.url.clone()>{format!("{} {}", response.method, response.url)}</span>
+            </div>
+            {meaning.map(|m| view! { <p class="meaning" id="response-meaning">{m}</p> })}
+            {forbidden}
+            {errors.map(|e| view! {
+                <ul class="errors" id="response-errors">
+                    {e.errors.into_iter().map(|x| view! {
+                        <li><code>{x.error_code}</code>" "{x.message}
+                            {(!x.data.is_null()).then(|| view! { <span class="muted data">{x.data.to_string()}</span> })}
+                        </li>
+                    }).collect_view()}
+                </ul>
+            })}
+            <details class="headers"><summary>{format!("Headers ({})", headers.len())}</summary>
+                <table>{headers.into_iter().map(|(k, v)| view! { <tr><th>{k}</th><td>{v}</td></tr> }).collect_view()}</table>
+            </details>
+            <VirtualText text=text/>
+        </div>
+    }
+}

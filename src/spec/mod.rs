@@ -1,0 +1,298 @@
+//! The API description (OpenAPI 3) → the resource directory: sections → resources →
+//! operations, each with its parameters and a body form resolved from the schemas.
+use serde_json::{Map, Value};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Spec {
+    pub title: String,
+    pub sections: Vec<Section>,
+    pub ops: Vec<Op>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Section {
+    pub name: String,
+    pub resources: Vec<Resource>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Resource {
+    pub name: String,
+    /// Indices into `Spec::ops`.
+    pub ops: Vec<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Op {
+    /// `METHOD /path`: unique, unlike operationIds in real documents.
+    pub key: String,
+    pub method: String,
+    pub path: String,
+    pub summary: String,
+    pub operation_id: String,
+    pub tag: String,
+    pub roles: Vec<String>,
+    pub path_params: Vec<Param>,
+    pub query_params: Vec<Param>,
+    pub body: Option<Vec<Field>>,
+}
+
+impl Op {
+    /// A list operation: GET with paging parameters.
+    pub fn is_list(&self) -> bool {
+        self.method == "GET" && self.query_params.iter().any(|p| p.name == "pageSize")
+    }
+    pub fn param(&self, name: &str) -> Option<&Param> {
+        self.query_params.iter().find(|p| p.name == name)
+    }
+    /// Query parameters that are not list machinery.
+    pub fn plain_query(&self) -> impl Iterator<Item = &Param> {
+        self.query_params.iter().filter(|p| !["search", "searchOn", "sortBy", "page", "pageSize", "filters"].contains(&p.name.as_str()))
+    }
+    pub fn label(&self) -> String {
+        format!("{} {} — {}", self.method, self.path, self.summary)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Param {
+    pub name: String,
+    pub required: bool,
+    pub kind: Kind,
+    pub enum_values: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Str,
+    Int,
+    Num,
+    Bool,
+    /// Array of strings (values in `enum_values` when known).
+    List,
+    /// Free JSON object (`xp`).
+    Json,
+    /// Object with known properties (`children`).
+    Nested,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    pub name: String,
+    pub kind: Kind,
+    pub required: bool,
+    pub max_len: Option<usize>,
+    pub format: Option<String>,
+    pub enum_values: Vec<String>,
+    pub minimum: Option<f64>,
+    pub maximum: Option<f64>,
+    pub children: Vec<Field>,
+}
+
+struct Resolver<'a> {
+    schemas: &'a Map<String, Value>,
+}
+
+impl Resolver<'_> {
+    fn deref<'b>(&'b self, v: &'b Value) -> &'b Value {
+        let mut cur = v;
+        for _ in 0..8 {
+            match cur.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix("#/components/schemas/")) {
+                Some(name) => match self.schemas.get(name) {
+                    Some(s) => cur = s,
+                    None => return cur,
+                },
+                None => return cur,
+            }
+        }
+        cur
+    }
+
+    /// Properties and required names of a schema, with `$ref` and `allOf` merged.
+    fn flatten(&self, v: &Value, depth: usize) -> (Map<String, Value>, Vec<String>, Value) {
+        let v = self.deref(v);
+        let mut props = Map::new();
+        let mut required: Vec<String> = str_list(&v["required"]);
+        let mut merged = v.clone();
+        if depth < 6 {
+            for part in v["allOf"].as_array().into_iter().flatten() {
+                let (p, r, m) = self.flatten(part, depth + 1);
+                props.extend(p);
+                required.extend(r);
+                for key in ["type", "format", "maxLength", "readOnly", "enum", "items", "minimum", "maximum"] {
+                    if merged.get(key).is_none() {
+                        if let Some(x) = m.get(key) {
+                            merged[key] = x.clone();
+                        }
+                    }
+                }
+            }
+        }
+        if let Some(p) = v["properties"].as_object() {
+            props.extend(p.clone());
+        }
+        (props, required, merged)
+    }
+
+    fn fields(&self, schema: &Value, depth: usize) -> Vec<Field> {
+        let (props, required, _) = self.flatten(schema, depth);
+        let mut out = Vec::new();
+        for (name, raw) in props {
+            let (child_props, _, p) = self.flatten(&raw, depth + 1);
+            if p["readOnly"].as_bool() == Some(true) || raw["readOnly"].as_bool() == Some(true) {
+                continue;
+            }
+            let ty = p["type"].as_str().unwrap_or(if child_props.is_empty() { "string" } else { "object" });
+            let items = self.deref(&p["items"]);
+            let kind = match ty {
+                "integer" => Kind::Int,
+                "number" => Kind::Num,
+                "boolean" => Kind::Bool,
+                "array" if items["type"].as_str().unwrap_or("string") == "string" => Kind::List,
+                "array" => Kind::Json,
+                "object" if !child_props.is_empty() && depth < 3 && name != "xp" => Kind::Nested,
+                "object" => Kind::Json,
+                _ => Kind::Str,
+            };
+            let enum_values = if kind == Kind::List { str_list(&items["enum"]) } else { str_list(&p["enum"]) };
+            let children = if kind == Kind::Nested { self.fields(&raw, depth + 1) } else { Vec::new() };
+            out.push(Field {
+                required: required.contains(&name),
+                kind,
+                max_len: p["maxLength"].as_u64().map(|n| n as usize),
+                format: p["format"].as_str().map(String::from),
+                enum_values,
+                minimum: p["minimum"].as_f64(),
+                maximum: p["maximum"].as_f64(),
+                children,
+                name,
+            });
+        }
+        out
+    }
+}
+
+fn str_list(v: &Value) -> Vec<String> {
+    v.as_array().into_iter().flatten().filter_map(|x| x.as_str().map(String::from)).collect()
+}
+
+fn param(r: &Resolver, v: &Value) -> Option<(String, Param)> {
+    let v = r.deref(v);
+    let name = v["name"].as_str()?.to_string();
+    let location = v["in"].as_str()?.to_string();
+    let schema = r.deref(&v["schema"]);
+    let items = r.deref(&schema["items"]);
+    let kind = match schema["type"].as_str().unwrap_or("string") {
+        "integer" => Kind::Int,
+        "number" => Kind::Num,
+        "boolean" => Kind::Bool,
+        "array" => Kind::List,
+        "object" => Kind::Json,
+        _ => Kind::Str,
+    };
+    let enum_values = if kind == Kind::List { str_list(&items["enum"]) } else { str_list(&schema["enum"]) };
+    Some((location, Param { name, required: v["required"].as_bool().unwrap_or(false), kind, enum_values }))
+}
+
+const METHODS: &[&str] = &["get", "post", "put", "patch", "delete"];
+
+impl Spec {
+    pub fn parse(doc: &Value) -> Result<Spec, String> {
+        let paths = doc["paths"].as_object().ok_or("This is not an OpenAPI document: it has no paths.")?;
+        let empty = Map::new();
+        let r = Resolver { schemas: doc["components"]["schemas"].as_object().unwrap_or(&empty) };
+        let mut ops = Vec::new();
+        for (path, item) in paths {
+            let path = if path.starts_with('/') { path.clone() } else { format!("/{path}") };
+            let shared: Vec<Value> = item["parameters"].as_array().cloned().unwrap_or_default();
+            for m in METHODS {
+                let Some(o) = item.get(*m).filter(|o| o.is_object()) else { continue };
+                let mut path_params = Vec::new();
+                let mut query_params = Vec::new();
+                for p in shared.iter().chain(o["parameters"].as_array().into_iter().flatten()) {
+                    if let Some((loc, p)) = param(&r, p) {
+                        let list = if loc == "path" { &mut path_params } else if loc == "query" { &mut query_params } else { continue };
+                        if !list.iter().any(|x: &Param| x.name == p.name) {
+                            list.push(p);
+                        }
+                    }
+                }
+                let body_schema = &o["requestBody"]["content"]["application/json"]["schema"];
+                let body = if body_schema.is_null() { None } else { Some(r.fields(body_schema, 0)) };
+                let roles = o["security"].as_array().and_then(|s| s.first()).map(|s| {
+                    s.as_object().and_then(|m| m.values().next()).map(str_list).unwrap_or_default()
+                });
+                ops.push(Op {
+                    key: format!("{} {}", m.to_uppercase(), path),
+                    method: m.to_uppercase(),
+                    path: path.clone(),
+                    summary: o["summary"].as_str().unwrap_or("").trim_end_matches('.').to_string(),
+                    operation_id: o["operationId"].as_str().unwrap_or("").to_string(),
+                    tag: o["tags"][0].as_str().unwrap_or("Other").to_string(),
+                    roles: roles.unwrap_or_default(),
+                    path_params,
+                    query_params,
+                    body,
+                });
+            }
+        }
+        if ops.is_empty() {
+            return Err("The API description has no operations.".into());
+        }
+        // sections from tags with x-id; resources from tags with x-section-id; the rest under "Other"
+        let tags = doc["tags"].as_array().cloned().unwrap_or_default();
+        let mut sections: Vec<(String, String, Vec<Resource>)> = Vec::new();
+        for t in &tags {
+            if let (Some(id), Some(name)) = (t["x-id"].as_str(), t["name"].as_str()) {
+                sections.push((id.to_string(), name.to_string(), Vec::new()));
+            }
+        }
+        let mut other: Vec<Resource> = Vec::new();
+        for t in &tags {
+            let Some(name) = t["name"].as_str() else { continue };
+            if t["x-id"].is_string() {
+                continue;
+            }
+            let res = Resource { name: name.to_string(), ops: Vec::new() };
+            match t["x-section-id"].as_str().and_then(|sid| sections.iter_mut().find(|s| s.0 == sid)) {
+                Some(s) => s.2.push(res),
+                None => other.push(res),
+            }
+        }
+        for (i, op) in ops.iter().enumerate() {
+            let found = sections.iter_mut().flat_map(|s| s.2.iter_mut()).chain(other.iter_mut()).find(|r| r.name == op.tag);
+            match found {
+                Some(r) => r.ops.push(i),
+                None => other.push(Resource { name: op.tag.clone(), ops: vec![i] }),
+            }
+        }
+        let mut out: Vec<Section> = sections
+            .into_iter()
+            .map(|(_, name, resources)| Section { name, resources: resources.into_iter().filter(|r| !r.ops.is_empty()).collect() })
+            .filter(|s| !s.resources.is_empty())
+            .collect();
+        other.retain(|r| !r.ops.is_empty());
+        if !other.is_empty() {
+            out.push(Section { name: if out.is_empty() { "Resources".into() } else { "Other".into() }, resources: other });
+        }
+        // list operations first within a resource, then by path and method order
+        for s in &mut out {
+            for r in &mut s.resources {
+                r.ops.sort_by_key(|&i| {
+                    let o = &ops[i];
+                    (o.path.len(), o.path.clone(), METHODS.iter().position(|m| m.eq_ignore_ascii_case(&o.method)).unwrap_or(9))
+                });
+            }
+        }
+        Ok(Spec { title: doc["info"]["title"].as_str().unwrap_or("API").to_string(), sections: out, ops })
+    }
+
+    pub fn op(&self, key: &str) -> Option<&Op> {
+        self.ops.iter().find(|o| o.key == key)
+    }
+
+    pub fn resource_of(&self, key: &str) -> Option<&Resource> {
+        let i = self.ops.iter().position(|o| o.key == key)?;
+        self.sections.iter().flat_map(|s| s.resources.iter()).find(|r| r.ops.contains(&i))
+    }
+}

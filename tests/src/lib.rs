@@ -1,0 +1,212 @@
+//! Harness for end-to-end tests: a seeded sandbox, the built portal (`dist/`) served with a
+//! `config.json` pointing at that sandbox, and a headless Chromium driven over WebDriver.
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use gatehouse_sandbox::{seed, App};
+use serde_json::{json, Value};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+pub use fantoccini;
+
+pub struct World {
+    pub api: String,
+    pub portal: String,
+    pub app: App,
+    _dir: tempfile::TempDir,
+}
+
+fn dist() -> PathBuf {
+    std::env::var_os("GATEHOUSE_DIST").map(PathBuf::from).unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../dist"))
+}
+
+/// A seeded sandbox and the portal served beside it.
+pub async fn world() -> World {
+    let dir = tempfile::tempdir().unwrap();
+    let app = App::open(&dir.path().join("e2e.db")).unwrap();
+    seed::run(&app).unwrap();
+    let api = gatehouse_sandbox::spawn(app.clone()).await.unwrap();
+    let portal = serve_portal(&api).await;
+    World { api, portal, app, _dir: dir }
+}
+
+/// Serves `dist/` with a `config.json` naming `api` (what an operator edits after deploying).
+pub async fn serve_portal(api: &str) -> String {
+    let dist = dist();
+    assert!(dist.join("index.html").exists(), "build the portal first (trunk build --release=true): {} missing", dist.display());
+    let config = json!({"api_base": api, "client_id": seed::SHARED_CLIENT_ID, "storefront_url": ""}).to_string();
+    let router = axum::Router::new()
+        .route("/config.json", axum::routing::get(move || async move { ([("content-type", "application/json")], config) }))
+        .fallback_service(tower_http::services::ServeDir::new(dist));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, router).await;
+    });
+    format!("http://{addr}")
+}
+
+/// A headless Chromium session with its own profile and chromedriver.
+pub struct Browser {
+    pub c: Client,
+    driver: Child,
+    _profile: tempfile::TempDir,
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+pub async fn browser() -> Browser {
+    let port = free_port();
+    let chromedriver = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
+    let driver = Command::new(&chromedriver)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {chromedriver}: {e} (scripts/setup installs chromium-driver)"));
+    let profile = tempfile::tempdir().unwrap();
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    let caps = json!({"goog:chromeOptions": {"binary": chromium, "args": [
+        "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
+        "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--window-size=1400,900", format!("--user-data-dir={}", profile.path().display())
+    ]}});
+    let caps = caps.as_object().unwrap().clone();
+    let url = format!("http://127.0.0.1:{port}");
+    let mut last = None;
+    for _ in 0..100 {
+        match ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new()).capabilities(caps.clone()).connect(&url).await {
+            Ok(c) => return Browser { c, driver, _profile: profile },
+            Err(e) => last = Some(e.to_string()),
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("could not start a browser session: {last:?}");
+}
+
+impl Browser {
+    pub async fn find(&self, css: &str) -> Element {
+        self.c.wait().at_most(Duration::from_secs(15)).for_element(Locator::Css(css)).await.unwrap_or_else(|e| panic!("no element {css}: {e}"))
+    }
+
+    pub async fn text(&self, css: &str) -> String {
+        self.find(css).await.text().await.unwrap()
+    }
+
+    /// Waits until the element's text contains `want`; returns the text.
+    pub async fn wait_text(&self, css: &str, want: &str) -> String {
+        let mut last = String::new();
+        for _ in 0..150 {
+            if let Ok(e) = self.c.find(Locator::Css(css)).await {
+                if let Ok(t) = e.text().await {
+                    if t.contains(want) {
+                        return t;
+                    }
+                    last = t;
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("{css} never contained {want:?}; last text: {last:?}");
+    }
+
+    pub async fn gone(&self, css: &str) {
+        for _ in 0..150 {
+            if self.c.find(Locator::Css(css)).await.is_err() {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("{css} is still there");
+    }
+
+    pub async fn exists(&self, css: &str) -> bool {
+        self.c.find(Locator::Css(css)).await.is_ok()
+    }
+
+    pub async fn click(&self, css: &str) {
+        self.find(css).await.click().await.unwrap_or_else(|e| panic!("click {css}: {e}"));
+    }
+
+    /// Replaces an input's text.
+    pub async fn fill(&self, css: &str, text: &str) {
+        let e = self.find(css).await;
+        e.clear().await.unwrap();
+        e.send_keys(text).await.unwrap();
+    }
+
+    /// Sets a textarea / input value at once (for long JSON) and fires `input`.
+    pub async fn set_value(&self, css: &str, text: &str) {
+        self.find(css).await;
+        self.c
+            .execute(
+                "const e = document.querySelector(arguments[0]); e.value = arguments[1]; e.dispatchEvent(new Event('input', {bubbles: true})); e.dispatchEvent(new Event('change', {bubbles: true}));",
+                vec![json!(css), json!(text)],
+            )
+            .await
+            .unwrap();
+    }
+
+    pub async fn select(&self, css: &str, value: &str) {
+        self.find(css).await;
+        self.c
+            .execute(
+                "const e = document.querySelector(arguments[0]); e.value = arguments[1]; e.dispatchEvent(new Event('change', {bubbles: true}));",
+                vec![json!(css), json!(value)],
+            )
+            .await
+            .unwrap();
+    }
+
+    pub async fn js(&self, script: &str) -> Value {
+        self.c.execute(script, vec![]).await.unwrap()
+    }
+
+    pub async fn attr(&self, css: &str, name: &str) -> Option<String> {
+        self.find(css).await.attr(name).await.unwrap()
+    }
+
+    pub async fn sign_in(&self, world: &World, user: &str, password: &str) {
+        self.c.goto(&world.portal).await.unwrap();
+        self.fill("#signin-username", user).await;
+        self.fill("#signin-password", password).await;
+        self.click("#signin-submit").await;
+        self.find("#console-ready").await;
+    }
+
+    /// Opens an operation by its URL (`?op=METHOD /path`) and waits for its form.
+    pub async fn open_op(&self, world: &World, key: &str) {
+        let url = format!("{}/?op={}", world.portal, key.replace(' ', "%20").replace('{', "%7B").replace('}', "%7D"));
+        self.c.goto(&url).await.unwrap();
+        self.find("#send").await;
+    }
+
+    /// Sends and waits for the response; returns its status.
+    pub async fn send(&self) -> u16 {
+        let before = self.js("const r = document.getElementById('response'); return r ? r.dataset.seq || '' : '';").await;
+        let _ = before;
+        self.js("const r = document.getElementById('response'); if (r) r.remove();").await;
+        self.click("#send").await;
+        let el = self.find("#response").await;
+        el.attr("data-status").await.unwrap().unwrap().parse().unwrap()
+    }
+
+    pub async fn screenshot(&self, path: &str) {
+        let png = self.c.screenshot().await.unwrap();
+        std::fs::write(path, png).unwrap();
+    }
+}
+
+pub const ADMIN: (&str, &str) = ("admin01", "Gatehouse-Admin1");
+pub const BUYER: (&str, &str) = ("buyer01", "buyerpass01");
+pub const REP: (&str, &str) = ("rep01", "Gatehouse-Rep01");
