@@ -247,6 +247,15 @@ async fn shutdown() {
     tokio::select! { _ = ctrl_c => {}, _ = term => {} }
 }
 
+/// A static server for a built portal (`dist/`), answering `config.json` with `config` so the
+/// portal talks to this sandbox. Any other file comes from `dir`.
+pub fn portal_router(dir: std::path::PathBuf, config: serde_json::Value) -> Router {
+    let body = config.to_string();
+    Router::new()
+        .route("/config.json", get(move || async move { ([(header::CONTENT_TYPE, "application/json")], body) }))
+        .fallback_service(tower_http::services::ServeDir::new(dir))
+}
+
 /// Starts a sandbox on an ephemeral loopback port in this process; returns its base URL.
 pub async fn spawn(app: App) -> std::io::Result<String> {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;

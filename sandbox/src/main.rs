@@ -23,9 +23,15 @@ enum Command {
         /// SQLite database file (created when missing).
         #[arg(long, default_value = DEFAULT_DB, env = "GATEHOUSE_DB")]
         db: PathBuf,
-        /// Seed the demo marketplace before serving (idempotent).
+        /// Seed the demo marketplace before serving (idempotent) and print its logins.
         #[arg(long)]
         seed: bool,
+        /// Also serve a built portal (a `dist/` folder) with a config.json pointing at this API.
+        #[arg(long)]
+        portal_dir: Option<PathBuf>,
+        /// Address for the portal (with --portal-dir).
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        portal_listen: String,
     },
     /// Create the demo marketplace (idempotent) and print its logins.
     Seed {
@@ -72,7 +78,7 @@ fn main() -> ExitCode {
             }
             ExitCode::SUCCESS
         }
-        Command::Serve { listen, db, seed: do_seed } => {
+        Command::Serve { listen, db, seed: do_seed, portal_dir, portal_listen } => {
             let app = match App::open(&db) {
                 Ok(a) => a,
                 Err(e) => {
@@ -80,9 +86,20 @@ fn main() -> ExitCode {
                     return ExitCode::FAILURE;
                 }
             };
-            if do_seed {
-                if let Err(e) = seed::run(&app) {
-                    eprintln!("gatehouse-sandbox: seeding failed: {:?}", e.errors.first().map(|e| &e.message));
+            let demo = if do_seed {
+                match seed::run(&app) {
+                    Ok(d) => Some(d),
+                    Err(e) => {
+                        eprintln!("gatehouse-sandbox: seeding failed: {:?}", e.errors.first().map(|e| &e.message));
+                        return ExitCode::FAILURE;
+                    }
+                }
+            } else {
+                None
+            };
+            if let Some(dir) = &portal_dir {
+                if !dir.join("index.html").exists() {
+                    eprintln!("gatehouse-sandbox: {} has no index.html (build the portal first)", dir.display());
                     return ExitCode::FAILURE;
                 }
             }
@@ -102,7 +119,28 @@ fn main() -> ExitCode {
                     }
                 };
                 let addr = listener.local_addr().map(|a| a.to_string()).unwrap_or(listen);
-                println!("gatehouse-sandbox listening on http://{addr} (database {})", db.display());
+                let api = format!("http://{addr}");
+                println!("gatehouse-sandbox listening on {api} (database {})", db.display());
+                if let Some(dir) = portal_dir {
+                    let portal = match tokio::net::TcpListener::bind(&portal_listen).await {
+                        Ok(l) => l,
+                        Err(e) => {
+                            eprintln!("gatehouse-sandbox: cannot listen on {portal_listen}: {e}");
+                            return ExitCode::FAILURE;
+                        }
+                    };
+                    let paddr = portal.local_addr().map(|a| a.to_string()).unwrap_or(portal_listen);
+                    let config = serde_json::json!({"api_base": api, "client_id": seed::SHARED_CLIENT_ID, "storefront_url": ""});
+                    let router = gatehouse_sandbox::portal_router(dir, config);
+                    tokio::spawn(async move {
+                        let _ = axum::serve(portal, router).await;
+                    });
+                    println!();
+                    println!("  Portal:              http://{paddr}/   <- open this");
+                }
+                if let Some(d) = &demo {
+                    print_demo(&api, d);
+                }
                 match gatehouse_sandbox::serve(app, listener).await {
                     Ok(()) => ExitCode::SUCCESS,
                     Err(e) => {
