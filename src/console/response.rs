@@ -67,6 +67,8 @@ pub fn ResponseView(
     op_roles: Vec<String>,
     token_roles: Vec<String>,
 ) -> impl IntoView {
+    static SEQ: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let seq = SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
     let arrived = now_ms();
     let errors = response.errors();
     let status_class = if response.ok() { "status ok" } else { "status bad" };
@@ -95,7 +97,7 @@ pub fn ResponseView(
     let rendered = RwSignal::new(0.0);
     request_animation_frame(move || rendered.set(now_ms() - arrived));
     view! {
-        <div class="response" id="response" data-status=response.status data-render-ms=move || format!("{:.1}", rendered.get())>
+        <div class="response" id="response" data-seq=seq data-status=response.status data-render-ms=move || format!("{:.1}", rendered.get())>
             <div class="response-head">
                 <span class=status_class id="response-status">{format!("{} {}", response.status, response.status_text)}</span>
                 <span class="muted" id="response-time">{format!("{:.0} ms", response.ms)}</span>

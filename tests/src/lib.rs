@@ -21,6 +21,12 @@ fn dist() -> PathBuf {
     std::env::var_os("GATEHOUSE_DIST").map(PathBuf::from).unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../dist"))
 }
 
+/// `../shared/reference` beside the repository (OrderCloud's OpenAPI document), if present.
+pub fn reference_dir() -> Option<PathBuf> {
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/reference");
+    p.join("ordercloud-openapi-v3-2022.json").exists().then_some(p)
+}
+
 /// A seeded sandbox and the portal served beside it.
 pub async fn world() -> World {
     let dir = tempfile::tempdir().unwrap();
@@ -36,8 +42,12 @@ pub async fn serve_portal(api: &str) -> String {
     let dist = dist();
     assert!(dist.join("index.html").exists(), "build the portal first (trunk build --release=true): {} missing", dist.display());
     let config = json!({"api_base": api, "client_id": seed::SHARED_CLIENT_ID, "storefront_url": ""}).to_string();
-    let router = axum::Router::new()
-        .route("/config.json", axum::routing::get(move || async move { ([("content-type", "application/json")], config) }))
+    let mut router = axum::Router::new()
+        .route("/config.json", axum::routing::get(move || async move { ([("content-type", "application/json")], config) }));
+    if let Some(r) = reference_dir() {
+        router = router.nest_service("/reference", tower_http::services::ServeDir::new(r));
+    }
+    let router = router
         .fallback_service(tower_http::services::ServeDir::new(dist));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
@@ -193,17 +203,52 @@ impl Browser {
 
     /// Sends and waits for the response; returns its status.
     pub async fn send(&self) -> u16 {
-        let before = self.js("const r = document.getElementById('response'); return r ? r.dataset.seq || '' : '';").await;
-        let _ = before;
-        self.js("const r = document.getElementById('response'); if (r) r.remove();").await;
+        let seq = || async {
+            self.js("const r = document.getElementById('response'); return r ? Number(r.dataset.seq) : 0;").await.as_u64().unwrap_or(0)
+        };
+        let before = seq().await;
         self.click("#send").await;
-        let el = self.find("#response").await;
-        el.attr("data-status").await.unwrap().unwrap().parse().unwrap()
+        for _ in 0..300 {
+            if seq().await > before {
+                return self.attr("#response", "data-status").await.unwrap().parse().unwrap();
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("no response arrived after Send");
     }
 
     pub async fn screenshot(&self, path: &str) {
         let png = self.c.screenshot().await.unwrap();
         std::fs::write(path, png).unwrap();
+    }
+}
+
+impl World {
+    /// A token straight from the sandbox (for arranging data behind the browser's back).
+    pub async fn token(&self, user: &str, password: &str) -> String {
+        let v: Value = reqwest::Client::new()
+            .post(format!("{}/oauth/token", self.api))
+            .form(&[("grant_type", "password"), ("client_id", seed::SHARED_CLIENT_ID), ("username", user), ("password", password)])
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        v["access_token"].as_str().unwrap_or_else(|| panic!("no token: {v}")).to_string()
+    }
+
+    /// Calls the API directly; returns (status, JSON).
+    pub async fn call(&self, method: &str, path: &str, token: &str, body: Option<Value>) -> (u16, Value) {
+        let m = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+        let mut req = reqwest::Client::new().request(m, format!("{}/v1{path}", self.api)).bearer_auth(token);
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let res = req.send().await.unwrap();
+        let status = res.status().as_u16();
+        let text = res.text().await.unwrap();
+        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
     }
 }
 

@@ -1,0 +1,332 @@
+//! The API console in headless Chromium against the sandbox: sign-in, generated forms and
+//! pasted JSON, validation before sending, error meanings, lists, deep links, tokens.
+use gatehouse_e2e::*;
+use serde_json::{json, Value};
+
+/// The JSON in the response viewer (small responses fit in its window).
+async fn response_json(b: &Browser) -> Value {
+    let text = b.js("return document.querySelector('#response-body pre').textContent;").await;
+    serde_json::from_str(text.as_str().unwrap()).unwrap()
+}
+
+async fn fill_admin_form(b: &Browser, id: &str, username: &str, password: &str) {
+    b.fill("#field-ID", id).await;
+    b.fill("#field-Username", username).await;
+    b.fill("#field-Password", password).await;
+    b.fill("#field-FirstName", "Ada").await;
+    b.fill("#field-LastName", "Lovelace").await;
+    b.fill("#field-Email", "ada@example.com").await;
+    b.select("#field-Active", "true").await;
+}
+
+#[tokio::test]
+async fn sign_in_good_and_bad_password_and_sign_out() {
+    let w = world().await;
+    let b = browser().await;
+    b.c.goto(&w.portal).await.unwrap();
+    b.fill("#signin-username", "admin01").await;
+    b.fill("#signin-password", "wrong-password").await;
+    b.click("#signin-submit").await;
+    let err = b.wait_text("#signin-error", "wrong").await;
+    assert!(err.contains("Auth.InvalidUsernameOrPassword"), "{err}");
+    // good password: user, type, roles and time left are visible
+    b.fill("#signin-password", ADMIN.1).await;
+    b.click("#signin-submit").await;
+    b.find("#console-ready").await;
+    assert_eq!(b.text("#who-user").await, "admin01");
+    assert_eq!(b.text("#who-type").await, "admin");
+    assert_eq!(b.text("#who-roles").await, "12 roles");
+    assert!(b.text("#time-left").await.starts_with("9h") || b.text("#time-left").await.starts_with("10h"));
+    // tokens live in sessionStorage unless asked to stay signed in
+    let stored = b.js("return [sessionStorage.getItem('gatehouse.contexts'), localStorage.getItem('gatehouse.contexts')];").await;
+    assert!(stored[0].as_str().unwrap().contains("access_token"));
+    assert!(stored[1].is_null());
+    // sign out drops every token, and a reload stays signed out
+    b.click("#sign-out").await;
+    b.find("#signin-username").await;
+    let stored = b.js("return [sessionStorage.getItem('gatehouse.contexts'), localStorage.getItem('gatehouse.contexts'), sessionStorage.getItem('gatehouse.impersonation')];").await;
+    assert_eq!(stored, json!([null, null, null]));
+    b.c.refresh().await.unwrap();
+    b.find("#signin-username").await;
+}
+
+#[tokio::test]
+async fn stay_signed_in_uses_local_storage_and_contexts_switch() {
+    let w = world().await;
+    let b = browser().await;
+    b.c.goto(&w.portal).await.unwrap();
+    b.fill("#signin-username", ADMIN.0).await;
+    b.fill("#signin-password", ADMIN.1).await;
+    b.click("#signin-stay").await;
+    b.click("#signin-submit").await;
+    b.find("#console-ready").await;
+    let local = b.js("return localStorage.getItem('gatehouse.contexts');").await;
+    assert!(local.as_str().unwrap().contains("admin01"));
+    // add a second marketplace context and switch back without signing in again
+    b.select("#context-switch", "+").await;
+    b.find("#add-context #signin-username").await;
+    b.fill("#add-context #signin-username", BUYER.0).await;
+    b.fill("#add-context #signin-password", BUYER.1).await;
+    b.click("#add-context #signin-submit").await;
+    b.wait_text("#who-user", "buyer01").await;
+    let ids = b.js("return [...document.querySelectorAll('#context-switch option')].map(o => o.value).filter(v => v != '+');").await;
+    let admin_ctx = ids.as_array().unwrap().iter().find(|v| v.as_str().unwrap().ends_with("|admin01")).unwrap().as_str().unwrap().to_string();
+    b.select("#context-switch", &admin_ctx).await;
+    b.wait_text("#who-user", "admin01").await;
+    b.c.refresh().await.unwrap();
+    b.wait_text("#who-user", "admin01").await;
+}
+
+#[tokio::test]
+async fn create_admin_user_through_form_and_through_json() {
+    let w = world().await;
+    let b = browser().await;
+    b.sign_in(&w, ADMIN.0, ADMIN.1).await;
+    b.open_op(&w, "POST /adminusers").await;
+    // required fields are marked; read-only ones are left out
+    assert!(b.exists("label[for=field-Username] .req").await);
+    assert!(!b.exists("#field-AvailableRoles").await);
+    assert!(!b.exists("#field-DateCreated").await);
+    assert_eq!(b.attr("#field-Password", "type").await.as_deref(), Some("password"));
+    fill_admin_form(&b, "FORMUSER", "formuser", "Str0ng-Passw0rd!").await;
+    assert_eq!(b.send().await, 201);
+    assert_eq!(response_json(&b).await["Username"], "formuser");
+    let t = w.token(ADMIN.0, ADMIN.1).await;
+    assert_eq!(w.call("GET", "/adminusers/FORMUSER", &t, None).await.0, 200);
+
+    // paste-JSON mode, round-tripping with the form
+    b.open_op(&w, "POST /adminusers").await;
+    b.fill("#field-FirstName", "Typed In Form").await;
+    b.click("#mode-json").await;
+    let shown = b.find("#body-json").await.prop("value").await.unwrap().unwrap();
+    assert!(shown.contains("Typed In Form"), "{shown}");
+    b.set_value("#body-json", r#"{"ID": "JSONUSER", "Username": "jsonuser", "Password": "Str0ng-Passw0rd!", "FirstName": "Jay", "LastName": "Son", "Email": "", "Active": true}"#).await;
+    b.click("#mode-form").await;
+    assert_eq!(b.find("#field-Username").await.prop("value").await.unwrap().as_deref(), Some("jsonuser"));
+    b.click("#mode-json").await;
+    assert_eq!(b.send().await, 201);
+    assert_eq!(w.call("GET", "/adminusers/JSONUSER", &t, None).await.0, 200);
+}
+
+#[tokio::test]
+async fn invalid_input_is_caught_before_sending() {
+    let w = world().await;
+    let b = browser().await;
+    b.sign_in(&w, ADMIN.0, ADMIN.1).await;
+    b.open_op(&w, "POST /adminusers").await;
+    // password policy, required and max length: inline messages, nothing sent
+    fill_admin_form(&b, "WEAK", "weakuser", "weakpassword").await;
+    b.set_value("#field-LastName", "").await;
+    b.set_value("#field-Phone", &"9".repeat(101)).await;
+    b.click("#send").await;
+    let msg = b.wait_text("#field-Password-error", "Password must contain").await;
+    assert!(msg.contains("a digit") && msg.contains("an upper-case letter") && msg.contains("a special character"), "{msg}");
+    assert!(b.text("#field-LastName-error").await.contains("LastName is required"));
+    assert!(b.text("#field-Phone-error").await.contains("at most 100 characters"));
+    assert!(b.text("#request-error").await.contains("need attention"));
+    assert!(!b.exists("#response").await, "nothing was sent");
+    let t = w.token(ADMIN.0, ADMIN.1).await;
+    assert_eq!(w.call("GET", "/adminusers/WEAK", &t, None).await.0, 404);
+    // the input is intact
+    assert_eq!(b.find("#field-Username").await.prop("value").await.unwrap().as_deref(), Some("weakuser"));
+    // malformed JSON: position reported, nothing sent, text kept
+    b.click("#mode-json").await;
+    b.set_value("#body-json", "{\"ID\": \"X\",\n  \"Username\": }").await;
+    b.click("#send").await;
+    let err = b.wait_text("#json-error", "line 2").await;
+    assert!(err.contains("column") && err.contains("Nothing was sent"), "{err}");
+    assert!(!b.exists("#response").await);
+    assert!(b.find("#body-json").await.prop("value").await.unwrap().unwrap().contains("\"Username\": }"));
+    // a missing path parameter is named
+    b.open_op(&w, "GET /buyers/{buyerID}/users").await;
+    b.click("#send").await;
+    b.wait_text("#request-error", "buyerID").await;
+}
+
+#[tokio::test]
+async fn conflict_and_forbidden_are_explained() {
+    let w = world().await;
+    let b = browser().await;
+    b.sign_in(&w, ADMIN.0, ADMIN.1).await;
+    b.open_op(&w, "POST /buyers").await;
+    b.fill("#field-ID", "BUYER_ORGANIZATION").await;
+    b.fill("#field-Name", "Duplicate").await;
+    assert_eq!(b.send().await, 409);
+    assert!(b.text("#response-meaning").await.contains("already exists"));
+    let errs = b.text("#response-errors").await;
+    assert!(errs.contains("IdExists") && errs.contains("BUYER_ORGANIZATION already exists"), "{errs}");
+    // a buyer signs in: admin operations are marked, and a 403 shows accepted vs held roles
+    b.click("#sign-out").await;
+    b.sign_in(&w, BUYER.0, BUYER.1).await;
+    b.open_op(&w, "GET /adminusers").await;
+    assert_eq!(b.attr("#op-select option[value='GET /adminusers']", "data-allowed").await.as_deref(), Some("false"));
+    assert!(b.text("#op-select option[value='GET /adminusers']").await.contains("lacks its roles"));
+    assert_eq!(b.send().await, 403);
+    let f = b.text("#response-forbidden").await;
+    assert!(f.contains("AdminUserAdmin") && f.contains("AdminUserReader") && f.contains("Shopper"), "{f}");
+}
+
+#[tokio::test]
+async fn lists_with_search_sort_filter_and_paging() {
+    let w = world().await;
+    let t = w.token(ADMIN.0, ADMIN.1).await;
+    for i in 1..=12 {
+        let name = if i % 2 == 0 { format!("Even {i:02}") } else { format!("Odd {i:02}") };
+        w.call("POST", "/buyers", &t, Some(json!({"ID": format!("L{i:02}"), "Name": name, "Active": true, "xp": {"Tier": i % 3}}))).await;
+    }
+    let b = browser().await;
+    b.sign_in(&w, ADMIN.0, ADMIN.1).await;
+    b.click("[data-resource='Buyers']").await;
+    b.wait_text("#request-url", "/v1/buyers").await;
+    // search + sort descending + paging
+    b.fill("#param-search", "Odd").await;
+    b.select("#param-sortBy", "ID").await;
+    b.click("#sort-direction").await;
+    b.fill("#param-pageSize", "2").await;
+    b.fill("#param-page", "2").await;
+    assert!(b.text("#request-url").await.contains("sortBy=!ID"));
+    assert_eq!(b.send().await, 200);
+    let v = response_json(&b).await;
+    let ids: Vec<&str> = v["Items"].as_array().unwrap().iter().map(|i| i["ID"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["L07", "L05"]);
+    assert_eq!(v["Meta"]["TotalCount"], 6);
+    assert_eq!(v["Meta"]["ItemRange"], json!([3, 4]));
+    // filters: field, operator, value
+    b.set_value("#param-search", "").await;
+    b.set_value("#param-page", "").await;
+    b.set_value("#param-pageSize", "").await;
+    b.click("#add-filter").await;
+    b.fill("#filter-field-0", "xp.Tier").await;
+    b.select("#filter-op-0", "eq").await;
+    b.fill("#filter-value-0", "0").await;
+    b.click("#add-filter").await;
+    b.fill("#filter-field-1", "Name").await;
+    b.select("#filter-op-1", "starts").await;
+    b.fill("#filter-value-1", "Even").await;
+    b.click("#sort-direction").await;
+    assert_eq!(b.send().await, 200);
+    let v = response_json(&b).await;
+    let ids: Vec<&str> = v["Items"].as_array().unwrap().iter().map(|i| i["ID"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["L06", "L12"]);
+    // the request is in the history
+    assert!(b.js("return document.getElementById('history').textContent;").await.as_str().unwrap().contains("200 GET"));
+}
+
+#[tokio::test]
+async fn deep_links_reload_and_history() {
+    let w = world().await;
+    let b = browser().await;
+    b.sign_in(&w, ADMIN.0, ADMIN.1).await;
+    b.open_op(&w, "GET /buyers/{buyerID}/users").await;
+    b.c.refresh().await.unwrap();
+    b.find("#send").await;
+    assert_eq!(b.find("#op-select").await.prop("value").await.unwrap().as_deref(), Some("GET /buyers/{buyerID}/users"));
+    assert!(b.text(".op-head .path").await.contains("/buyers/{buyerID}/users"));
+    // another operation through the selector, then back and forward
+    b.select("#op-select", "POST /buyers/{buyerID}/users").await;
+    b.wait_text(".op-head .method", "POST").await;
+    let url = b.c.current_url().await.unwrap();
+    assert!(url.as_str().contains("op=POST"), "{url}");
+    b.c.back().await.unwrap();
+    b.wait_text(".op-head .method", "GET").await;
+    b.c.forward().await.unwrap();
+    b.wait_text(".op-head .method", "POST").await;
+    // an unknown operation in the URL is reported
+    b.c.goto(&format!("{}/?op=GET%20/nowhere", w.portal)).await.unwrap();
+    b.wait_text("#op-missing", "GET /nowhere").await;
+}
+
+#[tokio::test]
+async fn tokens_refresh_before_expiry() {
+    let w = world().await;
+    let b = browser().await;
+    b.sign_in(&w, ADMIN.0, ADMIN.1).await;
+    let before = b.js("return JSON.parse(sessionStorage.getItem('gatehouse.contexts'))[0].access_token;").await;
+    // make the stored token look nearly expired, reload: the clock refreshes it silently
+    b.js("const c = JSON.parse(sessionStorage.getItem('gatehouse.contexts')); c[0].expires_at = Date.now() + 5000; sessionStorage.setItem('gatehouse.contexts', JSON.stringify(c));").await;
+    b.c.refresh().await.unwrap();
+    b.find("#console-ready").await;
+    let mut after = before.clone();
+    for _ in 0..50 {
+        after = b.js("return JSON.parse(sessionStorage.getItem('gatehouse.contexts'))[0].access_token;").await;
+        if after != before {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_ne!(after, before, "the token was refreshed");
+    b.wait_text("#time-left", "h").await;
+}
+
+#[tokio::test]
+async fn a_401_mid_form_keeps_the_form() {
+    let w = world().await;
+    let b = browser().await;
+    b.sign_in(&w, ADMIN.0, ADMIN.1).await;
+    b.open_op(&w, "POST /buyers").await;
+    b.fill("#field-ID", "KEPT").await;
+    b.fill("#field-Name", "Kept through sign-in").await;
+    // the rep (an admin with AdminUserAdmin) revokes the admin's tokens, refresh tokens included
+    let rep = w.token(REP.0, REP.1).await;
+    assert_eq!(w.call("DELETE", "/adminusers/ADMIN/tokens", &rep, None).await.0, 204);
+    b.click("#send").await;
+    b.find("#reauth").await;
+    assert_eq!(b.find("#reauth #signin-username").await.prop("value").await.unwrap().as_deref(), Some("admin01"));
+    b.fill("#reauth #signin-password", ADMIN.1).await;
+    b.click("#reauth #signin-submit").await;
+    b.gone("#reauth").await;
+    assert_eq!(b.find("#field-Name").await.prop("value").await.unwrap().as_deref(), Some("Kept through sign-in"));
+    assert_eq!(b.send().await, 201);
+}
+
+#[tokio::test]
+async fn network_failure_keeps_everything() {
+    let w = world().await;
+    let b = browser().await;
+    b.sign_in(&w, ADMIN.0, ADMIN.1).await;
+    b.open_op(&w, "POST /buyers").await;
+    b.fill("#field-Name", "Offline").await;
+    // point the context at a closed port
+    b.js("const c = JSON.parse(sessionStorage.getItem('gatehouse.contexts')); c[0].base_url = 'http://127.0.0.1:9'; sessionStorage.setItem('gatehouse.contexts', JSON.stringify(c)); sessionStorage.setItem('gatehouse.active', c[0].base_url + '|' + c[0].client_id + '|' + c[0].username);").await;
+    b.c.refresh().await.unwrap();
+    // the description cannot load either: the error says so
+    b.wait_text("#spec-error", "Could not load").await;
+    let _ = w;
+}
+
+#[tokio::test]
+async fn the_real_ordercloud_document_is_fully_reachable() {
+    let w = world().await;
+    assert!(reference_dir().is_some(), "../shared/reference/ordercloud-openapi-v3-2022.json is needed beside the repository");
+    let b = browser().await;
+    b.sign_in(&w, ADMIN.0, ADMIN.1).await;
+    b.fill("#spec-url", &format!("{}/reference/ordercloud-openapi-v3-2022.json", w.portal)).await;
+    b.click("#spec-load").await;
+    b.wait_text("#welcome", "402 operations in 7 sections").await;
+    let sections = b.js("return [...document.querySelectorAll('.menu h3')].map(h => h.textContent);").await;
+    assert_eq!(sections, json!(["Authentication and Authorization", "Seller", "Buyers", "Suppliers", "Product Catalogs", "Orders and Fulfillment", "Me and My Stuff"]));
+    // visit every resource and select every one of its operations
+    let report = b.c.execute_async(r#"
+        const done = arguments[arguments.length - 1];
+        (async () => {
+          const tick = () => new Promise(r => setTimeout(r, 0));
+          const seen = new Set(); const bad = [];
+          for (const btn of [...document.querySelectorAll('.menu .resource')]) {
+            btn.click(); await tick();
+            const sel = document.getElementById('op-select');
+            for (const v of [...sel.options].map(o => o.value)) {
+              const s = document.getElementById('op-select');
+              s.value = v; s.dispatchEvent(new Event('change', {bubbles: true})); await tick();
+              const head = document.querySelector('.op-head');
+              const [m, p] = [v.slice(0, v.indexOf(' ')), v.slice(v.indexOf(' ') + 1)];
+              if (!head || !head.textContent.includes(m) || !head.textContent.includes(p) || !document.getElementById('send')) bad.push(v);
+              seen.add(v);
+            }
+          }
+          done({seen: seen.size, bad, resources: document.querySelectorAll('.menu .resource').length});
+        })();
+    "#, vec![]).await.unwrap();
+    assert_eq!(report["bad"], json!([]), "{report}");
+    assert_eq!(report["seen"], 402, "{report}");
+    b.screenshot("/tmp/shot-ordercloud.png").await;
+}
