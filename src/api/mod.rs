@@ -13,7 +13,9 @@ pub struct ApiResponse {
     pub ms: f64,
     pub size: usize,
     pub headers: Vec<(String, String)>,
-    pub body: String,
+    pub body: std::sync::Arc<String>,
+    /// `performance.now()` when the whole body had arrived.
+    pub received_at: f64,
 }
 
 impl ApiResponse {
@@ -56,7 +58,8 @@ pub async fn send(method: &str, url: &str, token: Option<&str>, body: Option<&st
     };
     let res = sent.map_err(|e| format!("Network error: could not reach {url} ({e}). Nothing was changed on screen; check the API address and try again."))?;
     let text = res.text().await.unwrap_or_default();
-    let ms = now_ms() - start;
+    let received_at = now_ms();
+    let ms = received_at - start;
     Ok(ApiResponse {
         method: method.to_string(),
         url: url.to_string(),
@@ -65,7 +68,8 @@ pub async fn send(method: &str, url: &str, token: Option<&str>, body: Option<&st
         ms,
         size: text.len(),
         headers: res.headers().entries().collect(),
-        body: text,
+        body: std::sync::Arc::new(text),
+        received_at,
     })
 }
 

@@ -1,6 +1,7 @@
 //! The API console: resource menu (sections → resources, with a filter), the operation
 //! selector, parameters, the body form or pasted JSON, and the response.
 pub mod form;
+pub mod pretty;
 pub mod response;
 
 use crate::api::ApiResponse;
@@ -193,7 +194,7 @@ fn OperationSelector(spec: Arc<Spec>, current: String) -> impl IntoView {
             }>
                 {ops.into_iter().map(|o| {
                     let allowed = info.has_any(&o.roles);
-                    let label = if allowed { o.label() } else { format!("🔒 {} (your token lacks its roles)", o.label()) };
+                    let label = if allowed { o.label() } else { format!("[no access] {} (your token lacks its roles)", o.label()) };
                     view! { <option value=o.key.clone() class:locked=!allowed data-allowed=allowed.to_string()>{label}</option> }
                 }).collect_view()}
             </select>

@@ -8,15 +8,29 @@ use std::sync::Arc;
 const LINE_PX: f64 = 18.0;
 const OVERSCAN: usize = 40;
 
-/// Pretty-prints with the browser's own JSON engine (much faster than doing it in wasm).
-fn pretty(body: &str) -> String {
-    match js_sys::JSON::parse(body) {
-        Ok(v) => js_sys::JSON::stringify_with_replacer_and_space(&v, &wasm_bindgen::JsValue::NULL, &wasm_bindgen::JsValue::from_f64(2.0))
-            .ok()
-            .and_then(|s| s.as_string())
-            .unwrap_or_else(|| body.to_string()),
-        Err(_) => body.to_string(),
+/// Formatted text and where its lines start.
+#[derive(Clone, Default, PartialEq)]
+pub struct Lines {
+    pub text: Arc<String>,
+    pub starts: Arc<Vec<usize>>,
+}
+
+/// Formats the first screenful now and the rest on the next turn of the event loop.
+fn progressive(body: Arc<String>) -> RwSignal<Lines> {
+    let mut p = super::pretty::Pretty::new(body);
+    p.step(64 * 1024);
+    let lines = RwSignal::new(Lines { text: Arc::new(p.text()), starts: Arc::new(p.starts.clone()) });
+    if !p.done {
+        set_timeout(
+            move || {
+                p.step(usize::MAX);
+                let (text, starts) = p.into_parts();
+                lines.set(Lines { text: Arc::new(text), starts: Arc::new(starts) });
+            },
+            std::time::Duration::from_millis(0),
+        );
     }
+    lines
 }
 
 fn human_size(n: usize) -> String {
@@ -25,9 +39,8 @@ fn human_size(n: usize) -> String {
 
 /// Lines of text with only the visible window rendered.
 #[component]
-pub fn VirtualText(text: Arc<String>) -> impl IntoView {
-    let starts: Arc<Vec<usize>> = Arc::new(std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect());
-    let total = starts.len();
+pub fn VirtualText(lines: RwSignal<Lines>) -> impl IntoView {
+    let total = move || lines.with(|l| l.starts.len());
     let scroll = RwSignal::new(0.0f64);
     let height = RwSignal::new(600.0f64);
     let node = NodeRef::<leptos::html::Div>::new();
@@ -39,21 +52,21 @@ pub fn VirtualText(text: Arc<String>) -> impl IntoView {
             }
         }
     });
-    let window_text = {
-        let (text, starts) = (text.clone(), starts.clone());
-        move || {
+    let window_text = move || {
+        lines.with(|l| {
+            let total = l.starts.len();
             let first = ((scroll.get() / LINE_PX) as usize).saturating_sub(OVERSCAN).min(total.saturating_sub(1));
             let last = (first + (height.get() / LINE_PX) as usize + 2 * OVERSCAN).min(total);
-            let from = starts[first];
-            let to = if last >= total { text.len() } else { starts[last].saturating_sub(1) };
-            (first, text[from..to.max(from)].to_string())
-        }
+            let from = l.starts[first].min(l.text.len());
+            let to = if last >= total { l.text.len() } else { l.starts[last].saturating_sub(1) };
+            (first, l.text[from..to.max(from)].to_string())
+        })
     };
     let window_text = Memo::new(move |_| window_text());
     view! {
         <div class="virtual" node_ref=node id="response-body" data-lines=total
             on:scroll=move |ev| { let el: web_sys::HtmlElement = event_target(&ev); scroll.set(el.scroll_top() as f64); }>
-            <div class="virtual-space" style:height=format!("{}px", total as f64 * LINE_PX)>
+            <div class="virtual-space" style:height=move || format!("{}px", total() as f64 * LINE_PX)>
                 <pre class="virtual-lines" style:top=move || format!("{}px", window_text.with(|w| w.0) as f64 * LINE_PX)>{move || window_text.with(|w| w.1.clone())}</pre>
             </div>
         </div>
@@ -69,7 +82,7 @@ pub fn ResponseView(
 ) -> impl IntoView {
     static SEQ: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     let seq = SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-    let arrived = now_ms();
+    let arrived = response.received_at;
     let errors = response.errors();
     let status_class = if response.ok() { "status ok" } else { "status bad" };
     let forbidden = (response.status == 403).then(|| {
@@ -92,7 +105,7 @@ pub fn ResponseView(
         400 => Some("Bad request: the API refused the input. Details below."),
         _ => None,
     };
-    let text = Arc::new(if response.body.is_empty() { String::from("(no body)") } else { pretty(&response.body) });
+    let lines = progressive(if response.body.is_empty() { Arc::new(String::from("(no body)")) } else { response.body.clone() });
     let headers = response.headers.clone();
     let rendered = RwSignal::new(0.0);
     request_animation_frame(move || rendered.set(now_ms() - arrived));
@@ -118,7 +131,7 @@ pub fn ResponseView(
             <details class="headers"><summary>{format!("Headers ({})", headers.len())}</summary>
                 <table>{headers.into_iter().map(|(k, v)| view! { <tr><th>{k}</th><td>{v}</td></tr> }).collect_view()}</table>
             </details>
-            <VirtualText text=text/>
+            <VirtualText lines=lines/>
         </div>
     }
 }

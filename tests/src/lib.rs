@@ -27,6 +27,23 @@ pub fn reference_dir() -> Option<PathBuf> {
     p.join("ordercloud-openapi-v3-2022.json").exists().then_some(p)
 }
 
+/// A description with one operation, `GET /big`, answered by `big_list` (under `{portal}/mock`).
+pub fn big_spec() -> String {
+    json!({"openapi": "3.0.1", "info": {"title": "Big", "version": "1"}, "tags": [{"name": "Big"}],
+        "paths": {"/big": {"get": {"operationId": "Big.List", "tags": ["Big"], "summary": "A big list", "security": [{"OAuth2": []}],
+            "responses": {"200": {"description": "ok"}}}}}})
+    .to_string()
+}
+
+/// A 5,000-item list of about 3 MB.
+pub fn big_list() -> String {
+    let items: Vec<Value> = (0..5000)
+        .map(|i| json!({"ID": format!("ITEM{i:05}"), "Username": format!("user{i}"), "Email": format!("user{i}@example.com"),
+            "Active": i % 7 != 0, "AvailableRoles": ["Shopper", "MeAdmin"], "xp": {"Notes": "x".repeat(400)}}))
+        .collect();
+    json!({"Meta": {"Page": 1, "PageSize": 5000, "TotalCount": 5000, "TotalPages": 1, "ItemRange": [1, 5000]}, "Items": items}).to_string()
+}
+
 /// A seeded sandbox and the portal served beside it.
 pub async fn world() -> World {
     let dir = tempfile::tempdir().unwrap();
@@ -44,6 +61,9 @@ pub async fn serve_portal(api: &str) -> String {
     let config = json!({"api_base": api, "client_id": seed::SHARED_CLIENT_ID, "storefront_url": ""}).to_string();
     let mut router = axum::Router::new()
         .route("/config.json", axum::routing::get(move || async move { ([("content-type", "application/json")], config) }));
+    router = router
+        .route("/mock/spec.json", axum::routing::get(|| async { ([("content-type", "application/json")], big_spec()) }))
+        .route("/mock/v1/big", axum::routing::get(|| async { ([("content-type", "application/json"), ("access-control-allow-origin", "*")], big_list()) }));
     if let Some(r) = reference_dir() {
         router = router.nest_service("/reference", tower_http::services::ServeDir::new(r));
     }

@@ -330,3 +330,30 @@ async fn the_real_ordercloud_document_is_fully_reachable() {
     assert_eq!(report["seen"], 402, "{report}");
     b.screenshot("/tmp/shot-ordercloud.png").await;
 }
+
+#[tokio::test]
+async fn a_big_response_is_virtualized() {
+    let w = world().await;
+    let b = browser().await;
+    b.sign_in(&w, ADMIN.0, ADMIN.1).await;
+    // point the console at a 5,000-item API
+    b.js(&format!("const c = JSON.parse(sessionStorage.getItem('gatehouse.contexts')); c[0].base_url = '{0}/mock'; sessionStorage.setItem('gatehouse.contexts', JSON.stringify(c)); sessionStorage.setItem('gatehouse.active', c[0].base_url + '|' + c[0].client_id + '|' + c[0].username); localStorage.setItem('gatehouse.spec_url', '{0}/mock/spec.json');", w.portal)).await;
+    b.open_op(&w, "GET /big").await;
+    assert_eq!(b.send().await, 200);
+    b.wait_text("#response-body pre", "ITEM00000").await;
+    assert!(b.text("#response-size").await.contains("MB"));
+    // the whole answer is formatted, yet only a window of it is in the DOM
+    for _ in 0..50 {
+        if b.attr("#response-body", "data-lines").await.unwrap().parse::<usize>().unwrap() > 50_000 { break; }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let lines: usize = b.attr("#response-body", "data-lines").await.unwrap().parse().unwrap();
+    assert!(lines > 50_000, "{lines} lines");
+    let nodes = b.js("return document.querySelectorAll('*').length;").await.as_u64().unwrap();
+    assert!(nodes < 1500, "{nodes} DOM nodes");
+    let shown = b.js("return document.querySelector('#response-body pre').textContent.split('\\n').length;").await.as_u64().unwrap();
+    assert!(shown < 400, "{shown} lines in the DOM");
+    // scrolling to the end shows the last item
+    b.js("const v = document.getElementById('response-body'); v.scrollTop = v.scrollHeight; v.dispatchEvent(new Event('scroll'));").await;
+    b.wait_text("#response-body pre", "ITEM04999").await;
+}
