@@ -58,7 +58,17 @@ fn print_demo(base_url: &str, d: &seed::Demo) {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) if matches!(e.kind(), clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion | clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand) => e.exit(),
+        Err(e) => {
+            // one line: what is wrong, and where to look
+            let text = e.to_string();
+            let first = text.lines().next().unwrap_or("invalid arguments").trim_start_matches("error: ");
+            eprintln!("gatehouse-sandbox: {first} (see gatehouse-sandbox --help)");
+            return ExitCode::from(2);
+        }
+    };
     match cli.command {
         Command::Seed { db, json, base_url } => {
             let app = match App::open(&db) {

@@ -154,6 +154,9 @@ async fn a_2xx_write_survives_kill_9() {
 fn command_line_errors_are_one_line_and_non_zero() {
     let out = bin().args(["serve", "--bogus"]).output().unwrap();
     assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(err.contains("--bogus"), "{err}");
     let dir = tempfile::tempdir().unwrap();
     let out = bin().args(["seed", "--db", dir.path().to_str().unwrap()]).output().unwrap();
     assert!(!out.status.success());
