@@ -10,38 +10,11 @@ use axum::body::Bytes;
 use axum::http::StatusCode;
 use axum::response::Response;
 use gatehouse_model::error::codes;
+use gatehouse_model::impersonation::{config_matches, Impersonator, Target};
 use gatehouse_model::resources::{self as res, Kind, UserType};
 use gatehouse_model::types::{AccessToken, ApiClient, ImpersonateTokenRequest, ImpersonationConfig};
 use gatehouse_model::validate::{self, Mode};
 use serde_json::{json, Value};
-
-fn opt(s: &Option<String>) -> Option<&str> {
-    s.as_deref().filter(|v| !v.is_empty())
-}
-
-/// Does `cfg` let the impersonator (type, company, user, groups) act as the target?
-#[allow(clippy::too_many_arguments)]
-pub fn config_matches(
-    cfg: &ImpersonationConfig,
-    imp_type: UserType,
-    imp_company: &str,
-    imp_user: &str,
-    imp_groups: &[String],
-    buyer: &str,
-    user: &str,
-    user_groups: &[String],
-) -> bool {
-    let impersonator_ok = match imp_type {
-        UserType::Admin => opt(&cfg.impersonation_buyer_id).is_none(),
-        UserType::Buyer => opt(&cfg.impersonation_buyer_id) == Some(imp_company) && imp_company == buyer,
-        UserType::Supplier => false,
-    } && opt(&cfg.impersonation_user_id).is_none_or(|u| u == imp_user)
-        && opt(&cfg.impersonation_group_id).is_none_or(|g| imp_groups.iter().any(|x| x == g));
-    let target_ok = opt(&cfg.buyer_id).is_none_or(|b| b == buyer)
-        && opt(&cfg.user_id).is_none_or(|u| u == user)
-        && opt(&cfg.group_id).is_none_or(|g| user_groups.iter().any(|x| x == g));
-    impersonator_ok && target_ok
-}
 
 pub async fn access_token(app: App, caller: Caller, params: Params, body: Bytes) -> Result<Response> {
     caller.require(&["BuyerImpersonation"])?;
@@ -82,17 +55,15 @@ pub async fn access_token(app: App, caller: Caller, params: Params, body: Bytes)
     let matching: Vec<&ImpersonationConfig> = configs
         .iter()
         .filter(|c| c.client_id == client.id)
-        .filter(|c| config_matches(c, caller.user_type, &me.parent, &me.id, &my_groups, &buyer_id, &user_id, &target_groups))
+        .filter(|c| {
+            let who = Impersonator { user_type: caller.user_type, company: &me.parent, user_id: &me.id, groups: &my_groups };
+            config_matches(c, &who, &Target { buyer_id: &buyer_id, user_id: &user_id, groups: &target_groups })
+        })
         .collect();
     let Some(cfg) = matching.first() else {
-        return Err(Failure::new(
-            StatusCode::FORBIDDEN,
-            codes::IMPERSONATION_CONFIG,
-            format!(
-                "No impersonation config lets {} act as user {user_id} of buyer {buyer_id} through API client {}.",
-                caller.claims.usr, client.id
-            ),
-        )
+        let who = Impersonator { user_type: caller.user_type, company: &me.parent, user_id: &me.id, groups: &my_groups };
+        let missing = gatehouse_model::impersonation::what_is_missing(&who, &caller.claims.usr, &Target { buyer_id: &buyer_id, user_id: &user_id, groups: &target_groups });
+        return Err(Failure::new(StatusCode::FORBIDDEN, codes::IMPERSONATION_CONFIG, format!("{} (API client {})", missing, client.id))
         .data(json!({"ImpersonatorUserID": me.id, "BuyerID": buyer_id, "UserID": user_id, "ClientID": client.id})));
     };
     if target.data.get("Active").and_then(Value::as_bool) != Some(true) {
