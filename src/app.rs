@@ -76,6 +76,7 @@ fn Shell(config: RuntimeConfig) -> impl IntoView {
             <ThemeToggle/>
             <button class="ghost" id="sign-out" on:click=move |_| session.sign_out()>"Sign out"</button>
         </header>
+        <crate::enhanced::impersonation::ActingBanner storefront_url=config.storefront_url.clone()/>
         <Console/>
         <Show when=move || session.need_sign_in.get()>
             <div class="modal" role="dialog" aria-modal="true" aria-labelledby="reauth-title" id="reauth">

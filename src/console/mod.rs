@@ -68,6 +68,9 @@ pub fn Console() -> impl IntoView {
                         {move || {
                             let s = loaded()?;
                             let key = selected.get()?;
+                            if key == "enhanced:impersonation" {
+                                return Some(view! { <crate::enhanced::impersonation::Launcher/> }.into_any());
+                            }
                             let op = s.op(&key).cloned();
                             Some(match op {
                                 Some(op) => view! { <OperationSelector spec=s.clone() current=op.key.clone()/><OperationPanel op=op/> }.into_any(),
@@ -134,6 +137,15 @@ fn Menu(spec: Arc<Spec>, selected: RwSignal<Option<String>>) -> impl IntoView {
         <nav class="menu" aria-label="Resources">
             <input id="menu-filter" type="search" placeholder="Filter resources" aria-label="Filter resources"
                 prop:value=filter on:input=move |ev| filter.set(event_target_value(&ev))/>
+            <div class="section enhanced-section">
+                <h3>"⚡ Enhanced"</h3>
+                <ul>{crate::enhanced::SCREENS.iter().map(|(key, label)| {
+                    let key = key.to_string();
+                    let k2 = key.clone();
+                    view! { <li><button class="resource enhanced" data-resource=*label class:active=move || selected.get().as_deref() == Some(k2.as_str())
+                        on:click=move |_| { history::push_op(&key); selected.set(Some(key.clone())); }>{format!("⚡ {label}")}</button></li> }
+                }).collect_view()}</ul>
+            </div>
             {sections.into_iter().map(|s| {
                 let section_name = s.name.clone();
                 let names: Vec<String> = s.resources.iter().map(|r| r.name.clone()).collect();
@@ -255,6 +267,8 @@ fn OperationPanel(op: Op) -> impl IntoView {
     let sending = RwSignal::new(false);
     let response = RwSignal::new(None::<Result<ApiResponse, String>>);
     let history_list = expect_context::<RwSignal<Vec<(String, String, u16)>>>();
+    // while acting as a buyer user, each request may go as them (default) or as yourself
+    let send_as = RwSignal::new(true);
 
     let url = {
         let op = op.clone();
@@ -344,7 +358,8 @@ fn OperationPanel(op: Op) -> impl IntoView {
             sending.set(true);
             let method = op.method.clone();
             leptos::task::spawn_local(async move {
-                let res = session.send(&method, &target, payload.as_deref(), false).await;
+                let own = session.acting.get_untracked().is_none() || !send_as.get_untracked();
+                let res = session.send(&method, &target, payload.as_deref(), own).await;
                 if let Ok(r) = &res {
                     let (m, u, s) = (r.method.clone(), r.url.clone(), r.status);
                     history_list.update(|h| {
@@ -484,6 +499,12 @@ fn OperationPanel(op: Op) -> impl IntoView {
                     </button>
                     <code class="url-preview" id="request-url">{url_preview}</code>
                     <button type="button" class="ghost" id="copy-url" on:click=copy_url title="Copy the request URL">"Copy URL"</button>
+                    {move || session.acting.get().map(|a| view! {
+                        <label class="check" title="Like the SDK's As(): this request uses the impersonation token">
+                            <input type="checkbox" id="send-as" prop:checked=send_as on:change=move |ev| send_as.set(event_target_checked(&ev))/>
+                            {format!(" as {}", a.username)}
+                        </label>
+                    })}
                 </div>
                 <Show when=move || param_error.get().is_some()>
                     <p class="error" id="request-error" role="alert">{move || param_error.get().unwrap_or_default()}</p>

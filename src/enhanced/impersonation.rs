@@ -1,0 +1,321 @@
+//! The impersonation launcher for call-center reps: find a buyer user, see which configs let
+//! you act as them (or exactly what is missing), act as them with a chosen client and roles,
+//! and keep a history of every act-as session. The banner and "End" live in the shell.
+use crate::auth::impersonation::{self as imp, Acting};
+use crate::auth::Session;
+use crate::components::Spinner;
+use gatehouse_model::impersonation::{config_matches, what_is_missing, Impersonator, Target};
+use gatehouse_model::resources::UserType;
+use gatehouse_model::types::ImpersonationConfig;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+#[derive(Debug, Clone, PartialEq)]
+struct Hit {
+    buyer_id: String,
+    buyer_name: String,
+    user_id: String,
+    username: String,
+    name: String,
+    email: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct Offer {
+    config_id: String,
+    client_id: String,
+    profile_id: String,
+    roles: Vec<String>,
+}
+
+/// One act-as session, kept in this browser.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Record {
+    pub rep: String,
+    pub username: String,
+    pub user_id: String,
+    pub buyer_id: String,
+    pub client_id: String,
+    pub roles: Vec<String>,
+    pub start: f64,
+    pub end: Option<f64>,
+}
+
+const HISTORY: &str = "gatehouse.impersonation.history";
+
+pub fn history() -> Vec<Record> {
+    window().local_storage().ok().flatten().and_then(|s| s.get_item(HISTORY).ok().flatten()).and_then(|t| serde_json::from_str(&t).ok()).unwrap_or_default()
+}
+
+fn save_history(h: &[Record]) {
+    if let Some(s) = window().local_storage().ok().flatten() {
+        let _ = s.set_item(HISTORY, &serde_json::to_string(h).unwrap_or_default());
+    }
+}
+
+/// Ends act-as mode: drops the impersonation token and closes the history record.
+pub fn end(session: Session) {
+    if let Some(a) = session.acting.get_untracked() {
+        let mut h = history();
+        if let Some(r) = h.iter_mut().rev().find(|r| r.start == a.started && r.end.is_none()) {
+            r.end = Some(js_sys::Date::now());
+        }
+        save_history(&h);
+    }
+    session.acting.set(None);
+    imp::save(&None);
+}
+
+fn enc(s: &str) -> String {
+    String::from(js_sys::encode_uri_component(s))
+}
+
+async fn get(session: Session, path: &str) -> Result<Value, String> {
+    let res = session.send("GET", &session.url(path), None, true).await?;
+    if res.ok() {
+        return serde_json::from_str(&res.body).map_err(|e| e.to_string());
+    }
+    Err(res.errors().and_then(|e| e.errors.first().map(|x| format!("{} ({})", x.message, x.error_code))).unwrap_or(format!("HTTP {}", res.status)))
+}
+
+fn items(v: &Value) -> Vec<Value> {
+    v["Items"].as_array().cloned().unwrap_or_default()
+}
+
+fn s(v: &Value, k: &str) -> String {
+    v[k].as_str().unwrap_or_default().to_string()
+}
+
+async fn search(session: Session, q: String) -> Result<Vec<Hit>, String> {
+    let buyers = get(session, "/buyers?pageSize=100").await?;
+    let mut hits = Vec::new();
+    for b in items(&buyers) {
+        let path = format!("/buyers/{}/users?search={}&searchOn=Username,FirstName,LastName,Email&pageSize=20", enc(&s(&b, "ID")), enc(&q));
+        for u in items(&get(session, &path).await?) {
+            hits.push(Hit {
+                buyer_id: s(&b, "ID"),
+                buyer_name: s(&b, "Name"),
+                user_id: s(&u, "ID"),
+                username: s(&u, "Username"),
+                name: format!("{} {}", s(&u, "FirstName"), s(&u, "LastName")),
+                email: s(&u, "Email"),
+            });
+        }
+    }
+    Ok(hits)
+}
+
+fn group_ids(v: &Value) -> Vec<String> {
+    items(v).iter().map(|a| s(a, "UserGroupID")).collect()
+}
+
+/// The configs that let the signed-in user act as `hit`, with their clients and roles.
+async fn offers(session: Session, hit: Hit) -> Result<Vec<Offer>, String> {
+    let me = get(session, "/me").await?;
+    let info = session.current_untracked().map(|c| c.info()).unwrap_or_default();
+    let user_type = UserType::parse(&info.usrtype).unwrap_or(UserType::Admin);
+    let my_id = s(&me, "ID");
+    let company = s(&me["Buyer"], "ID");
+    let my_groups = match user_type {
+        UserType::Admin => get(session, &format!("/usergroups/assignments?userID={}&pageSize=100", enc(&my_id))).await.map(|v| group_ids(&v)).unwrap_or_default(),
+        UserType::Buyer => get(session, &format!("/buyers/{}/usergroups/assignments?userID={}&pageSize=100", enc(&company), enc(&my_id))).await.map(|v| group_ids(&v)).unwrap_or_default(),
+        UserType::Supplier => Vec::new(),
+    };
+    let target_groups = get(session, &format!("/buyers/{}/usergroups/assignments?userID={}&pageSize=100", enc(&hit.buyer_id), enc(&hit.user_id)))
+        .await
+        .map(|v| group_ids(&v))
+        .unwrap_or_default();
+    let configs = get(session, "/impersonationconfig?pageSize=100")
+        .await
+        .map_err(|e| format!("Cannot read impersonation configs: {e}"))?;
+    let who = Impersonator { user_type, company: &company, user_id: &my_id, groups: &my_groups };
+    let target = Target { buyer_id: &hit.buyer_id, user_id: &hit.user_id, groups: &target_groups };
+    let mut out = Vec::new();
+    for c in items(&configs) {
+        let cfg: ImpersonationConfig = serde_json::from_value(c).unwrap_or_default();
+        if !config_matches(&cfg, &who, &target) {
+            continue;
+        }
+        let roles = get(session, &format!("/securityprofiles/{}", enc(&cfg.security_profile_id)))
+            .await
+            .map(|p| p["Roles"].as_array().into_iter().flatten().filter_map(|r| r.as_str().map(String::from)).collect())
+            .unwrap_or_default();
+        out.push(Offer { config_id: cfg.id, client_id: cfg.client_id, profile_id: cfg.security_profile_id, roles });
+    }
+    if out.is_empty() {
+        return Err(what_is_missing(&who, &info.usr, &target));
+    }
+    Ok(out)
+}
+
+#[component]
+pub fn Launcher() -> impl IntoView {
+    let session = expect_context::<Session>();
+    let query = RwSignal::new(String::new());
+    let hits = RwSignal::new(None::<Result<Vec<Hit>, String>>);
+    let searching = RwSignal::new(false);
+    let picked = RwSignal::new(None::<Hit>);
+    let offers_sig = RwSignal::new(None::<Result<Vec<Offer>, String>>);
+    let chosen = RwSignal::new(0usize);
+    let roles = RwSignal::new(Vec::<String>::new());
+    let acting_error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let history_sig = RwSignal::new(history());
+    Effect::new(move |_| {
+        session.acting.track();
+        history_sig.set(history());
+    });
+
+    let do_search = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        searching.set(true);
+        picked.set(None);
+        let q = query.get_untracked();
+        leptos::task::spawn_local(async move {
+            hits.set(Some(search(session, q).await));
+            searching.set(false);
+        });
+    };
+    let pick = move |h: Hit| {
+        picked.set(Some(h.clone()));
+        offers_sig.set(None);
+        acting_error.set(None);
+        leptos::task::spawn_local(async move {
+            let o = offers(session, h).await;
+            if let Ok(list) = &o {
+                chosen.set(0);
+                roles.set(list.first().map(|x| x.roles.clone()).unwrap_or_default());
+            }
+            offers_sig.set(Some(o));
+        });
+    };
+    let act = move |_| {
+        let (Some(h), Some(Ok(list))) = (picked.get_untracked(), offers_sig.get_untracked()) else { return };
+        let Some(offer) = list.get(chosen.get_untracked()).cloned() else { return };
+        let wanted = roles.get_untracked();
+        busy.set(true);
+        acting_error.set(None);
+        leptos::task::spawn_local(async move {
+            let url = session.url(&format!("/buyers/{}/users/{}/accesstoken", enc(&h.buyer_id), enc(&h.user_id)));
+            let body = json!({"ClientID": offer.client_id, "Roles": wanted}).to_string();
+            match session.send("POST", &url, Some(&body), true).await {
+                Ok(r) if r.ok() => {
+                    let v: Value = serde_json::from_str(&r.body).unwrap_or_default();
+                    let token = s(&v, "access_token");
+                    let info = crate::auth::TokenInfo::decode(&token).unwrap_or_default();
+                    let now = js_sys::Date::now();
+                    let a = Acting {
+                        token,
+                        buyer_id: h.buyer_id.clone(),
+                        user_id: h.user_id.clone(),
+                        username: h.username.clone(),
+                        client_id: offer.client_id.clone(),
+                        roles: info.role.clone(),
+                        expires_at: now + v["expires_in"].as_f64().unwrap_or(0.0) * 1000.0,
+                        started: now,
+                    };
+                    let rep = session.current_untracked().map(|c| c.username).unwrap_or_default();
+                    let mut hist = history();
+                    hist.push(Record { rep, username: a.username.clone(), user_id: a.user_id.clone(), buyer_id: a.buyer_id.clone(), client_id: a.client_id.clone(), roles: a.roles.clone(), start: now, end: None });
+                    save_history(&hist);
+                    imp::save(&Some(a.clone()));
+                    session.acting.set(Some(a));
+                }
+                Ok(r) => acting_error.set(Some(r.errors().and_then(|e| e.errors.first().map(|x| format!("{} ({})", x.message, x.error_code))).unwrap_or(format!("HTTP {}", r.status)))),
+                Err(e) => acting_error.set(Some(e)),
+            }
+            busy.set(false);
+        });
+    };
+
+    view! {
+        <section class="enhanced" id="impersonation-launcher" aria-label="Impersonation launcher">
+            <h2>"Act on behalf of a buyer user"</h2>
+            <p class="muted">"Find the customer, check which applications you may act in, and act as them. Every session is recorded below."</p>
+            <form class="row" on:submit=do_search>
+                <label class="sr-only" for="imp-search">"Search buyer users"</label>
+                <input id="imp-search" type="search" placeholder="Name, username or email" prop:value=query on:input=move |ev| query.set(event_target_value(&ev))/>
+                <button id="imp-search-go" type="submit" disabled=searching>{move || if searching.get() { view! { <Spinner/> }.into_any() } else { "Search".into_any() }}</button>
+            </form>
+            {move || hits.get().map(|r| match r {
+                Err(e) => view! { <p class="error" role="alert">{e}</p> }.into_any(),
+                Ok(list) if list.is_empty() => view! { <p class="muted" id="imp-none">"No buyer user matches."</p> }.into_any(),
+                Ok(list) => view! {
+                    <table class="grid" id="imp-results">
+                        <thead><tr><th>"User"</th><th>"Username"</th><th>"Email"</th><th>"Buyer"</th><th></th></tr></thead>
+                        <tbody>{list.into_iter().map(|h| {
+                            let h2 = h.clone();
+                            view! { <tr data-user=h.user_id.clone()>
+                                <td>{h.name.clone()}</td><td>{h.username.clone()}</td><td>{h.email.clone()}</td><td>{format!("{} ({})", h.buyer_name, h.buyer_id)}</td>
+                                <td><button class="imp-pick" on:click=move |_| pick(h2.clone())>"Choose"</button></td>
+                            </tr> }
+                        }).collect_view()}</tbody>
+                    </table>
+                }.into_any(),
+            })}
+            {move || picked.get().map(|h| view! {
+                <div class="panel" id="imp-offer">
+                    <h3>{format!("Act as {} ({}) of {}", h.username, h.user_id, h.buyer_id)}</h3>
+                    {move || match offers_sig.get() {
+                        None => view! { <p><Spinner/>" Checking impersonation configs…"</p> }.into_any(),
+                        Some(Err(e)) => view! { <p class="error" id="imp-missing" role="alert">{e}</p> }.into_any(),
+                        Some(Ok(list)) => {
+                            let list2 = list.clone();
+                            view! {
+                                <label for="imp-config">"Application (API client) and config"</label>
+                                <select id="imp-config" on:change=move |ev| {
+                                    let i: usize = event_target_value(&ev).parse().unwrap_or(0);
+                                    chosen.set(i);
+                                    roles.set(list2.get(i).map(|o| o.roles.clone()).unwrap_or_default());
+                                }>
+                                    {list.iter().enumerate().map(|(i, o)| view! { <option value=i.to_string()>{format!("{} — config {} (profile {})", o.client_id, o.config_id, o.profile_id)}</option> }).collect_view()}
+                                </select>
+                                <fieldset class="roles-pick" id="imp-roles"><legend>"Roles for the session"</legend>
+                                    {move || list.get(chosen.get()).map(|o| o.roles.clone()).unwrap_or_default().into_iter().map(|r| {
+                                        let (r1, r2) = (r.clone(), r.clone());
+                                        view! { <label class="check"><input type="checkbox" prop:checked=move || roles.get().contains(&r1)
+                                            on:change=move |ev| { let on = event_target_checked(&ev); roles.update(|rs| { rs.retain(|x| x != &r2); if on { rs.push(r2.clone()); } }); }/>{format!(" {r}")}</label> }
+                                    }).collect_view()}
+                                </fieldset>
+                                <button class="primary" id="imp-act" on:click=act disabled=busy>"Act as this user"</button>
+                            }.into_any()
+                        }
+                    }}
+                    <Show when=move || acting_error.get().is_some()><p class="error" role="alert" id="imp-error">{move || acting_error.get()}</p></Show>
+                </div>
+            })}
+            <h3>"Act-as history (this browser)"</h3>
+            <table class="grid" id="impersonation-history">
+                <thead><tr><th>"Rep"</th><th>"User"</th><th>"Buyer"</th><th>"Client"</th><th>"Roles"</th><th>"Start"</th><th>"End"</th></tr></thead>
+                <tbody>{move || history_sig.get().into_iter().rev().map(|r| {
+                    let when = |t: f64| String::from(js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(t)).to_locale_string("en-GB", &wasm_bindgen::JsValue::UNDEFINED));
+                    view! { <tr><td>{r.rep.clone()}</td><td>{r.username.clone()}</td><td>{r.buyer_id.clone()}</td><td>{r.client_id.clone()}</td>
+                        <td>{r.roles.join(", ")}</td><td>{when(r.start)}</td><td class="imp-end">{r.end.map(when).unwrap_or_else(|| "active".into())}</td></tr> }
+                }).collect_view()}</tbody>
+            </table>
+        </section>
+    }
+}
+
+/// The banner shown on every screen while acting as someone.
+#[component]
+pub fn ActingBanner(storefront_url: String) -> impl IntoView {
+    let session = expect_context::<Session>();
+    view! {
+        {move || session.acting.get().map(|a| {
+            let rep = session.current().map(|c| c.username).unwrap_or_default();
+            let left = move || crate::auth::fmt_left(a.expires_at - session.now.get());
+            let storefront = (!storefront_url.is_empty()).then(|| format!("{}/impersonation?token={}", storefront_url.trim_end_matches('/'), enc(&a.token)));
+            view! {
+                <div class="acting" id="acting-banner" role="status">
+                    <strong>{format!("{rep} is acting as {} ({})", a.username, a.user_id)}</strong>
+                    {format!(" of buyer {} in client {} · roles: {} · ", a.buyer_id, a.client_id, a.roles.join(", "))}
+                    <span id="acting-left">{left}</span>" left "
+                    {storefront.map(|u| view! { <button class="ghost" id="open-storefront" on:click=move |_| { let _ = window().open_with_url_and_target(&u, "_blank"); }>"Open storefront"</button> })}
+                    <button id="acting-end" on:click=move |_| end(session)>"End"</button>
+                </div>
+            }
+        })}
+    }
+}

@@ -1,0 +1,67 @@
+//! The impersonation launcher as a call-center rep (seed 001), through the screen only.
+use gatehouse_e2e::*;
+use serde_json::Value;
+
+async fn response_json(b: &Browser) -> Value {
+    let text = b.js("return document.querySelector('#response-body pre').textContent;").await;
+    serde_json::from_str(text.as_str().unwrap()).unwrap()
+}
+
+async fn find_buyer01(b: &Browser) {
+    b.click("[data-resource='Impersonation launcher']").await;
+    b.fill("#imp-search", "buyer01").await;
+    b.click("#imp-search-go").await;
+    b.find("#imp-results tr[data-user='BUYER01'] .imp-pick").await.click().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_rep_acts_as_a_buyer_and_ends_it() {
+    let w = world().await;
+    let b = browser().await;
+    b.sign_in(&w, REP.0, REP.1).await;
+    find_buyer01(&b).await;
+    // the matching config offers the storefront client and the profile's roles
+    let offer = b.text("#imp-config").await;
+    assert!(offer.contains(gatehouse_sandbox::seed::STOREFRONT_CLIENT_ID) && offer.contains("CALL_CENTER_STOREFRONT"), "{offer}");
+    assert!(b.text("#imp-roles").await.contains("Shopper"));
+    b.click("#imp-act").await;
+    let banner = b.wait_text("#acting-banner", "acting as buyer01").await;
+    assert!(banner.contains("rep01") && banner.contains("BUYER_ORGANIZATION") && banner.contains("Shopper"), "{banner}");
+    assert!(b.text("#acting-left").await.contains('m'));
+    // the console now calls the API as the buyer
+    b.open_op(&w, "GET /me").await;
+    b.find("#acting-banner").await;
+    assert_eq!(b.send().await, 200);
+    let me = response_json(&b).await;
+    assert_eq!(me["Username"], "buyer01");
+    assert_eq!(me["Buyer"]["ID"], "BUYER_ORGANIZATION");
+    // a per-request switch sends as the rep
+    b.click("#send-as").await;
+    assert_eq!(b.send().await, 200);
+    assert_eq!(response_json(&b).await["Username"], "rep01");
+    // End restores the rep's own context exactly
+    b.click("#acting-end").await;
+    b.gone("#acting-banner").await;
+    assert!(!b.exists("#send-as").await);
+    assert_eq!(b.send().await, 200);
+    assert_eq!(response_json(&b).await["Username"], "rep01");
+    assert_eq!(b.text("#who-user").await, "rep01");
+    // the session is in the history, with an end
+    b.click("[data-resource='Impersonation launcher']").await;
+    let hist = b.text("#impersonation-history").await;
+    assert!(hist.contains("rep01") && hist.contains("buyer01") && !hist.contains("active"), "{hist}");
+}
+
+#[tokio::test]
+async fn without_a_matching_config_the_launcher_says_what_is_missing() {
+    let w = world().await;
+    let admin = w.token(ADMIN.0, ADMIN.1).await;
+    assert_eq!(w.call("DELETE", "/impersonationconfig/CALL_CENTER_STOREFRONT", &admin, None).await.0, 204);
+    let b = browser().await;
+    b.sign_in(&w, REP.0, REP.1).await;
+    find_buyer01(&b).await;
+    let msg = b.wait_text("#imp-missing", "No impersonation config").await;
+    assert!(msg.contains("rep01") && msg.contains("BUYER01") && msg.contains("ImpersonationGroupID one of CALL_CENTER"), "{msg}");
+    assert!(!b.exists("#imp-act").await);
+    assert!(!b.exists("#acting-banner").await);
+}
