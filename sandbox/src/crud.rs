@@ -84,8 +84,9 @@ fn item_id<'a>(def: &ResourceDef, params: &'a Params) -> &'a str {
 
 /// The object as the API returns it: stored fields plus computed read-only ones.
 pub fn present(conn: &Connection, obj: &Obj) -> Result<Value> {
-    let mut out = obj.data.clone();
+    let mut out = Map::with_capacity(obj.data.len() + 4);
     out.insert("ID".into(), Value::String(obj.id.clone()));
+    out.extend(obj.data.iter().map(|(k, v)| (k.clone(), v.clone())));
     let kind = Kind::from_key(&obj.kind);
     if let Some(t) = kind.and_then(Kind::user_type) {
         let (roles, _custom) = roles::available_roles(conn, t, &obj.parent, &obj.id)?;
