@@ -154,7 +154,8 @@ pub struct Claims {
     pub jti: Option<String>,
 }
 
-mod one_or_many {
+/// Serde helpers for a claim that is a string when it holds one value and an array otherwise.
+pub mod one_or_many {
     use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
     pub fn serialize<S: Serializer>(v: &[String], s: S) -> Result<S::Ok, S::Error> {

@@ -48,23 +48,10 @@ pub struct TokenInfo {
     pub usr: String,
     pub usrtype: String,
     pub cid: String,
-    #[serde(deserialize_with = "one_or_many")]
+    #[serde(deserialize_with = "gatehouse_model::types::one_or_many::deserialize")]
     pub role: Vec<String>,
     pub exp: f64,
     pub imp: Option<String>,
-}
-
-fn one_or_many<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum E {
-        One(String),
-        Many(Vec<String>),
-    }
-    Ok(match E::deserialize(d)? {
-        E::One(s) => vec![s],
-        E::Many(v) => v,
-    })
 }
 
 impl TokenInfo {
