@@ -29,7 +29,7 @@ const tools = {
     files: ['swagger-ui-dist/swagger-ui-bundle.js', 'swagger-ui-dist/swagger-ui.css'],
     page: (spec) => `<link rel="stylesheet" href="/m/swagger-ui-dist/swagger-ui.css"><div id="ui"></div><script src="/m/swagger-ui-dist/swagger-ui-bundle.js"></script>
       <script>SwaggerUIBundle({url: '${spec}', dom_id: '#ui', docExpansion: 'list', tryItOutEnabled: true})</script>`,
-    send: [/^GET\s*\/big/, /^Try it out$/, /^Execute$/],
+    send: [/^GET\s*\/big/, /^Execute$/],
     ready: `document.querySelectorAll('.opblock').length >= 5`,
   },
   rapidoc: {
@@ -86,7 +86,10 @@ const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || 
 const deep = `function deepText(r){let t=(r.nodeType===9?r.documentElement.textContent:r.textContent)||'';for(const e of r.querySelectorAll('*'))if(e.shadowRoot)t+=deepText(e.shadowRoot);return t}`;
 const deepClick = `function deepFind(r,re){for(const e of r.querySelectorAll('button,span,div,a,summary')){const t=(e.textContent||'').trim();if(re.test(t)&&(e.tagName=='BUTTON'||e.children.length<3))return e}for(const e of r.querySelectorAll('*'))if(e.shadowRoot){const f=deepFind(e.shadowRoot,re);if(f)return f}return null}`;
 
+const why = {};
+const only = process.env.ONLY ? process.env.ONLY.split(',') : null;
 for (const [name, t] of Object.entries(tools)) {
+  if (only && !only.includes(name)) continue;
   let brotli = 0;
   for (const f of t.files) brotli += zlib.brotliCompressSync(fs.readFileSync(path.join(mods, f)), { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
   const ready = [], shown = [];
@@ -102,8 +105,10 @@ for (const [name, t] of Object.entries(tools)) {
     const ctx2 = await browser.newContext({ viewport: { width: 1400, height: 900 } });
     const q = await ctx2.newPage();
     await q.goto(`${base}/${name}?spec=/big.json`);
+    let step = 0;
     try {
       for (const [k, re] of t.send.entries()) {
+        step = k;
         const last = k === t.send.length - 1;
         await q.waitForFunction(([src, re]) => { eval(src); return !!deepFind(document, new RegExp(re)); }, [deepClick, re.source], { timeout: 30000, polling: 50 });
         if (last) {
@@ -120,11 +125,11 @@ for (const [name, t] of Object.entries(tools)) {
           await q.waitForTimeout(300);
         }
       }
-    } catch (e) { shown.push(Infinity); }
+    } catch (e) { shown.push(Infinity); why[name] = `could not find the control ${t.send[step]} (step ${step + 1})`; }
     await ctx2.close();
   }
   const f = (x) => (Number.isFinite(x) ? `${x.toFixed(0)} ms` : 'not shown');
-  console.log(`${name}: ${(brotli / 1024).toFixed(0)} KB brotli; operations shown ${f(median(ready))}; 5,000-item response shown ${f(median(shown))} (runs: ${ready.map(f).join(' / ')} | ${shown.map(f).join(' / ')})`);
+  console.log(`${name}: ${(brotli / 1024).toFixed(0)} KB brotli; operations shown ${f(median(ready))}; 5,000-item response shown ${f(median(shown))} (runs: ${ready.map(f).join(' / ')} | ${shown.map(f).join(' / ')})${why[name] ? ' — ' + why[name] : ''}`);
 }
 await browser.close();
 server.close();
