@@ -36,7 +36,8 @@ async fn sign_in_good_and_bad_password_and_sign_out() {
     assert_eq!(b.text("#who-user").await, "admin01");
     assert_eq!(b.text("#who-type").await, "admin");
     assert_eq!(b.text("#who-roles").await, "12 roles");
-    assert!(b.text("#time-left").await.starts_with("9h") || b.text("#time-left").await.starts_with("10h"));
+    let left = b.wait_text("#time-left", "h ").await;
+    assert!(left.starts_with("9h") || left.starts_with("10h"), "{left}");
     // tokens live in sessionStorage unless asked to stay signed in
     let stored = b.js("return [sessionStorage.getItem('gatehouse.contexts'), localStorage.getItem('gatehouse.contexts')];").await;
     assert!(stored[0].as_str().unwrap().contains("access_token"));
