@@ -26,9 +26,7 @@ pub fn key_fields(kind: &str) -> &'static [&'static str] {
     }
 }
 
-fn s<'a>(m: &'a Map<String, Value>, k: &str) -> Option<&'a str> {
-    m.get(k).and_then(Value::as_str).filter(|v| !v.is_empty())
-}
+use crate::db::text as s;
 
 fn required(fields: &Map<String, Value>, names: &[&str]) -> Result<()> {
     let missing: Vec<ApiError> = names

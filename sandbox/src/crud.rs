@@ -153,7 +153,7 @@ pub async fn hash_password(password: String) -> Result<String> {
 
 /// Checks the rules particular to a resource on the fields about to be stored, and takes the
 /// password out of a user's document (returning it for hashing).
-fn prepare(def: &ResourceDef, conn: &Connection, parent: &str, fields: &mut Map<String, Value>) -> Result<Option<String>> {
+fn prepare(def: &ResourceDef, conn: &Connection, fields: &mut Map<String, Value>) -> Result<Option<String>> {
     let mut problems = Vec::new();
     let mut password = None;
     if let Some(t) = def.kind.user_type() {
@@ -179,22 +179,18 @@ fn prepare(def: &ResourceDef, conn: &Connection, parent: &str, fields: &mut Map<
             }
         }
     }
-    let _ = parent;
     if problems.is_empty() { Ok(password) } else { Err(Failure::validation(problems)) }
 }
 
-fn str_field<'a>(m: &'a Map<String, Value>, k: &str) -> Option<&'a str> {
-    m.get(k).and_then(Value::as_str).filter(|v| !v.is_empty())
-}
 
 fn check_impersonation_refs(conn: &Connection, f: &Map<String, Value>) -> Result<()> {
-    if let Some(id) = str_field(f, "SecurityProfileID") {
+    if let Some(id) = db::text(f, "SecurityProfileID") {
         db::must_get(conn, Kind::SecurityProfile, "", id)?;
     }
-    if let Some(id) = str_field(f, "ClientID") {
+    if let Some(id) = db::text(f, "ClientID") {
         db::must_get(conn, Kind::ApiClient, "", id)?;
     }
-    let imp_buyer = str_field(f, "ImpersonationBuyerID");
+    let imp_buyer = db::text(f, "ImpersonationBuyerID");
     if let Some(b) = imp_buyer {
         db::must_get(conn, Kind::Buyer, "", b)?;
     }
@@ -202,18 +198,18 @@ fn check_impersonation_refs(conn: &Connection, f: &Map<String, Value>) -> Result
         Some(b) => (Kind::BuyerUser, Kind::BuyerUserGroup, b),
         None => (Kind::AdminUser, Kind::AdminUserGroup, ""),
     };
-    if let Some(u) = str_field(f, "ImpersonationUserID") {
+    if let Some(u) = db::text(f, "ImpersonationUserID") {
         db::must_get(conn, imp_user_kind, imp_parent, u)?;
     }
-    if let Some(g) = str_field(f, "ImpersonationGroupID") {
+    if let Some(g) = db::text(f, "ImpersonationGroupID") {
         db::must_get(conn, imp_group_kind, imp_parent, g)?;
     }
-    if let Some(b) = str_field(f, "BuyerID") {
+    if let Some(b) = db::text(f, "BuyerID") {
         db::must_get(conn, Kind::Buyer, "", b)?;
-        if let Some(u) = str_field(f, "UserID") {
+        if let Some(u) = db::text(f, "UserID") {
             db::must_get(conn, Kind::BuyerUser, b, u)?;
         }
-        if let Some(g) = str_field(f, "GroupID") {
+        if let Some(g) = db::text(f, "GroupID") {
             db::must_get(conn, Kind::BuyerUserGroup, b, g)?;
         }
     }
@@ -227,7 +223,7 @@ fn check_config_conflict(tx: &Transaction, id: &str, f: &Map<String, Value>) -> 
         if other.id == id {
             continue;
         }
-        if PARTY_FIELDS.iter().all(|k| str_field(&other.data, k) == str_field(f, k)) {
+        if PARTY_FIELDS.iter().all(|k| db::text(&other.data, k) == db::text(f, k)) {
             return Err(Failure::conflict(
                 codes::CONFLICTING_CONFIG,
                 format!("Impersonation config {} already grants the same impersonator, impersonated party and API client.", other.id),
@@ -267,7 +263,7 @@ pub async fn create(def: &'static ResourceDef, app: App, caller: Caller, params:
     let (parent, password) = {
         let conn = app.conn()?;
         let parent = parent_of(&conn, def, &params)?;
-        let password = prepare(def, &conn, &parent, &mut fields)?;
+        let password = prepare(def, &conn, &mut fields)?;
         (parent, password)
     };
     let secret = match password {
@@ -326,7 +322,7 @@ async fn write_existing(def: &'static ResourceDef, app: App, caller: Caller, par
         merge(&mut merged, std::mem::take(&mut fields));
         let new_id = if read_only_id { uri_id.clone() } else { id_in_body.unwrap_or_else(|| uri_id.clone()) };
         merged.insert("ID".into(), Value::String(new_id));
-        let password = prepare(def, &conn, &parent, &mut merged)?;
+        let password = prepare(def, &conn, &mut merged)?;
         fields = merged;
         (parent, existing, password)
     };

@@ -81,6 +81,11 @@ fn migrate(conn: &mut rusqlite::Connection) -> rusqlite::Result<()> {
     Ok(())
 }
 
+/// A non-empty string property of a JSON object (assignments and documents treat "" as absent).
+pub fn text<'a>(m: &'a Map<String, Value>, k: &str) -> Option<&'a str> {
+    m.get(k).and_then(Value::as_str).filter(|v| !v.is_empty())
+}
+
 /// One stored resource.
 #[derive(Debug, Clone)]
 pub struct Obj {

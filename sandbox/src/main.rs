@@ -69,76 +69,50 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    match cli.command {
+    match run(cli.command) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("gatehouse-sandbox: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn seed_demo(app: &App) -> Result<seed::Demo, String> {
+    seed::run(app).map_err(|e| format!("seeding failed: {}", e.errors.first().map(|e| e.message.as_str()).unwrap_or("unknown error")))
+}
+
+/// Runs a command; every failure is one line for stderr.
+fn run(command: Command) -> Result<(), String> {
+    match command {
         Command::Seed { db, json, base_url } => {
-            let app = match App::open(&db) {
-                Ok(a) => a,
-                Err(e) => {
-                    eprintln!("gatehouse-sandbox: {e}");
-                    return ExitCode::FAILURE;
-                }
-            };
-            match seed::run(&app) {
-                Ok(d) if json => println!("{}", serde_json::to_string(&d).unwrap_or_default()),
-                Ok(d) => print_demo(&base_url, &d),
-                Err(e) => {
-                    eprintln!("gatehouse-sandbox: seeding failed: {:?}", e.errors.first().map(|e| &e.message));
-                    return ExitCode::FAILURE;
-                }
+            let d = seed_demo(&App::open(&db)?)?;
+            if json {
+                println!("{}", serde_json::to_string(&d).unwrap_or_default());
+            } else {
+                print_demo(&base_url, &d);
             }
-            ExitCode::SUCCESS
+            Ok(())
         }
         Command::Serve { listen, db, seed: do_seed, portal_dir, portal_listen } => {
-            let app = match App::open(&db) {
-                Ok(a) => a,
-                Err(e) => {
-                    eprintln!("gatehouse-sandbox: {e}");
-                    return ExitCode::FAILURE;
-                }
-            };
-            let demo = if do_seed {
-                match seed::run(&app) {
-                    Ok(d) => Some(d),
-                    Err(e) => {
-                        eprintln!("gatehouse-sandbox: seeding failed: {:?}", e.errors.first().map(|e| &e.message));
-                        return ExitCode::FAILURE;
-                    }
-                }
-            } else {
-                None
-            };
+            let app = App::open(&db)?;
+            let demo = if do_seed { Some(seed_demo(&app)?) } else { None };
             if let Some(dir) = &portal_dir {
                 if !dir.join("index.html").exists() {
-                    eprintln!("gatehouse-sandbox: {} has no index.html (build the portal first)", dir.display());
-                    return ExitCode::FAILURE;
+                    return Err(format!("{} has no index.html (build the portal first)", dir.display()));
                 }
             }
-            let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
-                Ok(rt) => rt,
-                Err(e) => {
-                    eprintln!("gatehouse-sandbox: cannot start the runtime: {e}");
-                    return ExitCode::FAILURE;
-                }
-            };
+            let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| format!("cannot start the runtime: {e}"))?;
             rt.block_on(async move {
-                let listener = match tokio::net::TcpListener::bind(&listen).await {
-                    Ok(l) => l,
-                    Err(e) => {
-                        eprintln!("gatehouse-sandbox: cannot listen on {listen}: {e}");
-                        return ExitCode::FAILURE;
-                    }
+                let bind = |addr: String| async move {
+                    tokio::net::TcpListener::bind(&addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))
                 };
+                let listener = bind(listen.clone()).await?;
                 let addr = listener.local_addr().map(|a| a.to_string()).unwrap_or(listen);
                 let api = format!("http://{addr}");
                 println!("gatehouse-sandbox listening on {api} (database {})", db.display());
                 if let Some(dir) = portal_dir {
-                    let portal = match tokio::net::TcpListener::bind(&portal_listen).await {
-                        Ok(l) => l,
-                        Err(e) => {
-                            eprintln!("gatehouse-sandbox: cannot listen on {portal_listen}: {e}");
-                            return ExitCode::FAILURE;
-                        }
-                    };
+                    let portal = bind(portal_listen.clone()).await?;
                     let paddr = portal.local_addr().map(|a| a.to_string()).unwrap_or(portal_listen);
                     let config = serde_json::json!({"api_base": api, "client_id": seed::SHARED_CLIENT_ID, "storefront_url": ""});
                     let router = gatehouse_sandbox::portal_router(dir, config);
@@ -151,13 +125,7 @@ fn main() -> ExitCode {
                 if let Some(d) = &demo {
                     print_demo(&api, d);
                 }
-                match gatehouse_sandbox::serve(app, listener).await {
-                    Ok(()) => ExitCode::SUCCESS,
-                    Err(e) => {
-                        eprintln!("gatehouse-sandbox: {e}");
-                        ExitCode::FAILURE
-                    }
-                }
+                gatehouse_sandbox::serve(app, listener).await.map_err(|e| e.to_string())
             })
         }
     }

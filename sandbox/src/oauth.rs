@@ -149,7 +149,7 @@ async fn grant(app: &App, body: &Bytes) -> std::result::Result<AccessToken, OAut
     }
     let scope: Vec<String> = form.scope.as_deref().unwrap_or("").split_whitespace().map(String::from).collect();
 
-    let (user, roles, refresh_hash) = match form.grant_type.as_str() {
+    let (user, roles, refreshing) = match form.grant_type.as_str() {
         "password" => {
             let (Some(username), Some(password)) = (form.username.as_deref().filter(|u| !u.is_empty()), form.password.as_deref().filter(|p| !p.is_empty())) else {
                 return Err(oauth_err("invalid_request", "Auth.UsernameAndPasswordRequired", "username and password are required."));
@@ -161,7 +161,7 @@ async fn grant(app: &App, body: &Bytes) -> std::result::Result<AccessToken, OAut
             let Some(user) = user.filter(|_| ok) else {
                 return Err(oauth_err("invalid_grant", "Auth.InvalidUsernameOrPassword", "The username or password is wrong."));
             };
-            (user, None, None)
+            (user, None, false)
         }
         "client_credentials" => {
             if client.client_secret.as_deref().is_none_or(str::is_empty) {
@@ -172,25 +172,28 @@ async fn grant(app: &App, body: &Bytes) -> std::result::Result<AccessToken, OAut
             })?;
             let user = db::by_username(&conn, &name)?
                 .ok_or_else(|| oauth_err("unauthorized_client", "Auth.NoDefaultContextUser", format!("The default context user {name} does not exist.")))?;
-            (user, None, None)
+            (user, None, false)
         }
         "refresh_token" => {
             let rt = form.refresh_token.as_deref().filter(|r| !r.is_empty()).ok_or_else(|| oauth_err("invalid_request", "Auth.InvalidRequest", "refresh_token is required."))?;
             let hash = sha(rt);
-            let row: Option<(i64, String, String, i64)> = conn
-                .query_row("SELECT user_seq, client_id, roles, expires FROM refresh_tokens WHERE hash = ?1", params![hash], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            let row: Option<(i64, String, i64)> = conn
+                .query_row(
+                    "SELECT user_seq, roles, expires FROM refresh_tokens WHERE hash = ?1 AND client_id = ?2",
+                    params![hash, client.id],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                )
                 .optional()
                 .map_err(Failure::from)?;
-            let Some((user_seq, cid, roles, expires)) = row.filter(|r| r.1 == client.id) else {
+            let Some((user_seq, roles, expires)) = row else {
                 return Err(oauth_err("invalid_grant", "Auth.InvalidRefreshToken", "The refresh token is unknown or was issued to another client."));
             };
-            let _ = cid;
             if expires < now() {
                 return Err(oauth_err("invalid_grant", "Auth.RefreshTokenExpired", "The refresh token has expired; sign in again."));
             }
             let user = db::by_seq(&conn, user_seq)?.ok_or_else(|| oauth_err("invalid_grant", "Auth.InvalidRefreshToken", "The user of this refresh token no longer exists."))?;
             let roles: Vec<String> = serde_json::from_str(&roles).unwrap_or_default();
-            (user, Some(roles), Some(hash))
+            (user, Some(roles), true)
         }
         "" => return Err(oauth_err("invalid_request", "Auth.InvalidRequest", "grant_type is required.")),
         other => return Err(oauth_err("unsupported_grant_type", "Auth.UnsupportedGrantType", format!("grant_type {other} is not supported; use password, client_credentials or refresh_token."))),
@@ -225,9 +228,8 @@ async fn grant(app: &App, body: &Bytes) -> std::result::Result<AccessToken, OAut
     };
     drop(conn);
     let (access, expires_in) = access_token(app, &user, t, &client.id, client.access_token_duration, roles.clone(), None);
-    let refresh_token = if let Some(hash) = refresh_hash {
+    let refresh_token = if refreshing {
         // keep the refresh token the client already holds
-        let _ = hash;
         form.refresh_token.clone()
     } else if client.refresh_token_duration > 0 {
         let rt = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(crate::keys::random_bytes::<32>());

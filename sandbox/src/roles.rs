@@ -10,9 +10,7 @@ use std::collections::BTreeSet;
 
 pub const SP_ASSIGNMENT_KIND: &str = "securityprofile";
 
-fn s<'a>(m: &'a Map<String, Value>, k: &str) -> Option<&'a str> {
-    m.get(k).and_then(Value::as_str).filter(|v| !v.is_empty())
-}
+use crate::db::text as s;
 
 /// Group-assignment kind key for the user type (`adminusergroup` etc.).
 pub fn membership_kind(t: UserType) -> &'static str {
