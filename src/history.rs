@@ -9,11 +9,17 @@ pub fn current_op() -> Option<String> {
     web_sys::UrlSearchParams::new_with_str(&search).ok()?.get("op").filter(|s| !s.is_empty())
 }
 
-pub fn push_op(op: &str) {
+/// Opens `op`: a new history entry and the selection.
+pub fn go(selected: RwSignal<Option<String>>, op: &str) {
+    push_op(op);
+    selected.set(Some(op.to_string()));
+}
+
+fn push_op(op: &str) {
     if current_op().as_deref() == Some(op) {
         return;
     }
-    let url = format!("?op={}", String::from(js_sys::encode_uri_component(op)));
+    let url = format!("?op={}", crate::api::enc(op));
     if let Ok(h) = window().history() {
         let _ = h.push_state_with_url(&JsValue::NULL, "", Some(&url));
     }

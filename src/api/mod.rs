@@ -31,6 +31,11 @@ impl ApiResponse {
     }
 }
 
+/// Percent-encodes a path segment or query value.
+pub fn enc(s: &str) -> String {
+    String::from(js_sys::encode_uri_component(s))
+}
+
 pub fn now_ms() -> f64 {
     leptos::prelude::window().performance().map(|p| p.now()).unwrap_or_else(js_sys::Date::now)
 }

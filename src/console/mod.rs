@@ -4,7 +4,7 @@ pub mod form;
 pub mod pretty;
 pub mod response;
 
-use crate::api::ApiResponse;
+use crate::api::{enc, ApiResponse};
 use crate::auth::Session;
 use crate::components::Spinner;
 use crate::history;
@@ -143,7 +143,7 @@ fn Menu(spec: Arc<Spec>, selected: RwSignal<Option<String>>) -> impl IntoView {
                     let key = key.to_string();
                     let k2 = key.clone();
                     view! { <li><button class="resource enhanced" data-resource=*label class:active=move || selected.get().as_deref() == Some(k2.as_str())
-                        on:click=move |_| { history::push_op(&key); selected.set(Some(key.clone())); }>{format!("⚡ {label}")}</button></li> }
+                        on:click=move |_| history::go(selected, &key)>{format!("⚡ {label}")}</button></li> }
                 }).collect_view()}</ul>
             </div>
             {sections.into_iter().map(|s| {
@@ -175,7 +175,7 @@ fn Menu(spec: Arc<Spec>, selected: RwSignal<Option<String>>) -> impl IntoView {
                                     }>
                                         <button class="resource" class:active=move || current_resource.get().as_deref() == Some(n2.as_str())
                                             class:locked=locked data-resource=name.clone()
-                                            on:click=move |_| { history::push_op(&first); selected.set(Some(first.clone())); }>
+                                            on:click=move |_| history::go(selected, &first)>
                                             {name.clone()}
                                         </button>
                                     </li>
@@ -200,9 +200,7 @@ fn OperationSelector(spec: Arc<Spec>, current: String) -> impl IntoView {
         <div class="op-select">
             <label for="op-select">"Operation"</label>
             <select id="op-select" prop:value=current.clone() on:change=move |ev| {
-                let key = event_target_value(&ev);
-                history::push_op(&key);
-                selected.set(Some(key));
+                history::go(selected, &event_target_value(&ev));
             }>
                 {ops.into_iter().map(|o| {
                     let allowed = info.has_any(&o.roles);
@@ -245,9 +243,6 @@ fn indexed(rows: Vec<FilterRow>) -> Vec<(usize, FilterRow)> {
     rows.into_iter().enumerate().collect()
 }
 
-fn enc(s: &str) -> String {
-    String::from(js_sys::encode_uri_component(s))
-}
 
 #[component]
 fn OperationPanel(op: Op) -> impl IntoView {

@@ -1,6 +1,7 @@
 //! The impersonation launcher for call-center reps: find a buyer user, see which configs let
 //! you act as them (or exactly what is missing), act as them with a chosen client and roles,
 //! and keep a history of every act-as session. The banner and "End" live in the shell.
+use crate::api::enc;
 use crate::auth::impersonation::{self as imp, Acting};
 use crate::auth::Session;
 use crate::components::Spinner;
@@ -67,9 +68,6 @@ pub fn end(session: Session) {
     imp::save(&None);
 }
 
-fn enc(s: &str) -> String {
-    String::from(js_sys::encode_uri_component(s))
-}
 
 async fn get(session: Session, path: &str) -> Result<Value, String> {
     let res = session.send("GET", &session.url(path), None, true).await?;
