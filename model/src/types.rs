@@ -77,6 +77,27 @@ pub enum Level {
 }
 
 impl SecurityProfileAssignment {
+    /// Does this assignment reach a user of type `t` in `company` ('' for the seller), with
+    /// ID `user_id`, belonging to `groups`? The rule behind AvailableRoles: the assignment's
+    /// party must be the user's company, and it names the user, one of their groups, or neither.
+    pub fn reaches(&self, t: crate::resources::UserType, company: &str, user_id: &str, groups: &[String]) -> bool {
+        use crate::resources::UserType;
+        let (buyer, supplier) = (self.buyer_id.as_deref().filter(|s| !s.is_empty()), self.supplier_id.as_deref().filter(|s| !s.is_empty()));
+        let company_ok = match t {
+            UserType::Admin => buyer.is_none() && supplier.is_none(),
+            UserType::Buyer => buyer == Some(company) && supplier.is_none(),
+            UserType::Supplier => supplier == Some(company) && buyer.is_none(),
+        };
+        if !company_ok {
+            return false;
+        }
+        match (self.user_id.as_deref().filter(|s| !s.is_empty()), self.user_group_id.as_deref().filter(|s| !s.is_empty())) {
+            (Some(u), _) => u == user_id,
+            (None, Some(g)) => groups.iter().any(|x| x == g),
+            (None, None) => true,
+        }
+    }
+
     pub fn level(&self) -> Level {
         if self.user_id.is_some() {
             Level::User

@@ -4,6 +4,7 @@ use crate::db;
 use crate::error::Result;
 use gatehouse_model::resources::{Kind, UserType};
 use gatehouse_model::roles::ALL_ROLES;
+use gatehouse_model::types::SecurityProfileAssignment;
 use r2d2_sqlite::rusqlite::Connection;
 use serde_json::{Map, Value};
 use std::collections::BTreeSet;
@@ -26,22 +27,11 @@ pub fn groups_of(conn: &Connection, t: UserType, company: &str, user_id: &str) -
         .collect())
 }
 
-/// Does a security profile assignment reach this user?
+/// Does a security profile assignment reach this user? (The model's rule, on a stored row.)
 pub fn assignment_applies(a: &Map<String, Value>, t: UserType, company: &str, user_id: &str, groups: &[String]) -> bool {
-    let (buyer, supplier) = (s(a, "BuyerID"), s(a, "SupplierID"));
-    let company_ok = match t {
-        UserType::Admin => buyer.is_none() && supplier.is_none(),
-        UserType::Buyer => buyer == Some(company) && supplier.is_none(),
-        UserType::Supplier => supplier == Some(company) && buyer.is_none(),
-    };
-    if !company_ok {
-        return false;
-    }
-    match (s(a, "UserID"), s(a, "UserGroupID")) {
-        (Some(u), _) => u == user_id,
-        (None, Some(g)) => groups.iter().any(|x| x == g),
-        (None, None) => true,
-    }
+    let o = |k: &str| s(a, k).map(String::from);
+    SecurityProfileAssignment { security_profile_id: String::new(), buyer_id: o("BuyerID"), supplier_id: o("SupplierID"), user_id: o("UserID"), user_group_id: o("UserGroupID") }
+        .reaches(t, company, user_id, groups)
 }
 
 /// Roles and custom roles available to a user, API roles in the API's order.

@@ -56,6 +56,7 @@ pub fn Console() -> impl IntoView {
     let selected = RwSignal::new(history::current_op());
     history::follow(selected);
     provide_context(selected);
+    provide_context(crate::enhanced::Jump(RwSignal::new(Default::default())));
     let loaded = move || spec.get().and_then(|s| s.ok());
     view! {
         <div class="console" id="console">
@@ -68,8 +69,8 @@ pub fn Console() -> impl IntoView {
                         {move || {
                             let s = loaded()?;
                             let key = selected.get()?;
-                            if key == "enhanced:impersonation" {
-                                return Some(view! { <crate::enhanced::impersonation::Launcher/> }.into_any());
+                            if let Some(screen) = crate::enhanced::screen_for(&key) {
+                                return Some(screen);
                             }
                             let op = s.op(&key).cloned();
                             Some(match op {
@@ -139,10 +140,9 @@ fn Menu(spec: Arc<Spec>, selected: RwSignal<Option<String>>) -> impl IntoView {
                 prop:value=filter on:input=move |ev| filter.set(event_target_value(&ev))/>
             <div class="section enhanced-section">
                 <h3>"⚡ Enhanced"</h3>
-                <ul>{crate::enhanced::SCREENS.iter().map(|(key, label)| {
-                    let key = key.to_string();
+                <ul>{crate::enhanced::menu().into_iter().map(|(key, label)| {
                     let k2 = key.clone();
-                    view! { <li><button class="resource enhanced" data-resource=*label class:active=move || selected.get().as_deref() == Some(k2.as_str())
+                    view! { <li><button class="resource enhanced" data-resource=label class:active=move || selected.get().as_deref() == Some(k2.as_str())
                         on:click=move |_| history::go(selected, &key)>{format!("⚡ {label}")}</button></li> }
                 }).collect_view()}</ul>
             </div>
@@ -178,6 +178,10 @@ fn Menu(spec: Arc<Spec>, selected: RwSignal<Option<String>>) -> impl IntoView {
                                             on:click=move |_| history::go(selected, &first)>
                                             {name.clone()}
                                         </button>
+                                        {crate::enhanced::screen_for_tag(&name).map(|k| view! {
+                                            <button class="enh-mark" title="Enhanced screen" aria-label=format!("Enhanced screen for {name}") data-enhanced=name.clone()
+                                                on:click=move |_| history::go(selected, &k)>"⚡"</button>
+                                        })}
                                     </li>
                                 }
                             }).collect_view()}

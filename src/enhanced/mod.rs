@@ -1,5 +1,175 @@
 //! Hand-built screens for the key resources, reached from the same menu (marked as enhanced).
+//!
+//! Most are one generic screen ([`resource::ResourceScreen`]) laid out per resource by a
+//! [`resource::ScreenDef`]: list with search / sort / paging, create / edit / delete, read-only
+//! when the token lacks the write roles, and a link to the same operation in the raw console.
+//! The parts that are particular to a resource (client assignments, profile assignments, group
+//! members) are panels in their own modules. Calls go through the session, so while a rep acts
+//! as a buyer the screens call the API as that buyer.
+pub mod api_clients;
+pub mod effective_roles;
+pub mod groups;
 pub mod impersonation;
+pub mod resource;
+pub mod screens;
+pub mod security_profiles;
+pub mod widgets;
 
-/// Menu entries: (op-key in the URL, label).
-pub const SCREENS: &[(&str, &str)] = &[("enhanced:impersonation", "Impersonation launcher")];
+use crate::auth::Session;
+use gatehouse_model::error::codes;
+use gatehouse_model::resources::UserType;
+use leptos::prelude::*;
+use serde_json::Value;
+
+/// Menu entries: (op-key in the URL, label). Resource screens come from [`screens::ALL`].
+pub fn menu() -> Vec<(String, &'static str)> {
+    let mut out: Vec<(String, &'static str)> = screens::ALL.iter().map(|s| (format!("enhanced:{}", s.key), s.label)).collect();
+    out.insert(2, ("enhanced:effective-roles".into(), "Effective roles"));
+    out.push(("enhanced:impersonation".into(), "Impersonation launcher"));
+    out
+}
+
+/// The enhanced screen for a menu key, if it is one.
+pub fn screen_for(key: &str) -> Option<AnyView> {
+    let name = key.strip_prefix("enhanced:")?;
+    Some(match name {
+        "impersonation" => view! { <impersonation::Launcher/> }.into_any(),
+        "effective-roles" => view! { <effective_roles::EffectiveRoles/> }.into_any(),
+        _ => {
+            let def = screens::ALL.iter().find(|s| s.key == name)?;
+            view! { <resource::ResourceScreen def=def/> }.into_any()
+        }
+    })
+}
+
+/// The enhanced screen key for an API tag (for the ⚡ marks in the resource menu).
+pub fn screen_for_tag(tag: &str) -> Option<String> {
+    screens::ALL.iter().find(|s| s.kind.def().tag == tag).map(|s| format!("enhanced:{}", s.key))
+}
+
+/// Whom the effective-roles screen should open on (set by "Effective roles" on a user).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RolesTarget {
+    pub user_type: Option<UserType>,
+    pub company: String,
+    pub user_id: String,
+}
+
+/// Shared between screens of one console: where "Effective roles" jumps to.
+#[derive(Clone, Copy)]
+pub struct Jump(pub RwSignal<RolesTarget>);
+
+/// One thing that went wrong, worded for people: the API's message and code, and what it means.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problem {
+    pub status: u16,
+    pub code: String,
+    pub message: String,
+    pub explain: Option<String>,
+    pub data: Value,
+}
+
+impl Problem {
+    fn network(message: String) -> Problem {
+        Problem {
+            status: 0,
+            code: "Network".into(),
+            message,
+            explain: Some("Nothing reached the API, so nothing was changed; everything you entered is still here. Try again when the connection is back.".into()),
+            data: Value::Null,
+        }
+    }
+}
+
+/// What an error code means for someone using the screens.
+pub fn explain(status: u16, code: &str, data: &Value) -> Option<String> {
+    let d = |k: &str| data[k].as_str().unwrap_or_default().to_string();
+    let list = |k: &str| data[k].as_array().map(|a| a.iter().filter_map(|x| x.as_str()).collect::<Vec<_>>().join(", ")).unwrap_or_default();
+    Some(match code {
+        codes::ID_EXISTS => "An object of this kind already has this ID; IDs are unique. Choose another ID, or leave ID empty and the API makes one.".into(),
+        codes::USERNAME_UNIQUE => "Usernames are unique across the whole marketplace (admin, buyer and supplier users alike). Choose another username.".into(),
+        codes::INSUFFICIENT_ROLES => format!(
+            "Your token lacks the roles for this. It accepts any of: {}. Your token has: {}. Ask an administrator for a security profile with one of them.",
+            list("SufficientRoles"),
+            if list("AssignedRoles").is_empty() { "none".into() } else { list("AssignedRoles") }
+        ),
+        codes::USED_BY_IMPERSONATION => format!(
+            "Reps act on behalf of buyers through this client: impersonation config {} names it. Deleting the client would break that config, so the API refuses. Delete or change the config first.",
+            d("ImpersonationConfigID")
+        ),
+        codes::IMPERSONATION_CONFIG => "An impersonation config depends on this. Delete or change that config first.".into(),
+        codes::CONFLICTING_CONFIG => "Another impersonation config already covers the same impersonator and the same buyer users, so the API could not tell which client and roles apply. Edit that config instead, or narrow this one to a different group or user.".into(),
+        codes::INSECURE_PASSWORD => "The password does not meet the password policy shown under the field.".into(),
+        codes::VALIDATION => "The API refused a value; the field is marked.".into(),
+        codes::NOT_FOUND => "It is not there (any more): someone may have deleted or renamed it. Reload the list.".into(),
+        codes::INVALID_TOKEN => "Your session has ended; sign in again and retry — your input is kept.".into(),
+        _ if status >= 500 => "The API failed. Your input is kept; try again later.".into(),
+        _ => return None,
+    })
+}
+
+/// Calls the API (as the acting user while impersonating); the JSON answer, or its problems.
+pub async fn call(session: Session, method: &str, path: &str, body: Option<&Value>) -> Result<Value, Vec<Problem>> {
+    let text = body.map(|b| b.to_string());
+    let res = session.send(method, &session.url(path), text.as_deref(), false).await.map_err(|e| vec![Problem::network(e)])?;
+    if res.ok() {
+        return Ok(if res.body.trim().is_empty() { Value::Null } else { serde_json::from_str(&res.body).unwrap_or(Value::Null) });
+    }
+    let errs = res.errors().map(|b| b.errors).unwrap_or_default();
+    if errs.is_empty() {
+        return Err(vec![Problem { status: res.status, code: format!("HTTP {}", res.status), message: format!("The API answered {} {}.", res.status, res.status_text), explain: explain(res.status, "", &Value::Null), data: Value::Null }]);
+    }
+    Err(errs
+        .into_iter()
+        .map(|e| {
+            let data = e.data.clone();
+            Problem { status: res.status, explain: explain(res.status, &e.error_code, &data), code: e.error_code, message: e.message, data }
+        })
+        .collect())
+}
+
+/// Every item of a list (following pages, up to `limit` items).
+pub async fn list_all(session: Session, path: &str, limit: usize) -> Result<Vec<Value>, Vec<Problem>> {
+    let sep = if path.contains('?') { '&' } else { '?' };
+    let mut out = Vec::new();
+    for page in 1.. {
+        let v = call(session, "GET", &format!("{path}{sep}pageSize=100&page={page}"), None).await?;
+        let items = v["Items"].as_array().cloned().unwrap_or_default();
+        out.extend(items);
+        let pages = v["Meta"]["TotalPages"].as_u64().unwrap_or(1);
+        if page as u64 >= pages || out.len() >= limit {
+            break;
+        }
+    }
+    Ok(out)
+}
+
+/// The roles of the token the screens call with (the acting user's while impersonating).
+pub fn held_roles(session: Session) -> Vec<String> {
+    match session.acting.get() {
+        Some(a) => a.roles,
+        None => session.current().map(|c| c.info().role).unwrap_or_default(),
+    }
+}
+
+pub fn text(v: &Value, k: &str) -> String {
+    v[k].as_str().unwrap_or_default().to_string()
+}
+
+/// A list of problems, with their meanings.
+#[component]
+pub fn Problems(#[prop(into)] id: String, problems: RwSignal<Vec<Problem>>) -> impl IntoView {
+    view! {
+        <Show when=move || !problems.get().is_empty()>
+            <ul class="problems" id=id.clone() role="alert">
+                {move || problems.get().into_iter().map(|p| view! {
+                    <li data-code=p.code.clone()>
+                        <strong>{p.message.clone()}</strong>
+                        <span class="muted">{if p.status > 0 { format!(" ({}, HTTP {})", p.code, p.status) } else { format!(" ({})", p.code) }}</span>
+                        {p.explain.clone().map(|e| view! { <span class="explain">{e}</span> })}
+                    </li>
+                }).collect_view()}
+            </ul>
+        </Show>
+    }
+}

@@ -1,0 +1,114 @@
+//! The API client screen's own panel: the specific buyers and suppliers that may use a client
+//! when it does not allow all of them.
+use super::resource::one_line;
+use super::{call, list_all, text, Problem};
+use crate::api::enc;
+use crate::auth::Session;
+use crate::components::Spinner;
+use leptos::prelude::*;
+use serde_json::json;
+
+/// One side of the assignments: buyers or suppliers.
+#[derive(Clone, Copy)]
+struct Side {
+    field: &'static str,
+    collection: &'static str,
+    noun: &'static str,
+    id: &'static str,
+}
+
+const BUYERS: Side = Side { field: "BuyerID", collection: "/buyers", noun: "buyer", id: "buyers" };
+const SUPPLIERS: Side = Side { field: "SupplierID", collection: "/suppliers", noun: "supplier", id: "suppliers" };
+
+#[component]
+pub fn ClientAssignments(client_id: String, can_write: Signal<bool>) -> impl IntoView {
+    view! {
+        <div class="panel" id="client-assignments">
+            <h4>"Specific buyers and suppliers"</h4>
+            <p class="muted">"When a client does not allow all buyers (or suppliers), only the ones assigned here may sign in through it."</p>
+            <AssignedList side=BUYERS client_id=client_id.clone() can_write=can_write/>
+            <AssignedList side=SUPPLIERS client_id=client_id can_write=can_write/>
+        </div>
+    }
+}
+
+#[component]
+fn AssignedList(side: Side, client_id: String, can_write: Signal<bool>) -> impl IntoView {
+    let session = expect_context::<Session>();
+    let assigned = RwSignal::new(None::<Result<Vec<String>, Vec<Problem>>>);
+    let all = RwSignal::new(Vec::<(String, String)>::new());
+    let choice = RwSignal::new(String::new());
+    let problems = RwSignal::new(String::new());
+    let reload = RwSignal::new(0u32);
+    let cid = StoredValue::new(client_id);
+    Effect::new(move |_| {
+        reload.track();
+        let cid = cid.get_value();
+        leptos::task::spawn_local(async move {
+            let r = list_all(session, "/apiclients/assignments", 10_000)
+                .await
+                .map(|rows| rows.iter().filter(|a| text(a, "ApiClientID") == cid).map(|a| text(a, side.field)).filter(|s| !s.is_empty()).collect());
+            assigned.set(Some(r));
+        });
+    });
+    leptos::task::spawn_local(async move {
+        if let Ok(list) = list_all(session, side.collection, 1000).await {
+            all.set(list.iter().map(|b| (text(b, "ID"), text(b, "Name"))).collect());
+        }
+    });
+    let add = move |_| {
+        let company = choice.get_untracked();
+        if company.is_empty() {
+            return;
+        }
+        let body = json!({"ApiClientID": cid.get_value(), side.field: company});
+        leptos::task::spawn_local(async move {
+            match call(session, "POST", "/apiclients/assignments", Some(&body)).await {
+                Ok(_) => {
+                    problems.set(String::new());
+                    reload.update(|n| *n += 1);
+                }
+                Err(p) => problems.set(one_line(&p)),
+            }
+        });
+    };
+    let remove = move |company: String| {
+        let path = format!("{}/{}/ApiClients/Assignments/{}", side.collection, enc(&company), enc(&cid.get_value()));
+        leptos::task::spawn_local(async move {
+            match call(session, "DELETE", &path, None).await {
+                Ok(_) => {
+                    problems.set(String::new());
+                    reload.update(|n| *n += 1);
+                }
+                Err(p) => problems.set(one_line(&p)),
+            }
+        });
+    };
+    view! {
+        <div class="assigned" id=format!("client-{}", side.id)>
+            <strong>{format!("Assigned {}s: ", side.noun)}</strong>
+            {move || match assigned.get() {
+                None => view! { <Spinner/> }.into_any(),
+                Some(Err(p)) => view! { <span class="error">{one_line(&p)}</span> }.into_any(),
+                Some(Ok(list)) if list.is_empty() => view! { <span class="muted">"none"</span> }.into_any(),
+                Some(Ok(list)) => list.into_iter().map(|c| {
+                    let c2 = c.clone();
+                    view! { <span class="chip" data-id=c.clone()>{c.clone()}
+                        <Show when=move || can_write.get()>{ let c3 = c2.clone(); view! { <button type="button" class="link" aria-label=format!("Remove {c3}") on:click=move |_| remove(c3.clone())>"×"</button> } }</Show>
+                    </span> }
+                }).collect_view().into_any(),
+            }}
+            <Show when=move || can_write.get()>
+                <span class="row">
+                    <label class="sr-only" for=format!("client-{}-pick", side.id)>{format!("Assign a {}", side.noun)}</label>
+                    <select id=format!("client-{}-pick", side.id) on:change=move |ev| choice.set(event_target_value(&ev))>
+                        <option value="">{format!("— assign a {} —", side.noun)}</option>
+                        {move || all.get().into_iter().map(|(id, name)| view! { <option value=id.clone()>{format!("{name} ({id})")}</option> }).collect_view()}
+                    </select>
+                    <button type="button" id=format!("client-{}-add", side.id) on:click=add>"Assign"</button>
+                </span>
+            </Show>
+            <Show when=move || !problems.get().is_empty()><p class="error" role="alert">{move || problems.get()}</p></Show>
+        </div>
+    }
+}

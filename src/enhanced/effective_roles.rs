@@ -1,0 +1,193 @@
+//! Effective roles: for one admin, buyer or supplier user, the AvailableRoles the API reports
+//! and, for each role, which profile grants it through which assignment (user, group or
+//! company). The "does it reach" rule is the model's, the same one the sandbox grants with.
+use super::resource::one_line;
+use super::security_profiles::describe;
+use super::{call, list_all, text, Jump, Problem, RolesTarget};
+use crate::api::enc;
+use crate::auth::Session;
+use crate::components::Spinner;
+use gatehouse_model::resources::UserType;
+use gatehouse_model::types::{Level, SecurityProfileAssignment};
+use leptos::prelude::*;
+use serde_json::Value;
+
+#[derive(Debug, Clone, PartialEq)]
+struct Breakdown {
+    username: String,
+    available: Vec<String>,
+    /// role → (profile, how it reaches the user)
+    rows: Vec<(String, Vec<(String, String)>)>,
+}
+
+fn user_path(t: UserType, company: &str, id: &str) -> String {
+    match t {
+        UserType::Admin => format!("/adminusers/{}", enc(id)),
+        UserType::Buyer => format!("/buyers/{}/users/{}", enc(company), enc(id)),
+        UserType::Supplier => format!("/suppliers/{}/users/{}", enc(company), enc(id)),
+    }
+}
+
+fn groups_path(t: UserType, company: &str) -> String {
+    match t {
+        UserType::Admin => "/usergroups".into(),
+        UserType::Buyer => format!("/buyers/{}/usergroups", enc(company)),
+        UserType::Supplier => format!("/suppliers/{}/usergroups", enc(company)),
+    }
+}
+
+fn users_path(t: UserType, company: &str) -> String {
+    match t {
+        UserType::Admin => "/adminusers".into(),
+        UserType::Buyer => format!("/buyers/{}/users", enc(company)),
+        UserType::Supplier => format!("/suppliers/{}/users", enc(company)),
+    }
+}
+
+async fn breakdown(session: Session, t: UserType, company: String, id: String) -> Result<Breakdown, Vec<Problem>> {
+    let user = call(session, "GET", &user_path(t, &company, &id), None).await?;
+    let groups: Vec<String> = list_all(session, &format!("{}/assignments?userID={}", groups_path(t, &company), enc(&id)), 10_000)
+        .await?
+        .iter()
+        .filter(|a| text(a, "UserID") == id)
+        .map(|a| text(a, "UserGroupID"))
+        .collect();
+    let assignments: Vec<SecurityProfileAssignment> = list_all(session, "/securityprofiles/assignments", 10_000)
+        .await?
+        .into_iter()
+        .filter_map(|v| serde_json::from_value(v).ok())
+        .collect();
+    let profiles = list_all(session, "/securityprofiles", 10_000).await?;
+    let mut rows: Vec<(String, Vec<(String, String)>)> = Vec::new();
+    let mut add = |role: String, source: (String, String)| match rows.iter_mut().find(|(r, _)| *r == role) {
+        Some((_, s)) => s.push(source),
+        None => rows.push((role, vec![source])),
+    };
+    for a in assignments.iter().filter(|a| a.reaches(t, &company, &id, &groups)) {
+        let Some(p) = profiles.iter().find(|p| text(p, "ID") == a.security_profile_id) else { continue };
+        let level = match a.level() {
+            Level::User => "user",
+            Level::Group => "group",
+            Level::Company => "company",
+        };
+        let via = format!("{level}: {}", describe(a));
+        let profile = format!("{} ({})", text(p, "Name"), a.security_profile_id);
+        for key in ["Roles", "CustomRoles"] {
+            for r in p[key].as_array().into_iter().flatten().filter_map(Value::as_str) {
+                add(r.to_string(), (profile.clone(), via.clone()));
+            }
+        }
+    }
+    rows.sort_by_key(|(r, _)| gatehouse_model::roles::ALL_ROLES.iter().position(|x| x == r).unwrap_or(usize::MAX));
+    let available = user["AvailableRoles"].as_array().into_iter().flatten().filter_map(Value::as_str).map(String::from).collect();
+    Ok(Breakdown { username: text(&user, "Username"), available, rows })
+}
+
+#[component]
+pub fn EffectiveRoles() -> impl IntoView {
+    let session = expect_context::<Session>();
+    let jump = expect_context::<Jump>();
+    let start = jump.0.get_untracked();
+    let user_type = RwSignal::new(start.user_type.unwrap_or(UserType::Admin));
+    let company = RwSignal::new(start.company.clone());
+    let user = RwSignal::new(start.user_id.clone());
+    let companies = RwSignal::new(Vec::<(String, String)>::new());
+    let users = RwSignal::new(Vec::<(String, String)>::new());
+    let result = RwSignal::new(None::<Result<Breakdown, Vec<Problem>>>);
+
+    Effect::new(move |_| {
+        let t = user_type.get();
+        companies.set(Vec::new());
+        let path = match t {
+            UserType::Admin => return,
+            UserType::Buyer => "/buyers",
+            UserType::Supplier => "/suppliers",
+        };
+        leptos::task::spawn_local(async move {
+            let list: Vec<(String, String)> = list_all(session, path, 1000).await.unwrap_or_default().iter().map(|c| (text(c, "ID"), text(c, "Name"))).collect();
+            if company.get_untracked().is_empty() {
+                if let Some((id, _)) = list.first() {
+                    company.set(id.clone());
+                }
+            }
+            companies.set(list);
+        });
+    });
+    Effect::new(move |_| {
+        let (t, c) = (user_type.get(), company.get());
+        users.set(Vec::new());
+        if t != UserType::Admin && c.is_empty() {
+            return;
+        }
+        leptos::task::spawn_local(async move {
+            let list = list_all(session, &users_path(t, &c), 1000).await.unwrap_or_default();
+            users.set(list.iter().map(|u| (text(u, "ID"), format!("{} — {} {} ({})", text(u, "Username"), text(u, "FirstName"), text(u, "LastName"), text(u, "ID")))).collect());
+        });
+    });
+    Effect::new(move |_| {
+        let (t, c, u) = (user_type.get(), company.get(), user.get());
+        result.set(None);
+        if u.is_empty() {
+            return;
+        }
+        leptos::task::spawn_local(async move { result.set(Some(breakdown(session, t, c, u).await)) });
+    });
+    let set_type = move |v: String| {
+        user.set(String::new());
+        company.set(String::new());
+        user_type.set(UserType::parse(&v).unwrap_or(UserType::Admin));
+        jump.0.set(RolesTarget::default());
+    };
+
+    view! {
+        <section class="enhanced screen" id="screen" data-screen="effective-roles" aria-label="Effective roles">
+            <header class="screen-head"><h2>"⚡ Effective roles"</h2></header>
+            <p class="muted">"What a user may do, and why: the union of the profiles assigned to the user, to their groups and to their company."</p>
+            <div class="row pickers">
+                <label for="er-type">"User type"</label>
+                <select id="er-type" on:change=move |ev| set_type(event_target_value(&ev))>
+                    {[UserType::Admin, UserType::Buyer, UserType::Supplier].into_iter().map(|t| view! { <option value=t.as_str() selected=move || user_type.get() == t>{t.as_str()}</option> }).collect_view()}
+                </select>
+                <Show when=move || user_type.get() != UserType::Admin>
+                    <label for="er-company">"Company"</label>
+                    <select id="er-company" on:change=move |ev| { user.set(String::new()); company.set(event_target_value(&ev)); }>
+                        {move || companies.get().into_iter().map(|(id, name)| { let id2 = id.clone(); view! { <option value=id selected=move || company.get() == id2>{format!("{name} ({})", id2)}</option> } }).collect_view()}
+                    </select>
+                </Show>
+                <label for="er-user">"User"</label>
+                <select id="er-user" on:change=move |ev| user.set(event_target_value(&ev))>
+                    <option value="">"— choose a user —"</option>
+                    {move || users.get().into_iter().map(|(id, label)| { let id2 = id.clone(); view! { <option value=id selected=move || user.get() == id2>{label}</option> } }).collect_view()}
+                </select>
+            </div>
+            {move || match result.get() {
+                None if user.get().is_empty() => ().into_any(),
+                None => view! { <p><Spinner/>" Working it out…"</p> }.into_any(),
+                Some(Err(p)) => view! { <p class="error" id="er-error" role="alert">{one_line(&p)}</p> }.into_any(),
+                Some(Ok(b)) => {
+                    let explained: Vec<String> = b.rows.iter().map(|(r, _)| r.clone()).collect();
+                    let unexplained: Vec<String> = b.available.iter().filter(|r| !explained.contains(r)).cloned().collect();
+                    view! {
+                        <div class="panel">
+                            <h3>{format!("{} holds {} roles", b.username, b.available.len())}</h3>
+                            <p id="er-available">"AvailableRoles: "{if b.available.is_empty() { "none".to_string() } else { b.available.join(", ") }}</p>
+                            {(!unexplained.is_empty()).then(|| view! { <p class="warn">{format!("Reported by the API without a visible assignment: {}", unexplained.join(", "))}</p> })}
+                            <table class="grid" id="er-breakdown">
+                                <thead><tr><th>"Role"</th><th>"Granted by profile"</th><th>"Through the assignment to"</th></tr></thead>
+                                <tbody>{b.rows.into_iter().map(|(role, sources)| {
+                                    let n = sources.len();
+                                    sources.into_iter().enumerate().map(|(i, (profile, via))| view! {
+                                        <tr data-role=role.clone()>
+                                            {(i == 0).then(|| view! { <td rowspan=n.to_string()><code>{role.clone()}</code></td> })}
+                                            <td>{profile}</td><td>{via}</td>
+                                        </tr>
+                                    }).collect_view()
+                                }).collect_view()}</tbody>
+                            </table>
+                        </div>
+                    }.into_any()
+                }
+            }}
+        </section>
+    }
+}

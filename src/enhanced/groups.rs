@@ -1,0 +1,102 @@
+//! The user group screens' own panel: the group's members, added and removed with a picker.
+use super::resource::{collection_path, one_line};
+use super::{call, list_all, text, Problem};
+use crate::api::enc;
+use crate::auth::Session;
+use crate::components::Spinner;
+use gatehouse_model::resources::{Kind, ResourceDef, UserType};
+use leptos::prelude::*;
+use serde_json::json;
+
+#[component]
+pub fn Members(def: &'static ResourceDef, company: String, group_id: String, can_write: Signal<bool>) -> impl IntoView {
+    let session = expect_context::<Session>();
+    let t = match def.kind {
+        Kind::BuyerUserGroup => UserType::Buyer,
+        Kind::SupplierUserGroup => UserType::Supplier,
+        _ => UserType::Admin,
+    };
+    let groups = collection_path(def, &company);
+    let users_path = collection_path(Kind::user_kind(t).def(), &company);
+    let base = StoredValue::new((groups, users_path, group_id));
+    let members = RwSignal::new(None::<Result<Vec<String>, Vec<Problem>>>);
+    let users = RwSignal::new(Vec::<(String, String)>::new());
+    let choice = RwSignal::new(String::new());
+    let problems = RwSignal::new(String::new());
+    let reload = RwSignal::new(0u32);
+    Effect::new(move |_| {
+        reload.track();
+        let (groups, _, gid) = base.get_value();
+        leptos::task::spawn_local(async move {
+            let r = list_all(session, &format!("{groups}/assignments?userGroupID={}", enc(&gid)), 10_000)
+                .await
+                .map(|rows| rows.iter().filter(|a| text(a, "UserGroupID") == gid).map(|a| text(a, "UserID")).collect());
+            members.set(Some(r));
+        });
+    });
+    leptos::task::spawn_local(async move {
+        let (_, users_path, _) = base.get_value();
+        if let Ok(list) = list_all(session, &users_path, 1000).await {
+            users.set(list.iter().map(|u| (text(u, "ID"), format!("{} ({})", text(u, "Username"), text(u, "ID")))).collect());
+        }
+    });
+    let add = move |_| {
+        let user = choice.get_untracked();
+        if user.is_empty() {
+            return;
+        }
+        let (groups, _, gid) = base.get_value();
+        let body = json!({"UserGroupID": gid, "UserID": user});
+        leptos::task::spawn_local(async move {
+            match call(session, "POST", &format!("{groups}/assignments"), Some(&body)).await {
+                Ok(_) => {
+                    problems.set(String::new());
+                    reload.update(|n| *n += 1);
+                }
+                Err(p) => problems.set(one_line(&p)),
+            }
+        });
+    };
+    let remove = move |user: String| {
+        let (groups, _, gid) = base.get_value();
+        let path = format!("{groups}/{}/assignments/{}", enc(&gid), enc(&user));
+        leptos::task::spawn_local(async move {
+            match call(session, "DELETE", &path, None).await {
+                Ok(_) => {
+                    problems.set(String::new());
+                    reload.update(|n| *n += 1);
+                }
+                Err(p) => problems.set(one_line(&p)),
+            }
+        });
+    };
+    view! {
+        <div class="panel" id="group-members">
+            <h4>"Members"</h4>
+            {move || match members.get() {
+                None => view! { <p><Spinner/></p> }.into_any(),
+                Some(Err(p)) => view! { <p class="error">{one_line(&p)}</p> }.into_any(),
+                Some(Ok(list)) if list.is_empty() => view! { <p class="muted" id="members-none">"No members yet."</p> }.into_any(),
+                Some(Ok(list)) => view! {
+                    <ul class="assignments" id="members-list">{list.into_iter().map(|u| {
+                        let u2 = u.clone();
+                        view! { <li data-user=u.clone()>{u.clone()}
+                            <Show when=move || can_write.get()>{ let u3 = u2.clone(); view! { <button type="button" class="link member-remove" on:click=move |_| remove(u3.clone())>"Remove"</button> } }</Show>
+                        </li> }
+                    }).collect_view()}</ul>
+                }.into_any(),
+            }}
+            <Show when=move || can_write.get()>
+                <span class="row">
+                    <label class="sr-only" for="members-pick">"Add a member"</label>
+                    <select id="members-pick" on:change=move |ev| choice.set(event_target_value(&ev))>
+                        <option value="">"— add a user —"</option>
+                        {move || users.get().into_iter().map(|(id, label)| view! { <option value=id>{label}</option> }).collect_view()}
+                    </select>
+                    <button type="button" id="members-add" on:click=add>"Add"</button>
+                </span>
+            </Show>
+            <Show when=move || !problems.get().is_empty()><p class="error" role="alert" id="members-error">{move || problems.get()}</p></Show>
+        </div>
+    }
+}

@@ -1,0 +1,525 @@
+//! One enhanced screen for a resource of the model: a list (search, sort, paging, and the
+//! parent buyer / supplier for nested resources) beside an editor (create, edit, delete) laid
+//! out by a [`ScreenDef`]. Input is validated with the model's rules before sending; whatever
+//! the API or the network answers, the input stays on screen.
+use super::widgets::*;
+use super::{call, held_roles, list_all, text, Problem, Problems};
+use crate::api::enc;
+use crate::auth::Session;
+use crate::components::Spinner;
+use gatehouse_model::resources::{Kind, ResourceDef, Ty};
+use gatehouse_model::roles::allows;
+use gatehouse_model::validate::{validate, Mode};
+use leptos::prelude::*;
+use serde_json::{Map, Value};
+use std::collections::HashMap;
+
+/// The widget for one property.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum W {
+    Text,
+    LongText,
+    Password,
+    /// A checkbox with its label.
+    Bool(&'static str),
+    /// A duration in minutes, typed with a unit.
+    Minutes,
+    Secret,
+    Json,
+    Tags,
+    Roles,
+    Pick(Pick),
+}
+
+/// What a picker lists.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Pick {
+    Buyers,
+    Profiles,
+    Clients,
+    /// Usernames of admin, buyer and supplier users.
+    Usernames,
+    /// Groups of the buyer named in `buyer_field`; admin groups when it is empty (if allowed).
+    Groups { buyer_field: &'static str, admin_when_empty: bool },
+    Users { buyer_field: &'static str, admin_when_empty: bool },
+}
+
+/// Panels below the editor of a saved object.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Extra {
+    ClientAssignments,
+    ProfileAssignments,
+    Members,
+    EffectiveRoles,
+}
+
+pub struct ScreenDef {
+    /// In the URL: `?op=enhanced:{key}`.
+    pub key: &'static str,
+    pub label: &'static str,
+    pub kind: Kind,
+    pub intro: &'static str,
+    pub columns: &'static [&'static str],
+    /// The property that names an object in headings.
+    pub title: &'static str,
+    pub sections: &'static [(&'static str, &'static [(&'static str, W, &'static str)])],
+    pub extras: &'static [Extra],
+}
+
+/// The editor's state, shared with its widgets.
+#[derive(Clone, Copy)]
+pub struct Form {
+    pub draft: RwSignal<Map<String, Value>>,
+    /// Field → message, from validation or from the API.
+    pub errors: RwSignal<HashMap<String, String>>,
+    /// Field → message for input that cannot become a value yet (kept as typed).
+    pub local: RwSignal<HashMap<String, String>>,
+    pub writable: Signal<bool>,
+}
+
+/// What the editor shows.
+#[derive(Debug, Clone, PartialEq)]
+enum Editing {
+    None,
+    New,
+    /// A saved object, as last read from the API.
+    Saved(Map<String, Value>),
+}
+
+/// The path with the parent filled in (`/buyers/B1/users`).
+pub fn collection_path(def: &ResourceDef, parent: &str) -> String {
+    match def.parent_param() {
+        Some(p) => def.path.replace(&format!("{{{p}}}"), &enc(parent)),
+        None => def.path.to_string(),
+    }
+}
+
+fn cell(v: &Value) -> String {
+    match v {
+        Value::Null => String::new(),
+        Value::Bool(b) => if *b { "yes" } else { "no" }.into(),
+        Value::String(s) => s.clone(),
+        Value::Array(a) => format!("{} item{}", a.len(), if a.len() == 1 { "" } else { "s" }),
+        other => other.to_string(),
+    }
+}
+
+/// Everything wrong with the draft, by field, before anything is sent.
+fn check(def: &ResourceDef, form: Form) -> Result<Map<String, Value>, HashMap<String, String>> {
+    let mut errs: HashMap<String, String> = form.local.get_untracked();
+    let body = Value::Object(form.draft.get_untracked());
+    let cleaned = match validate(def.schema, def.required, &body, Mode::Full) {
+        Ok(m) => Some(m),
+        Err(list) => {
+            for e in list {
+                let prop = e.data["Property"].as_str().unwrap_or("").to_string();
+                errs.entry(prop).or_insert(e.message);
+            }
+            None
+        }
+    };
+    for name in def.required {
+        let empty = body[*name].as_str().is_some_and(str::is_empty);
+        if empty && *name != "Email" {
+            errs.entry(name.to_string()).or_insert(format!("{name} is required."));
+        }
+    }
+    if let (Some(t), Some(pw)) = (def.kind.user_type(), body["Password"].as_str()) {
+        if let Some(msg) = t.password_policy().explain(pw) {
+            errs.insert("Password".into(), msg);
+        }
+    }
+    match cleaned {
+        Some(m) if errs.is_empty() => Ok(m),
+        _ => Err(errs),
+    }
+}
+
+/// The properties of `now` that differ from `before` (removed ones become null).
+fn changes(before: &Map<String, Value>, now: &Map<String, Value>, def: &ResourceDef) -> Map<String, Value> {
+    let mut out = Map::new();
+    for f in def.schema.fields.iter().filter(|f| !f.read_only) {
+        let (a, b) = (before.get(f.name), now.get(f.name));
+        if a != b {
+            out.insert(f.name.into(), b.cloned().unwrap_or(Value::Null));
+        }
+    }
+    out
+}
+
+#[component]
+pub fn ResourceScreen(def: &'static ScreenDef) -> impl IntoView {
+    let session = expect_context::<Session>();
+    let selected = expect_context::<RwSignal<Option<String>>>();
+    let rdef = def.kind.def();
+    // list state
+    let parents = RwSignal::new(None::<Result<Vec<(String, String)>, String>>);
+    let parent = RwSignal::new(String::new());
+    let search = RwSignal::new(String::new());
+    let sort = RwSignal::new(String::new());
+    let desc = RwSignal::new(false);
+    let page = RwSignal::new(1u32);
+    let reload = RwSignal::new(0u32);
+    let listing = RwSignal::new(None::<Result<Value, Vec<Problem>>>);
+    // editor state
+    let editing = RwSignal::new(Editing::None);
+    let epoch = RwSignal::new(0u32);
+    let forced_read_only = RwSignal::new(false);
+    let can_write = Signal::derive(move || allows(&held_roles(session), rdef.write_roles) && !forced_read_only.get());
+    let form = Form {
+        draft: RwSignal::new(Map::new()),
+        errors: RwSignal::new(HashMap::new()),
+        local: RwSignal::new(HashMap::new()),
+        writable: can_write,
+    };
+    let problems = RwSignal::new(Vec::<Problem>::new());
+    let list_problems = RwSignal::new(Vec::<Problem>::new());
+    let busy = RwSignal::new(false);
+    let saved_note = RwSignal::new(None::<String>);
+    let confirm_delete = RwSignal::new(false);
+
+    // the parent buyer / supplier of nested resources
+    if let Some(pk) = rdef.parent {
+        let path = pk.def().path;
+        leptos::task::spawn_local(async move {
+            let r = list_all(session, path, 1000).await.map(|v| v.iter().map(|b| (text(b, "ID"), text(b, "Name"))).collect::<Vec<_>>());
+            if let Ok(list) = &r {
+                if let Some((id, _)) = list.first() {
+                    parent.set(id.clone());
+                }
+            }
+            parents.set(Some(r.map_err(|p| p.first().map(|p| p.message.clone()).unwrap_or_default())));
+        });
+    }
+    let ready = move || rdef.parent.is_none() || !parent.get().is_empty();
+
+    Effect::new(move |_| {
+        reload.track();
+        if !ready() {
+            return;
+        }
+        let mut q = vec![format!("page={}", page.get()), "pageSize=20".into()];
+        let s = search.get();
+        if !s.is_empty() {
+            q.push(format!("search={}", enc(&s)));
+        }
+        let so = sort.get();
+        if !so.is_empty() {
+            q.push(format!("sortBy={}{}", if desc.get() { "!" } else { "" }, enc(&so)));
+        }
+        let path = format!("{}?{}", collection_path(rdef, &parent.get()), q.join("&"));
+        leptos::task::spawn_local(async move {
+            let r = call(session, "GET", &path, None).await;
+            if let Err(p) = &r {
+                list_problems.set(p.clone());
+            } else {
+                list_problems.set(Vec::new());
+            }
+            listing.set(Some(r));
+        });
+    });
+
+    let open = move |e: Editing| {
+        let draft = match &e {
+            Editing::Saved(m) => m.clone(),
+            _ => {
+                // new objects start with their booleans off, as the API assumes
+                let mut m = Map::new();
+                for f in rdef.schema.fields.iter().filter(|f| f.ty == Ty::Bool && !f.read_only) {
+                    m.insert(f.name.into(), Value::Bool(f.name == "Active"));
+                }
+                m
+            }
+        };
+        form.draft.set(draft);
+        form.errors.set(HashMap::new());
+        form.local.set(HashMap::new());
+        problems.set(Vec::new());
+        saved_note.set(None);
+        confirm_delete.set(false);
+        editing.set(e);
+        epoch.update(|n| *n += 1);
+    };
+
+    let item_path = move |id: &str| format!("{}/{}", collection_path(rdef, &parent.get_untracked()), enc(id));
+
+    let save = move |_| {
+        saved_note.set(None);
+        problems.set(Vec::new());
+        let body = match check(rdef, form) {
+            Ok(b) => b,
+            Err(errs) => {
+                form.errors.set(errs);
+                problems.set(vec![Problem { status: 0, code: "NotSent".into(), message: "Some fields need attention; nothing was sent.".into(), explain: None, data: Value::Null }]);
+                return;
+            }
+        };
+        form.errors.set(HashMap::new());
+        let (method, path, body) = match editing.get_untracked() {
+            Editing::Saved(orig) => {
+                let diff = changes(&orig, &form.draft.get_untracked(), rdef);
+                if diff.is_empty() {
+                    saved_note.set(Some("Nothing changed.".into()));
+                    return;
+                }
+                ("PATCH", item_path(&text(&Value::Object(orig.clone()), "ID")), Value::Object(diff))
+            }
+            _ => ("POST", collection_path(rdef, &parent.get_untracked()), Value::Object(body)),
+        };
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            match call(session, method, &path, Some(&body)).await {
+                Ok(v) => {
+                    let obj = v.as_object().cloned().unwrap_or_default();
+                    let name = text(&v, def.title);
+                    open(Editing::Saved(obj));
+                    saved_note.set(Some(format!("Saved {} {}.", rdef.noun, if name.is_empty() { text(&v, "ID") } else { name })));
+                    reload.update(|n| *n += 1);
+                }
+                Err(list) => {
+                    let mut errs = HashMap::new();
+                    for p in &list {
+                        if let Some(prop) = p.data["Property"].as_str() {
+                            errs.insert(prop.to_string(), p.message.clone());
+                        }
+                        if p.code == gatehouse_model::error::codes::ID_EXISTS {
+                            errs.insert("ID".into(), p.message.clone());
+                        }
+                        if p.code == gatehouse_model::error::codes::USERNAME_UNIQUE {
+                            errs.insert("Username".into(), p.message.clone());
+                        }
+                        if p.status == 403 {
+                            forced_read_only.set(true);
+                        }
+                    }
+                    form.errors.set(errs);
+                    problems.set(list);
+                }
+            }
+            busy.set(false);
+        });
+    };
+
+    let delete = move |_| {
+        let Editing::Saved(orig) = editing.get_untracked() else { return };
+        let path = item_path(&text(&Value::Object(orig), "ID"));
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            match call(session, "DELETE", &path, None).await {
+                Ok(_) => {
+                    open(Editing::None);
+                    saved_note.set(Some(format!("Deleted the {}.", rdef.noun)));
+                    reload.update(|n| *n += 1);
+                }
+                Err(list) => {
+                    if list.iter().any(|p| p.status == 403) {
+                        forced_read_only.set(true);
+                    }
+                    confirm_delete.set(false);
+                    problems.set(list);
+                }
+            }
+            busy.set(false);
+        });
+    };
+
+    // the same operation in the raw console
+    let console_op = move || {
+        let m = match editing.get() {
+            Editing::None => format!("GET {}", rdef.path),
+            Editing::New => format!("POST {}", rdef.path),
+            Editing::Saved(_) => format!("PATCH {}", rdef.item_path()),
+        };
+        m
+    };
+
+    let columns = def.columns;
+    view! {
+        <section class="enhanced screen" id="screen" data-screen=def.key aria-label=def.label>
+            <header class="screen-head">
+                <h2>{format!("⚡ {}", def.label)}</h2>
+                <span class="spacer"></span>
+                <button class="ghost" id="ed-console" title="Open the same operation in the raw API console"
+                    on:click=move |_| crate::history::go(selected, &console_op())>{move || format!("Raw console: {}", console_op())}</button>
+            </header>
+            <p class="muted">{def.intro}</p>
+            <Show when=move || !can_write.get()>
+                <p class="readonly" id="ed-readonly" role="status">
+                    {move || format!("Read-only: changing {}s needs one of {}; your token has {}.", rdef.noun, rdef.write_roles.join(", "),
+                        { let h = held_roles(session); if h.is_empty() { "no roles".to_string() } else { h.join(", ") } })}
+                </p>
+            </Show>
+            <div class="screen-body">
+                <div class="ed-list">
+                    {rdef.parent.map(|pk| view! {
+                        <div class="row">
+                            <label for="ed-parent">{pk.def().noun.to_string()}</label>
+                            <select id="ed-parent" on:change=move |ev| { parent.set(event_target_value(&ev)); page.set(1); open(Editing::None); }>
+                                {move || match parents.get() {
+                                    Some(Ok(list)) => list.into_iter().map(|(id, name)| { let id2 = id.clone(); view! { <option value=id selected=move || parent.get() == id2>{format!("{name} ({})", id2)}</option> } }).collect_view().into_any(),
+                                    _ => ().into_any(),
+                                }}
+                            </select>
+                            {move || match parents.get() {
+                                None => view! { <Spinner/> }.into_any(),
+                                Some(Err(e)) => view! { <span class="error">{e}</span> }.into_any(),
+                                Some(Ok(l)) if l.is_empty() => view! { <span class="muted" id="ed-no-parent">{format!("Create a {} first.", pk.def().noun)}</span> }.into_any(),
+                                _ => ().into_any(),
+                            }}
+                        </div>
+                    })}
+                    <form class="row list-controls" on:submit=move |ev: leptos::ev::SubmitEvent| { ev.prevent_default(); page.set(1); reload.update(|n| *n += 1); }>
+                        <label class="sr-only" for="ed-search">"Search"</label>
+                        <input id="ed-search" type="search" placeholder=format!("Search {}", rdef.search_on.join(", ")) prop:value=search
+                            on:change=move |ev| { search.set(event_target_value(&ev)); page.set(1); }/>
+                        <label class="sr-only" for="ed-sort">"Sort by"</label>
+                        <select id="ed-sort" on:change=move |ev| sort.set(event_target_value(&ev))>
+                            <option value="">"Default order"</option>
+                            {rdef.sort_by.iter().map(|f| view! { <option value=*f>{format!("Sort by {f}")}</option> }).collect_view()}
+                        </select>
+                        <button type="button" id="ed-dir" aria-label="Sort direction" on:click=move |_| desc.update(|d| *d = !*d)>{move || if desc.get() { "↓ desc" } else { "↑ asc" }}</button>
+                        <Show when=move || can_write.get()>
+                            <button type="button" class="primary" id="ed-new" disabled=move || !ready() on:click=move |_| open(Editing::New)>{format!("New {}", rdef.noun)}</button>
+                        </Show>
+                    </form>
+                    <Problems id="ed-list-errors" problems=list_problems/>
+                    {move || match listing.get() {
+                        None => view! { <p><Spinner/>" Loading…"</p> }.into_any(),
+                        Some(Err(_)) => ().into_any(),
+                        Some(Ok(v)) => {
+                            let items = v["Items"].as_array().cloned().unwrap_or_default();
+                            let meta = v["Meta"].clone();
+                            let (pg, pages, total) = (meta["Page"].as_u64().unwrap_or(1), meta["TotalPages"].as_u64().unwrap_or(1), meta["TotalCount"].as_u64().unwrap_or(0));
+                            view! {
+                                <table class="grid" id="ed-list">
+                                    <thead><tr>{columns.iter().map(|c| view! { <th>{*c}</th> }).collect_view()}</tr></thead>
+                                    <tbody>{items.into_iter().map(|it| {
+                                        let id = text(&it, "ID");
+                                        let obj = it.as_object().cloned().unwrap_or_default();
+                                        let id2 = id.clone();
+                                        view! { <tr data-id=id tabindex="0" class:current=move || matches!(editing.get(), Editing::Saved(ref m) if m.get("ID").and_then(Value::as_str) == Some(id2.as_str()))
+                                            on:click=move |_| open(Editing::Saved(obj.clone()))>
+                                            {columns.iter().map(|c| view! { <td>{cell(&it[*c])}</td> }).collect_view()}
+                                        </tr> }
+                                    }).collect_view()}</tbody>
+                                </table>
+                                <div class="row pager">
+                                    <button id="ed-prev" disabled=pg <= 1 on:click=move |_| page.update(|p| *p = p.saturating_sub(1).max(1))>"‹ Previous"</button>
+                                    <span id="ed-page">{format!("Page {pg} of {} · {total} in all", pages.max(1))}</span>
+                                    <button id="ed-next" disabled=pg >= pages on:click=move |_| page.update(|p| *p += 1)>"Next ›"</button>
+                                </div>
+                            }.into_any()
+                        }
+                    }}
+                </div>
+                <div class="ed-editor">
+                    <Show when=move || saved_note.get().is_some()><p class="ok" id="ed-saved" role="status">{move || saved_note.get()}</p></Show>
+                    {move || {
+                        epoch.track();
+                        let e = editing.get_untracked();
+                        if e == Editing::None {
+                            return view! { <p class="muted" id="ed-empty">{format!("Choose a {} in the list{}.", rdef.noun, if can_write.get_untracked() { ", or create a new one" } else { "" })}</p> }.into_any();
+                        }
+                        let heading = match &e {
+                            Editing::Saved(m) => format!("{} {}", rdef.noun, m.get(def.title).and_then(Value::as_str).or(m.get("ID").and_then(Value::as_str)).unwrap_or("")),
+                            _ => format!("New {}", rdef.noun),
+                        };
+                        let saved_id = match &e { Editing::Saved(m) => m.get("ID").and_then(Value::as_str).map(String::from), _ => None };
+                        view! {
+                            <form class="editor" id="ed-form" on:submit=move |ev: leptos::ev::SubmitEvent| { ev.prevent_default(); save(()); }>
+                                <h3 id="ed-heading">{heading}</h3>
+                                {saved_id.clone().filter(|_| rdef.schema.field("ID").is_some_and(|f| f.read_only)).map(|id| view! { <p class="muted">"ID "<code id="ed-id">{id}</code></p> })}
+                                {def.sections.iter().map(|(title, fields)| view! {
+                                    <fieldset class="section-box"><legend>{*title}</legend>
+                                        {fields.iter().map(|(name, w, hint)| field_row(rdef, form, name, *w, hint)).collect_view()}
+                                    </fieldset>
+                                }).collect_view()}
+                                <Problems id="ed-errors" problems=problems/>
+                                <Show when=move || can_write.get()>
+                                    <div class="row actions">
+                                        <button type="submit" class="primary" id="ed-save" disabled=busy>{move || if busy.get() { view! { <Spinner/>" Saving…" }.into_any() } else { "Save".into_any() }}</button>
+                                        <button type="button" id="ed-cancel" on:click=move |_| open(Editing::None)>"Close"</button>
+                                        <span class="spacer"></span>
+                                        <Show when=move || matches!(editing.get(), Editing::Saved(_))>
+                                            <button type="button" class="danger" id="ed-delete" on:click=move |_| confirm_delete.set(true)>"Delete…"</button>
+                                        </Show>
+                                    </div>
+                                    <Show when=move || confirm_delete.get()>
+                                        <div class="confirm" id="ed-confirm-delete" role="alertdialog">
+                                            {format!("Delete this {}? This cannot be undone.", rdef.noun)}
+                                            <button type="button" class="danger" id="ed-delete-yes" on:click=delete>"Delete"</button>
+                                            <button type="button" id="ed-delete-no" on:click=move |_| confirm_delete.set(false)>"Keep it"</button>
+                                        </div>
+                                    </Show>
+                                </Show>
+                            </form>
+                            {saved_id.map(|id| def.extras.iter().map(|x| extra_view(*x, rdef, parent.get_untracked(), id.clone(), can_write)).collect_view())}
+                        }.into_any()
+                    }}
+                </div>
+            </div>
+        </section>
+    }
+}
+
+/// One labelled field: widget, hint, length count and message.
+fn field_row(def: &'static ResourceDef, form: Form, name: &'static str, w: W, hint: &'static str) -> impl IntoView {
+    let field = def.schema.field(name);
+    let required = def.required.contains(&name);
+    let max = field.and_then(|f| f.max_len);
+    let err = move || form.errors.with(|e| e.get(name).cloned()).or_else(|| form.local.with(|l| l.get(name).cloned()));
+    let widget = match w {
+        W::Text => view! { <TextInput form=form name=name/> }.into_any(),
+        W::LongText => view! { <TextInput form=form name=name long=true/> }.into_any(),
+        W::Password => view! { <PasswordInput form=form name=name user_type=def.kind.user_type().unwrap_or(gatehouse_model::resources::UserType::Buyer)/> }.into_any(),
+        W::Bool(label) => view! { <BoolInput form=form name=name label=label/> }.into_any(),
+        W::Minutes => view! { <MinutesInput form=form name=name/> }.into_any(),
+        W::Secret => view! { <SecretInput form=form name=name/> }.into_any(),
+        W::Json => view! { <JsonInput form=form name=name/> }.into_any(),
+        W::Tags => view! { <TagsInput form=form name=name/> }.into_any(),
+        W::Roles => view! { <RolePicker form=form name=name/> }.into_any(),
+        W::Pick(p) => view! { <PickInput form=form name=name pick=p required=required/> }.into_any(),
+    };
+    let wide = matches!(w, W::Roles);
+    view! {
+        <div class="field" class:wide=wide class:invalid=move || err().is_some() data-field=name>
+            <label for=id_of(name)>
+                {if matches!(w, W::Bool(_)) { String::new() } else { name.to_string() }}
+                {required.then(|| view! { <span class="req" title="required">" *"</span> })}
+                {(!hint.is_empty()).then(|| view! { <span class="hint">{hint}</span> })}
+            </label>
+            {widget}
+            <span class="count">{move || max.map(|m| {
+                let n = str_of(form, name).chars().count();
+                if n > 0 { format!("{n}/{m}") } else { String::new() }
+            })}</span>
+            {move || err().map(|e| view! { <span class="field-error" id=format!("ed-{name}-error")>{e}</span> })}
+        </div>
+    }
+}
+
+fn extra_view(x: Extra, def: &'static ResourceDef, parent: String, id: String, can_write: Signal<bool>) -> AnyView {
+    match x {
+        Extra::ClientAssignments => view! { <super::api_clients::ClientAssignments client_id=id can_write=can_write/> }.into_any(),
+        Extra::ProfileAssignments => view! { <super::security_profiles::ProfileAssignments profile_id=id/> }.into_any(),
+        Extra::Members => view! { <super::groups::Members def=def company=parent group_id=id can_write=can_write/> }.into_any(),
+        Extra::EffectiveRoles => {
+            let jump = expect_context::<super::Jump>();
+            let selected = expect_context::<RwSignal<Option<String>>>();
+            let t = def.kind.user_type();
+            view! {
+                <div class="panel">
+                    <button id="ed-effective-roles" on:click=move |_| {
+                        jump.0.set(super::RolesTarget { user_type: t, company: parent.clone(), user_id: id.clone() });
+                        crate::history::go(selected, "enhanced:effective-roles");
+                    }>"Effective roles: what this user may do, and why"</button>
+                </div>
+            }.into_any()
+        }
+    }
+}
+
+/// Problems from a failed call, as one line (for small panels).
+pub fn one_line(p: &[Problem]) -> String {
+    p.iter().map(|p| format!("{} ({}){}", p.message, p.code, p.explain.as_ref().map(|e| format!(" — {e}")).unwrap_or_default())).collect::<Vec<_>>().join(" ")
+}

@@ -1,0 +1,228 @@
+//! The security profile screen's own panel: where the profile is assigned — the seller
+//! organization, a buyer, a supplier, a user group or a single user.
+use super::resource::one_line;
+use super::{call, list_all, text, Problem};
+use crate::api::enc;
+use crate::auth::Session;
+use crate::components::Spinner;
+use gatehouse_model::types::SecurityProfileAssignment;
+use leptos::prelude::*;
+use serde_json::{Map, Value};
+
+/// (key, label, party collection, target collection under the party or at the top)
+const LEVELS: &[(&str, &str)] = &[
+    ("seller", "Seller organization (every admin user)"),
+    ("buyer", "A buyer (every user of it)"),
+    ("supplier", "A supplier (every user of it)"),
+    ("admingroup", "An admin user group"),
+    ("buyergroup", "A buyer's user group"),
+    ("suppliergroup", "A supplier's user group"),
+    ("adminuser", "One admin user"),
+    ("buyeruser", "One buyer user"),
+    ("supplieruser", "One supplier user"),
+];
+
+/// The company collection a level needs, if any.
+fn company_of(level: &str) -> Option<(&'static str, &'static str)> {
+    match level {
+        "buyer" | "buyergroup" | "buyeruser" => Some(("/buyers", "BuyerID")),
+        "supplier" | "suppliergroup" | "supplieruser" => Some(("/suppliers", "SupplierID")),
+        _ => None,
+    }
+}
+
+/// The collection the target (group / user) is picked from, given the company.
+fn target_of(level: &str, company: &str) -> Option<(String, &'static str)> {
+    let c = enc(company);
+    Some(match level {
+        "admingroup" => ("/usergroups".into(), "UserGroupID"),
+        "adminuser" => ("/adminusers".into(), "UserID"),
+        "buyergroup" => (format!("/buyers/{c}/usergroups"), "UserGroupID"),
+        "buyeruser" => (format!("/buyers/{c}/users"), "UserID"),
+        "suppliergroup" => (format!("/suppliers/{c}/usergroups"), "UserGroupID"),
+        "supplieruser" => (format!("/suppliers/{c}/users"), "UserID"),
+        _ => return None,
+    })
+}
+
+pub fn describe(a: &SecurityProfileAssignment) -> String {
+    let party = match (&a.buyer_id, &a.supplier_id) {
+        (Some(b), _) if !b.is_empty() => format!("buyer {b}"),
+        (_, Some(s)) if !s.is_empty() => format!("supplier {s}"),
+        _ => "seller organization".into(),
+    };
+    match (a.user_id.as_deref().filter(|s| !s.is_empty()), a.user_group_id.as_deref().filter(|s| !s.is_empty())) {
+        (Some(u), _) => format!("user {u} of {party}"),
+        (None, Some(g)) => format!("group {g} of {party}"),
+        _ => format!("the whole {party}"),
+    }
+}
+
+#[component]
+pub fn ProfileAssignments(profile_id: String) -> impl IntoView {
+    let session = expect_context::<Session>();
+    let pid = StoredValue::new(profile_id);
+    let rows = RwSignal::new(None::<Result<Vec<SecurityProfileAssignment>, Vec<Problem>>>);
+    let reload = RwSignal::new(0u32);
+    let level = RwSignal::new("seller".to_string());
+    let company = RwSignal::new(String::new());
+    let target = RwSignal::new(String::new());
+    let companies = RwSignal::new(Vec::<(String, String)>::new());
+    let targets = RwSignal::new(None::<Vec<(String, String)>>);
+    let problems = RwSignal::new(String::new());
+    let added = RwSignal::new(String::new());
+    let can_write = Signal::derive(move || gatehouse_model::roles::allows(&super::held_roles(session), &["SecurityProfileAdmin", "SetSecurityProfile"]));
+
+    Effect::new(move |_| {
+        reload.track();
+        let pid = pid.get_value();
+        leptos::task::spawn_local(async move {
+            let r = list_all(session, "/securityprofiles/assignments", 10_000).await.map(|list| {
+                list.into_iter()
+                    .filter_map(|v| serde_json::from_value::<SecurityProfileAssignment>(v).ok())
+                    .filter(|a| a.security_profile_id == pid)
+                    .collect()
+            });
+            rows.set(Some(r));
+        });
+    });
+    // the companies of the chosen level
+    Effect::new(move |_| {
+        let l = level.get();
+        company.set(String::new());
+        target.set(String::new());
+        companies.set(Vec::new());
+        if let Some((path, _)) = company_of(&l) {
+            leptos::task::spawn_local(async move {
+                if let Ok(list) = list_all(session, path, 1000).await {
+                    companies.set(list.iter().map(|c| (text(c, "ID"), text(c, "Name"))).collect());
+                }
+            });
+        }
+    });
+    // the groups / users of the chosen level and company
+    Effect::new(move |_| {
+        let (l, c) = (level.get(), company.get());
+        target.set(String::new());
+        targets.set(None);
+        if company_of(&l).is_some() && c.is_empty() {
+            return;
+        }
+        if let Some((path, field)) = target_of(&l, &c) {
+            leptos::task::spawn_local(async move {
+                let list = list_all(session, &path, 1000).await.unwrap_or_default();
+                targets.set(Some(
+                    list.iter()
+                        .map(|v| {
+                            let label = if field == "UserID" { format!("{} ({})", text(v, "Username"), text(v, "ID")) } else { format!("{} ({})", text(v, "Name"), text(v, "ID")) };
+                            (text(v, "ID"), label)
+                        })
+                        .collect(),
+                ));
+            });
+        }
+    });
+
+    let add = move |_| {
+        let (l, c, t) = (level.get_untracked(), company.get_untracked(), target.get_untracked());
+        let mut body = Map::new();
+        body.insert("SecurityProfileID".into(), Value::String(pid.get_value()));
+        if let Some((_, field)) = company_of(&l) {
+            if c.is_empty() {
+                problems.set("Choose which one first.".into());
+                return;
+            }
+            body.insert(field.into(), Value::String(c.clone()));
+        }
+        if let Some((_, field)) = target_of(&l, &c) {
+            if t.is_empty() {
+                problems.set("Choose the group or user first.".into());
+                return;
+            }
+            body.insert(field.into(), Value::String(t));
+        }
+        let body = Value::Object(body);
+        leptos::task::spawn_local(async move {
+            match call(session, "POST", "/securityprofiles/assignments", Some(&body)).await {
+                Ok(_) => {
+                    problems.set(String::new());
+                    let a: SecurityProfileAssignment = serde_json::from_value(body).unwrap_or_default();
+                    added.set(format!("Assigned to {}.", describe(&a)));
+                    reload.update(|n| *n += 1);
+                }
+                Err(p) => problems.set(one_line(&p)),
+            }
+        });
+    };
+    let remove = move |a: SecurityProfileAssignment| {
+        let mut q = Vec::new();
+        for (k, v) in [("buyerID", &a.buyer_id), ("supplierID", &a.supplier_id), ("userID", &a.user_id), ("userGroupID", &a.user_group_id)] {
+            if let Some(v) = v.as_deref().filter(|s| !s.is_empty()) {
+                q.push(format!("{k}={}", enc(v)));
+            }
+        }
+        let path = format!("/securityprofiles/{}/assignments{}{}", enc(&a.security_profile_id), if q.is_empty() { "" } else { "?" }, q.join("&"));
+        leptos::task::spawn_local(async move {
+            match call(session, "DELETE", &path, None).await {
+                Ok(_) => {
+                    problems.set(String::new());
+                    added.set(format!("Removed the assignment to {}.", describe(&a)));
+                    reload.update(|n| *n += 1);
+                }
+                Err(p) => problems.set(one_line(&p)),
+            }
+        });
+    };
+    let user_level = move || level.get().ends_with("user");
+
+    view! {
+        <div class="panel" id="profile-assignments">
+            <h4>"Assignments"</h4>
+            <p class="muted">"A user holds the roles of every profile assigned to their company, to any of their groups, or to them."</p>
+            {move || match rows.get() {
+                None => view! { <p><Spinner/></p> }.into_any(),
+                Some(Err(p)) => view! { <p class="error">{one_line(&p)}</p> }.into_any(),
+                Some(Ok(list)) if list.is_empty() => view! { <p class="muted" id="spa-none">"Not assigned anywhere yet: nobody holds these roles."</p> }.into_any(),
+                Some(Ok(list)) => view! {
+                    <ul class="assignments" id="spa-list">
+                        {list.into_iter().map(|a| {
+                            let d = describe(&a);
+                            let a2 = a.clone();
+                            view! { <li data-assignment=d.clone()>{d.clone()}
+                                <Show when=move || can_write.get()>{ let a3 = a2.clone(); view! { <button type="button" class="link spa-remove" on:click=move |_| remove(a3.clone())>"Remove"</button> } }</Show>
+                            </li> }
+                        }).collect_view()}
+                    </ul>
+                }.into_any(),
+            }}
+            <Show when=move || can_write.get()>
+                <div class="add-assignment">
+                    <label for="spa-level">"Assign to"</label>
+                    <select id="spa-level" on:change=move |ev| level.set(event_target_value(&ev))>
+                        {LEVELS.iter().map(|(k, label)| view! { <option value=*k selected=move || level.get() == *k>{*label}</option> }).collect_view()}
+                    </select>
+                    <Show when=move || company_of(&level.get()).is_some()>
+                        <label for="spa-company">{move || if level.get().starts_with("buyer") { "Buyer" } else { "Supplier" }}</label>
+                        <select id="spa-company" on:change=move |ev| company.set(event_target_value(&ev))>
+                            <option value="">"— choose —"</option>
+                            {move || companies.get().into_iter().map(|(id, name)| view! { <option value=id.clone()>{format!("{name} ({id})")}</option> }).collect_view()}
+                        </select>
+                    </Show>
+                    <Show when=move || target_of(&level.get(), "").is_some()>
+                        <label for="spa-target">{move || if user_level() { "User" } else { "Group" }}</label>
+                        <select id="spa-target" on:change=move |ev| target.set(event_target_value(&ev))>
+                            <option value="">"— choose —"</option>
+                            {move || targets.get().unwrap_or_default().into_iter().map(|(id, label)| view! { <option value=id>{label}</option> }).collect_view()}
+                        </select>
+                    </Show>
+                    <Show when=user_level>
+                        <p class="warn" id="spa-user-warning" role="note">"Assigning to single users is hard to manage: every new user needs their own assignment, and nobody sees at a glance who holds what. Prefer the company or a group."</p>
+                    </Show>
+                    <button type="button" class="primary" id="spa-add" on:click=add>"Assign"</button>
+                </div>
+            </Show>
+            <Show when=move || !added.get().is_empty()><p class="ok" id="spa-done" role="status">{move || added.get()}</p></Show>
+            <Show when=move || !problems.get().is_empty()><p class="error" id="spa-error" role="alert">{move || problems.get()}</p></Show>
+        </div>
+    }
+}

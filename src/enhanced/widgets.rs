@@ -1,0 +1,391 @@
+//! Form widgets of the enhanced screens, each bound to one property of the draft object:
+//! text, booleans, durations with units, passwords with their rules, secrets, JSON, lists,
+//! the grouped role picker, and pickers that list the objects an ID may name.
+use super::resource::{Form, Pick};
+use super::{list_all, text};
+use crate::api::enc;
+use crate::auth::Session;
+use gatehouse_model::resources::UserType;
+use gatehouse_model::roles::{FULL_ACCESS, ROLE_AREAS};
+use leptos::prelude::*;
+use serde_json::Value;
+
+pub fn id_of(name: &str) -> String {
+    format!("ed-{name}")
+}
+
+pub fn str_of(form: Form, name: &str) -> String {
+    form.draft.with(|d| d.get(name).and_then(Value::as_str).map(String::from).unwrap_or_default())
+}
+
+/// Sets a text property; an empty optional value is removed (Email keeps its empty string).
+pub fn set_str(form: Form, name: &str, v: String) {
+    form.draft.update(|d| {
+        if v.is_empty() && name != "Email" {
+            d.remove(name);
+        } else {
+            d.insert(name.to_string(), Value::String(v));
+        }
+    });
+    form.errors.update(|e| {
+        e.remove(name);
+    });
+}
+
+fn strings(v: Option<&Value>) -> Vec<String> {
+    v.and_then(Value::as_array).map(|a| a.iter().filter_map(|x| x.as_str().map(String::from)).collect()).unwrap_or_default()
+}
+
+#[component]
+pub fn TextInput(form: Form, name: &'static str, #[prop(optional)] long: bool) -> impl IntoView {
+    let id = id_of(name);
+    let value = move || str_of(form, name);
+    let input = move |ev: leptos::ev::Event| set_str(form, name, event_target_value(&ev));
+    let disabled = move || !form.writable.get();
+    if long {
+        view! { <textarea id=id rows="3" prop:value=value on:input=input disabled=disabled></textarea> }.into_any()
+    } else {
+        view! { <input id=id type="text" prop:value=value on:input=input disabled=disabled/> }.into_any()
+    }
+}
+
+#[component]
+pub fn BoolInput(form: Form, name: &'static str, label: &'static str) -> impl IntoView {
+    view! {
+        <label class="check">
+            <input id=id_of(name) type="checkbox" disabled=move || !form.writable.get()
+                prop:checked=move || form.draft.with(|d| d.get(name).and_then(Value::as_bool).unwrap_or(false))
+                on:change=move |ev| { let on = event_target_checked(&ev); form.draft.update(|d| { d.insert(name.into(), Value::Bool(on)); }); }/>
+            {format!(" {label}")}
+        </label>
+    }
+}
+
+const UNITS: &[(&str, i64)] = &[("minutes", 1), ("hours", 60), ("days", 1440)];
+
+/// A duration in minutes (as the API stores it), typed in minutes, hours or days.
+#[component]
+pub fn MinutesInput(form: Form, name: &'static str) -> impl IntoView {
+    let minutes = move || form.draft.with(|d| d.get(name).and_then(Value::as_i64));
+    let start = minutes().unwrap_or(0);
+    let unit = RwSignal::new(UNITS.iter().rev().map(|u| u.1).find(|f| start != 0 && start % f == 0).unwrap_or(1));
+    let typed = RwSignal::new(minutes().map(|m| (m / unit.get_untracked()).to_string()).unwrap_or_default());
+    let apply = move || {
+        let t = typed.get_untracked();
+        form.errors.update(|e| {
+            e.remove(name);
+        });
+        form.local.update(|l| {
+            l.remove(name);
+        });
+        if t.trim().is_empty() {
+            form.draft.update(|d| {
+                d.remove(name);
+            });
+            return;
+        }
+        match t.trim().parse::<f64>() {
+            Ok(n) if n >= 0.0 && (n * unit.get_untracked() as f64).fract() == 0.0 => {
+                form.draft.update(|d| {
+                    d.insert(name.into(), Value::from((n * unit.get_untracked() as f64) as i64));
+                });
+            }
+            _ => form.local.update(|l| {
+                l.insert(name.into(), format!("{name} must be a whole number of minutes (got {t:?} {}).", unit_name(unit.get_untracked())));
+            }),
+        }
+    };
+    let id = id_of(name);
+    let unit_id = format!("{id}-unit");
+    let unit_id2 = unit_id.clone();
+    view! {
+        <span class="row duration">
+            <input id=id type="text" inputmode="decimal" size="8" disabled=move || !form.writable.get() prop:value=typed
+                on:input=move |ev| { typed.set(event_target_value(&ev)); apply(); }/>
+            <label class="sr-only" for=unit_id.clone()>{format!("{name} unit")}</label>
+            <select id=unit_id2 disabled=move || !form.writable.get() on:change=move |ev| { unit.set(event_target_value(&ev).parse().unwrap_or(1)); apply(); }>
+                {UNITS.iter().map(|(n, f)| view! { <option value=f.to_string() selected=move || unit.get() == *f>{*n}</option> }).collect_view()}
+            </select>
+            <span class="muted" id=format!("ed-{name}-total")>{move || minutes().map(|m| format!("= {}", human_minutes(m))).unwrap_or_default()}</span>
+        </span>
+    }
+}
+
+fn unit_name(f: i64) -> &'static str {
+    UNITS.iter().find(|u| u.1 == f).map(|u| u.0).unwrap_or("minutes")
+}
+
+pub fn human_minutes(m: i64) -> String {
+    match m {
+        0 => "none".into(),
+        m if m % 1440 == 0 => format!("{} day{}", m / 1440, if m == 1440 { "" } else { "s" }),
+        m if m % 60 == 0 => format!("{} hour{}", m / 60, if m == 60 { "" } else { "s" }),
+        m => format!("{m} minute{}", if m == 1 { "" } else { "s" }),
+    }
+}
+
+/// A password, with the policy's rules ticked off while typing.
+#[component]
+pub fn PasswordInput(form: Form, name: &'static str, user_type: UserType) -> impl IntoView {
+    let policy = user_type.password_policy();
+    let all = policy.check("");
+    let pw = move || str_of(form, name);
+    view! {
+        <span class="password">
+            <input id=id_of(name) type="password" autocomplete="new-password" disabled=move || !form.writable.get()
+                prop:value=pw on:input=move |ev| set_str(form, name, event_target_value(&ev))/>
+            <ul class="rules" id=format!("ed-{name}-rules") aria-live="polite">
+                {all.into_iter().map(|rule| {
+                    let label = rule.to_string();
+                    let r2 = rule.clone();
+                    let met = Memo::new(move |_| !pw().is_empty() && !policy.check(&pw()).iter().any(|u| std::mem::discriminant(u) == std::mem::discriminant(&r2)));
+                    view! { <li class:ok=met data-met=move || met.get().to_string()>{move || if met.get() { "✓ " } else { "○ " }}{label.clone()}</li> }
+                }).collect_view()}
+            </ul>
+        </span>
+    }
+}
+
+/// A client secret: hidden by default, revealed on request, generated from the browser's
+/// cryptographic random source, copied to the clipboard.
+#[component]
+pub fn SecretInput(form: Form, name: &'static str) -> impl IntoView {
+    let shown = RwSignal::new(false);
+    let copied = RwSignal::new(false);
+    let generate = move |_| {
+        let mut bytes = [0u8; 32];
+        if let Ok(c) = window().crypto() {
+            let _ = c.get_random_values_with_u8_array(&mut bytes);
+        }
+        let secret: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        set_str(form, name, secret);
+        shown.set(true);
+    };
+    let copy = move |_| {
+        let secret = str_of(form, name);
+        let _ = window().navigator().clipboard().write_text(&secret);
+        copied.set(true);
+    };
+    view! {
+        <span class="row secret">
+            <input id=id_of(name) type=move || if shown.get() { "text" } else { "password" } autocomplete="off" disabled=move || !form.writable.get()
+                prop:value=move || str_of(form, name) on:input=move |ev| set_str(form, name, event_target_value(&ev))/>
+            <button type="button" id=format!("ed-{name}-reveal") on:click=move |_| shown.update(|s| *s = !*s)>{move || if shown.get() { "Hide" } else { "Reveal" }}</button>
+            <button type="button" id=format!("ed-{name}-generate") on:click=generate disabled=move || !form.writable.get()>"Generate"</button>
+            <button type="button" id=format!("ed-{name}-copy") on:click=copy>{move || if copied.get() { "Copied" } else { "Copy" }}</button>
+        </span>
+    }
+}
+
+/// A JSON object (xp): kept as typed; a malformed one is marked and blocks saving.
+#[component]
+pub fn JsonInput(form: Form, name: &'static str) -> impl IntoView {
+    let start = form.draft.with_untracked(|d| d.get(name).map(|v| serde_json::to_string_pretty(v).unwrap_or_default())).unwrap_or_default();
+    let typed = RwSignal::new(start);
+    let input = move |ev: leptos::ev::Event| {
+        let t = event_target_value(&ev);
+        typed.set(t.clone());
+        form.local.update(|l| {
+            l.remove(name);
+        });
+        if t.trim().is_empty() {
+            form.draft.update(|d| {
+                d.remove(name);
+            });
+            return;
+        }
+        match serde_json::from_str::<Value>(&t) {
+            Ok(v) if v.is_object() => form.draft.update(|d| {
+                d.insert(name.into(), v);
+            }),
+            Ok(_) => form.local.update(|l| {
+                l.insert(name.into(), format!("{name} must be a JSON object, like {{\"Key\": \"value\"}}."));
+            }),
+            Err(e) => form.local.update(|l| {
+                l.insert(name.into(), format!("{name}: malformed JSON at line {}, column {}: {e}.", e.line(), e.column()));
+            }),
+        }
+    };
+    view! { <textarea id=id_of(name) class="code" rows="3" spellcheck="false" disabled=move || !form.writable.get() prop:value=typed on:input=input></textarea> }
+}
+
+/// A list of strings, one per line.
+#[component]
+pub fn TagsInput(form: Form, name: &'static str) -> impl IntoView {
+    let start = strings(form.draft.with_untracked(|d| d.get(name).cloned()).as_ref()).join("\n");
+    let typed = RwSignal::new(start);
+    view! {
+        <textarea id=id_of(name) rows="3" disabled=move || !form.writable.get() prop:value=typed on:input=move |ev| {
+            let t = event_target_value(&ev);
+            typed.set(t.clone());
+            let items: Vec<Value> = t.lines().map(str::trim).filter(|s| !s.is_empty()).map(|s| Value::String(s.into())).collect();
+            form.draft.update(|d| { d.insert(name.into(), Value::Array(items)); });
+        }></textarea>
+    }
+}
+
+/// API roles grouped by area, with a search and select-all per group. Granting FullAccess
+/// asks for an explicit confirmation that says why it is dangerous.
+#[component]
+pub fn RolePicker(form: Form, name: &'static str) -> impl IntoView {
+    let search = RwSignal::new(String::new());
+    let confirm_full = RwSignal::new(false);
+    let held = move || strings(form.draft.with(|d| d.get(name).cloned()).as_ref());
+    let set = move |role: &str, on: bool| {
+        form.draft.update(|d| {
+            let mut rs = strings(d.get(name));
+            rs.retain(|r| r != role);
+            if on {
+                rs.push(role.to_string());
+            }
+            let ordered: Vec<Value> = gatehouse_model::roles::ALL_ROLES.iter().filter(|r| rs.iter().any(|x| x == *r)).map(|r| Value::String(r.to_string())).collect();
+            d.insert(name.into(), Value::Array(ordered));
+        });
+    };
+    let visible = move |role: &str| {
+        let q = search.get().to_lowercase();
+        q.is_empty() || role.to_lowercase().contains(&q)
+    };
+    view! {
+        <div class="role-picker" id="ed-Roles">
+            <div class="row">
+                <label class="sr-only" for="role-search">"Search roles"</label>
+                <input id="role-search" type="search" placeholder="Search roles" prop:value=search on:input=move |ev| search.set(event_target_value(&ev))/>
+                <span class="muted" id="roles-count">{move || format!("{} selected", held().len())}</span>
+            </div>
+            {ROLE_AREAS.iter().map(|(area, roles)| {
+                let roles: &'static [&'static str] = roles;
+                let area_id = area.to_lowercase().replace(|c: char| !c.is_alphanumeric(), "-");
+                let any_visible = move || roles.iter().any(|r| visible(r));
+                view! {
+                    <fieldset class="role-group" data-area=*area style:display=move || if any_visible() { "" } else { "none" }>
+                        <legend>{*area}
+                            <button type="button" class="link" id=format!("roles-all-{area_id}") disabled=move || !form.writable.get()
+                                on:click=move |_| for r in roles.iter().filter(|r| **r != FULL_ACCESS && visible(r)) { set(r, true) }>"Select all"</button>
+                            <button type="button" class="link" id=format!("roles-none-{area_id}") disabled=move || !form.writable.get()
+                                on:click=move |_| for r in roles.iter().filter(|r| visible(r)) { set(r, false) }>"Clear"</button>
+                        </legend>
+                        {roles.iter().map(|role| {
+                            let role: &'static str = role;
+                            view! {
+                                <label class="check" style:display=move || if visible(role) { "" } else { "none" }>
+                                    <input type="checkbox" id=format!("role-{role}") disabled=move || !form.writable.get()
+                                        prop:checked=move || held().iter().any(|r| r == role)
+                                        on:change=move |ev| {
+                                            let on = event_target_checked(&ev);
+                                            if on && role == FULL_ACCESS {
+                                                // not granted until confirmed
+                                                event_target::<web_sys::HtmlInputElement>(&ev).set_checked(false);
+                                                confirm_full.set(true);
+                                            } else {
+                                                set(role, on);
+                                            }
+                                        }/>
+                                    {format!(" {role}")}
+                                </label>
+                            }
+                        }).collect_view()}
+                    </fieldset>
+                }
+            }).collect_view()}
+            <Show when=move || confirm_full.get()>
+                <div class="modal" role="alertdialog" aria-modal="true" aria-labelledby="fullaccess-title" id="fullaccess-confirm">
+                    <div class="card">
+                        <h2 id="fullaccess-title">"Grant FullAccess?"</h2>
+                        <p>"FullAccess passes every role check of the API. Anyone who holds it can call any endpoint directly — delete buyers, API clients and security profiles, read every order — even where your applications never offer it. It is considered bad practice; prefer the specific roles a user needs."</p>
+                        <div class="row">
+                            <button class="danger" id="fullaccess-grant" on:click=move |_| { set(FULL_ACCESS, true); confirm_full.set(false); }>"Grant FullAccess anyway"</button>
+                            <button id="fullaccess-cancel" on:click=move |_| confirm_full.set(false)>"Cancel"</button>
+                        </div>
+                    </div>
+                </div>
+            </Show>
+        </div>
+    }
+}
+
+/// Where a picker's options come from, given the draft (None: pick something else first).
+fn pick_path(form: Form, pick: Pick) -> Result<Vec<String>, &'static str> {
+    let field = |n: &str| str_of(form, n);
+    Ok(match pick {
+        Pick::Buyers => vec!["/buyers".into()],
+        Pick::Profiles => vec!["/securityprofiles".into()],
+        Pick::Clients => vec!["/apiclients".into()],
+        Pick::Usernames => vec!["/adminusers".into(), "*buyers".into(), "*suppliers".into()],
+        Pick::Groups { buyer_field, admin_when_empty } => match field(buyer_field) {
+            b if !b.is_empty() => vec![format!("/buyers/{}/usergroups", enc(&b))],
+            _ if admin_when_empty => vec!["/usergroups".into()],
+            _ => return Err("Pick a buyer first."),
+        },
+        Pick::Users { buyer_field, admin_when_empty } => match field(buyer_field) {
+            b if !b.is_empty() => vec![format!("/buyers/{}/users", enc(&b))],
+            _ if admin_when_empty => vec!["/adminusers".into()],
+            _ => return Err("Pick a buyer first."),
+        },
+    })
+}
+
+/// (value, label) for one listed object.
+fn option_of(pick: Pick, v: &Value) -> (String, String) {
+    let id = text(v, "ID");
+    match pick {
+        Pick::Usernames => (text(v, "Username"), format!("{} ({} {})", text(v, "Username"), text(v, "FirstName"), text(v, "LastName"))),
+        Pick::Users { .. } => (id.clone(), format!("{} — {} {} ({id})", text(v, "Username"), text(v, "FirstName"), text(v, "LastName"))),
+        Pick::Clients => (id.clone(), format!("{} ({id})", text(v, "AppName"))),
+        _ => (id.clone(), format!("{} ({id})", text(v, "Name"))),
+    }
+}
+
+pub async fn load_options(session: Session, pick: Pick, paths: Vec<String>) -> Result<Vec<(String, String)>, String> {
+    let mut out = Vec::new();
+    let fail = |p: Vec<super::Problem>| p.first().map(|p| p.message.clone()).unwrap_or_default();
+    for p in paths {
+        // `*buyers`: the users of every buyer (for usernames)
+        if let Some(parent) = p.strip_prefix('*') {
+            for company in list_all(session, &format!("/{parent}"), 200).await.map_err(fail)? {
+                let users = list_all(session, &format!("/{parent}/{}/users", enc(&text(&company, "ID"))), 200).await.map_err(fail)?;
+                out.extend(users.iter().map(|u| option_of(pick, u)));
+            }
+        } else {
+            out.extend(list_all(session, &p, 500).await.map_err(fail)?.iter().map(|v| option_of(pick, v)));
+        }
+    }
+    Ok(out)
+}
+
+/// A select listing what an ID may name; reloads when what it depends on changes.
+#[component]
+pub fn PickInput(form: Form, name: &'static str, pick: Pick, required: bool) -> impl IntoView {
+    let session = expect_context::<Session>();
+    let options = RwSignal::new(None::<Result<Vec<(String, String)>, String>>);
+    let source = Memo::new(move |_| pick_path(form, pick));
+    Effect::new(move |_| match source.get() {
+        Err(why) => options.set(Some(Err(why.to_string()))),
+        Ok(paths) => {
+            options.set(None);
+            leptos::task::spawn_local(async move { options.set(Some(load_options(session, pick, paths).await)) });
+        }
+    });
+    let current = move || str_of(form, name);
+    view! {
+        <span class="row pick">
+            <select id=id_of(name) disabled=move || !form.writable.get() || !matches!(options.get(), Some(Ok(_)))
+                on:change=move |ev| set_str(form, name, event_target_value(&ev))>
+                <option value="" selected=move || current().is_empty()>{if required { "— choose —" } else { "— none —" }}</option>
+                {move || {
+                    let cur = current();
+                    let mut opts = match options.get() { Some(Ok(o)) => o, _ => Vec::new() };
+                    if !cur.is_empty() && !opts.iter().any(|(v, _)| *v == cur) {
+                        opts.insert(0, (cur.clone(), format!("{cur} (not found)")));
+                    }
+                    opts.into_iter().map(|(v, label)| { let v2 = v.clone(); view! { <option value=v selected=move || current() == v2>{label}</option> } }).collect_view()
+                }}
+            </select>
+            {move || match options.get() {
+                None => view! { <crate::components::Spinner/> }.into_any(),
+                Some(Err(e)) => view! { <span class="muted pick-note">{e}</span> }.into_any(),
+                Some(Ok(_)) => ().into_any(),
+            }}
+        </span>
+    }
+}
