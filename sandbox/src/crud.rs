@@ -218,9 +218,11 @@ fn check_impersonation_refs(conn: &Connection, f: &Map<String, Value>) -> Result
 
 const PARTY_FIELDS: &[&str] = &["ImpersonationBuyerID", "ImpersonationGroupID", "ImpersonationUserID", "BuyerID", "GroupID", "UserID", "ClientID"];
 
-fn check_config_conflict(tx: &Transaction, id: &str, f: &Map<String, Value>) -> Result<()> {
+/// Refuses a config that grants what another config already grants. `own` are the IDs of the
+/// config being written (its new and, when renamed, its old ID): it never conflicts with itself.
+fn check_config_conflict(tx: &Transaction, own: &[&str], f: &Map<String, Value>) -> Result<()> {
     for other in db::list(tx, Kind::ImpersonationConfig, "")? {
-        if other.id == id {
+        if own.contains(&other.id.as_str()) {
             continue;
         }
         if PARTY_FIELDS.iter().all(|k| db::text(&other.data, k) == db::text(f, k)) {
@@ -273,7 +275,7 @@ pub async fn create(def: &'static ResourceDef, app: App, caller: Caller, params:
     finish_fields(def, &mut fields, None, secret.is_some());
     let seq = db::write(&app.pool, |tx| {
         if def.kind == Kind::ImpersonationConfig {
-            check_config_conflict(tx, &id, &fields)?;
+            check_config_conflict(tx, &[&id], &fields)?;
         }
         db::insert(tx, def.kind, &parent, &id, &fields, secret.as_deref())
     })?;
@@ -335,7 +337,7 @@ async fn write_existing(def: &'static ResourceDef, app: App, caller: Caller, par
     finish_fields(def, &mut fields, existing.as_ref(), secret.is_some());
     let seq = db::write(&app.pool, |tx| {
         if def.kind == Kind::ImpersonationConfig {
-            check_config_conflict(tx, &new_id, &fields)?;
+            check_config_conflict(tx, &[&new_id, &uri_id], &fields)?;
         }
         // re-read inside the transaction so a concurrent delete is not resurrected as an update
         match db::get(tx, def.kind, &parent, &uri_id)? {

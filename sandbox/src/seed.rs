@@ -107,3 +107,18 @@ pub fn run(app: &App) -> Result<Demo> {
         "ImpersonationGroupID": "CALL_CENTER", "BuyerID": BUYER_ID, "SecurityProfileID": "BUYER_PROFILE", "ClientID": STOREFRONT_CLIENT_ID}), None)?;
     Ok(d)
 }
+
+/// The owner of a new, empty marketplace (as a marketplace's portal user context): nothing but
+/// the console client (`SHARED_CLIENT_ID`, sellers only) and one admin user holding FullAccess
+/// through a profile assigned to that user. Everything else is to be set up, as in seed 000.
+pub const OWNER: (&str, &str) = ("owner", "Owner-Pass-01");
+
+pub fn empty_marketplace(app: &App) -> Result<()> {
+    put(app, Kind::ApiClient, "", SHARED_CLIENT_ID, json!({
+        "AppName": "Marketplace owner console", "Active": true, "AccessTokenDuration": 600, "RefreshTokenDuration": 43200,
+        "AllowSeller": true, "AllowAnyBuyer": false, "AllowAnySupplier": false, "IsAnonBuyer": false}), None)?;
+    put(app, Kind::SecurityProfile, "", "OWNER_PROFILE", json!({"Name": "Marketplace owner", "Roles": ["FullAccess"], "CustomRoles": []}), None)?;
+    put(app, Kind::AdminUser, "", "OWNER", json!({"Username": OWNER.0, "FirstName": "Marketplace", "LastName": "Owner",
+        "Email": "owner@example.com", "Active": true}), Some(OWNER.1))?;
+    assign(app, SP_ASSIGNMENT_KIND, "", json!({"SecurityProfileID": "OWNER_PROFILE", "UserID": "OWNER"}))
+}

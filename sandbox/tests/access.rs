@@ -228,6 +228,11 @@ async fn seed_001_impersonation() {
     let (s, b) = sb.post("/impersonationconfig", &admin, json!({"ImpersonationGroupID": "CALL_CENTER", "BuyerID": "BUYER_ORGANIZATION", "SecurityProfileID": "BUYER_PROFILE", "ClientID": store})).await;
     assert_eq!(s, StatusCode::CONFLICT, "{b}");
     assert_eq!(error_code(&b), "ImpersonationConfig.ConflictingImpersonationConfigExists");
+    // renaming a config does not conflict with itself
+    let (s, b) = sb.patch("/impersonationconfig/CALL_CENTER_STOREFRONT", &admin, json!({"ID": "CALL_CENTER_RENAMED"})).await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    let (s, b) = sb.patch("/impersonationconfig/CALL_CENTER_RENAMED", &admin, json!({"ID": "CALL_CENTER_STOREFRONT"})).await;
+    assert_eq!(s, StatusCode::OK, "{b}");
     // without the config: refused, saying what is missing
     let (s, _) = sb.delete("/impersonationconfig/CALL_CENTER_STOREFRONT", &admin).await;
     assert_eq!(s, StatusCode::NO_CONTENT);

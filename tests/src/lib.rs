@@ -54,6 +54,32 @@ pub async fn world() -> World {
     World { api, portal, app, _dir: dir }
 }
 
+/// A sandbox holding an empty marketplace (only its owner, with FullAccess) and the portal.
+pub async fn empty_world() -> World {
+    let dir = tempfile::tempdir().unwrap();
+    let app = App::open(&dir.path().join("e2e.db")).unwrap();
+    seed::empty_marketplace(&app).unwrap();
+    let api = gatehouse_sandbox::spawn(app.clone()).await.unwrap();
+    let portal = serve_portal(&api).await;
+    World { api, portal, app, _dir: dir }
+}
+
+/// Chromedriver's network emulation: `offline` cuts the browser off from every host.
+#[derive(Debug)]
+struct NetworkConditions {
+    offline: bool,
+}
+
+impl fantoccini::wd::WebDriverCompatibleCommand for NetworkConditions {
+    fn endpoint(&self, base: &url::Url, session: Option<&str>) -> Result<url::Url, url::ParseError> {
+        base.join(&format!("session/{}/chromium/network_conditions", session.unwrap_or_default()))
+    }
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        let body = json!({"network_conditions": {"offline": self.offline, "latency": 0, "download_throughput": -1, "upload_throughput": -1}});
+        (http::Method::POST, Some(body.to_string()))
+    }
+}
+
 /// Serves `dist/` with a `config.json` naming `api` (what an operator edits after deploying).
 pub async fn serve_portal(api: &str) -> String {
     let dist = dist();
@@ -237,6 +263,28 @@ impl Browser {
         panic!("no response arrived after Send");
     }
 
+    /// Cuts the browser off the network (or reconnects it).
+    pub async fn offline(&self, offline: bool) {
+        self.c.issue_cmd(NetworkConditions { offline }).await.unwrap();
+    }
+
+    /// Opens an enhanced screen by its URL (`?op=enhanced:{key}`) and waits for it.
+    pub async fn open_screen(&self, world: &World, key: &str) {
+        self.c.goto(&format!("{}/?op=enhanced:{key}", world.portal)).await.unwrap();
+        self.find(&format!("#screen[data-screen='{key}']")).await;
+    }
+
+    /// Clicks a menu entry of the enhanced section and waits for its screen.
+    pub async fn menu_screen(&self, label: &str, key: &str) {
+        self.click(&format!(".enhanced-section [data-resource='{label}']")).await;
+        self.find(&format!("#screen[data-screen='{key}']")).await;
+    }
+
+    /// The value of an input / select / textarea.
+    pub async fn value(&self, css: &str) -> String {
+        self.find(css).await.prop("value").await.unwrap().unwrap_or_default()
+    }
+
     pub async fn screenshot(&self, path: &str) {
         let png = self.c.screenshot().await.unwrap();
         std::fs::write(path, png).unwrap();
@@ -275,3 +323,4 @@ impl World {
 pub const ADMIN: (&str, &str) = ("admin01", "Gatehouse-Admin1");
 pub const BUYER: (&str, &str) = ("buyer01", "buyerpass01");
 pub const REP: (&str, &str) = ("rep01", "Gatehouse-Rep01");
+pub const OWNER: (&str, &str) = seed::OWNER;

@@ -1,0 +1,305 @@
+//! The enhanced screens in headless Chromium, through the screens only (menu, pickers, forms):
+//! the seed-000 walkthrough from an empty marketplace, the seed-002 duplicate supplier user,
+//! and for every screen: read-only mode, a validation error kept, a network failure survived.
+use gatehouse_e2e::*;
+use serde_json::json;
+
+/// Types a user into the open user form.
+async fn fill_user(b: &Browser, id: &str, username: &str, password: &str, first: &str) {
+    b.fill("#ed-ID", id).await;
+    b.fill("#ed-Username", username).await;
+    b.fill("#ed-Password", password).await;
+    b.fill("#ed-FirstName", first).await;
+    b.fill("#ed-LastName", "User").await;
+    b.fill("#ed-Email", &format!("{username}@example.com")).await;
+}
+
+async fn save(b: &Browser) -> String {
+    b.click("#ed-save").await;
+    b.wait_text("#ed-saved", "Saved").await
+}
+
+/// Picks the roles of a profile by checkbox.
+async fn check_roles(b: &Browser, roles: &[&str]) {
+    for r in roles {
+        b.click(&format!("#role-{r}")).await;
+    }
+}
+
+const ADMIN_ROLES: &[&str] = &["AdminUserAdmin", "BuyerAdmin", "BuyerUserAdmin", "ApiClientAdmin", "SecurityProfileAdmin", "MeAdmin"];
+const BUYER_ROLES: &[&str] = &["Shopper", "MeAdmin", "MeAddressAdmin"];
+
+#[tokio::test]
+async fn seed_000_walkthrough_from_an_empty_marketplace() {
+    let w = empty_world().await;
+    let b = browser().await;
+    b.sign_in(&w, OWNER.0, OWNER.1).await;
+
+    // 1. the shared API client, from the menu's ⚡ mark beside the resource
+    b.click("[data-enhanced='Api Clients']").await;
+    b.find("#screen[data-screen='apiclients']").await;
+    b.click("#ed-new").await;
+    b.fill("#ed-AppName", "Shared API Client").await;
+    b.click("#ed-AllowSeller").await;
+    b.click("#ed-AllowAnyBuyer").await;
+    b.fill("#ed-AccessTokenDuration", "10").await;
+    b.select("#ed-AccessTokenDuration-unit", "60").await;
+    assert!(b.text("#ed-AccessTokenDuration-total").await.contains("10 hours"));
+    b.fill("#ed-RefreshTokenDuration", "30").await;
+    b.select("#ed-RefreshTokenDuration-unit", "1440").await;
+    save(&b).await;
+    let client_id = b.text("#ed-id").await;
+    assert_eq!(client_id.len(), 36, "{client_id}");
+    assert!(b.text("#ed-list").await.contains("Shared API Client"));
+
+    // 2. the admin user: the password rules tick while typing
+    b.menu_screen("Admin users", "adminusers").await;
+    b.click("#ed-new").await;
+    b.fill("#ed-Password", "weakpassword").await;
+    assert_eq!(b.attr("#ed-Password-rules li:nth-child(2)", "data-met").await.as_deref(), Some("false"), "no digit yet");
+    fill_user(&b, "ADMIN", "admin01", "Str0ng-Admin-Pass", "Admin").await;
+    let ticks = b.js("return [...document.querySelectorAll('#ed-Password-rules li')].map(l => l.dataset.met);").await;
+    assert!(ticks.as_array().unwrap().iter().all(|t| t == "true"), "{ticks}");
+    save(&b).await;
+
+    // 3. the buyer organization and its user (parent picked in the screen)
+    b.menu_screen("Buyers", "buyers").await;
+    b.click("#ed-new").await;
+    b.fill("#ed-ID", "BUYER_ORGANIZATION").await;
+    b.fill("#ed-Name", "Example Buyer").await;
+    save(&b).await;
+    b.menu_screen("Buyer users", "buyerusers").await;
+    b.wait_text("#ed-parent", "Example Buyer").await;
+    b.click("#ed-new").await;
+    fill_user(&b, "BUYER01", "buyer01", "buyerpass01", "Buyer").await;
+    save(&b).await;
+
+    // 4. two profiles, FullAccess refused unless confirmed, assigned at seller and buyer level
+    b.menu_screen("Security profiles", "securityprofiles").await;
+    b.click("#ed-new").await;
+    b.fill("#ed-ID", "ADMIN_PROFILE").await;
+    b.fill("#ed-Name", "Admin User Profile").await;
+    b.click("#role-FullAccess").await;
+    let why = b.text("#fullaccess-confirm").await;
+    assert!(why.contains("every role check") && why.contains("bad practice"), "{why}");
+    b.click("#fullaccess-cancel").await;
+    b.gone("#fullaccess-confirm").await;
+    assert_eq!(b.find("#role-FullAccess").await.prop("checked").await.unwrap().as_deref(), Some("false"));
+    b.fill("#role-search", "Admin").await;
+    check_roles(&b, ADMIN_ROLES).await;
+    b.set_value("#role-search", "").await;
+    assert!(b.text("#roles-count").await.starts_with(&ADMIN_ROLES.len().to_string()));
+    save(&b).await;
+    b.wait_text("#spa-none", "Not assigned").await;
+    b.select("#spa-level", "seller").await;
+    b.click("#spa-add").await;
+    b.wait_text("#spa-list", "the whole seller organization").await;
+
+    b.click("#ed-new").await;
+    b.fill("#ed-ID", "BUYER_PROFILE").await;
+    b.fill("#ed-Name", "Buyer User Profile").await;
+    check_roles(&b, BUYER_ROLES).await;
+    save(&b).await;
+    b.select("#spa-level", "buyer").await;
+    b.wait_text("#spa-company", "Example Buyer").await;
+    b.select("#spa-company", "BUYER_ORGANIZATION").await;
+    b.click("#spa-add").await;
+    b.wait_text("#spa-list", "the whole buyer BUYER_ORGANIZATION").await;
+
+    // a third profile at user level: the warning, and a union of roles
+    b.click("#ed-new").await;
+    b.fill("#ed-ID", "BUYER_EXTRA").await;
+    b.fill("#ed-Name", "Buyer extras").await;
+    check_roles(&b, &["MeXpAdmin", "MeAdmin"]).await;
+    save(&b).await;
+    b.select("#spa-level", "buyeruser").await;
+    assert!(b.text("#spa-user-warning").await.contains("hard to manage"));
+    b.wait_text("#spa-company", "Example Buyer").await;
+    b.select("#spa-company", "BUYER_ORGANIZATION").await;
+    b.wait_text("#spa-target", "buyer01").await;
+    b.select("#spa-target", "BUYER01").await;
+    b.click("#spa-add").await;
+    b.wait_text("#spa-list", "user BUYER01 of buyer BUYER_ORGANIZATION").await;
+
+    // 5. both users show the union of their profiles' roles, with where each comes from
+    b.menu_screen("Buyer users", "buyerusers").await;
+    b.find("#ed-list tr[data-id='BUYER01']").await.click().await.unwrap();
+    b.click("#ed-effective-roles").await;
+    let avail = b.wait_text("#er-available", "Shopper").await;
+    for r in ["Shopper", "MeAdmin", "MeAddressAdmin", "MeXpAdmin"] {
+        assert!(avail.contains(r), "{r} in {avail}");
+    }
+    let me_admin = b.text("#er-breakdown").await;
+    assert!(me_admin.contains("company: the whole buyer BUYER_ORGANIZATION") && me_admin.contains("user: user BUYER01"), "{me_admin}");
+    let sources = b.js("return document.querySelectorAll(\"#er-breakdown tr[data-role='MeAdmin']\").length;").await;
+    assert_eq!(sources, json!(2), "MeAdmin comes from two profiles");
+    b.select("#er-type", "admin").await;
+    b.wait_text("#er-user", "admin01").await;
+    b.select("#er-user", "ADMIN").await;
+    let avail = b.wait_text("#er-available", "AdminUserAdmin").await;
+    for r in ADMIN_ROLES {
+        assert!(avail.contains(r), "{r} in {avail}");
+    }
+    assert!(!avail.contains("FullAccess") && !avail.contains("Shopper"), "{avail}");
+
+    // and the API agrees: both sign in through the new client with exactly those roles
+    for (user, pass, want) in [("buyer01", "buyerpass01", 4usize), ("admin01", "Str0ng-Admin-Pass", ADMIN_ROLES.len())] {
+        let v: serde_json::Value = reqwest::Client::new()
+            .post(format!("{}/oauth/token", w.api))
+            .form(&[("grant_type", "password"), ("client_id", client_id.as_str()), ("username", user), ("password", pass)])
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let token = v["access_token"].as_str().unwrap_or_else(|| panic!("{user} cannot sign in: {v}"));
+        let (_, me) = w.call("GET", "/me", token, None).await;
+        assert_eq!(me["AvailableRoles"].as_array().unwrap().len(), want, "{user}: {me}");
+    }
+}
+
+#[tokio::test]
+async fn seed_002_duplicate_supplier_user_is_refused_and_explained() {
+    let w = world().await;
+    let admin = w.token(ADMIN.0, ADMIN.1).await;
+    w.call("POST", "/suppliers", &admin, Some(json!({"ID": "SUPPLIER1", "Name": "Parts Inc", "Active": true}))).await;
+    let b = browser().await;
+    b.sign_in(&w, ADMIN.0, ADMIN.1).await;
+    b.open_screen(&w, "supplierusers").await;
+    b.wait_text("#ed-parent", "Parts Inc").await;
+    b.click("#ed-new").await;
+    fill_user(&b, "SUP01", "sup01", "supplierpass1", "Sam").await;
+    save(&b).await;
+    // the same ID again
+    b.click("#ed-new").await;
+    fill_user(&b, "SUP01", "sup02", "supplierpass2", "Sue").await;
+    b.click("#ed-save").await;
+    let errs = b.wait_text("#ed-errors", "IdExists").await;
+    assert!(errs.contains("409") && errs.contains("IDs are unique"), "{errs}");
+    assert!(b.text("#ed-ID-error").await.contains("already exists"));
+    assert_eq!(b.value("#ed-Username").await, "sup02", "input kept");
+    assert_eq!(b.value("#ed-FirstName").await, "Sue");
+    // a new ID goes through
+    b.fill("#ed-ID", "SUP02").await;
+    save(&b).await;
+    assert!(b.text("#ed-list").await.contains("sup02"));
+}
+
+/// (screen key, a text field with a 100-character limit)
+const SCREENS: &[(&str, &str)] = &[
+    ("apiclients", "AppName"),
+    ("securityprofiles", "Name"),
+    ("adminusers", "Username"),
+    ("adminusergroups", "Name"),
+    ("buyers", "Name"),
+    ("buyerusers", "Username"),
+    ("buyergroups", "Name"),
+    ("suppliers", "Name"),
+    ("supplierusers", "Username"),
+    ("suppliergroups", "Name"),
+    ("impersonationconfigs", "ID"),
+];
+
+/// Gives the demo world a row on every screen (a supplier with a user and a group, a buyer
+/// group), and a viewer who may read everything but change nothing. The seller-level admin
+/// profile would give every admin user write roles, so it moves to admin01 alone.
+async fn arrange_viewer(w: &World) {
+    let admin = w.token(ADMIN.0, ADMIN.1).await;
+    let ok = |s: u16| assert!((200..300).contains(&s), "arrange: HTTP {s}");
+    ok(w.call("POST", "/suppliers", &admin, Some(json!({"ID": "SUPPLIER1", "Name": "Parts Inc", "Active": true}))).await.0);
+    ok(w.call("POST", "/suppliers/SUPPLIER1/users", &admin, Some(json!({"ID": "SUP01", "Username": "sup01", "FirstName": "Sam", "LastName": "Supplier", "Email": "s@example.com", "Active": true}))).await.0);
+    ok(w.call("POST", "/suppliers/SUPPLIER1/usergroups", &admin, Some(json!({"ID": "SUPGROUP", "Name": "Warehouse"}))).await.0);
+    ok(w.call("POST", "/buyers/BUYER_ORGANIZATION/usergroups", &admin, Some(json!({"ID": "BUYERGROUP", "Name": "Purchasing"}))).await.0);
+    let readers: Vec<&str> = gatehouse_model::roles::ALL_ROLES.iter().copied().filter(|r| r.ends_with("Reader")).collect();
+    ok(w.call("POST", "/securityprofiles/assignments", &admin, Some(json!({"SecurityProfileID": "ADMIN_PROFILE", "UserID": "ADMIN"}))).await.0);
+    ok(w.call("DELETE", "/securityprofiles/ADMIN_PROFILE/assignments", &admin, None).await.0);
+    ok(w.call("POST", "/securityprofiles", &admin, Some(json!({"ID": "READERS", "Name": "Readers", "Roles": readers}))).await.0);
+    ok(w.call("POST", "/adminusers", &admin, Some(json!({"ID": "VIEWER", "Username": "viewer01", "Password": "Viewer-Pass-01", "FirstName": "Vera", "LastName": "Viewer", "Email": "v@example.com", "Active": true}))).await.0);
+    ok(w.call("POST", "/securityprofiles/assignments", &admin, Some(json!({"SecurityProfileID": "READERS", "UserID": "VIEWER"}))).await.0);
+}
+
+#[tokio::test]
+async fn every_screen_is_read_only_without_write_roles() {
+    let w = world().await;
+    arrange_viewer(&w).await;
+    let b = browser().await;
+    b.sign_in(&w, "viewer01", "Viewer-Pass-01").await;
+    for (key, _) in SCREENS {
+        b.open_screen(&w, key).await;
+        let note = b.wait_text("#ed-readonly", "Read-only").await;
+        assert!(note.contains("needs one of") && note.contains("Reader"), "{key}: {note}");
+        if *key == "impersonationconfigs" {
+            // reading configs takes SetSecurityProfile: the list shows the API's 403, explained
+            let err = b.wait_text("#ed-list-errors", "InsufficientRoles").await;
+            assert!(err.contains("SetSecurityProfile"), "{err}");
+            continue;
+        }
+        b.find("#ed-list tbody tr").await.click().await.unwrap();
+        b.find("#ed-form").await;
+        assert!(!b.exists("#ed-save").await && !b.exists("#ed-delete").await && !b.exists("#ed-new").await, "{key}: write controls shown");
+        let enabled = b.js("return [...document.querySelectorAll('#ed-form input, #ed-form select, #ed-form textarea')].filter(e => !e.disabled && e.id !== 'role-search').map(e => e.id);").await;
+        assert_eq!(enabled, json!([]), "{key}: inputs editable");
+    }
+    // a user without even the read roles gets the API's 403, explained
+    b.click("#sign-out").await;
+    b.sign_in(&w, BUYER.0, BUYER.1).await;
+    b.open_screen(&w, "apiclients").await;
+    let err = b.wait_text("#ed-list-errors", "InsufficientRoles").await;
+    assert!(err.contains("403") && err.contains("ApiClientReader") && err.contains("Shopper"), "{err}");
+}
+
+#[tokio::test]
+async fn a_validation_error_keeps_the_input_on_every_screen() {
+    let w = world().await;
+    arrange_viewer(&w).await;
+    let b = browser().await;
+    b.sign_in(&w, ADMIN.0, ADMIN.1).await;
+    let typed = "x".repeat(101);
+    for (key, field) in SCREENS {
+        b.open_screen(&w, key).await;
+        b.click("#ed-new").await;
+        b.set_value(&format!("#ed-{field}"), &typed).await;
+        b.click("#ed-save").await;
+        let msg = b.wait_text(&format!("#ed-{field}-error"), "at most 100 characters").await;
+        assert!(msg.contains(field), "{key}: {msg}");
+        assert!(b.text("#ed-errors").await.contains("nothing was sent"), "{key}");
+        assert_eq!(b.value(&format!("#ed-{field}")).await, typed, "{key}: input kept");
+        assert!(!b.exists("#ed-saved").await, "{key}: nothing saved");
+    }
+}
+
+#[tokio::test]
+async fn a_network_failure_loses_nothing_on_every_screen() {
+    let w = world().await;
+    arrange_viewer(&w).await;
+    let b = browser().await;
+    b.sign_in(&w, ADMIN.0, ADMIN.1).await;
+    for (i, (key, _)) in SCREENS.iter().enumerate() {
+        b.open_screen(&w, key).await;
+        b.find("#ed-list tbody tr").await.click().await.unwrap();
+        b.find("#ed-form").await;
+        // change a text field, then lose the network
+        let field = b.js("const t = [...document.querySelectorAll('#ed-form input[type=text]')].filter(e => !e.disabled && !e.closest('.duration')); const f = t.find(e => e.id !== 'ed-ID') || t[0]; return f ? f.id : null;").await;
+        let field = field.as_str().unwrap_or_else(|| panic!("{key}: no text field")).to_string();
+        let value = format!("Offline-edit-{i}");
+        b.fill(&format!("#{field}"), &value).await;
+        b.offline(true).await;
+        b.click("#ed-save").await;
+        let err = b.wait_text("#ed-errors", "Network").await;
+        assert!(err.contains("nothing was changed"), "{key}: {err}");
+        assert_eq!(b.value(&format!("#{field}")).await, value, "{key}: input kept");
+        // back online, the same input saves
+        b.offline(false).await;
+        b.click("#ed-save").await;
+        for _ in 0..100 {
+            if b.exists("#ed-saved").await {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        let errs = if b.exists("#ed-errors").await { b.text("#ed-errors").await } else { String::new() };
+        assert!(b.exists("#ed-saved").await, "{key}: not saved once back online: {errs}");
+        assert_eq!(b.value(&format!("#{field}")).await, value, "{key}");
+    }
+}
