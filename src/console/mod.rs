@@ -142,7 +142,7 @@ fn Menu(spec: Arc<Spec>, selected: RwSignal<Option<String>>) -> impl IntoView {
                 <h3>"⚡ Enhanced"</h3>
                 <ul>{crate::enhanced::menu().into_iter().map(|(key, label)| {
                     let k2 = key.clone();
-                    view! { <li><button class="resource enhanced" data-resource=label class:active=move || selected.get().as_deref() == Some(k2.as_str())
+                    view! { <li><button class="resource enhanced" data-screen=label class:active=move || selected.get().as_deref() == Some(k2.as_str())
                         on:click=move |_| history::go(selected, &key)>{format!("⚡ {label}")}</button></li> }
                 }).collect_view()}</ul>
             </div>

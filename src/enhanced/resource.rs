@@ -373,11 +373,11 @@ pub fn ResourceScreen(def: &'static ScreenDef) -> impl IntoView {
                         <input id="ed-search" type="search" placeholder=format!("Search {}", rdef.search_on.join(", ")) prop:value=search
                             on:change=move |ev| { search.set(event_target_value(&ev)); page.set(1); }/>
                         <label class="sr-only" for="ed-sort">"Sort by"</label>
-                        <select id="ed-sort" on:change=move |ev| sort.set(event_target_value(&ev))>
+                        <select id="ed-sort" on:change=move |ev| { sort.set(event_target_value(&ev)); page.set(1); }>
                             <option value="">"Default order"</option>
                             {rdef.sort_by.iter().map(|f| view! { <option value=*f>{format!("Sort by {f}")}</option> }).collect_view()}
                         </select>
-                        <button type="button" id="ed-dir" aria-label="Sort direction" on:click=move |_| desc.update(|d| *d = !*d)>{move || if desc.get() { "↓ desc" } else { "↑ asc" }}</button>
+                        <button type="button" id="ed-dir" aria-label="Sort direction" on:click=move |_| { desc.update(|d| *d = !*d); page.set(1); }>{move || if desc.get() { "↓ desc" } else { "↑ asc" }}</button>
                         <Show when=move || can_write.get()>
                             <button type="button" class="primary" id="ed-new" disabled=move || !ready() on:click=move |_| open(Editing::New)>{format!("New {}", rdef.noun)}</button>
                         </Show>
@@ -404,9 +404,9 @@ pub fn ResourceScreen(def: &'static ScreenDef) -> impl IntoView {
                                     }).collect_view()}</tbody>
                                 </table>
                                 <div class="row pager">
-                                    <button id="ed-prev" disabled=pg <= 1 on:click=move |_| page.update(|p| *p = p.saturating_sub(1).max(1))>"‹ Previous"</button>
+                                    <button id="ed-prev" disabled={pg <= 1} on:click=move |_| page.update(|p| *p = p.saturating_sub(1).max(1))>"‹ Previous"</button>
                                     <span id="ed-page">{format!("Page {pg} of {} · {total} in all", pages.max(1))}</span>
-                                    <button id="ed-next" disabled=pg >= pages on:click=move |_| page.update(|p| *p += 1)>"Next ›"</button>
+                                    <button id="ed-next" disabled={pg >= pages} on:click=move |_| page.update(|p| *p += 1)>"Next ›"</button>
                                 </div>
                             }.into_any()
                         }

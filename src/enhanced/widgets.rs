@@ -151,7 +151,7 @@ pub fn PasswordInput(form: Form, name: &'static str, user_type: UserType) -> imp
 #[component]
 pub fn SecretInput(form: Form, name: &'static str) -> impl IntoView {
     let shown = RwSignal::new(false);
-    let copied = RwSignal::new(false);
+    let copied = RwSignal::new(None::<bool>);
     let generate = move |_| {
         let mut bytes = [0u8; 32];
         if let Ok(c) = window().crypto() {
@@ -163,8 +163,8 @@ pub fn SecretInput(form: Form, name: &'static str) -> impl IntoView {
     };
     let copy = move |_| {
         let secret = str_of(form, name);
-        let _ = window().navigator().clipboard().write_text(&secret);
-        copied.set(true);
+        let done = wasm_bindgen_futures::JsFuture::from(window().navigator().clipboard().write_text(&secret));
+        leptos::task::spawn_local(async move { copied.set(Some(done.await.is_ok())) });
     };
     view! {
         <span class="row secret">
@@ -172,7 +172,7 @@ pub fn SecretInput(form: Form, name: &'static str) -> impl IntoView {
                 prop:value=move || str_of(form, name) on:input=move |ev| set_str(form, name, event_target_value(&ev))/>
             <button type="button" id=format!("ed-{name}-reveal") on:click=move |_| shown.update(|s| *s = !*s)>{move || if shown.get() { "Hide" } else { "Reveal" }}</button>
             <button type="button" id=format!("ed-{name}-generate") on:click=generate disabled=move || !form.writable.get()>"Generate"</button>
-            <button type="button" id=format!("ed-{name}-copy") on:click=copy>{move || if copied.get() { "Copied" } else { "Copy" }}</button>
+            <button type="button" id=format!("ed-{name}-copy") on:click=copy>{move || match copied.get() { Some(true) => "Copied", Some(false) => "Copy failed", None => "Copy" }}</button>
         </span>
     }
 }

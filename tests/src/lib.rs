@@ -80,6 +80,21 @@ impl fantoccini::wd::WebDriverCompatibleCommand for NetworkConditions {
     }
 }
 
+/// WebDriver's Set Permission (for the clipboard, which headless Chromium asks about).
+#[derive(Debug)]
+struct SetPermission {
+    name: &'static str,
+}
+
+impl fantoccini::wd::WebDriverCompatibleCommand for SetPermission {
+    fn endpoint(&self, base: &url::Url, session: Option<&str>) -> Result<url::Url, url::ParseError> {
+        base.join(&format!("session/{}/permissions", session.unwrap_or_default()))
+    }
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        (http::Method::POST, Some(json!({"descriptor": {"name": self.name}, "state": "granted"}).to_string()))
+    }
+}
+
 /// Serves `dist/` with a `config.json` naming `api` (what an operator edits after deploying).
 pub async fn serve_portal(api: &str) -> String {
     let dist = dist();
@@ -268,6 +283,13 @@ impl Browser {
         self.c.issue_cmd(NetworkConditions { offline }).await.unwrap();
     }
 
+    /// Lets the page write to and read from the clipboard.
+    pub async fn grant_clipboard(&self) {
+        for name in ["clipboard-read", "clipboard-write"] {
+            self.c.issue_cmd(SetPermission { name }).await.unwrap();
+        }
+    }
+
     /// Opens an enhanced screen by its URL (`?op=enhanced:{key}`) and waits for it.
     pub async fn open_screen(&self, world: &World, key: &str) {
         self.c.goto(&format!("{}/?op=enhanced:{key}", world.portal)).await.unwrap();
@@ -276,7 +298,7 @@ impl Browser {
 
     /// Clicks a menu entry of the enhanced section and waits for its screen.
     pub async fn menu_screen(&self, label: &str, key: &str) {
-        self.click(&format!(".enhanced-section [data-resource='{label}']")).await;
+        self.click(&format!(".enhanced-section [data-screen='{label}']")).await;
         self.find(&format!("#screen[data-screen='{key}']")).await;
     }
 

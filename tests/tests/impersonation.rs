@@ -8,7 +8,7 @@ async fn response_json(b: &Browser) -> Value {
 }
 
 async fn find_buyer01(b: &Browser) {
-    b.click("[data-resource='Impersonation launcher']").await;
+    b.click(".enhanced-section [data-screen='Impersonation launcher']").await;
     b.fill("#imp-search", "buyer01").await;
     b.click("#imp-search-go").await;
     b.find("#imp-results tr[data-user='BUYER01'] .imp-pick").await.click().await.unwrap();
@@ -47,7 +47,7 @@ async fn a_rep_acts_as_a_buyer_and_ends_it() {
     assert_eq!(response_json(&b).await["Username"], "rep01");
     assert_eq!(b.text("#who-user").await, "rep01");
     // the session is in the history, with an end
-    b.click("[data-resource='Impersonation launcher']").await;
+    b.click(".enhanced-section [data-screen='Impersonation launcher']").await;
     let hist = b.text("#impersonation-history").await;
     assert!(hist.contains("rep01") && hist.contains("buyer01") && !hist.contains("active"), "{hist}");
 }

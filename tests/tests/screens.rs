@@ -303,3 +303,184 @@ async fn a_network_failure_loses_nothing_on_every_screen() {
         assert_eq!(b.value(&format!("#{field}")).await, value, "{key}");
     }
 }
+
+#[tokio::test]
+async fn api_client_access_secret_and_a_delete_refused_with_its_reason() {
+    let w = world().await;
+    let b = browser().await;
+    b.sign_in(&w, ADMIN.0, ADMIN.1).await;
+    b.open_screen(&w, "apiclients").await;
+    let store = gatehouse_sandbox::seed::STOREFRONT_CLIENT_ID;
+    b.find(&format!("#ed-list tr[data-id='{store}']")).await.click().await.unwrap();
+    // durations are shown in the largest whole unit
+    assert_eq!(b.value("#ed-AccessTokenDuration").await, "1");
+    assert_eq!(b.value("#ed-AccessTokenDuration-unit").await, "60");
+    // only the assigned buyers: turn "all buyers" off and assign one by picker
+    b.click("#ed-AllowAnyBuyer").await;
+    b.wait_text("#client-buyers-pick", "Example Buyer").await;
+    b.select("#client-buyers-pick", "BUYER_ORGANIZATION").await;
+    b.click("#client-buyers-add").await;
+    b.find("#client-buyers .chip[data-id='BUYER_ORGANIZATION']").await;
+    // a generated secret: hidden, revealed, copied, saved
+    b.click("#ed-ClientSecret-generate").await;
+    let secret = b.value("#ed-ClientSecret").await;
+    assert_eq!(secret.len(), 64, "{secret}");
+    assert_eq!(b.attr("#ed-ClientSecret", "type").await.as_deref(), Some("text"));
+    b.click("#ed-ClientSecret-reveal").await;
+    assert_eq!(b.attr("#ed-ClientSecret", "type").await.as_deref(), Some("password"));
+    b.grant_clipboard().await;
+    b.click("#ed-ClientSecret-copy").await;
+    b.wait_text("#ed-ClientSecret-copy", "Copied").await;
+    let pasted = b.c.execute_async("navigator.clipboard.readText().then(arguments[0]);", vec![]).await.unwrap();
+    assert_eq!(pasted, json!(secret));
+    save(&b).await;
+    let t = w.token(ADMIN.0, ADMIN.1).await;
+    let (_, c) = w.call("GET", &format!("/apiclients/{store}"), &t, None).await;
+    assert_eq!(c["ClientSecret"], secret.as_str());
+    assert_eq!(c["AllowAnyBuyer"], false);
+    let (_, a) = w.call("GET", "/apiclients/assignments", &t, None).await;
+    assert!(a["Items"].as_array().unwrap().iter().any(|x| x["ApiClientID"] == store && x["BuyerID"] == "BUYER_ORGANIZATION"), "{a}");
+    // deleting it is refused: an impersonation config uses it, and the screen says so
+    b.click("#ed-delete").await;
+    b.click("#ed-delete-yes").await;
+    let why = b.wait_text("#ed-errors", "UsedByImpersonationConfig").await;
+    assert!(why.contains("CALL_CENTER_STOREFRONT") && why.contains("Delete or change the config first"), "{why}");
+    assert!(b.exists(&format!("#ed-list tr[data-id='{store}']")).await);
+    // the same operation in the raw console, one click away
+    b.click("#ed-console").await;
+    b.find("#op-select").await;
+    assert_eq!(b.value("#op-select").await, "PATCH /apiclients/{apiClientID}");
+}
+
+#[tokio::test]
+async fn security_profile_roles_by_group_custom_roles_full_access_and_every_level() {
+    let w = world().await;
+    let admin = w.token(ADMIN.0, ADMIN.1).await;
+    w.call("POST", "/suppliers", &admin, Some(json!({"ID": "SUPPLIER1", "Name": "Parts Inc", "Active": true}))).await;
+    let b = browser().await;
+    b.sign_in(&w, ADMIN.0, ADMIN.1).await;
+    b.open_screen(&w, "securityprofiles").await;
+    b.click("#ed-new").await;
+    b.fill("#ed-ID", "OPS").await;
+    b.fill("#ed-Name", "Operations").await;
+    // select all of one area, searched down to the readers
+    b.fill("#role-search", "Reader").await;
+    b.click("#roles-all-suppliers").await;
+    b.set_value("#role-search", "").await;
+    assert!(b.text("#roles-count").await.starts_with("4 selected"), "{}", b.text("#roles-count").await);
+    // FullAccess only once confirmed
+    b.click("#role-FullAccess").await;
+    b.click("#fullaccess-grant").await;
+    b.gone("#fullaccess-confirm").await;
+    assert_eq!(b.find("#role-FullAccess").await.prop("checked").await.unwrap().as_deref(), Some("true"));
+    b.set_value("#ed-CustomRoles", "ReportViewer\nRefundApprover").await;
+    save(&b).await;
+    let (_, p) = w.call("GET", "/securityprofiles/OPS", &admin, None).await;
+    assert_eq!(p["Roles"], json!(["FullAccess", "SupplierAddressReader", "SupplierReader", "SupplierUserGroupReader", "SupplierUserReader"]));
+    assert_eq!(p["CustomRoles"], json!(["ReportViewer", "RefundApprover"]));
+    // assignments at supplier and admin-group level, then removed again
+    b.select("#spa-level", "supplier").await;
+    b.wait_text("#spa-company", "Parts Inc").await;
+    b.select("#spa-company", "SUPPLIER1").await;
+    b.click("#spa-add").await;
+    b.wait_text("#spa-list", "the whole supplier SUPPLIER1").await;
+    b.select("#spa-level", "admingroup").await;
+    b.wait_text("#spa-target", "Call Center").await;
+    assert!(!b.exists("#spa-user-warning").await);
+    b.select("#spa-target", "CALL_CENTER").await;
+    b.click("#spa-add").await;
+    b.wait_text("#spa-list", "group CALL_CENTER of seller organization").await;
+    let (_, a) = w.call("GET", "/securityprofiles/assignments", &admin, None).await;
+    let ops: Vec<_> = a["Items"].as_array().unwrap().iter().filter(|x| x["SecurityProfileID"] == "OPS").collect();
+    assert_eq!(ops.len(), 2, "{a}");
+    // the rep (in CALL_CENTER) now holds the custom roles through the group
+    b.open_screen(&w, "effective-roles").await;
+    b.wait_text("#er-user", "rep01").await;
+    b.select("#er-user", "REP01").await;
+    let table = b.wait_text("#er-breakdown", "ReportViewer").await;
+    assert!(table.contains("group: group CALL_CENTER of seller organization") && table.contains("Operations (OPS)"), "{table}");
+    // remove the supplier assignment from the profile
+    b.open_screen(&w, "securityprofiles").await;
+    b.find("#ed-list tr[data-id='OPS']").await.click().await.unwrap();
+    b.find("#spa-list li[data-assignment='the whole supplier SUPPLIER1'] .spa-remove").await.click().await.unwrap();
+    b.wait_text("#spa-done", "Removed").await;
+    assert!(!b.text("#spa-list").await.contains("SUPPLIER1"));
+}
+
+#[tokio::test]
+async fn group_members_are_managed_from_the_group() {
+    let w = world().await;
+    let b = browser().await;
+    b.sign_in(&w, ADMIN.0, ADMIN.1).await;
+    b.open_screen(&w, "adminusergroups").await;
+    b.find("#ed-list tr[data-id='CALL_CENTER']").await.click().await.unwrap();
+    b.find("#members-list li[data-user='REP01']").await;
+    b.wait_text("#members-pick", "admin01").await;
+    b.select("#members-pick", "ADMIN").await;
+    b.click("#members-add").await;
+    b.find("#members-list li[data-user='ADMIN']").await;
+    b.find("#members-list li[data-user='REP01'] .member-remove").await.click().await.unwrap();
+    b.gone("#members-list li[data-user='REP01']").await;
+    let t = w.token(ADMIN.0, ADMIN.1).await;
+    let (_, m) = w.call("GET", "/usergroups/assignments?userGroupID=CALL_CENTER", &t, None).await;
+    let users: Vec<_> = m["Items"].as_array().unwrap().iter().map(|a| a["UserID"].as_str().unwrap().to_string()).collect();
+    assert_eq!(users, vec!["ADMIN"]);
+}
+
+#[tokio::test]
+async fn impersonation_configs_use_pickers_and_explain_a_conflict() {
+    let w = world().await;
+    let b = browser().await;
+    b.sign_in(&w, ADMIN.0, ADMIN.1).await;
+    b.open_screen(&w, "impersonationconfigs").await;
+    b.click("#ed-new").await;
+    // whom: groups and users come from the chosen buyer
+    assert!(b.text("[data-field='GroupID']").await.contains("Pick a buyer first"));
+    b.wait_text("#ed-BuyerID", "Example Buyer").await;
+    b.select("#ed-BuyerID", "BUYER_ORGANIZATION").await;
+    b.wait_text("#ed-UserID", "buyer01").await;
+    // who: no buyer → admin groups
+    b.wait_text("#ed-ImpersonationGroupID", "Call Center").await;
+    b.select("#ed-ImpersonationGroupID", "CALL_CENTER").await;
+    b.wait_text("#ed-SecurityProfileID", "Buyer User Profile").await;
+    b.select("#ed-SecurityProfileID", "BUYER_PROFILE").await;
+    b.wait_text("#ed-ClientID", "Storefront").await;
+    b.select("#ed-ClientID", gatehouse_sandbox::seed::STOREFRONT_CLIENT_ID).await;
+    b.click("#ed-save").await;
+    let why = b.wait_text("#ed-errors", "Conflicting").await;
+    assert!(why.contains("CALL_CENTER_STOREFRONT") && why.contains("Edit that config instead"), "{why}");
+    assert_eq!(b.value("#ed-ImpersonationGroupID").await, "CALL_CENTER", "kept");
+    // narrowed to one user, it is a different config
+    b.select("#ed-UserID", "BUYER01").await;
+    b.fill("#ed-ID", "REPS_FOR_BUYER01").await;
+    save(&b).await;
+    let t = w.token(ADMIN.0, ADMIN.1).await;
+    let (s, c) = w.call("GET", "/impersonationconfig/REPS_FOR_BUYER01", &t, None).await;
+    assert_eq!(s, 200);
+    assert_eq!(c["UserID"], "BUYER01");
+    assert_eq!(c["ImpersonationGroupID"], "CALL_CENTER");
+}
+
+#[tokio::test]
+async fn screen_lists_search_sort_and_page() {
+    let w = world().await;
+    let t = w.token(ADMIN.0, ADMIN.1).await;
+    for i in 1..=24 {
+        w.call("POST", "/buyers", &t, Some(json!({"ID": format!("B{i:02}"), "Name": format!("Company {i:02}"), "Active": true}))).await;
+    }
+    let b = browser().await;
+    b.sign_in(&w, ADMIN.0, ADMIN.1).await;
+    b.open_screen(&w, "buyers").await;
+    b.wait_text("#ed-page", "Page 1 of 2 · 25 in all").await;
+    assert_eq!(b.js("return document.querySelectorAll('#ed-list tbody tr').length;").await, json!(20));
+    b.click("#ed-next").await;
+    b.wait_text("#ed-page", "Page 2 of 2").await;
+    assert_eq!(b.js("return document.querySelectorAll('#ed-list tbody tr').length;").await, json!(5));
+    b.select("#ed-sort", "Name").await;
+    b.click("#ed-dir").await;
+    b.wait_text("#ed-page", "Page 1 of 2").await;
+    b.wait_text("#ed-list tbody tr:first-child", "Example Buyer").await;
+    b.set_value("#ed-search", "Company 07").await;
+    b.wait_text("#ed-page", "1 in all").await;
+    assert!(b.text("#ed-list tbody").await.contains("B07"));
+}
