@@ -192,6 +192,10 @@ pub fn Launcher() -> impl IntoView {
         let (Some(h), Some(Ok(list))) = (picked.get_untracked(), offers_sig.get_untracked()) else { return };
         let Some(offer) = list.get(chosen.get_untracked()).cloned() else { return };
         let wanted = roles.get_untracked();
+        if wanted.is_empty() {
+            acting_error.set(Some("Choose at least one role for the session; nothing was sent.".into()));
+            return;
+        }
         busy.set(true);
         acting_error.set(None);
         leptos::task::spawn_local(async move {
@@ -227,10 +231,15 @@ pub fn Launcher() -> impl IntoView {
         });
     };
 
+    // acting needs BuyerImpersonation on the rep's own token
+    let can_act = move || gatehouse_model::roles::allows(&session.current().map(|c| c.info().role).unwrap_or_default(), &["BuyerImpersonation"]);
     view! {
         <section class="enhanced" id="impersonation-launcher" aria-label="Impersonation launcher">
             <h2>"Act on behalf of a buyer user"</h2>
             <p class="muted">"Find the customer, check which applications you may act in, and act as them. Every session is recorded below."</p>
+            <Show when=move || !can_act()>
+                <p class="readonly" id="imp-readonly" role="status">"Look-up only: acting as a buyer user needs the BuyerImpersonation role, and your token does not have it."</p>
+            </Show>
             <form class="row" on:submit=do_search>
                 <label class="sr-only" for="imp-search">"Search buyer users"</label>
                 <input id="imp-search" type="search" placeholder="Name, username or email" prop:value=query on:input=move |ev| query.set(event_target_value(&ev))/>
@@ -276,7 +285,7 @@ pub fn Launcher() -> impl IntoView {
                                             on:change=move |ev| { let on = event_target_checked(&ev); roles.update(|rs| { rs.retain(|x| x != &r2); if on { rs.push(r2.clone()); } }); }/>{format!(" {r}")}</label> }
                                     }).collect_view()}
                                 </fieldset>
-                                <button class="primary" id="imp-act" on:click=act disabled=busy>"Act as this user"</button>
+                                <button class="primary" id="imp-act" on:click=act disabled=move || busy.get() || !can_act()>"Act as this user"</button>
                             }.into_any()
                         }
                     }}

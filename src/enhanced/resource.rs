@@ -104,6 +104,11 @@ fn cell(v: &Value) -> String {
     }
 }
 
+fn capitalized(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+}
+
 /// Everything wrong with the draft, by field, before anything is sent.
 fn check(def: &ResourceDef, form: Form) -> Result<Map<String, Value>, HashMap<String, String>> {
     let mut errs: HashMap<String, String> = form.local.get_untracked();
@@ -345,15 +350,18 @@ pub fn ResourceScreen(def: &'static ScreenDef) -> impl IntoView {
             <p class="muted">{def.intro}</p>
             <Show when=move || !can_write.get()>
                 <p class="readonly" id="ed-readonly" role="status">
-                    {move || format!("Read-only: changing {}s needs one of {}; your token has {}.", rdef.noun, rdef.write_roles.join(", "),
-                        { let h = held_roles(session); if h.is_empty() { "no roles".to_string() } else { h.join(", ") } })}
+                    {move || {
+                        let n = held_roles(session).len();
+                        format!("Read-only: changing {}s needs one of {} (or FullAccess); your token has none of them ({n} other role{}).",
+                            rdef.noun, rdef.write_roles.join(", "), if n == 1 { "" } else { "s" })
+                    }}
                 </p>
             </Show>
             <div class="screen-body">
                 <div class="ed-list">
                     {rdef.parent.map(|pk| view! {
                         <div class="row">
-                            <label for="ed-parent">{pk.def().noun.to_string()}</label>
+                            <label for="ed-parent">{capitalized(pk.def().noun)}</label>
                             <select id="ed-parent" on:change=move |ev| { parent.set(event_target_value(&ev)); page.set(1); open(Editing::None); }>
                                 {move || match parents.get() {
                                     Some(Ok(list)) => list.into_iter().map(|(id, name)| { let id2 = id.clone(); view! { <option value=id selected=move || parent.get() == id2>{format!("{name} ({})", id2)}</option> } }).collect_view().into_any(),
@@ -391,7 +399,7 @@ pub fn ResourceScreen(def: &'static ScreenDef) -> impl IntoView {
                             let meta = v["Meta"].clone();
                             let (pg, pages, total) = (meta["Page"].as_u64().unwrap_or(1), meta["TotalPages"].as_u64().unwrap_or(1), meta["TotalCount"].as_u64().unwrap_or(0));
                             view! {
-                                <table class="grid" id="ed-list">
+                                <div class="table-wrap"><table class="grid" id="ed-list">
                                     <thead><tr>{columns.iter().map(|c| view! { <th>{*c}</th> }).collect_view()}</tr></thead>
                                     <tbody>{items.into_iter().map(|it| {
                                         let id = text(&it, "ID");
@@ -399,10 +407,10 @@ pub fn ResourceScreen(def: &'static ScreenDef) -> impl IntoView {
                                         let id2 = id.clone();
                                         view! { <tr data-id=id tabindex="0" class:current=move || matches!(editing.get(), Editing::Saved(ref m) if m.get("ID").and_then(Value::as_str) == Some(id2.as_str()))
                                             on:click=move |_| open(Editing::Saved(obj.clone()))>
-                                            {columns.iter().map(|c| view! { <td>{cell(&it[*c])}</td> }).collect_view()}
+                                            {columns.iter().map(|c| { let v = cell(&it[*c]); let t = v.clone(); view! { <td title=t>{v}</td> } }).collect_view()}
                                         </tr> }
                                     }).collect_view()}</tbody>
-                                </table>
+                                </table></div>
                                 <div class="row pager">
                                     <button id="ed-prev" disabled={pg <= 1} on:click=move |_| page.update(|p| *p = p.saturating_sub(1).max(1))>"‹ Previous"</button>
                                     <span id="ed-page">{format!("Page {pg} of {} · {total} in all", pages.max(1))}</span>
@@ -421,7 +429,7 @@ pub fn ResourceScreen(def: &'static ScreenDef) -> impl IntoView {
                             return view! { <p class="muted" id="ed-empty">{format!("Choose a {} in the list{}.", rdef.noun, if can_write.get_untracked() { ", or create a new one" } else { "" })}</p> }.into_any();
                         }
                         let heading = match &e {
-                            Editing::Saved(m) => format!("{} {}", rdef.noun, m.get(def.title).and_then(Value::as_str).or(m.get("ID").and_then(Value::as_str)).unwrap_or("")),
+                            Editing::Saved(m) => format!("{} {}", capitalized(rdef.noun), m.get(def.title).and_then(Value::as_str).or(m.get("ID").and_then(Value::as_str)).unwrap_or("")),
                             _ => format!("New {}", rdef.noun),
                         };
                         let saved_id = match &e { Editing::Saved(m) => m.get("ID").and_then(Value::as_str).map(String::from), _ => None };
@@ -481,14 +489,15 @@ fn field_row(def: &'static ResourceDef, form: Form, name: &'static str, w: W, hi
         W::Pick(p) => view! { <PickInput form=form name=name pick=p required=required/> }.into_any(),
     };
     let wide = matches!(w, W::Roles);
+    let is_bool = matches!(w, W::Bool(_));
     view! {
         <div class="field" class:wide=wide class:invalid=move || err().is_some() data-field=name>
             <label for=id_of(name)>
-                {if matches!(w, W::Bool(_)) { String::new() } else { name.to_string() }}
+                {name}
                 {required.then(|| view! { <span class="req" title="required">" *"</span> })}
-                {(!hint.is_empty()).then(|| view! { <span class="hint">{hint}</span> })}
+                {(!hint.is_empty() && !is_bool).then(|| view! { <span class="hint">{hint}</span> })}
             </label>
-            {widget}
+            <div class="widget">{widget}{(!hint.is_empty() && is_bool).then(|| view! { <span class="hint">{hint}</span> })}</div>
             <span class="count">{move || max.map(|m| {
                 let n = str_of(form, name).chars().count();
                 if n > 0 { format!("{n}/{m}") } else { String::new() }

@@ -6,7 +6,7 @@ use gatehouse_model::resources::Kind;
 const USER_FORM: &[(&str, &[(&str, W, &str)])] = &[
     ("Sign-in", &[
         ("Username", W::Text, "Unique across the marketplace."),
-        ("Password", W::Password, "Leave empty to keep the current password."),
+        ("Password", W::Password, "Optional. On a saved user, leave empty to keep the current one."),
         ("Active", W::Bool("Active — may sign in"), ""),
     ]),
     ("Person", &[
@@ -34,7 +34,7 @@ pub static ALL: &[ScreenDef] = &[
     ScreenDef {
         key: "apiclients", label: "API clients", kind: Kind::ApiClient,
         intro: "Access points to the marketplace: who may sign in through each one, how, and for how long.",
-        columns: &["AppName", "ID", "AllowSeller", "AllowAnyBuyer", "AllowAnySupplier", "Active"],
+        columns: &["AppName", "ID", "AllowSeller", "AllowAnyBuyer", "Active"],
         title: "AppName",
         sections: &[
             ("Application", &[
@@ -133,7 +133,7 @@ pub static ALL: &[ScreenDef] = &[
     ScreenDef {
         key: "impersonationconfigs", label: "Impersonation configs", kind: Kind::ImpersonationConfig,
         intro: "Who may act on behalf of which buyer users, with which roles, in which API client.",
-        columns: &["ID", "ImpersonationGroupID", "ImpersonationUserID", "BuyerID", "GroupID", "UserID", "SecurityProfileID", "ClientID"],
+        columns: &["ID", "ImpersonationGroupID", "BuyerID", "GroupID", "SecurityProfileID"],
         title: "ID",
         sections: &[
             ("Who may impersonate", &[

@@ -65,3 +65,41 @@ async fn without_a_matching_config_the_launcher_says_what_is_missing() {
     assert!(!b.exists("#imp-act").await);
     assert!(!b.exists("#acting-banner").await);
 }
+
+#[tokio::test]
+async fn the_launcher_is_look_up_only_without_the_role_keeps_input_offline_and_validates_roles() {
+    let w = world().await;
+    let admin = w.token(ADMIN.0, ADMIN.1).await;
+    let cfg = serde_json::json!({"ID": "ADMIN_TOO", "ImpersonationUserID": "ADMIN", "BuyerID": "BUYER_ORGANIZATION",
+        "SecurityProfileID": "BUYER_PROFILE", "ClientID": gatehouse_sandbox::seed::STOREFRONT_CLIENT_ID});
+    assert_eq!(w.call("POST", "/impersonationconfig", &admin, Some(cfg)).await.0, 201);
+    let b = browser().await;
+    // admin01 matches a config but lacks BuyerImpersonation: look-up only
+    b.sign_in(&w, ADMIN.0, ADMIN.1).await;
+    find_buyer01(&b).await;
+    b.wait_text("#imp-config", "ADMIN_TOO").await;
+    assert!(b.text("#imp-readonly").await.contains("BuyerImpersonation"));
+    assert_eq!(b.find("#imp-act").await.prop("disabled").await.unwrap().as_deref(), Some("true"));
+    b.click("#sign-out").await;
+    // a rep offline: the search fails, says so, and keeps the query
+    b.sign_in(&w, REP.0, REP.1).await;
+    b.click(".enhanced-section [data-screen='Impersonation launcher']").await;
+    assert!(!b.exists("#imp-readonly").await);
+    b.fill("#imp-search", "buyer01").await;
+    b.offline(true).await;
+    b.click("#imp-search-go").await;
+    b.wait_text("#impersonation-launcher .error", "Network").await;
+    assert_eq!(b.value("#imp-search").await, "buyer01");
+    b.offline(false).await;
+    b.click("#imp-search-go").await;
+    b.find("#imp-results tr[data-user='BUYER01'] .imp-pick").await.click().await.unwrap();
+    // no role chosen: nothing sent
+    b.find("#imp-roles").await;
+    b.js("document.querySelectorAll('#imp-roles input:checked').forEach(e => e.click());").await;
+    b.click("#imp-act").await;
+    b.wait_text("#imp-error", "at least one role").await;
+    assert!(!b.exists("#acting-banner").await);
+    b.click("#imp-roles input").await;
+    b.click("#imp-act").await;
+    b.wait_text("#acting-banner", "acting as buyer01").await;
+}
