@@ -1,7 +1,7 @@
 // Peer comparison (not a test): Swagger UI, RapiDoc, Scalar and Stoplight Elements, served
 // from npm, on the same document and the same 5,000-item answer as bench/portal.mjs, in the same
 // headless Chromium. "Ready" = the tool shows its list of operations (per-tool check below); "big
-// response" = from pressing the tool's send button to the first item shown.
+// response" = from pressing the tool's send button (found by role and name) to the first item shown.
 // Usage: node bench/peers.mjs <ordercloud.json> <node_modules dir with the four packages>
 import { chromium } from 'playwright-core';
 import http from 'node:http';
@@ -11,6 +11,8 @@ import zlib from 'node:zlib';
 
 const [ocPath, mods] = process.argv.slice(2);
 const RUNS = Number(process.env.RUNS || 3);
+// how long to wait for a big response before calling it "not shown"
+const LIMIT = Number(process.env.LIMIT_MS || 180000);
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
 const oc = fs.readFileSync(ocPath);
 const doc = JSON.parse(oc);
@@ -29,27 +31,27 @@ const tools = {
     files: ['swagger-ui-dist/swagger-ui-bundle.js', 'swagger-ui-dist/swagger-ui.css'],
     page: (spec) => `<link rel="stylesheet" href="/m/swagger-ui-dist/swagger-ui.css"><div id="ui"></div><script src="/m/swagger-ui-dist/swagger-ui-bundle.js"></script>
       <script>SwaggerUIBundle({url: '${spec}', dom_id: '#ui', docExpansion: 'list', tryItOutEnabled: true})</script>`,
-    send: [/^GET\s*\/big/, /^Execute$/],
+    send: [(p) => p.getByRole('button', { name: /GET\s*\/big/ }).first(), (p) => p.getByRole('button', { name: /^Execute$/ })],
     ready: `document.querySelectorAll('.opblock').length >= 5`,
   },
   rapidoc: {
     files: ['rapidoc/dist/rapidoc-min.js'],
     page: (spec) => `<script type="module" src="/m/rapidoc/dist/rapidoc-min.js"></script><rapi-doc spec-url="${spec}" render-style="read" allow-try="true" show-header="false"></rapi-doc>`,
-    send: [/^TRY$/],
+    send: [(p) => p.getByRole('button', { name: /^TRY$/ })],
     ready: `(() => { const t = deepText(document); let n = 0; for (const s of SUMMARIES) if (t.includes(s) && ++n >= 20) return true; return false; })()`,
   },
   scalar: {
     files: ['@scalar/api-reference/dist/browser/standalone.js'],
     page: (spec) => `<div id="app"></div><script src="/m/@scalar/api-reference/dist/browser/standalone.js"></script>
       <script>Scalar.createApiReference('#app', {url: '${spec}'})</script>`,
-    send: [/^Test Request/, /^Send/],
+    send: [(p) => p.getByRole('button', { name: /^Test Request/ }).first(), (p) => p.getByRole('button', { name: /^Send/ }).last()],
     ready: `document.querySelectorAll('.endpoint').length >= 100`,
   },
   elements: {
     files: ['@stoplight/elements/web-components.min.js', '@stoplight/elements/styles.min.css'],
     page: (spec) => `<link rel="stylesheet" href="/m/@stoplight/elements/styles.min.css"><script src="/m/@stoplight/elements/web-components.min.js"></script>
       <elements-api apiDescriptionUrl="${spec}" router="hash" layout="sidebar"></elements-api>`,
-    send: [/^A big list$/, /^Send API Request$/],
+    send: [(p) => p.getByText('A big list', { exact: true }).first(), (p) => p.getByRole('button', { name: /Send API Request/ })],
     ready: `(() => { const t = document.querySelector('elements-api')?.textContent || ''; return t.includes('Security Profiles') && t.includes('Admin Users'); })()`,
   },
 };
@@ -84,7 +86,6 @@ const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || 
   '--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
 const deep = `function deepText(r){let t=(r.nodeType===9?r.documentElement.textContent:r.textContent)||'';for(const e of r.querySelectorAll('*'))if(e.shadowRoot)t+=deepText(e.shadowRoot);return t}`;
-const deepClick = `function deepFind(r,re){for(const e of r.querySelectorAll('button,span,div,a,summary')){const t=(e.textContent||'').trim();if(re.test(t)&&(e.tagName=='BUTTON'||e.children.length<3))return e}for(const e of r.querySelectorAll('*'))if(e.shadowRoot){const f=deepFind(e.shadowRoot,re);if(f)return f}return null}`;
 
 const why = {};
 const only = process.env.ONLY ? process.env.ONLY.split(',') : null;
@@ -107,25 +108,23 @@ for (const [name, t] of Object.entries(tools)) {
     await q.goto(`${base}/${name}?spec=/big.json`);
     let step = 0;
     try {
-      for (const [k, re] of t.send.entries()) {
+      // each tool's own controls, found by role and name (Playwright pierces shadow roots)
+      for (const [k, find] of t.send.entries()) {
         step = k;
-        const last = k === t.send.length - 1;
-        await q.waitForFunction(([src, re]) => { eval(src); return !!deepFind(document, new RegExp(re)); }, [deepClick, re.source], { timeout: 30000, polling: 50 });
-        if (last) {
-          const ms = await q.evaluate(([src, srcClick, re]) => new Promise((resolve) => {
-            eval(src); eval(srcClick);
-            const t0 = performance.now();
-            deepFind(document, new RegExp(re)).click();
-            const poll = () => (deepText(document).includes('ITEM00000') ? resolve(performance.now() - t0) : performance.now() - t0 > 90000 ? resolve(Infinity) : setTimeout(poll, 20));
-            poll();
-          }), [deep, deepClick, re.source]);
-          shown.push(ms);
-        } else {
-          await q.evaluate(([src, re]) => { eval(src); deepFind(document, new RegExp(re)).click(); }, [deepClick, re.source]);
-          await q.waitForTimeout(300);
-        }
+        const loc = find(q);
+        await loc.waitFor({ timeout: 30000 });
+        if (k < t.send.length - 1) { await loc.click(); await q.waitForTimeout(500); continue; }
+        const button = await loc.elementHandle();
+        const ms = await q.evaluate(([src, button, limit]) => new Promise((resolve) => {
+          eval(src);
+          const t0 = performance.now();
+          button.click();
+          const poll = () => (deepText(document).includes('ITEM00000') ? resolve(performance.now() - t0) : performance.now() - t0 > limit ? resolve(Infinity) : setTimeout(poll, 20));
+          poll();
+        }), [deep, button, LIMIT]);
+        shown.push(ms);
       }
-    } catch (e) { shown.push(Infinity); why[name] = `could not find the control ${t.send[step]} (step ${step + 1})`; }
+    } catch (e) { shown.push(Infinity); why[name] = `could not drive step ${step + 1}: ${String(e).split('\n')[0]}`; }
     await ctx2.close();
   }
   const f = (x) => (Number.isFinite(x) ? `${x.toFixed(0)} ms` : 'not shown');
