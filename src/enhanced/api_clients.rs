@@ -1,7 +1,7 @@
 //! The API client screen's own panel: the specific buyers and suppliers that may use a client
 //! when it does not allow all of them.
 use super::resource::one_line;
-use super::{call, list_all, text, Problem};
+use super::{change, list_all, text, Problem};
 use crate::api::enc;
 use crate::auth::Session;
 use crate::components::Spinner;
@@ -62,27 +62,11 @@ fn AssignedList(side: Side, client_id: String, can_write: Signal<bool>) -> impl 
             return;
         }
         let body = json!({"ApiClientID": cid.get_value(), side.field: company});
-        leptos::task::spawn_local(async move {
-            match call(session, "POST", "/apiclients/assignments", Some(&body)).await {
-                Ok(_) => {
-                    problems.set(String::new());
-                    reload.update(|n| *n += 1);
-                }
-                Err(p) => problems.set(one_line(&p)),
-            }
-        });
+        change(session, "POST", "/apiclients/assignments".into(), Some(body), problems, move || reload.update(|n| *n += 1));
     };
     let remove = move |company: String| {
         let path = format!("{}/{}/ApiClients/Assignments/{}", side.collection, enc(&company), enc(&cid.get_value()));
-        leptos::task::spawn_local(async move {
-            match call(session, "DELETE", &path, None).await {
-                Ok(_) => {
-                    problems.set(String::new());
-                    reload.update(|n| *n += 1);
-                }
-                Err(p) => problems.set(one_line(&p)),
-            }
-        });
+        change(session, "DELETE", path, None, problems, move || reload.update(|n| *n += 1));
     };
     view! {
         <div class="assigned" id=format!("client-{}", side.id)>

@@ -1,6 +1,6 @@
 //! The user group screens' own panel: the group's members, added and removed with a picker.
 use super::resource::{collection_path, one_line};
-use super::{call, list_all, text, Problem};
+use super::{change, list_all, text, Problem};
 use crate::api::enc;
 use crate::auth::Session;
 use crate::components::Spinner;
@@ -47,28 +47,12 @@ pub fn Members(def: &'static ResourceDef, company: String, group_id: String, can
         }
         let (groups, _, gid) = base.get_value();
         let body = json!({"UserGroupID": gid, "UserID": user});
-        leptos::task::spawn_local(async move {
-            match call(session, "POST", &format!("{groups}/assignments"), Some(&body)).await {
-                Ok(_) => {
-                    problems.set(String::new());
-                    reload.update(|n| *n += 1);
-                }
-                Err(p) => problems.set(one_line(&p)),
-            }
-        });
+        change(session, "POST", format!("{groups}/assignments"), Some(body), problems, move || reload.update(|n| *n += 1));
     };
     let remove = move |user: String| {
         let (groups, _, gid) = base.get_value();
         let path = format!("{groups}/{}/assignments/{}", enc(&gid), enc(&user));
-        leptos::task::spawn_local(async move {
-            match call(session, "DELETE", &path, None).await {
-                Ok(_) => {
-                    problems.set(String::new());
-                    reload.update(|n| *n += 1);
-                }
-                Err(p) => problems.set(one_line(&p)),
-            }
-        });
+        change(session, "DELETE", path, None, problems, move || reload.update(|n| *n += 1));
     };
     view! {
         <div class="panel" id="group-members">

@@ -128,6 +128,20 @@ pub async fn call(session: Session, method: &str, path: &str, body: Option<&Valu
         .collect())
 }
 
+/// Sends a change from a panel (an assignment, a membership): on success clears `problems` and
+/// runs `then` (which reloads the panel); on failure puts the problems, explained, in one line.
+pub fn change(session: Session, method: &'static str, path: String, body: Option<Value>, problems: RwSignal<String>, then: impl FnOnce() + 'static) {
+    leptos::task::spawn_local(async move {
+        match call(session, method, &path, body.as_ref()).await {
+            Ok(_) => {
+                problems.set(String::new());
+                then();
+            }
+            Err(p) => problems.set(resource::one_line(&p)),
+        }
+    });
+}
+
 /// Every item of a list (following pages, up to `limit` items).
 pub async fn list_all(session: Session, path: &str, limit: usize) -> Result<Vec<Value>, Vec<Problem>> {
     let sep = if path.contains('?') { '&' } else { '?' };

@@ -1,7 +1,7 @@
 //! The security profile screen's own panel: where the profile is assigned — the seller
 //! organization, a buyer, a supplier, a user group or a single user.
 use super::resource::one_line;
-use super::{call, list_all, text, Problem};
+use super::{change, list_all, text, Problem};
 use crate::api::enc;
 use crate::auth::Session;
 use crate::components::Spinner;
@@ -142,16 +142,10 @@ pub fn ProfileAssignments(profile_id: String) -> impl IntoView {
             body.insert(field.into(), Value::String(t));
         }
         let body = Value::Object(body);
-        leptos::task::spawn_local(async move {
-            match call(session, "POST", "/securityprofiles/assignments", Some(&body)).await {
-                Ok(_) => {
-                    problems.set(String::new());
-                    let a: SecurityProfileAssignment = serde_json::from_value(body).unwrap_or_default();
-                    added.set(format!("Assigned to {}.", describe(&a)));
-                    reload.update(|n| *n += 1);
-                }
-                Err(p) => problems.set(one_line(&p)),
-            }
+        let a: SecurityProfileAssignment = serde_json::from_value(body.clone()).unwrap_or_default();
+        change(session, "POST", "/securityprofiles/assignments".into(), Some(body), problems, move || {
+            added.set(format!("Assigned to {}.", describe(&a)));
+            reload.update(|n| *n += 1);
         });
     };
     let remove = move |a: SecurityProfileAssignment| {
@@ -162,15 +156,9 @@ pub fn ProfileAssignments(profile_id: String) -> impl IntoView {
             }
         }
         let path = format!("/securityprofiles/{}/assignments{}{}", enc(&a.security_profile_id), if q.is_empty() { "" } else { "?" }, q.join("&"));
-        leptos::task::spawn_local(async move {
-            match call(session, "DELETE", &path, None).await {
-                Ok(_) => {
-                    problems.set(String::new());
-                    added.set(format!("Removed the assignment to {}.", describe(&a)));
-                    reload.update(|n| *n += 1);
-                }
-                Err(p) => problems.set(one_line(&p)),
-            }
+        change(session, "DELETE", path, None, problems, move || {
+            added.set(format!("Removed the assignment to {}.", describe(&a)));
+            reload.update(|n| *n += 1);
         });
     };
     let user_level = move || level.get().ends_with("user");

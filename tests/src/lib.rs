@@ -129,6 +129,13 @@ impl Drop for Browser {
     fn drop(&mut self) {
         let _ = self.driver.kill();
         let _ = self.driver.wait();
+        // Killing chromedriver leaves its Chromium (and every renderer) running: end whatever
+        // uses this session's own profile, so a test run does not pile up browsers.
+        let _ = Command::new("pkill")
+            .arg("-KILL")
+            .arg("-f")
+            .arg(format!("user-data-dir={}", self._profile.path().display()))
+            .status();
     }
 }
 
@@ -316,9 +323,14 @@ impl Browser {
 impl World {
     /// A token straight from the sandbox (for arranging data behind the browser's back).
     pub async fn token(&self, user: &str, password: &str) -> String {
+        self.token_for(seed::SHARED_CLIENT_ID, user, password).await
+    }
+
+    /// A password-grant token through `client_id`.
+    pub async fn token_for(&self, client_id: &str, user: &str, password: &str) -> String {
         let v: Value = reqwest::Client::new()
             .post(format!("{}/oauth/token", self.api))
-            .form(&[("grant_type", "password"), ("client_id", seed::SHARED_CLIENT_ID), ("username", user), ("password", password)])
+            .form(&[("grant_type", "password"), ("client_id", client_id), ("username", user), ("password", password)])
             .send()
             .await
             .unwrap()

@@ -144,17 +144,8 @@ async fn seed_000_walkthrough_from_an_empty_marketplace() {
 
     // and the API agrees: both sign in through the new client with exactly those roles
     for (user, pass, want) in [("buyer01", "buyerpass01", 4usize), ("admin01", "Str0ng-Admin-Pass", ADMIN_ROLES.len())] {
-        let v: serde_json::Value = reqwest::Client::new()
-            .post(format!("{}/oauth/token", w.api))
-            .form(&[("grant_type", "password"), ("client_id", client_id.as_str()), ("username", user), ("password", pass)])
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        let token = v["access_token"].as_str().unwrap_or_else(|| panic!("{user} cannot sign in: {v}"));
-        let (_, me) = w.call("GET", "/me", token, None).await;
+        let token = w.token_for(&client_id, user, pass).await;
+        let (_, me) = w.call("GET", "/me", &token, None).await;
         assert_eq!(me["AvailableRoles"].as_array().unwrap().len(), want, "{user}: {me}");
     }
 }
