@@ -404,9 +404,14 @@ pub fn ResourceScreen(def: &'static ScreenDef) -> impl IntoView {
                                     <tbody>{items.into_iter().map(|it| {
                                         let id = text(&it, "ID");
                                         let obj = it.as_object().cloned().unwrap_or_default();
+                                        let obj2 = obj.clone();
                                         let id2 = id.clone();
                                         view! { <tr data-id=id tabindex="0" class:current=move || matches!(editing.get(), Editing::Saved(ref m) if m.get("ID").and_then(Value::as_str) == Some(id2.as_str()))
-                                            on:click=move |_| open(Editing::Saved(obj.clone()))>
+                                            on:click=move |_| open(Editing::Saved(obj.clone()))
+                                            on:keydown=move |ev: leptos::ev::KeyboardEvent| if ev.key() == "Enter" || ev.key() == " " {
+                                                ev.prevent_default();
+                                                open(Editing::Saved(obj2.clone()));
+                                            }>
                                             {columns.iter().map(|c| { let v = cell(&it[*c]); let t = v.clone(); view! { <td title=t>{v}</td> } }).collect_view()}
                                         </tr> }
                                     }).collect_view()}</tbody>

@@ -474,6 +474,10 @@ async fn screen_lists_search_sort_and_page() {
     b.set_value("#ed-search", "Company 07").await;
     b.wait_text("#ed-page", "1 in all").await;
     assert!(b.text("#ed-list tbody").await.contains("B07"));
+    // keyboard: a focused row opens with Enter
+    b.js("document.querySelector(\"#ed-list tr[data-id='B07']\").focus();").await;
+    b.find("#ed-list tr[data-id='B07']").await.send_keys("\u{E007}").await.unwrap();
+    b.wait_text("#ed-heading", "Company 07").await;
 }
 
 /// Screenshots of every screen for the README guide: `GATEHOUSE_SHOTS=docs cargo test -p
