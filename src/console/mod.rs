@@ -56,7 +56,7 @@ pub fn Console() -> impl IntoView {
     let selected = RwSignal::new(history::current_op());
     history::follow(selected);
     provide_context(selected);
-    provide_context(crate::enhanced::Jump(RwSignal::new(Default::default())));
+    provide_context(crate::enhanced::Jump::new());
     let loaded = move || spec.get().and_then(|s| s.ok());
     view! {
         <div class="console" id="console">

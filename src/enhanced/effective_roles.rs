@@ -87,7 +87,7 @@ async fn breakdown(session: Session, t: UserType, company: String, id: String) -
 pub fn EffectiveRoles() -> impl IntoView {
     let session = expect_context::<Session>();
     let jump = expect_context::<Jump>();
-    let start = jump.0.get_untracked();
+    let start = jump.roles.get_untracked();
     let user_type = RwSignal::new(start.user_type.unwrap_or(UserType::Admin));
     let company = RwSignal::new(start.company.clone());
     let user = RwSignal::new(start.user_id.clone());
@@ -136,7 +136,7 @@ pub fn EffectiveRoles() -> impl IntoView {
         user.set(String::new());
         company.set(String::new());
         user_type.set(UserType::parse(&v).unwrap_or(UserType::Admin));
-        jump.0.set(RolesTarget::default());
+        jump.roles.set(RolesTarget::default());
     };
 
     view! {

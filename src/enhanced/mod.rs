@@ -55,9 +55,28 @@ pub struct RolesTarget {
     pub user_id: String,
 }
 
-/// Shared between screens of one console: where "Effective roles" jumps to.
+/// Shared between the screens of one console: where the next screen should open.
 #[derive(Clone, Copy)]
-pub struct Jump(pub RwSignal<RolesTarget>);
+pub struct Jump {
+    /// The user "Effective roles" shows.
+    pub roles: RwSignal<RolesTarget>,
+    /// (screen key, object ID) a resource screen opens on arrival.
+    pub open: RwSignal<Option<(&'static str, String)>>,
+}
+
+impl Jump {
+    pub fn new() -> Jump {
+        Jump { roles: RwSignal::new(RolesTarget::default()), open: RwSignal::new(None) }
+    }
+}
+
+/// A problem's data naming an object the user can go and fix: (screen key, label, ID).
+fn culprit(p: &Problem) -> Option<(&'static str, &'static str, String)> {
+    ["ImpersonationConfigID", "ConflictingConfigID"]
+        .iter()
+        .find_map(|k| p.data[*k].as_str())
+        .map(|id| ("impersonationconfigs", "impersonation config", id.to_string()))
+}
 
 /// One thing that went wrong, worded for people: the API's message and code, and what it means.
 #[derive(Debug, Clone, PartialEq)]
@@ -181,6 +200,14 @@ pub fn Problems(#[prop(into)] id: String, problems: RwSignal<Vec<Problem>>) -> i
                         <strong>{p.message.clone()}</strong>
                         <span class="muted">{if p.status > 0 { format!(" ({}, HTTP {})", p.code, p.status) } else { format!(" ({})", p.code) }}</span>
                         {p.explain.clone().map(|e| view! { <span class="explain">{e}</span> })}
+                        {culprit(&p).map(|(screen, label, id)| {
+                            let text = format!("Open {label} {id}");
+                            view! { <button type="button" class="link problem-open" on:click=move |_| {
+                                let jump = expect_context::<Jump>();
+                                jump.open.set(Some((screen, id.clone())));
+                                crate::history::go(expect_context::<RwSignal<Option<String>>>(), &format!("enhanced:{screen}"));
+                            }>{text}</button> }
+                        })}
                     </li>
                 }).collect_view()}
             </ul>

@@ -248,6 +248,19 @@ pub fn ResourceScreen(def: &'static ScreenDef) -> impl IntoView {
 
     let item_path = move |id: &str| format!("{}/{}", collection_path(rdef, &parent.get_untracked()), enc(id));
 
+    // arriving from a link to one object (e.g. the config that blocks a delete): open it
+    let jump = expect_context::<super::Jump>();
+    if let Some((_, id)) = jump.open.get_untracked().filter(|(s, _)| *s == def.key && rdef.parent.is_none()) {
+        jump.open.set(None);
+        let path = item_path(&id);
+        leptos::task::spawn_local(async move {
+            match call(session, "GET", &path, None).await {
+                Ok(v) => open(Editing::Saved(v.as_object().cloned().unwrap_or_default())),
+                Err(p) => list_problems.set(p),
+            }
+        });
+    }
+
     let save = move |_| {
         saved_note.set(None);
         problems.set(Vec::new());
@@ -524,7 +537,7 @@ fn extra_view(x: Extra, def: &'static ResourceDef, parent: String, id: String, c
             view! {
                 <div class="panel">
                     <button id="ed-effective-roles" on:click=move |_| {
-                        jump.0.set(super::RolesTarget { user_type: t, company: parent.clone(), user_id: id.clone() });
+                        jump.roles.set(super::RolesTarget { user_type: t, company: parent.clone(), user_id: id.clone() });
                         crate::history::go(selected, "enhanced:effective-roles");
                     }>"Effective roles: what this user may do, and why"</button>
                 </div>

@@ -337,6 +337,13 @@ async fn api_client_access_secret_and_a_delete_refused_with_its_reason() {
     let why = b.wait_text("#ed-errors", "UsedByImpersonationConfig").await;
     assert!(why.contains("CALL_CENTER_STOREFRONT") && why.contains("Delete or change the config first"), "{why}");
     assert!(b.exists(&format!("#ed-list tr[data-id='{store}']")).await);
+    // one click goes to the config that blocks it, then back
+    b.click("#ed-errors .problem-open").await;
+    b.find("#screen[data-screen='impersonationconfigs']").await;
+    b.wait_text("#ed-heading", "CALL_CENTER_STOREFRONT").await;
+    b.c.back().await.unwrap();
+    b.find("#screen[data-screen='apiclients']").await;
+    b.find(&format!("#ed-list tr[data-id='{store}']")).await.click().await.unwrap();
     // the same operation in the raw console, one click away
     b.click("#ed-console").await;
     b.find("#op-select").await;
@@ -440,6 +447,7 @@ async fn impersonation_configs_use_pickers_and_explain_a_conflict() {
     b.click("#ed-save").await;
     let why = b.wait_text("#ed-errors", "Conflicting").await;
     assert!(why.contains("CALL_CENTER_STOREFRONT") && why.contains("Edit that config instead"), "{why}");
+    assert!(b.text("#ed-errors .problem-open").await.contains("Open impersonation config CALL_CENTER_STOREFRONT"));
     assert_eq!(b.value("#ed-ImpersonationGroupID").await, "CALL_CENTER", "kept");
     // narrowed to one user, it is a different config
     b.select("#ed-UserID", "BUYER01").await;
