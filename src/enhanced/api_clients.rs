@@ -52,8 +52,11 @@ fn AssignedList(side: Side, client_id: String, can_write: Signal<bool>) -> impl 
         });
     });
     leptos::task::spawn_local(async move {
-        if let Ok(list) = list_all(session, side.collection, 1000).await {
-            all.set(list.iter().map(|b| (text(b, "ID"), text(b, "Name"))).collect());
+        match list_all(session, side.collection, 1000).await {
+            Ok(list) => {
+                all.set(list.iter().map(|b| (text(b, "ID"), text(b, "Name"))).collect());
+            }
+            Err(p) => problems.set(one_line(&p)),
         }
     });
     let add = move |_| {

@@ -94,6 +94,7 @@ pub fn EffectiveRoles() -> impl IntoView {
     let companies = RwSignal::new(Vec::<(String, String)>::new());
     let users = RwSignal::new(Vec::<(String, String)>::new());
     let result = RwSignal::new(None::<Result<Breakdown, Vec<Problem>>>);
+    let load_problem = RwSignal::new(String::new());
 
     Effect::new(move |_| {
         let t = user_type.get();
@@ -104,7 +105,13 @@ pub fn EffectiveRoles() -> impl IntoView {
             UserType::Supplier => "/suppliers",
         };
         leptos::task::spawn_local(async move {
-            let list: Vec<(String, String)> = list_all(session, path, 1000).await.unwrap_or_default().iter().map(|c| (text(c, "ID"), text(c, "Name"))).collect();
+            let list: Vec<(String, String)> = match list_all(session, path, 1000).await {
+                Ok(l) => l.iter().map(|c| (text(c, "ID"), text(c, "Name"))).collect(),
+                Err(p) => {
+                    load_problem.set(one_line(&p));
+                    Vec::new()
+                }
+            };
             if company.get_untracked().is_empty() {
                 if let Some((id, _)) = list.first() {
                     company.set(id.clone());
@@ -120,7 +127,16 @@ pub fn EffectiveRoles() -> impl IntoView {
             return;
         }
         leptos::task::spawn_local(async move {
-            let list = list_all(session, &users_path(t, &c), 1000).await.unwrap_or_default();
+            let list = match list_all(session, &users_path(t, &c), 1000).await {
+                Ok(l) => {
+                    load_problem.set(String::new());
+                    l
+                }
+                Err(p) => {
+                    load_problem.set(one_line(&p));
+                    Vec::new()
+                }
+            };
             users.set(list.iter().map(|u| (text(u, "ID"), format!("{} — {} {} ({})", text(u, "Username"), text(u, "FirstName"), text(u, "LastName"), text(u, "ID")))).collect());
         });
     });
@@ -160,6 +176,7 @@ pub fn EffectiveRoles() -> impl IntoView {
                     {move || users.get().into_iter().map(|(id, label)| { let id2 = id.clone(); view! { <option value=id selected=move || user.get() == id2>{label}</option> } }).collect_view()}
                 </select>
             </div>
+            <Show when=move || !load_problem.get().is_empty()><p class="error" id="er-load-error" role="alert">{move || load_problem.get()}</p></Show>
             {move || match result.get() {
                 None if user.get().is_empty() => ().into_any(),
                 None => view! { <p><Spinner/>" Working it out…"</p> }.into_any(),

@@ -36,8 +36,11 @@ pub fn Members(def: &'static ResourceDef, company: String, group_id: String, can
     });
     leptos::task::spawn_local(async move {
         let (_, users_path, _) = base.get_value();
-        if let Ok(list) = list_all(session, &users_path, 1000).await {
-            users.set(list.iter().map(|u| (text(u, "ID"), format!("{} ({})", text(u, "Username"), text(u, "ID")))).collect());
+        match list_all(session, &users_path, 1000).await {
+            Ok(list) => {
+                users.set(list.iter().map(|u| (text(u, "ID"), format!("{} ({})", text(u, "Username"), text(u, "ID")))).collect());
+            }
+            Err(p) => problems.set(one_line(&p)),
         }
     });
     let add = move |_| {

@@ -94,8 +94,11 @@ pub fn ProfileAssignments(profile_id: String) -> impl IntoView {
         companies.set(Vec::new());
         if let Some((path, _)) = company_of(&l) {
             leptos::task::spawn_local(async move {
-                if let Ok(list) = list_all(session, path, 1000).await {
-                    companies.set(list.iter().map(|c| (text(c, "ID"), text(c, "Name"))).collect());
+                match list_all(session, path, 1000).await {
+                    Ok(list) => {
+                        companies.set(list.iter().map(|c| (text(c, "ID"), text(c, "Name"))).collect());
+                    }
+                    Err(p) => problems.set(one_line(&p)),
                 }
             });
         }
@@ -110,7 +113,13 @@ pub fn ProfileAssignments(profile_id: String) -> impl IntoView {
         }
         if let Some((path, field)) = target_of(&l, &c) {
             leptos::task::spawn_local(async move {
-                let list = list_all(session, &path, 1000).await.unwrap_or_default();
+                let list = match list_all(session, &path, 1000).await {
+                    Ok(l) => l,
+                    Err(p) => {
+                        problems.set(one_line(&p));
+                        Vec::new()
+                    }
+                };
                 targets.set(Some(
                     list.iter()
                         .map(|v| {

@@ -238,6 +238,10 @@ async fn every_screen_is_read_only_without_write_roles() {
     b.open_screen(&w, "apiclients").await;
     let err = b.wait_text("#ed-list-errors", "InsufficientRoles").await;
     assert!(err.contains("403") && err.contains("ApiClientReader") && err.contains("Shopper"), "{err}");
+    // the effective-roles screen says so too, instead of an empty picker
+    b.open_screen(&w, "effective-roles").await;
+    let err = b.wait_text("#er-load-error", "InsufficientRoles").await;
+    assert!(err.contains("AdminUserReader"), "{err}");
 }
 
 #[tokio::test]
