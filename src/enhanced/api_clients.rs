@@ -1,12 +1,12 @@
 //! The API client screen's own panel: the specific buyers and suppliers that may use a client
 //! when it does not allow all of them.
 use super::resource::one_line;
-use super::{change, list_all, text, Problem};
+use super::{change, id_names, list_all, text, Problem};
 use crate::api::enc;
 use crate::auth::Session;
 use crate::components::Spinner;
 use leptos::prelude::*;
-use serde_json::json;
+use serde_json::{json, Value};
 
 /// One side of the assignments: buyers or suppliers.
 #[derive(Clone, Copy)]
@@ -20,42 +20,44 @@ struct Side {
 const BUYERS: Side = Side { field: "BuyerID", collection: "/buyers", noun: "buyer", id: "buyers" };
 const SUPPLIERS: Side = Side { field: "SupplierID", collection: "/suppliers", noun: "supplier", id: "suppliers" };
 
+/// This client's assignments, read once for both sides and again after each change.
+type Rows = RwSignal<Option<Result<Vec<Value>, Vec<Problem>>>>;
+
 #[component]
 pub fn ClientAssignments(client_id: String, can_write: Signal<bool>) -> impl IntoView {
+    let session = expect_context::<Session>();
+    let rows: Rows = RwSignal::new(None);
+    let reload = RwSignal::new(0u32);
+    let cid = client_id.clone();
+    Effect::new(move |_| {
+        reload.track();
+        let cid = cid.clone();
+        leptos::task::spawn_local(async move {
+            let r = list_all(session, "/apiclients/assignments", 10_000).await.map(|all| all.into_iter().filter(|a| text(a, "ApiClientID") == cid).collect());
+            rows.set(Some(r));
+        });
+    });
     view! {
         <div class="panel" id="client-assignments">
             <h4>"Specific buyers and suppliers"</h4>
             <p class="muted">"When a client does not allow all buyers (or suppliers), only the ones assigned here may sign in through it."</p>
-            <AssignedList side=BUYERS client_id=client_id.clone() can_write=can_write/>
-            <AssignedList side=SUPPLIERS client_id=client_id can_write=can_write/>
+            <AssignedList side=BUYERS client_id=client_id.clone() rows=rows reload=reload can_write=can_write/>
+            <AssignedList side=SUPPLIERS client_id=client_id rows=rows reload=reload can_write=can_write/>
         </div>
     }
 }
 
 #[component]
-fn AssignedList(side: Side, client_id: String, can_write: Signal<bool>) -> impl IntoView {
+fn AssignedList(side: Side, client_id: String, rows: Rows, reload: RwSignal<u32>, can_write: Signal<bool>) -> impl IntoView {
     let session = expect_context::<Session>();
-    let assigned = RwSignal::new(None::<Result<Vec<String>, Vec<Problem>>>);
+    let assigned = move || rows.get().map(|r| r.map(|rows| rows.iter().map(|a| text(a, side.field)).filter(|s| !s.is_empty()).collect::<Vec<_>>()));
     let all = RwSignal::new(Vec::<(String, String)>::new());
     let choice = RwSignal::new(String::new());
     let problems = RwSignal::new(String::new());
-    let reload = RwSignal::new(0u32);
     let cid = StoredValue::new(client_id);
-    Effect::new(move |_| {
-        reload.track();
-        let cid = cid.get_value();
-        leptos::task::spawn_local(async move {
-            let r = list_all(session, "/apiclients/assignments", 10_000)
-                .await
-                .map(|rows| rows.iter().filter(|a| text(a, "ApiClientID") == cid).map(|a| text(a, side.field)).filter(|s| !s.is_empty()).collect());
-            assigned.set(Some(r));
-        });
-    });
     leptos::task::spawn_local(async move {
-        match list_all(session, side.collection, 1000).await {
-            Ok(list) => {
-                all.set(list.iter().map(|b| (text(b, "ID"), text(b, "Name"))).collect());
-            }
+        match id_names(session, side.collection).await {
+            Ok(list) => all.set(list),
             Err(p) => problems.set(one_line(&p)),
         }
     });
@@ -74,7 +76,7 @@ fn AssignedList(side: Side, client_id: String, can_write: Signal<bool>) -> impl 
     view! {
         <div class="assigned" id=format!("client-{}", side.id)>
             <strong>{format!("Assigned {}s: ", side.noun)}</strong>
-            {move || match assigned.get() {
+            {move || match assigned() {
                 None => view! { <Spinner/> }.into_any(),
                 Some(Err(p)) => view! { <span class="error">{one_line(&p)}</span> }.into_any(),
                 Some(Ok(list)) if list.is_empty() => view! { <span class="muted">"none"</span> }.into_any(),

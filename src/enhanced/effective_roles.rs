@@ -1,14 +1,14 @@
 //! Effective roles: for one admin, buyer or supplier user, the AvailableRoles the API reports
 //! and, for each role, which profile grants it through which assignment (user, group or
 //! company). The "does it reach" rule is the model's, the same one the sandbox grants with.
-use super::resource::one_line;
-use super::security_profiles::describe;
-use super::{call, list_all, text, Jump, Problem, RolesTarget};
+use super::resource::{collection_path, one_line};
+use super::security_profiles::{all_assignments, describe};
+use super::{call, groups_of, id_names, list_all, text, Jump, Problem, RolesTarget};
 use crate::api::enc;
 use crate::auth::Session;
 use crate::components::Spinner;
-use gatehouse_model::resources::UserType;
-use gatehouse_model::types::{Level, SecurityProfileAssignment};
+use gatehouse_model::resources::{Kind, UserType};
+use gatehouse_model::types::Level;
 use leptos::prelude::*;
 use serde_json::Value;
 
@@ -20,43 +20,14 @@ struct Breakdown {
     rows: Vec<(String, Vec<(String, String)>)>,
 }
 
-fn user_path(t: UserType, company: &str, id: &str) -> String {
-    match t {
-        UserType::Admin => format!("/adminusers/{}", enc(id)),
-        UserType::Buyer => format!("/buyers/{}/users/{}", enc(company), enc(id)),
-        UserType::Supplier => format!("/suppliers/{}/users/{}", enc(company), enc(id)),
-    }
-}
-
-fn groups_path(t: UserType, company: &str) -> String {
-    match t {
-        UserType::Admin => "/usergroups".into(),
-        UserType::Buyer => format!("/buyers/{}/usergroups", enc(company)),
-        UserType::Supplier => format!("/suppliers/{}/usergroups", enc(company)),
-    }
-}
-
 fn users_path(t: UserType, company: &str) -> String {
-    match t {
-        UserType::Admin => "/adminusers".into(),
-        UserType::Buyer => format!("/buyers/{}/users", enc(company)),
-        UserType::Supplier => format!("/suppliers/{}/users", enc(company)),
-    }
+    collection_path(Kind::user_kind(t).def(), company)
 }
 
 async fn breakdown(session: Session, t: UserType, company: String, id: String) -> Result<Breakdown, Vec<Problem>> {
-    let user = call(session, "GET", &user_path(t, &company, &id), None).await?;
-    let groups: Vec<String> = list_all(session, &format!("{}/assignments?userID={}", groups_path(t, &company), enc(&id)), 10_000)
-        .await?
-        .iter()
-        .filter(|a| text(a, "UserID") == id)
-        .map(|a| text(a, "UserGroupID"))
-        .collect();
-    let assignments: Vec<SecurityProfileAssignment> = list_all(session, "/securityprofiles/assignments", 10_000)
-        .await?
-        .into_iter()
-        .filter_map(|v| serde_json::from_value(v).ok())
-        .collect();
+    let user = call(session, "GET", &format!("{}/{}", users_path(t, &company), enc(&id)), None).await?;
+    let groups = groups_of(session, false, t, &company, &id).await?;
+    let assignments = all_assignments(session).await?;
     let profiles = list_all(session, "/securityprofiles", 10_000).await?;
     let mut rows: Vec<(String, Vec<(String, String)>)> = Vec::new();
     let mut add = |role: String, source: (String, String)| match rows.iter_mut().find(|(r, _)| *r == role) {
@@ -105,8 +76,8 @@ pub fn EffectiveRoles() -> impl IntoView {
             UserType::Supplier => "/suppliers",
         };
         leptos::task::spawn_local(async move {
-            let list: Vec<(String, String)> = match list_all(session, path, 1000).await {
-                Ok(l) => l.iter().map(|c| (text(c, "ID"), text(c, "Name"))).collect(),
+            let list: Vec<(String, String)> = match id_names(session, path).await {
+                Ok(l) => l,
                 Err(p) => {
                     load_problem.set(one_line(&p));
                     Vec::new()

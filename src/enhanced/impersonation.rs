@@ -1,6 +1,8 @@
 //! The impersonation launcher for call-center reps: find a buyer user, see which configs let
 //! you act as them (or exactly what is missing), act as them with a chosen client and roles,
 //! and keep a history of every act-as session. The banner and "End" live in the shell.
+use super::resource::one_line;
+use super::{call_as, groups_of, text};
 use crate::api::enc;
 use crate::auth::impersonation::{self as imp, Acting};
 use crate::auth::Session;
@@ -69,43 +71,32 @@ pub fn end(session: Session) {
 }
 
 
+/// GET as the rep (the launcher never works with an act-as token); problems in one line.
 async fn get(session: Session, path: &str) -> Result<Value, String> {
-    let res = session.send("GET", &session.url(path), None, true).await?;
-    if res.ok() {
-        return serde_json::from_str(&res.body).map_err(|e| e.to_string());
-    }
-    Err(res.errors().and_then(|e| e.errors.first().map(|x| format!("{} ({})", x.message, x.error_code))).unwrap_or(format!("HTTP {}", res.status)))
+    call_as(session, true, "GET", path, None).await.map_err(|p| one_line(&p))
 }
 
 fn items(v: &Value) -> Vec<Value> {
     v["Items"].as_array().cloned().unwrap_or_default()
 }
 
-fn s(v: &Value, k: &str) -> String {
-    v[k].as_str().unwrap_or_default().to_string()
-}
-
 async fn search(session: Session, q: String) -> Result<Vec<Hit>, String> {
     let buyers = get(session, "/buyers?pageSize=100").await?;
     let mut hits = Vec::new();
     for b in items(&buyers) {
-        let path = format!("/buyers/{}/users?search={}&searchOn=Username,FirstName,LastName,Email&pageSize=20", enc(&s(&b, "ID")), enc(&q));
+        let path = format!("/buyers/{}/users?search={}&searchOn=Username,FirstName,LastName,Email&pageSize=20", enc(&text(&b, "ID")), enc(&q));
         for u in items(&get(session, &path).await?) {
             hits.push(Hit {
-                buyer_id: s(&b, "ID"),
-                buyer_name: s(&b, "Name"),
-                user_id: s(&u, "ID"),
-                username: s(&u, "Username"),
-                name: format!("{} {}", s(&u, "FirstName"), s(&u, "LastName")),
-                email: s(&u, "Email"),
+                buyer_id: text(&b, "ID"),
+                buyer_name: text(&b, "Name"),
+                user_id: text(&u, "ID"),
+                username: text(&u, "Username"),
+                name: format!("{} {}", text(&u, "FirstName"), text(&u, "LastName")),
+                email: text(&u, "Email"),
             });
         }
     }
     Ok(hits)
-}
-
-fn group_ids(v: &Value) -> Vec<String> {
-    items(v).iter().map(|a| s(a, "UserGroupID")).collect()
 }
 
 /// The configs that let the signed-in user act as `hit`, with their clients and roles.
@@ -113,17 +104,14 @@ async fn offers(session: Session, hit: Hit) -> Result<Vec<Offer>, String> {
     let me = get(session, "/me").await?;
     let info = session.current_untracked().map(|c| c.info()).unwrap_or_default();
     let user_type = UserType::parse(&info.usrtype).unwrap_or(UserType::Admin);
-    let my_id = s(&me, "ID");
-    let company = s(&me["Buyer"], "ID");
+    let my_id = text(&me, "ID");
+    let company = text(&me["Buyer"], "ID");
+    // suppliers cannot impersonate: their groups do not matter
     let my_groups = match user_type {
-        UserType::Admin => get(session, &format!("/usergroups/assignments?userID={}&pageSize=100", enc(&my_id))).await.map(|v| group_ids(&v)).unwrap_or_default(),
-        UserType::Buyer => get(session, &format!("/buyers/{}/usergroups/assignments?userID={}&pageSize=100", enc(&company), enc(&my_id))).await.map(|v| group_ids(&v)).unwrap_or_default(),
         UserType::Supplier => Vec::new(),
+        t => groups_of(session, true, t, &company, &my_id).await.unwrap_or_default(),
     };
-    let target_groups = get(session, &format!("/buyers/{}/usergroups/assignments?userID={}&pageSize=100", enc(&hit.buyer_id), enc(&hit.user_id)))
-        .await
-        .map(|v| group_ids(&v))
-        .unwrap_or_default();
+    let target_groups = groups_of(session, true, UserType::Buyer, &hit.buyer_id, &hit.user_id).await.unwrap_or_default();
     let configs = get(session, "/impersonationconfig?pageSize=100")
         .await
         .map_err(|e| format!("Cannot read impersonation configs: {e}"))?;
@@ -199,12 +187,11 @@ pub fn Launcher() -> impl IntoView {
         busy.set(true);
         acting_error.set(None);
         leptos::task::spawn_local(async move {
-            let url = session.url(&format!("/buyers/{}/users/{}/accesstoken", enc(&h.buyer_id), enc(&h.user_id)));
-            let body = json!({"ClientID": offer.client_id, "Roles": wanted}).to_string();
-            match session.send("POST", &url, Some(&body), true).await {
-                Ok(r) if r.ok() => {
-                    let v: Value = serde_json::from_str(&r.body).unwrap_or_default();
-                    let token = s(&v, "access_token");
+            let path = format!("/buyers/{}/users/{}/accesstoken", enc(&h.buyer_id), enc(&h.user_id));
+            let body = json!({"ClientID": offer.client_id, "Roles": wanted});
+            match call_as(session, true, "POST", &path, Some(&body)).await {
+                Ok(v) => {
+                    let token = text(&v, "access_token");
                     let info = crate::auth::TokenInfo::decode(&token).unwrap_or_default();
                     let now = js_sys::Date::now();
                     let a = Acting {
@@ -224,8 +211,7 @@ pub fn Launcher() -> impl IntoView {
                     imp::save(&Some(a.clone()));
                     session.acting.set(Some(a));
                 }
-                Ok(r) => acting_error.set(Some(r.errors().and_then(|e| e.errors.first().map(|x| format!("{} ({})", x.message, x.error_code))).unwrap_or(format!("HTTP {}", r.status)))),
-                Err(e) => acting_error.set(Some(e)),
+                Err(p) => acting_error.set(Some(one_line(&p))),
             }
             busy.set(false);
         });

@@ -17,7 +17,7 @@ pub mod widgets;
 
 use crate::auth::Session;
 use gatehouse_model::error::codes;
-use gatehouse_model::resources::UserType;
+use gatehouse_model::resources::{Kind, UserType};
 use leptos::prelude::*;
 use serde_json::Value;
 
@@ -129,8 +129,14 @@ pub fn explain(status: u16, code: &str, data: &Value) -> Option<String> {
 
 /// Calls the API (as the acting user while impersonating); the JSON answer, or its problems.
 pub async fn call(session: Session, method: &str, path: &str, body: Option<&Value>) -> Result<Value, Vec<Problem>> {
+    call_as(session, false, method, path, body).await
+}
+
+/// [`call`], choosing the token: `own` is the signed-in user's even while acting as someone
+/// (the launcher works as the rep).
+pub async fn call_as(session: Session, own: bool, method: &str, path: &str, body: Option<&Value>) -> Result<Value, Vec<Problem>> {
     let text = body.map(|b| b.to_string());
-    let res = session.send(method, &session.url(path), text.as_deref(), false).await.map_err(|e| vec![Problem::network(e)])?;
+    let res = session.send(method, &session.url(path), text.as_deref(), own).await.map_err(|e| vec![Problem::network(e)])?;
     if res.ok() {
         return Ok(if res.body.trim().is_empty() { Value::Null } else { serde_json::from_str(&res.body).unwrap_or(Value::Null) });
     }
@@ -163,10 +169,15 @@ pub fn change(session: Session, method: &'static str, path: String, body: Option
 
 /// Every item of a list (following pages, up to `limit` items).
 pub async fn list_all(session: Session, path: &str, limit: usize) -> Result<Vec<Value>, Vec<Problem>> {
+    list_all_as(session, false, path, limit).await
+}
+
+/// [`list_all`], choosing the token as [`call_as`] does.
+pub async fn list_all_as(session: Session, own: bool, path: &str, limit: usize) -> Result<Vec<Value>, Vec<Problem>> {
     let sep = if path.contains('?') { '&' } else { '?' };
     let mut out = Vec::new();
     for page in 1.. {
-        let v = call(session, "GET", &format!("{path}{sep}pageSize=100&page={page}"), None).await?;
+        let v = call_as(session, own, "GET", &format!("{path}{sep}pageSize=100&page={page}"), None).await?;
         let items = v["Items"].as_array().cloned().unwrap_or_default();
         out.extend(items);
         let pages = v["Meta"]["TotalPages"].as_u64().unwrap_or(1);
@@ -175,6 +186,17 @@ pub async fn list_all(session: Session, path: &str, limit: usize) -> Result<Vec<
         }
     }
     Ok(out)
+}
+
+/// (ID, Name) of every object of a collection (buyers, suppliers): what a company picker offers.
+pub async fn id_names(session: Session, path: &str) -> Result<Vec<(String, String)>, Vec<Problem>> {
+    Ok(list_all(session, path, 1000).await?.iter().map(|v| (text(v, "ID"), text(v, "Name"))).collect())
+}
+
+/// IDs of the groups a user of type `t` in `company` ('' for admin) belongs to.
+pub async fn groups_of(session: Session, own: bool, t: UserType, company: &str, user_id: &str) -> Result<Vec<String>, Vec<Problem>> {
+    let path = format!("{}/assignments?userID={}", resource::collection_path(Kind::group_kind(t).def(), company), crate::api::enc(user_id));
+    Ok(list_all_as(session, own, &path, 10_000).await?.iter().filter(|a| text(a, "UserID") == user_id).map(|a| text(a, "UserGroupID")).collect())
 }
 
 /// The roles of the token the screens call with (the acting user's while impersonating).

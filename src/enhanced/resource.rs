@@ -3,7 +3,7 @@
 //! out by a [`ScreenDef`]. Input is validated with the model's rules before sending; whatever
 //! the API or the network answers, the input stays on screen.
 use super::widgets::*;
-use super::{call, held_roles, list_all, text, Problem, Problems};
+use super::{call, held_roles, text, Problem, Problems};
 use crate::api::enc;
 use crate::auth::Session;
 use crate::components::Spinner;
@@ -170,7 +170,8 @@ pub fn ResourceScreen(def: &'static ScreenDef) -> impl IntoView {
     let editing = RwSignal::new(Editing::None);
     let epoch = RwSignal::new(0u32);
     let forced_read_only = RwSignal::new(false);
-    let can_write = Signal::derive(move || allows(&held_roles(session), rdef.write_roles) && !forced_read_only.get());
+    // a memo: every widget's `disabled` reads it, and the token is decoded once per change
+    let can_write: Signal<bool> = Memo::new(move |_| allows(&held_roles(session), rdef.write_roles) && !forced_read_only.get()).into();
     let form = Form {
         draft: RwSignal::new(Map::new()),
         errors: RwSignal::new(HashMap::new()),
@@ -187,7 +188,7 @@ pub fn ResourceScreen(def: &'static ScreenDef) -> impl IntoView {
     if let Some(pk) = rdef.parent {
         let path = pk.def().path;
         leptos::task::spawn_local(async move {
-            let r = list_all(session, path, 1000).await.map(|v| v.iter().map(|b| (text(b, "ID"), text(b, "Name"))).collect::<Vec<_>>());
+            let r = super::id_names(session, path).await;
             if let Ok(list) = &r {
                 if let Some((id, _)) = list.first() {
                     parent.set(id.clone());
@@ -342,13 +343,10 @@ pub fn ResourceScreen(def: &'static ScreenDef) -> impl IntoView {
     };
 
     // the same operation in the raw console
-    let console_op = move || {
-        let m = match editing.get() {
-            Editing::None => format!("GET {}", rdef.path),
-            Editing::New => format!("POST {}", rdef.path),
-            Editing::Saved(_) => format!("PATCH {}", rdef.item_path()),
-        };
-        m
+    let console_op = move || match editing.get() {
+        Editing::None => format!("GET {}", rdef.path),
+        Editing::New => format!("POST {}", rdef.path),
+        Editing::Saved(_) => format!("PATCH {}", rdef.item_path()),
     };
 
     let columns = def.columns;

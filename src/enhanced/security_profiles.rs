@@ -1,15 +1,16 @@
 //! The security profile screen's own panel: where the profile is assigned — the seller
 //! organization, a buyer, a supplier, a user group or a single user.
-use super::resource::one_line;
-use super::{change, list_all, text, Problem};
+use super::resource::{collection_path, one_line};
+use super::{change, id_names, list_all, text, Problem};
 use crate::api::enc;
 use crate::auth::Session;
 use crate::components::Spinner;
+use gatehouse_model::resources::Kind;
 use gatehouse_model::types::SecurityProfileAssignment;
 use leptos::prelude::*;
 use serde_json::{Map, Value};
 
-/// (key, label, party collection, target collection under the party or at the top)
+/// (level, label) for the "Assign to" picker.
 const LEVELS: &[(&str, &str)] = &[
     ("seller", "Seller organization (every admin user)"),
     ("buyer", "A buyer (every user of it)"),
@@ -22,27 +23,33 @@ const LEVELS: &[(&str, &str)] = &[
     ("supplieruser", "One supplier user"),
 ];
 
-/// The company collection a level needs, if any.
+/// The company collection a level needs, if any, and the assignment field naming it.
 fn company_of(level: &str) -> Option<(&'static str, &'static str)> {
     match level {
-        "buyer" | "buyergroup" | "buyeruser" => Some(("/buyers", "BuyerID")),
-        "supplier" | "suppliergroup" | "supplieruser" => Some(("/suppliers", "SupplierID")),
+        "buyer" | "buyergroup" | "buyeruser" => Some((Kind::Buyer.def().path, "BuyerID")),
+        "supplier" | "suppliergroup" | "supplieruser" => Some((Kind::Supplier.def().path, "SupplierID")),
         _ => None,
     }
 }
 
-/// The collection the target (group / user) is picked from, given the company.
+/// The collection the target (group / user) is picked from, given the company, and the
+/// assignment field naming it.
 fn target_of(level: &str, company: &str) -> Option<(String, &'static str)> {
-    let c = enc(company);
-    Some(match level {
-        "admingroup" => ("/usergroups".into(), "UserGroupID"),
-        "adminuser" => ("/adminusers".into(), "UserID"),
-        "buyergroup" => (format!("/buyers/{c}/usergroups"), "UserGroupID"),
-        "buyeruser" => (format!("/buyers/{c}/users"), "UserID"),
-        "suppliergroup" => (format!("/suppliers/{c}/usergroups"), "UserGroupID"),
-        "supplieruser" => (format!("/suppliers/{c}/users"), "UserID"),
+    let (kind, field) = match level {
+        "admingroup" => (Kind::AdminUserGroup, "UserGroupID"),
+        "adminuser" => (Kind::AdminUser, "UserID"),
+        "buyergroup" => (Kind::BuyerUserGroup, "UserGroupID"),
+        "buyeruser" => (Kind::BuyerUser, "UserID"),
+        "suppliergroup" => (Kind::SupplierUserGroup, "UserGroupID"),
+        "supplieruser" => (Kind::SupplierUser, "UserID"),
         _ => return None,
-    })
+    };
+    Some((collection_path(kind.def(), company), field))
+}
+
+/// Every security profile assignment of the marketplace.
+pub async fn all_assignments(session: Session) -> Result<Vec<SecurityProfileAssignment>, Vec<Problem>> {
+    Ok(list_all(session, "/securityprofiles/assignments", 10_000).await?.into_iter().filter_map(|v| serde_json::from_value(v).ok()).collect())
 }
 
 pub fn describe(a: &SecurityProfileAssignment) -> String {
@@ -71,18 +78,14 @@ pub fn ProfileAssignments(profile_id: String) -> impl IntoView {
     let targets = RwSignal::new(None::<Vec<(String, String)>>);
     let problems = RwSignal::new(String::new());
     let added = RwSignal::new(String::new());
-    let can_write = Signal::derive(move || gatehouse_model::roles::allows(&super::held_roles(session), &["SecurityProfileAdmin", "SetSecurityProfile"]));
+    // assignments take the profile's write roles; a memo, so the token is read once per change
+    let can_write = Memo::new(move |_| gatehouse_model::roles::allows(&super::held_roles(session), Kind::SecurityProfile.def().write_roles));
 
     Effect::new(move |_| {
         reload.track();
         let pid = pid.get_value();
         leptos::task::spawn_local(async move {
-            let r = list_all(session, "/securityprofiles/assignments", 10_000).await.map(|list| {
-                list.into_iter()
-                    .filter_map(|v| serde_json::from_value::<SecurityProfileAssignment>(v).ok())
-                    .filter(|a| a.security_profile_id == pid)
-                    .collect()
-            });
+            let r = all_assignments(session).await.map(|list| list.into_iter().filter(|a| a.security_profile_id == pid).collect());
             rows.set(Some(r));
         });
     });
@@ -94,10 +97,8 @@ pub fn ProfileAssignments(profile_id: String) -> impl IntoView {
         companies.set(Vec::new());
         if let Some((path, _)) = company_of(&l) {
             leptos::task::spawn_local(async move {
-                match list_all(session, path, 1000).await {
-                    Ok(list) => {
-                        companies.set(list.iter().map(|c| (text(c, "ID"), text(c, "Name"))).collect());
-                    }
+                match id_names(session, path).await {
+                    Ok(list) => companies.set(list),
                     Err(p) => problems.set(one_line(&p)),
                 }
             });
