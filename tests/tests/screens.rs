@@ -262,6 +262,16 @@ async fn a_validation_error_keeps_the_input_on_every_screen() {
         assert_eq!(b.value(&format!("#ed-{field}")).await, typed, "{key}: input kept");
         assert!(!b.exists("#ed-saved").await, "{key}: nothing saved");
     }
+    // malformed xp: its position is named, nothing is sent, the text stays
+    b.open_screen(&w, "buyers").await;
+    b.click("#ed-new").await;
+    b.fill("#ed-Name", "Has bad xp").await;
+    b.set_value("#ed-xp", "{\"Tier\": }").await;
+    b.click("#ed-save").await;
+    let msg = b.wait_text("#ed-xp-error", "malformed JSON").await;
+    assert!(msg.contains("line 1, column"), "{msg}");
+    assert_eq!(b.value("#ed-xp").await, "{\"Tier\": }");
+    assert!(!b.exists("#ed-saved").await);
 }
 
 #[tokio::test]
@@ -316,6 +326,9 @@ async fn api_client_access_secret_and_a_delete_refused_with_its_reason() {
     b.select("#client-buyers-pick", "BUYER_ORGANIZATION").await;
     b.click("#client-buyers-add").await;
     b.find("#client-buyers .chip[data-id='BUYER_ORGANIZATION']").await;
+    // the default context user is picked from the marketplace's usernames
+    b.wait_text("#ed-DefaultContextUserName", "buyer01").await;
+    b.select("#ed-DefaultContextUserName", "buyer01").await;
     // a generated secret: hidden, revealed, copied, saved
     b.click("#ed-ClientSecret-generate").await;
     let secret = b.value("#ed-ClientSecret").await;
@@ -333,6 +346,7 @@ async fn api_client_access_secret_and_a_delete_refused_with_its_reason() {
     let (_, c) = w.call("GET", &format!("/apiclients/{store}"), &t, None).await;
     assert_eq!(c["ClientSecret"], secret.as_str());
     assert_eq!(c["AllowAnyBuyer"], false);
+    assert_eq!(c["DefaultContextUserName"], "buyer01");
     let (_, a) = w.call("GET", "/apiclients/assignments", &t, None).await;
     assert!(a["Items"].as_array().unwrap().iter().any(|x| x["ApiClientID"] == store && x["BuyerID"] == "BUYER_ORGANIZATION"), "{a}");
     // deleting it is refused: an impersonation config uses it, and the screen says so
