@@ -10,6 +10,7 @@ mod console;
 mod enhanced;
 mod history;
 mod spec;
+mod text;
 
 fn main() {
     console_error_panic_hook::set_once();

@@ -1,5 +1,6 @@
 //! The request body: a form generated from the schema, or pasted JSON, kept in step.
 use crate::spec::{Field, Kind, Op};
+use crate::text::{fold, number};
 use gatehouse_model::password::{ADMIN_POLICY, BUYER_POLICY};
 use leptos::prelude::*;
 use serde_json::{Map, Value};
@@ -91,8 +92,8 @@ pub fn validate(op: &Op, fields: &[Field], body: &Value, prefix: &[String], out:
                 Some(n) => {
                     if f.kind == Kind::Int && n.fract() != 0.0 {
                         out.insert(key, format!("{} must be a whole number.", f.name));
-                    } else if let (Some(lo), Some(hi)) = (f.minimum, f.maximum) {
-                        if n < lo || n > hi {
+                    } else if let (Some(lo), Some(hi)) = (&f.minimum, &f.maximum) {
+                        if lo.as_f64().is_some_and(|lo| n < lo) || hi.as_f64().is_some_and(|hi| n > hi) {
                             out.insert(key, format!("{} must be between {lo} and {hi}.", f.name));
                         }
                     }
@@ -205,8 +206,8 @@ fn field_view(f: Field, prefix: Vec<String>, body: RwSignal<Value>, errors: RwSi
                     on:input=move |ev| {
                         let v = event_target_value(&ev);
                         set(if v.trim().is_empty() { None } else {
-                            v.trim().parse::<i64>().map(Value::from).ok()
-                                .or_else(|| v.trim().parse::<f64>().ok().and_then(serde_json::Number::from_f64).map(Value::Number))
+                            // "100", "1e2" and "100.0" are all the integer 100 on the wire
+                            number(&v).map(|n| if n.fract() == 0.0 && n.abs() < 9.0e15 { Value::from(n as i64) } else { serde_json::Number::from_f64(n).map_or(Value::Null, Value::Number) })
                                 .or(Some(Value::String(v)))
                         });
                     }/>
@@ -229,7 +230,7 @@ fn field_view(f: Field, prefix: Vec<String>, body: RwSignal<Value>, errors: RwSi
                             let chosen2 = chosen.clone();
                             let set = set.clone();
                             view! {
-                                <label class="check" style:display=move || if o3.to_lowercase().contains(&filter.get().to_lowercase()) { "" } else { "none" }>
+                                <label class="check" style:display=move || if fold(&o3).contains(&fold(&filter.get())) { "" } else { "none" }>
                                     <input type="checkbox" value=o1.clone() prop:checked=move || chosen().contains(&o1)
                                         on:change=move |ev| {
                                             let mut now = chosen2();

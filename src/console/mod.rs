@@ -8,6 +8,7 @@ use crate::api::{enc, ApiResponse};
 use crate::auth::Session;
 use crate::components::Spinner;
 use crate::history;
+use crate::text::fold;
 use crate::spec::{Kind, Op, Param, Spec};
 use form::{fields_view, json_error, validate};
 use leptos::prelude::*;
@@ -138,11 +139,14 @@ fn Menu(spec: Arc<Spec>, selected: RwSignal<Option<String>>) -> impl IntoView {
         <nav class="menu" aria-label="Resources">
             <input id="menu-filter" type="search" placeholder="Filter resources" aria-label="Filter resources"
                 prop:value=filter on:input=move |ev| filter.set(event_target_value(&ev))/>
-            <div class="section enhanced-section">
+            <div class="section enhanced-section" style:display=move || {
+                let f = fold(&filter.get());
+                if f.is_empty() || crate::enhanced::menu().iter().any(|(_, l)| fold(l).contains(&f)) { "" } else { "none" }
+            }>
                 <h3>"⚡ Enhanced"</h3>
                 <ul>{crate::enhanced::menu().into_iter().map(|(key, label)| {
                     let k2 = key.clone();
-                    view! { <li><button class="resource enhanced" data-screen=label class:active=move || selected.get().as_deref() == Some(k2.as_str())
+                    view! { <li style:display=move || { let f = fold(&filter.get()); if f.is_empty() || fold(label).contains(&f) { "" } else { "none" } }><button class="resource enhanced" data-screen=label class:active=move || selected.get().as_deref() == Some(k2.as_str())
                         on:click=move |_| history::go(selected, &key)>{format!("⚡ {label}")}</button></li> }
                 }).collect_view()}</ul>
             </div>
@@ -153,8 +157,8 @@ fn Menu(spec: Arc<Spec>, selected: RwSignal<Option<String>>) -> impl IntoView {
                 let sn = section_name.clone();
                 view! {
                     <div class="section" style:display=move || {
-                        let f = filter.get().to_lowercase();
-                        if f.is_empty() || sn.to_lowercase().contains(&f) || names2.iter().any(|n| n.to_lowercase().contains(&f)) { "" } else { "none" }
+                        let f = fold(&filter.get());
+                        if f.is_empty() || fold(&sn).contains(&f) || names2.iter().any(|n| fold(n).contains(&f)) { "" } else { "none" }
                     }>
                         <h3>{section_name.clone()}</h3>
                         <ul>
@@ -170,8 +174,8 @@ fn Menu(spec: Arc<Spec>, selected: RwSignal<Option<String>>) -> impl IntoView {
                                 };
                                 view! {
                                     <li style:display=move || {
-                                        let f = filter.get().to_lowercase();
-                                        if f.is_empty() || n1.to_lowercase().contains(&f) || sec.to_lowercase().contains(&f) { "" } else { "none" }
+                                        let f = fold(&filter.get());
+                                        if f.is_empty() || fold(&n1).contains(&f) || fold(&sec).contains(&f) { "" } else { "none" }
                                     }>
                                         <button class="resource" class:active=move || current_resource.get().as_deref() == Some(n2.as_str())
                                             class:locked=locked data-resource=name.clone()
@@ -408,7 +412,7 @@ fn OperationPanel(op: Op) -> impl IntoView {
     view! {
         <section class="operation" aria-label="Request">
             <div class="op-head">
-                <span class=format!("method m-{}", op.method.to_lowercase())>{op.method.clone()}</span>
+                <span class=format!("method m-{}", op.method.to_ascii_lowercase())>{op.method.clone()}</span>
                 <code class="path">{op.path.clone()}</code>
                 <span class="summary">{op.summary.clone()}</span>
                 <span class="muted opid">{op.operation_id.clone()}</span>

@@ -2,10 +2,11 @@
 //! the roles the operation accepts beside the token's), and the body as pretty JSON in a
 //! virtualized view: only the lines on screen are in the DOM, so a 3 MB answer shows at once.
 use crate::api::{now_ms, ApiResponse};
+use crate::text::{human_size, tenths};
 use leptos::prelude::*;
 use std::sync::Arc;
 
-const LINE_PX: f64 = 18.0;
+const LINE_PX: usize = 18;
 const OVERSCAN: usize = 40;
 
 /// Formatted text and where its lines start.
@@ -33,9 +34,6 @@ fn progressive(body: Arc<String>) -> RwSignal<Lines> {
     lines
 }
 
-fn human_size(n: usize) -> String {
-    if n >= 1024 * 1024 { format!("{:.1} MB", n as f64 / 1048576.0) } else if n >= 1024 { format!("{:.1} KB", n as f64 / 1024.0) } else { format!("{n} B") }
-}
 
 /// Lines of text with only the visible window rendered.
 #[component]
@@ -55,8 +53,8 @@ pub fn VirtualText(lines: RwSignal<Lines>) -> impl IntoView {
     let window_text = move || {
         lines.with(|l| {
             let total = l.starts.len();
-            let first = ((scroll.get() / LINE_PX) as usize).saturating_sub(OVERSCAN).min(total.saturating_sub(1));
-            let last = (first + (height.get() / LINE_PX) as usize + 2 * OVERSCAN).min(total);
+            let first = (scroll.get() as usize / LINE_PX).saturating_sub(OVERSCAN).min(total.saturating_sub(1));
+            let last = (first + height.get() as usize / LINE_PX + 2 * OVERSCAN).min(total);
             let from = l.starts[first].min(l.text.len());
             let to = if last >= total { l.text.len() } else { l.starts[last].saturating_sub(1) };
             (first, l.text[from..to.max(from)].to_string())
@@ -66,8 +64,8 @@ pub fn VirtualText(lines: RwSignal<Lines>) -> impl IntoView {
     view! {
         <div class="virtual" node_ref=node id="response-body" data-lines=total
             on:scroll=move |ev| { let el: web_sys::HtmlElement = event_target(&ev); scroll.set(el.scroll_top() as f64); }>
-            <div class="virtual-space" style:height=move || format!("{}px", total() as f64 * LINE_PX)>
-                <pre class="virtual-lines" style:top=move || format!("{}px", window_text.with(|w| w.0) as f64 * LINE_PX)>{move || window_text.with(|w| w.1.clone())}</pre>
+            <div class="virtual-space" style:height=move || format!("{}px", total() * LINE_PX)>
+                <pre class="virtual-lines" style:top=move || format!("{}px", window_text.with(|w| w.0) * LINE_PX)>{move || window_text.with(|w| w.1.clone())}</pre>
             </div>
         </div>
     }
@@ -110,10 +108,10 @@ pub fn ResponseView(
     let rendered = RwSignal::new(0.0);
     request_animation_frame(move || rendered.set(now_ms() - arrived));
     view! {
-        <div class="response" id="response" data-seq=seq data-status=response.status data-render-ms=move || format!("{:.1}", rendered.get())>
+        <div class="response" id="response" data-seq=seq data-status=response.status data-render-ms=move || tenths(rendered.get())>
             <div class="response-head">
                 <span class=status_class id="response-status">{format!("{} {}", response.status, response.status_text)}</span>
-                <span class="muted" id="response-time">{format!("{:.0} ms", response.ms)}</span>
+                <span class="muted" id="response-time">{format!("{} ms", response.ms.round() as u64)}</span>
                 <span class="muted" id="response-size">{human_size(response.size)}</span>
                 <span class="muted url" title=response.url.clone()>{format!("{} {}", response.method, response.url)}</span>
             </div>

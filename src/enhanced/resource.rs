@@ -106,7 +106,7 @@ fn cell(v: &Value) -> String {
 
 fn capitalized(s: &str) -> String {
     let mut c = s.chars();
-    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+    c.next().map(|f| std::iter::once(f.to_ascii_uppercase()).chain(c).collect()).unwrap_or_default()
 }
 
 /// Everything wrong with the draft, by field, before anything is sent.

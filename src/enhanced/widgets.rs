@@ -4,6 +4,7 @@
 use super::resource::{Form, Pick};
 use super::{list_all, text};
 use crate::api::enc;
+use crate::text::{fold, number};
 use crate::auth::Session;
 use gatehouse_model::resources::UserType;
 use gatehouse_model::roles::{FULL_ACCESS, ROLE_AREAS};
@@ -84,8 +85,8 @@ pub fn MinutesInput(form: Form, name: &'static str) -> impl IntoView {
             });
             return;
         }
-        match t.trim().parse::<f64>() {
-            Ok(n) if n >= 0.0 && (n * unit.get_untracked() as f64).fract() == 0.0 => {
+        match number(&t) {
+            Some(n) if n >= 0.0 && (n * unit.get_untracked() as f64).fract() == 0.0 => {
                 form.draft.update(|d| {
                     d.insert(name.into(), Value::from((n * unit.get_untracked() as f64) as i64));
                 });
@@ -243,8 +244,8 @@ pub fn RolePicker(form: Form, name: &'static str) -> impl IntoView {
         });
     };
     let visible = move |role: &str| {
-        let q = search.get().to_lowercase();
-        q.is_empty() || role.to_lowercase().contains(&q)
+        let q = fold(&search.get());
+        q.is_empty() || fold(role).contains(&q)
     };
     view! {
         <div class="role-picker" id="ed-Roles">
@@ -255,7 +256,7 @@ pub fn RolePicker(form: Form, name: &'static str) -> impl IntoView {
             </div>
             {ROLE_AREAS.iter().map(|(area, roles)| {
                 let roles: &'static [&'static str] = roles;
-                let area_id = area.to_lowercase().replace(|c: char| !c.is_alphanumeric(), "-");
+                let area_id = area.to_ascii_lowercase().replace(|c: char| !c.is_alphanumeric(), "-");
                 let any_visible = move || roles.iter().any(|r| visible(r));
                 view! {
                     <fieldset class="role-group" data-area=*area style:display=move || if any_visible() { "" } else { "none" }>

@@ -84,8 +84,9 @@ pub struct Field {
     pub max_len: Option<usize>,
     pub format: Option<String>,
     pub enum_values: Vec<String>,
-    pub minimum: Option<f64>,
-    pub maximum: Option<f64>,
+    /// Kept as the document wrote them (shown in messages without float formatting).
+    pub minimum: Option<serde_json::Number>,
+    pub maximum: Option<serde_json::Number>,
     pub children: Vec<Field>,
 }
 
@@ -162,8 +163,8 @@ impl Resolver<'_> {
                 max_len: p["maxLength"].as_u64().map(|n| n as usize),
                 format: p["format"].as_str().map(String::from),
                 enum_values,
-                minimum: p["minimum"].as_f64(),
-                maximum: p["maximum"].as_f64(),
+                minimum: p["minimum"].as_number().cloned(),
+                maximum: p["maximum"].as_number().cloned(),
                 children,
                 name,
             });
@@ -223,8 +224,8 @@ impl Spec {
                     s.as_object().and_then(|m| m.values().next()).map(str_list).unwrap_or_default()
                 });
                 ops.push(Op {
-                    key: format!("{} {}", m.to_uppercase(), path),
-                    method: m.to_uppercase(),
+                    key: format!("{} {}", m.to_ascii_uppercase(), path),
+                    method: m.to_ascii_uppercase(),
                     path: path.clone(),
                     summary: o["summary"].as_str().unwrap_or("").trim_end_matches('.').to_string(),
                     operation_id: o["operationId"].as_str().unwrap_or("").to_string(),
