@@ -201,10 +201,30 @@ fn field_view(f: Field, prefix: Vec<String>, body: RwSignal<Value>, errors: RwSi
         }
         Kind::Int | Kind::Num => {
             let cur = current.clone();
+            let node = NodeRef::<leptos::html::Input>::new();
+            // Only a changed number is written back to the input (the browser moves the caret
+            // on every write: "2." + "5" would become "52"), and never in another spelling of
+            // the same number ("1.2e2" stays, not "120").
+            let value = Memo::new(move |_| cur());
             view! {
-                <input id=id.clone() type="number" prop:value=move || cur().map(|v| v.to_string()).unwrap_or_default()
+                <input id=id.clone() type="number" step="any" node_ref=node
+                    prop:value=move || {
+                        let want = value.get();
+                        if let (Some(el), Some(n)) = (node.get_untracked(), want.as_ref().and_then(Value::as_f64)) {
+                            let typed = el.value();
+                            if number(&typed) == Some(n) {
+                                return typed;
+                            }
+                        }
+                        want.map(|v| v.to_string()).unwrap_or_default()
+                    }
                     on:input=move |ev| {
-                        let v = event_target_value(&ev);
+                        let el: web_sys::HtmlInputElement = event_target(&ev);
+                        // "2." or "1e" on the way to a number: the browser reports no value yet
+                        if el.validity().bad_input() {
+                            return;
+                        }
+                        let v = el.value();
                         set(if v.trim().is_empty() { None } else {
                             // "100", "1e2" and "100.0" are all the integer 100 on the wire
                             number(&v).map(|n| if n.fract() == 0.0 && n.abs() < 9.0e15 { Value::from(n as i64) } else { serde_json::Number::from_f64(n).map_or(Value::Null, Value::Number) })

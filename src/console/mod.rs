@@ -418,7 +418,7 @@ fn OperationPanel(op: Op) -> impl IntoView {
                 <span class="muted opid">{op.operation_id.clone()}</span>
             </div>
             <div class="roles muted">"Roles: "{if op.roles.is_empty() { "any signed-in user".to_string() } else { op.roles.join(", ") }}</div>
-            <form class="request" on:submit=move |ev| { ev.prevent_default(); send2(); }>
+            <form class="request" novalidate on:submit=move |ev| { ev.prevent_default(); send2(); }>
                 <Show when=move || has_params>
                     <h4>"Parameters"</h4>
                 </Show>

@@ -450,7 +450,7 @@ pub fn ResourceScreen(def: &'static ScreenDef) -> impl IntoView {
                         };
                         let saved_id = match &e { Editing::Saved(m) => m.get("ID").and_then(Value::as_str).map(String::from), _ => None };
                         view! {
-                            <form class="editor" id="ed-form" on:submit=move |ev: leptos::ev::SubmitEvent| { ev.prevent_default(); save(()); }>
+                            <form class="editor" id="ed-form" novalidate on:submit=move |ev: leptos::ev::SubmitEvent| { ev.prevent_default(); save(()); }>
                                 <h3 id="ed-heading">{heading}</h3>
                                 {saved_id.clone().filter(|_| rdef.schema.field("ID").is_some_and(|f| f.read_only)).map(|id| view! { <p class="muted">"ID "<code id="ed-id">{id}</code></p> })}
                                 {def.sections.iter().map(|(title, fields)| view! {

@@ -27,10 +27,10 @@ pub fn reference_dir() -> Option<PathBuf> {
     p.join("ordercloud-openapi-v3-2022.json").exists().then_some(p)
 }
 
-/// A description with one operation, `GET /big`, answered by `big_list` (under `{portal}/mock`).
+/// A description with one operation, `GET /big` (under a non-ASCII resource name), answered by `big_list` (under `{portal}/mock`).
 pub fn big_spec() -> String {
-    json!({"openapi": "3.0.1", "info": {"title": "Big", "version": "1"}, "tags": [{"name": "Big"}],
-        "paths": {"/big": {"get": {"operationId": "Big.List", "tags": ["Big"], "summary": "A big list", "security": [{"OAuth2": []}],
+    json!({"openapi": "3.0.1", "info": {"title": "Big", "version": "1"}, "tags": [{"name": "Übersicht"}],
+        "paths": {"/big": {"get": {"operationId": "Big.List", "tags": ["Übersicht"], "summary": "A big list", "security": [{"OAuth2": []}],
             "responses": {"200": {"description": "ok"}}}}}})
     .to_string()
 }
@@ -267,6 +267,19 @@ impl Browser {
         let url = format!("{}/?op={}", world.portal, key.replace(' ', "%20").replace('{', "%7B").replace('}', "%7D"));
         self.c.goto(&url).await.unwrap();
         self.find("#send").await;
+    }
+
+    /// Points the signed-in context at the mock API under `{portal}/mock` (`big_spec`, `big_list`)
+    /// and opens its one operation.
+    pub async fn use_mock_api(&self, world: &World) {
+        self.js(&format!("const c = JSON.parse(sessionStorage.getItem('gatehouse.contexts')); c[0].base_url = '{0}/mock'; sessionStorage.setItem('gatehouse.contexts', JSON.stringify(c)); sessionStorage.setItem('gatehouse.active', c[0].base_url + '|' + c[0].client_id + '|' + c[0].username); localStorage.setItem('gatehouse.spec_url', '{0}/mock/spec.json');", world.portal)).await;
+        self.open_op(world, "GET /big").await;
+    }
+
+    /// The labels of the menu entries currently shown (not filtered out).
+    pub async fn shown_menu(&self) -> Vec<String> {
+        let v = self.js("return [...document.querySelectorAll('.menu .resource')].filter(e => e.offsetParent !== null).map(e => e.textContent.trim());").await;
+        serde_json::from_value(v).unwrap()
     }
 
     /// Sends and waits for the response; returns its status.

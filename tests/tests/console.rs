@@ -110,6 +110,49 @@ async fn create_admin_user_through_form_and_through_json() {
 }
 
 #[tokio::test]
+async fn the_menu_filter_ignores_case_in_any_script() {
+    let w = world().await;
+    let b = browser().await;
+    b.sign_in(&w, ADMIN.0, ADMIN.1).await;
+    // resources and enhanced screens alike
+    b.fill("#menu-filter", "SECURITY").await;
+    let shown = b.shown_menu().await;
+    assert!(shown.iter().any(|s| s == "Security Profiles") && shown.iter().any(|s| s == "⚡ Security profiles"), "{shown:?}");
+    assert!(!shown.iter().any(|s| s.contains("Buyer")), "{shown:?}");
+    // a document whose names are not ASCII
+    b.use_mock_api(&w).await;
+    for typed in ["ÜBERSICHT", "übersicht", "Übersicht"] {
+        b.fill("#menu-filter", typed).await;
+        assert_eq!(b.shown_menu().await, ["Übersicht"], "filter {typed:?}");
+    }
+    b.fill("#menu-filter", "uebersicht").await;
+    assert!(b.shown_menu().await.is_empty());
+    assert!(!b.find(".enhanced-section").await.is_displayed().await.unwrap(), "no enhanced screen matches");
+}
+
+#[tokio::test]
+async fn number_fields_are_checked_against_the_document() {
+    let w = world().await;
+    let b = browser().await;
+    b.sign_in(&w, ADMIN.0, ADMIN.1).await;
+    b.open_op(&w, "POST /apiclients").await;
+    b.fill("#field-AppName", "Numbers").await;
+    // the document's range, worded with the numbers as written there
+    b.fill("#field-AccessTokenDuration", "0").await;
+    b.click("#send").await;
+    let msg = b.wait_text("#field-AccessTokenDuration-error", "between").await;
+    assert_eq!(msg, "AccessTokenDuration must be between 1 and 600.");
+    b.fill("#field-AccessTokenDuration", "2.5").await;
+    b.click("#send").await;
+    b.wait_text("#field-AccessTokenDuration-error", "AccessTokenDuration must be a whole number.").await;
+    assert!(!b.exists("#response").await, "nothing was sent");
+    // any way of writing a whole number goes out as an integer
+    b.fill("#field-AccessTokenDuration", "1.2e2").await;
+    assert_eq!(b.send().await, 201);
+    b.wait_text("#response-body pre", "\"AccessTokenDuration\": 120,").await;
+}
+
+#[tokio::test]
 async fn invalid_input_is_caught_before_sending() {
     let w = world().await;
     let b = browser().await;
@@ -338,11 +381,15 @@ async fn a_big_response_is_virtualized() {
     let b = browser().await;
     b.sign_in(&w, ADMIN.0, ADMIN.1).await;
     // point the console at a 5,000-item API
-    b.js(&format!("const c = JSON.parse(sessionStorage.getItem('gatehouse.contexts')); c[0].base_url = '{0}/mock'; sessionStorage.setItem('gatehouse.contexts', JSON.stringify(c)); sessionStorage.setItem('gatehouse.active', c[0].base_url + '|' + c[0].client_id + '|' + c[0].username); localStorage.setItem('gatehouse.spec_url', '{0}/mock/spec.json');", w.portal)).await;
-    b.open_op(&w, "GET /big").await;
+    b.use_mock_api(&w).await;
     assert_eq!(b.send().await, 200);
     b.wait_text("#response-body pre", "ITEM00000").await;
-    assert!(b.text("#response-size").await.contains("MB"));
+    // size with one decimal, time in whole milliseconds
+    let size = b.text("#response-size").await;
+    let (mb, unit) = size.split_once(' ').unwrap();
+    assert_eq!((unit, mb.split_once('.').map(|(w, d)| (w.parse::<u32>().is_ok(), d.len()))), ("MB", Some((true, 1))), "{size}");
+    let time = b.text("#response-time").await;
+    assert!(time.strip_suffix(" ms").is_some_and(|n| n.parse::<u64>().is_ok()), "{time}");
     // the whole answer is formatted, yet only a window of it is in the DOM
     for _ in 0..50 {
         if b.attr("#response-body", "data-lines").await.unwrap().parse::<usize>().unwrap() > 50_000 { break; }

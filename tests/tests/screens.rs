@@ -42,8 +42,11 @@ async fn seed_000_walkthrough_from_an_empty_marketplace() {
     b.fill("#ed-AppName", "Shared API Client").await;
     b.click("#ed-AllowSeller").await;
     b.click("#ed-AllowAnyBuyer").await;
-    b.fill("#ed-AccessTokenDuration", "10").await;
+    b.fill("#ed-AccessTokenDuration", "1.5").await;
+    b.wait_text("#ed-AccessTokenDuration-error", "whole number of minutes").await;
     b.select("#ed-AccessTokenDuration-unit", "60").await;
+    assert!(b.text("#ed-AccessTokenDuration-total").await.contains("90 minutes"));
+    b.fill("#ed-AccessTokenDuration", "10").await;
     assert!(b.text("#ed-AccessTokenDuration-total").await.contains("10 hours"));
     b.fill("#ed-RefreshTokenDuration", "30").await;
     b.select("#ed-RefreshTokenDuration-unit", "1440").await;
