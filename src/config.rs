@@ -1,9 +1,8 @@
 //! Run-time configuration from `config.json` beside `index.html`: edit it after the build to
 //! point `dist/` at another API, no rebuild needed.
-use serde::Deserialize;
+use crate::json;
 
-#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
-#[serde(default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct RuntimeConfig {
     /// API host, without `/v1` (e.g. `https://sandboxapi.ordercloud.io`).
     pub api_base: String,
@@ -13,10 +12,17 @@ pub struct RuntimeConfig {
     pub storefront_url: String,
 }
 
+/// The file's settings; the API defaults to the portal's own origin when the file is missing,
+/// unreadable or leaves `api_base` empty.
 pub async fn load() -> RuntimeConfig {
-    let fallback = RuntimeConfig { api_base: leptos::prelude::window().location().origin().unwrap_or_default(), ..Default::default() };
-    match gloo_net::http::Request::get("config.json").send().await {
-        Ok(res) if res.ok() => res.json::<RuntimeConfig>().await.unwrap_or(fallback),
-        _ => fallback,
+    let mut config = RuntimeConfig::default();
+    if let Ok(res) = gloo_net::http::Request::get("config.json").send().await {
+        if let (true, Ok(v)) = (res.ok(), res.json::<serde_json::Value>().await) {
+            config = RuntimeConfig { api_base: json::string(&v, "api_base"), client_id: json::string(&v, "client_id"), storefront_url: json::string(&v, "storefront_url") };
+        }
     }
+    if config.api_base.is_empty() {
+        config.api_base = leptos::prelude::window().location().origin().unwrap_or_default();
+    }
+    config
 }

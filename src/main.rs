@@ -9,6 +9,7 @@ mod config;
 mod console;
 mod enhanced;
 mod history;
+mod json;
 mod spec;
 mod text;
 

@@ -1,6 +1,7 @@
 //! HTTP to the API from the browser: bearer tokens, timing, sizes, and failures that keep
 //! everything on screen.
-use gatehouse_model::error::ErrorBody;
+use crate::json;
+use gatehouse_model::error::{ApiError, ErrorBody};
 use gloo_net::http::{Method, RequestBuilder};
 
 /// One answer from the API, as the response viewer shows it.
@@ -27,7 +28,9 @@ impl ApiResponse {
         if self.ok() {
             return None;
         }
-        serde_json::from_str::<ErrorBody>(&self.body).ok().filter(|b| !b.errors.is_empty())
+        let v: serde_json::Value = serde_json::from_str(&self.body).ok()?;
+        let errors: Vec<ApiError> = v["Errors"].as_array()?.iter().map(|e| ApiError { error_code: json::string(e, "ErrorCode"), message: json::string(e, "Message"), data: e["Data"].clone() }).collect();
+        (!errors.is_empty()).then_some(ErrorBody { errors })
     }
 }
 

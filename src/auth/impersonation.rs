@@ -1,10 +1,12 @@
 //! The impersonation token in force (act-as mode), kept apart from the user's own tokens.
 use leptos::prelude::window;
-use serde::{Deserialize, Serialize};
+use crate::json;
+use serde::Serialize;
+use serde_json::Value;
 
 const KEY: &str = "gatehouse.impersonation";
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Acting {
     pub token: String,
     pub buyer_id: String,
@@ -17,7 +19,19 @@ pub struct Acting {
 }
 
 pub fn load() -> Option<Acting> {
-    window().session_storage().ok().flatten()?.get_item(KEY).ok().flatten().and_then(|t| serde_json::from_str(&t).ok())
+    let text = window().session_storage().ok().flatten()?.get_item(KEY).ok().flatten()?;
+    let v: Value = serde_json::from_str(&text).ok()?;
+    let a = Acting {
+        token: json::string(&v, "token"),
+        buyer_id: json::string(&v, "buyer_id"),
+        user_id: json::string(&v, "user_id"),
+        username: json::string(&v, "username"),
+        client_id: json::string(&v, "client_id"),
+        roles: json::strings(&v["roles"]),
+        expires_at: json::number(&v, "expires_at"),
+        started: json::number(&v, "started"),
+    };
+    (!a.token.is_empty()).then_some(a)
 }
 
 pub fn save(acting: &Option<Acting>) {

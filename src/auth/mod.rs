@@ -4,21 +4,21 @@ pub mod impersonation;
 
 use crate::api;
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
+use crate::json;
+use serde::Serialize;
+use serde_json::Value;
 
 const KEY: &str = "gatehouse.contexts";
 const ACTIVE: &str = "gatehouse.active";
 
 /// One signed-in marketplace: API host + client + user, with its tokens.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Context {
     pub base_url: String,
     pub client_id: String,
-    #[serde(default)]
     pub client_secret: Option<String>,
     pub username: String,
     pub access_token: String,
-    #[serde(default)]
     pub refresh_token: Option<String>,
     /// Epoch milliseconds when the access token expires.
     pub expires_at: f64,
@@ -29,6 +29,22 @@ pub struct Context {
 }
 
 impl Context {
+    /// A stored context; `None` unless it names its API, client, user and token.
+    fn read(v: &Value) -> Option<Context> {
+        let c = Context {
+            base_url: json::string(v, "base_url"),
+            client_id: json::string(v, "client_id"),
+            client_secret: json::opt_string(v, "client_secret"),
+            username: json::string(v, "username"),
+            access_token: json::string(v, "access_token"),
+            refresh_token: json::opt_string(v, "refresh_token"),
+            expires_at: json::number(v, "expires_at"),
+            lifetime: json::number(v, "lifetime"),
+            persistent: v["persistent"].as_bool().unwrap_or_default(),
+        };
+        let complete = [&c.base_url, &c.client_id, &c.username, &c.access_token].iter().all(|s| !s.is_empty());
+        complete.then_some(c)
+    }
     pub fn id(&self) -> String {
         format!("{}|{}|{}", self.base_url, self.client_id, self.username)
     }
@@ -42,13 +58,11 @@ impl Context {
 }
 
 /// What the portal reads from a token's claims.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct TokenInfo {
     pub usr: String,
     pub usrtype: String,
     pub cid: String,
-    #[serde(deserialize_with = "gatehouse_model::types::one_or_many::deserialize")]
     pub role: Vec<String>,
     pub exp: f64,
     pub imp: Option<String>,
@@ -62,7 +76,15 @@ impl TokenInfo {
             b64.push('=');
         }
         let text = window().atob(&b64).ok()?;
-        serde_json::from_str(&text).ok()
+        let v: Value = serde_json::from_str(&text).ok()?;
+        Some(TokenInfo {
+            usr: json::string(&v, "usr"),
+            usrtype: json::string(&v, "usrtype"),
+            cid: json::string(&v, "cid"),
+            role: json::strings(&v["role"]),
+            exp: json::number(&v, "exp"),
+            imp: json::opt_string(&v, "imp"),
+        })
     }
     pub fn has_any(&self, roles: &[String]) -> bool {
         roles.is_empty() || self.role.iter().any(|r| r == "FullAccess" || roles.contains(r))
@@ -74,7 +96,7 @@ fn storage(persistent: bool) -> Option<web_sys::Storage> {
 }
 
 fn read(persistent: bool) -> Vec<Context> {
-    storage(persistent).and_then(|s| s.get_item(KEY).ok().flatten()).and_then(|t| serde_json::from_str(&t).ok()).unwrap_or_default()
+    storage(persistent).and_then(|s| s.get_item(KEY).ok().flatten()).map(|t| json::list(&t, Context::read)).unwrap_or_default()
 }
 
 /// The session shared by every screen.

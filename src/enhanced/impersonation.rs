@@ -6,12 +6,13 @@ use super::{call_as, groups_of, text};
 use crate::api::enc;
 use crate::auth::impersonation::{self as imp, Acting};
 use crate::auth::Session;
+use crate::json;
 use crate::components::Spinner;
 use gatehouse_model::impersonation::{config_matches, what_is_missing, Impersonator, Target};
 use gatehouse_model::resources::UserType;
 use gatehouse_model::types::ImpersonationConfig;
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::{json, Value};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -33,7 +34,7 @@ struct Offer {
 }
 
 /// One act-as session, kept in this browser.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Record {
     pub rep: String,
     pub username: String,
@@ -48,7 +49,21 @@ pub struct Record {
 const HISTORY: &str = "gatehouse.impersonation.history";
 
 pub fn history() -> Vec<Record> {
-    window().local_storage().ok().flatten().and_then(|s| s.get_item(HISTORY).ok().flatten()).and_then(|t| serde_json::from_str(&t).ok()).unwrap_or_default()
+    window().local_storage().ok().flatten().and_then(|s| s.get_item(HISTORY).ok().flatten()).map(|t| {
+        json::list(&t, |v| {
+            Some(Record {
+                rep: json::string(v, "rep"),
+                username: json::string(v, "username"),
+                user_id: json::string(v, "user_id"),
+                buyer_id: json::string(v, "buyer_id"),
+                client_id: json::string(v, "client_id"),
+                roles: json::strings(&v["roles"]),
+                start: json::number(v, "start"),
+                end: v["end"].as_f64(),
+            })
+        })
+    })
+    .unwrap_or_default()
 }
 
 fn save_history(h: &[Record]) {
