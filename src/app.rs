@@ -67,7 +67,7 @@ fn Shell(config: RuntimeConfig) -> impl IntoView {
             <span class="who" id="who">
                 <strong id="who-user">{move || info().usr}</strong>
                 <span class="badge" id="who-type">{move || info().usrtype}</span>
-                <details class="roles-list"><summary id="who-roles">{move || format!("{} roles", info().role.len())}</summary>
+                <details class="roles-list"><summary id="who-roles">{move || match info().role.len() { 1 => "1 role".to_string(), n => format!("{n} roles") }}</summary>
                     <ul>{move || info().role.into_iter().map(|r| view! { <li><code>{r}</code></li> }).collect_view()}</ul>
                 </details>
                 <span class="muted" id="time-left" title="Time left on the access token">{move || fmt_left(left())}</span>

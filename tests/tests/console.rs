@@ -110,6 +110,19 @@ async fn create_admin_user_through_form_and_through_json() {
 }
 
 #[tokio::test]
+async fn a_token_with_a_single_role_is_read() {
+    // one role is a plain string in the token's `role` claim, not a list
+    let w = empty_world().await;
+    let b = browser().await;
+    b.sign_in(&w, OWNER.0, OWNER.1).await;
+    assert_eq!(b.text("#who-roles").await, "1 role");
+    let roles = b.js("return [...document.querySelectorAll('#who li')].map(l => l.textContent);").await;
+    assert_eq!(roles, json!(["FullAccess"]));
+    b.open_op(&w, "GET /adminusers").await;
+    assert_eq!(b.attr("#op-select option[value='GET /adminusers']", "data-allowed").await.as_deref(), Some("true"));
+}
+
+#[tokio::test]
 async fn the_menu_filter_ignores_case_in_any_script() {
     let w = world().await;
     let b = browser().await;
