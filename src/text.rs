@@ -22,11 +22,26 @@ pub fn number(s: &str) -> Option<f64> {
     n.is_finite().then_some(n)
 }
 
+/// Whether `text` matches a JSON Schema `pattern`, by the browser's own regular expressions
+/// (Unicode mode; unanchored, as JSON Schema reads patterns). A pattern the browser cannot read
+/// checks nothing rather than refusing every input.
+pub fn matches(pattern: &str, text: &str) -> bool {
+    Pattern::new(pattern, "u").map_or(true, |re| re.test(text))
+}
+
 #[wasm_bindgen::prelude::wasm_bindgen]
 extern "C" {
     /// The global `Number(text)`: the whole text must be a number, or the answer is NaN.
     #[wasm_bindgen(js_name = Number)]
     fn js_number(text: &str) -> f64;
+
+    /// A JavaScript `RegExp`, whose constructor's SyntaxError comes back as an `Err`.
+    #[wasm_bindgen(js_name = RegExp)]
+    type Pattern;
+    #[wasm_bindgen(constructor, js_class = "RegExp", catch)]
+    fn new(pattern: &str, flags: &str) -> Result<Pattern, wasm_bindgen::JsValue>;
+    #[wasm_bindgen(method)]
+    fn test(this: &Pattern, text: &str) -> bool;
 }
 
 /// A non-negative number with one decimal ("12.3"), without core's float formatting.

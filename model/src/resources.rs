@@ -24,10 +24,26 @@ pub struct Field {
     pub read_only: bool,
     pub min: Option<i64>,
     pub max: Option<i64>,
+    /// A regular expression the whole value must match (stated in the OpenAPI document).
+    pub pattern: Option<&'static str>,
+}
+
+/// What an ID written by the caller may contain: letters, digits, `-` and `_`.
+pub const ID_PATTERN: &str = "^[A-Za-z0-9_-]+$";
+
+/// Whether `s` matches `ID_PATTERN`.
+pub fn is_id(s: &str) -> bool {
+    !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
 const fn f(name: &'static str, ty: Ty) -> Field {
-    Field { name, ty, max_len: None, format: None, read_only: false, min: None, max: None }
+    Field { name, ty, max_len: None, format: None, read_only: false, min: None, max: None, pattern: None }
+}
+/// A caller-chosen ID: at most 100 characters of `ID_PATTERN`.
+const fn id() -> Field {
+    let mut f = s("ID").max(100);
+    f.pattern = Some(ID_PATTERN);
+    f
 }
 const fn s(name: &'static str) -> Field {
     f(name, Ty::Str)
@@ -87,7 +103,7 @@ pub static API_CLIENT: Schema = Schema {
 pub static SECURITY_PROFILE: Schema = Schema {
     name: "SecurityProfile",
     fields: &[
-        s("ID").max(100),
+        id(),
         s("Name").max(100),
         f("Roles", Ty::Roles),
         f("CustomRoles", Ty::StrArray),
@@ -98,7 +114,7 @@ pub static SECURITY_PROFILE: Schema = Schema {
 pub static USER: Schema = Schema {
     name: "User",
     fields: &[
-        s("ID").max(100),
+        id(),
         s("CompanyID").ro(),
         s("Username").max(100),
         s("Password").fmt("password").max(100),
@@ -121,7 +137,7 @@ pub static USER: Schema = Schema {
 pub static BUYER: Schema = Schema {
     name: "Buyer",
     fields: &[
-        s("ID").max(100),
+        id(),
         s("Name").max(100),
         s("DefaultCatalogID").max(100),
         f("Active", Ty::Bool),
@@ -133,7 +149,7 @@ pub static BUYER: Schema = Schema {
 pub static SUPPLIER: Schema = Schema {
     name: "Supplier",
     fields: &[
-        s("ID").max(100),
+        id(),
         s("Name").max(100),
         f("Active", Ty::Bool),
         s("DateCreated").fmt("date-time").ro(),
@@ -145,7 +161,7 @@ pub static SUPPLIER: Schema = Schema {
 pub static USER_GROUP: Schema = Schema {
     name: "UserGroup",
     fields: &[
-        s("ID").max(100),
+        id(),
         s("Name").max(100),
         s("Description").max(2000),
         f("xp", Ty::Object),
@@ -155,7 +171,7 @@ pub static USER_GROUP: Schema = Schema {
 pub static IMPERSONATION_CONFIG: Schema = Schema {
     name: "ImpersonationConfig",
     fields: &[
-        s("ID").max(100),
+        id(),
         s("ImpersonationBuyerID").max(100),
         s("ImpersonationGroupID").max(100),
         s("ImpersonationUserID").max(100),
@@ -209,7 +225,7 @@ pub static ME_USER: Schema = Schema {
         f("Buyer", Ty::Object).ro(),
         f("Supplier", Ty::Object).ro(),
         f("Seller", Ty::Object).ro(),
-        s("ID").max(100),
+        id(),
         s("Username").max(100),
         s("Password").fmt("password").max(100),
         s("FirstName").max(100),

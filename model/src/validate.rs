@@ -58,6 +58,11 @@ pub fn validate(
     }
 }
 
+/// The refusal of an ID outside `ID_PATTERN`.
+pub fn id_error(name: &str, id: &str) -> ApiError {
+    fail(name, "Format", format!("{name} {id:?} is not allowed: use letters, digits, - and _ only."))
+}
+
 /// Checks one property value against its field definition.
 pub fn check_field(field: &Field, value: &Value) -> Result<(), ApiError> {
     let name = field.name;
@@ -80,6 +85,9 @@ pub fn check_field(field: &Field, value: &Value) -> Result<(), ApiError> {
                     )
                     .with_data(json!({"Property": name, "Rule": "MaxLength", "MaxLength": max, "Length": n})));
                 }
+            }
+            if field.pattern == Some(crate::resources::ID_PATTERN) && !text.is_empty() && !crate::resources::is_id(text) {
+                return Err(id_error(name, text));
             }
             if field.format == Some("date-time") && !text.is_empty() && !is_date_time(text) {
                 return Err(fail(
@@ -187,6 +195,18 @@ mod tests {
         let ok = validate(&USER, &[], &json!({"AvailableRoles": ["x"], "Nope": 1, "ID": "a"}), Mode::Partial).unwrap();
         assert_eq!(ok.len(), 1);
         assert!(ok.contains_key("ID"));
+    }
+
+    #[test]
+    fn ids_are_letters_digits_dashes_and_underscores() {
+        let sp = &crate::resources::SECURITY_PROFILE;
+        assert!(validate(sp, &[], &json!({"ID": "Buyer_Profile-2"}), Mode::Partial).is_ok());
+        assert!(validate(sp, &[], &json!({"ID": ""}), Mode::Partial).is_ok(), "empty: the API picks one");
+        for bad in ["MY PROFILE", "a/b", "ünïcode", "x.y"] {
+            let e = validate(sp, &[], &json!({"ID": bad}), Mode::Partial).unwrap_err();
+            assert_eq!(e[0].data["Rule"], "Format", "{bad}");
+            assert!(e[0].message.contains("letters, digits, - and _"), "{}", e[0].message);
+        }
     }
 
     #[test]

@@ -56,12 +56,8 @@ pub fn new_id(kind: Kind) -> String {
 }
 
 fn check_id(id: &str) -> Result<()> {
-    if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
-        return Err(Failure::validation(vec![ApiError::new(
-            codes::VALIDATION,
-            format!("ID {id:?} is not allowed: use letters, digits, - and _ only."),
-        )
-        .with_data(json!({"Property": "ID", "Rule": "Format"}))]));
+    if !gatehouse_model::resources::is_id(id) {
+        return Err(Failure::validation(vec![validate::id_error("ID", id)]));
     }
     Ok(())
 }

@@ -35,6 +35,9 @@ fn field_schema(f: &Field) -> Value {
     if let Some(n) = f.max_len {
         m.insert("maxLength".into(), json!(n));
     }
+    if let Some(p) = f.pattern {
+        m.insert("pattern".into(), json!(p));
+    }
     if let Some(fmt) = f.format {
         m.insert("format".into(), json!(fmt));
     }

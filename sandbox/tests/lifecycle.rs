@@ -198,7 +198,28 @@ async fn openapi_document_follows_ordercloud_conventions() {
     assert_eq!(user["Email"]["maxLength"], 200);
     assert_eq!(user["Password"]["format"], "password");
     assert_eq!(user["DateCreated"]["readOnly"], true);
+    // the ID rule the sandbox enforces is stated, so generators and forms can follow it
+    assert_eq!(user["ID"]["pattern"], "^[A-Za-z0-9_-]+$");
+    assert!(doc["components"]["schemas"]["ApiClient"]["properties"]["ID"]["pattern"].is_null(), "API client IDs are the API's own");
     let create = &doc["paths"]["/suppliers/{supplierID}/users"]["post"];
     assert_eq!(create["requestBody"]["content"]["application/json"]["schema"]["required"], json!(["Username", "FirstName", "LastName", "Email", "Active"]));
     assert_eq!(create["security"][0]["OAuth2"], json!(["FullAccess", "SupplierUserAdmin"]));
+}
+
+#[tokio::test]
+async fn ids_outside_the_stated_pattern_are_refused() {
+    let sb = start().await;
+    let admin = sb.admin().await;
+    for (path, body) in [("/buyers", json!({"ID": "HAS SPACE", "Name": "x"})), ("/securityprofiles", json!({"ID": "a/b", "Name": "x"}))] {
+        let (s, b) = sb.post(path, &admin, body).await;
+        assert_eq!(s, StatusCode::BAD_REQUEST, "{path}: {b}");
+        assert_eq!(b["Errors"][0]["Data"], json!({"Property": "ID", "Rule": "Format"}), "{b}");
+        assert!(b["Errors"][0]["Message"].as_str().unwrap().contains("letters, digits, - and _"), "{b}");
+    }
+    // renaming through PATCH follows the same rule
+    sb.post("/buyers", &admin, json!({"ID": "RENAME_ME", "Name": "x"})).await;
+    let (s, b) = sb.call(Method::PATCH, "/buyers/RENAME_ME", Some(&admin), Some(json!({"ID": "no good"}))).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{b}");
+    let (s, _) = sb.post("/buyers", &admin, json!({"ID": "Fine-ID_2", "Name": "x"})).await;
+    assert_eq!(s, StatusCode::CREATED);
 }

@@ -1,6 +1,6 @@
 //! The request body: a form generated from the schema, or pasted JSON, kept in step.
 use crate::spec::{Field, Kind, Op};
-use crate::text::{fold, number};
+use crate::text::{fold, matches, number};
 use gatehouse_model::password::{ADMIN_POLICY, BUYER_POLICY};
 use leptos::prelude::*;
 use serde_json::{Map, Value};
@@ -77,6 +77,8 @@ pub fn validate(op: &Op, fields: &[Field], body: &Value, prefix: &[String], out:
                     out.insert(key, format!("{} is required.", f.name));
                 } else if let Some(max) = f.max_len.filter(|m| s.chars().count() > *m) {
                     out.insert(key, format!("{} can be at most {max} characters long (it has {}).", f.name, s.chars().count()));
+                } else if let Some(p) = f.pattern.as_deref().filter(|p| !s.is_empty() && !matches(p, s)) {
+                    out.insert(key, format!("{} must match the pattern {p}.", f.name));
                 } else if f.format.as_deref() == Some("date-time") && !s.is_empty() && !gatehouse_model::validate::is_date_time(s) {
                     out.insert(key, format!("{} must be a date-time such as 2024-01-31T12:00:00Z.", f.name));
                 } else if f.format.as_deref() == Some("password") && !s.is_empty() {

@@ -87,6 +87,8 @@ pub struct Field {
     /// Kept as the document wrote them (shown in messages without float formatting).
     pub minimum: Option<serde_json::Number>,
     pub maximum: Option<serde_json::Number>,
+    /// A regular expression the whole value must match.
+    pub pattern: Option<String>,
     pub children: Vec<Field>,
 }
 
@@ -120,7 +122,7 @@ impl Resolver<'_> {
                 let (p, r, m) = self.flatten(part, depth + 1);
                 props.extend(p);
                 required.extend(r);
-                for key in ["type", "format", "maxLength", "readOnly", "enum", "items", "minimum", "maximum"] {
+                for key in ["type", "format", "maxLength", "readOnly", "enum", "items", "minimum", "maximum", "pattern"] {
                     if merged.get(key).is_none() {
                         if let Some(x) = m.get(key) {
                             merged[key] = x.clone();
@@ -165,6 +167,7 @@ impl Resolver<'_> {
                 enum_values,
                 minimum: p["minimum"].as_number().cloned(),
                 maximum: p["maximum"].as_number().cloned(),
+                pattern: p["pattern"].as_str().map(String::from),
                 children,
                 name,
             });

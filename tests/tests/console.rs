@@ -175,15 +175,18 @@ async fn invalid_input_is_caught_before_sending() {
     fill_admin_form(&b, "WEAK", "weakuser", "weakpassword").await;
     b.set_value("#field-LastName", "").await;
     b.set_value("#field-Phone", &"9".repeat(101)).await;
+    b.set_value("#field-ID", "WE AK").await;
     b.click("#send").await;
     let msg = b.wait_text("#field-Password-error", "Password must contain").await;
     assert!(msg.contains("a digit") && msg.contains("an upper-case letter") && msg.contains("a special character"), "{msg}");
     assert!(b.text("#field-LastName-error").await.contains("LastName is required"));
     assert!(b.text("#field-Phone-error").await.contains("at most 100 characters"));
+    assert_eq!(b.text("#field-ID-error").await, "ID must match the pattern ^[A-Za-z0-9_-]+$.");
     assert!(b.text("#request-error").await.contains("need attention"));
     assert!(!b.exists("#response").await, "nothing was sent");
     let t = w.token(ADMIN.0, ADMIN.1).await;
     assert_eq!(w.call("GET", "/adminusers/WEAK", &t, None).await.0, 404);
+    assert_eq!(w.call("GET", "/adminusers?search=weakuser", &t, None).await.1["Meta"]["TotalCount"], 0);
     // the input is intact
     assert_eq!(b.find("#field-Username").await.prop("value").await.unwrap().as_deref(), Some("weakuser"));
     // malformed JSON: position reported, nothing sent, text kept

@@ -275,6 +275,16 @@ async fn a_validation_error_keeps_the_input_on_every_screen() {
     assert!(msg.contains("line 1, column"), "{msg}");
     assert_eq!(b.value("#ed-xp").await, "{\"Tier\": }");
     assert!(!b.exists("#ed-saved").await);
+    // an ID outside the API's pattern: named, nothing sent, the text stays
+    b.set_value("#ed-xp", "").await;
+    b.fill("#ed-ID", "MY BUYER").await;
+    b.click("#ed-save").await;
+    let msg = b.wait_text("#ed-ID-error", "letters, digits, - and _").await;
+    assert!(msg.contains("\"MY BUYER\""), "{msg}");
+    assert_eq!(b.value("#ed-ID").await, "MY BUYER");
+    assert!(!b.exists("#ed-saved").await);
+    let t = w.token(ADMIN.0, ADMIN.1).await;
+    assert_eq!(w.call("GET", "/buyers?search=Has%20bad%20xp", &t, None).await.1["Meta"]["TotalCount"], 0);
 }
 
 #[tokio::test]
