@@ -167,6 +167,9 @@ pub struct Claims {
     pub nbf: i64,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub imp: Option<String>,
+    /// The anonymous shopper's own order (anonymous tokens only).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub orderid: Option<String>,
     /// Company (buyer / supplier) ID; empty for admin users. Sandbox extension.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub cmp: Option<String>,
@@ -209,7 +212,7 @@ mod tests {
         let c = Claims {
             usr: "a".into(), cid: "c".into(), u: "1".into(), usrtype: "admin".into(),
             role: vec!["MeAdmin".into()], iss: "i".into(), aud: "a".into(), exp: 2, nbf: 1,
-            imp: None, cmp: None, jti: None,
+            imp: None, orderid: None, cmp: None, jti: None,
         };
         let v = serde_json::to_value(&c).unwrap();
         assert_eq!(v["role"], "MeAdmin");

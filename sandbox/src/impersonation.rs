@@ -77,6 +77,6 @@ pub async fn access_token(app: App, caller: Caller, params: Params, body: Bytes)
     let mut roles: Vec<String> = if req.roles.is_empty() { granted.clone() } else { granted.iter().filter(|r| req.roles.contains(r)).cloned().collect() };
     roles.extend(granted_custom.into_iter().filter(|r| req.custom_roles.is_empty() || req.custom_roles.contains(r)));
     drop(conn);
-    let (token, expires_in) = crate::oauth::access_token(&app, &target, UserType::Buyer, &client.id, client.access_token_duration, roles, Some(me.seq.to_string()));
+    let (token, expires_in) = crate::oauth::access_token(&app, &target, UserType::Buyer, &client.id, client.access_token_duration, roles, crate::oauth::Issue::Impersonation { by: me.seq.to_string() });
     Ok(json_response(StatusCode::OK, &AccessToken { access_token: token, token_type: "bearer".into(), expires_in, refresh_token: None }))
 }

@@ -69,7 +69,18 @@ fn sha(text: &str) -> String {
 }
 
 /// Signs an access token for `user` through `client` with `roles`.
-pub fn access_token(app: &App, user: &Obj, t: UserType, client_id: &str, minutes: i64, roles: Vec<String>, imp: Option<String>) -> (String, i64) {
+/// Whose a token is besides its user's.
+pub enum Issue {
+    /// The user's own.
+    Own,
+    /// An impersonation token; `by` is the impersonating user's internal ID (`imp`).
+    Impersonation { by: String },
+    /// An anonymous shopper acting as the client's default context user, with an order of
+    /// their own (`orderid`).
+    Anonymous { order_id: String },
+}
+
+pub fn access_token(app: &App, user: &Obj, t: UserType, client_id: &str, minutes: i64, roles: Vec<String>, issue: Issue) -> (String, i64) {
     let now = now();
     let expires_in = minutes.max(1) * 60;
     let rand = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(crate::keys::random_bytes::<9>());
@@ -83,7 +94,14 @@ pub fn access_token(app: &App, user: &Obj, t: UserType, client_id: &str, minutes
         aud: app.audience.clone(),
         exp: now + expires_in,
         nbf: now,
-        imp,
+        imp: match &issue {
+            Issue::Impersonation { by } => Some(by.clone()),
+            _ => None,
+        },
+        orderid: match issue {
+            Issue::Anonymous { order_id } => Some(order_id),
+            _ => None,
+        },
         cmp: if t == UserType::Admin { None } else { Some(user.parent.clone()) },
         jti: Some(format!("{:x}.{rand}", now_ms())),
     };
@@ -149,6 +167,7 @@ async fn grant(app: &App, body: &Bytes) -> std::result::Result<AccessToken, OAut
     }
     let scope: Vec<String> = form.scope.as_deref().unwrap_or("").split_whitespace().map(String::from).collect();
 
+    let mut anonymous = false;
     let (user, roles, refreshing) = match form.grant_type.as_str() {
         "password" => {
             let (Some(username), Some(password)) = (form.username.as_deref().filter(|u| !u.is_empty()), form.password.as_deref().filter(|p| !p.is_empty())) else {
@@ -164,8 +183,16 @@ async fn grant(app: &App, body: &Bytes) -> std::result::Result<AccessToken, OAut
             (user, None, false)
         }
         "client_credentials" => {
+            // without a secret, only as an anonymous shopper
             if client.client_secret.as_deref().is_none_or(str::is_empty) {
-                return Err(oauth_err("unauthorized_client", "Auth.InvalidClientSecret", "client_credentials needs an API client with a ClientSecret."));
+                if !client.is_anon_buyer {
+                    return Err(oauth_err(
+                        "unauthorized_client",
+                        "Auth.InvalidClientSecret",
+                        "client_credentials needs an API client with a ClientSecret, or one that allows anonymous shopping (IsAnonBuyer).",
+                    ));
+                }
+                anonymous = true;
             }
             let name = client.default_context_user_name.clone().filter(|n| !n.is_empty()).ok_or_else(|| {
                 oauth_err("unauthorized_client", "Auth.NoDefaultContextUser", "This API client has no DefaultContextUserName to act as.")
@@ -210,6 +237,13 @@ async fn grant(app: &App, body: &Bytes) -> std::result::Result<AccessToken, OAut
             return Err(oauth_err("invalid_grant", "Auth.UserNotActive", format!("The {} {} is not active.", t.as_str(), user.parent)));
         }
     }
+    if anonymous && t != UserType::Buyer {
+        return Err(oauth_err(
+            "unauthorized_client",
+            "Auth.NoDefaultContextUser",
+            "Anonymous shopping needs a buyer user as the API client's DefaultContextUserName.",
+        ));
+    }
     if !client_allows(&conn, &client, t, &user.parent)? {
         return Err(oauth_err(
             "unauthorized_client",
@@ -227,11 +261,13 @@ async fn grant(app: &App, body: &Bytes) -> std::result::Result<AccessToken, OAut
         }
     };
     drop(conn);
-    let (access, expires_in) = access_token(app, &user, t, &client.id, client.access_token_duration, roles.clone(), None);
+    let issue = if anonymous { Issue::Anonymous { order_id: crate::crud::new_id(Kind::Buyer) } } else { Issue::Own };
+    let (access, expires_in) = access_token(app, &user, t, &client.id, client.access_token_duration, roles.clone(), issue);
     let refresh_token = if refreshing {
         // keep the refresh token the client already holds
         form.refresh_token.clone()
-    } else if client.refresh_token_duration > 0 {
+    } else if client.refresh_token_duration > 0 && !anonymous {
+        // (an anonymous shopper's refresh would lose their order: none are issued)
         let rt = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(crate::keys::random_bytes::<32>());
         let expires = now() + client.refresh_token_duration * 60;
         db::write(&app.pool, |tx| {

@@ -202,6 +202,47 @@ async fn client_access_configuration_is_enforced() {
 }
 
 #[tokio::test]
+async fn anonymous_shoppers_get_tokens_of_their_own() {
+    let sb = start().await;
+    let admin = sb.admin().await;
+    let store = gatehouse_sandbox::seed::STOREFRONT_CLIENT_ID;
+    let anon = [("grant_type", "client_credentials"), ("client_id", store), ("scope", "Shopper MeAdmin")];
+    // without IsAnonBuyer, a client without a secret gives no client_credentials token
+    let (s, b) = sb.token_form(&anon).await;
+    assert_eq!((s, b["Errors"][0]["ErrorCode"].as_str()), (StatusCode::BAD_REQUEST, Some("Auth.InvalidClientSecret")), "{b}");
+    assert!(b["Errors"][0]["Message"].as_str().unwrap().contains("IsAnonBuyer"), "{b}");
+    // with it but no default context user: said so
+    sb.patch(&format!("/apiclients/{store}"), &admin, json!({"IsAnonBuyer": true, "RefreshTokenDuration": 60})).await;
+    let (_, b) = sb.token_form(&anon).await;
+    assert_eq!(b["Errors"][0]["ErrorCode"], "Auth.NoDefaultContextUser", "{b}");
+    // the default context user must be a buyer user
+    sb.patch(&format!("/apiclients/{store}"), &admin, json!({"DefaultContextUserName": "admin01"})).await;
+    let (_, b) = sb.token_form(&anon).await;
+    assert_eq!(b["Errors"][0]["ErrorCode"], "Auth.NoDefaultContextUser", "{b}");
+    // each anonymous shopper gets an order of their own, the requested roles the template user has,
+    // and no refresh token (it could not keep the order)
+    sb.patch(&format!("/apiclients/{store}"), &admin, json!({"DefaultContextUserName": "buyer01"})).await;
+    let (s, first) = sb.token_form(&anon).await;
+    assert_eq!(s, StatusCode::OK, "{first}");
+    assert!(first.get("refresh_token").is_none(), "{first}");
+    let (_, second) = sb.token_form(&anon).await;
+    let (a, b) = (claims(first["access_token"].as_str().unwrap()), claims(second["access_token"].as_str().unwrap()));
+    assert_eq!((a["usr"].as_str(), a["usrtype"].as_str(), a["cid"].as_str()), (Some("buyer01"), Some("buyer"), Some(store)));
+    let mut roles: Vec<&str> = a["role"].as_array().unwrap().iter().filter_map(Value::as_str).collect();
+    roles.sort();
+    assert_eq!(roles, ["MeAdmin", "Shopper"]);
+    assert!(a["orderid"].is_string() && b["orderid"].is_string() && a["orderid"] != b["orderid"], "{a} {b}");
+    assert!(a.get("imp").is_none());
+    let (s, me) = sb.get("/me", first["access_token"].as_str().unwrap()).await;
+    assert_eq!((s, me["Username"].as_str()), (StatusCode::OK, Some("buyer01")));
+    // a password sign-in through the same client is an ordinary token
+    let (_, b) = sb.login_full(store, "buyer01", "buyerpass01", None).await;
+    let c = claims(b["access_token"].as_str().unwrap());
+    assert!(c.get("orderid").is_none(), "{c}");
+    assert!(b["refresh_token"].is_string());
+}
+
+#[tokio::test]
 async fn seed_001_impersonation() {
     let sb = start().await;
     let rep = sb.login("rep01", "Gatehouse-Rep01").await;
