@@ -110,5 +110,6 @@ fn empty_ctx(cfg: &RuntimeConfig) -> auth::Context {
         expires_at: 0.0,
         lifetime: 0.0,
         persistent: false,
+        grant: auth::PASSWORD.into(),
     }
 }

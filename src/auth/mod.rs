@@ -26,7 +26,13 @@ pub struct Context {
     pub lifetime: f64,
     /// Kept in localStorage (stay signed in) rather than sessionStorage.
     pub persistent: bool,
+    /// How the token was obtained: `password` or `client_credentials` (renewed with the same
+    /// grant when it has no refresh token).
+    pub grant: String,
 }
+
+pub const PASSWORD: &str = "password";
+pub const CLIENT_CREDENTIALS: &str = "client_credentials";
 
 impl Context {
     /// A stored context; `None` unless it names its API, client, user and token.
@@ -41,6 +47,7 @@ impl Context {
             expires_at: json::number(v, "expires_at"),
             lifetime: json::number(v, "lifetime"),
             persistent: v["persistent"].as_bool().unwrap_or_default(),
+            grant: Some(json::string(v, "grant")).filter(|g| g == CLIENT_CREDENTIALS).unwrap_or_else(|| PASSWORD.into()),
         };
         let complete = [&c.base_url, &c.client_id, &c.username, &c.access_token].iter().all(|s| !s.is_empty());
         complete.then_some(c)
@@ -214,17 +221,23 @@ impl Session {
         self.current_untracked().map(|c| c.access_token)
     }
 
-    /// Tries the refresh grant for the active context; true when a new token was stored.
+    /// Renews the active context's token: with its refresh token, or (client credentials
+    /// without one) with the client credentials again. True when a new token was stored.
     pub async fn refresh(&self) -> bool {
         let Some(ctx) = self.current_untracked() else { return false };
-        let Some(rt) = ctx.refresh_token.clone() else { return false };
-        let mut form = vec![("grant_type", "refresh_token"), ("client_id", ctx.client_id.as_str()), ("refresh_token", rt.as_str())];
+        let rt = ctx.refresh_token.clone();
+        let mut form = match &rt {
+            Some(rt) => vec![("grant_type", "refresh_token"), ("client_id", ctx.client_id.as_str()), ("refresh_token", rt.as_str())],
+            None if ctx.grant == CLIENT_CREDENTIALS => vec![("grant_type", CLIENT_CREDENTIALS), ("client_id", ctx.client_id.as_str())],
+            None => return false,
+        };
         if let Some(s) = ctx.client_secret.as_deref() {
             form.push(("client_secret", s));
         }
         match api::token_request(&ctx.base_url, &form).await {
             Ok(v) => {
-                let next = from_token(&ctx.base_url, &ctx.client_id, ctx.client_secret.clone(), &ctx.username, ctx.persistent, &v, Some(rt));
+                let mut next = from_token(&ctx.base_url, &ctx.client_id, ctx.client_secret.clone(), &ctx.username, ctx.persistent, &v, rt);
+                next.grant = ctx.grant.clone();
                 let active = self.active.get_untracked();
                 self.put(next);
                 self.active.set(active);
@@ -270,6 +283,7 @@ pub fn from_token(base: &str, client_id: &str, secret: Option<String>, username:
         expires_at: js_sys::Date::now() + lifetime * 1000.0,
         lifetime,
         persistent,
+        grant: PASSWORD.into(),
     }
 }
 
@@ -283,6 +297,22 @@ pub async fn sign_in(base: &str, client_id: &str, secret: Option<String>, userna
     Ok(from_token(base, client_id, secret.filter(|s| !s.is_empty()), username, persistent, &v, None))
 }
 
+/// The client credentials grant: the token of the client's default context user (with no
+/// secret on a client that allows anonymous shopping, an anonymous shopper's). The context is
+/// named after the token's user.
+pub async fn sign_in_client(base: &str, client_id: &str, secret: Option<String>, persistent: bool) -> Result<Context, String> {
+    let secret = secret.filter(|s| !s.is_empty());
+    let mut form = vec![("grant_type", CLIENT_CREDENTIALS), ("client_id", client_id)];
+    if let Some(s) = secret.as_deref() {
+        form.push(("client_secret", s));
+    }
+    let v = api::token_request(base, &form).await?;
+    let user = TokenInfo::decode(v["access_token"].as_str().unwrap_or_default()).map(|i| i.usr).filter(|u| !u.is_empty()).unwrap_or_else(|| client_id.to_string());
+    let mut ctx = from_token(base, client_id, secret, &user, persistent, &v, None);
+    ctx.grant = CLIENT_CREDENTIALS.into();
+    Ok(ctx)
+}
+
 /// Ticks the clock and refreshes the active token shortly before it expires.
 pub fn start_clock(session: Session) {
     leptos::task::spawn_local(async move {
@@ -292,7 +322,8 @@ pub fn start_clock(session: Session) {
             session.now.set(now);
             if let Some(ctx) = session.current_untracked() {
                 let margin = (ctx.lifetime * 1000.0 / 4.0).min(60_000.0);
-                if ctx.refresh_token.is_some() && ctx.expires_at - now < margin {
+                let renewable = ctx.refresh_token.is_some() || ctx.grant == CLIENT_CREDENTIALS;
+                if renewable && ctx.expires_at - now < margin {
                     session.refresh().await;
                 }
             }

@@ -1,4 +1,5 @@
-//! The sign-in form (password grant), used as a page and as the dialog a 401 opens.
+//! The sign-in form (password or client credentials grant), used as a page and as the dialog a
+//! 401 opens.
 use crate::auth::{self, Session};
 use crate::components::Spinner;
 use crate::config::RuntimeConfig;
@@ -17,6 +18,8 @@ pub fn SignInForm(
     let secret = RwSignal::new(prefill.as_ref().and_then(|c| c.client_secret.clone()).unwrap_or_default());
     let user = RwSignal::new(prefill.as_ref().map(|c| c.username.clone()).unwrap_or_default());
     let password = RwSignal::new(String::new());
+    let grant = RwSignal::new(prefill.as_ref().map(|c| c.grant.clone()).unwrap_or_else(|| auth::PASSWORD.into()));
+    let with_password = move || grant.get() == auth::PASSWORD;
     let stay = RwSignal::new(prefill.as_ref().is_some_and(|c| c.persistent));
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
@@ -26,14 +29,16 @@ pub fn SignInForm(
             return;
         }
         let (b, c, s, u, p, keep) = (base.get_untracked(), client.get_untracked(), secret.get_untracked(), user.get_untracked(), password.get_untracked(), stay.get_untracked());
-        if b.trim().is_empty() || c.trim().is_empty() || u.trim().is_empty() || p.is_empty() {
-            error.set(Some("API address, client ID, username and password are all needed.".into()));
+        let by_password = grant.get_untracked() == auth::PASSWORD;
+        if b.trim().is_empty() || c.trim().is_empty() || (by_password && (u.trim().is_empty() || p.is_empty())) {
+            error.set(Some(if by_password { "API address, client ID, username and password are all needed." } else { "API address and client ID are needed." }.into()));
             return;
         }
         busy.set(true);
         error.set(None);
         leptos::task::spawn_local(async move {
-            match auth::sign_in(b.trim(), c.trim(), Some(s), u.trim(), &p, keep).await {
+            let result = if by_password { auth::sign_in(b.trim(), c.trim(), Some(s), u.trim(), &p, keep).await } else { auth::sign_in_client(b.trim(), c.trim(), Some(s), keep).await };
+            match result {
                 Ok(ctx) => {
                     password.set(String::new());
                     session.put(ctx);
@@ -51,10 +56,20 @@ pub fn SignInForm(
             <input id="signin-client" prop:value=client on:input=move |ev| client.set(event_target_value(&ev))/>
             <label for="signin-secret">"Client secret (only for confidential clients)"</label>
             <input id="signin-secret" type="password" autocomplete="off" prop:value=secret on:input=move |ev| secret.set(event_target_value(&ev))/>
-            <label for="signin-username">"Username"</label>
-            <input id="signin-username" autocomplete="username" prop:value=user on:input=move |ev| user.set(event_target_value(&ev))/>
-            <label for="signin-password">"Password"</label>
-            <input id="signin-password" type="password" autocomplete="current-password" prop:value=password on:input=move |ev| password.set(event_target_value(&ev))/>
+            <label for="signin-grant">"Sign in with"</label>
+            <select id="signin-grant" on:change=move |ev| grant.set(event_target_value(&ev))>
+                <option value=auth::PASSWORD selected=move || with_password()>"Username and password"</option>
+                <option value=auth::CLIENT_CREDENTIALS selected=move || !with_password()>"Client credentials (as the client's default context user)"</option>
+            </select>
+            <div class="signin-user" style:display=move || if with_password() { "" } else { "none" }>
+                <label for="signin-username">"Username"</label>
+                <input id="signin-username" autocomplete="username" prop:value=user on:input=move |ev| user.set(event_target_value(&ev))/>
+                <label for="signin-password">"Password"</label>
+                <input id="signin-password" type="password" autocomplete="current-password" prop:value=password on:input=move |ev| password.set(event_target_value(&ev))/>
+            </div>
+            <p class="muted" id="signin-grant-note" style:display=move || if with_password() { "none" } else { "" }>
+                "The token is the default context user's. Without a secret, a client that allows anonymous shopping gives an anonymous shopper's token (a new one each time it is renewed)."
+            </p>
             <label class="check"><input id="signin-stay" type="checkbox" prop:checked=stay on:change=move |ev| stay.set(event_target_checked(&ev))/>" Stay signed in on this browser"</label>
             <button id="signin-submit" type="submit" class="primary" disabled=busy>
                 {move || if busy.get() { view! { <Spinner label="Signing in"/>" Signing in…" }.into_any() } else { "Sign in".into_any() }}

@@ -319,6 +319,59 @@ async fn tokens_refresh_before_expiry() {
 }
 
 #[tokio::test]
+async fn client_credentials_sign_in_and_renewal() {
+    let w = world().await;
+    let t = w.token(ADMIN.0, ADMIN.1).await;
+    let (s, c) = w.call("POST", "/apiclients", &t, Some(json!({"AppName": "Integration", "Active": true, "AccessTokenDuration": 600,
+        "ClientSecret": "s3cret-value", "DefaultContextUserName": "admin01", "AllowSeller": true}))).await;
+    assert_eq!(s, 201, "{c}");
+    let cid = c["ID"].as_str().unwrap();
+    let b = browser().await;
+    b.c.goto(&w.portal).await.unwrap();
+    b.fill("#signin-client", cid).await;
+    b.fill("#signin-secret", "s3cret-value").await;
+    b.select("#signin-grant", "client_credentials").await;
+    assert!(!b.find("#signin-username").await.is_displayed().await.unwrap(), "no username or password to give");
+    b.click("#signin-submit").await;
+    b.find("#console-ready").await;
+    assert_eq!(b.text("#who-user").await, "admin01", "the default context user");
+    // no refresh token: near expiry the portal asks for a new client credentials token
+    let token = "return JSON.parse(sessionStorage.getItem('gatehouse.contexts'))[0];";
+    let before = b.js(token).await;
+    assert!(before["refresh_token"].is_null() && before["grant"] == "client_credentials", "{before}");
+    b.js("const c = JSON.parse(sessionStorage.getItem('gatehouse.contexts')); c[0].expires_at = Date.now() + 5000; sessionStorage.setItem('gatehouse.contexts', JSON.stringify(c));").await;
+    b.c.refresh().await.unwrap();
+    b.find("#console-ready").await;
+    let mut after = before.clone();
+    for _ in 0..50 {
+        after = b.js(token).await;
+        if after["access_token"] != before["access_token"] {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_ne!(after["access_token"], before["access_token"], "renewed");
+    b.wait_text("#time-left", "m").await;
+    // a wrong secret is refused in the API's words
+    b.click("#sign-out").await;
+    b.fill("#signin-client", cid).await;
+    b.fill("#signin-secret", "wrong").await;
+    b.select("#signin-grant", "client_credentials").await;
+    b.click("#signin-submit").await;
+    b.wait_text("#signin-error", "Auth.InvalidClientSecret").await;
+    // an anonymous shopper: no secret, a client that allows anonymous shopping
+    let store = gatehouse_sandbox::seed::STOREFRONT_CLIENT_ID;
+    let (s, _) = w.call("PATCH", &format!("/apiclients/{store}"), &t, Some(json!({"IsAnonBuyer": true, "DefaultContextUserName": "buyer01"}))).await;
+    assert_eq!(s, 200);
+    b.fill("#signin-client", store).await;
+    b.set_value("#signin-secret", "").await;
+    b.click("#signin-submit").await;
+    b.find("#console-ready").await;
+    assert_eq!(b.text("#who-user").await, "buyer01");
+    assert_eq!(b.text("#who-type").await, "buyer");
+}
+
+#[tokio::test]
 async fn a_401_mid_form_keeps_the_form() {
     let w = world().await;
     let b = browser().await;
