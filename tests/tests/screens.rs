@@ -528,7 +528,6 @@ async fn guide_walks_every_screen() {
     arrange_viewer(&w).await;
     let dir = std::env::var("GATEHOUSE_SHOTS").ok();
     let b = browser().await;
-    b.sign_in(&w, ADMIN.0, ADMIN.1).await;
     let shot = |name: &'static str| {
         let dir = dir.clone();
         let b = &b;
@@ -539,6 +538,10 @@ async fn guide_walks_every_screen() {
             }
         }
     };
+    b.c.goto(&w.portal).await.unwrap();
+    b.find("#signin-grant").await;
+    shot("sign-in").await;
+    b.sign_in(&w, ADMIN.0, ADMIN.1).await;
     b.open_screen(&w, "apiclients").await;
     b.find(&format!("#ed-list tr[data-id='{}']", gatehouse_sandbox::seed::SHARED_CLIENT_ID)).await.click().await.unwrap();
     b.find("#client-buyers").await;
