@@ -42,6 +42,8 @@ const MIGRATIONS: &[&str] = &[
      );
      CREATE TABLE revocations (user_seq INTEGER PRIMARY KEY, before_ms INTEGER NOT NULL);
      CREATE TABLE signing_keys (kid TEXT PRIMARY KEY, pem TEXT NOT NULL, created INTEGER NOT NULL);",
+    // 2: users locked out after too many failed sign-ins (until_ms: i64::MAX = until unlocked)
+    "CREATE TABLE lockouts (user_seq INTEGER PRIMARY KEY, until_ms INTEGER NOT NULL);",
 ];
 
 /// Opens (creating if needed) the database at `path` and brings its schema up to date.

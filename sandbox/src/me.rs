@@ -80,10 +80,7 @@ pub async fn revoke_tokens(app: App, caller: Caller, params: Params) -> Result<R
 pub async fn unlock(app: App, caller: Caller, params: Params) -> Result<Response> {
     caller.require(&["AdminUserAdmin"])?;
     let id = params.get("userID").cloned().unwrap_or_default();
-    db::write(&app.pool, |tx| {
-        let mut user = db::must_get(tx, Kind::AdminUser, "", &id)?;
-        user.data.insert("FailedLoginAttempts".into(), json!(0));
-        db::update(tx, user.seq, Kind::AdminUser, &user.id, &user.data, None)
-    })?;
+    let user = db::must_get(&*app.conn()?, Kind::AdminUser, "", &id)?;
+    crate::oauth::unlock_user(&app, user.seq)?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

@@ -174,13 +174,28 @@ async fn grant(app: &App, body: &Bytes) -> std::result::Result<AccessToken, OAut
                 return Err(oauth_err("invalid_request", "Auth.UsernameAndPasswordRequired", "username and password are required."));
             };
             let user = db::by_username(&conn, username)?;
+            if let Some(u) = &user {
+                if let Some(until) = locked_until(&conn, u.seq)? {
+                    return Err(oauth_err("invalid_grant", "Auth.LockedOut", lockout_message(until)));
+                }
+            }
             let hash = user.as_ref().and_then(|u| u.secret.clone()).unwrap_or_default();
             let pw = password.to_string();
             let ok = tokio::task::spawn_blocking(move || !hash.is_empty() && verify_password(&pw, &hash)).await.unwrap_or(false);
-            let Some(user) = user.filter(|_| ok) else {
-                return Err(oauth_err("invalid_grant", "Auth.InvalidUsernameOrPassword", "The username or password is wrong."));
-            };
-            (user, None, false)
+            match (user, ok) {
+                (Some(user), true) => {
+                    sign_in_succeeded(app, &user)?;
+                    (user, None, false)
+                }
+                (user, _) => {
+                    if let Some(user) = user {
+                        if let Some(until) = sign_in_failed(app, &conn, &user)? {
+                            return Err(oauth_err("invalid_grant", "Auth.LockedOut", lockout_message(until)));
+                        }
+                    }
+                    return Err(oauth_err("invalid_grant", "Auth.InvalidUsernameOrPassword", "The username or password is wrong."));
+                }
+            }
         }
         "client_credentials" => {
             // without a secret, only as an anonymous shopper
@@ -282,6 +297,70 @@ async fn grant(app: &App, body: &Bytes) -> std::result::Result<AccessToken, OAut
         None
     };
     Ok(AccessToken { access_token: access, token_type: "bearer".into(), expires_in, refresh_token })
+}
+
+/// When a locked-out user may try again (epoch ms; `i64::MAX`: once unlocked), if they are locked.
+fn locked_until(conn: &r2d2_sqlite::rusqlite::Connection, user_seq: i64) -> Result<Option<i64>> {
+    let until: Option<i64> = conn
+        .query_row("SELECT until_ms FROM lockouts WHERE user_seq = ?1", params![user_seq], |r| r.get(0))
+        .optional()
+        .map_err(Failure::from)?;
+    Ok(until.filter(|u| *u > now_ms()))
+}
+
+fn lockout_message(until: i64) -> String {
+    if until == i64::MAX {
+        "This user is locked out after too many failed sign-ins; an administrator can unlock them.".into()
+    } else {
+        let minutes = ((until - now_ms()) as f64 / 60_000.0).ceil().max(1.0) as i64;
+        format!("This user is locked out after too many failed sign-ins; try again in {minutes} minute(s), or ask an administrator to unlock them.")
+    }
+}
+
+/// Counts a wrong password (`FailedLoginAttempts` on the user) and locks the user out when their
+/// security profiles' `PasswordConfig` says so; returns the lockout's end if it started now.
+fn sign_in_failed(app: &App, conn: &r2d2_sqlite::rusqlite::Connection, user: &db::Obj) -> Result<Option<i64>> {
+    let Some(t) = user_type_of(user) else { return Ok(None) };
+    let limits = crate::roles::sign_in_limits(conn, t, &user.parent, &user.id)?;
+    db::write(&app.pool, |tx| {
+        let Some(mut fresh) = db::by_seq(tx, user.seq)? else { return Ok(None) };
+        let failures = fresh.data.get("FailedLoginAttempts").and_then(Value::as_i64).unwrap_or(0) + 1;
+        fresh.data.insert("FailedLoginAttempts".into(), Value::from(failures));
+        let kind = Kind::from_key(&fresh.kind).ok_or_else(|| Failure::internal("user of unknown kind"))?;
+        db::update(tx, fresh.seq, kind, &fresh.id, &fresh.data, None)?;
+        match limits.allowed_failures {
+            Some(allowed) if failures >= allowed => {
+                let until = limits.lockout_minutes.map_or(i64::MAX, |m| now_ms().saturating_add(m.saturating_mul(60_000)));
+                tx.execute(
+                    "INSERT INTO lockouts (user_seq, until_ms) VALUES (?1, ?2) ON CONFLICT (user_seq) DO UPDATE SET until_ms = excluded.until_ms",
+                    params![user.seq, until],
+                )?;
+                Ok(Some(until))
+            }
+            _ => Ok(None),
+        }
+    })
+}
+
+/// A right password clears the failure count (and any lockout that has run out).
+fn sign_in_succeeded(app: &App, user: &db::Obj) -> Result<()> {
+    if user.data.get("FailedLoginAttempts").and_then(Value::as_i64).unwrap_or(0) == 0 {
+        return Ok(());
+    }
+    unlock_user(app, user.seq)
+}
+
+/// Ends a lockout and clears the failure count (`POST /adminusers/{id}/unlock`, a right password).
+pub fn unlock_user(app: &App, user_seq: i64) -> Result<()> {
+    db::write(&app.pool, |tx| {
+        tx.execute("DELETE FROM lockouts WHERE user_seq = ?1", params![user_seq])?;
+        if let Some(mut user) = db::by_seq(tx, user_seq)? {
+            user.data.insert("FailedLoginAttempts".into(), Value::from(0));
+            let kind = Kind::from_key(&user.kind).ok_or_else(|| Failure::internal("user of unknown kind"))?;
+            db::update(tx, user.seq, kind, &user.id, &user.data, None)?;
+        }
+        Ok(())
+    })
 }
 
 /// Revokes every token issued to a user until now (`DELETE /adminusers/{id}/tokens`).

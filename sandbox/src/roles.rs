@@ -34,6 +34,40 @@ pub fn assignment_applies(a: &Map<String, Value>, t: UserType, company: &str, us
         .reaches(t, company, user_id, groups)
 }
 
+/// The sign-in limits of the security profiles that reach a user (their `PasswordConfig`s,
+/// strictest wins): after `allowed_failures` wrong passwords in a row the user is locked out for
+/// `lockout_minutes` (`None`: until an administrator unlocks them, which is what a
+/// `LockoutDuration` of 0 or none means). No limit when no profile sets `AllowedFailedAttempts`.
+#[derive(Debug, Default, PartialEq)]
+pub struct SignInLimits {
+    pub allowed_failures: Option<i64>,
+    pub lockout_minutes: Option<i64>,
+}
+
+pub fn sign_in_limits(conn: &Connection, t: UserType, company: &str, user_id: &str) -> Result<SignInLimits> {
+    let groups = groups_of(conn, t, company, user_id)?;
+    let mut out = SignInLimits::default();
+    for a in db::assignments(conn, SP_ASSIGNMENT_KIND, "")? {
+        if !assignment_applies(&a, t, company, user_id, &groups) {
+            continue;
+        }
+        let Some(pid) = s(&a, "SecurityProfileID") else { continue };
+        let Some(p) = db::get(conn, Kind::SecurityProfile, "", pid)? else { continue };
+        let config = p.data.get("PasswordConfig");
+        let int = |k: &str| config.and_then(|c| c.get(k)).and_then(Value::as_i64).filter(|n| *n > 0);
+        if let Some(n) = int("AllowedFailedAttempts") {
+            let minutes = int("LockoutDuration");
+            out.lockout_minutes = match (out.allowed_failures, out.lockout_minutes, minutes) {
+                (None, _, m) => m,
+                (Some(_), Some(a), Some(b)) => Some(a.max(b)),
+                _ => None,
+            };
+            out.allowed_failures = Some(out.allowed_failures.map_or(n, |m| m.min(n)));
+        }
+    }
+    Ok(out)
+}
+
 /// Roles and custom roles available to a user, API roles in the API's order.
 pub fn available_roles(conn: &Connection, t: UserType, company: &str, user_id: &str) -> Result<(Vec<String>, Vec<String>)> {
     let groups = groups_of(conn, t, company, user_id)?;

@@ -202,6 +202,62 @@ async fn client_access_configuration_is_enforced() {
 }
 
 #[tokio::test]
+async fn password_config_locks_out_after_failed_sign_ins() {
+    let sb = start().await;
+    let admin = sb.admin().await;
+    let code = |b: &Value| b["Errors"][0]["ErrorCode"].as_str().unwrap_or_default().to_string();
+    // no PasswordConfig: wrong passwords are counted but never lock
+    for _ in 0..4 {
+        assert_eq!(code(&sb.login_full(CLIENT, "buyer01", "nope", None).await.1), "Auth.InvalidUsernameOrPassword");
+    }
+    let (s, _) = sb.login_full(CLIENT, "buyer01", "buyerpass01", None).await;
+    assert_eq!(s, StatusCode::OK);
+    // three failures allowed, then locked until an administrator unlocks (LockoutDuration 0)
+    sb.post("/securityprofiles", &admin, json!({"ID": "STRICT", "Name": "Strict", "Roles": [], "PasswordConfig": {"AllowedFailedAttempts": 3, "LockoutDuration": 0}})).await;
+    sb.post("/securityprofiles", &admin, json!({"ID": "LENIENT", "Name": "Lenient", "Roles": [], "PasswordConfig": {"AllowedFailedAttempts": 10, "LockoutDuration": 30}})).await;
+    for a in [json!({"SecurityProfileID": "STRICT", "UserID": "REP01"}), json!({"SecurityProfileID": "LENIENT", "UserGroupID": "CALL_CENTER"})] {
+        let (s, b) = sb.post("/securityprofiles/assignments", &admin, a).await;
+        assert_eq!(s, StatusCode::NO_CONTENT, "{b}");
+    }
+    for _ in 0..2 {
+        assert_eq!(code(&sb.login_full(CLIENT, "rep01", "nope", None).await.1), "Auth.InvalidUsernameOrPassword");
+    }
+    let (_, rep) = sb.get("/adminusers/REP01", &admin).await;
+    assert_eq!(rep["FailedLoginAttempts"], 2);
+    // a right password starts the count again
+    sb.login("rep01", "Gatehouse-Rep01").await;
+    assert_eq!(sb.get("/adminusers/REP01", &admin).await.1["FailedLoginAttempts"], 0);
+    for _ in 0..2 {
+        sb.login_full(CLIENT, "rep01", "nope", None).await;
+    }
+    // the third failure locks (the strictest profile wins: 3 failures, not 10; until unlocked, not
+    // 30 minutes), and then even the right password is refused
+    let (s, b) = sb.login_full(CLIENT, "rep01", "nope", None).await;
+    assert_eq!((s, code(&b)), (StatusCode::BAD_REQUEST, "Auth.LockedOut".to_string()), "{b}");
+    let (_, b) = sb.login_full(CLIENT, "rep01", "Gatehouse-Rep01", None).await;
+    assert_eq!(code(&b), "Auth.LockedOut");
+    assert!(b["Errors"][0]["Message"].as_str().unwrap().contains("an administrator can unlock"), "{b}");
+    // unlocking needs AdminUserAdmin, and lets the user in again
+    let buyer = sb.login("buyer01", "buyerpass01").await;
+    let (s, _) = sb.call(Method::POST, "/adminusers/REP01/unlock", Some(&buyer), None).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, _) = sb.call(Method::POST, "/adminusers/REP01/unlock", Some(&admin), None).await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+    sb.login("rep01", "Gatehouse-Rep01").await;
+    assert_eq!(sb.get("/adminusers/REP01", &admin).await.1["FailedLoginAttempts"], 0);
+    // a timed lockout names the wait, and ends by itself
+    sb.call(Method::DELETE, "/securityprofiles/STRICT/assignments?userID=REP01", Some(&admin), None).await;
+    for _ in 0..9 {
+        sb.login_full(CLIENT, "rep01", "nope", None).await;
+    }
+    let (_, b) = sb.login_full(CLIENT, "rep01", "nope", None).await;
+    assert!(b["Errors"][0]["Message"].as_str().unwrap().contains("try again in 30 minute(s)"), "{b}");
+    let conn = sb.app.pool.get().unwrap();
+    conn.execute("UPDATE lockouts SET until_ms = 0", []).unwrap();
+    sb.login("rep01", "Gatehouse-Rep01").await;
+}
+
+#[tokio::test]
 async fn anonymous_shoppers_get_tokens_of_their_own() {
     let sb = start().await;
     let admin = sb.admin().await;
