@@ -13,6 +13,7 @@ pub mod impersonation;
 pub mod resource;
 pub mod screens;
 pub mod security_profiles;
+pub mod sign_in_status;
 pub mod widgets;
 
 use crate::auth::Session;

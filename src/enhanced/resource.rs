@@ -51,6 +51,8 @@ pub enum Extra {
     ProfileAssignments,
     Members,
     EffectiveRoles,
+    /// Failed sign-ins and unlocking (admin users).
+    SignInStatus,
 }
 
 pub struct ScreenDef {
@@ -528,6 +530,7 @@ fn extra_view(x: Extra, def: &'static ResourceDef, parent: String, id: String, c
         Extra::ClientAssignments => view! { <super::api_clients::ClientAssignments client_id=id can_write=can_write/> }.into_any(),
         Extra::ProfileAssignments => view! { <super::security_profiles::ProfileAssignments profile_id=id/> }.into_any(),
         Extra::Members => view! { <super::groups::Members def=def company=parent group_id=id can_write=can_write/> }.into_any(),
+        Extra::SignInStatus => view! { <super::sign_in_status::SignInStatus user_id=id can_write=can_write/> }.into_any(),
         Extra::EffectiveRoles => {
             let jump = expect_context::<super::Jump>();
             let selected = expect_context::<RwSignal<Option<String>>>();

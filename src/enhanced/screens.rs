@@ -77,7 +77,7 @@ pub static ALL: &[ScreenDef] = &[
     ScreenDef {
         key: "adminusers", label: "Admin users", kind: Kind::AdminUser,
         intro: "Users of the seller organization.",
-        columns: USER_COLUMNS, title: "Username", sections: USER_FORM, extras: &[Extra::EffectiveRoles],
+        columns: USER_COLUMNS, title: "Username", sections: USER_FORM, extras: &[Extra::EffectiveRoles, Extra::SignInStatus],
     },
     ScreenDef {
         key: "adminusergroups", label: "Admin user groups", kind: Kind::AdminUserGroup,

@@ -339,6 +339,19 @@ impl World {
         self.token_for(seed::SHARED_CLIENT_ID, user, password).await
     }
 
+    /// The raw answer of a password grant through the shared client (for refusals).
+    pub async fn try_sign_in(&self, user: &str, password: &str) -> Value {
+        reqwest::Client::new()
+            .post(format!("{}/oauth/token", self.api))
+            .form(&[("grant_type", "password"), ("client_id", seed::SHARED_CLIENT_ID), ("username", user), ("password", password)])
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
     /// A password-grant token through `client_id`.
     pub async fn token_for(&self, client_id: &str, user: &str, password: &str) -> String {
         let v: Value = reqwest::Client::new()

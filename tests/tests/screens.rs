@@ -519,6 +519,26 @@ async fn screen_lists_search_sort_and_page() {
     b.wait_text("#ed-heading", "Company 07").await;
 }
 
+#[tokio::test]
+async fn a_locked_out_admin_user_is_unlocked_from_their_screen() {
+    let w = world().await;
+    let t = w.token(ADMIN.0, ADMIN.1).await;
+    w.call("POST", "/securityprofiles", &t, Some(json!({"ID": "STRICT", "Name": "Strict", "Roles": [], "PasswordConfig": {"AllowedFailedAttempts": 2}}))).await;
+    w.call("POST", "/securityprofiles/assignments", &t, Some(json!({"SecurityProfileID": "STRICT", "UserID": "REP01"}))).await;
+    w.try_sign_in(REP.0, "wrong").await;
+    let b = w.try_sign_in(REP.0, "wrong").await;
+    assert_eq!(b["Errors"][0]["ErrorCode"], "Auth.LockedOut", "{b}");
+    let browser = browser().await;
+    browser.sign_in(&w, ADMIN.0, ADMIN.1).await;
+    browser.open_screen(&w, "adminusers").await;
+    browser.find("#ed-list tr[data-id='REP01']").await.click().await.unwrap();
+    browser.wait_text("#sign-in-failures", "2 failed sign-in(s)").await;
+    browser.click("#sign-in-unlock").await;
+    browser.wait_text("#sign-in-unlocked", "Unlocked").await;
+    browser.wait_text("#sign-in-failures", "No failed sign-ins").await;
+    assert!(w.try_sign_in(REP.0, REP.1).await["access_token"].is_string(), "signs in again");
+}
+
 /// Screenshots of every screen for the README guide: `GATEHOUSE_SHOTS=docs cargo test -p
 /// gatehouse-e2e --test screens guide` writes them; otherwise the walk still runs and checks
 /// that every screen renders with its list.
