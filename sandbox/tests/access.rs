@@ -34,7 +34,7 @@ async fn every_operation_needs_one_of_its_roles() {
         for (method, op) in ops.as_object().unwrap() {
             let roles: Vec<&str> = op["security"][0]["OAuth2"].as_array().unwrap().iter().map(|r| r.as_str().unwrap()).collect();
             // fill path parameters with real parents where needed and unknown IDs elsewhere
-            let url = path.replace("{buyerID}", "BUYER_ORGANIZATION").replace("{supplierID}", "NOSUCH").replace('{', "").replace('}', "");
+            let url = path.replace("{buyerID}", "BUYER_ORGANIZATION").replace("{supplierID}", "NOSUCH").replace(['{', '}'], "");
             let m = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
             let body = if matches!(method.as_str(), "post" | "put" | "patch") { Some(json!({})) } else { None };
             if roles.is_empty() {

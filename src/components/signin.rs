@@ -58,7 +58,7 @@ pub fn SignInForm(
             <input id="signin-secret" type="password" autocomplete="off" prop:value=secret on:input=move |ev| secret.set(event_target_value(&ev))/>
             <label for="signin-grant">"Sign in with"</label>
             <select id="signin-grant" on:change=move |ev| grant.set(event_target_value(&ev))>
-                <option value=auth::PASSWORD selected=move || with_password()>"Username and password"</option>
+                <option value=auth::PASSWORD selected=with_password>"Username and password"</option>
                 <option value=auth::CLIENT_CREDENTIALS selected=move || !with_password()>"Client credentials (as the client's default context user)"</option>
             </select>
             <div class="signin-user" style:display=move || if with_password() { "" } else { "none" }>

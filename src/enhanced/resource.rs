@@ -64,9 +64,14 @@ pub struct ScreenDef {
     pub columns: &'static [&'static str],
     /// The property that names an object in headings.
     pub title: &'static str,
-    pub sections: &'static [(&'static str, &'static [(&'static str, W, &'static str)])],
+    pub sections: &'static [Section],
     pub extras: &'static [Extra],
 }
+
+/// One field on a screen: property name, widget, hint.
+pub type Placed = (&'static str, W, &'static str);
+/// A titled group of fields.
+pub type Section = (&'static str, &'static [Placed]);
 
 /// The editor's state, shared with its widgets.
 #[derive(Clone, Copy)]

@@ -1,9 +1,9 @@
 //! The layout of each resource screen: its columns, its form sections and the widget for each
 //! field. Field facts (types, max lengths, required, roles) come from the model's tables.
-use super::resource::{Extra, Pick, ScreenDef, W};
+use super::resource::{Extra, Pick, ScreenDef, Section, W};
 use gatehouse_model::resources::Kind;
 
-const USER_FORM: &[(&str, &[(&str, W, &str)])] = &[
+const USER_FORM: &[Section] = &[
     ("Sign-in", &[
         ("Username", W::Text, "Unique across the marketplace."),
         ("Password", W::Password, "Optional. On a saved user, leave empty to keep the current one."),
@@ -20,7 +20,7 @@ const USER_FORM: &[(&str, &[(&str, W, &str)])] = &[
 ];
 const USER_COLUMNS: &[&str] = &["Username", "ID", "FirstName", "LastName", "Email", "Active"];
 
-const GROUP_FORM: &[(&str, &[(&str, W, &str)])] = &[
+const GROUP_FORM: &[Section] = &[
     ("Group", &[
         ("ID", W::Text, "Leave empty and the API makes one."),
         ("Name", W::Text, ""),
