@@ -208,9 +208,8 @@ pub fn held_roles(session: Session) -> Vec<String> {
     }
 }
 
-pub fn text(v: &Value, k: &str) -> String {
-    v[k].as_str().unwrap_or_default().to_string()
-}
+/// The text at a key of an API object, or empty.
+pub use crate::json::string as text;
 
 /// A list of problems, with their meanings.
 #[component]

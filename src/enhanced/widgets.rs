@@ -33,8 +33,9 @@ pub fn set_str(form: Form, name: &str, v: String) {
     });
 }
 
+/// The texts of a list property of the draft.
 fn strings(v: Option<&Value>) -> Vec<String> {
-    v.and_then(Value::as_array).map(|a| a.iter().filter_map(|x| x.as_str().map(String::from)).collect()).unwrap_or_default()
+    v.map(crate::json::strings).unwrap_or_default()
 }
 
 #[component]
@@ -243,10 +244,8 @@ pub fn RolePicker(form: Form, name: &'static str) -> impl IntoView {
             d.insert(name.into(), Value::Array(ordered));
         });
     };
-    let visible = move |role: &str| {
-        let q = fold(&search.get());
-        q.is_empty() || fold(role).contains(&q)
-    };
+    let needle = Memo::new(move |_| fold(&search.get()));
+    let visible = move |role: &str| needle.with(|q| q.is_empty() || fold(role).contains(q.as_str()));
     view! {
         <div class="role-picker" id="ed-Roles">
             <div class="row">
