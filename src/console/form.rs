@@ -238,6 +238,7 @@ fn field_view(f: Field, prefix: Vec<String>, body: RwSignal<Value>, errors: RwSi
         }
         Kind::List if !f.enum_values.is_empty() => {
             let filter = RwSignal::new(String::new());
+            let needle = Memo::new(move |_| fold(&filter.get()));
             let opts = f.enum_values.clone();
             let cur = current.clone();
             let chosen = move || -> Vec<String> { cur().and_then(|v| v.as_array().cloned()).unwrap_or_default().into_iter().filter_map(|x| x.as_str().map(String::from)).collect() };
@@ -252,7 +253,7 @@ fn field_view(f: Field, prefix: Vec<String>, body: RwSignal<Value>, errors: RwSi
                             let chosen2 = chosen.clone();
                             let set = set.clone();
                             view! {
-                                <label class="check" style:display=move || if fold(&o3).contains(&fold(&filter.get())) { "" } else { "none" }>
+                                <label class="check" style:display=move || if needle.with(|f| fold(&o3).contains(f.as_str())) { "" } else { "none" }>
                                     <input type="checkbox" value=o1.clone() prop:checked=move || chosen().contains(&o1)
                                         on:change=move |ev| {
                                             let mut now = chosen2();

@@ -135,48 +135,45 @@ fn Menu(spec: Arc<Spec>, selected: RwSignal<Option<String>>) -> impl IntoView {
     };
     let sections = spec.sections.clone();
     let spec2 = spec.clone();
+    // the filter is folded once per keystroke, each entry's names once when the menu is built
+    let needle = Memo::new(move |_| fold(&filter.get()));
+    let display = move |names: &[String]| {
+        let f = needle.get();
+        if f.is_empty() || names.iter().any(|n| n.contains(&f)) { "" } else { "none" }
+    };
+    // the token's roles, decoded once per change rather than once per resource
+    let info = Memo::new(move |_| session.current().map(|c| c.info()).unwrap_or_default());
+    let enhanced = crate::enhanced::menu();
+    let enhanced_names: Vec<String> = enhanced.iter().map(|(_, l)| fold(l)).collect();
     view! {
         <nav class="menu" aria-label="Resources">
             <input id="menu-filter" type="search" placeholder="Filter resources" aria-label="Filter resources"
                 prop:value=filter on:input=move |ev| filter.set(event_target_value(&ev))/>
-            <div class="section enhanced-section" style:display=move || {
-                let f = fold(&filter.get());
-                if f.is_empty() || crate::enhanced::menu().iter().any(|(_, l)| fold(l).contains(&f)) { "" } else { "none" }
-            }>
+            <div class="section enhanced-section" style:display=move || display(&enhanced_names)>
                 <h3>"⚡ Enhanced"</h3>
-                <ul>{crate::enhanced::menu().into_iter().map(|(key, label)| {
+                <ul>{enhanced.into_iter().map(|(key, label)| {
                     let k2 = key.clone();
-                    view! { <li style:display=move || { let f = fold(&filter.get()); if f.is_empty() || fold(label).contains(&f) { "" } else { "none" } }><button class="resource enhanced" data-screen=label class:active=move || selected.get().as_deref() == Some(k2.as_str())
+                    let names = [fold(label)];
+                    view! { <li style:display=move || display(&names)><button class="resource enhanced" data-screen=label class:active=move || selected.get().as_deref() == Some(k2.as_str())
                         on:click=move |_| history::go(selected, &key)>{format!("⚡ {label}")}</button></li> }
                 }).collect_view()}</ul>
             </div>
             {sections.into_iter().map(|s| {
                 let section_name = s.name.clone();
-                let names: Vec<String> = s.resources.iter().map(|r| r.name.clone()).collect();
-                let names2 = names.clone();
-                let sn = section_name.clone();
+                let section_names: Vec<String> = std::iter::once(&s.name).chain(s.resources.iter().map(|r| &r.name)).map(|n| fold(n)).collect();
                 view! {
-                    <div class="section" style:display=move || {
-                        let f = fold(&filter.get());
-                        if f.is_empty() || fold(&sn).contains(&f) || names2.iter().any(|n| fold(n).contains(&f)) { "" } else { "none" }
-                    }>
+                    <div class="section" style:display=move || display(&section_names)>
                         <h3>{section_name.clone()}</h3>
                         <ul>
                             {s.resources.into_iter().map(|r| {
                                 let first = r.ops.first().map(|&i| spec2.ops[i].key.clone()).unwrap_or_default();
                                 let name = r.name.clone();
-                                let (n1, n2) = (name.clone(), name.clone());
-                                let sec = section_name.clone();
+                                let n2 = name.clone();
+                                let names = [fold(&name), fold(&section_name)];
                                 let ops: Vec<Vec<String>> = r.ops.iter().map(|&i| spec2.ops[i].roles.clone()).collect();
-                                let locked = move || {
-                                    let info = session.current().map(|c| c.info()).unwrap_or_default();
-                                    !ops.iter().any(|roles| info.has_any(roles))
-                                };
+                                let locked = move || info.with(|info| !ops.iter().any(|roles| info.has_any(roles)));
                                 view! {
-                                    <li style:display=move || {
-                                        let f = fold(&filter.get());
-                                        if f.is_empty() || fold(&n1).contains(&f) || fold(&sec).contains(&f) { "" } else { "none" }
-                                    }>
+                                    <li style:display=move || display(&names)>
                                         <button class="resource" class:active=move || current_resource.get().as_deref() == Some(n2.as_str())
                                             class:locked=locked data-resource=name.clone()
                                             on:click=move |_| history::go(selected, &first)>
