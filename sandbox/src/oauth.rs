@@ -323,11 +323,7 @@ fn sign_in_failed(app: &App, conn: &r2d2_sqlite::rusqlite::Connection, user: &db
     let Some(t) = user_type_of(user) else { return Ok(None) };
     let limits = crate::roles::sign_in_limits(conn, t, &user.parent, &user.id)?;
     db::write(&app.pool, |tx| {
-        let Some(mut fresh) = db::by_seq(tx, user.seq)? else { return Ok(None) };
-        let failures = fresh.data.get("FailedLoginAttempts").and_then(Value::as_i64).unwrap_or(0) + 1;
-        fresh.data.insert("FailedLoginAttempts".into(), Value::from(failures));
-        let kind = Kind::from_key(&fresh.kind).ok_or_else(|| Failure::internal("user of unknown kind"))?;
-        db::update(tx, fresh.seq, kind, &fresh.id, &fresh.data, None)?;
+        let failures = set_failed_attempts(tx, user.seq, |n| n + 1)?;
         match limits.allowed_failures {
             Some(allowed) if failures >= allowed => {
                 let until = limits.lockout_minutes.map_or(i64::MAX, |m| now_ms().saturating_add(m.saturating_mul(60_000)));
@@ -354,13 +350,18 @@ fn sign_in_succeeded(app: &App, user: &db::Obj) -> Result<()> {
 pub fn unlock_user(app: &App, user_seq: i64) -> Result<()> {
     db::write(&app.pool, |tx| {
         tx.execute("DELETE FROM lockouts WHERE user_seq = ?1", params![user_seq])?;
-        if let Some(mut user) = db::by_seq(tx, user_seq)? {
-            user.data.insert("FailedLoginAttempts".into(), Value::from(0));
-            let kind = Kind::from_key(&user.kind).ok_or_else(|| Failure::internal("user of unknown kind"))?;
-            db::update(tx, user.seq, kind, &user.id, &user.data, None)?;
-        }
-        Ok(())
+        set_failed_attempts(tx, user_seq, |_| 0).map(|_| ())
     })
+}
+
+/// Rewrites a user's `FailedLoginAttempts` from its current value; returns the new one.
+fn set_failed_attempts(tx: &r2d2_sqlite::rusqlite::Transaction, user_seq: i64, next: impl FnOnce(i64) -> i64) -> Result<i64> {
+    let Some(mut user) = db::by_seq(tx, user_seq)? else { return Ok(0) };
+    let n = next(user.data.get("FailedLoginAttempts").and_then(Value::as_i64).unwrap_or(0));
+    user.data.insert("FailedLoginAttempts".into(), Value::from(n));
+    let kind = Kind::from_key(&user.kind).ok_or_else(|| Failure::internal("user of unknown kind"))?;
+    db::update(tx, user.seq, kind, &user.id, &user.data, None)?;
+    Ok(n)
 }
 
 /// Revokes every token issued to a user until now (`DELETE /adminusers/{id}/tokens`).

@@ -34,6 +34,20 @@ pub fn assignment_applies(a: &Map<String, Value>, t: UserType, company: &str, us
         .reaches(t, company, user_id, groups)
 }
 
+/// The security profiles assigned to the user, to one of their groups, or to their company.
+fn profiles_reaching(conn: &Connection, t: UserType, company: &str, user_id: &str) -> Result<Vec<db::Obj>> {
+    let groups = groups_of(conn, t, company, user_id)?;
+    let mut out = Vec::new();
+    for a in db::assignments(conn, SP_ASSIGNMENT_KIND, "")? {
+        if !assignment_applies(&a, t, company, user_id, &groups) {
+            continue;
+        }
+        let Some(pid) = s(&a, "SecurityProfileID") else { continue };
+        out.extend(db::get(conn, Kind::SecurityProfile, "", pid)?);
+    }
+    Ok(out)
+}
+
 /// The sign-in limits of the security profiles that reach a user (their `PasswordConfig`s,
 /// strictest wins): after `allowed_failures` wrong passwords in a row the user is locked out for
 /// `lockout_minutes` (`None`: until an administrator unlocks them, which is what a
@@ -45,14 +59,8 @@ pub struct SignInLimits {
 }
 
 pub fn sign_in_limits(conn: &Connection, t: UserType, company: &str, user_id: &str) -> Result<SignInLimits> {
-    let groups = groups_of(conn, t, company, user_id)?;
     let mut out = SignInLimits::default();
-    for a in db::assignments(conn, SP_ASSIGNMENT_KIND, "")? {
-        if !assignment_applies(&a, t, company, user_id, &groups) {
-            continue;
-        }
-        let Some(pid) = s(&a, "SecurityProfileID") else { continue };
-        let Some(p) = db::get(conn, Kind::SecurityProfile, "", pid)? else { continue };
+    for p in profiles_reaching(conn, t, company, user_id)? {
         let config = p.data.get("PasswordConfig");
         let int = |k: &str| config.and_then(|c| c.get(k)).and_then(Value::as_i64).filter(|n| *n > 0);
         if let Some(n) = int("AllowedFailedAttempts") {
@@ -70,24 +78,17 @@ pub fn sign_in_limits(conn: &Connection, t: UserType, company: &str, user_id: &s
 
 /// Roles and custom roles available to a user, API roles in the API's order.
 pub fn available_roles(conn: &Connection, t: UserType, company: &str, user_id: &str) -> Result<(Vec<String>, Vec<String>)> {
-    let groups = groups_of(conn, t, company, user_id)?;
     let mut roles = BTreeSet::new();
     let mut custom = BTreeSet::new();
-    for a in db::assignments(conn, SP_ASSIGNMENT_KIND, "")? {
-        if !assignment_applies(&a, t, company, user_id, &groups) {
-            continue;
-        }
-        let Some(pid) = s(&a, "SecurityProfileID") else { continue };
-        if let Some(p) = db::get(conn, Kind::SecurityProfile, "", pid)? {
-            for r in p.data.get("Roles").and_then(Value::as_array).into_iter().flatten() {
-                if let Some(r) = r.as_str() {
-                    roles.insert(r.to_string());
-                }
+    for p in profiles_reaching(conn, t, company, user_id)? {
+        for r in p.data.get("Roles").and_then(Value::as_array).into_iter().flatten() {
+            if let Some(r) = r.as_str() {
+                roles.insert(r.to_string());
             }
-            for r in p.data.get("CustomRoles").and_then(Value::as_array).into_iter().flatten() {
-                if let Some(r) = r.as_str() {
-                    custom.insert(r.to_string());
-                }
+        }
+        for r in p.data.get("CustomRoles").and_then(Value::as_array).into_iter().flatten() {
+            if let Some(r) = r.as_str() {
+                custom.insert(r.to_string());
             }
         }
     }
