@@ -24,12 +24,21 @@ pub struct Field {
     pub read_only: bool,
     pub min: Option<i64>,
     pub max: Option<i64>,
-    /// A regular expression the whole value must match (stated in the OpenAPI document).
-    pub pattern: Option<&'static str>,
+    /// A form the whole value must have.
+    pub pattern: Option<Pattern>,
+}
+
+/// A form a text value must have: the regular expression the OpenAPI document states, what it
+/// allows in words (for messages), and the check itself (the model carries no regex engine).
+#[derive(Debug, Clone, Copy)]
+pub struct Pattern {
+    pub regex: &'static str,
+    pub allows: &'static str,
+    pub test: fn(&str) -> bool,
 }
 
 /// What an ID written by the caller may contain: letters, digits, `-` and `_`.
-pub const ID_PATTERN: &str = "^[A-Za-z0-9_-]+$";
+pub const ID_PATTERN: Pattern = Pattern { regex: "^[A-Za-z0-9_-]+$", allows: "letters, digits, - and _", test: is_id };
 
 /// Whether `s` matches `ID_PATTERN`.
 pub fn is_id(s: &str) -> bool {

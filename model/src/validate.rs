@@ -2,7 +2,7 @@
 //! ranges, formats and known role names. Used by the sandbox before writing and by the portal
 //! before sending, so both say the same thing about the same input.
 use crate::error::{codes, ApiError};
-use crate::resources::{Field, Schema, Ty};
+use crate::resources::{Field, Pattern, Schema, Ty};
 use serde_json::{json, Map, Value};
 
 /// Whether missing required fields are errors (create / replace) or not (partial update).
@@ -58,9 +58,9 @@ pub fn validate(
     }
 }
 
-/// The refusal of an ID outside `ID_PATTERN`.
-pub fn id_error(name: &str, id: &str) -> ApiError {
-    fail(name, "Format", format!("{name} {id:?} is not allowed: use letters, digits, - and _ only."))
+/// The refusal of a value without the form `pattern` asks for.
+pub fn pattern_error(name: &str, value: &str, pattern: &Pattern) -> ApiError {
+    fail(name, "Format", format!("{name} {value:?} is not allowed: use {} only.", pattern.allows))
 }
 
 /// Checks one property value against its field definition.
@@ -86,8 +86,8 @@ pub fn check_field(field: &Field, value: &Value) -> Result<(), ApiError> {
                     .with_data(json!({"Property": name, "Rule": "MaxLength", "MaxLength": max, "Length": n})));
                 }
             }
-            if field.pattern == Some(crate::resources::ID_PATTERN) && !text.is_empty() && !crate::resources::is_id(text) {
-                return Err(id_error(name, text));
+            if let Some(p) = field.pattern.filter(|p| !text.is_empty() && !(p.test)(text)) {
+                return Err(pattern_error(name, text, &p));
             }
             if field.format == Some("date-time") && !text.is_empty() && !is_date_time(text) {
                 return Err(fail(

@@ -56,8 +56,9 @@ pub fn new_id(kind: Kind) -> String {
 }
 
 fn check_id(id: &str) -> Result<()> {
-    if !gatehouse_model::resources::is_id(id) {
-        return Err(Failure::validation(vec![validate::id_error("ID", id)]));
+    let pattern = gatehouse_model::resources::ID_PATTERN;
+    if !(pattern.test)(id) {
+        return Err(Failure::validation(vec![validate::pattern_error("ID", id, &pattern)]));
     }
     Ok(())
 }

@@ -36,7 +36,7 @@ fn field_schema(f: &Field) -> Value {
         m.insert("maxLength".into(), json!(n));
     }
     if let Some(p) = f.pattern {
-        m.insert("pattern".into(), json!(p));
+        m.insert("pattern".into(), json!(p.regex));
     }
     if let Some(fmt) = f.format {
         m.insert("format".into(), json!(fmt));
