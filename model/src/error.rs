@@ -49,4 +49,10 @@ pub mod codes {
     pub const PAYLOAD_TOO_LARGE: &str = "Request.PayloadTooLarge";
     pub const METHOD_NOT_ALLOWED: &str = "Request.MethodNotAllowed";
     pub const SERVER_ERROR: &str = "ServerError";
+    /// A buyer or supplier user reaching outside its own company (sandbox wording).
+    pub const OUTSIDE_COMPANY: &str = "OutsideCompany";
+    /// An impersonation token changing what only the user may change.
+    pub const IMPERSONATION_RESTRICTED: &str = "Impersonation.Restricted";
+    /// An anonymous shopper changing a profile it does not have.
+    pub const ANONYMOUS_SHOPPER: &str = "Anonymous.NoProfile";
 }

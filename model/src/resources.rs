@@ -251,10 +251,32 @@ pub static ME_USER: Schema = Schema {
     ],
 };
 
+/// A record of one impersonation token issued (sandbox extension: `GET /v1/impersonations`).
+pub static IMPERSONATION_RECORD: Schema = Schema {
+    name: "ImpersonationRecord",
+    fields: &[
+        s("ID").ro(),
+        s("ImpersonatorUserID").ro(),
+        s("ImpersonatorUsername").ro(),
+        s("ImpersonatorType").ro(),
+        s("UserID").ro(),
+        s("Username").ro(),
+        s("BuyerID").ro(),
+        s("ClientID").ro(),
+        s("ClientName").ro(),
+        f("Roles", Ty::StrArray).ro(),
+        s("Issued").fmt("date-time").ro(),
+        s("Expires").fmt("date-time").ro(),
+        f("Revoked", Ty::Bool).ro(),
+    ],
+};
+pub const IMPERSONATION_RECORD_SEARCH: &[&str] = &["ImpersonatorUsername", "Username", "BuyerID", "ClientName"];
+pub const IMPERSONATION_RECORD_SORT: &[&str] = &["Issued", "Expires", "ImpersonatorUsername", "Username", "BuyerID"];
+
 pub static SCHEMAS: &[&Schema] = &[
     &API_CLIENT, &SECURITY_PROFILE, &USER, &BUYER, &SUPPLIER, &USER_GROUP, &IMPERSONATION_CONFIG,
     &API_CLIENT_ASSIGNMENT, &SECURITY_PROFILE_ASSIGNMENT, &USER_GROUP_ASSIGNMENT,
-    &IMPERSONATE_TOKEN_REQUEST, &ACCESS_TOKEN, &ME_USER,
+    &IMPERSONATE_TOKEN_REQUEST, &ACCESS_TOKEN, &ME_USER, &IMPERSONATION_RECORD,
 ];
 
 /// Menu sections (OpenAPI tags carrying `x-id`).

@@ -10,7 +10,7 @@ pub const ALL_ROLES: &[&str] = &[
     "AdminUserReader", "ApprovalRuleAdmin", "ApprovalRuleReader", "BuyerAdmin",
     "BuyerImpersonation", "BuyerReader", "BuyerUserAdmin", "BuyerUserReader", "CatalogAdmin",
     "CatalogReader", "CategoryAdmin", "CategoryReader", "CostCenterAdmin", "CostCenterReader",
-    "CreditCardAdmin", "CreditCardReader", "FullAccess", "IncrementorAdmin", "IncrementorReader",
+    "CreditCardAdmin", "CreditCardReader", "FullAccess", "GrantForAnyRole", "IncrementorAdmin", "IncrementorReader",
     "LocaleReader", "LocaleAdmin", "MeAddressAdmin", "MeAdmin", "MeCreditCardAdmin",
     "MessageConfigAssignmentAdmin", "MeXpAdmin", "OrderAdmin", "OrderReader", "OverrideShipping",
     "OverrideTax", "OverrideUnitPrice", "PasswordReset", "PriceScheduleAdmin",
@@ -31,7 +31,7 @@ pub const ROLE_AREAS: &[(&str, &[&str])] = &[
     ("Access management", &[
         "ApiClientAdmin", "ApiClientReader", "SecurityProfileAdmin", "SecurityProfileReader",
         "SetSecurityProfile", "BuyerImpersonation", "OpenIDConnectAdmin", "OpenIDConnectReader",
-        "PasswordReset", "FullAccess",
+        "PasswordReset", "GrantForAnyRole", "FullAccess",
     ]),
     ("Seller users", &[
         "AdminUserAdmin", "AdminUserReader", "AdminUserGroupAdmin", "AdminUserGroupReader",
@@ -68,6 +68,20 @@ pub const ROLE_AREAS: &[(&str, &[&str])] = &[
     ]),
 ];
 
+/// The role that lets its holder create or assign security profiles holding roles it does not
+/// hold itself (FullAccess does too).
+pub const GRANT_FOR_ANY_ROLE: &str = "GrantForAnyRole";
+
+/// The roles in `granted` that a caller holding `have` may not grant: none when it holds
+/// FullAccess or GrantForAnyRole, else every API role it lacks. Custom roles are not API roles
+/// and are free to grant.
+pub fn ungrantable<'a>(have: &[String], granted: &'a [String]) -> Vec<&'a str> {
+    if have.iter().any(|r| r == FULL_ACCESS || r == GRANT_FOR_ANY_ROLE) {
+        return Vec::new();
+    }
+    granted.iter().map(String::as_str).filter(|r| !have.iter().any(|h| h == r)).collect()
+}
+
 pub fn is_role(name: &str) -> bool {
     ALL_ROLES.contains(&name)
 }
@@ -101,5 +115,15 @@ mod tests {
         assert!(allows(&["BuyerReader".into()], &["BuyerAdmin", "BuyerReader"]));
         assert!(!allows(&["BuyerReader".into()], &["BuyerAdmin"]));
         assert!(allows(&[], &[]));
+    }
+
+    #[test]
+    fn granting_needs_the_roles_or_grant_for_any_role() {
+        let have = vec!["BuyerAdmin".to_string(), "SecurityProfileAdmin".to_string()];
+        let wanted = vec!["BuyerAdmin".to_string(), "FullAccess".to_string(), "Shopper".to_string()];
+        assert_eq!(ungrantable(&have, &wanted), ["FullAccess", "Shopper"]);
+        assert!(ungrantable(&["GrantForAnyRole".into()], &wanted).is_empty());
+        assert!(ungrantable(&["FullAccess".into()], &wanted).is_empty());
+        assert!(is_role(GRANT_FOR_ANY_ROLE));
     }
 }

@@ -62,12 +62,14 @@ const API_CLIENT_WRITE: &[&str] = &["ApiClientAdmin"];
 
 pub async fn list_api_client(app: App, caller: Caller, raw: Option<String>) -> Result<Response> {
     caller.require(API_CLIENT_READ)?;
+    caller.seller_only("API client assignments")?;
     let rows = db::assignments(&*app.conn()?, API_CLIENT_KIND, "")?;
     list_response(rows, raw, &res::API_CLIENT_ASSIGNMENT, &[])
 }
 
 pub async fn save_api_client(app: App, caller: Caller, body: Bytes) -> Result<Response> {
     caller.require(API_CLIENT_WRITE)?;
+    caller.seller_only("API client assignments")?;
     let value = parse_body(&body)?;
     let fields = clean(validate::validate(&res::API_CLIENT_ASSIGNMENT, &[], &value, Mode::Full).map_err(Failure::validation)?, API_CLIENT_KIND);
     required(&fields, &["ApiClientID"])?;
@@ -91,6 +93,7 @@ pub async fn save_api_client(app: App, caller: Caller, body: Bytes) -> Result<Re
 
 pub async fn delete_api_client(app: App, caller: Caller, params: Params, company_field: &'static str) -> Result<Response> {
     caller.require(API_CLIENT_WRITE)?;
+    caller.seller_only("API client assignments")?;
     let company_param = if company_field == "BuyerID" { "buyerID" } else { "supplierID" };
     let company = params.get(company_param).cloned().unwrap_or_default();
     let client = params.get("apiClientID").cloned().unwrap_or_default();
@@ -108,6 +111,7 @@ const SP_WRITE: &[&str] = &["SecurityProfileAdmin", "SetSecurityProfile"];
 
 pub async fn list_security_profile(app: App, caller: Caller, raw: Option<String>) -> Result<Response> {
     caller.require(SP_WRITE)?;
+    caller.seller_only("Security profile assignments")?;
     let pairs = list::pairs(raw.as_deref())?;
     let param = |name: &str| pairs.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.clone()).filter(|v| !v.is_empty());
     let role = param("commerceRole");
@@ -171,11 +175,14 @@ fn check_party(conn: &Connection, f: &Map<String, Value>) -> Result<()> {
 
 pub async fn save_security_profile(app: App, caller: Caller, body: Bytes) -> Result<Response> {
     caller.require(SP_WRITE)?;
+    caller.seller_only("Security profile assignments")?;
     let value = parse_body(&body)?;
     let fields = clean(validate::validate(&res::SECURITY_PROFILE_ASSIGNMENT, &[], &value, Mode::Full).map_err(Failure::validation)?, SP_ASSIGNMENT_KIND);
     required(&fields, &["SecurityProfileID"])?;
     db::write(&app.pool, |tx| {
-        db::must_get(tx, Kind::SecurityProfile, "", s(&fields, "SecurityProfileID").unwrap_or(""))?;
+        let profile = db::must_get(tx, Kind::SecurityProfile, "", s(&fields, "SecurityProfileID").unwrap_or(""))?;
+        let roles: Vec<String> = profile.data.get("Roles").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).map(String::from).collect();
+        caller.may_grant(&roles, &format!("Assigning security profile {}", profile.id))?;
         check_party(tx, &fields)?;
         let key = db::assignment_key(&fields, key_fields(SP_ASSIGNMENT_KIND));
         db::save_assignment(tx, SP_ASSIGNMENT_KIND, "", &key, &fields)
@@ -185,6 +192,7 @@ pub async fn save_security_profile(app: App, caller: Caller, body: Bytes) -> Res
 
 pub async fn delete_security_profile(app: App, caller: Caller, params: Params, raw: Option<String>) -> Result<Response> {
     caller.require(SP_WRITE)?;
+    caller.seller_only("Security profile assignments")?;
     let id = params.get("securityProfileID").cloned().unwrap_or_default();
     let pairs = list::pairs(raw.as_deref())?;
     let param = |name: &str| pairs.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.clone()).filter(|v| !v.is_empty());
@@ -205,8 +213,11 @@ pub async fn delete_security_profile(app: App, caller: Caller, params: Params, r
 
 // ---- user group memberships ----
 
-/// (user kind, group kind, company) of a membership route.
-fn membership_scope(conn: &Connection, t: UserType, params: &Params) -> Result<(Kind, Kind, String)> {
+/// (user kind, group kind, company) of a membership route, checked to be the caller's to reach.
+fn membership_scope(conn: &Connection, caller: &Caller, t: UserType, params: &Params) -> Result<(Kind, Kind, String)> {
+    if t == UserType::Admin {
+        caller.seller_only("Admin user groups")?;
+    }
     let company = match t {
         UserType::Admin => String::new(),
         UserType::Buyer => params.get("buyerID").cloned().unwrap_or_default(),
@@ -214,11 +225,12 @@ fn membership_scope(conn: &Connection, t: UserType, params: &Params) -> Result<(
     };
     match t {
         UserType::Admin => {}
-        UserType::Buyer => {
-            db::must_get(conn, Kind::Buyer, "", &company)?;
-        }
-        UserType::Supplier => {
-            db::must_get(conn, Kind::Supplier, "", &company)?;
+        UserType::Buyer | UserType::Supplier => {
+            let kind = if t == UserType::Buyer { Kind::Buyer } else { Kind::Supplier };
+            let c = db::must_get(conn, kind, "", &company)?;
+            if !caller.sees(kind, "", &company, c.seq) {
+                return Err(Failure::not_found(kind.def().object_type, &company));
+            }
         }
     }
     Ok((Kind::user_kind(t), Kind::group_kind(t), company))
@@ -227,7 +239,7 @@ fn membership_scope(conn: &Connection, t: UserType, params: &Params) -> Result<(
 pub async fn list_memberships(t: UserType, app: App, caller: Caller, params: Params, raw: Option<String>) -> Result<Response> {
     caller.require(Kind::group_kind(t).def().read_roles)?;
     let conn = app.conn()?;
-    let (_, group_kind, company) = membership_scope(&conn, t, &params)?;
+    let (_, group_kind, company) = membership_scope(&conn, &caller, t, &params)?;
     let rows = db::assignments(&conn, group_kind.key(), &company)?;
     list_response(rows, raw, &res::USER_GROUP_ASSIGNMENT, &[])
 }
@@ -238,7 +250,7 @@ pub async fn save_membership(t: UserType, app: App, caller: Caller, params: Para
     let fields = clean(validate::validate(&res::USER_GROUP_ASSIGNMENT, &[], &value, Mode::Full).map_err(Failure::validation)?, "group");
     required(&fields, &["UserGroupID", "UserID"])?;
     db::write(&app.pool, |tx| {
-        let (user_kind, group_kind, company) = membership_scope(tx, t, &params)?;
+        let (user_kind, group_kind, company) = membership_scope(tx, &caller, t, &params)?;
         db::must_get(tx, group_kind, &company, s(&fields, "UserGroupID").unwrap_or(""))?;
         db::must_get(tx, user_kind, &company, s(&fields, "UserID").unwrap_or(""))?;
         let key = db::assignment_key(&fields, key_fields("group"));
@@ -252,7 +264,7 @@ pub async fn delete_membership(t: UserType, app: App, caller: Caller, params: Pa
     let group = params.get("userGroupID").cloned().unwrap_or_default();
     let user = params.get("userID").cloned().unwrap_or_default();
     db::write(&app.pool, |tx| {
-        let (_, group_kind, company) = membership_scope(tx, t, &params)?;
+        let (_, group_kind, company) = membership_scope(tx, &caller, t, &params)?;
         db::must_get(tx, group_kind, &company, &group)?;
         db::delete_assignments(tx, group_kind.key(), Some(&company), |a| s(a, "UserGroupID") == Some(&group) && s(a, "UserID") == Some(&user))
     })?;

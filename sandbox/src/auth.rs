@@ -4,21 +4,90 @@ use crate::App;
 use axum::extract::FromRequestParts;
 use axum::http::{header, request::Parts, StatusCode};
 use gatehouse_model::error::codes;
-use gatehouse_model::resources::UserType;
-use gatehouse_model::roles::{allows, FULL_ACCESS};
+use gatehouse_model::resources::{Kind, UserType};
+use gatehouse_model::roles::{allows, ungrantable, FULL_ACCESS, GRANT_FOR_ANY_ROLE};
 use gatehouse_model::types::Claims;
 use serde_json::json;
 
-/// The authenticated caller of a request.
+/// The authenticated caller of a request, as the database says it is now.
 #[derive(Debug, Clone)]
 pub struct Caller {
     pub claims: Claims,
     pub user_type: UserType,
     /// Internal sequence number of the user (the `u` claim).
     pub user_seq: i64,
+    /// The user's ID and company ('' for admin users) today, not when the token was issued.
+    pub user_id: String,
+    pub company: String,
+    /// The impersonating user's internal sequence number (the `imp` claim).
+    pub impersonator: Option<i64>,
+    /// An anonymous shopper (a token carrying `orderid`): it acts with its template user's
+    /// roles and assignments but is not that user.
+    pub anonymous: bool,
+}
+
+/// What a token's user, client and impersonator look like now; cached per write generation.
+#[derive(Debug, Clone)]
+pub struct Present {
+    pub user_id: String,
+    pub company: String,
 }
 
 impl Caller {
+    /// Buyer and supplier users work only inside their own company: refuses them with 403 on
+    /// what belongs to the seller (API clients, security profiles, admin users and groups,
+    /// impersonation configs and the assignments of these), whatever their roles.
+    pub fn seller_only(&self, what: &str) -> Result<()> {
+        if self.user_type == UserType::Admin {
+            return Ok(());
+        }
+        Err(Failure::new(
+            StatusCode::FORBIDDEN,
+            codes::OUTSIDE_COMPANY,
+            format!("{what} belong to the seller organization; {} users work only inside their own company.", self.user_type.as_str()),
+        ))
+    }
+
+    /// May this caller see an object of `kind` with `id` under `parent`? Admin users see
+    /// everything; buyer and supplier users only their own company and what is under it, and an
+    /// anonymous shopper never its template user.
+    pub fn sees(&self, kind: Kind, parent: &str, id: &str, seq: i64) -> bool {
+        if self.anonymous && kind.user_type().is_some() && seq == self.user_seq {
+            return false;
+        }
+        let own = |t: UserType| self.user_type == t;
+        match self.user_type {
+            UserType::Admin => true,
+            _ => match kind {
+                Kind::Buyer => own(UserType::Buyer) && id == self.company,
+                Kind::Supplier => own(UserType::Supplier) && id == self.company,
+                k => match k.def().parent {
+                    Some(Kind::Buyer) => own(UserType::Buyer) && parent == self.company,
+                    Some(Kind::Supplier) => own(UserType::Supplier) && parent == self.company,
+                    _ => false,
+                },
+            },
+        }
+    }
+
+    /// Refuses with 403 when the security profile roles `granted` hold a role the caller does
+    /// not hold, unless it holds FullAccess or GrantForAnyRole.
+    pub fn may_grant(&self, granted: &[String], what: &str) -> Result<()> {
+        let missing = ungrantable(&self.claims.role, granted);
+        if missing.is_empty() {
+            return Ok(());
+        }
+        Err(Failure::new(
+            StatusCode::FORBIDDEN,
+            codes::INSUFFICIENT_ROLES,
+            format!(
+                "{what} would grant roles you do not hold ({}); that needs FullAccess or GrantForAnyRole.",
+                missing.join(", ")
+            ),
+        )
+        .data(json!({"SufficientRoles": [FULL_ACCESS, GRANT_FOR_ANY_ROLE], "AssignedRoles": self.claims.role, "MissingRoles": missing})))
+    }
+
     /// Refuses with 403 unless the token holds one of `accepted` (or FullAccess).
     pub fn require(&self, accepted: &[&str]) -> Result<()> {
         if allows(&self.claims.role, accepted) {
@@ -63,11 +132,18 @@ impl FromRequestParts<App> for Caller {
         let claims = app.verify(token)?;
         let user_type = UserType::parse(&claims.usrtype).ok_or_else(|| Failure::unauthorized("The token names an unknown user type."))?;
         let user_seq = claims.u.parse().map_err(|_| Failure::unauthorized("The token names an unknown user."))?;
-        if let Some(before) = app.revoked_before(user_seq) {
-            if issued_ms(&claims) < before {
+        let impersonator = match &claims.imp {
+            Some(imp) => Some(imp.parse::<i64>().map_err(|_| Failure::unauthorized("The token names an unknown impersonator."))?),
+            None => None,
+        };
+        // revoking the impersonator's tokens also revokes the impersonation tokens it obtained
+        for seq in std::iter::once(user_seq).chain(impersonator) {
+            if app.revoked_before(seq).is_some_and(|before| issued_ms(&claims) < before) {
                 return Err(Failure::unauthorized("This token has been revoked. Sign in again."));
             }
         }
-        Ok(Caller { claims, user_type, user_seq })
+        let present = app.present(&claims, user_type, user_seq, impersonator)?;
+        let anonymous = claims.orderid.is_some();
+        Ok(Caller { claims, user_type, user_seq, user_id: present.user_id, company: present.company, impersonator, anonymous })
     }
 }

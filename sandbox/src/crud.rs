@@ -63,16 +63,33 @@ fn check_id(id: &str) -> Result<()> {
     Ok(())
 }
 
-/// The company ('' for the seller) a nested path is under, checked to exist.
-fn parent_of(conn: &Connection, def: &ResourceDef, params: &Params) -> Result<String> {
+/// The company ('' for the seller) a nested path is under, checked to exist and to be one the
+/// caller may reach (another company's answers 404, revealing nothing).
+fn parent_of(conn: &Connection, def: &ResourceDef, params: &Params, caller: &Caller) -> Result<String> {
     match (def.parent, def.parent_param()) {
         (Some(kind), Some(param)) => {
             let id = params.get(param).cloned().unwrap_or_default();
-            db::must_get(conn, kind, "", &id)?;
+            let company = db::must_get(conn, kind, "", &id)?;
+            if !caller.sees(kind, "", &id, company.seq) {
+                return Err(Failure::not_found(kind.def().object_type, &id));
+            }
             Ok(id)
         }
         _ => Ok(String::new()),
     }
+}
+
+/// Refuses buyer and supplier users on resources that belong to the seller.
+fn check_scope(caller: &Caller, def: &ResourceDef) -> Result<()> {
+    if def.parent.is_none() && !matches!(def.kind, Kind::Buyer | Kind::Supplier) {
+        caller.seller_only(&format!("{}s", def.noun))?;
+    }
+    Ok(())
+}
+
+/// Like `db::get`, but an object the caller may not see is not there.
+fn get_seen(conn: &Connection, caller: &Caller, kind: Kind, parent: &str, id: &str) -> Result<Option<Obj>> {
+    Ok(db::get(conn, kind, parent, id)?.filter(|o| caller.sees(kind, parent, id, o.seq)))
 }
 
 fn item_id<'a>(def: &ResourceDef, params: &'a Params) -> &'a str {
@@ -110,12 +127,14 @@ pub fn present(conn: &Connection, obj: &Obj) -> Result<Value> {
 
 pub async fn list(def: &'static ResourceDef, app: App, caller: Caller, params: Params, raw: Option<String>) -> Result<Response> {
     caller.require(def.read_roles)?;
+    check_scope(&caller, def)?;
     let extra: &[&str] = if def.kind.user_type().is_some() && def.kind != Kind::AdminUser { &["userGroupID"] } else { &[] };
     let spec = ListSpec { schema: def.schema, search_on: def.search_on, sort_by: def.sort_by, params: extra };
     let q = list::parse(raw.as_deref(), &spec)?;
     let conn = app.conn()?;
-    let parent = parent_of(&conn, def, &params)?;
+    let parent = parent_of(&conn, def, &params, &caller)?;
     let mut objs = db::list(&conn, def.kind, &parent)?;
+    objs.retain(|o| caller.sees(def.kind, &o.parent, &o.id, o.seq));
     if let Some(group) = q.param("userGroupID") {
         let t = def.kind.user_type().expect("only user lists take userGroupID");
         db::must_get(&conn, Kind::group_kind(t), &parent, group)?;
@@ -137,32 +156,63 @@ pub async fn list(def: &'static ResourceDef, app: App, caller: Caller, params: P
 
 pub async fn get(def: &'static ResourceDef, app: App, caller: Caller, params: Params) -> Result<Response> {
     caller.require(def.read_roles)?;
+    check_scope(&caller, def)?;
     let conn = app.conn()?;
-    let parent = parent_of(&conn, def, &params)?;
-    let obj = db::must_get(&conn, def.kind, &parent, item_id(def, &params))?;
+    let parent = parent_of(&conn, def, &params, &caller)?;
+    let id = item_id(def, &params);
+    let obj = get_seen(&conn, &caller, def.kind, &parent, id)?.ok_or_else(|| Failure::not_found(def.object_type, id))?;
     Ok(json_response(StatusCode::OK, &present(&conn, &obj)?))
 }
 
-/// Hashes a password off the async workers (argon2 is deliberately slow).
-pub async fn hash_password(password: String) -> Result<String> {
-    tokio::task::spawn_blocking(move || crate::oauth::hash_password(&password)).await.map_err(Failure::internal)?
+/// Takes a new password out of a user's fields, checked against the user type's policy, and
+/// hashes it (off the async workers, with no database connection held).
+async fn take_password(app: &App, def: &ResourceDef, fields: &mut Map<String, Value>) -> Result<Option<String>> {
+    let Some(t) = def.kind.user_type() else { return Ok(None) };
+    let Some(Value::String(p)) = fields.remove("Password") else { return Ok(None) };
+    if let Some(msg) = t.password_policy().explain(&p) {
+        return Err(Failure::validation(vec![ApiError::new(codes::INSECURE_PASSWORD, msg)
+            .with_data(serde_json::to_value(t.password_policy()).unwrap_or_default())]));
+    }
+    Ok(Some(crate::oauth::hash_password_async(app, p).await?))
 }
 
-/// Checks the rules particular to a resource on the fields about to be stored, and takes the
-/// password out of a user's document (returning it for hashing).
-fn prepare(def: &ResourceDef, conn: &Connection, fields: &mut Map<String, Value>) -> Result<Option<String>> {
+/// The roles a security profile would grant once written, or that an impersonation config
+/// would give its impersonators (its profile's).
+fn granted_roles(conn: &Connection, def: &ResourceDef, fields: &Map<String, Value>) -> Result<Vec<String>> {
+    let strings = |v: Option<&Value>| -> Vec<String> { v.and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).map(String::from).collect() };
+    Ok(match def.kind {
+        Kind::SecurityProfile => strings(fields.get("Roles")),
+        Kind::ImpersonationConfig => match db::text(fields, "SecurityProfileID") {
+            Some(id) => db::get(conn, Kind::SecurityProfile, "", id)?.map(|p| strings(p.data.get("Roles"))).unwrap_or_default(),
+            None => Vec::new(),
+        },
+        _ => Vec::new(),
+    })
+}
+
+/// Checks the rules particular to a resource on the fields about to be stored.
+fn prepare(def: &ResourceDef, conn: &Connection, fields: &mut Map<String, Value>) -> Result<()> {
     let mut problems = Vec::new();
-    let mut password = None;
-    if let Some(t) = def.kind.user_type() {
-        if let Some(Value::String(p)) = fields.remove("Password") {
-            if let Some(msg) = t.password_policy().explain(&p) {
-                return Err(Failure::validation(vec![ApiError::new(codes::INSECURE_PASSWORD, msg)
-                    .with_data(serde_json::to_value(t.password_policy()).unwrap_or_default())]));
+    if def.kind.user_type().is_some() {
+        match fields.get("Username").and_then(Value::as_str) {
+            Some(u) if u.trim().is_empty() => {
+                problems.push(ApiError::new(codes::VALIDATION, "Username cannot be empty.").with_data(json!({"Property": "Username", "Rule": "Required"})));
             }
-            password = Some(p);
+            Some(u) if u.trim() != u => {
+                problems.push(
+                    ApiError::new(codes::VALIDATION, "Username cannot begin or end with spaces.").with_data(json!({"Property": "Username", "Rule": "Format"})),
+                );
+            }
+            _ => {}
         }
-        if fields.get("Username").and_then(Value::as_str).is_some_and(|u| u.trim().is_empty()) {
-            problems.push(ApiError::new(codes::VALIDATION, "Username cannot be empty.").with_data(json!({"Property": "Username", "Rule": "Required"})));
+    }
+    if def.kind == Kind::SecurityProfile {
+        let custom = fields.get("CustomRoles").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str);
+        for r in custom.filter(|r| gatehouse_model::roles::is_role(r)) {
+            problems.push(
+                ApiError::new(codes::VALIDATION, format!("CustomRoles cannot hold {r}: it is an API role; put it in Roles."))
+                    .with_data(json!({"Property": "CustomRoles", "Rule": "NotAnApiRole"})),
+            );
         }
     }
     if def.kind == Kind::ImpersonationConfig {
@@ -176,7 +226,7 @@ fn prepare(def: &ResourceDef, conn: &Connection, fields: &mut Map<String, Value>
             }
         }
     }
-    if problems.is_empty() { Ok(password) } else { Err(Failure::validation(problems)) }
+    if problems.is_empty() { Ok(()) } else { Err(Failure::validation(problems)) }
 }
 
 
@@ -248,6 +298,7 @@ fn finish_fields(def: &ResourceDef, fields: &mut Map<String, Value>, existing: O
 
 pub async fn create(def: &'static ResourceDef, app: App, caller: Caller, params: Params, body: Bytes) -> Result<Response> {
     caller.require(def.write_roles)?;
+    check_scope(&caller, def)?;
     let value = parse_body(&body)?;
     let mut fields = validate::validate(def.schema, def.required, &value, Mode::Full).map_err(Failure::validation)?;
     let id = if def.schema.field("ID").is_some_and(|f| f.read_only) {
@@ -259,18 +310,15 @@ pub async fn create(def: &'static ResourceDef, app: App, caller: Caller, params:
         }
     };
     check_id(&id)?;
-    let (parent, password) = {
-        let conn = app.conn()?;
-        let parent = parent_of(&conn, def, &params)?;
-        let password = prepare(def, &conn, &mut fields)?;
-        (parent, password)
-    };
-    let secret = match password {
-        Some(p) => Some(hash_password(p).await?),
-        None => None,
-    };
+    let secret = take_password(&app, def, &mut fields).await?;
     finish_fields(def, &mut fields, None, secret.is_some());
     let seq = db::write(&app.pool, |tx| {
+        let parent = parent_of(tx, def, &params, &caller)?;
+        if !caller.sees(def.kind, &parent, &id, 0) {
+            return Err(outside_company(&caller, def));
+        }
+        prepare(def, tx, &mut fields)?;
+        caller.may_grant(&granted_roles(tx, def, &fields)?, &format!("This {}", def.noun))?;
         if def.kind == Kind::ImpersonationConfig {
             check_config_conflict(tx, &[&id], &fields)?;
         }
@@ -279,6 +327,15 @@ pub async fn create(def: &'static ResourceDef, app: App, caller: Caller, params:
     let conn = app.conn()?;
     let obj = db::by_seq(&conn, seq)?.ok_or_else(|| Failure::internal("created object vanished"))?;
     Ok(json_response(StatusCode::CREATED, &present(&conn, &obj)?))
+}
+
+/// A buyer or supplier user creating a company other than its own.
+fn outside_company(caller: &Caller, def: &ResourceDef) -> Failure {
+    Failure::new(
+        StatusCode::FORBIDDEN,
+        codes::OUTSIDE_COMPANY,
+        format!("{} users work only inside their own company; they cannot create another {}.", caller.user_type.as_str(), def.noun),
+    )
 }
 
 pub async fn save(def: &'static ResourceDef, app: App, caller: Caller, params: Params, body: Bytes) -> Result<Response> {
@@ -300,17 +357,39 @@ fn merge(target: &mut Map<String, Value>, patch: Map<String, Value>) {
     }
 }
 
+/// Fields an impersonation token may not change on the user it acts as.
+const OWN_CREDENTIALS: &[&str] = &["ID", "Username", "Password", "Active"];
+
 async fn write_existing(def: &'static ResourceDef, app: App, caller: Caller, params: Params, body: Bytes, mode: Mode) -> Result<Response> {
     caller.require(def.write_roles)?;
+    check_scope(&caller, def)?;
     let value = parse_body(&body)?;
     let mut fields = validate::validate(def.schema, def.required, &value, mode).map_err(Failure::validation)?;
     let uri_id = item_id(def, &params).to_string();
-    let (parent, existing, password) = {
-        let conn = app.conn()?;
-        let parent = parent_of(&conn, def, &params)?;
-        let existing = db::get(&conn, def.kind, &parent, &uri_id)?;
-        if mode == Mode::Partial && existing.is_none() {
+    let password_given = fields.contains_key("Password");
+    let secret = take_password(&app, def, &mut fields).await?;
+    // read, merge and write in one transaction: concurrent writes never lose each other's fields
+    let seq = db::write(&app.pool, |tx| {
+        let parent = parent_of(tx, def, &params, &caller)?;
+        let existing = get_seen(tx, &caller, def.kind, &parent, &uri_id)?;
+        if existing.is_none() && (mode == Mode::Partial || db::get(tx, def.kind, &parent, &uri_id)?.is_some()) {
             return Err(Failure::not_found(def.object_type, &uri_id));
+        }
+        if let Some(e) = &existing {
+            if caller.impersonator.is_some() && e.seq == caller.user_seq {
+                let changes = |f: &str| match f {
+                    "Password" => password_given,
+                    "ID" => fields.get("ID").and_then(Value::as_str).is_some_and(|v| !v.is_empty() && v != uri_id),
+                    _ => fields.get(f).is_some_and(|v| e.data.get(f) != Some(v)),
+                };
+                if let Some(f) = OWN_CREDENTIALS.iter().find(|f| changes(f)) {
+                    return Err(Failure::new(
+                        StatusCode::FORBIDDEN,
+                        codes::IMPERSONATION_RESTRICTED,
+                        format!("An impersonation token cannot change the {f} of the user it acts as; only the user or an administrator can."),
+                    ));
+                }
+            }
         }
         let mut merged = match (&existing, mode) {
             (Some(e), Mode::Partial) => e.data.clone(),
@@ -320,33 +399,32 @@ async fn write_existing(def: &'static ResourceDef, app: App, caller: Caller, par
         let read_only_id = def.schema.field("ID").is_some_and(|f| f.read_only);
         merge(&mut merged, std::mem::take(&mut fields));
         let new_id = if read_only_id { uri_id.clone() } else { id_in_body.unwrap_or_else(|| uri_id.clone()) };
-        merged.insert("ID".into(), Value::String(new_id));
-        let password = prepare(def, &conn, &mut merged)?;
-        fields = merged;
-        (parent, existing, password)
-    };
-    let new_id = fields.get("ID").and_then(Value::as_str).unwrap_or(&uri_id).to_string();
-    check_id(&new_id)?;
-    let secret = match password {
-        Some(p) => Some(hash_password(p).await?),
-        None => None,
-    };
-    finish_fields(def, &mut fields, existing.as_ref(), secret.is_some());
-    let seq = db::write(&app.pool, |tx| {
-        if def.kind == Kind::ImpersonationConfig {
-            check_config_conflict(tx, &[&new_id, &uri_id], &fields)?;
+        check_id(&new_id)?;
+        if existing.is_none() && !caller.sees(def.kind, &parent, &new_id, 0) {
+            return Err(outside_company(&caller, def));
         }
-        // re-read inside the transaction so a concurrent delete is not resurrected as an update
-        match db::get(tx, def.kind, &parent, &uri_id)? {
+        merged.insert("ID".into(), Value::String(new_id.clone()));
+        prepare(def, tx, &mut merged)?;
+        caller.may_grant(&granted_roles(tx, def, &merged)?, &format!("This {}", def.noun))?;
+        finish_fields(def, &mut merged, existing.as_ref(), secret.is_some());
+        if def.kind == Kind::ImpersonationConfig {
+            check_config_conflict(tx, &[&new_id, &uri_id], &merged)?;
+        }
+        match &existing {
             Some(current) => {
-                db::update(tx, current.seq, def.kind, &new_id, &fields, secret.as_deref())?;
+                db::update(tx, current.seq, def.kind, &new_id, &merged, secret.as_deref())?;
                 if new_id != uri_id {
                     rename_references(tx, def.kind, &parent, &uri_id, &new_id)?;
                 }
+                let (old_name, new_name) = (current.data.get("Username").and_then(Value::as_str), merged.get("Username").and_then(Value::as_str));
+                if let (Some(old), Some(new)) = (old_name, new_name) {
+                    if old != new {
+                        rename_default_context_user(tx, old, new)?;
+                    }
+                }
                 Ok(current.seq)
             }
-            None if mode == Mode::Partial => Err(Failure::not_found(def.object_type, &uri_id)),
-            None => db::insert(tx, def.kind, &parent, &new_id, &fields, secret.as_deref()),
+            None => db::insert(tx, def.kind, &parent, &new_id, &merged, secret.as_deref()),
         }
     })?;
     let conn = app.conn()?;
@@ -354,28 +432,110 @@ async fn write_existing(def: &'static ResourceDef, app: App, caller: Caller, par
     Ok(json_response(StatusCode::OK, &present(&conn, &obj)?))
 }
 
-/// Keeps assignments pointing at an object whose ID changed.
+/// Carries every reference to an object whose ID changed: profile assignments, group
+/// memberships, client assignments, impersonation configs and, for a company, its users and
+/// groups. Nothing keeps pointing at the old ID, so whoever takes it next inherits nothing.
 fn rename_references(tx: &Transaction, kind: Kind, parent: &str, old: &str, new: &str) -> Result<()> {
-    let field = match kind {
-        Kind::SecurityProfile => Some(("securityprofile", "SecurityProfileID", None)),
-        Kind::AdminUserGroup | Kind::BuyerUserGroup | Kind::SupplierUserGroup => Some((kind.key(), "UserGroupID", Some(parent))),
-        Kind::AdminUser => Some(("adminusergroup", "UserID", Some(parent))),
-        Kind::BuyerUser => Some(("buyerusergroup", "UserID", Some(parent))),
-        Kind::SupplierUser => Some(("supplierusergroup", "UserID", Some(parent))),
+    use crate::assignments::{key_fields, API_CLIENT_KIND};
+    let sp = roles::SP_ASSIGNMENT_KIND;
+    // (field, value) pairs naming the company of a user or group: (BuyerID, b) etc.
+    let company_field = match kind.def().parent {
+        Some(Kind::Buyer) => Some("BuyerID"),
+        Some(Kind::Supplier) => Some("SupplierID"),
         _ => None,
     };
-    if let Some((akind, afield, aparent)) = field {
-        let rows = match aparent {
-            Some(p) => db::assignments(tx, akind, p)?,
-            None => db::assignments(tx, akind, "")?,
-        };
-        for mut a in rows {
-            if a.get(afield).and_then(Value::as_str) == Some(old) {
-                db::delete_assignments(tx, akind, Some(aparent.unwrap_or("")), |x| x == &a)?;
-                a.insert(afield.into(), Value::String(new.into()));
-                let key = db::assignment_key(&a, crate::assignments::key_fields(akind));
-                db::save_assignment(tx, akind, aparent.unwrap_or(""), &key, &a)?;
+    let in_company = |a: &Map<String, Value>| -> bool {
+        match company_field {
+            Some(f) => db::text(a, f) == Some(parent),
+            None => db::text(a, "BuyerID").is_none() && db::text(a, "SupplierID").is_none(),
+        }
+    };
+    // rewrites `field` from old to new in the rows of `akind` under `aparent` that `when` accepts
+    let swap = |akind: &str, aparent: Option<&str>, field: &'static str, when: &dyn Fn(&Map<String, Value>) -> bool| -> Result<usize> {
+        db::rewrite_assignments(tx, akind, aparent, key_fields(akind), |p, a| {
+            if db::text(a, field) == Some(old) && when(a) {
+                a.insert(field.into(), Value::String(new.into()));
+                Some(p.to_string())
+            } else {
+                None
             }
+        })
+    };
+    // impersonation configs: the fields naming the object, each with the buyer field that must
+    // hold its company ('' for admin parties)
+    let mut config_fields: Vec<(&str, Option<&str>)> = Vec::new();
+    match kind {
+        Kind::SecurityProfile => {
+            swap(sp, None, "SecurityProfileID", &|_| true)?;
+            config_fields.push(("SecurityProfileID", None));
+        }
+        Kind::AdminUser | Kind::BuyerUser | Kind::SupplierUser | Kind::AdminUserGroup | Kind::BuyerUserGroup | Kind::SupplierUserGroup => {
+            let is_user = kind.user_type().is_some();
+            let (field, group_kind) = if is_user {
+                ("UserID", Kind::group_kind(kind.user_type().expect("user kind")))
+            } else {
+                ("UserGroupID", kind)
+            };
+            swap(group_kind.key(), Some(parent), field, &|_| true)?;
+            swap(sp, None, field, &in_company)?;
+            match kind {
+                Kind::AdminUser => config_fields.push(("ImpersonationUserID", Some(""))),
+                Kind::AdminUserGroup => config_fields.push(("ImpersonationGroupID", Some(""))),
+                Kind::BuyerUser => config_fields.extend([("ImpersonationUserID", Some("ImpersonationBuyerID")), ("UserID", Some("BuyerID"))]),
+                Kind::BuyerUserGroup => config_fields.extend([("ImpersonationGroupID", Some("ImpersonationBuyerID")), ("GroupID", Some("BuyerID"))]),
+                _ => {}
+            }
+        }
+        Kind::Buyer | Kind::Supplier => {
+            let (users, groups, field) = if kind == Kind::Buyer {
+                (Kind::BuyerUser, Kind::BuyerUserGroup, "BuyerID")
+            } else {
+                (Kind::SupplierUser, Kind::SupplierUserGroup, "SupplierID")
+            };
+            for k in [users, groups] {
+                tx.execute("UPDATE objects SET parent = ?3 WHERE kind = ?1 AND parent = ?2", r2d2_sqlite::rusqlite::params![k.key(), old, new])?;
+            }
+            tx.execute(
+                "UPDATE assignments SET parent = ?3 WHERE kind = ?1 AND parent = ?2",
+                r2d2_sqlite::rusqlite::params![groups.key(), old, new],
+            )?;
+            swap(sp, None, field, &|_| true)?;
+            swap(API_CLIENT_KIND, None, field, &|_| true)?;
+            if kind == Kind::Buyer {
+                config_fields.extend([("ImpersonationBuyerID", None), ("BuyerID", None)]);
+            }
+        }
+        Kind::ApiClient | Kind::ImpersonationConfig => {}
+    }
+    if config_fields.is_empty() {
+        return Ok(());
+    }
+    for mut cfg in db::list(tx, Kind::ImpersonationConfig, "")? {
+        let mut changed = false;
+        for (field, company) in &config_fields {
+            let company_ok = match company {
+                None => true,
+                Some("") => db::text(&cfg.data, "ImpersonationBuyerID").is_none(),
+                Some(f) => db::text(&cfg.data, f) == Some(parent),
+            };
+            if company_ok && db::text(&cfg.data, field) == Some(old) {
+                cfg.data.insert(field.to_string(), Value::String(new.into()));
+                changed = true;
+            }
+        }
+        if changed {
+            db::update(tx, cfg.seq, Kind::ImpersonationConfig, &cfg.id, &cfg.data, None)?;
+        }
+    }
+    Ok(())
+}
+
+/// Keeps API clients acting as a user (`DefaultContextUserName`) when that user's username changes.
+fn rename_default_context_user(tx: &Transaction, old: &str, new: &str) -> Result<()> {
+    for mut client in db::list(tx, Kind::ApiClient, "")? {
+        if client.data.get("DefaultContextUserName").and_then(Value::as_str).is_some_and(|n| n.eq_ignore_ascii_case(old)) {
+            client.data.insert("DefaultContextUserName".into(), Value::String(new.into()));
+            db::update(tx, client.seq, Kind::ApiClient, &client.id, &client.data, None)?;
         }
     }
     Ok(())
@@ -383,13 +543,19 @@ fn rename_references(tx: &Transaction, kind: Kind, parent: &str, old: &str, new:
 
 pub async fn delete(def: &'static ResourceDef, app: App, caller: Caller, params: Params) -> Result<Response> {
     caller.require(def.write_roles)?;
+    check_scope(&caller, def)?;
     let id = item_id(def, &params).to_string();
-    db::write(&app.pool, |tx| {
-        let parent = parent_of(tx, def, &params)?;
-        let obj = db::must_get(tx, def.kind, &parent, &id)?;
+    let seq = db::write(&app.pool, |tx| {
+        let parent = parent_of(tx, def, &params, &caller)?;
+        let obj = get_seen(tx, &caller, def.kind, &parent, &id)?.ok_or_else(|| Failure::not_found(def.object_type, &id))?;
         cascade(tx, def.kind, &parent, &id)?;
-        db::delete(tx, obj.seq)
+        db::delete(tx, obj.seq)?;
+        Ok(obj.seq)
     })?;
+    // a deleted user's tokens are revoked (its refresh tokens go with them)
+    if def.kind.user_type().is_some() {
+        crate::oauth::revoke_user_tokens(&app, seq)?;
+    }
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
@@ -406,6 +572,7 @@ fn cascade(tx: &Transaction, kind: Kind, parent: &str, id: &str) -> Result<()> {
                 .data(json!({"ImpersonationConfigID": cfg.id})));
             }
             db::delete_assignments(tx, crate::assignments::API_CLIENT_KIND, Some(""), |a| is(a, "ApiClientID"))?;
+            tx.execute("DELETE FROM refresh_tokens WHERE client_id = ?1", r2d2_sqlite::rusqlite::params![id])?;
         }
         Kind::SecurityProfile => {
             if let Some(cfg) = db::list(tx, Kind::ImpersonationConfig, "")?.into_iter().find(|c| is(&c.data, "SecurityProfileID")) {

@@ -44,7 +44,27 @@ const MIGRATIONS: &[&str] = &[
      CREATE TABLE signing_keys (kid TEXT PRIMARY KEY, pem TEXT NOT NULL, created INTEGER NOT NULL);",
     // 2: users locked out after too many failed sign-ins (until_ms: i64::MAX = until unlocked)
     "CREATE TABLE lockouts (user_seq INTEGER PRIMARY KEY, until_ms INTEGER NOT NULL);",
+    // 3: refresh tokens remember the scope asked for and which password they were issued under;
+    //    every impersonation token issued is recorded
+    "ALTER TABLE refresh_tokens ADD COLUMN scope TEXT;
+     ALTER TABLE refresh_tokens ADD COLUMN password_tag TEXT;
+     CREATE TABLE impersonations (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        rep_seq INTEGER NOT NULL,
+        user_seq INTEGER NOT NULL,
+        data TEXT NOT NULL,
+        issued_ms INTEGER NOT NULL
+     );",
 ];
+
+/// Bumped after every committed write: caches of what the database says (who a token's user
+/// is, whether its client is active) are valid only for the generation they were read at.
+static GENERATION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// The current write generation (see `GENERATION`).
+pub fn generation() -> u64 {
+    GENERATION.load(std::sync::atomic::Ordering::Acquire)
+}
 
 /// Opens (creating if needed) the database at `path` and brings its schema up to date.
 pub fn open(path: &Path) -> std::result::Result<Pool, String> {
@@ -56,19 +76,24 @@ pub fn open(path: &Path) -> std::result::Result<Pool, String> {
     if path.is_dir() {
         return Err(format!("{} is a directory, not a database file", path.display()));
     }
-    let manager = SqliteConnectionManager::file(path).with_init(|c| {
+    let init = |c: &mut rusqlite::Connection| {
         c.execute_batch(
             "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;
              PRAGMA busy_timeout = 5000;",
         )
-    });
+    };
+    // one direct attempt first, so an unusable path fails at once with SQLite's own reason
+    // instead of after the pool's connection timeout
+    let mut probe = rusqlite::Connection::open(path).map_err(|e| format!("cannot open database {}: {e}", path.display()))?;
+    init(&mut probe).map_err(|e| format!("cannot open database {}: {e}", path.display()))?;
+    migrate(&mut probe).map_err(|e| format!("cannot prepare database {}: {e}", path.display()))?;
+    drop(probe);
+    let manager = SqliteConnectionManager::file(path).with_init(init);
     let pool = r2d2::Pool::builder()
         .max_size(8)
         .connection_timeout(std::time::Duration::from_secs(10))
         .build(manager)
         .map_err(|e| format!("cannot open database {}: {e}", path.display()))?;
-    let mut conn = pool.get().map_err(|e| format!("cannot open database {}: {e}", path.display()))?;
-    migrate(&mut conn).map_err(|e| format!("cannot prepare database {}: {e}", path.display()))?;
     Ok(pool)
 }
 
@@ -261,11 +286,44 @@ pub fn delete_assignments(tx: &Transaction, kind: &str, parent: Option<&str>, pr
     Ok(doomed.len())
 }
 
+/// Rewrites the assignments of `kind` (under `parent`, or all) that `f` changes: `f` edits a
+/// row's data in place and returns its new parent when the row changed. Keys are recomputed
+/// from `key_fields`; a rewritten row that now equals another one merges into it.
+pub fn rewrite_assignments(
+    tx: &Transaction,
+    kind: &str,
+    parent: Option<&str>,
+    key_fields: &[&str],
+    mut f: impl FnMut(&str, &mut Map<String, Value>) -> Option<String>,
+) -> Result<usize> {
+    let mut changed = Vec::new();
+    {
+        let mut st = tx.prepare("SELECT seq, parent, data FROM assignments WHERE kind = ?1 AND (?2 IS NULL OR parent = ?2)")?;
+        let rows = st.query_map(params![kind, parent], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?;
+        for row in rows {
+            let (seq, p, text) = row?;
+            if let Ok(Value::Object(mut m)) = serde_json::from_str(&text) {
+                if let Some(new_parent) = f(&p, &mut m) {
+                    changed.push((seq, new_parent, m));
+                }
+            }
+        }
+    }
+    for (seq, _, _) in &changed {
+        tx.execute("DELETE FROM assignments WHERE seq = ?1", params![seq])?;
+    }
+    for (_, p, m) in &changed {
+        save_assignment(tx, kind, p, &assignment_key(m, key_fields), m)?;
+    }
+    Ok(changed.len())
+}
+
 /// Runs `f` in one write transaction on a pooled connection.
 pub fn write<T>(pool: &Pool, f: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
     let mut conn = pool.get()?;
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     let out = f(&tx)?;
     tx.commit()?;
+    GENERATION.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
     Ok(out)
 }

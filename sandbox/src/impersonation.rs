@@ -12,19 +12,33 @@ use axum::response::Response;
 use gatehouse_model::error::codes;
 use gatehouse_model::impersonation::{config_matches, Impersonator, Target};
 use gatehouse_model::resources::{self as res, Kind, UserType};
-use gatehouse_model::types::{AccessToken, ApiClient, ImpersonateTokenRequest, ImpersonationConfig};
+use gatehouse_model::types::{AccessToken, ApiClient, Claims, ImpersonateTokenRequest, ImpersonationConfig};
 use gatehouse_model::validate::{self, Mode};
 use serde_json::{json, Value};
 
 pub async fn access_token(app: App, caller: Caller, params: Params, body: Bytes) -> Result<Response> {
     caller.require(&["BuyerImpersonation"])?;
+    if caller.user_type == UserType::Supplier || caller.anonymous {
+        return Err(Failure::new(StatusCode::FORBIDDEN, codes::OUTSIDE_COMPANY, "Only admin users and buyer users (within their own buyer) may impersonate."));
+    }
     let value = parse_body(&body)?;
     let fields = validate::validate(&res::IMPERSONATE_TOKEN_REQUEST, &["ClientID"], &value, Mode::Full).map_err(Failure::validation)?;
     let req: ImpersonateTokenRequest = serde_json::from_value(Value::Object(fields)).unwrap_or_default();
     let buyer_id = params.get("buyerID").cloned().unwrap_or_default();
     let user_id = params.get("userID").cloned().unwrap_or_default();
+    if caller.impersonator.is_some() {
+        return Err(Failure::bad_request(codes::IMPERSONATION_CONFIG, "An impersonation token cannot start another impersonation."));
+    }
+    // checked before anything is looked up, so another company's IDs reveal nothing
+    if caller.user_type == UserType::Buyer && caller.company != buyer_id {
+        return Err(Failure::new(
+            StatusCode::FORBIDDEN,
+            codes::IMPERSONATION_CONFIG,
+            format!("A buyer user may only impersonate users of its own buyer ({}), not of {buyer_id}.", caller.company),
+        ));
+    }
     let conn = app.conn()?;
-    db::must_get(&conn, Kind::Buyer, "", &buyer_id)?;
+    let buyer = db::must_get(&conn, Kind::Buyer, "", &buyer_id)?;
     let target = db::must_get(&conn, Kind::BuyerUser, &buyer_id, &user_id)?;
     let client_obj = db::must_get(&conn, Kind::ApiClient, "", &req.client_id)?;
     let mut cd = client_obj.data.clone();
@@ -32,16 +46,6 @@ pub async fn access_token(app: App, caller: Caller, params: Params, body: Bytes)
     let client: ApiClient = serde_json::from_value(Value::Object(cd)).unwrap_or_default();
 
     let me = db::by_seq(&conn, caller.user_seq)?.ok_or_else(|| Failure::unauthorized("The user of this token no longer exists."))?;
-    if caller.claims.imp.is_some() {
-        return Err(Failure::bad_request(codes::IMPERSONATION_CONFIG, "An impersonation token cannot start another impersonation."));
-    }
-    if caller.user_type == UserType::Buyer && me.parent != buyer_id {
-        return Err(Failure::new(
-            StatusCode::FORBIDDEN,
-            codes::IMPERSONATION_CONFIG,
-            format!("A buyer user may only impersonate users of its own buyer ({}), not of {buyer_id}.", me.parent),
-        ));
-    }
     let my_groups = groups_of(&conn, caller.user_type, &me.parent, &me.id)?;
     let target_groups = groups_of(&conn, UserType::Buyer, &buyer_id, &user_id)?;
     let configs: Vec<ImpersonationConfig> = db::list(&conn, Kind::ImpersonationConfig, "")?
@@ -69,14 +73,85 @@ pub async fn access_token(app: App, caller: Caller, params: Params, body: Bytes)
     if target.data.get("Active").and_then(Value::as_bool) != Some(true) {
         return Err(Failure::bad_request("Auth.UserNotActive", format!("User {user_id} is not active.")));
     }
+    if buyer.data.get("Active").and_then(Value::as_bool) == Some(false) {
+        return Err(Failure::bad_request("Auth.UserNotActive", format!("Buyer {buyer_id} is not active, so its users cannot be acted as.")));
+    }
+    if !client.active {
+        return Err(Failure::bad_request("Auth.ClientNotActive", format!("API client {} of this impersonation config is not active.", client.id)));
+    }
+    if !crate::oauth::client_allows(&conn, &client, UserType::Buyer, &buyer_id)? {
+        return Err(Failure::new(
+            StatusCode::FORBIDDEN,
+            "Auth.UnauthorizedClient",
+            format!("API client {} does not admit users of buyer {buyer_id} (neither AllowAnyBuyer nor an assignment), so it cannot carry their token.", client.id),
+        ));
+    }
     let profile = db::must_get(&conn, Kind::SecurityProfile, "", &cfg.security_profile_id)?;
     let strings = |k: &str| -> Vec<String> {
         profile.data.get(k).and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).map(String::from).collect()
     };
     let (granted, granted_custom) = (strings("Roles"), strings("CustomRoles"));
     let mut roles: Vec<String> = if req.roles.is_empty() { granted.clone() } else { granted.iter().filter(|r| req.roles.contains(r)).cloned().collect() };
-    roles.extend(granted_custom.into_iter().filter(|r| req.custom_roles.is_empty() || req.custom_roles.contains(r)));
+    roles.extend(granted_custom.into_iter().filter(|r| !gatehouse_model::roles::is_role(r)).filter(|r| req.custom_roles.is_empty() || req.custom_roles.contains(r)));
     drop(conn);
-    let (token, expires_in) = crate::oauth::access_token(&app, &target, UserType::Buyer, &client.id, client.access_token_duration, roles, crate::oauth::Issue::Impersonation { by: me.seq.to_string() });
-    Ok(json_response(StatusCode::OK, &AccessToken { access_token: token, token_type: "bearer".into(), expires_in, refresh_token: None }))
+    let (token, claims) = crate::oauth::access_token(&app, &target, UserType::Buyer, &client.id, client.access_token_duration, roles, crate::oauth::Issue::Impersonation { by: me.seq.to_string() });
+    record(&app, &me, &target, &buyer_id, &client, &claims)?;
+    Ok(json_response(StatusCode::OK, &AccessToken { access_token: token, token_type: "bearer".into(), expires_in: claims.exp - claims.nbf, refresh_token: None }))
 }
+
+fn rfc3339(secs: i64) -> Value {
+    time::OffsetDateTime::from_unix_timestamp(secs)
+        .ok()
+        .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok())
+        .map_or(Value::Null, Value::String)
+}
+
+/// Records an impersonation token issued (the act-as audit).
+fn record(app: &App, rep: &db::Obj, target: &db::Obj, buyer_id: &str, client: &ApiClient, claims: &Claims) -> Result<()> {
+    let name = |o: &db::Obj| o.data.get("Username").cloned().unwrap_or(Value::Null);
+    let data = json!({
+        "ImpersonatorUserID": rep.id, "ImpersonatorUsername": name(rep),
+        "ImpersonatorType": Kind::from_key(&rep.kind).and_then(Kind::user_type).map(UserType::as_str),
+        "UserID": target.id, "Username": name(target), "BuyerID": buyer_id,
+        "ClientID": client.id, "ClientName": client.app_name,
+        "Roles": claims.role, "Issued": rfc3339(claims.nbf), "Expires": rfc3339(claims.exp),
+    });
+    let issued = crate::auth::issued_ms(claims);
+    db::write(&app.pool, |tx| {
+        tx.execute(
+            "INSERT INTO impersonations (rep_seq, user_seq, data, issued_ms) VALUES (?1, ?2, ?3, ?4)",
+            r2d2_sqlite::rusqlite::params![rep.seq, target.seq, serde_json::to_string(&data)?, issued],
+        )?;
+        Ok(())
+    })
+}
+
+/// `GET /v1/impersonations` (sandbox extension): every impersonation token issued, newest first,
+/// with whether it has been revoked since; for admin users holding BuyerImpersonation.
+pub async fn log(app: App, caller: Caller, raw: Option<String>) -> Result<Response> {
+    caller.require(IMPERSONATION_LOG_ROLES)?;
+    caller.seller_only("Impersonation records")?;
+    let rows: Vec<(i64, i64, i64, String, i64)> = {
+        let conn = app.conn()?;
+        let mut st = conn.prepare_cached("SELECT seq, rep_seq, user_seq, data, issued_ms FROM impersonations ORDER BY seq DESC")?;
+        let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?;
+        rows.collect::<std::result::Result<_, _>>()?
+    };
+    let items: Vec<serde_json::Map<String, Value>> = rows
+        .into_iter()
+        .filter_map(|(seq, rep, user, data, issued)| {
+            let Ok(Value::Object(mut m)) = serde_json::from_str::<Value>(&data) else { return None };
+            let revoked = [rep, user].iter().any(|s| app.revoked_before(*s).is_some_and(|b| issued < b));
+            m.insert("ID".into(), Value::String(seq.to_string()));
+            m.insert("Revoked".into(), Value::Bool(revoked));
+            Some(m)
+        })
+        .collect();
+    let spec = crate::list::ListSpec { schema: &res::IMPERSONATION_RECORD, search_on: res::IMPERSONATION_RECORD_SEARCH, sort_by: res::IMPERSONATION_RECORD_SORT, params: &[] };
+    let q = crate::list::parse(raw.as_deref(), &spec)?;
+    Ok(json_response(StatusCode::OK, &crate::list::apply(items, &q, &spec)))
+}
+
+/// Who may read the impersonation records (FullAccess passes too).
+pub const IMPERSONATION_LOG_ROLES: &[&str] = &["BuyerImpersonation"];
+

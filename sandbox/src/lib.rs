@@ -26,7 +26,7 @@ use axum::http::{header, HeaderValue, Method};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
 use axum::Router;
-use gatehouse_model::resources::{UserType, RESOURCES};
+use gatehouse_model::resources::{Kind, UserType, RESOURCES};
 use gatehouse_model::types::Claims;
 use gatehouse_model::validate::Mode;
 use parking_lot::{Mutex, RwLock};
@@ -48,7 +48,14 @@ pub struct Inner {
     pub audience: String,
     verified: Mutex<HashMap<String, Claims>>,
     revoked: RwLock<HashMap<i64, i64>>,
+    /// (user, client, impersonator) → what the database said of them at a write generation.
+    present: Mutex<HashMap<PresentKey, (u64, std::result::Result<auth::Present, String>)>>,
+    /// At most this many argon2 computations at once, so a burst of sign-ins cannot take every
+    /// core from the requests of other users.
+    pub hashing: tokio::sync::Semaphore,
 }
+
+type PresentKey = (i64, String, Option<i64>);
 
 /// Shared state of a running sandbox.
 #[derive(Clone)]
@@ -79,6 +86,8 @@ impl App {
             audience: AUDIENCE.into(),
             verified: Mutex::new(HashMap::new()),
             revoked: RwLock::new(revoked),
+            present: Mutex::new(HashMap::new()),
+            hashing: tokio::sync::Semaphore::new(hashing_slots()),
         })))
     }
 
@@ -110,6 +119,56 @@ impl App {
         Ok(claims)
     }
 
+    /// Checks a verified token against the present: its user still exists, is Active and (for
+    /// buyer and supplier users) belongs to an active company; its API client still exists and is
+    /// Active; the user who started an impersonation still exists and is Active. Answers from a
+    /// cache that every committed write invalidates.
+    pub fn present(&self, claims: &Claims, t: UserType, user_seq: i64, imp: Option<i64>) -> Result<auth::Present> {
+        let key: PresentKey = (user_seq, claims.cid.clone(), imp);
+        let generation = db::generation();
+        if let Some((g, p)) = self.present.lock().get(&key) {
+            if *g == generation {
+                return p.clone().map_err(Failure::unauthorized);
+            }
+        }
+        let fresh = self.load_present(t, user_seq, &claims.cid, imp)?;
+        let mut cache = self.present.lock();
+        if cache.len() >= VERIFIED_CACHE {
+            cache.clear();
+        }
+        cache.insert(key, (generation, fresh.clone()));
+        fresh.map_err(Failure::unauthorized)
+    }
+
+    fn load_present(&self, t: UserType, user_seq: i64, client_id: &str, imp: Option<i64>) -> Result<std::result::Result<auth::Present, String>> {
+        let conn = self.conn()?;
+        let active = |o: &db::Obj| o.data.get("Active").and_then(serde_json::Value::as_bool) == Some(true);
+        let Some(user) = db::by_seq(&conn, user_seq)?.filter(|u| Kind::from_key(&u.kind).and_then(Kind::user_type) == Some(t)) else {
+            return Ok(Err("The user of this token no longer exists. Sign in again.".into()));
+        };
+        if !active(&user) {
+            return Ok(Err("The user of this token is not active.".into()));
+        }
+        if t != UserType::Admin {
+            let company_kind = if t == UserType::Buyer { Kind::Buyer } else { Kind::Supplier };
+            let company = db::get(&conn, company_kind, "", &user.parent)?;
+            if company.is_none_or(|c| c.data.get("Active").and_then(serde_json::Value::as_bool) == Some(false)) {
+                return Ok(Err(format!("The {} {} of this token's user is not active.", t.as_str(), user.parent)));
+            }
+        }
+        match db::get(&conn, Kind::ApiClient, "", client_id)? {
+            None => return Ok(Err("The API client of this token no longer exists.".into())),
+            Some(c) if !active(&c) => return Ok(Err("The API client of this token is not active.".into())),
+            Some(_) => {}
+        }
+        if let Some(imp) = imp {
+            if !db::by_seq(&conn, imp)?.is_some_and(|u| active(&u)) {
+                return Ok(Err("The user who started this impersonation no longer exists or is not active.".into()));
+            }
+        }
+        Ok(Ok(auth::Present { user_id: user.id, company: user.parent }))
+    }
+
     pub fn revoked_before(&self, user_seq: i64) -> Option<i64> {
         self.revoked.read().get(&user_seq).copied()
     }
@@ -122,6 +181,11 @@ impl App {
     pub fn sign(&self, claims: &Claims) -> String {
         self.keys.sign(claims)
     }
+}
+
+/// How many password hashes may run at once: one core is always left to everything else.
+fn hashing_slots() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get().saturating_sub(1).max(1))
 }
 
 type P = Path<HashMap<String, String>>;
@@ -178,6 +242,7 @@ pub fn router(app: App) -> Router {
                 .put(|State(app): State<App>, c: Caller, b: Bytes| me::update(app, c, b, Mode::Full))
                 .patch(|State(app): State<App>, c: Caller, b: Bytes| me::update(app, c, b, Mode::Partial)),
         )
+        .route("/impersonations", get(|State(app): State<App>, c: Caller, RawQuery(q): RawQuery| impersonation::log(app, c, q)))
         .route("/adminusers/{userID}/tokens", delete(|State(app): State<App>, c: Caller, Path(p): P| me::revoke_tokens(app, c, p)))
         .route("/adminusers/{userID}/unlock", post(|State(app): State<App>, c: Caller, Path(p): P| me::unlock(app, c, p)))
         .route("/openapi/v3", get(openapi_doc));
@@ -199,6 +264,7 @@ pub fn router(app: App) -> Router {
         .allow_headers(Any)
         .expose_headers(Any)
         .max_age(std::time::Duration::from_secs(3600));
+    let v1 = v1.layer(axum::middleware::from_fn(path_ids_fit));
     Router::new()
         .nest("/v1", v1)
         .route("/oauth/token", post(oauth::token))
@@ -209,6 +275,44 @@ pub fn router(app: App) -> Router {
         .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
         .layer(cors)
         .with_state(app)
+}
+
+/// Longest ID the API accepts, in a body or in a path.
+const MAX_ID_LEN: usize = 100;
+
+/// IDs in the path obey the same length rule as IDs in a body (400, naming the segment).
+async fn path_ids_fit(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let too_long = req.uri().path().split('/').find(|seg| percent_decoded_len(seg) > MAX_ID_LEN);
+    if let Some(seg) = too_long {
+        let shown: String = seg.chars().take(20).collect();
+        return Failure::validation(vec![gatehouse_model::error::ApiError::new(
+            gatehouse_model::error::codes::VALIDATION,
+            format!("An ID in the path ({shown}…) is longer than {MAX_ID_LEN} characters."),
+        )
+        .with_data(serde_json::json!({"Property": "ID", "Rule": "MaxLength", "MaxLength": MAX_ID_LEN}))])
+        .into_response();
+    }
+    next.run(req).await
+}
+
+/// Characters in a path segment once `%XX` escapes are read.
+fn percent_decoded_len(seg: &str) -> usize {
+    let (b, mut i) = (seg.as_bytes(), 0);
+    let mut decoded = Vec::with_capacity(b.len());
+    while i < b.len() {
+        let hex = |c: u8| (c as char).to_digit(16);
+        match (b[i], b.get(i + 1).copied().and_then(hex), b.get(i + 2).copied().and_then(hex)) {
+            (b'%', Some(h), Some(l)) => {
+                decoded.push((h * 16 + l) as u8);
+                i += 3;
+            }
+            (c, _, _) => {
+                decoded.push(c);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&decoded).chars().count()
 }
 
 async fn openapi_doc() -> Response {

@@ -7,11 +7,27 @@ use crate::App;
 use axum::body::Bytes;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use gatehouse_model::error::codes;
 use gatehouse_model::resources::{self as res, Kind, UserType};
 use gatehouse_model::validate::{self, Mode};
 use serde_json::{json, Value};
 
+/// An anonymous shopper as `/me` shows it: an identity of its own (named after its order), the
+/// roles of its token, its buyer; nothing of the template user it inherits security from.
+fn anonymous_value(caller: &Caller) -> Value {
+    let order = caller.claims.orderid.clone().unwrap_or_default();
+    json!({
+        "ID": format!("anon-{order}"), "Username": "", "FirstName": "", "LastName": "", "Email": "",
+        "Phone": null, "TermsAccepted": null, "Active": true, "xp": null,
+        "AvailableRoles": caller.claims.role, "Locale": null, "DateCreated": null, "PasswordLastSetDate": null,
+        "Buyer": {"ID": caller.company}, "Anonymous": true, "OrderID": order,
+    })
+}
+
 fn me_value(app: &App, caller: &Caller) -> Result<Value> {
+    if caller.anonymous {
+        return Ok(anonymous_value(caller));
+    }
     let conn = app.conn()?;
     let me = db::by_seq(&conn, caller.user_seq)?.ok_or_else(|| Failure::unauthorized("The user of this token no longer exists."))?;
     let mut v = crud::present(&conn, &me)?;
@@ -44,6 +60,13 @@ pub async fn get(app: App, caller: Caller) -> Result<Response> {
 
 pub async fn update(app: App, caller: Caller, body: Bytes, mode: Mode) -> Result<Response> {
     caller.require(&["MeAdmin"])?;
+    if caller.anonymous {
+        return Err(Failure::new(
+            StatusCode::FORBIDDEN,
+            codes::ANONYMOUS_SHOPPER,
+            "An anonymous shopper has no profile to change; register the shopper as a user first.",
+        ));
+    }
     let value = parse_body(&body)?;
     // validate against the user schema first, so errors speak of the same fields
     validate::validate(&res::USER, res::Kind::AdminUser.def().required, &value, mode).map_err(Failure::validation)?;
@@ -71,6 +94,7 @@ pub async fn update(app: App, caller: Caller, body: Bytes, mode: Mode) -> Result
 
 pub async fn revoke_tokens(app: App, caller: Caller, params: Params) -> Result<Response> {
     caller.require(&["AdminUserAdmin"])?;
+    caller.seller_only("Admin users")?;
     let id = params.get("userID").cloned().unwrap_or_default();
     let user = db::must_get(&*app.conn()?, Kind::AdminUser, "", &id)?;
     crate::oauth::revoke_user_tokens(&app, user.seq)?;
@@ -79,6 +103,7 @@ pub async fn revoke_tokens(app: App, caller: Caller, params: Params) -> Result<R
 
 pub async fn unlock(app: App, caller: Caller, params: Params) -> Result<Response> {
     caller.require(&["AdminUserAdmin"])?;
+    caller.seller_only("Admin users")?;
     let id = params.get("userID").cloned().unwrap_or_default();
     let user = db::must_get(&*app.conn()?, Kind::AdminUser, "", &id)?;
     crate::oauth::unlock_user(&app, user.seq)?;

@@ -80,7 +80,8 @@ pub enum Issue {
     Anonymous { order_id: String },
 }
 
-pub fn access_token(app: &App, user: &Obj, t: UserType, client_id: &str, minutes: i64, roles: Vec<String>, issue: Issue) -> (String, i64) {
+/// Signs an access token; returns it with its claims.
+pub fn access_token(app: &App, user: &Obj, t: UserType, client_id: &str, minutes: i64, roles: Vec<String>, issue: Issue) -> (String, Claims) {
     let now = now();
     let expires_in = minutes.max(1) * 60;
     let rand = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(crate::keys::random_bytes::<9>());
@@ -105,7 +106,7 @@ pub fn access_token(app: &App, user: &Obj, t: UserType, client_id: &str, minutes
         cmp: if t == UserType::Admin { None } else { Some(user.parent.clone()) },
         jti: Some(format!("{:x}.{rand}", now_ms())),
     };
-    (app.keys.sign(&claims), expires_in)
+    (app.keys.sign(&claims), claims)
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -132,7 +133,7 @@ fn user_type_of(user: &Obj) -> Option<UserType> {
 }
 
 /// Does the client let this user sign in?
-fn client_allows(conn: &r2d2_sqlite::rusqlite::Connection, client: &ApiClient, t: UserType, company: &str) -> Result<bool> {
+pub fn client_allows(conn: &r2d2_sqlite::rusqlite::Connection, client: &ApiClient, t: UserType, company: &str) -> Result<bool> {
     let assigned = |field: &str| -> Result<bool> {
         Ok(db::assignments(conn, crate::assignments::API_CLIENT_KIND, "")?.iter().any(|a| {
             a.get("ApiClientID").and_then(Value::as_str) == Some(client.id.as_str()) && a.get(field).and_then(Value::as_str) == Some(company)
@@ -151,7 +152,7 @@ async fn grant(app: &App, body: &Bytes) -> std::result::Result<AccessToken, OAut
     if form.client_id.is_empty() {
         return Err(oauth_err("invalid_client", "Auth.InvalidClientID", "client_id is required."));
     }
-    let conn = app.conn()?;
+    let mut conn = app.conn()?;
     let client_obj = db::get(&conn, Kind::ApiClient, "", &form.client_id)?
         .ok_or_else(|| oauth_err("invalid_client", "Auth.InvalidClientID", format!("No API client has the ID {}.", form.client_id)))?;
     let mut client_data = client_obj.data.clone();
@@ -165,7 +166,7 @@ async fn grant(app: &App, body: &Bytes) -> std::result::Result<AccessToken, OAut
             return Err(oauth_err("invalid_client", "Auth.InvalidClientSecret", "This API client requires its client_secret, and the one given is missing or wrong."));
         }
     }
-    let scope: Vec<String> = form.scope.as_deref().unwrap_or("").split_whitespace().map(String::from).collect();
+    let mut scope: Vec<String> = form.scope.as_deref().unwrap_or("").split_whitespace().map(String::from).collect();
 
     let mut anonymous = false;
     let (user, roles, refreshing) = match form.grant_type.as_str() {
@@ -179,12 +180,19 @@ async fn grant(app: &App, body: &Bytes) -> std::result::Result<AccessToken, OAut
                     return Err(oauth_err("invalid_grant", "Auth.LockedOut", lockout_message(until)));
                 }
             }
-            let hash = user.as_ref().and_then(|u| u.secret.clone()).unwrap_or_default();
-            let pw = password.to_string();
-            let ok = tokio::task::spawn_blocking(move || !hash.is_empty() && verify_password(&pw, &hash)).await.unwrap_or(false);
+            // no connection is held while the password is hashed
+            drop(conn);
+            // an unknown username costs the same hashing work as a wrong password
+            let hash = user.as_ref().and_then(|u| u.secret.clone()).filter(|h| !h.is_empty());
+            let ok = check_password(app, password, hash).await?;
+            conn = app.conn()?;
             match (user, ok) {
                 (Some(user), true) => {
-                    sign_in_succeeded(app, &user)?;
+                    // counted atomically: a right password that arrives after the failures that
+                    // locked the user out is refused too
+                    if let Some(until) = sign_in_succeeded(app, &conn, &user)? {
+                        return Err(oauth_err("invalid_grant", "Auth.LockedOut", lockout_message(until)));
+                    }
                     (user, None, false)
                 }
                 (user, _) => {
@@ -219,23 +227,36 @@ async fn grant(app: &App, body: &Bytes) -> std::result::Result<AccessToken, OAut
         "refresh_token" => {
             let rt = form.refresh_token.as_deref().filter(|r| !r.is_empty()).ok_or_else(|| oauth_err("invalid_request", "Auth.InvalidRequest", "refresh_token is required."))?;
             let hash = sha(rt);
-            let row: Option<(i64, String, i64)> = conn
+            let row: Option<(i64, String, Option<String>, Option<String>, i64)> = conn
                 .query_row(
-                    "SELECT user_seq, roles, expires FROM refresh_tokens WHERE hash = ?1 AND client_id = ?2",
+                    "SELECT user_seq, roles, scope, password_tag, expires FROM refresh_tokens WHERE hash = ?1 AND client_id = ?2",
                     params![hash, client.id],
-                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
                 )
                 .optional()
                 .map_err(Failure::from)?;
-            let Some((user_seq, roles, expires)) = row else {
+            let Some((user_seq, roles, kept_scope, password_tag, expires)) = row else {
                 return Err(oauth_err("invalid_grant", "Auth.InvalidRefreshToken", "The refresh token is unknown or was issued to another client."));
             };
             if expires < now() {
                 return Err(oauth_err("invalid_grant", "Auth.RefreshTokenExpired", "The refresh token has expired; sign in again."));
             }
             let user = db::by_seq(&conn, user_seq)?.ok_or_else(|| oauth_err("invalid_grant", "Auth.InvalidRefreshToken", "The user of this refresh token no longer exists."))?;
-            let roles: Vec<String> = serde_json::from_str(&roles).unwrap_or_default();
-            (user, Some(roles), true)
+            if let Some(until) = locked_until(&conn, user.seq)? {
+                return Err(oauth_err("invalid_grant", "Auth.LockedOut", lockout_message(until)));
+            }
+            if password_tag.as_ref().is_some_and(|tag| *tag != password_tag_of(&user)) {
+                return Err(oauth_err("invalid_grant", "Auth.InvalidRefreshToken", "The password changed after this refresh token was issued; sign in again."));
+            }
+            // roles are recomputed from today's assignments, within the scope first asked for
+            // (none asked: all of them; tokens from before scopes were kept: within the roles
+            // they were given)
+            scope = match (kept_scope, password_tag) {
+                (Some(s), _) => serde_json::from_str(&s).unwrap_or_default(),
+                (None, Some(_)) => Vec::new(),
+                (None, None) => serde_json::from_str(&roles).unwrap_or_default(),
+            };
+            (user, None, true)
         }
         "" => return Err(oauth_err("invalid_request", "Auth.InvalidRequest", "grant_type is required.")),
         other => return Err(oauth_err("unsupported_grant_type", "Auth.UnsupportedGrantType", format!("grant_type {other} is not supported; use password, client_credentials or refresh_token."))),
@@ -271,13 +292,17 @@ async fn grant(app: &App, body: &Bytes) -> std::result::Result<AccessToken, OAut
         None => {
             let (available, custom) = roles::available_roles(&conn, t, &user.parent, &user.id)?;
             let mut all = available;
-            all.extend(custom);
+            // custom roles travel in the token but never as an API role's name
+            all.extend(custom.into_iter().filter(|r| !gatehouse_model::roles::is_role(r)));
             if scope.is_empty() { all } else { all.into_iter().filter(|r| scope.contains(r)).collect() }
         }
     };
     drop(conn);
     let issue = if anonymous { Issue::Anonymous { order_id: crate::crud::new_id(Kind::Buyer) } } else { Issue::Own };
-    let (access, expires_in) = access_token(app, &user, t, &client.id, client.access_token_duration, roles.clone(), issue);
+    // an anonymous shopper's token lasts a fixed week, whatever the client says
+    let minutes = if anonymous { ANONYMOUS_MINUTES } else { client.access_token_duration };
+    let (access, claims) = access_token(app, &user, t, &client.id, minutes, roles.clone(), issue);
+    let expires_in = claims.exp - claims.nbf;
     let refresh_token = if refreshing {
         // keep the refresh token the client already holds
         form.refresh_token.clone()
@@ -287,8 +312,17 @@ async fn grant(app: &App, body: &Bytes) -> std::result::Result<AccessToken, OAut
         let expires = now() + client.refresh_token_duration * 60;
         db::write(&app.pool, |tx| {
             tx.execute(
-                "INSERT INTO refresh_tokens (hash, user_seq, client_id, roles, expires) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![sha(&rt), user.seq, client.id, serde_json::to_string(&roles)?, expires],
+                "INSERT INTO refresh_tokens (hash, user_seq, client_id, roles, expires, scope, password_tag) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![
+                    sha(&rt),
+                    user.seq,
+                    client.id,
+                    serde_json::to_string(&roles)?,
+                    expires,
+                    // no scope asked: every role the user will have
+                    if scope.is_empty() { None } else { Some(serde_json::to_string(&scope)?) },
+                    password_tag_of(&user)
+                ],
             )?;
             Ok(())
         })?;
@@ -297,6 +331,36 @@ async fn grant(app: &App, body: &Bytes) -> std::result::Result<AccessToken, OAut
         None
     };
     Ok(AccessToken { access_token: access, token_type: "bearer".into(), expires_in, refresh_token })
+}
+
+/// How long an anonymous shopper's token lasts (one week, as on the real API).
+pub const ANONYMOUS_MINUTES: i64 = 7 * 24 * 60;
+
+/// Names the password a refresh token was issued under (a digest of its hash), so a changed
+/// password ends the refresh tokens issued before.
+fn password_tag_of(user: &Obj) -> String {
+    sha(user.secret.as_deref().unwrap_or(""))
+}
+
+/// Verifies a password off the async workers, at most `App::hashing` at once. With no hash (an
+/// unknown user) it verifies against a fixed hash, so the answer takes as long as a wrong password.
+pub async fn check_password(app: &App, password: &str, hash: Option<String>) -> Result<bool> {
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let known = hash.is_some();
+    let hash = match hash {
+        Some(h) => h,
+        None => DUMMY.get_or_init(|| hash_password("not a password of anyone").unwrap_or_default()).clone(),
+    };
+    let _slot = app.hashing.acquire().await.map_err(Failure::internal)?;
+    let pw = password.to_string();
+    let ok = tokio::task::spawn_blocking(move || verify_password(&pw, &hash)).await.map_err(Failure::internal)?;
+    Ok(ok && known)
+}
+
+/// Hashes a new password off the async workers, at most `App::hashing` at once.
+pub async fn hash_password_async(app: &App, password: String) -> Result<String> {
+    let _slot = app.hashing.acquire().await.map_err(Failure::internal)?;
+    tokio::task::spawn_blocking(move || hash_password(&password)).await.map_err(Failure::internal)?
 }
 
 /// When a locked-out user may try again (epoch ms; `i64::MAX`: once unlocked), if they are locked.
@@ -338,12 +402,28 @@ fn sign_in_failed(app: &App, conn: &r2d2_sqlite::rusqlite::Connection, user: &db
     })
 }
 
-/// A right password clears the failure count (and any lockout that has run out).
-fn sign_in_succeeded(app: &App, user: &db::Obj) -> Result<()> {
-    if user.data.get("FailedLoginAttempts").and_then(Value::as_i64).unwrap_or(0) == 0 {
-        return Ok(());
+/// A right password clears the failure count (and any lockout that has run out), unless the
+/// user was locked out meanwhile: then it returns the lockout's end and changes nothing.
+fn sign_in_succeeded(app: &App, conn: &r2d2_sqlite::rusqlite::Connection, user: &db::Obj) -> Result<Option<i64>> {
+    // read first: most sign-ins have nothing to clear and need no write
+    if let Some(until) = locked_until(conn, user.seq)? {
+        return Ok(Some(until));
     }
-    unlock_user(app, user.seq)
+    let failures = db::by_seq(conn, user.seq)?.map_or(0, |u| u.data.get("FailedLoginAttempts").and_then(Value::as_i64).unwrap_or(0));
+    if failures == 0 {
+        return Ok(None);
+    }
+    db::write(&app.pool, |tx| {
+        if let Some(until) = locked_until(tx, user.seq)? {
+            return Ok(Some(until));
+        }
+        let current = db::by_seq(tx, user.seq)?;
+        if current.is_some_and(|u| u.data.get("FailedLoginAttempts").and_then(Value::as_i64).unwrap_or(0) != 0) {
+            tx.execute("DELETE FROM lockouts WHERE user_seq = ?1", params![user.seq])?;
+            set_failed_attempts(tx, user.seq, |_| 0)?;
+        }
+        Ok(None)
+    })
 }
 
 /// Ends a lockout and clears the failure count (`POST /adminusers/{id}/unlock`, a right password).

@@ -234,6 +234,11 @@ fn extra_paths(paths: &mut Map<String, Value>) {
     merge_path(paths, "/buyers/{buyerID}/users/{userID}/accesstoken", "post", op("Users.GetAccessToken".into(), "Users",
         "Get a token to act as a buyer user (impersonation)".into(), &["BuyerImpersonation"],
         vec![path_param("buyerID"), path_param("userID")], Some(body("ImpersonateTokenRequest", &["ClientID"])), ok("200", Some(reference("AccessToken")))));
+    // the act-as audit (sandbox extension)
+    let mut log = op("Impersonations.List".into(), "Impersonations", "List the impersonation tokens issued, newest first (sandbox extension)".into(),
+        crate::impersonation::IMPERSONATION_LOG_ROLES, pages(), None, ok("200", Some(list_of("ImpersonationRecord"))));
+    log["x-sandbox-extension"] = json!(true);
+    merge_path(paths, "/impersonations", "get", log);
     // admin user extras
     merge_path(paths, "/adminusers/{userID}/tokens", "delete", op("AdminUsers.RevokeUserTokens".into(), "Admin Users", "Revoke every token of an admin user".into(),
         &["AdminUserAdmin"], vec![path_param("userID")], None, ok("204", None)));
@@ -256,6 +261,9 @@ pub fn document() -> Value {
         tags.push(json!({"name": name, "x-id": id}));
         for def in RESOURCES.iter().filter(|d| d.section == *id) {
             tags.push(json!({"name": def.tag, "x-section-id": id}));
+        }
+        if *id == "AuthenticationAndAuthorization" {
+            tags.push(json!({"name": "Impersonations", "x-section-id": id, "x-sandbox-extension": true}));
         }
         if *id == "MeAndMyStuff" {
             tags.push(json!({"name": "Me", "x-section-id": id}));

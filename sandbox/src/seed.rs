@@ -17,7 +17,7 @@ pub const BUYER_ID: &str = "BUYER_ORGANIZATION";
 
 /// Roles needed to manage API access, without FullAccess.
 pub const ADMIN_ROLES: &[&str] = &[
-    "ApiClientAdmin", "SecurityProfileAdmin", "SetSecurityProfile", "AdminUserAdmin",
+    "ApiClientAdmin", "SecurityProfileAdmin", "SetSecurityProfile", "GrantForAnyRole", "AdminUserAdmin",
     "AdminUserGroupAdmin", "BuyerAdmin", "BuyerUserAdmin", "UserGroupAdmin", "SupplierAdmin",
     "SupplierUserAdmin", "SupplierUserGroupAdmin", "MeAdmin",
 ];

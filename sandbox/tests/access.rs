@@ -289,8 +289,21 @@ async fn anonymous_shoppers_get_tokens_of_their_own() {
     assert_eq!(roles, ["MeAdmin", "Shopper"]);
     assert!(a["orderid"].is_string() && b["orderid"].is_string() && a["orderid"] != b["orderid"], "{a} {b}");
     assert!(a.get("imp").is_none());
-    let (s, me) = sb.get("/me", first["access_token"].as_str().unwrap()).await;
-    assert_eq!((s, me["Username"].as_str()), (StatusCode::OK, Some("buyer01")));
+    // a fixed week, whatever the client's AccessTokenDuration says
+    assert_eq!(first["expires_in"], 7 * 24 * 3600, "{first}");
+    // an identity of its own: /me is not the template user, and cannot change it
+    let anon_token = first["access_token"].as_str().unwrap();
+    let (s, me) = sb.get("/me", anon_token).await;
+    assert_eq!(s, StatusCode::OK, "{me}");
+    assert_eq!(me["ID"], format!("anon-{}", a["orderid"].as_str().unwrap()), "{me}");
+    assert_eq!((me["Username"].as_str(), me["Anonymous"].as_bool(), me["Buyer"]["ID"].as_str()), (Some(""), Some(true), Some("BUYER_ORGANIZATION")), "{me}");
+    for (method, body) in [(Method::PATCH, json!({"Password": "newpassword99"})), (Method::PATCH, json!({"Username": "taken"})), (Method::PUT, json!({"Username": "b", "FirstName": "b", "LastName": "b", "Email": "b@x.io", "Active": true}))] {
+        let (s, b) = sb.call(method, "/me", Some(anon_token), Some(body)).await;
+        assert_eq!((s, error_code(&b)), (StatusCode::FORBIDDEN, "Anonymous.NoProfile"), "{b}");
+    }
+    let (_, template) = sb.get("/buyers/BUYER_ORGANIZATION/users/BUYER01", &admin).await;
+    assert_eq!((template["Username"].as_str(), template["FailedLoginAttempts"].as_i64()), (Some("buyer01"), Some(0)), "{template}");
+    assert_eq!(sb.login_full(CLIENT, "buyer01", "buyerpass01", None).await.0, StatusCode::OK);
     // a password sign-in through the same client is an ordinary token
     let (_, b) = sb.login_full(store, "buyer01", "buyerpass01", None).await;
     let c = claims(b["access_token"].as_str().unwrap());
