@@ -53,6 +53,8 @@ pub struct Inner {
     /// At most this many argon2 computations at once, so a burst of sign-ins cannot take every
     /// core from the requests of other users.
     pub hashing: tokio::sync::Semaphore,
+    /// Passwords verified at sign-in (known users or not): every attempt costs one.
+    pub password_checks: std::sync::atomic::AtomicU64,
 }
 
 type PresentKey = (i64, String, Option<i64>);
@@ -88,6 +90,7 @@ impl App {
             revoked: RwLock::new(revoked),
             present: Mutex::new(HashMap::new()),
             hashing: tokio::sync::Semaphore::new(hashing_slots()),
+            password_checks: std::sync::atomic::AtomicU64::new(0),
         })))
     }
 

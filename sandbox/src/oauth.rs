@@ -354,6 +354,7 @@ pub async fn check_password(app: &App, password: &str, hash: Option<String>) -> 
     let _slot = app.hashing.acquire().await.map_err(Failure::internal)?;
     let pw = password.to_string();
     let ok = tokio::task::spawn_blocking(move || verify_password(&pw, &hash)).await.map_err(Failure::internal)?;
+    app.password_checks.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
     Ok(ok && known)
 }
 
