@@ -354,13 +354,31 @@ async fn shutdown() {
     tokio::select! { _ = ctrl_c => {}, _ = term => {} }
 }
 
+/// The portal's Content-Security-Policy: no inline script (the WASM loader is a file of its
+/// own), WebAssembly allowed, API calls to any host (the API's address is configured at run
+/// time), and no framing. `index.html` carries the same policy less `frame-ancestors`, which
+/// only a header can carry.
+pub const PORTAL_CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; connect-src *; img-src 'self' data:; style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+
+/// Adds the headers a served portal carries: the CSP, no framing, no MIME sniffing, no referrer.
+pub fn portal_headers<S: Clone + Send + Sync + 'static>(router: Router<S>) -> Router<S> {
+    use tower_http::set_header::SetResponseHeaderLayer as Set;
+    router
+        .layer(Set::overriding(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(PORTAL_CSP)))
+        .layer(Set::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        .layer(Set::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(Set::overriding(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")))
+}
+
 /// A static server for a built portal (`dist/`), answering `config.json` with `config` so the
 /// portal talks to this sandbox. Any other file comes from `dir`.
 pub fn portal_router(dir: std::path::PathBuf, config: serde_json::Value) -> Router {
     let body = config.to_string();
-    Router::new()
-        .route("/config.json", get(move || async move { ([(header::CONTENT_TYPE, "application/json")], body) }))
-        .fallback_service(tower_http::services::ServeDir::new(dir))
+    portal_headers(
+        Router::new()
+            .route("/config.json", get(move || async move { ([(header::CONTENT_TYPE, "application/json")], body) }))
+            .fallback_service(tower_http::services::ServeDir::new(dir)),
+    )
 }
 
 /// Starts a sandbox on an ephemeral loopback port in this process; returns its base URL.

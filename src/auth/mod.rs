@@ -10,6 +10,9 @@ use serde_json::Value;
 
 const KEY: &str = "gatehouse.contexts";
 const ACTIVE: &str = "gatehouse.active";
+/// Client secrets of contexts kept in localStorage live only in this tab's sessionStorage:
+/// a secret typed at sign-in is never written to localStorage.
+const SECRETS: &str = "gatehouse.secrets";
 
 /// One signed-in marketplace: API host + client + user, with its tokens.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -127,6 +130,10 @@ impl Session {
                 contexts.push(c);
             }
         }
+        let secrets: Value = storage(false).and_then(|s| s.get_item(SECRETS).ok().flatten()).and_then(|t| serde_json::from_str(&t).ok()).unwrap_or_default();
+        for c in contexts.iter_mut().filter(|c| c.persistent && c.client_secret.is_none()) {
+            c.client_secret = json::opt_string(&secrets, &c.id());
+        }
         let active = storage(false)
             .and_then(|s| s.get_item(ACTIVE).ok().flatten())
             .or_else(|| storage(true).and_then(|s| s.get_item(ACTIVE).ok().flatten()))
@@ -144,8 +151,17 @@ impl Session {
 
     fn persist(&self) {
         let all = self.contexts.get_untracked();
+        let secrets: serde_json::Map<String, Value> =
+            all.iter().filter(|c| c.persistent).filter_map(|c| Some((c.id(), Value::String(c.client_secret.clone()?)))).collect();
+        if let Some(s) = storage(false) {
+            let _ = if secrets.is_empty() { s.remove_item(SECRETS) } else { s.set_item(SECRETS, &Value::Object(secrets).to_string()) };
+        }
         for persistent in [true, false] {
-            let mine: Vec<&Context> = all.iter().filter(|c| c.persistent == persistent).collect();
+            let mine: Vec<Context> = all
+                .iter()
+                .filter(|c| c.persistent == persistent)
+                .map(|c| Context { client_secret: if persistent { None } else { c.client_secret.clone() }, ..c.clone() })
+                .collect();
             if let Some(s) = storage(persistent) {
                 if mine.is_empty() {
                     let _ = s.remove_item(KEY);
@@ -206,6 +222,7 @@ impl Session {
             if let Some(s) = storage(persistent) {
                 let _ = s.remove_item(KEY);
                 let _ = s.remove_item(ACTIVE);
+                let _ = s.remove_item(SECRETS);
             }
         }
     }

@@ -320,7 +320,7 @@ pub fn ActingBanner(storefront_url: String) -> impl IntoView {
                     <strong>{format!("{rep} is acting as {} ({})", a.username, a.user_id)}</strong>
                     {format!(" of buyer {} in client {} · roles: {} · ", a.buyer_id, a.client_id, a.roles.join(", "))}
                     <span id="acting-left">{left}</span>" left "
-                    {storefront.map(|u| view! { <button class="ghost" id="open-storefront" on:click=move |_| { let _ = window().open_with_url_and_target(&u, "_blank"); }>"Open storefront"</button> })}
+                    {storefront.map(|u| view! { <button class="ghost" id="open-storefront" on:click=move |_| { let _ = window().open_with_url_and_target_and_features(&u, "_blank", "noopener,noreferrer"); }>"Open storefront"</button> })}
                     <button id="acting-end" on:click=move |_| end(session)>"End"</button>
                 </div>
             }

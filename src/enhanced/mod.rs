@@ -139,7 +139,24 @@ pub async fn call_as(session: Session, own: bool, method: &str, path: &str, body
     let text = body.map(|b| b.to_string());
     let res = session.send(method, &session.url(path), text.as_deref(), own).await.map_err(|e| vec![Problem::network(e)])?;
     if res.ok() {
-        return Ok(if res.body.trim().is_empty() { Value::Null } else { serde_json::from_str(&res.body).unwrap_or(Value::Null) });
+        if res.body.trim().is_empty() {
+            return Ok(Value::Null);
+        }
+        // an answer that cannot be read is said to be so, never taken for an empty one
+        return serde_json::from_str(&res.body).map_err(|e| {
+            vec![Problem {
+                status: res.status,
+                code: "UnreadableAnswer".into(),
+                message: format!(
+                    "The API answered {} {} with {} that the portal cannot read as JSON ({e}).",
+                    res.status,
+                    res.status_text,
+                    crate::text::human_size(res.size)
+                ),
+                explain: Some("Nothing is shown rather than a wrong or empty list. Open the same request in the raw console to see the answer as sent.".into()),
+                data: Value::Null,
+            }]
+        });
     }
     let errs = res.errors().map(|b| b.errors).unwrap_or_default();
     if errs.is_empty() {

@@ -44,6 +44,12 @@ pub fn big_list() -> String {
     json!({"Meta": {"Page": 1, "PageSize": 5000, "TotalCount": 5000, "TotalPages": 1, "ItemRange": [1, 5000]}, "Items": items}).to_string()
 }
 
+/// A list answer nested deeper than the portal's JSON parser allows (valid JSON all the same).
+pub fn deep_list() -> String {
+    let depth = 600;
+    format!(r#"{{"Meta":{{"Page":1,"PageSize":20,"TotalCount":1,"TotalPages":1,"ItemRange":[1,1]}},"Items":[{{"ID":"DEEP","Name":"Deep","xp":{}1{}}}]}}"#, "[".repeat(depth), "]".repeat(depth))
+}
+
 /// A seeded sandbox and the portal served beside it.
 pub async fn world() -> World {
     let dir = tempfile::tempdir().unwrap();
@@ -99,7 +105,9 @@ impl fantoccini::wd::WebDriverCompatibleCommand for SetPermission {
 pub async fn serve_portal(api: &str) -> String {
     let dist = dist();
     assert!(dist.join("index.html").exists(), "build the portal first (trunk build --release=true): {} missing", dist.display());
-    let config = json!({"api_base": api, "client_id": seed::SHARED_CLIENT_ID, "storefront_url": ""}).to_string();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let config = json!({"api_base": api, "client_id": seed::SHARED_CLIENT_ID, "storefront_url": format!("http://{addr}/storefront")}).to_string();
     let mut router = axum::Router::new()
         .route("/config.json", axum::routing::get(move || async move { ([("content-type", "application/json")], config) }));
     router = router
@@ -109,9 +117,10 @@ pub async fn serve_portal(api: &str) -> String {
         router = router.nest_service("/reference", tower_http::services::ServeDir::new(r));
     }
     let router = router
+        .route("/mock/v1/buyers", axum::routing::get(|| async { ([("content-type", "application/json"), ("access-control-allow-origin", "*")], deep_list()) }))
         .fallback_service(tower_http::services::ServeDir::new(dist));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
+    // served as the sandbox serves it: under its Content-Security-Policy and security headers
+    let router = gatehouse_sandbox::portal_headers(router);
     tokio::spawn(async move {
         let _ = axum::serve(listener, router).await;
     });
