@@ -69,4 +69,32 @@ async fn main() {
     run("GET /v1/adminusers (list with AvailableRoles)", secs, conns, Arc::new(move |c| c.get(format!("{b2}/v1/adminusers")).bearer_auth(&t2))).await;
     let b3 = base.clone();
     run("POST /oauth/token (password grant, argon2)", secs.min(5), 4, Arc::new(move |c| c.post(format!("{b3}/oauth/token")).form(&form))).await;
+    // reads by one user while another user's password is guessed in bursts of 16 at once
+    let burst_secs = secs.min(5);
+    let deadline = Instant::now() + Duration::from_secs(burst_secs);
+    let b4 = base.clone();
+    let attacker = tokio::spawn(async move {
+        let client = reqwest::Client::new();
+        let (mut answered, mut server_errors) = (0u64, 0u64);
+        while Instant::now() < deadline {
+            let wave: Vec<_> = (0..16)
+                .map(|_| {
+                    let wrong = [("grant_type", "password"), ("client_id", seed::SHARED_CLIENT_ID), ("username", "buyer01"), ("password", "wrong-password")];
+                    tokio::spawn(client.post(format!("{b4}/oauth/token")).form(&wrong).send())
+                })
+                .collect();
+            for h in wave {
+                let r = h.await.unwrap();
+                answered += 1;
+                if r.map(|r| r.status().is_server_error()).unwrap_or(true) {
+                    server_errors += 1;
+                }
+            }
+        }
+        (answered, server_errors)
+    });
+    let (b5, t5) = (base.clone(), token.clone());
+    run("GET /v1/buyers?pageSize=20 during bursts of 16 wrong-password sign-ins", burst_secs, 8, Arc::new(move |c| c.get(format!("{b5}/v1/buyers?pageSize=20")).bearer_auth(&t5))).await;
+    let (answered, server_errors) = attacker.await.unwrap();
+    println!("  the bursts: {answered} wrong-password sign-ins answered, {server_errors} server errors");
 }

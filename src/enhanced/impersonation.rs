@@ -163,9 +163,15 @@ pub fn Launcher() -> impl IntoView {
     let acting_error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
     let history_sig = RwSignal::new(history());
+    // the API's record of every rep's impersonation tokens, when it offers one (the sandbox's
+    // GET /v1/impersonations); else this browser's own history
+    let record = RwSignal::new(None::<Result<Vec<Value>, String>>);
     Effect::new(move |_| {
         session.acting.track();
         history_sig.set(history());
+        leptos::task::spawn_local(async move {
+            record.set(Some(get(session, "/impersonations?pageSize=100").await.map(|v| items(&v))));
+        });
     });
 
     let do_search = move |ev: leptos::ev::SubmitEvent| {
@@ -293,15 +299,34 @@ pub fn Launcher() -> impl IntoView {
                     <Show when=move || acting_error.get().is_some()><p class="error" role="alert" id="imp-error">{move || acting_error.get()}</p></Show>
                 </div>
             })}
-            <h3>"Act-as history (this browser)"</h3>
-            <table class="grid" id="impersonation-history">
-                <thead><tr><th>"Rep"</th><th>"User"</th><th>"Buyer"</th><th>"Client"</th><th>"Roles"</th><th>"Start"</th><th>"End"</th></tr></thead>
-                <tbody>{move || history_sig.get().into_iter().rev().map(|r| {
-                    let when = |t: f64| String::from(js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(t)).to_locale_string("en-GB", &wasm_bindgen::JsValue::UNDEFINED));
-                    view! { <tr><td>{r.rep.clone()}</td><td>{r.username.clone()}</td><td>{r.buyer_id.clone()}</td><td>{r.client_id.clone()}</td>
-                        <td>{r.roles.join(", ")}</td><td>{when(r.start)}</td><td class="imp-end">{r.end.map(when).unwrap_or_else(|| "active".into())}</td></tr> }
-                }).collect_view()}</tbody>
-            </table>
+            {move || match record.get() {
+                Some(Ok(rows)) => view! {
+                    <h3>"Act-as record (every rep, kept by the API)"</h3>
+                    <table class="grid" id="impersonation-record">
+                        <thead><tr><th>"Rep"</th><th>"User"</th><th>"Buyer"</th><th>"Client"</th><th>"Roles"</th><th>"Issued"</th><th>"Expires"</th><th>"State"</th></tr></thead>
+                        <tbody>{rows.into_iter().map(|r| {
+                            let when = |k: &str| String::from(js_sys::Date::new(&wasm_bindgen::JsValue::from_str(&text(&r, k))).to_locale_string("en-GB", &wasm_bindgen::JsValue::UNDEFINED));
+                            let expired = js_sys::Date::parse(&text(&r, "Expires")) < js_sys::Date::now();
+                            let state = if r["Revoked"].as_bool() == Some(true) { "revoked" } else if expired { "expired" } else { "valid" };
+                            let client = Some(text(&r, "ClientName")).filter(|n| !n.is_empty()).unwrap_or_else(|| text(&r, "ClientID"));
+                            view! { <tr><td>{text(&r, "ImpersonatorUsername")}</td><td>{text(&r, "Username")}</td><td>{text(&r, "BuyerID")}</td><td>{client}</td>
+                                <td>{json::strings(&r["Roles"]).join(", ")}</td><td>{when("Issued")}</td><td>{when("Expires")}</td><td class="imp-state">{state}</td></tr> }
+                        }).collect_view()}</tbody>
+                    </table>
+                }.into_any(),
+                other => view! {
+                    <h3>"Act-as history (this browser)"</h3>
+                    {other.and_then(Result::err).map(|e| view! { <p class="muted" id="impersonation-record-note">{format!("The API keeps no record this user can read ({e}); these are the sessions started in this browser.")}</p> })}
+                    <table class="grid" id="impersonation-history">
+                        <thead><tr><th>"Rep"</th><th>"User"</th><th>"Buyer"</th><th>"Client"</th><th>"Roles"</th><th>"Start"</th><th>"End"</th></tr></thead>
+                        <tbody>{history_sig.get().into_iter().rev().map(|r| {
+                            let when = |t: f64| String::from(js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(t)).to_locale_string("en-GB", &wasm_bindgen::JsValue::UNDEFINED));
+                            view! { <tr><td>{r.rep.clone()}</td><td>{r.username.clone()}</td><td>{r.buyer_id.clone()}</td><td>{r.client_id.clone()}</td>
+                                <td>{r.roles.join(", ")}</td><td>{when(r.start)}</td><td class="imp-end">{r.end.map(when).unwrap_or_else(|| "active".into())}</td></tr> }
+                        }).collect_view()}</tbody>
+                    </table>
+                }.into_any(),
+            }}
         </section>
     }
 }

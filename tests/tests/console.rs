@@ -35,7 +35,7 @@ async fn sign_in_good_and_bad_password_and_sign_out() {
     b.find("#console-ready").await;
     assert_eq!(b.text("#who-user").await, "admin01");
     assert_eq!(b.text("#who-type").await, "admin");
-    assert_eq!(b.text("#who-roles").await, "12 roles");
+    assert_eq!(b.text("#who-roles").await, "13 roles");
     let left = b.wait_text("#time-left", "h ").await;
     assert!(left.starts_with("9h") || left.starts_with("10h"), "{left}");
     // tokens live in sessionStorage unless asked to stay signed in

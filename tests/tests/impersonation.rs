@@ -46,10 +46,18 @@ async fn a_rep_acts_as_a_buyer_and_ends_it() {
     assert_eq!(b.send().await, 200);
     assert_eq!(response_json(&b).await["Username"], "rep01");
     assert_eq!(b.text("#who-user").await, "rep01");
-    // the session is in the history, with an end
+    // the session is in the API's record, with every other rep's: a second rep acts too
+    let admin = w.token(ADMIN.0, ADMIN.1).await;
+    let rep2 = serde_json::json!({"ID": "REP02", "Username": "rep02", "Password": "Gatehouse-Rep02", "FirstName": "Robin", "LastName": "Rep", "Email": "rep02@example.com", "Active": true});
+    assert_eq!(w.call("POST", "/adminusers", &admin, Some(rep2)).await.0, 201);
+    assert_eq!(w.call("POST", "/usergroups/assignments", &admin, Some(serde_json::json!({"UserGroupID": "CALL_CENTER", "UserID": "REP02"}))).await.0, 204);
+    let rep2 = w.token("rep02", "Gatehouse-Rep02").await;
+    let body = serde_json::json!({"ClientID": gatehouse_sandbox::seed::STOREFRONT_CLIENT_ID});
+    assert_eq!(w.call("POST", "/buyers/BUYER_ORGANIZATION/users/BUYER01/accesstoken", &rep2, Some(body)).await.0, 200);
     b.click(".enhanced-section [data-screen='Impersonation launcher']").await;
-    let hist = b.text("#impersonation-history").await;
-    assert!(hist.contains("rep01") && hist.contains("buyer01") && !hist.contains("active"), "{hist}");
+    let record = b.wait_text("#impersonation-record", "rep02").await;
+    assert!(record.contains("rep01") && record.contains("buyer01") && record.contains("Storefront") && record.contains("valid"), "{record}");
+    assert!(!b.exists("#impersonation-history").await);
 }
 
 #[tokio::test]
@@ -80,6 +88,10 @@ async fn the_launcher_is_look_up_only_without_the_role_keeps_input_offline_and_v
     b.wait_text("#imp-config", "ADMIN_TOO").await;
     assert!(b.text("#imp-readonly").await.contains("BuyerImpersonation"));
     assert_eq!(b.find("#imp-act").await.prop("disabled").await.unwrap().as_deref(), Some("true"));
+    // the API's record needs BuyerImpersonation: this browser's history instead, saying why
+    b.wait_text("#impersonation-record-note", "InsufficientRoles").await;
+    b.find("#impersonation-history").await;
+    assert!(!b.exists("#impersonation-record").await);
     b.click("#sign-out").await;
     // a rep offline: the search fails, says so, and keeps the query
     b.sign_in(&w, REP.0, REP.1).await;
