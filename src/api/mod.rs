@@ -53,9 +53,66 @@ fn method_of(name: &str) -> Method {
     }
 }
 
+/// The newest of a series of loads (a list as its search changes, a picker as its source
+/// changes): beginning a load aborts the one before it (AbortController), leaving the screen
+/// aborts the one in flight, and an answer whose ticket is no longer current is dropped, so a
+/// slow older answer can never replace a newer one.
+#[derive(Clone, Copy)]
+pub struct Latest {
+    state: leptos::prelude::StoredValue<(u64, Option<web_sys::AbortController>), leptos::prelude::LocalStorage>,
+}
+
+/// One load of a [`Latest`] series.
+pub struct Ticket {
+    seq: u64,
+    pub signal: Option<web_sys::AbortSignal>,
+}
+
+impl Latest {
+    /// A new series, aborted when the owning screen or widget goes away.
+    pub fn new() -> Latest {
+        use leptos::prelude::*;
+        let latest = Latest { state: StoredValue::new_local((0, None)) };
+        on_cleanup(move || latest.abort());
+        latest
+    }
+    /// Starts a load: aborts the one before.
+    pub fn begin(&self) -> Ticket {
+        use leptos::prelude::*;
+        let controller = web_sys::AbortController::new().ok();
+        let signal = controller.as_ref().map(|c| c.signal());
+        let mut seq = 0;
+        self.state.update_value(|(n, c)| {
+            if let Some(old) = c.take() {
+                old.abort();
+            }
+            *n += 1;
+            seq = *n;
+            *c = controller;
+        });
+        Ticket { seq, signal }
+    }
+    /// Whether `ticket` is still the newest load.
+    pub fn is_current(&self, ticket: &Ticket) -> bool {
+        use leptos::prelude::*;
+        self.state.try_with_value(|(n, _)| *n == ticket.seq).unwrap_or(false)
+    }
+    /// Aborts the load in flight, if any.
+    pub fn abort(&self) {
+        use leptos::prelude::*;
+        self.state.try_update_value(|(n, c)| {
+            *n += 1;
+            if let Some(old) = c.take() {
+                old.abort();
+            }
+        });
+    }
+}
+
 /// Sends one request. `Err` is a network failure (nothing reached the API), worded for people.
-pub async fn send(method: &str, url: &str, token: Option<&str>, body: Option<&str>) -> Result<ApiResponse, String> {
-    let mut req = RequestBuilder::new(url).method(method_of(method)).header("Accept", "application/json");
+/// `signal` aborts it (see [`Latest`]).
+pub async fn send(method: &str, url: &str, token: Option<&str>, body: Option<&str>, signal: Option<&web_sys::AbortSignal>) -> Result<ApiResponse, String> {
+    let mut req = RequestBuilder::new(url).method(method_of(method)).header("Accept", "application/json").abort_signal(signal);
     if let Some(t) = token {
         req = req.header("Authorization", &format!("Bearer {t}"));
     }

@@ -266,13 +266,13 @@ impl Session {
 
     /// Sends a request with the right token; on a 401 refreshes once and retries, and when that
     /// fails opens the sign-in dialog (the screen keeps its work).
-    pub async fn send(&self, method: &str, url: &str, body: Option<&str>, own: bool) -> Result<api::ApiResponse, String> {
-        let res = api::send(method, url, self.token(own).as_deref(), body).await?;
+    pub async fn send(&self, method: &str, url: &str, body: Option<&str>, own: bool, signal: Option<&web_sys::AbortSignal>) -> Result<api::ApiResponse, String> {
+        let res = api::send(method, url, self.token(own).as_deref(), body, signal).await?;
         if res.status != 401 || (!own && self.acting.get_untracked().is_some()) {
             return Ok(res);
         }
         if self.refresh().await {
-            let again = api::send(method, url, self.token(own).as_deref(), body).await?;
+            let again = api::send(method, url, self.token(own).as_deref(), body, signal).await?;
             if again.status != 401 {
                 return Ok(again);
             }

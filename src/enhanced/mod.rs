@@ -136,8 +136,21 @@ pub async fn call(session: Session, method: &str, path: &str, body: Option<&Valu
 /// [`call`], choosing the token: `own` is the signed-in user's even while acting as someone
 /// (the launcher works as the rep).
 pub async fn call_as(session: Session, own: bool, method: &str, path: &str, body: Option<&Value>) -> Result<Value, Vec<Problem>> {
+    call_with(session, own, method, path, body, None).await
+}
+
+/// A GET that belongs to a [`Latest`] series: `None` when a newer load began meanwhile (or the
+/// screen went away), so its answer is dropped.
+pub async fn load_latest(session: Session, own: bool, path: &str, latest: crate::api::Latest) -> Option<Result<Value, Vec<Problem>>> {
+    let ticket = latest.begin();
+    let r = call_with(session, own, "GET", path, None, ticket.signal.as_ref()).await;
+    latest.is_current(&ticket).then_some(r)
+}
+
+/// [`call_as`], abortable by `signal`.
+async fn call_with(session: Session, own: bool, method: &str, path: &str, body: Option<&Value>, signal: Option<&web_sys::AbortSignal>) -> Result<Value, Vec<Problem>> {
     let text = body.map(|b| b.to_string());
-    let res = session.send(method, &session.url(path), text.as_deref(), own).await.map_err(|e| vec![Problem::network(e)])?;
+    let res = session.send(method, &session.url(path), text.as_deref(), own, signal).await.map_err(|e| vec![Problem::network(e)])?;
     if res.ok() {
         if res.body.trim().is_empty() {
             return Ok(Value::Null);

@@ -206,6 +206,7 @@ pub fn ResourceScreen(def: &'static ScreenDef) -> impl IntoView {
     }
     let ready = move || rdef.parent.is_none() || !parent.get().is_empty();
 
+    let latest = crate::api::Latest::new();
     Effect::new(move |_| {
         reload.track();
         if !ready() {
@@ -222,7 +223,8 @@ pub fn ResourceScreen(def: &'static ScreenDef) -> impl IntoView {
         }
         let path = format!("{}?{}", collection_path(rdef, &parent.get()), q.join("&"));
         leptos::task::spawn_local(async move {
-            let r = call(session, "GET", &path, None).await;
+            // a newer search, sort or page (or leaving the screen) aborts this one
+            let Some(r) = super::load_latest(session, false, &path, latest).await else { return };
             if let Err(p) = &r {
                 list_problems.set(p.clone());
             } else {

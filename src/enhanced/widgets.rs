@@ -359,11 +359,22 @@ pub fn PickInput(form: Form, name: &'static str, pick: Pick, required: bool) -> 
     let session = expect_context::<Session>();
     let options = RwSignal::new(None::<Result<Vec<(String, String)>, String>>);
     let source = Memo::new(move |_| pick_path(form, pick));
+    // the options of the newest source only: a slower load for an earlier source is dropped
+    let latest = crate::api::Latest::new();
     Effect::new(move |_| match source.get() {
-        Err(why) => options.set(Some(Err(why.to_string()))),
+        Err(why) => {
+            latest.abort();
+            options.set(Some(Err(why.to_string())));
+        }
         Ok(paths) => {
             options.set(None);
-            leptos::task::spawn_local(async move { options.set(Some(load_options(session, pick, paths).await)) });
+            let ticket = latest.begin();
+            leptos::task::spawn_local(async move {
+                let loaded = load_options(session, pick, paths).await;
+                if latest.is_current(&ticket) {
+                    options.set(Some(loaded));
+                }
+            });
         }
     });
     let current = move || str_of(form, name);

@@ -50,6 +50,35 @@ pub fn deep_list() -> String {
     format!(r#"{{"Meta":{{"Page":1,"PageSize":20,"TotalCount":1,"TotalPages":1,"ItemRange":[1,1]}},"Items":[{{"ID":"DEEP","Name":"Deep","xp":{}1{}}}]}}"#, "[".repeat(depth), "]".repeat(depth))
 }
 
+/// The mock list of buyers under `{portal}/mock/v1/buyers`, by the search asked for: `slow`
+/// answers after 2.5 s, `fast` at once, `hang` after 8 s unless the browser aborts it first
+/// (counted in `aborted`, read at `{portal}/mock/aborted`); anything else gets `deep_list`.
+async fn mock_buyers(query: String, aborted: std::sync::Arc<std::sync::atomic::AtomicUsize>) -> ([(&'static str, &'static str); 1], String) {
+    struct Watch(Option<std::sync::Arc<std::sync::atomic::AtomicUsize>>);
+    impl Drop for Watch {
+        fn drop(&mut self) {
+            if let Some(a) = self.0.take() {
+                a.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            }
+        }
+    }
+    let one = |id: &str| json!({"Meta": {"Page": 1, "PageSize": 20, "TotalCount": 1, "TotalPages": 1, "ItemRange": [1, 1]}, "Items": [{"ID": id, "Name": id, "Active": true}]}).to_string();
+    let body = if query.contains("search=slow") {
+        tokio::time::sleep(Duration::from_millis(2500)).await;
+        one("SLOW")
+    } else if query.contains("search=fast") {
+        one("FAST")
+    } else if query.contains("search=hang") {
+        let mut watch = Watch(Some(aborted));
+        tokio::time::sleep(Duration::from_secs(8)).await;
+        watch.0 = None;
+        one("HANG")
+    } else {
+        deep_list()
+    };
+    ([("content-type", "application/json")], body)
+}
+
 /// A seeded sandbox and the portal served beside it.
 pub async fn world() -> World {
     let dir = tempfile::tempdir().unwrap();
@@ -107,6 +136,9 @@ pub async fn serve_portal(api: &str) -> String {
     assert!(dist.join("index.html").exists(), "build the portal first (trunk build --release=true): {} missing", dist.display());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
+    // requests the browser gave up on before the mock answered (see `mock_buyers`)
+    let aborted = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = aborted.clone();
     let config = json!({"api_base": api, "client_id": seed::SHARED_CLIENT_ID, "storefront_url": format!("http://{addr}/storefront")}).to_string();
     let mut router = axum::Router::new()
         .route("/config.json", axum::routing::get(move || async move { ([("content-type", "application/json")], config) }));
@@ -117,7 +149,8 @@ pub async fn serve_portal(api: &str) -> String {
         router = router.nest_service("/reference", tower_http::services::ServeDir::new(r));
     }
     let router = router
-        .route("/mock/v1/buyers", axum::routing::get(|| async { ([("content-type", "application/json"), ("access-control-allow-origin", "*")], deep_list()) }))
+        .route("/mock/v1/buyers", axum::routing::get(move |q: axum::extract::RawQuery| mock_buyers(q.0.unwrap_or_default(), aborted.clone())))
+        .route("/mock/aborted", axum::routing::get(move || async move { counter.load(std::sync::atomic::Ordering::SeqCst).to_string() }))
         .fallback_service(tower_http::services::ServeDir::new(dist));
     // served as the sandbox serves it: under its Content-Security-Policy and security headers
     let router = gatehouse_sandbox::portal_headers(router);

@@ -103,12 +103,9 @@ async fn a_client_secret_typed_at_sign_in_is_never_written_to_local_storage() {
     assert!(!stored("localStorage").await.contains(secret));
 }
 
-#[tokio::test]
-async fn an_answer_the_portal_cannot_read_is_reported_not_shown_as_an_empty_list() {
-    let w = world().await;
-    let b = browser().await;
-    b.sign_in(&w, ADMIN.0, ADMIN.1).await;
-    // the context now points at an API answering a list nested deeper than the parser allows
+/// Points the signed-in context at the mock API under `{portal}/mock` (its buyers list), with
+/// the sandbox's own document for the screens.
+async fn use_mock_buyers(b: &Browser, w: &World) {
     b.js(&format!(
         "const c = JSON.parse(sessionStorage.getItem('gatehouse.contexts')); c[0].base_url = '{0}/mock'; \
          sessionStorage.setItem('gatehouse.contexts', JSON.stringify(c)); \
@@ -117,6 +114,54 @@ async fn an_answer_the_portal_cannot_read_is_reported_not_shown_as_an_empty_list
         w.portal, w.api
     ))
     .await;
+}
+
+/// Types a search into a list screen and submits it.
+async fn search(b: &Browser, text: &str) {
+    b.js(&format!("const i = document.getElementById('ed-search'); i.value = '{text}'; i.dispatchEvent(new Event('change', {{bubbles: true}}));")).await;
+}
+
+#[tokio::test]
+async fn a_slow_older_list_answer_never_replaces_a_newer_one_and_leaving_aborts() {
+    let w = world().await;
+    let b = browser().await;
+    b.sign_in(&w, ADMIN.0, ADMIN.1).await;
+    use_mock_buyers(&b, &w).await;
+    b.open_screen(&w, "buyers").await;
+    b.wait_text("#ed-list-errors", "cannot read").await;
+    // the first search answers after 2.5 s, the second at once
+    search(&b, "slow").await;
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    search(&b, "fast").await;
+    b.find("#screen tr[data-id='FAST']").await;
+    tokio::time::sleep(std::time::Duration::from_millis(3500)).await;
+    assert!(b.exists("#screen tr[data-id='FAST']").await, "the newer answer was replaced");
+    assert!(!b.exists("#screen tr[data-id='SLOW']").await, "the older, slower answer won");
+    // leaving the screen aborts the load in flight
+    let aborted = || async { reqwest::get(format!("{}/mock/aborted", w.portal)).await.unwrap().text().await.unwrap() };
+    assert_eq!(aborted().await, "0");
+    search(&b, "hang").await;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    // (within the app: a page load would end the request in any case)
+    b.menu_screen("Admin users", "adminusers").await;
+    let mut seen = String::new();
+    for _ in 0..40 {
+        seen = aborted().await;
+        if seen == "1" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(seen, "1", "the request of the screen left behind was not aborted");
+}
+
+#[tokio::test]
+async fn an_answer_the_portal_cannot_read_is_reported_not_shown_as_an_empty_list() {
+    let w = world().await;
+    let b = browser().await;
+    b.sign_in(&w, ADMIN.0, ADMIN.1).await;
+    // the context now points at an API answering a list nested deeper than the parser allows
+    use_mock_buyers(&b, &w).await;
     b.open_screen(&w, "buyers").await;
     let said = b.wait_text("#ed-list-errors", "cannot read").await;
     assert!(said.contains("200") && said.contains("KB") && said.contains("UnreadableAnswer"), "{said}");
