@@ -120,6 +120,27 @@ pub struct Session {
     pub now: RwSignal<f64>,
     /// The impersonation token in force, if any.
     pub acting: RwSignal<Option<impersonation::Acting>>,
+    /// Who requests go out as, and with which roles: the user acted as while impersonating, else
+    /// the signed-in user. The menu, the operation selector, the response view and the screens'
+    /// read-only checks all read this one memo.
+    pub in_force: Memo<InForce>,
+}
+
+/// The token requests carry by default, and what it allows.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct InForce {
+    pub caller: Caller,
+    pub info: TokenInfo,
+}
+
+/// Whose token a request carries.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Caller {
+    /// The signed-in user's own.
+    #[default]
+    Me,
+    /// The impersonation token of the user acted as.
+    ActingAs,
 }
 
 impl Session {
@@ -139,14 +160,16 @@ impl Session {
             .or_else(|| storage(true).and_then(|s| s.get_item(ACTIVE).ok().flatten()))
             .filter(|id| contexts.iter().any(|c| &c.id() == id))
             .or_else(|| contexts.first().map(Context::id));
-        let acting = impersonation::load();
-        Session {
-            contexts: RwSignal::new(contexts),
-            active: RwSignal::new(active),
-            need_sign_in: RwSignal::new(false),
-            now: RwSignal::new(js_sys::Date::now()),
-            acting: RwSignal::new(acting),
-        }
+        let (contexts, active, acting) = (RwSignal::new(contexts), RwSignal::new(active), RwSignal::new(impersonation::load()));
+        let in_force = Memo::new(move |_| match acting.get() {
+            Some(a) => InForce { caller: Caller::ActingAs, info: TokenInfo::decode(&a.token).unwrap_or_default() },
+            None => {
+                let id = active.get();
+                let info = contexts.with(|cs| cs.iter().find(|c| Some(c.id()) == id).map(Context::info)).unwrap_or_default();
+                InForce { caller: Caller::Me, info }
+            }
+        });
+        Session { contexts, active, need_sign_in: RwSignal::new(false), now: RwSignal::new(js_sys::Date::now()), acting, in_force }
     }
 
     fn persist(&self) {

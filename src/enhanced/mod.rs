@@ -232,10 +232,7 @@ pub async fn groups_of(session: Session, own: bool, t: UserType, company: &str, 
 
 /// The roles of the token the screens call with (the acting user's while impersonating).
 pub fn held_roles(session: Session) -> Vec<String> {
-    match session.acting.get() {
-        Some(a) => a.roles,
-        None => session.current().map(|c| c.info().role).unwrap_or_default(),
-    }
+    session.in_force.get().info.role
 }
 
 /// The text at a key of an API object, or empty.

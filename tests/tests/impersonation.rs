@@ -115,3 +115,34 @@ async fn the_launcher_is_look_up_only_without_the_role_keeps_input_offline_and_v
     b.click("#imp-act").await;
     b.wait_text("#acting-banner", "acting as buyer01").await;
 }
+
+#[tokio::test]
+async fn while_acting_the_console_marks_operations_by_the_buyers_roles() {
+    let w = world().await;
+    let b = browser().await;
+    b.sign_in(&w, REP.0, REP.1).await;
+    async fn allowed(b: &Browser) -> String {
+        b.attr("#op-select option[value='GET /adminusers']", "data-allowed").await.unwrap()
+    }
+    async fn locked(b: &Browser) -> serde_json::Value {
+        b.js("return document.querySelector(\".menu .resource[data-resource='Admin Users']\").classList.contains('locked');").await
+    }
+    // the rep holds AdminUserAdmin: the operation is open to them
+    b.open_op(&w, "GET /adminusers").await;
+    assert_eq!(allowed(&b).await, "true");
+    assert_eq!(locked(&b).await, serde_json::json!(false));
+    // acting as buyer01 (Shopper and Me roles only), it is marked as out of reach, as the buyer
+    find_buyer01(&b).await;
+    b.click("#imp-act").await;
+    b.wait_text("#acting-banner", "acting as buyer01").await;
+    b.open_op(&w, "GET /adminusers").await;
+    assert_eq!(allowed(&b).await, "false");
+    assert_eq!(locked(&b).await, serde_json::json!(true));
+    let me_locked = b.js("return document.querySelector(\".menu .resource[data-resource='Me']\").classList.contains('locked');").await;
+    assert_eq!(me_locked, serde_json::json!(false), "the buyer's own Me operations stay open");
+    // ending it restores the rep's marks
+    b.click("#acting-end").await;
+    b.gone("#acting-banner").await;
+    b.open_op(&w, "GET /adminusers").await;
+    assert_eq!(allowed(&b).await, "true");
+}
