@@ -19,8 +19,12 @@ pub struct Acting {
 }
 
 pub fn load() -> Option<Acting> {
-    let text = window().session_storage().ok().flatten()?.get_item(KEY).ok().flatten()?;
-    let v: Value = serde_json::from_str(&text).ok()?;
+    parse(&window().session_storage().ok().flatten()?.get_item(KEY).ok().flatten()?)
+}
+
+/// Reads the stored act-as state (as `save` writes it).
+pub fn parse(text: &str) -> Option<Acting> {
+    let v: Value = serde_json::from_str(text).ok()?;
     let a = Acting {
         token: json::string(&v, "token"),
         buyer_id: json::string(&v, "buyer_id"),
@@ -44,5 +48,21 @@ pub fn save(acting: &Option<Acting>) {
                 let _ = s.remove_item(KEY);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_act_as_state_reads_back_as_written() {
+        let a = Acting {
+            token: "a.b.c".into(), buyer_id: "BUYER".into(), user_id: "U1".into(), username: "buyer01".into(),
+            client_id: "CLIENT".into(), roles: vec!["Shopper".into(), "MeAdmin".into()], expires_at: 1.7e12, started: 1.6e12,
+        };
+        assert_eq!(parse(&serde_json::to_string(&a).unwrap()), Some(a));
+        assert_eq!(parse("{\"token\":\"\"}"), None, "no token, no act-as state");
+        assert_eq!(parse("not json"), None);
     }
 }

@@ -174,17 +174,12 @@ impl Session {
 
     fn persist(&self) {
         let all = self.contexts.get_untracked();
-        let secrets: serde_json::Map<String, Value> =
-            all.iter().filter(|c| c.persistent).filter_map(|c| Some((c.id(), Value::String(c.client_secret.clone()?)))).collect();
+        let secrets = secrets_of(&all);
         if let Some(s) = storage(false) {
             let _ = if secrets.is_empty() { s.remove_item(SECRETS) } else { s.set_item(SECRETS, &Value::Object(secrets).to_string()) };
         }
         for persistent in [true, false] {
-            let mine: Vec<Context> = all
-                .iter()
-                .filter(|c| c.persistent == persistent)
-                .map(|c| Context { client_secret: if persistent { None } else { c.client_secret.clone() }, ..c.clone() })
-                .collect();
+            let mine = stored(&all, persistent);
             if let Some(s) = storage(persistent) {
                 if mine.is_empty() {
                     let _ = s.remove_item(KEY);
@@ -311,6 +306,20 @@ impl Session {
     }
 }
 
+/// The contexts kept in one storage (localStorage when `persistent`), as stored: a persistent
+/// context never carries its client secret there.
+fn stored(all: &[Context], persistent: bool) -> Vec<Context> {
+    all.iter()
+        .filter(|c| c.persistent == persistent)
+        .map(|c| Context { client_secret: if persistent { None } else { c.client_secret.clone() }, ..c.clone() })
+        .collect()
+}
+
+/// The client secrets of persistent contexts, by context ID, for this tab's sessionStorage.
+fn secrets_of(all: &[Context]) -> serde_json::Map<String, Value> {
+    all.iter().filter(|c| c.persistent).filter_map(|c| Some((c.id(), Value::String(c.client_secret.clone()?)))).collect()
+}
+
 pub fn from_token(base: &str, client_id: &str, secret: Option<String>, username: &str, persistent: bool, v: &serde_json::Value, old_refresh: Option<String>) -> Context {
     let lifetime = v["expires_in"].as_f64().unwrap_or(600.0);
     Context {
@@ -380,5 +389,41 @@ pub fn fmt_left(ms: f64) -> String {
         format!("{}h {:02}m", s / 3600, (s % 3600) / 60)
     } else {
         format!("{}m {:02}s", s / 60, s % 60)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn context(persistent: bool, secret: Option<&str>, grant: &str) -> Context {
+        Context {
+            base_url: "http://127.0.0.1:8787".into(), client_id: "CLIENT".into(), client_secret: secret.map(String::from),
+            username: "admin01".into(), access_token: "a.b.c".into(), refresh_token: Some("rt".into()),
+            expires_at: 1.7e12, lifetime: 36000.0, persistent, grant: grant.into(),
+        }
+    }
+
+    #[test]
+    fn stored_contexts_read_back_as_written() {
+        for c in [context(false, Some("s3cret"), PASSWORD), context(true, None, CLIENT_CREDENTIALS), context(false, None, PASSWORD)] {
+            let text = serde_json::to_string(&vec![c.clone()]).unwrap();
+            assert_eq!(crate::json::list(&text, Context::read), vec![c]);
+        }
+        // an incomplete context is not one
+        let mut broken = serde_json::to_value(context(false, None, PASSWORD)).unwrap();
+        broken["access_token"] = Value::String(String::new());
+        assert!(Context::read(&broken).is_none());
+    }
+
+    #[test]
+    fn a_persistent_context_keeps_its_secret_out_of_local_storage() {
+        let all = vec![context(true, Some("typed-secret"), PASSWORD), context(false, Some("tab-secret"), PASSWORD)];
+        let local = serde_json::to_string(&stored(&all, true)).unwrap();
+        assert!(!local.contains("typed-secret"), "{local}");
+        assert_eq!(stored(&all, false)[0].client_secret.as_deref(), Some("tab-secret"));
+        let secrets = secrets_of(&all);
+        assert_eq!(secrets.get(&all[0].id()), Some(&Value::String("typed-secret".into())));
+        assert_eq!(secrets.len(), 1);
     }
 }

@@ -315,3 +315,31 @@ fn field_view(f: Field, prefix: Vec<String>, body: RwSignal<Value>, errors: RwSi
     }
     .into_any()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn problems(body: Value) -> HashMap<String, String> {
+        let spec = crate::spec::Spec::parse(&crate::spec::tests::doc()).unwrap();
+        let op = spec.op("POST /adminusers").unwrap();
+        let mut out = HashMap::new();
+        validate(op, op.body.as_ref().unwrap(), &body, &[], &mut out);
+        out
+    }
+
+    #[test]
+    fn the_validator_names_each_problem_in_words() {
+        assert!(problems(json!({"Username": "ann", "Active": true})).is_empty());
+        let p = problems(json!({"Username": "toolong", "Age": 2.5, "Tags": [1], "Password": "short"}));
+        assert_eq!(p["Username"], "Username can be at most 5 characters long (it has 7).");
+        assert_eq!(p["Active"], "Active is required.");
+        assert_eq!(p["Age"], "Age must be a whole number.");
+        assert_eq!(p["Tags"], "Tags must be a list of text values.");
+        assert!(p["Password"].contains("10"), "the admin password policy: {}", p["Password"]);
+        let p = problems(json!({"Username": 5, "Active": "yes", "Age": 700}));
+        assert_eq!((p["Username"].as_str(), p["Active"].as_str()), ("Username must be text.", "Active must be true or false."));
+        assert_eq!(p["Age"], "Age must be between 1 and 600.");
+    }
+}

@@ -113,3 +113,23 @@ impl Pretty {
         (text, self.starts)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pretty(src: &str) -> String {
+        let mut p = Pretty::new(Arc::new(src.to_string()));
+        while !p.done {
+            p.step(7);
+        }
+        p.text()
+    }
+
+    #[test]
+    fn json_is_indented_without_touching_strings() {
+        assert_eq!(pretty(r#"{"a":[1,{"b":"x, {y}: [z]"}],"c":{}}"#), "{\n  \"a\": [\n    1,\n    {\n      \"b\": \"x, {y}: [z]\"\n    }\n  ],\n  \"c\": {}\n}");
+        assert_eq!(pretty(r#"["esc \" ] ,"]"#), "[\n  \"esc \\\" ] ,\"\n]");
+        assert_eq!(pretty("plain text\nanswer"), "plain text\nanswer");
+    }
+}

@@ -49,8 +49,13 @@ pub struct Record {
 const HISTORY: &str = "gatehouse.impersonation.history";
 
 pub fn history() -> Vec<Record> {
-    window().local_storage().ok().flatten().and_then(|s| s.get_item(HISTORY).ok().flatten()).map(|t| {
-        json::list(&t, |v| {
+    window().local_storage().ok().flatten().and_then(|s| s.get_item(HISTORY).ok().flatten()).map(|t| parse_history(&t)).unwrap_or_default()
+}
+
+/// Reads the stored act-as history (as `save_history` writes it).
+fn parse_history(t: &str) -> Vec<Record> {
+    {
+        json::list(t, |v| {
             Some(Record {
                 rep: json::string(v, "rep"),
                 username: json::string(v, "username"),
@@ -62,8 +67,7 @@ pub fn history() -> Vec<Record> {
                 end: v["end"].as_f64(),
             })
         })
-    })
-    .unwrap_or_default()
+    }
 }
 
 fn save_history(h: &[Record]) {
@@ -350,5 +354,21 @@ pub fn ActingBanner(storefront_url: String) -> impl IntoView {
                 </div>
             }
         })}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_act_as_history_reads_back_as_written() {
+        let rec = |end| Record {
+            rep: "rep01".into(), username: "buyer01".into(), user_id: "BUYER01".into(), buyer_id: "BUYER".into(),
+            client_id: "CLIENT".into(), roles: vec!["Shopper".into()], start: 1.6e12, end,
+        };
+        let h = vec![rec(Some(1.7e12)), rec(None)];
+        assert_eq!(parse_history(&serde_json::to_string(&h).unwrap()), h);
+        assert!(parse_history("[").is_empty());
     }
 }

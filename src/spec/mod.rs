@@ -300,3 +300,62 @@ impl Spec {
         self.sections.iter().flat_map(|s| s.resources.iter()).find(|r| r.ops.contains(&i))
     }
 }
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// A small document in OrderCloud's conventions: a section tag, a resource tag, `$ref` and
+    /// `allOf` schemas, shared and own parameters, roles in `security`.
+    pub(crate) fn doc() -> Value {
+        json!({
+            "info": {"title": "Tiny"},
+            "tags": [{"name": "Seller", "x-id": "Seller"}, {"name": "Admin Users", "x-section-id": "Seller"}, {"name": "Loose"}],
+            "paths": {
+                "/adminusers": {
+                    "post": {"operationId": "AdminUsers.Create", "tags": ["Admin Users"], "summary": "Create an admin user.",
+                        "security": [{"OAuth2": ["AdminUserAdmin"]}],
+                        "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/User"}}}}},
+                    "get": {"operationId": "AdminUsers.List", "tags": ["Admin Users"], "security": [{"OAuth2": ["AdminUserAdmin", "AdminUserReader"]}],
+                        "parameters": [{"name": "page", "in": "query", "schema": {"type": "integer"}}]}
+                },
+                "/adminusers/{userID}": {
+                    "parameters": [{"name": "userID", "in": "path", "required": true, "schema": {"type": "string"}}],
+                    "delete": {"operationId": "AdminUsers.Delete", "tags": ["Admin Users"], "security": [{"OAuth2": ["AdminUserAdmin"]}]}
+                },
+                "/things": {"get": {"operationId": "Things.List", "tags": ["Loose"]}}
+            },
+            "components": {"schemas": {
+                "Base": {"type": "object", "required": ["Username"], "properties": {"Username": {"type": "string", "maxLength": 5}}},
+                "User": {"allOf": [{"$ref": "#/components/schemas/Base"}, {"type": "object", "required": ["Active"], "properties": {
+                    "Active": {"type": "boolean"}, "Password": {"type": "string", "format": "password"},
+                    "Age": {"type": "integer", "minimum": 1, "maximum": 600}, "Tags": {"type": "array", "items": {"type": "string"}},
+                    "ID": {"type": "string", "readOnly": true}}}]}
+            }}
+        })
+    }
+
+    #[test]
+    fn a_document_becomes_sections_resources_and_operations() {
+        let spec = Spec::parse(&doc()).unwrap();
+        assert_eq!(spec.title, "Tiny");
+        let names: Vec<(&str, Vec<&str>)> = spec.sections.iter().map(|s| (s.name.as_str(), s.resources.iter().map(|r| r.name.as_str()).collect())).collect();
+        assert_eq!(names, [("Seller", vec!["Admin Users"]), ("Other", vec!["Loose"])]);
+        // the list first, then by path
+        let keys: Vec<&str> = spec.sections[0].resources[0].ops.iter().map(|&i| spec.ops[i].key.as_str()).collect();
+        assert_eq!(keys, ["GET /adminusers", "POST /adminusers", "DELETE /adminusers/{userID}"]);
+        let create = spec.op("POST /adminusers").unwrap();
+        assert_eq!((create.summary.as_str(), create.roles.clone()), ("Create an admin user", vec!["AdminUserAdmin".to_string()]));
+        // $ref and allOf merged, required from both parts, read-only fields left out of the form
+        let fields = create.body.as_ref().unwrap();
+        let by_name = |n: &str| fields.iter().find(|f| f.name == n);
+        assert!(by_name("Username").is_some_and(|f| f.required && f.max_len == Some(5)));
+        assert!(by_name("Active").is_some_and(|f| f.required && f.kind == Kind::Bool));
+        assert!(by_name("Age").is_some_and(|f| f.kind == Kind::Int && f.minimum.is_some()));
+        assert!(by_name("ID").is_none(), "read-only fields are not asked for");
+        assert_eq!(spec.op("DELETE /adminusers/{userID}").unwrap().path_params[0].name, "userID");
+        assert!(Spec::parse(&json!({"paths": {}})).is_err());
+        assert!(Spec::parse(&json!({"info": {}})).is_err());
+    }
+}
