@@ -370,6 +370,24 @@ pub fn portal_headers<S: Clone + Send + Sync + 'static>(router: Router<S>) -> Ro
         .layer(Set::overriding(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")))
 }
 
+/// The `config.json` a served portal gets: the one in `dir` as its operator wrote it (a
+/// storefront URL, say), with only what it lacks filled in from `defaults` (this sandbox's
+/// address and client).
+pub fn portal_config(dir: &FsPath, defaults: serde_json::Value) -> serde_json::Value {
+    let mut config = std::fs::read_to_string(dir.join("config.json"))
+        .ok()
+        .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+        .and_then(|v| v.as_object().cloned())
+        .unwrap_or_default();
+    for (k, v) in defaults.as_object().into_iter().flatten() {
+        let missing = config.get(k).is_none_or(|x| x.is_null() || x.as_str() == Some(""));
+        if missing {
+            config.insert(k.clone(), v.clone());
+        }
+    }
+    serde_json::Value::Object(config)
+}
+
 /// A static server for a built portal (`dist/`), answering `config.json` with `config` so the
 /// portal talks to this sandbox. Any other file comes from `dir`.
 pub fn portal_router(dir: std::path::PathBuf, config: serde_json::Value) -> Router {

@@ -114,7 +114,7 @@ fn run(command: Command) -> Result<(), String> {
                 if let Some(dir) = portal_dir {
                     let portal = bind(portal_listen.clone()).await?;
                     let paddr = portal.local_addr().map(|a| a.to_string()).unwrap_or(portal_listen);
-                    let config = serde_json::json!({"api_base": api, "client_id": seed::SHARED_CLIENT_ID, "storefront_url": ""});
+                    let config = gatehouse_sandbox::portal_config(&dir, serde_json::json!({"api_base": api, "client_id": seed::SHARED_CLIENT_ID, "storefront_url": ""}));
                     let router = gatehouse_sandbox::portal_router(dir, config);
                     tokio::spawn(async move {
                         let _ = axum::serve(portal, router).await;

@@ -223,3 +223,29 @@ async fn ids_outside_the_stated_pattern_are_refused() {
     let (s, _) = sb.post("/buyers", &admin, json!({"ID": "Fine-ID_2", "Name": "x"})).await;
     assert_eq!(s, StatusCode::CREATED);
 }
+
+#[tokio::test]
+async fn a_served_portal_keeps_its_own_config_and_gets_only_what_it_lacks() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("index.html"), "<!doctype html>").unwrap();
+    std::fs::write(dir.path().join("config.json"), r#"{"api_base": "", "storefront_url": "https://shop.example.com", "theme": "dark"}"#).unwrap();
+    let defaults = json!({"api_base": "http://127.0.0.1:9", "client_id": "CLIENT", "storefront_url": ""});
+    let config = gatehouse_sandbox::portal_config(dir.path(), defaults.clone());
+    assert_eq!(config, json!({"api_base": "http://127.0.0.1:9", "storefront_url": "https://shop.example.com", "theme": "dark", "client_id": "CLIENT"}));
+    // no config.json, or one that is not an object: the defaults
+    assert_eq!(gatehouse_sandbox::portal_config(&dir.path().join("nowhere"), defaults.clone()), defaults);
+    // served with the security headers
+    let router = gatehouse_sandbox::portal_router(dir.path().to_path_buf(), config);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum_serve(listener, router).await });
+    let res = reqwest::get(format!("http://{addr}/config.json")).await.unwrap();
+    assert!(res.headers()["content-security-policy"].to_str().unwrap().contains("frame-ancestors 'none'"));
+    assert_eq!(res.headers()["x-frame-options"], "DENY");
+    let served: Value = res.json().await.unwrap();
+    assert_eq!(served["storefront_url"], "https://shop.example.com");
+}
+
+async fn axum_serve(listener: tokio::net::TcpListener, router: axum::Router) {
+    let _ = axum::serve(listener, router).await;
+}

@@ -136,10 +136,10 @@ pub struct InForce {
 /// Whose token a request carries.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Caller {
-    /// The signed-in user's own.
+    /// The signed-in user's own (the launcher always works as the rep).
     #[default]
     Me,
-    /// The impersonation token of the user acted as.
+    /// The user acted as, while acting as someone; else the signed-in user.
     ActingAs,
 }
 
@@ -245,10 +245,10 @@ impl Session {
         }
     }
 
-    /// The token a request should carry: the impersonation token while acting as someone
-    /// (unless `own` asks for the signed-in user's), else the context's access token.
-    pub fn token(&self, own: bool) -> Option<String> {
-        if !own {
+    /// The token a request carries for `caller`: the impersonation token while acting as
+    /// someone (for `Caller::ActingAs`), else the context's access token.
+    pub fn token(&self, caller: Caller) -> Option<String> {
+        if caller == Caller::ActingAs {
             if let Some(a) = self.acting.get_untracked() {
                 return Some(a.token);
             }
@@ -284,13 +284,13 @@ impl Session {
 
     /// Sends a request with the right token; on a 401 refreshes once and retries, and when that
     /// fails opens the sign-in dialog (the screen keeps its work).
-    pub async fn send(&self, method: &str, url: &str, body: Option<&str>, own: bool, signal: Option<&web_sys::AbortSignal>) -> Result<api::ApiResponse, String> {
-        let res = api::send(method, url, self.token(own).as_deref(), body, signal).await?;
-        if res.status != 401 || (!own && self.acting.get_untracked().is_some()) {
+    pub async fn send(&self, method: &str, url: &str, body: Option<&str>, caller: Caller, signal: Option<&web_sys::AbortSignal>) -> Result<api::ApiResponse, String> {
+        let res = api::send(method, url, self.token(caller).as_deref(), body, signal).await?;
+        if res.status != 401 || (caller == Caller::ActingAs && self.acting.get_untracked().is_some()) {
             return Ok(res);
         }
         if self.refresh().await {
-            let again = api::send(method, url, self.token(own).as_deref(), body, signal).await?;
+            let again = api::send(method, url, self.token(caller).as_deref(), body, signal).await?;
             if again.status != 401 {
                 return Ok(again);
             }

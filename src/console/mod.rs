@@ -358,8 +358,8 @@ fn OperationPanel(op: Op) -> impl IntoView {
             sending.set(true);
             let method = op.method.clone();
             leptos::task::spawn_local(async move {
-                let own = session.acting.get_untracked().is_none() || !send_as.get_untracked();
-                let res = session.send(&method, &target, payload.as_deref(), own, None).await;
+                let caller = if send_as.get_untracked() { crate::auth::Caller::ActingAs } else { crate::auth::Caller::Me };
+                let res = session.send(&method, &target, payload.as_deref(), caller, None).await;
                 if let Ok(r) = &res {
                     let (m, u, s) = (r.method.clone(), r.url.clone(), r.status);
                     history_list.update(|h| {

@@ -26,7 +26,7 @@ fn users_path(t: UserType, company: &str) -> String {
 
 async fn breakdown(session: Session, t: UserType, company: String, id: String) -> Result<Breakdown, Vec<Problem>> {
     let user = call(session, "GET", &format!("{}/{}", users_path(t, &company), enc(&id)), None).await?;
-    let groups = groups_of(session, false, t, &company, &id).await?;
+    let groups = groups_of(session, crate::auth::Caller::ActingAs, t, &company, &id).await?;
     let assignments = all_assignments(session).await?;
     let profiles = list_all(session, "/securityprofiles", 10_000).await?;
     let mut rows: Vec<(String, Vec<(String, String)>)> = Vec::new();

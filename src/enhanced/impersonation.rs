@@ -5,7 +5,7 @@ use super::resource::one_line;
 use super::{call_as, groups_of, text};
 use crate::api::enc;
 use crate::auth::impersonation::{self as imp, Acting};
-use crate::auth::Session;
+use crate::auth::{Caller, Session};
 use crate::json;
 use crate::components::Spinner;
 use gatehouse_model::impersonation::{config_matches, what_is_missing, Impersonator, Target};
@@ -92,7 +92,7 @@ pub fn end(session: Session) {
 
 /// GET as the rep (the launcher never works with an act-as token); problems in one line.
 async fn get(session: Session, path: &str) -> Result<Value, String> {
-    call_as(session, true, "GET", path, None).await.map_err(|p| one_line(&p))
+    call_as(session, Caller::Me, "GET", path, None).await.map_err(|p| one_line(&p))
 }
 
 fn items(v: &Value) -> Vec<Value> {
@@ -128,9 +128,9 @@ async fn offers(session: Session, hit: Hit) -> Result<Vec<Offer>, String> {
     // suppliers cannot impersonate: their groups do not matter
     let my_groups = match user_type {
         UserType::Supplier => Vec::new(),
-        t => groups_of(session, true, t, &company, &my_id).await.unwrap_or_default(),
+        t => groups_of(session, Caller::Me, t, &company, &my_id).await.unwrap_or_default(),
     };
-    let target_groups = groups_of(session, true, UserType::Buyer, &hit.buyer_id, &hit.user_id).await.unwrap_or_default();
+    let target_groups = groups_of(session, Caller::Me, UserType::Buyer, &hit.buyer_id, &hit.user_id).await.unwrap_or_default();
     let configs = get(session, "/impersonationconfig?pageSize=100")
         .await
         .map_err(|e| format!("Cannot read impersonation configs: {e}"))?;
@@ -214,7 +214,7 @@ pub fn Launcher() -> impl IntoView {
         leptos::task::spawn_local(async move {
             let path = format!("/buyers/{}/users/{}/accesstoken", enc(&h.buyer_id), enc(&h.user_id));
             let body = json!({"ClientID": offer.client_id, "Roles": wanted});
-            match call_as(session, true, "POST", &path, Some(&body)).await {
+            match call_as(session, Caller::Me, "POST", &path, Some(&body)).await {
                 Ok(v) => {
                     let token = text(&v, "access_token");
                     let info = crate::auth::TokenInfo::decode(&token).unwrap_or_default();

@@ -16,7 +16,7 @@ pub mod security_profiles;
 pub mod sign_in_status;
 pub mod widgets;
 
-use crate::auth::Session;
+use crate::auth::{Caller, Session};
 use gatehouse_model::error::codes;
 use gatehouse_model::resources::{Kind, UserType};
 use leptos::prelude::*;
@@ -130,27 +130,27 @@ pub fn explain(status: u16, code: &str, data: &Value) -> Option<String> {
 
 /// Calls the API (as the acting user while impersonating); the JSON answer, or its problems.
 pub async fn call(session: Session, method: &str, path: &str, body: Option<&Value>) -> Result<Value, Vec<Problem>> {
-    call_as(session, false, method, path, body).await
+    call_as(session, Caller::ActingAs, method, path, body).await
 }
 
 /// [`call`], choosing the token: `own` is the signed-in user's even while acting as someone
 /// (the launcher works as the rep).
-pub async fn call_as(session: Session, own: bool, method: &str, path: &str, body: Option<&Value>) -> Result<Value, Vec<Problem>> {
-    call_with(session, own, method, path, body, None).await
+pub async fn call_as(session: Session, caller: Caller, method: &str, path: &str, body: Option<&Value>) -> Result<Value, Vec<Problem>> {
+    call_with(session, caller, method, path, body, None).await
 }
 
 /// A GET that belongs to a [`Latest`] series: `None` when a newer load began meanwhile (or the
 /// screen went away), so its answer is dropped.
-pub async fn load_latest(session: Session, own: bool, path: &str, latest: crate::api::Latest) -> Option<Result<Value, Vec<Problem>>> {
+pub async fn load_latest(session: Session, caller: Caller, path: &str, latest: crate::api::Latest) -> Option<Result<Value, Vec<Problem>>> {
     let ticket = latest.begin();
-    let r = call_with(session, own, "GET", path, None, ticket.signal.as_ref()).await;
+    let r = call_with(session, caller, "GET", path, None, ticket.signal.as_ref()).await;
     latest.is_current(&ticket).then_some(r)
 }
 
 /// [`call_as`], abortable by `signal`.
-async fn call_with(session: Session, own: bool, method: &str, path: &str, body: Option<&Value>, signal: Option<&web_sys::AbortSignal>) -> Result<Value, Vec<Problem>> {
+async fn call_with(session: Session, caller: Caller, method: &str, path: &str, body: Option<&Value>, signal: Option<&web_sys::AbortSignal>) -> Result<Value, Vec<Problem>> {
     let text = body.map(|b| b.to_string());
-    let res = session.send(method, &session.url(path), text.as_deref(), own, signal).await.map_err(|e| vec![Problem::network(e)])?;
+    let res = session.send(method, &session.url(path), text.as_deref(), caller, signal).await.map_err(|e| vec![Problem::network(e)])?;
     if res.ok() {
         if res.body.trim().is_empty() {
             return Ok(Value::Null);
@@ -200,15 +200,15 @@ pub fn change(session: Session, method: &'static str, path: String, body: Option
 
 /// Every item of a list (following pages, up to `limit` items).
 pub async fn list_all(session: Session, path: &str, limit: usize) -> Result<Vec<Value>, Vec<Problem>> {
-    list_all_as(session, false, path, limit).await
+    list_all_as(session, Caller::ActingAs, path, limit).await
 }
 
 /// [`list_all`], choosing the token as [`call_as`] does.
-pub async fn list_all_as(session: Session, own: bool, path: &str, limit: usize) -> Result<Vec<Value>, Vec<Problem>> {
+pub async fn list_all_as(session: Session, caller: Caller, path: &str, limit: usize) -> Result<Vec<Value>, Vec<Problem>> {
     let sep = if path.contains('?') { '&' } else { '?' };
     let mut out = Vec::new();
     for page in 1.. {
-        let v = call_as(session, own, "GET", &format!("{path}{sep}pageSize=100&page={page}"), None).await?;
+        let v = call_as(session, caller, "GET", &format!("{path}{sep}pageSize=100&page={page}"), None).await?;
         let items = v["Items"].as_array().cloned().unwrap_or_default();
         out.extend(items);
         let pages = v["Meta"]["TotalPages"].as_u64().unwrap_or(1);
@@ -225,9 +225,9 @@ pub async fn id_names(session: Session, path: &str) -> Result<Vec<(String, Strin
 }
 
 /// IDs of the groups a user of type `t` in `company` ('' for admin) belongs to.
-pub async fn groups_of(session: Session, own: bool, t: UserType, company: &str, user_id: &str) -> Result<Vec<String>, Vec<Problem>> {
+pub async fn groups_of(session: Session, caller: Caller, t: UserType, company: &str, user_id: &str) -> Result<Vec<String>, Vec<Problem>> {
     let path = format!("{}/assignments?userID={}", resource::collection_path(Kind::group_kind(t).def(), company), crate::api::enc(user_id));
-    Ok(list_all_as(session, own, &path, 10_000).await?.iter().filter(|a| text(a, "UserID") == user_id).map(|a| text(a, "UserGroupID")).collect())
+    Ok(list_all_as(session, caller, &path, 10_000).await?.iter().filter(|a| text(a, "UserID") == user_id).map(|a| text(a, "UserGroupID")).collect())
 }
 
 /// The roles of the token the screens call with (the acting user's while impersonating).

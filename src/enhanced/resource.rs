@@ -224,7 +224,7 @@ pub fn ResourceScreen(def: &'static ScreenDef) -> impl IntoView {
         let path = format!("{}?{}", collection_path(rdef, &parent.get()), q.join("&"));
         leptos::task::spawn_local(async move {
             // a newer search, sort or page (or leaving the screen) aborts this one
-            let Some(r) = super::load_latest(session, false, &path, latest).await else { return };
+            let Some(r) = super::load_latest(session, crate::auth::Caller::ActingAs, &path, latest).await else { return };
             if let Err(p) = &r {
                 list_problems.set(p.clone());
             } else {
