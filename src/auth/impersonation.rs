@@ -1,12 +1,11 @@
 //! The impersonation token in force (act-as mode), kept apart from the user's own tokens.
 use leptos::prelude::window;
 use crate::json;
-use serde::Serialize;
 use serde_json::Value;
 
 const KEY: &str = "gatehouse.impersonation";
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Acting {
     pub token: String,
     pub buyer_id: String,
@@ -16,6 +15,16 @@ pub struct Acting {
     pub roles: Vec<String>,
     pub expires_at: f64,
     pub started: f64,
+}
+
+impl Acting {
+    /// The stored form, read back by `parse`.
+    fn to_json(&self) -> Value {
+        serde_json::json!({
+            "token": self.token, "buyer_id": self.buyer_id, "user_id": self.user_id, "username": self.username,
+            "client_id": self.client_id, "roles": self.roles, "expires_at": self.expires_at, "started": self.started,
+        })
+    }
 }
 
 pub fn load() -> Option<Acting> {
@@ -42,7 +51,7 @@ pub fn save(acting: &Option<Acting>) {
     if let Some(s) = window().session_storage().ok().flatten() {
         match acting {
             Some(a) => {
-                let _ = s.set_item(KEY, &serde_json::to_string(a).unwrap_or_default());
+                let _ = s.set_item(KEY, &a.to_json().to_string());
             }
             None => {
                 let _ = s.remove_item(KEY);
@@ -61,7 +70,7 @@ mod tests {
             token: "a.b.c".into(), buyer_id: "BUYER".into(), user_id: "U1".into(), username: "buyer01".into(),
             client_id: "CLIENT".into(), roles: vec!["Shopper".into(), "MeAdmin".into()], expires_at: 1.7e12, started: 1.6e12,
         };
-        assert_eq!(parse(&serde_json::to_string(&a).unwrap()), Some(a));
+        assert_eq!(parse(&a.to_json().to_string()), Some(a));
         assert_eq!(parse("{\"token\":\"\"}"), None, "no token, no act-as state");
         assert_eq!(parse("not json"), None);
     }

@@ -5,7 +5,6 @@ pub mod impersonation;
 use crate::api;
 use leptos::prelude::*;
 use crate::json;
-use serde::Serialize;
 use serde_json::Value;
 
 const KEY: &str = "gatehouse.contexts";
@@ -15,7 +14,7 @@ const ACTIVE: &str = "gatehouse.active";
 const SECRETS: &str = "gatehouse.secrets";
 
 /// One signed-in marketplace: API host + client + user, with its tokens.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Context {
     pub base_url: String,
     pub client_id: String,
@@ -54,6 +53,14 @@ impl Context {
         };
         let complete = [&c.base_url, &c.client_id, &c.username, &c.access_token].iter().all(|s| !s.is_empty());
         complete.then_some(c)
+    }
+    /// The stored form, read back by `read` (written by hand: a derived serializer costs bytes).
+    fn to_json(&self) -> Value {
+        serde_json::json!({
+            "base_url": self.base_url, "client_id": self.client_id, "client_secret": self.client_secret,
+            "username": self.username, "access_token": self.access_token, "refresh_token": self.refresh_token,
+            "expires_at": self.expires_at, "lifetime": self.lifetime, "persistent": self.persistent, "grant": self.grant,
+        })
     }
     pub fn id(&self) -> String {
         format!("{}|{}|{}", self.base_url, self.client_id, self.username)
@@ -184,7 +191,7 @@ impl Session {
                 if mine.is_empty() {
                     let _ = s.remove_item(KEY);
                 } else {
-                    let _ = s.set_item(KEY, &serde_json::to_string(&mine).unwrap_or_default());
+                    let _ = s.set_item(KEY, &Value::Array(mine.iter().map(Context::to_json).collect()).to_string());
                 }
             }
         }
@@ -407,11 +414,11 @@ mod tests {
     #[test]
     fn stored_contexts_read_back_as_written() {
         for c in [context(false, Some("s3cret"), PASSWORD), context(true, None, CLIENT_CREDENTIALS), context(false, None, PASSWORD)] {
-            let text = serde_json::to_string(&vec![c.clone()]).unwrap();
+            let text = Value::Array(vec![c.to_json()]).to_string();
             assert_eq!(crate::json::list(&text, Context::read), vec![c]);
         }
         // an incomplete context is not one
-        let mut broken = serde_json::to_value(context(false, None, PASSWORD)).unwrap();
+        let mut broken = context(false, None, PASSWORD).to_json();
         broken["access_token"] = Value::String(String::new());
         assert!(Context::read(&broken).is_none());
     }
@@ -419,7 +426,7 @@ mod tests {
     #[test]
     fn a_persistent_context_keeps_its_secret_out_of_local_storage() {
         let all = vec![context(true, Some("typed-secret"), PASSWORD), context(false, Some("tab-secret"), PASSWORD)];
-        let local = serde_json::to_string(&stored(&all, true)).unwrap();
+        let local = Value::Array(stored(&all, true).iter().map(Context::to_json).collect()).to_string();
         assert!(!local.contains("typed-secret"), "{local}");
         assert_eq!(stored(&all, false)[0].client_secret.as_deref(), Some("tab-secret"));
         let secrets = secrets_of(&all);

@@ -12,7 +12,6 @@ use gatehouse_model::impersonation::{config_matches, what_is_missing, Impersonat
 use gatehouse_model::resources::UserType;
 use gatehouse_model::types::ImpersonationConfig;
 use leptos::prelude::*;
-use serde::Serialize;
 use serde_json::{json, Value};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -34,7 +33,7 @@ struct Offer {
 }
 
 /// One act-as session, kept in this browser.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Record {
     pub rep: String,
     pub username: String,
@@ -47,6 +46,16 @@ pub struct Record {
 }
 
 const HISTORY: &str = "gatehouse.impersonation.history";
+
+impl Record {
+    /// The stored form, read back by `parse_history`.
+    fn to_json(&self) -> Value {
+        json!({
+            "rep": self.rep, "username": self.username, "user_id": self.user_id, "buyer_id": self.buyer_id,
+            "client_id": self.client_id, "roles": self.roles, "start": self.start, "end": self.end,
+        })
+    }
+}
 
 pub fn history() -> Vec<Record> {
     window().local_storage().ok().flatten().and_then(|s| s.get_item(HISTORY).ok().flatten()).map(|t| parse_history(&t)).unwrap_or_default()
@@ -72,7 +81,7 @@ fn parse_history(t: &str) -> Vec<Record> {
 
 fn save_history(h: &[Record]) {
     if let Some(s) = window().local_storage().ok().flatten() {
-        let _ = s.set_item(HISTORY, &serde_json::to_string(h).unwrap_or_default());
+        let _ = s.set_item(HISTORY, &Value::Array(h.iter().map(Record::to_json).collect()).to_string());
     }
 }
 
@@ -368,7 +377,7 @@ mod tests {
             client_id: "CLIENT".into(), roles: vec!["Shopper".into()], start: 1.6e12, end,
         };
         let h = vec![rec(Some(1.7e12)), rec(None)];
-        assert_eq!(parse_history(&serde_json::to_string(&h).unwrap()), h);
+        assert_eq!(parse_history(&Value::Array(h.iter().map(Record::to_json).collect()).to_string()), h);
         assert!(parse_history("[").is_empty());
     }
 }
