@@ -127,10 +127,6 @@ pub struct Session {
     pub now: RwSignal<f64>,
     /// The impersonation token in force, if any.
     pub acting: RwSignal<Option<impersonation::Acting>>,
-    /// Who requests go out as, and with which roles: the user acted as while impersonating, else
-    /// the signed-in user. The menu, the operation selector, the response view and the screens'
-    /// read-only checks all read this one memo.
-    pub in_force: Memo<InForce>,
 }
 
 /// The token requests carry by default, and what it allows.
@@ -167,16 +163,23 @@ impl Session {
             .or_else(|| storage(true).and_then(|s| s.get_item(ACTIVE).ok().flatten()))
             .filter(|id| contexts.iter().any(|c| &c.id() == id))
             .or_else(|| contexts.first().map(Context::id));
-        let (contexts, active, acting) = (RwSignal::new(contexts), RwSignal::new(active), RwSignal::new(impersonation::load()));
-        let in_force = Memo::new(move |_| match acting.get() {
+        Session {
+            contexts: RwSignal::new(contexts),
+            active: RwSignal::new(active),
+            need_sign_in: RwSignal::new(false),
+            now: RwSignal::new(js_sys::Date::now()),
+            acting: RwSignal::new(impersonation::load()),
+        }
+    }
+
+    /// Who requests go out as, and with which roles: the user acted as while impersonating, else
+    /// the signed-in user (reactive). The menu, the operation selector, the response view and the
+    /// screens' read-only checks all read this one notion.
+    pub fn in_force(&self) -> InForce {
+        match self.acting.get() {
             Some(a) => InForce { caller: Caller::ActingAs, info: TokenInfo::decode(&a.token).unwrap_or_default() },
-            None => {
-                let id = active.get();
-                let info = contexts.with(|cs| cs.iter().find(|c| Some(c.id()) == id).map(Context::info)).unwrap_or_default();
-                InForce { caller: Caller::Me, info }
-            }
-        });
-        Session { contexts, active, need_sign_in: RwSignal::new(false), now: RwSignal::new(js_sys::Date::now()), acting, in_force }
+            None => InForce { caller: Caller::Me, info: self.current().map(|c| c.info()).unwrap_or_default() },
+        }
     }
 
     fn persist(&self) {

@@ -142,7 +142,7 @@ fn Menu(spec: Arc<Spec>, selected: RwSignal<Option<String>>) -> impl IntoView {
         if f.is_empty() || names.iter().any(|n| n.contains(&f)) { "" } else { "none" }
     };
     // the roles in force (the buyer's while acting as one), decoded once per change
-    let info = Memo::new(move |_| session.in_force.get().info);
+    let info = Memo::new(move |_| session.in_force().info);
     let enhanced = crate::enhanced::menu();
     let enhanced_names: Vec<String> = enhanced.iter().map(|(_, l)| fold(l)).collect();
     view! {
@@ -200,7 +200,7 @@ fn OperationSelector(spec: Arc<Spec>, current: String) -> impl IntoView {
     let selected = expect_context::<RwSignal<Option<String>>>();
     let resource = spec.resource_of(&current).cloned();
     let ops: Vec<Op> = resource.map(|r| r.ops.iter().map(|&i| spec.ops[i].clone()).collect()).unwrap_or_default();
-    let info = session.in_force.get().info;
+    let info = session.in_force().info;
     view! {
         <div class="op-select">
             <label for="op-select">"Operation"</label>
@@ -516,7 +516,7 @@ fn OperationPanel(op: Op) -> impl IntoView {
                 None => view! { <p class="muted empty">"The response appears here."</p> }.into_any(),
                 Some(Err(e)) => view! { <p class="error" id="network-error" role="alert">{e}</p> }.into_any(),
                 Some(Ok(r)) => {
-                    let token_roles = session.in_force.get_untracked().info.role;
+                    let token_roles = untrack(|| session.in_force().info.role);
                     view! { <ResponseView response=r op_roles=op_roles.clone() token_roles=token_roles/> }.into_any()
                 }
             }}

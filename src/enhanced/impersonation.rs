@@ -329,7 +329,7 @@ pub fn Launcher() -> impl IntoView {
                 }.into_any(),
                 other => view! {
                     <h3>"Act-as history (this browser)"</h3>
-                    {other.and_then(Result::err).map(|e| view! { <p class="muted" id="impersonation-record-note">{format!("The API keeps no record this user can read ({e}); these are the sessions started in this browser.")}</p> })}
+                    {other.and_then(Result::err).map(|e| view! { <p class="muted" id="impersonation-record-note">{format!("Sessions started in this browser; the API keeps no record you can read ({e}).")}</p> })}
                     <table class="grid" id="impersonation-history">
                         <thead><tr><th>"Rep"</th><th>"User"</th><th>"Buyer"</th><th>"Client"</th><th>"Roles"</th><th>"Start"</th><th>"End"</th></tr></thead>
                         <tbody>{history_sig.get().into_iter().rev().map(|r| {

@@ -160,13 +160,8 @@ async fn call_with(session: Session, caller: Caller, method: &str, path: &str, b
             vec![Problem {
                 status: res.status,
                 code: "UnreadableAnswer".into(),
-                message: format!(
-                    "The API answered {} {} with {} that the portal cannot read as JSON ({e}).",
-                    res.status,
-                    res.status_text,
-                    crate::text::human_size(res.size)
-                ),
-                explain: Some("Nothing is shown rather than a wrong or empty list. Open the same request in the raw console to see the answer as sent.".into()),
+                message: format!("The API answered {} with {} that the portal cannot read as JSON ({e}).", res.status, crate::text::human_size(res.size)),
+                explain: Some("The raw console shows it as sent.".into()),
                 data: Value::Null,
             }]
         });
@@ -232,7 +227,7 @@ pub async fn groups_of(session: Session, caller: Caller, t: UserType, company: &
 
 /// The roles of the token the screens call with (the acting user's while impersonating).
 pub fn held_roles(session: Session) -> Vec<String> {
-    session.in_force.get().info.role
+    session.in_force().info.role
 }
 
 /// The text at a key of an API object, or empty.
