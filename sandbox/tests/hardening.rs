@@ -263,6 +263,28 @@ async fn renames_carry_every_reference() {
     let (_, b) = sb.post("/buyers/BUYER_ORGANIZATION/users", &admin, json!({"ID": "FRESH", "Username": "fresh", "Password": "freshpass01", "FirstName": "F", "LastName": "R", "Email": "f@x.io", "Active": true})).await;
     assert_eq!(b["AvailableRoles"], json!([]), "{b}");
 
+    // a supplier renamed: its users, groups, memberships and profile assignments move with it
+    sb.post("/suppliers", &admin, json!({"ID": "SUPPLY", "Name": "Supply", "Active": true})).await;
+    sb.post("/suppliers/SUPPLY/users", &admin, json!({"ID": "S1", "Username": "supply01", "Password": "supplypass1", "FirstName": "S", "LastName": "U", "Email": "s@x.io", "Active": true})).await;
+    sb.post("/suppliers/SUPPLY/usergroups", &admin, json!({"ID": "SG", "Name": "Supply group"})).await;
+    sb.post("/suppliers/SUPPLY/usergroups/assignments", &admin, json!({"UserGroupID": "SG", "UserID": "S1"})).await;
+    sb.post("/securityprofiles/assignments", &admin, json!({"SecurityProfileID": "POWER", "SupplierID": "SUPPLY", "UserGroupID": "SG"})).await;
+    sb.post("/apiclients/assignments", &admin, json!({"ApiClientID": CLIENT, "SupplierID": "SUPPLY"})).await;
+    let (s, b) = sb.patch("/suppliers/SUPPLY", &admin, json!({"ID": "SUPPLY2"})).await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    let (_, u) = sb.get("/suppliers/SUPPLY2/users/S1", &admin).await;
+    assert_eq!(u["AvailableRoles"], json!(["BuyerAdmin", "OrderAdmin"]), "the group-level profile followed: {u}");
+    let (s, t) = sb.login_full(CLIENT, "supply01", "supplypass1", None).await;
+    assert_eq!(s, StatusCode::OK, "the client assignment followed: {t}");
+    sb.post("/suppliers", &admin, json!({"ID": "SUPPLY", "Name": "Reused", "Active": true})).await;
+    let (_, groups) = sb.get("/suppliers/SUPPLY/usergroups", &admin).await;
+    assert_eq!(groups["Meta"]["TotalCount"], 0, "{groups}");
+    // an API client's ID is the API's to choose: a new one in a body changes nothing
+    let (s, b) = sb.patch(&format!("/apiclients/{STORE}"), &admin, json!({"ID": "MINE", "AppName": "Storefront"})).await;
+    assert!(s == StatusCode::OK || s == StatusCode::BAD_REQUEST, "{b}");
+    assert_eq!(sb.get(&format!("/apiclients/{STORE}"), &admin).await.0, StatusCode::OK);
+    assert_eq!(sb.get("/apiclients/MINE", &admin).await.0, StatusCode::NOT_FOUND);
+
     // a username change carries the clients acting as that user
     sb.patch(&format!("/apiclients/{STORE}"), &admin, json!({"DefaultContextUserName": "impostor"})).await;
     sb.patch("/buyers/ACME/users/BUYER01", &admin, json!({"Username": "impostor2"})).await;
