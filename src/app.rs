@@ -47,9 +47,18 @@ fn SignInPage(config: RuntimeConfig) -> impl IntoView {
 #[component]
 fn Shell(config: RuntimeConfig) -> impl IntoView {
     let session = expect_context::<Session>();
-    let info = move || session.current().map(|c| c.info()).unwrap_or_default();
+    // the identity in force: the buyer's while acting as one, said so beside the name
+    let info = move || session.in_force().info;
+    let acting = move || session.acting.get().is_some();
     let left = move || session.current().map(|c| c.expires_at - session.now.get()).unwrap_or(0.0);
     let adding = RwSignal::new(false);
+    // "Add a marketplace" closes once the new context is signed in (it becomes the active one)
+    Effect::new(move |first: Option<()>| {
+        session.active.track();
+        if first.is_some() {
+            adding.set(false);
+        }
+    });
     let cfg_dialog = config.clone();
     let cfg_add = config.clone();
     view! {
@@ -65,6 +74,7 @@ fn Shell(config: RuntimeConfig) -> impl IntoView {
                 <option value="+">"+ Add a marketplace…"</option>
             </select>
             <span class="who" id="who">
+                <span class="badge" id="who-acting" hidden=move || !acting()>"acting as"</span>
                 <strong id="who-user">{move || info().usr}</strong>
                 <span class="badge" id="who-type">{move || info().usrtype}</span>
                 <details class="roles-list"><summary id="who-roles">{move || match info().role.len() { 1 => "1 role".to_string(), n => format!("{n} roles") }}</summary>

@@ -70,6 +70,7 @@ async fn stay_signed_in_uses_local_storage_and_contexts_switch() {
     b.fill("#add-context #signin-password", BUYER.1).await;
     b.click("#add-context #signin-submit").await;
     b.wait_text("#who-user", "buyer01").await;
+    b.gone("#add-context").await;
     let ids = b.js("return [...document.querySelectorAll('#context-switch option')].map(o => o.value).filter(v => v != '+');").await;
     let admin_ctx = ids.as_array().unwrap().iter().find(|v| v.as_str().unwrap().ends_with("|admin01")).unwrap().as_str().unwrap().to_string();
     b.select("#context-switch", &admin_ctx).await;

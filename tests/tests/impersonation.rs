@@ -26,6 +26,11 @@ async fn a_rep_acts_as_a_buyer_and_ends_it() {
     assert!(b.text("#imp-roles").await.contains("Shopper"));
     b.click("#imp-act").await;
     let banner = b.wait_text("#acting-banner", "acting as buyer01").await;
+    // the header speaks of the identity in force, and says it is acted as
+    assert_eq!(b.text("#who-user").await, "buyer01");
+    assert_eq!(b.text("#who-type").await, "buyer");
+    assert_eq!(b.text("#who-roles").await, "5 roles");
+    assert!(b.find("#who-acting").await.is_displayed().await.unwrap());
     assert!(banner.contains("rep01") && banner.contains("BUYER_ORGANIZATION") && banner.contains("Shopper"), "{banner}");
     assert!(b.text("#acting-left").await.contains('m'));
     // the console now calls the API as the buyer
@@ -46,6 +51,7 @@ async fn a_rep_acts_as_a_buyer_and_ends_it() {
     assert_eq!(b.send().await, 200);
     assert_eq!(response_json(&b).await["Username"], "rep01");
     assert_eq!(b.text("#who-user").await, "rep01");
+    assert!(!b.find("#who-acting").await.is_displayed().await.unwrap());
     // the session is in the API's record, with every other rep's: a second rep acts too
     let admin = w.token(ADMIN.0, ADMIN.1).await;
     let rep2 = serde_json::json!({"ID": "REP02", "Username": "rep02", "Password": "Gatehouse-Rep02", "FirstName": "Robin", "LastName": "Rep", "Email": "rep02@example.com", "Active": true});
