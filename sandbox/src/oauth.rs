@@ -420,8 +420,7 @@ fn sign_in_succeeded(app: &App, conn: &r2d2_sqlite::rusqlite::Connection, user: 
         }
         let current = db::by_seq(tx, user.seq)?;
         if current.is_some_and(|u| u.data.get("FailedLoginAttempts").and_then(Value::as_i64).unwrap_or(0) != 0) {
-            tx.execute("DELETE FROM lockouts WHERE user_seq = ?1", params![user.seq])?;
-            set_failed_attempts(tx, user.seq, |_| 0)?;
+            clear_lockout(tx, user.seq)?;
         }
         Ok(None)
     })
@@ -429,10 +428,13 @@ fn sign_in_succeeded(app: &App, conn: &r2d2_sqlite::rusqlite::Connection, user: 
 
 /// Ends a lockout and clears the failure count (`POST /adminusers/{id}/unlock`, a right password).
 pub fn unlock_user(app: &App, user_seq: i64) -> Result<()> {
-    db::write(&app.pool, |tx| {
-        tx.execute("DELETE FROM lockouts WHERE user_seq = ?1", params![user_seq])?;
-        set_failed_attempts(tx, user_seq, |_| 0).map(|_| ())
-    })
+    db::write(&app.pool, |tx| clear_lockout(tx, user_seq))
+}
+
+/// Drops a user's lockout and failure count, inside the caller's transaction.
+fn clear_lockout(tx: &r2d2_sqlite::rusqlite::Transaction, user_seq: i64) -> Result<()> {
+    tx.execute("DELETE FROM lockouts WHERE user_seq = ?1", params![user_seq])?;
+    set_failed_attempts(tx, user_seq, |_| 0).map(|_| ())
 }
 
 /// Rewrites a user's `FailedLoginAttempts` from its current value; returns the new one.
