@@ -12,6 +12,8 @@ use serde_json::json;
 /// The authenticated caller of a request, as the database says it is now.
 #[derive(Debug, Clone)]
 pub struct Caller {
+    /// The marketplace of the token's organization: every read and write of the request.
+    pub app: App,
     pub claims: Claims,
     pub user_type: UserType,
     /// Internal sequence number of the user (the `u` claim).
@@ -130,6 +132,10 @@ impl FromRequestParts<App> for Caller {
             .filter(|t| !t.is_empty())
             .ok_or_else(|| Failure::unauthorized("The Authorization header must be `Bearer <token>`."))?;
         let claims = app.verify(token)?;
+        // the token's API client names its organization
+        let app = &app.for_client(&claims.cid).map_err(|e| {
+            if e.status == StatusCode::NOT_FOUND { Failure::unauthorized("The organization of this token no longer exists.") } else { e }
+        })?;
         let user_type = UserType::parse(&claims.usrtype).ok_or_else(|| Failure::unauthorized("The token names an unknown user type."))?;
         let user_seq = claims.u.parse().map_err(|_| Failure::unauthorized("The token names an unknown user."))?;
         let impersonator = match &claims.imp {
@@ -144,6 +150,6 @@ impl FromRequestParts<App> for Caller {
         }
         let present = app.present(&claims, user_type, user_seq, impersonator)?;
         let anonymous = claims.orderid.is_some();
-        Ok(Caller { claims, user_type, user_seq, user_id: present.user_id, company: present.company, impersonator, anonymous })
+        Ok(Caller { app: app.clone(), claims, user_type, user_seq, user_id: present.user_id, company: present.company, impersonator, anonymous })
     }
 }

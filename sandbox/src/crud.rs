@@ -310,6 +310,9 @@ pub async fn create(def: &'static ResourceDef, app: App, caller: Caller, params:
         }
     };
     check_id(&id)?;
+    if def.kind == Kind::ApiClient {
+        crate::hub::claim_client(&app, &id)?;
+    }
     let secret = take_password(&app, def, &mut fields).await?;
     finish_fields(def, &mut fields, None, secret.is_some());
     let seq = db::write(&app.pool, |tx| {
@@ -366,6 +369,10 @@ async fn write_existing(def: &'static ResourceDef, app: App, caller: Caller, par
     let value = parse_body(&body)?;
     let mut fields = validate::validate(def.schema, def.required, &value, mode).map_err(Failure::validation)?;
     let uri_id = item_id(def, &params).to_string();
+    if def.kind == Kind::ApiClient {
+        // a PUT may create the client: its ID must not be another organization's
+        crate::hub::claim_client(&app, &uri_id)?;
+    }
     let password_given = fields.contains_key("Password");
     let secret = take_password(&app, def, &mut fields).await?;
     // read, merge and write in one transaction: concurrent writes never lose each other's fields
@@ -552,6 +559,9 @@ pub async fn delete(def: &'static ResourceDef, app: App, caller: Caller, params:
         db::delete(tx, obj.seq)?;
         Ok(obj.seq)
     })?;
+    if def.kind == Kind::ApiClient {
+        crate::hub::release_client(&app, &id)?;
+    }
     // a deleted user's tokens are revoked (its refresh tokens go with them)
     if def.kind.user_type().is_some() {
         crate::oauth::revoke_user_tokens(&app, seq)?;
@@ -560,7 +570,7 @@ pub async fn delete(def: &'static ResourceDef, app: App, caller: Caller, params:
 }
 
 /// What goes (or what stops a delete) when an object is deleted.
-fn cascade(tx: &Transaction, kind: Kind, parent: &str, id: &str) -> Result<()> {
+pub(crate) fn cascade(tx: &Transaction, kind: Kind, parent: &str, id: &str) -> Result<()> {
     let is = |m: &Map<String, Value>, k: &str| m.get(k).and_then(Value::as_str) == Some(id);
     match kind {
         Kind::ApiClient => {

@@ -16,6 +16,9 @@ pub struct Keys {
     decoding: DecodingKey,
     pub jwk: Value,
     validation: Validation,
+    /// Accepts account tokens only (their own audience): an account token is never a marketplace
+    /// token, nor the other way round.
+    account_validation: Validation,
 }
 
 pub fn random_bytes<const N: usize>() -> [u8; N] {
@@ -60,10 +63,17 @@ impl Keys {
         validation.set_issuer(&[issuer]);
         validation.set_audience(&[audience]);
         validation.set_required_spec_claims(&["exp", "nbf", "iss", "aud"]);
-        Ok(Keys { kid, encoding, decoding, jwk, validation })
+        let mut account_validation = validation.clone();
+        account_validation.set_audience(&[crate::hub::ACCOUNT_AUDIENCE]);
+        account_validation.set_required_spec_claims(&["exp", "nbf", "iss", "aud", "sub"]);
+        Ok(Keys { kid, encoding, decoding, jwk, validation, account_validation })
     }
 
     pub fn sign(&self, claims: &Claims) -> String {
+        self.sign_any(claims)
+    }
+
+    pub fn sign_any<T: serde::Serialize>(&self, claims: &T) -> String {
         let mut header = Header::new(Algorithm::ES256);
         header.kid = Some(self.kid.clone());
         header.typ = Some("JWT".into());
@@ -72,5 +82,11 @@ impl Keys {
 
     pub fn verify(&self, token: &str) -> Result<Claims, jsonwebtoken::errors::Error> {
         jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation).map(|d| d.claims)
+    }
+}
+
+impl Keys {
+    pub fn verify_account<T: serde::de::DeserializeOwned>(&self, token: &str) -> Result<T, jsonwebtoken::errors::Error> {
+        jsonwebtoken::decode::<T>(token, &self.decoding, &self.account_validation).map(|d| d.claims)
     }
 }

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod crud;
 pub mod db;
 pub mod error;
+pub mod hub;
 pub mod impersonation;
 pub mod keys;
 pub mod list;
@@ -41,57 +42,121 @@ pub const AUDIENCE: &str = "urn:gatehouse:sandbox:api";
 pub const BODY_LIMIT: usize = 1024 * 1024;
 const VERIFIED_CACHE: usize = 4096;
 
-pub struct Inner {
+/// What every organization of a running sandbox shares: the signing key, the password-hashing
+/// slots, the verified-token cache and the hub (accounts, organizations, memberships,
+/// invitations, the API client index) kept in the main database file.
+pub struct Hub {
+    /// The main database file: the first organization's marketplace and the hub's own tables.
     pub pool: db::Pool,
+    /// Where the other organizations' marketplace files live (`<main file>.orgs/`).
+    pub dir: std::path::PathBuf,
     pub keys: keys::Keys,
     pub issuer: String,
     pub audience: String,
     verified: Mutex<HashMap<String, Claims>>,
-    revoked: RwLock<HashMap<i64, i64>>,
-    /// (user, client, impersonator) → what the database said of them at a write generation.
-    present: Mutex<HashMap<PresentKey, (u64, std::result::Result<auth::Present, String>)>>,
     /// At most this many argon2 computations at once, so a burst of sign-ins cannot take every
     /// core from the requests of other users.
     pub hashing: tokio::sync::Semaphore,
     /// Passwords verified at sign-in (known users or not): every attempt costs one.
     pub password_checks: std::sync::atomic::AtomicU64,
+    /// The organizations' marketplaces opened so far (the main one included).
+    markets: Mutex<HashMap<String, Arc<Market>>>,
+}
+
+/// One organization's marketplace: its own database file, revocations and present cache.
+pub struct Market {
+    /// The organization's ID (`hub::MAIN_ORG` for the main database file).
+    pub org: String,
+    pub pool: db::Pool,
+    revoked: RwLock<HashMap<i64, i64>>,
+    /// (user, client, impersonator) → what the database said of them at a write generation.
+    present: Mutex<HashMap<PresentKey, (u64, std::result::Result<auth::Present, String>)>>,
 }
 
 type PresentKey = (i64, String, Option<i64>);
 
-/// Shared state of a running sandbox.
+/// A handle on one organization's marketplace and the hub it belongs to. Every request works on
+/// the marketplace its API client belongs to, so no query can reach another organization's data.
 #[derive(Clone)]
-pub struct App(pub Arc<Inner>);
+pub struct App {
+    pub market: Arc<Market>,
+    pub hub: Arc<Hub>,
+}
 
-impl std::ops::Deref for App {
-    type Target = Inner;
-    fn deref(&self) -> &Inner {
-        &self.0
+impl std::fmt::Debug for App {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "App({})", self.org)
     }
 }
 
-impl App {
-    /// Opens the database at `path` (creating it and its signing key when new).
-    pub fn open(path: &FsPath) -> std::result::Result<App, String> {
+impl std::ops::Deref for App {
+    type Target = Market;
+    fn deref(&self) -> &Market {
+        &self.market
+    }
+}
+
+impl Market {
+    fn open(org: &str, path: &FsPath) -> std::result::Result<Market, String> {
         let pool = db::open(path)?;
-        let keys = keys::Keys::load_or_create(&pool, ISSUER, AUDIENCE)?;
         let revoked = {
             let conn = pool.get().map_err(|e| e.to_string())?;
             let mut st = conn.prepare("SELECT user_seq, before_ms FROM revocations").map_err(|e| e.to_string())?;
             let rows = st.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))).map_err(|e| e.to_string())?;
             rows.collect::<std::result::Result<HashMap<_, _>, _>>().map_err(|e| e.to_string())?
         };
-        Ok(App(Arc::new(Inner {
-            pool,
+        Ok(Market { org: org.to_string(), pool, revoked: RwLock::new(revoked), present: Mutex::new(HashMap::new()) })
+    }
+}
+
+impl App {
+    /// Opens the database at `path` (creating it and its signing key when new): the main
+    /// organization's marketplace and the hub. Other organizations' files are opened on demand.
+    pub fn open(path: &FsPath) -> std::result::Result<App, String> {
+        let main = Market::open(hub::MAIN_ORG, path)?;
+        hub::migrate(&main.pool)?;
+        let keys = keys::Keys::load_or_create(&main.pool, ISSUER, AUDIENCE)?;
+        let mut dir = path.as_os_str().to_owned();
+        dir.push(".orgs");
+        let market = Arc::new(main);
+        let hub = Arc::new(Hub {
+            pool: market.pool.clone(),
+            dir: dir.into(),
             keys,
             issuer: ISSUER.into(),
             audience: AUDIENCE.into(),
             verified: Mutex::new(HashMap::new()),
-            revoked: RwLock::new(revoked),
-            present: Mutex::new(HashMap::new()),
             hashing: tokio::sync::Semaphore::new(hashing_slots()),
             password_checks: std::sync::atomic::AtomicU64::new(0),
-        })))
+            markets: Mutex::new(HashMap::from([(hub::MAIN_ORG.to_string(), market.clone())])),
+        });
+        let app = App { market, hub };
+        hub::index_clients(&app)?;
+        Ok(app)
+    }
+
+    /// The marketplace of organization `org` (opening its file on first use).
+    pub fn market(&self, org: &str) -> Result<App> {
+        if let Some(m) = self.hub.markets.lock().get(org) {
+            return Ok(App { market: m.clone(), hub: self.hub.clone() });
+        }
+        if !hub::org_exists(&self.hub.pool, org)? {
+            return Err(Failure::not_found("Organization", org));
+        }
+        let path = self.hub.dir.join(format!("{org}.db"));
+        let market = Arc::new(Market::open(org, &path).map_err(Failure::internal)?);
+        let mut markets = self.hub.markets.lock();
+        let market = markets.entry(org.to_string()).or_insert(market).clone();
+        Ok(App { market, hub: self.hub.clone() })
+    }
+
+    /// The marketplace that API client `client_id` belongs to; an unknown client ID is looked
+    /// for in the main marketplace (which then answers that it does not exist).
+    pub fn for_client(&self, client_id: &str) -> Result<App> {
+        match hub::client_org(&self.hub.pool, client_id)? {
+            Some(org) => self.market(&org),
+            None => self.market(hub::MAIN_ORG),
+        }
     }
 
     pub fn conn(&self) -> Result<db::Conn> {
@@ -101,17 +166,17 @@ impl App {
     /// Verifies a bearer token's signature and lifetime (remembering good ones until expiry).
     pub fn verify(&self, token: &str) -> Result<Claims> {
         let now = time::OffsetDateTime::now_utc().unix_timestamp();
-        if let Some(c) = self.verified.lock().get(token) {
+        if let Some(c) = self.hub.verified.lock().get(token) {
             if c.exp > now && c.nbf <= now {
                 return Ok(c.clone());
             }
         }
-        let claims = self.keys.verify(token).map_err(|e| match e.kind() {
+        let claims = self.hub.keys.verify(token).map_err(|e| match e.kind() {
             jsonwebtoken::errors::ErrorKind::ExpiredSignature => Failure::unauthorized("The access token has expired. Refresh it or sign in again."),
             jsonwebtoken::errors::ErrorKind::ImmatureSignature => Failure::unauthorized("The access token is not valid yet."),
             _ => Failure::unauthorized("The access token is not valid (bad signature, issuer or format)."),
         })?;
-        let mut cache = self.verified.lock();
+        let mut cache = self.hub.verified.lock();
         if cache.len() >= VERIFIED_CACHE {
             cache.retain(|_, c| c.exp > now);
             if cache.len() >= VERIFIED_CACHE {
@@ -182,7 +247,7 @@ impl App {
 
     /// Signs arbitrary claims with the sandbox key (for tests of expiry and tampering).
     pub fn sign(&self, claims: &Claims) -> String {
-        self.keys.sign(claims)
+        self.hub.keys.sign(claims)
     }
 }
 
@@ -201,64 +266,64 @@ pub fn router(app: App) -> Router {
         v1 = v1
             .route(
                 def.path,
-                get(move |State(app): State<App>, c: Caller, Path(p): P, RawQuery(q): RawQuery| crud::list(def, app, c, p, q))
-                    .post(move |State(app): State<App>, c: Caller, Path(p): P, b: Bytes| crud::create(def, app, c, p, b)),
+                get(move |c: Caller, Path(p): P, RawQuery(q): RawQuery| crud::list(def, c.app.clone(), c, p, q))
+                    .post(move |c: Caller, Path(p): P, b: Bytes| crud::create(def, c.app.clone(), c, p, b)),
             )
             .route(
                 &def.item_path(),
-                get(move |State(app): State<App>, c: Caller, Path(p): P| crud::get(def, app, c, p))
-                    .put(move |State(app): State<App>, c: Caller, Path(p): P, b: Bytes| crud::save(def, app, c, p, b))
-                    .patch(move |State(app): State<App>, c: Caller, Path(p): P, b: Bytes| crud::patch(def, app, c, p, b))
-                    .delete(move |State(app): State<App>, c: Caller, Path(p): P| crud::delete(def, app, c, p)),
+                get(move |c: Caller, Path(p): P| crud::get(def, c.app.clone(), c, p))
+                    .put(move |c: Caller, Path(p): P, b: Bytes| crud::save(def, c.app.clone(), c, p, b))
+                    .patch(move |c: Caller, Path(p): P, b: Bytes| crud::patch(def, c.app.clone(), c, p, b))
+                    .delete(move |c: Caller, Path(p): P| crud::delete(def, c.app.clone(), c, p)),
             );
     }
     v1 = v1
         .route(
             "/apiclients/assignments",
-            get(|State(app): State<App>, c: Caller, RawQuery(q): RawQuery| assignments::list_api_client(app, c, q))
-                .post(|State(app): State<App>, c: Caller, b: Bytes| assignments::save_api_client(app, c, b)),
+            get(|c: Caller, RawQuery(q): RawQuery| assignments::list_api_client(c.app.clone(), c, q))
+                .post(|c: Caller, b: Bytes| assignments::save_api_client(c.app.clone(), c, b)),
         )
         .route(
             "/buyers/{buyerID}/ApiClients/Assignments/{apiClientID}",
-            delete(|State(app): State<App>, c: Caller, Path(p): P| assignments::delete_api_client(app, c, p, "BuyerID")),
+            delete(|c: Caller, Path(p): P| assignments::delete_api_client(c.app.clone(), c, p, "BuyerID")),
         )
         .route(
             "/suppliers/{supplierID}/ApiClients/Assignments/{apiClientID}",
-            delete(|State(app): State<App>, c: Caller, Path(p): P| assignments::delete_api_client(app, c, p, "SupplierID")),
+            delete(|c: Caller, Path(p): P| assignments::delete_api_client(c.app.clone(), c, p, "SupplierID")),
         )
         .route(
             "/securityprofiles/assignments",
-            get(|State(app): State<App>, c: Caller, RawQuery(q): RawQuery| assignments::list_security_profile(app, c, q))
-                .post(|State(app): State<App>, c: Caller, b: Bytes| assignments::save_security_profile(app, c, b)),
+            get(|c: Caller, RawQuery(q): RawQuery| assignments::list_security_profile(c.app.clone(), c, q))
+                .post(|c: Caller, b: Bytes| assignments::save_security_profile(c.app.clone(), c, b)),
         )
         .route(
             "/securityprofiles/{securityProfileID}/assignments",
-            delete(|State(app): State<App>, c: Caller, Path(p): P, RawQuery(q): RawQuery| assignments::delete_security_profile(app, c, p, q)),
+            delete(|c: Caller, Path(p): P, RawQuery(q): RawQuery| assignments::delete_security_profile(c.app.clone(), c, p, q)),
         )
         .route(
             "/buyers/{buyerID}/users/{userID}/accesstoken",
-            post(|State(app): State<App>, c: Caller, Path(p): P, b: Bytes| impersonation::access_token(app, c, p, b)),
+            post(|c: Caller, Path(p): P, b: Bytes| impersonation::access_token(c.app.clone(), c, p, b)),
         )
         .route(
             "/me",
-            get(|State(app): State<App>, c: Caller| me::get(app, c))
-                .put(|State(app): State<App>, c: Caller, b: Bytes| me::update(app, c, b, Mode::Full))
-                .patch(|State(app): State<App>, c: Caller, b: Bytes| me::update(app, c, b, Mode::Partial)),
+            get(|c: Caller| me::get(c.app.clone(), c))
+                .put(|c: Caller, b: Bytes| me::update(c.app.clone(), c, b, Mode::Full))
+                .patch(|c: Caller, b: Bytes| me::update(c.app.clone(), c, b, Mode::Partial)),
         )
-        .route("/impersonations", get(|State(app): State<App>, c: Caller, RawQuery(q): RawQuery| impersonation::log(app, c, q)))
-        .route("/adminusers/{userID}/tokens", delete(|State(app): State<App>, c: Caller, Path(p): P| me::revoke_tokens(app, c, p)))
-        .route("/adminusers/{userID}/unlock", post(|State(app): State<App>, c: Caller, Path(p): P| me::unlock(app, c, p)))
+        .route("/impersonations", get(|c: Caller, RawQuery(q): RawQuery| impersonation::log(c.app.clone(), c, q)))
+        .route("/adminusers/{userID}/tokens", delete(|c: Caller, Path(p): P| me::revoke_tokens(c.app.clone(), c, p)))
+        .route("/adminusers/{userID}/unlock", post(|c: Caller, Path(p): P| me::unlock(c.app.clone(), c, p)))
         .route("/openapi/v3", get(openapi_doc));
     for (t, base) in [(UserType::Admin, "/usergroups"), (UserType::Buyer, "/buyers/{buyerID}/usergroups"), (UserType::Supplier, "/suppliers/{supplierID}/usergroups")] {
         v1 = v1
             .route(
                 &format!("{base}/assignments"),
-                get(move |State(app): State<App>, c: Caller, Path(p): P, RawQuery(q): RawQuery| assignments::list_memberships(t, app, c, p, q))
-                    .post(move |State(app): State<App>, c: Caller, Path(p): P, b: Bytes| assignments::save_membership(t, app, c, p, b)),
+                get(move |c: Caller, Path(p): P, RawQuery(q): RawQuery| assignments::list_memberships(t, c.app.clone(), c, p, q))
+                    .post(move |c: Caller, Path(p): P, b: Bytes| assignments::save_membership(t, c.app.clone(), c, p, b)),
             )
             .route(
                 &format!("{base}/{{userGroupID}}/assignments/{{userID}}"),
-                delete(move |State(app): State<App>, c: Caller, Path(p): P| assignments::delete_membership(t, app, c, p)),
+                delete(move |c: Caller, Path(p): P| assignments::delete_membership(t, c.app.clone(), c, p)),
             );
     }
     let cors = CorsLayer::new()
@@ -327,8 +392,8 @@ async fn openapi_doc() -> Response {
 }
 
 async fn certs(State(app): State<App>, Path(kid): Path<String>) -> Response {
-    if kid == app.keys.kid {
-        crud::json_response(axum::http::StatusCode::OK, &app.keys.jwk)
+    if kid == app.hub.keys.kid {
+        crud::json_response(axum::http::StatusCode::OK, &app.hub.keys.jwk)
     } else {
         Failure::not_found("Cert", &kid).into_response()
     }

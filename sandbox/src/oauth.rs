@@ -91,8 +91,8 @@ pub fn access_token(app: &App, user: &Obj, t: UserType, client_id: &str, minutes
         u: user.seq.to_string(),
         usrtype: t.as_str().to_string(),
         role: roles,
-        iss: app.issuer.clone(),
-        aud: app.audience.clone(),
+        iss: app.hub.issuer.clone(),
+        aud: app.hub.audience.clone(),
         exp: now + expires_in,
         nbf: now,
         imp: match &issue {
@@ -106,7 +106,7 @@ pub fn access_token(app: &App, user: &Obj, t: UserType, client_id: &str, minutes
         cmp: if t == UserType::Admin { None } else { Some(user.parent.clone()) },
         jti: Some(format!("{:x}.{rand}", now_ms())),
     };
-    (app.keys.sign(&claims), claims)
+    (app.hub.keys.sign(&claims), claims)
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -122,7 +122,13 @@ struct TokenForm {
 }
 
 pub async fn token(app: axum::extract::State<App>, body: Bytes) -> Response {
-    match grant(&app.0, &body).await {
+    // the API client names the organization whose marketplace answers
+    let client_id = serde_urlencoded::from_bytes::<TokenForm>(&body).map(|f| f.client_id).unwrap_or_default();
+    let app = match app.for_client(&client_id) {
+        Ok(app) => app,
+        Err(e) => return OAuthError::from(e).into_response(),
+    };
+    match grant(&app, &body).await {
         Ok(t) => crate::crud::json_response(StatusCode::OK, &t),
         Err(e) => e.into_response(),
     }
@@ -308,29 +314,34 @@ async fn grant(app: &App, body: &Bytes) -> std::result::Result<AccessToken, OAut
         form.refresh_token.clone()
     } else if client.refresh_token_duration > 0 && !anonymous {
         // (an anonymous shopper's refresh would lose their order: none are issued)
-        let rt = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(crate::keys::random_bytes::<32>());
-        let expires = now() + client.refresh_token_duration * 60;
-        db::write(&app.pool, |tx| {
-            tx.execute(
-                "INSERT INTO refresh_tokens (hash, user_seq, client_id, roles, expires, scope, password_tag) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![
-                    sha(&rt),
-                    user.seq,
-                    client.id,
-                    serde_json::to_string(&roles)?,
-                    expires,
-                    // no scope asked: every role the user will have
-                    if scope.is_empty() { None } else { Some(serde_json::to_string(&scope)?) },
-                    password_tag_of(&user)
-                ],
-            )?;
-            Ok(())
-        })?;
-        Some(rt)
+        Some(issue_refresh_token(app, &user, &client.id, client.refresh_token_duration, &roles, &scope)?)
     } else {
         None
     };
     Ok(AccessToken { access_token: access, token_type: "bearer".into(), expires_in, refresh_token })
+}
+
+/// Stores a new refresh token for `user` through `client_id`, lasting `minutes`; returns it.
+pub fn issue_refresh_token(app: &App, user: &Obj, client_id: &str, minutes: i64, roles: &[String], scope: &[String]) -> Result<String> {
+    let rt = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(crate::keys::random_bytes::<32>());
+    let expires = now() + minutes * 60;
+    db::write(&app.pool, |tx| {
+        tx.execute(
+            "INSERT INTO refresh_tokens (hash, user_seq, client_id, roles, expires, scope, password_tag) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                sha(&rt),
+                user.seq,
+                client_id,
+                serde_json::to_string(roles)?,
+                expires,
+                // no scope asked: every role the user will have
+                if scope.is_empty() { None } else { Some(serde_json::to_string(scope)?) },
+                password_tag_of(user)
+            ],
+        )?;
+        Ok(())
+    })?;
+    Ok(rt)
 }
 
 /// How long an anonymous shopper's token lasts (one week, as on the real API).
@@ -351,16 +362,16 @@ pub async fn check_password(app: &App, password: &str, hash: Option<String>) -> 
         Some(h) => h,
         None => DUMMY.get_or_init(|| hash_password("not a password of anyone").unwrap_or_default()).clone(),
     };
-    let _slot = app.hashing.acquire().await.map_err(Failure::internal)?;
+    let _slot = app.hub.hashing.acquire().await.map_err(Failure::internal)?;
     let pw = password.to_string();
     let ok = tokio::task::spawn_blocking(move || verify_password(&pw, &hash)).await.map_err(Failure::internal)?;
-    app.password_checks.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    app.hub.password_checks.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
     Ok(ok && known)
 }
 
 /// Hashes a new password off the async workers, at most `App::hashing` at once.
 pub async fn hash_password_async(app: &App, password: String) -> Result<String> {
-    let _slot = app.hashing.acquire().await.map_err(Failure::internal)?;
+    let _slot = app.hub.hashing.acquire().await.map_err(Failure::internal)?;
     tokio::task::spawn_blocking(move || hash_password(&password)).await.map_err(Failure::internal)?
 }
 

@@ -520,7 +520,7 @@ async fn sign_in_reveals_nothing_and_lockout_is_counted_atomically() {
     };
     // an unknown username: the same answer as a wrong password, after the same hashing work
     // (counted, not timed: other tests share the cores)
-    let verified = || sb.app.password_checks.load(std::sync::atomic::Ordering::SeqCst);
+    let verified = || sb.app.hub.password_checks.load(std::sync::atomic::Ordering::SeqCst);
     let before = verified();
     let (s1, b1, _) = attempt("nobody-at-all", "whatever-pass").await;
     assert_eq!(verified(), before + 1, "an unknown username is hashed like any other");

@@ -79,7 +79,7 @@ async fn data_and_keys_survive_a_restart() {
         let sb = Sandbox { base, app, http: reqwest::Client::new(), dir: tempfile::tempdir().unwrap() };
         let admin = sb.admin().await;
         sb.post("/buyers", &admin, json!({"ID": "KEPT", "Name": "Kept"})).await;
-        let (_, jwk) = sb.call(Method::GET, &format!("{}/oauth/certs/{}", sb.base, sb.app.keys.kid), None, None).await;
+        let (_, jwk) = sb.call(Method::GET, &format!("{}/oauth/certs/{}", sb.base, sb.app.hub.keys.kid), None, None).await;
         (admin, jwk)
     };
     let app = App::open(&path).unwrap();
@@ -88,7 +88,7 @@ async fn data_and_keys_survive_a_restart() {
     let (s, b) = sb.get("/buyers/KEPT", &token).await;
     assert_eq!(s, StatusCode::OK, "the old token still verifies and the buyer is there: {b}");
     assert_eq!(jwk["kty"], "EC");
-    assert_eq!(jwk["kid"], sb.app.keys.kid);
+    assert_eq!(jwk["kid"], sb.app.hub.keys.kid);
     let (s, b) = sb.call(Method::GET, &format!("{}/oauth/certs/nope", sb.base), None, None).await;
     assert_eq!((s, error_code(&b)), (StatusCode::NOT_FOUND, "NotFound"));
 }
