@@ -55,6 +55,15 @@ const MIGRATIONS: &[&str] = &[
         data TEXT NOT NULL,
         issued_ms INTEGER NOT NULL
      );",
+    // 4: the organization's applications (the API client, the kind, and the ID of the objects
+    //    made for it)
+    "CREATE TABLE applications (
+        client_id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        role TEXT,
+        object_id TEXT NOT NULL,
+        created_ms INTEGER NOT NULL
+     );",
 ];
 
 /// Bumped after every committed write: caches of what the database says (who a token's user

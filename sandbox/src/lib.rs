@@ -3,6 +3,7 @@
 //! `App::open` opens (or creates) the database and signing key; `router` builds every route;
 //! `serve` runs it on a listener. The binary in `main.rs` adds the command line.
 
+pub mod applications;
 pub mod assignments;
 pub mod auth;
 pub mod crud;
@@ -15,6 +16,7 @@ pub mod list;
 pub mod me;
 pub mod oauth;
 pub mod openapi;
+pub mod orgs;
 pub mod roles;
 pub mod seed;
 
@@ -59,6 +61,8 @@ pub struct Hub {
     pub hashing: tokio::sync::Semaphore,
     /// Passwords verified at sign-in (known users or not): every attempt costs one.
     pub password_checks: std::sync::atomic::AtomicU64,
+    /// The portal's address, where invitation and session links lead.
+    portal_url: RwLock<String>,
     /// The organizations' marketplaces opened so far (the main one included).
     markets: Mutex<HashMap<String, Arc<Market>>>,
 }
@@ -96,6 +100,20 @@ impl std::ops::Deref for App {
     }
 }
 
+/// Where links lead when no portal address is configured (`scripts/run`'s portal).
+pub const DEFAULT_PORTAL_URL: &str = "http://127.0.0.1:8080/";
+
+impl Hub {
+    /// The portal's address (`serve --portal-url`, or the portal the sandbox serves).
+    pub fn portal_url(&self) -> String {
+        self.portal_url.read().clone()
+    }
+
+    pub fn set_portal_url(&self, url: &str) {
+        *self.portal_url.write() = url.to_string();
+    }
+}
+
 impl Market {
     fn open(org: &str, path: &FsPath) -> std::result::Result<Market, String> {
         let pool = db::open(path)?;
@@ -128,6 +146,7 @@ impl App {
             verified: Mutex::new(HashMap::new()),
             hashing: tokio::sync::Semaphore::new(hashing_slots()),
             password_checks: std::sync::atomic::AtomicU64::new(0),
+            portal_url: RwLock::new(DEFAULT_PORTAL_URL.into()),
             markets: Mutex::new(HashMap::from([(hub::MAIN_ORG.to_string(), market.clone())])),
         });
         let app = App { market, hub };
@@ -313,7 +332,39 @@ pub fn router(app: App) -> Router {
         .route("/impersonations", get(|c: Caller, RawQuery(q): RawQuery| impersonation::log(c.app.clone(), c, q)))
         .route("/adminusers/{userID}/tokens", delete(|c: Caller, Path(p): P| me::revoke_tokens(c.app.clone(), c, p)))
         .route("/adminusers/{userID}/unlock", post(|c: Caller, Path(p): P| me::unlock(c.app.clone(), c, p)))
-        .route("/openapi/v3", get(openapi_doc));
+        .route("/openapi/v3", get(openapi_doc))
+        .route("/account/signup", post(|State(app): State<App>, b: Bytes| orgs::sign_up(app, b)))
+        .route("/account/signin", post(|State(app): State<App>, b: Bytes| orgs::sign_in(app, b)))
+        .route("/account/signout", post(orgs::sign_out))
+        .route("/account", get(orgs::me).patch(orgs::update_me))
+        .route("/account/organizations", get(orgs::my_orgs).post(orgs::create_org))
+        .route("/account/organizations/{orgID}", delete(|c: orgs::AccountCaller, Path(o): Path<String>| orgs::leave_org(c, o)))
+        .route("/account/organizations/{orgID}/token", post(|c: orgs::AccountCaller, Path(o): Path<String>, b: Bytes| orgs::org_token(c, o, b)))
+        .route("/invitations/{code}", get(|State(app): State<App>, Path(code): Path<String>| orgs::show_invitation(app, code)))
+        .route("/invitations/{code}/accept", post(|c: orgs::AccountCaller, Path(code): Path<String>| orgs::accept_invitation(c, code)))
+        .route("/organization", get(orgs::get_org).patch(orgs::rename_org))
+        .route("/organization/members", get(orgs::list_members))
+        .route(
+            "/organization/members/{accountID}",
+            axum::routing::patch(|c: Caller, Path(a): Path<String>, b: Bytes| orgs::set_member_role(c, a, b))
+                .delete(|c: Caller, Path(a): Path<String>| orgs::remove_member(c, a)),
+        )
+        .route("/organization/invitations", get(orgs::list_invitations).post(orgs::invite))
+        .route("/organization/invitations/{invitationID}", delete(|c: Caller, Path(i): Path<String>| orgs::revoke_invitation(c, i)))
+        .route("/organization/applications", get(applications::list).post(applications::create))
+        .route(
+            "/organization/applications/{applicationID}",
+            get(|c: Caller, Path(a): Path<String>| applications::get(c, a))
+                .patch(|c: Caller, Path(a): Path<String>, b: Bytes| applications::rename(c, a, b))
+                .delete(|c: Caller, Path(a): Path<String>| applications::delete(c, a)),
+        )
+        .route("/organization/applications/{applicationID}/secret", post(|c: Caller, Path(a): Path<String>| applications::rotate(c, a)))
+        .route("/organization/roles", get(orgs::list_roles).post(orgs::create_role))
+        .route(
+            "/organization/roles/{roleID}",
+            axum::routing::put(|c: Caller, Path(r): Path<String>, b: Bytes| orgs::save_role(c, r, b))
+                .delete(|c: Caller, Path(r): Path<String>| orgs::delete_role(c, r)),
+        );
     for (t, base) in [(UserType::Admin, "/usergroups"), (UserType::Buyer, "/buyers/{buyerID}/usergroups"), (UserType::Supplier, "/suppliers/{supplierID}/usergroups")] {
         v1 = v1
             .route(

@@ -252,3 +252,9 @@ mod tests {
         assert!(matches_filter(&a, "Active", "true"));
     }
 }
+
+/// A whole list as one page (the hub's short lists: members, invitations, roles).
+pub fn page_of(items: Vec<Value>) -> ListPage<Value> {
+    let n = items.len();
+    ListPage { meta: Meta::new(1, n.clamp(1, MAX_PAGE_SIZE as usize) as _, n as _), items }
+}

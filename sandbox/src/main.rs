@@ -55,6 +55,8 @@ fn print_demo(base_url: &str, d: &seed::Demo) {
     println!("  Admin:               {} / {}", d.admin.username, d.admin.password);
     println!("  Buyer ({}): {} / {}", seed::BUYER_ID, d.buyer.username, d.buyer.password);
     println!("  Call-center rep:     {} / {}", d.rep.username, d.rep.password);
+    let orgs: Vec<String> = d.account.organizations.iter().map(|o| format!("{} ({})", o.name, o.role)).collect();
+    println!("  Account:             {} / {}  in {}", d.account.email, d.account.password, orgs.join(", "));
 }
 
 fn main() -> ExitCode {

@@ -7,7 +7,7 @@
 //! - an ordinary **marketplace token** of an organization, held by a member's provisioned seller
 //!   user, for what belongs to the organization (`/v1/organization/...`). The organization is the
 //!   token's own, as for every other `/v1` request, and the member's role decides the rest.
-use crate::auth::{issued_ms, Caller};
+use crate::auth::Caller;
 use crate::crud::{json_response, parse_body};
 use crate::db;
 use crate::error::{Failure, Result};

@@ -41,13 +41,44 @@ pub struct Demo {
     pub admin: Login,
     pub buyer: Login,
     pub rep: Login,
+    pub account: AccountLogin,
 }
+
+/// The demo account: a person with one account in two organizations.
+#[derive(Debug, Serialize)]
+pub struct AccountLogin {
+    pub email: String,
+    pub password: String,
+    pub organizations: Vec<OrgLogin>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct OrgLogin {
+    pub id: String,
+    pub name: String,
+    pub role: String,
+}
+
+pub const ACCOUNT_EMAIL: &str = "demo@example.com";
+pub const ACCOUNT_PASSWORD: &str = "Gatehouse-Demo1";
+pub const MAIN_ORG_NAME: &str = "Demo Marketplace";
+pub const SECOND_ORG: &str = "orgsecond";
+pub const SECOND_ORG_NAME: &str = "Second Marketplace";
+pub const SECOND_BUYER_ID: &str = "SECOND_BUYER";
 
 pub fn demo() -> Demo {
     Demo {
         admin: Login { client_id: SHARED_CLIENT_ID.into(), username: "admin01".into(), password: "Gatehouse-Admin1".into(), user_id: "ADMIN".into(), buyer_id: None, storefront_client_id: None },
         buyer: Login { client_id: SHARED_CLIENT_ID.into(), username: "buyer01".into(), password: "buyerpass01".into(), user_id: "BUYER01".into(), buyer_id: Some(BUYER_ID.into()), storefront_client_id: None },
         rep: Login { client_id: SHARED_CLIENT_ID.into(), username: "rep01".into(), password: "Gatehouse-Rep01".into(), user_id: "REP01".into(), buyer_id: None, storefront_client_id: Some(STOREFRONT_CLIENT_ID.into()) },
+        account: AccountLogin {
+            email: ACCOUNT_EMAIL.into(),
+            password: ACCOUNT_PASSWORD.into(),
+            organizations: vec![
+                OrgLogin { id: crate::hub::MAIN_ORG.into(), name: MAIN_ORG_NAME.into(), role: crate::hub::ADMIN.into() },
+                OrgLogin { id: SECOND_ORG.into(), name: SECOND_ORG_NAME.into(), role: crate::hub::ADMIN.into() },
+            ],
+        },
     }
 }
 
@@ -105,7 +136,37 @@ pub fn run(app: &App) -> Result<Demo> {
     assign(app, SP_ASSIGNMENT_KIND, "", json!({"SecurityProfileID": "CALL_CENTER_PROFILE", "UserGroupID": "CALL_CENTER"}))?;
     put(app, Kind::ImpersonationConfig, "", "CALL_CENTER_STOREFRONT", json!({
         "ImpersonationGroupID": "CALL_CENTER", "BuyerID": BUYER_ID, "SecurityProfileID": "BUYER_PROFILE", "ClientID": STOREFRONT_CLIENT_ID}), None)?;
+    crate::hub::index_clients(app).map_err(crate::error::Failure::internal)?;
+    organizations(app, &d.account)?;
     Ok(d)
+}
+
+/// The organizations above the demo marketplace: it becomes "Demo Marketplace", a second
+/// organization (with a buyer of its own) is added, and the demo account belongs to both.
+fn organizations(app: &App, login: &AccountLogin) -> Result<()> {
+    use crate::hub;
+    db::write(&app.hub.pool, |tx| {
+        tx.execute("UPDATE organizations SET name = ?2 WHERE id = ?1 AND name = 'Marketplace'", r2d2_sqlite::rusqlite::params![hub::MAIN_ORG, MAIN_ORG_NAME])?;
+        tx.execute(
+            "INSERT OR IGNORE INTO organizations (id, name, created_ms) VALUES (?1, ?2, ?3)",
+            r2d2_sqlite::rusqlite::params![SECOND_ORG, SECOND_ORG_NAME, hub::now_ms()],
+        )?;
+        Ok(())
+    })?;
+    let second = app.market(SECOND_ORG)?;
+    hub::ensure_basics(&second)?;
+    put(&second, Kind::Buyer, "", SECOND_BUYER_ID, json!({"Name": "Second Buyer", "Active": true}), None)?;
+    let account = match hub::account_by_email(&app.hub.pool, &login.email)? {
+        Some(a) => a,
+        None => hub::create_account(&app.hub.pool, &login.email, "Dana", "Demo", &crate::oauth::hash_password(&login.password)?)?,
+    };
+    for o in &login.organizations {
+        let market = app.market(&o.id)?;
+        if hub::membership(&app.hub.pool, &account.id, &o.id)?.is_none() {
+            hub::add_member(&market, &account, &o.role)?;
+        }
+    }
+    Ok(())
 }
 
 /// The owner of a new, empty marketplace (as a marketplace's portal user context): nothing but
