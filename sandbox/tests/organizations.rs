@@ -456,8 +456,10 @@ async fn no_operation_of_the_document_reaches_another_organization() {
     assert!(reads >= 10, "only {reads} reads answered");
     assert_eq!(dump(&sb), before, "the main organization changed");
     // its own API client ID cannot be taken over by another organization
-    let (s, _) = sb.put(&format!("/apiclients/{}", seed::SHARED_CLIENT_ID), &other, json!({"AppName": "mine", "Active": true})).await;
+    let (s, _) = sb.put(&format!("/apiclients/{}", seed::SHARED_CLIENT_ID), &other, json!({"AppName": "mine", "Active": true, "AccessTokenDuration": 600,
+        "RefreshTokenDuration": 0, "AllowSeller": true, "AllowAnyBuyer": false, "AllowAnySupplier": false, "IsAnonBuyer": false})).await;
     assert_eq!(s, StatusCode::CONFLICT);
+    assert_eq!(dump(&sb), before, "the main organization changed");
     // and the main organization's admin still works, seeing none of the other's
     let admin = sb.admin().await;
     let (_, buyers) = sb.get("/buyers", &admin).await;
