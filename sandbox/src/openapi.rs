@@ -254,6 +254,100 @@ fn extra_paths(paths: &mut Map<String, Value>) {
         Some(body("MeUser", &[])), ok("200", Some(reference("MeUser")))));
 }
 
+/// A schema of string properties (and the few typed ones given), for the hub's objects.
+fn object(strings: &[&str], typed: Value) -> Value {
+    let mut props: Map<String, Value> = strings.iter().map(|n| (n.to_string(), json!({"type": "string"}))).collect();
+    if let Value::Object(t) = typed {
+        props.extend(t);
+    }
+    json!({"type": "object", "properties": props})
+}
+
+/// The hub's objects (sandbox extension).
+fn organization_schemas(schemas: &mut Map<String, Value>) {
+    let roles = json!({"type": "array", "items": reference("ApiRole")});
+    for (name, schema) in [
+        ("Account", object(&["ID", "Email", "FirstName", "LastName", "DateCreated"], json!({}))),
+        ("AccountSignUp", object(&["Email", "Password", "FirstName", "LastName"], json!({}))),
+        ("AccountSignIn", object(&["Email", "Password"], json!({}))),
+        ("AccountUpdate", object(&["FirstName", "LastName", "Password"], json!({}))),
+        ("AccountToken", object(&["access_token", "token_type"], json!({"expires_in": {"type": "integer"}, "Account": reference("Account")}))),
+        ("Organization", object(&["ID", "Name", "Role", "DateJoined", "ConsoleClientID"], json!({}))),
+        ("OrganizationName", object(&["Name"], json!({}))),
+        ("OrganizationTokenRequest", object(&["ClientID"], json!({}))),
+        ("OrganizationToken", object(&["access_token", "token_type", "refresh_token", "ClientID"], json!({"expires_in": {"type": "integer"}, "Organization": reference("Organization")}))),
+        ("Member", object(&["AccountID", "Email", "FirstName", "LastName", "Role", "UserID", "DateJoined"], json!({}))),
+        ("MemberRole", object(&["Role"], json!({}))),
+        ("Invitation", object(&["ID", "Email", "Role", "Status", "DateCreated", "Expires", "Link"], json!({"AccountExists": {"type": "boolean"},
+            "Organization": {"type": "object", "properties": {"ID": {"type": "string"}, "Name": {"type": "string"}}}}))),
+        ("InvitationRequest", object(&["Email", "Role"], json!({}))),
+        ("OrganizationRole", object(&["ID", "Name", "Description"], json!({"Roles": roles, "BuiltIn": {"type": "boolean"}}))),
+        ("OrganizationRoleRequest", object(&["ID", "Name"], json!({"Roles": roles}))),
+        ("Application", object(&["ID", "ClientID", "Name", "Role", "ObjectID", "DateCreated", "ClientSecret"], json!({
+            "Kind": {"type": "string", "enum": ["SalesChannel", "Integration", "Webapp"]}, "Confidential": {"type": "boolean"},
+            "ClientMissing": {"type": "boolean"}, "TokenRequest": {"type": "object", "additionalProperties": {"type": "string"}}}))),
+        ("ApplicationRequest", object(&["Name"], json!({"Kind": {"type": "string", "enum": ["SalesChannel", "Integration", "Webapp"]},
+            "Role": {"type": "string", "enum": ["ReadOnly", "Admin"]}}))),
+    ] {
+        schemas.insert(name.into(), schema);
+    }
+}
+
+/// Accounts, organizations, members, invitations, roles and applications (sandbox extension).
+/// Account operations take an account token; organization operations a member's token of that
+/// organization (the membership role, Admin or not, is in `x-organization-role`).
+fn organization_paths(paths: &mut Map<String, Value>) {
+    let account = json!([{"AccountToken": []}]);
+    let anyone = json!([]);
+    let member = json!([{"OAuth2": []}]);
+    let mut add = |path: &str, method: &str, id: &str, tag: &str, summary: &str, security: &Value, who: Option<&str>, params: &[&str], req: Option<(&str, &[&str])>, res: Value| {
+        let mut o = json!({"operationId": id, "tags": [tag], "summary": summary, "parameters": params.iter().map(|p| path_param(p)).collect::<Vec<_>>(),
+            "security": security, "responses": res, "x-sandbox-extension": true});
+        if let Some(who) = who {
+            o["x-organization-role"] = json!(who);
+        }
+        if let Some((name, required)) = req {
+            o["requestBody"] = body(name, required);
+        }
+        merge_path(paths, path, method, o);
+    };
+    let one = |name: &str| ok("200", Some(reference(name)));
+    let list = |name: &str| ok("200", Some(list_of(name)));
+    let created = |name: &str| ok("201", Some(reference(name)));
+    let none = || ok("204", None);
+    add("/account/signup", "post", "Account.SignUp", "Account", "Create an account", &anyone, None, &[], Some(("AccountSignUp", &["Email", "Password", "FirstName", "LastName"])), created("AccountToken"));
+    add("/account/signin", "post", "Account.SignIn", "Account", "Sign in to an account", &anyone, None, &[], Some(("AccountSignIn", &["Email", "Password"])), one("AccountToken"));
+    add("/account/signout", "post", "Account.SignOut", "Account", "End every token of the account", &account, None, &[], None, none());
+    add("/account", "get", "Account.Get", "Account", "Get the signed-in account", &account, None, &[], None, one("Account"));
+    add("/account", "patch", "Account.Patch", "Account", "Change names or password", &account, None, &[], Some(("AccountUpdate", &[])), one("Account"));
+    add("/account/organizations", "get", "Account.ListOrganizations", "Account", "List the account's organizations", &account, None, &[], None, list("Organization"));
+    add("/account/organizations", "post", "Account.CreateOrganization", "Account", "Create an organization (as its Admin)", &account, None, &[], Some(("OrganizationName", &["Name"])), created("Organization"));
+    add("/account/organizations/{orgID}", "delete", "Account.LeaveOrganization", "Account", "Leave an organization", &account, None, &["orgID"], None, none());
+    add("/account/organizations/{orgID}/token", "post", "Account.GetOrganizationToken", "Account", "Get a token to work in an organization", &account, None, &["orgID"],
+        None, one("OrganizationToken"));
+    add("/invitations/{code}", "get", "Invitations.Get", "Invitations", "See what an invitation link offers", &anyone, None, &["code"], None, one("Invitation"));
+    add("/invitations/{code}/accept", "post", "Invitations.Accept", "Invitations", "Accept an invitation", &account, None, &["code"], None, one("Organization"));
+    add("/organization", "get", "Organization.Get", "Organization", "Get the token's organization and your role", &member, Some("Member"), &[], None, one("Organization"));
+    add("/organization", "patch", "Organization.Rename", "Organization", "Rename the organization", &member, Some("Admin"), &[], Some(("OrganizationName", &["Name"])), one("Organization"));
+    add("/organization/members", "get", "Members.List", "Members", "List members", &member, Some("Member"), &[], None, list("Member"));
+    add("/organization/members/{accountID}", "patch", "Members.SetRole", "Members", "Change a member's role", &member, Some("Admin"), &["accountID"], Some(("MemberRole", &["Role"])), one("Member"));
+    add("/organization/members/{accountID}", "delete", "Members.Remove", "Members", "Remove a member", &member, Some("Admin"), &["accountID"], None, none());
+    add("/organization/invitations", "get", "Members.ListInvitations", "Members", "List invitations", &member, Some("Admin"), &[], None, list("Invitation"));
+    add("/organization/invitations", "post", "Members.Invite", "Members", "Invite someone by email", &member, Some("Admin"), &[], Some(("InvitationRequest", &["Email", "Role"])), created("Invitation"));
+    add("/organization/invitations/{invitationID}", "delete", "Members.RevokeInvitation", "Members", "Revoke an invitation", &member, Some("Admin"), &["invitationID"], None, none());
+    add("/organization/roles", "get", "Roles.List", "Roles", "List the organization's roles", &member, Some("Member"), &[], None, list("OrganizationRole"));
+    add("/organization/roles", "post", "Roles.Create", "Roles", "Define a custom role", &member, Some("Admin"), &[], Some(("OrganizationRoleRequest", &["Name", "Roles"])), created("OrganizationRole"));
+    add("/organization/roles/{roleID}", "put", "Roles.Save", "Roles", "Redefine a custom role", &member, Some("Admin"), &["roleID"], Some(("OrganizationRoleRequest", &["Name", "Roles"])), one("OrganizationRole"));
+    add("/organization/roles/{roleID}", "delete", "Roles.Delete", "Roles", "Delete a custom role", &member, Some("Admin"), &["roleID"], None, none());
+    add("/organization/applications", "get", "Applications.List", "Applications", "List applications", &member, Some("Member"), &[], None, list("Application"));
+    add("/organization/applications", "post", "Applications.Create", "Applications", "Create an application", &member, Some("Admin"), &[], Some(("ApplicationRequest", &["Kind", "Name"])), created("Application"));
+    add("/organization/applications/{applicationID}", "get", "Applications.Get", "Applications", "Get an application", &member, Some("Member"), &["applicationID"], None, one("Application"));
+    add("/organization/applications/{applicationID}", "patch", "Applications.Rename", "Applications", "Rename an application", &member, Some("Admin"), &["applicationID"], Some(("OrganizationName", &["Name"])), one("Application"));
+    add("/organization/applications/{applicationID}", "delete", "Applications.Delete", "Applications", "Delete an application", &member, Some("Admin"), &["applicationID"], None, none());
+    add("/organization/applications/{applicationID}/secret", "post", "Applications.RotateSecret", "Applications", "Rotate an integration's secret", &member, Some("Admin"),
+        &["applicationID"], None, one("Application"));
+}
+
 /// The whole document.
 pub fn document() -> Value {
     let mut tags: Vec<Value> = Vec::new();
@@ -269,6 +363,10 @@ pub fn document() -> Value {
             tags.push(json!({"name": "Me", "x-section-id": id}));
         }
     }
+    tags.push(json!({"name": "Organizations", "x-id": "Organizations", "x-sandbox-extension": true}));
+    for name in ["Account", "Invitations", "Organization", "Members", "Roles", "Applications"] {
+        tags.push(json!({"name": name, "x-section-id": "Organizations", "x-sandbox-extension": true}));
+    }
     let mut schemas: Map<String, Value> = SCHEMAS.iter().map(|s| (s.name.to_string(), schema(s))).collect();
     schemas.insert("ApiRole".into(), json!({"type": "string", "enum": ALL_ROLES}));
     schemas.insert("Meta".into(), json!({"type": "object", "properties": {
@@ -281,6 +379,8 @@ pub fn document() -> Value {
         resource_paths(def, &mut paths);
     }
     extra_paths(&mut paths);
+    organization_paths(&mut paths);
+    organization_schemas(&mut schemas);
     let scopes: Map<String, Value> = ALL_ROLES.iter().map(|r| (r.to_string(), json!(""))).collect();
     json!({
         "openapi": "3.0.3",
@@ -290,7 +390,7 @@ pub fn document() -> Value {
         "paths": paths,
         "components": {
             "schemas": schemas,
-            "securitySchemes": {"OAuth2": {"type": "oauth2", "flows": {
+            "securitySchemes": {"AccountToken": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}, "OAuth2": {"type": "oauth2", "flows": {
                 "password": {"tokenUrl": "/oauth/token", "scopes": scopes.clone()},
                 "clientCredentials": {"tokenUrl": "/oauth/token", "scopes": scopes}}}}
         }

@@ -31,6 +31,9 @@ async fn every_operation_needs_one_of_its_roles() {
     let unrelated = root_token(&sb, "PasswordReset").await;
     let mut checked = 0;
     for (path, ops) in doc["paths"].as_object().unwrap() {
+        if ["/account", "/organization", "/invitations"].iter().any(|p| path.starts_with(p)) {
+            continue; // decided by account tokens and membership roles (tests/organizations.rs)
+        }
         for (method, op) in ops.as_object().unwrap() {
             let roles: Vec<&str> = op["security"][0]["OAuth2"].as_array().unwrap().iter().map(|r| r.as_str().unwrap()).collect();
             // fill path parameters with real parents where needed and unknown IDs elsewhere
