@@ -32,6 +32,19 @@ enum Command {
         /// Address for the portal (with --portal-dir).
         #[arg(long, default_value = "127.0.0.1:8080")]
         portal_listen: String,
+        /// The portal's public address, where invitation links lead (default: the portal served
+        /// with --portal-dir, else http://127.0.0.1:8080/).
+        #[arg(long)]
+        portal_url: Option<String>,
+    },
+    /// Print the messages the sandbox would have mailed (invitations), oldest first.
+    Outbox {
+        /// SQLite database file.
+        #[arg(long, default_value = DEFAULT_DB, env = "GATEHOUSE_DB")]
+        db: PathBuf,
+        /// Print one JSON array instead of text.
+        #[arg(long)]
+        json: bool,
     },
     /// Create the demo marketplace (idempotent) and print its logins.
     Seed {
@@ -96,8 +109,26 @@ fn run(command: Command) -> Result<(), String> {
             }
             Ok(())
         }
-        Command::Serve { listen, db, seed: do_seed, portal_dir, portal_listen } => {
+        Command::Outbox { db, json } => {
             let app = App::open(&db)?;
+            let messages = gatehouse_sandbox::hub::outbox(&app.hub.pool).map_err(|e| format!("cannot read the outbox: {:?}", e.errors))?;
+            if json {
+                println!("{}", serde_json::Value::Array(messages));
+            } else if messages.is_empty() {
+                println!("The outbox is empty.");
+            } else {
+                for m in messages {
+                    let s = |k: &str| m[k].as_str().unwrap_or("").to_string();
+                    println!("--- {} to {}\nSubject: {}\n\n{}", s("Date"), s("To"), s("Subject"), s("Body"));
+                }
+            }
+            Ok(())
+        }
+        Command::Serve { listen, db, seed: do_seed, portal_dir, portal_listen, portal_url } => {
+            let app = App::open(&db)?;
+            if let Some(url) = &portal_url {
+                app.hub.set_portal_url(url);
+            }
             let demo = if do_seed { Some(seed_demo(&app)?) } else { None };
             if let Some(dir) = &portal_dir {
                 if !dir.join("index.html").exists() {
@@ -116,6 +147,9 @@ fn run(command: Command) -> Result<(), String> {
                 if let Some(dir) = portal_dir {
                     let portal = bind(portal_listen.clone()).await?;
                     let paddr = portal.local_addr().map(|a| a.to_string()).unwrap_or(portal_listen);
+                    if portal_url.is_none() {
+                        app.hub.set_portal_url(&format!("http://{paddr}/"));
+                    }
                     let config = gatehouse_sandbox::portal_config(&dir, serde_json::json!({"api_base": api, "client_id": seed::SHARED_CLIENT_ID, "storefront_url": ""}));
                     let router = gatehouse_sandbox::portal_router(dir, config);
                     tokio::spawn(async move {
