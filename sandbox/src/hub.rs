@@ -92,6 +92,49 @@ const HUB_MIGRATIONS: &[&str] = &[
         created_ms INTEGER NOT NULL
      );
      CREATE TABLE api_clients (client_id TEXT PRIMARY KEY, org TEXT NOT NULL);",
+    // 2: vendors (OEM partners) provisioning organizations, their organization tokens, session
+    //    links and the audit log of every vendor call
+    "CREATE TABLE vendors (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        client_id TEXT NOT NULL UNIQUE,
+        secret_hash TEXT NOT NULL,
+        active INTEGER NOT NULL DEFAULT 1,
+        per_minute INTEGER NOT NULL DEFAULT 120,
+        created_ms INTEGER NOT NULL
+     );
+     ALTER TABLE organizations ADD COLUMN vendor TEXT;
+     ALTER TABLE organizations ADD COLUMN vendor_org_id TEXT;
+     ALTER TABLE organizations ADD COLUMN domain TEXT;
+     CREATE UNIQUE INDEX organizations_vendor_org ON organizations (vendor, vendor_org_id) WHERE vendor_org_id IS NOT NULL;
+     CREATE TABLE oem_tokens (
+        hash TEXT PRIMARY KEY,
+        vendor TEXT NOT NULL,
+        org TEXT NOT NULL,
+        account TEXT NOT NULL,
+        vendor_user_id TEXT,
+        created_ms INTEGER NOT NULL,
+        revoked_ms INTEGER
+     );
+     CREATE TABLE session_links (
+        hash TEXT PRIMARY KEY,
+        org TEXT NOT NULL,
+        account TEXT NOT NULL,
+        vendor TEXT NOT NULL,
+        expires_ms INTEGER NOT NULL,
+        used_ms INTEGER
+     );
+     CREATE TABLE audit (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        vendor TEXT NOT NULL,
+        action TEXT NOT NULL,
+        org TEXT,
+        subject TEXT,
+        status INTEGER NOT NULL,
+        message TEXT NOT NULL,
+        at_ms INTEGER NOT NULL
+     );
+     CREATE INDEX audit_org ON audit (org, seq);",
 ];
 
 /// Brings the hub's tables up to date (versions kept apart from the marketplace schema's).

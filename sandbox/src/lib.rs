@@ -15,6 +15,7 @@ pub mod keys;
 pub mod list;
 pub mod me;
 pub mod oauth;
+pub mod oem;
 pub mod openapi;
 pub mod orgs;
 pub mod roles;
@@ -63,6 +64,8 @@ pub struct Hub {
     pub password_checks: std::sync::atomic::AtomicU64,
     /// The portal's address, where invitation and session links lead.
     portal_url: RwLock<String>,
+    /// Vendor calls in the current minute: vendor → (minute start in ms, calls).
+    rates: Mutex<HashMap<String, (i64, i64)>>,
     /// The organizations' marketplaces opened so far (the main one included).
     markets: Mutex<HashMap<String, Arc<Market>>>,
 }
@@ -112,6 +115,23 @@ impl Hub {
     pub fn set_portal_url(&self, url: &str) {
         *self.portal_url.write() = url.to_string();
     }
+
+    /// Counts a call of `vendor` against `per_minute` (fixed one-minute windows); past it, the
+    /// seconds to wait.
+    pub fn rate_limit(&self, vendor: &str, per_minute: i64) -> Option<i64> {
+        let now = hub::now_ms();
+        let mut rates = self.rates.lock();
+        let (start, calls) = rates.entry(vendor.to_string()).or_insert((now, 0));
+        if now - *start >= 60_000 {
+            *start = now;
+            *calls = 0;
+        }
+        if *calls >= per_minute {
+            return Some(((*start + 60_000 - now) / 1000).max(1));
+        }
+        *calls += 1;
+        None
+    }
 }
 
 impl Market {
@@ -147,6 +167,7 @@ impl App {
             hashing: tokio::sync::Semaphore::new(hashing_slots()),
             password_checks: std::sync::atomic::AtomicU64::new(0),
             portal_url: RwLock::new(DEFAULT_PORTAL_URL.into()),
+            rates: Mutex::new(HashMap::new()),
             markets: Mutex::new(HashMap::from([(hub::MAIN_ORG.to_string(), market.clone())])),
         });
         let app = App { market, hub };
@@ -339,6 +360,8 @@ pub fn router(app: App) -> Router {
         .route("/account", get(orgs::me).patch(orgs::update_me))
         .route("/account/organizations", get(orgs::my_orgs).post(orgs::create_org))
         .route("/account/organizations/{orgID}", delete(|c: orgs::AccountCaller, Path(o): Path<String>| orgs::leave_org(c, o)))
+        .route("/account/session", post(|State(app): State<App>, b: Bytes| orgs::redeem_session(app, b)))
+        .route("/organization/events", get(orgs::events))
         .route("/account/organizations/{orgID}/token", post(|c: orgs::AccountCaller, Path(o): Path<String>, b: Bytes| orgs::org_token(c, o, b)))
         .route("/invitations/{code}", get(|State(app): State<App>, Path(code): Path<String>| orgs::show_invitation(app, code)))
         .route("/invitations/{code}/accept", post(|c: orgs::AccountCaller, Path(code): Path<String>| orgs::accept_invitation(c, code)))
@@ -387,6 +410,9 @@ pub fn router(app: App) -> Router {
     Router::new()
         .nest("/v1", v1)
         .route("/oauth/token", post(oauth::token))
+        .route("/api/oem-api/organization", post(oem::create_organization))
+        .route("/api/oem-api/organization/session", post(oem::create_session))
+        .route("/api/oem-api/user", post(oem::create_user).delete(oem::delete_user))
         .route("/oauth/certs/{kid}", get(certs))
         .route("/", get(|| async { ([(header::CONTENT_TYPE, "text/plain")], "Gatehouse sandbox: OrderCloud-compatible API. Document at /v1/openapi/v3\n") }))
         .fallback(|| async { Failure::new(axum::http::StatusCode::NOT_FOUND, gatehouse_model::error::codes::NOT_FOUND, "No such endpoint.") })

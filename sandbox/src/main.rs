@@ -37,6 +37,23 @@ enum Command {
         #[arg(long)]
         portal_url: Option<String>,
     },
+    /// Vendors of the OEM provisioning API: add (the secret is printed once), list, disable.
+    Vendor {
+        #[command(subcommand)]
+        action: VendorAction,
+        /// SQLite database file.
+        #[arg(long, default_value = DEFAULT_DB, env = "GATEHOUSE_DB", global = true)]
+        db: PathBuf,
+    },
+    /// Print the audit log of vendor calls (who, what, which organization, result, when).
+    Audit {
+        /// SQLite database file.
+        #[arg(long, default_value = DEFAULT_DB, env = "GATEHOUSE_DB")]
+        db: PathBuf,
+        /// Print one JSON array instead of text.
+        #[arg(long)]
+        json: bool,
+    },
     /// Print the messages the sandbox would have mailed (invitations), oldest first.
     Outbox {
         /// SQLite database file.
@@ -60,6 +77,39 @@ enum Command {
     },
 }
 
+#[derive(Subcommand)]
+enum VendorAction {
+    /// Register a vendor; prints its client ID and secret (the secret only this once).
+    Add {
+        /// The vendor's name.
+        name: String,
+        /// Calls it may make per minute.
+        #[arg(long, default_value_t = gatehouse_sandbox::oem::DEFAULT_PER_MINUTE)]
+        per_minute: i64,
+    },
+    /// List the vendors.
+    List,
+    /// Disable a vendor: its calls are refused (401) from now on.
+    Disable {
+        /// The vendor's client ID.
+        client_id: String,
+    },
+    /// Enable a disabled vendor again.
+    Enable {
+        /// The vendor's client ID.
+        client_id: String,
+    },
+}
+
+fn switch_vendor(pool: &gatehouse_sandbox::db::Pool, client_id: &str, active: bool) -> Result<(), String> {
+    let found = gatehouse_sandbox::oem::set_vendor_active(pool, client_id, active).map_err(|e| format!("{:?}", e.errors))?;
+    if !found {
+        return Err(format!("no vendor has the client ID {client_id}"));
+    }
+    println!("Vendor {client_id} {}.", if active { "enabled" } else { "disabled" });
+    Ok(())
+}
+
 fn print_demo(base_url: &str, d: &seed::Demo) {
     println!("Gatehouse sandbox demo marketplace");
     println!("  API base URL:        {base_url}  (token endpoint {base_url}/oauth/token)");
@@ -70,6 +120,7 @@ fn print_demo(base_url: &str, d: &seed::Demo) {
     println!("  Call-center rep:     {} / {}", d.rep.username, d.rep.password);
     let orgs: Vec<String> = d.account.organizations.iter().map(|o| format!("{} ({})", o.name, o.role)).collect();
     println!("  Account:             {} / {}  in {}", d.account.email, d.account.password, orgs.join(", "));
+    println!("  Vendor (OEM API):    {} / {}", d.vendor.client_id, d.vendor.client_secret);
 }
 
 fn main() -> ExitCode {
@@ -106,6 +157,40 @@ fn run(command: Command) -> Result<(), String> {
                 println!("{}", serde_json::to_string(&d).unwrap_or_default());
             } else {
                 print_demo(&base_url, &d);
+            }
+            Ok(())
+        }
+        Command::Vendor { action, db } => {
+            use gatehouse_sandbox::oem;
+            let app = App::open(&db)?;
+            let pool = &app.hub.pool;
+            let fail = |e: gatehouse_sandbox::error::Failure| e.errors.first().map(|e| e.message.clone()).unwrap_or_default();
+            match action {
+                VendorAction::Add { name, per_minute } => {
+                    let (v, secret) = oem::add_vendor(pool, &name, per_minute, None).map_err(fail)?;
+                    println!("Vendor {} added ({} calls a minute).\n  client ID:     {}\n  client secret: {}   (shown once: keep it now)", v.name, v.per_minute, v.client_id, secret);
+                }
+                VendorAction::List => {
+                    for v in oem::list_vendors(pool).map_err(fail)? {
+                        println!("{}  {}  {}  {}/min  since {}", v["clientId"].as_str().unwrap_or(""), v["name"].as_str().unwrap_or(""),
+                            if v["active"] == true { "active" } else { "DISABLED" }, v["perMinute"], v["created"].as_str().unwrap_or(""));
+                    }
+                }
+                VendorAction::Disable { client_id } => switch_vendor(pool, &client_id, false)?,
+                VendorAction::Enable { client_id } => switch_vendor(pool, &client_id, true)?,
+            }
+            Ok(())
+        }
+        Command::Audit { db, json } => {
+            let app = App::open(&db)?;
+            let log = gatehouse_sandbox::oem::audit(&app.hub.pool, None).map_err(|e| format!("cannot read the audit log: {:?}", e.errors))?;
+            if json {
+                println!("{}", serde_json::Value::Array(log));
+            } else {
+                for e in log {
+                    let s = |k: &str| e[k].as_str().unwrap_or("-").to_string();
+                    println!("{}  {}  {}  org {}  {}  {} {}", s("Date"), s("Vendor"), s("Action"), s("OrganizationID"), s("Subject"), e["Status"], s("Message"));
+                }
             }
             Ok(())
         }

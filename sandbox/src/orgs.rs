@@ -331,7 +331,15 @@ pub async fn org_token(c: AccountCaller, org: String, bytes: Bytes) -> Result<Re
         v
     };
     let m = membership_or_404(&c, &org)?;
-    let market = c.app.market(&org)?;
+    let v = issue_org_token(&c.app, &m, client_wanted)?;
+    Ok(json_response(StatusCode::OK, &v))
+}
+
+/// A marketplace token (and refresh token) of membership `m`'s organization for its seller user,
+/// through the organization's console client or `client_wanted`.
+fn issue_org_token(main: &App, m: &Membership, client_wanted: Option<String>) -> Result<Value> {
+    let org = m.org.clone();
+    let market = main.market(&org)?;
     let console = hub::ensure_basics(&market)?;
     let client_id = client_wanted.unwrap_or(console);
     let conn = market.conn()?;
@@ -347,12 +355,28 @@ pub async fn org_token(c: AccountCaller, org: String, bytes: Bytes) -> Result<Re
     let refresh_minutes = client.data.get("RefreshTokenDuration").and_then(Value::as_i64).unwrap_or(0);
     let (access, claims) = crate::oauth::access_token(&market, &user, UserType::Admin, &client_id, minutes, roles.clone(), crate::oauth::Issue::Own);
     let refresh = if refresh_minutes > 0 { Some(crate::oauth::issue_refresh_token(&market, &user, &client_id, refresh_minutes, &roles, &[])?) } else { None };
-    let o = hub::org(&c.app.hub.pool, &org)?.ok_or_else(|| Failure::not_found("Organization", &org))?;
-    Ok(json_response(
-        StatusCode::OK,
-        &json!({"access_token": access, "token_type": "bearer", "expires_in": claims.exp - claims.nbf, "refresh_token": refresh,
-            "ClientID": client_id, "Organization": org_value(&o, &m)}),
-    ))
+    let o = hub::org(&main.hub.pool, &org)?.ok_or_else(|| Failure::not_found("Organization", &org))?;
+    Ok(json!({"access_token": access, "token_type": "bearer", "expires_in": claims.exp - claims.nbf, "refresh_token": refresh,
+        "ClientID": client_id, "Organization": org_value(&o, m)}))
+}
+
+/// `POST /v1/account/session` `{"Code"}`: exchanges a vendor's one-time sign-in link for an
+/// account token and a token of the link's organization (404 unknown, 410 used or expired).
+pub async fn redeem_session(app: App, bytes: Bytes) -> Result<Response> {
+    let mut b = Body::parse(&bytes)?;
+    let code = b.text("Code", true, 200);
+    b.finish()?;
+    let (org, account) = crate::oem::redeem_session(&app.hub.pool, &code.unwrap_or_default())?;
+    let account = hub::account(&app.hub.pool, &account)?.ok_or_else(|| Failure::not_found("Account", &account))?;
+    let m = hub::membership(&app.hub.pool, &account.id, &org)?.ok_or_else(|| Failure::not_found("Organization", &org))?;
+    let token = issue_org_token(&app, &m, None)?;
+    Ok(json_response(StatusCode::OK, &json!({"Account": account_token(&app, &account), "Organization": token})))
+}
+
+/// `GET /v1/organization/events` (Admin): what vendors did to this organization (provisioning).
+pub async fn events(c: Caller) -> Result<Response> {
+    admin(&c, "see provisioning events")?;
+    Ok(json_response(StatusCode::OK, &crate::list::page_of(crate::oem::audit(&c.app.hub.pool, Some(&c.app.org))?)))
 }
 
 // ---- invitations (the person invited) ----

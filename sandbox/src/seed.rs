@@ -42,6 +42,14 @@ pub struct Demo {
     pub buyer: Login,
     pub rep: Login,
     pub account: AccountLogin,
+    pub vendor: VendorLogin,
+}
+
+/// The demo vendor's credentials for the OEM provisioning API.
+#[derive(Debug, Serialize)]
+pub struct VendorLogin {
+    pub client_id: String,
+    pub client_secret: String,
 }
 
 /// The demo account: a person with one account in two organizations.
@@ -71,6 +79,7 @@ pub fn demo() -> Demo {
         admin: Login { client_id: SHARED_CLIENT_ID.into(), username: "admin01".into(), password: "Gatehouse-Admin1".into(), user_id: "ADMIN".into(), buyer_id: None, storefront_client_id: None },
         buyer: Login { client_id: SHARED_CLIENT_ID.into(), username: "buyer01".into(), password: "buyerpass01".into(), user_id: "BUYER01".into(), buyer_id: Some(BUYER_ID.into()), storefront_client_id: None },
         rep: Login { client_id: SHARED_CLIENT_ID.into(), username: "rep01".into(), password: "Gatehouse-Rep01".into(), user_id: "REP01".into(), buyer_id: None, storefront_client_id: Some(STOREFRONT_CLIENT_ID.into()) },
+        vendor: VendorLogin { client_id: crate::oem::DEMO_VENDOR.0.into(), client_secret: crate::oem::DEMO_VENDOR.1.into() },
         account: AccountLogin {
             email: ACCOUNT_EMAIL.into(),
             password: ACCOUNT_PASSWORD.into(),
@@ -138,6 +147,7 @@ pub fn run(app: &App) -> Result<Demo> {
         "ImpersonationGroupID": "CALL_CENTER", "BuyerID": BUYER_ID, "SecurityProfileID": "BUYER_PROFILE", "ClientID": STOREFRONT_CLIENT_ID}), None)?;
     crate::hub::index_clients(app).map_err(crate::error::Failure::internal)?;
     organizations(app, &d.account)?;
+    crate::oem::ensure_demo_vendor(&app.hub.pool)?;
     Ok(d)
 }
 
