@@ -296,7 +296,7 @@ async fn run(app: App, bytes: Bytes, action: &'static str, act: impl AsyncFnOnce
         let creds_given = env.problems.iter().all(|(f, _)| f != "clientId" && f != "clientSecret");
         if creds_given {
             let vendor = authenticate(&app, &env, &mut call)?;
-            env.finish()?;
+            // the envelope's other problems are reported with the data's, all at once
             act(&app, &mut env, &vendor, &mut call).await
         } else {
             env.finish()?;
