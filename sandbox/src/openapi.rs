@@ -286,6 +286,13 @@ fn organization_schemas(schemas: &mut Map<String, Value>) {
         ("Application", object(&["ID", "ClientID", "Name", "Role", "ObjectID", "DateCreated", "ClientSecret"], json!({
             "Kind": {"type": "string", "enum": ["SalesChannel", "Integration", "Webapp"]}, "Confidential": {"type": "boolean"},
             "ClientMissing": {"type": "boolean"}, "TokenRequest": {"type": "object", "additionalProperties": {"type": "string"}}}))),
+        ("SessionCode", object(&["Code"], json!({}))),
+        ("SessionTokens", object(&[], json!({"Account": reference("AccountToken"), "Organization": reference("OrganizationToken")}))),
+        ("ProvisioningEvent", object(&["Vendor", "Action", "OrganizationID", "Subject", "Message", "Date"], json!({"ID": {"type": "integer"}, "Status": {"type": "integer"}}))),
+        ("OemOrganizationData", object(&["name", "email", "firstName", "lastName", "vendorOrganizationId"], json!({}))),
+        ("OemUserData", object(&["email", "firstName", "lastName", "vendorUserId", "vendorOrganizationId"], json!({}))),
+        ("OemAnswer", object(&["message", "organizationOemToken", "redirectUrl"], json!({"status": {"type": "integer"}, "expiresIn": {"type": "integer"},
+            "errors": {"type": "array", "items": {"type": "object", "properties": {"field": {"type": "string"}, "message": {"type": "string"}}}}}))),
         ("ApplicationRequest", object(&["Name"], json!({"Kind": {"type": "string", "enum": ["SalesChannel", "Integration", "Webapp"]},
             "Role": {"type": "string", "enum": ["ReadOnly", "Admin"]}}))),
     ] {
@@ -325,6 +332,9 @@ fn organization_paths(paths: &mut Map<String, Value>) {
     add("/account/organizations/{orgID}", "delete", "Account.LeaveOrganization", "Account", "Leave an organization", &account, None, &["orgID"], None, none());
     add("/account/organizations/{orgID}/token", "post", "Account.GetOrganizationToken", "Account", "Get a token to work in an organization", &account, None, &["orgID"],
         None, one("OrganizationToken"));
+    add("/account/session", "post", "Account.RedeemSession", "Account", "Exchange a one-time sign-in link's code for tokens", &anyone, None, &[],
+        Some(("SessionCode", &["Code"])), one("SessionTokens"));
+    add("/organization/events", "get", "Organization.ListEvents", "Organization", "List what vendors did to the organization", &member, Some("Admin"), &[], None, list("ProvisioningEvent"));
     add("/invitations/{code}", "get", "Invitations.Get", "Invitations", "See what an invitation link offers", &anyone, None, &["code"], None, one("Invitation"));
     add("/invitations/{code}/accept", "post", "Invitations.Accept", "Invitations", "Accept an invitation", &account, None, &["code"], None, one("Organization"));
     add("/organization", "get", "Organization.Get", "Organization", "Get the token's organization and your role", &member, Some("Member"), &[], None, one("Organization"));
@@ -348,6 +358,47 @@ fn organization_paths(paths: &mut Map<String, Value>) {
         &["applicationID"], None, one("Application"));
 }
 
+/// The vendor (OEM) provisioning API: outside `/v1` (its path items carry their own server),
+/// credentials in the body, its own answer shape.
+fn vendor_paths(paths: &mut Map<String, Value>) {
+    let envelope = |data: Option<&str>, token: bool| {
+        let mut props = json!({"clientId": {"type": "string"}, "clientSecret": {"type": "string"},
+            "grantType": {"type": "string", "enum": ["client_credentials"]}, "scope": {"type": "string", "enum": ["vendor_manage"]}});
+        let mut required = vec!["clientId", "clientSecret", "grantType", "scope"];
+        if let Some(d) = data {
+            props["data"] = reference(d);
+            required.push("data");
+        }
+        if token {
+            props["organizationOemToken"] = json!({"type": "string"});
+            required.push("organizationOemToken");
+        }
+        json!({"required": true, "content": {"application/json": {"schema": {"type": "object", "properties": props, "required": required}}}})
+    };
+    let answer = |status: &str| {
+        let shape = json!({"content": {"application/json": {"schema": reference("OemAnswer")}}});
+        let mut r = Map::new();
+        for (code, what) in [(status, "Success"), ("400", "Malformed request body"), ("401", "Invalid client credentials"), ("403", "Invalid organization token"),
+            ("404", "Not found"), ("409", "Already exists"), ("429", "Too many calls (see Retry-After)")] {
+            let mut v = shape.clone();
+            v["description"] = json!(what);
+            r.insert(code.into(), v);
+        }
+        Value::Object(r)
+    };
+    for (path, method, id, summary, req) in [
+        ("/api/oem-api/organization", "post", "Vendor.CreateOrganization", "Create an organization and its first Admin", envelope(Some("OemOrganizationData"), false)),
+        ("/api/oem-api/user", "post", "Vendor.CreateUser", "Add a person to one of your organizations", envelope(Some("OemUserData"), false)),
+        ("/api/oem-api/user", "delete", "Vendor.DeleteUser", "Remove the person an organization token names", envelope(None, true)),
+        ("/api/oem-api/organization/session", "post", "Vendor.CreateSession", "A one-time sign-in link for the person an organization token names", envelope(None, true)),
+    ] {
+        let op = json!({"operationId": id, "tags": ["Vendor provisioning"], "summary": summary, "parameters": [], "security": [],
+            "requestBody": req, "responses": answer("201"), "x-sandbox-extension": true});
+        merge_path(paths, path, method, op);
+        paths[path]["servers"] = json!([{"url": "/"}]);
+    }
+}
+
 /// The whole document.
 pub fn document() -> Value {
     let mut tags: Vec<Value> = Vec::new();
@@ -364,7 +415,7 @@ pub fn document() -> Value {
         }
     }
     tags.push(json!({"name": "Organizations", "x-id": "Organizations", "x-sandbox-extension": true}));
-    for name in ["Account", "Invitations", "Organization", "Members", "Roles", "Applications"] {
+    for name in ["Account", "Invitations", "Organization", "Members", "Roles", "Applications", "Vendor provisioning"] {
         tags.push(json!({"name": name, "x-section-id": "Organizations", "x-sandbox-extension": true}));
     }
     let mut schemas: Map<String, Value> = SCHEMAS.iter().map(|s| (s.name.to_string(), schema(s))).collect();
@@ -380,6 +431,7 @@ pub fn document() -> Value {
     }
     extra_paths(&mut paths);
     organization_paths(&mut paths);
+    vendor_paths(&mut paths);
     organization_schemas(&mut schemas);
     let scopes: Map<String, Value> = ALL_ROLES.iter().map(|r| (r.to_string(), json!(""))).collect();
     json!({

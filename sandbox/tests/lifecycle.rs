@@ -182,7 +182,7 @@ async fn openapi_document_follows_ordercloud_conventions() {
     let mut ops = 0;
     let mut ids = std::collections::HashSet::new();
     for (path, item) in doc["paths"].as_object().unwrap() {
-        for (method, op) in item.as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap().iter().filter(|(m, _)| *m != "servers") {
             ops += 1;
             let id = op["operationId"].as_str().unwrap();
             assert!(id.contains('.'), "{id}");

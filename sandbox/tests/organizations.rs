@@ -420,7 +420,7 @@ async fn no_operation_of_the_document_reaches_another_organization() {
     });
     let mut ops = Vec::new();
     for (path, item) in doc["paths"].as_object().unwrap() {
-        for (method, _) in item.as_object().unwrap() {
+        for (method, _) in item.as_object().unwrap().iter().filter(|(m, _)| *m != "servers") {
             let filled = path
                 .split('/')
                 .map(|seg| match seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {

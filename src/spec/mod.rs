@@ -206,7 +206,8 @@ impl Spec {
         let empty = Map::new();
         let r = Resolver { schemas: doc["components"]["schemas"].as_object().unwrap_or(&empty) };
         let mut ops = Vec::new();
-        for (path, item) in paths {
+        // a path item with servers of its own lives outside the API's base (the sandbox's vendor API)
+        for (path, item) in paths.iter().filter(|(_, item)| item.get("servers").is_none()) {
             let path = if path.starts_with('/') { path.clone() } else { format!("/{path}") };
             let shared: Vec<Value> = item["parameters"].as_array().cloned().unwrap_or_default();
             for m in METHODS {
@@ -324,7 +325,8 @@ pub(crate) mod tests {
                     "parameters": [{"name": "userID", "in": "path", "required": true, "schema": {"type": "string"}}],
                     "delete": {"operationId": "AdminUsers.Delete", "tags": ["Admin Users"], "security": [{"OAuth2": ["AdminUserAdmin"]}]}
                 },
-                "/things": {"get": {"operationId": "Things.List", "tags": ["Loose"]}}
+                "/things": {"get": {"operationId": "Things.List", "tags": ["Loose"]}},
+                "/api/elsewhere": {"servers": [{"url": "/"}], "post": {"operationId": "Else.Where", "tags": ["Loose"]}}
             },
             "components": {"schemas": {
                 "Base": {"type": "object", "required": ["Username"], "properties": {"Username": {"type": "string", "maxLength": 5}}},
@@ -357,5 +359,7 @@ pub(crate) mod tests {
         assert_eq!(spec.op("DELETE /adminusers/{userID}").unwrap().path_params[0].name, "userID");
         assert!(Spec::parse(&json!({"paths": {}})).is_err());
         assert!(Spec::parse(&json!({"info": {}})).is_err());
+        // a path item on a server of its own is not under the API's base: not offered
+        assert!(spec.op("POST /api/elsewhere").is_none());
     }
 }
