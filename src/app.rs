@@ -121,5 +121,7 @@ fn empty_ctx(cfg: &RuntimeConfig) -> auth::Context {
         lifetime: 0.0,
         persistent: false,
         grant: auth::PASSWORD.into(),
+        org: String::new(),
+        org_name: String::new(),
     }
 }

@@ -1,5 +1,6 @@
 //! Tokens and marketplace contexts: password / refresh grants, storage (sessionStorage by
 //! default, localStorage when the user stays signed in), silent refresh, and sign-out.
+pub mod account;
 pub mod impersonation;
 
 use crate::api;
@@ -31,6 +32,9 @@ pub struct Context {
     /// How the token was obtained: `password` or `client_credentials` (renewed with the same
     /// grant when it has no refresh token).
     pub grant: String,
+    /// The organization (ID and name) of an account's context; empty for a marketplace user's.
+    pub org: String,
+    pub org_name: String,
 }
 
 pub const PASSWORD: &str = "password";
@@ -50,6 +54,8 @@ impl Context {
             lifetime: json::number(v, "lifetime"),
             persistent: v["persistent"].as_bool().unwrap_or_default(),
             grant: Some(json::string(v, "grant")).filter(|g| g == CLIENT_CREDENTIALS).unwrap_or_else(|| PASSWORD.into()),
+            org: json::string(v, "org"),
+            org_name: json::string(v, "org_name"),
         };
         let complete = [&c.base_url, &c.client_id, &c.username, &c.access_token].iter().all(|s| !s.is_empty());
         complete.then_some(c)
@@ -60,6 +66,7 @@ impl Context {
             "base_url": self.base_url, "client_id": self.client_id, "client_secret": self.client_secret,
             "username": self.username, "access_token": self.access_token, "refresh_token": self.refresh_token,
             "expires_at": self.expires_at, "lifetime": self.lifetime, "persistent": self.persistent, "grant": self.grant,
+            "org": self.org, "org_name": self.org_name,
         })
     }
     pub fn id(&self) -> String {
@@ -69,6 +76,9 @@ impl Context {
         TokenInfo::decode(&self.access_token).unwrap_or_default()
     }
     pub fn label(&self) -> String {
+        if !self.org.is_empty() {
+            return format!("{} — {}", self.org_name, self.username);
+        }
         let host = self.base_url.trim_start_matches("https://").trim_start_matches("http://");
         format!("{} @ {}", self.username, host)
     }
@@ -127,6 +137,8 @@ pub struct Session {
     pub now: RwSignal<f64>,
     /// The impersonation token in force, if any.
     pub acting: RwSignal<Option<impersonation::Acting>>,
+    /// The account signed in in this tab, if any (organizations are its contexts).
+    pub account: RwSignal<Option<account::Account>>,
 }
 
 /// The token requests carry by default, and what it allows.
@@ -169,6 +181,7 @@ impl Session {
             need_sign_in: RwSignal::new(false),
             now: RwSignal::new(js_sys::Date::now()),
             acting: RwSignal::new(impersonation::load()),
+            account: RwSignal::new(account::load()),
         }
     }
 
@@ -246,6 +259,8 @@ impl Session {
         self.active.set(None);
         self.acting.set(None);
         impersonation::save(&None);
+        self.account.set(None);
+        account::save(None);
         for persistent in [true, false] {
             if let Some(s) = storage(persistent) {
                 let _ = s.remove_item(KEY);
@@ -283,6 +298,8 @@ impl Session {
             Ok(v) => {
                 let mut next = from_token(&ctx.base_url, &ctx.client_id, ctx.client_secret.clone(), &ctx.username, ctx.persistent, &v, rt);
                 next.grant = ctx.grant.clone();
+                next.org = ctx.org.clone();
+                next.org_name = ctx.org_name.clone();
                 let active = self.active.get_untracked();
                 self.put(next);
                 self.active.set(active);
@@ -343,6 +360,8 @@ pub fn from_token(base: &str, client_id: &str, secret: Option<String>, username:
         lifetime,
         persistent,
         grant: PASSWORD.into(),
+        org: String::new(),
+        org_name: String::new(),
     }
 }
 
