@@ -1,5 +1,6 @@
 //! The app: run-time config, the session, and the shell (header, console, sign-in dialog).
 use crate::auth::{self, fmt_left, Session};
+use crate::components::account::{AccountForm, NewOrganization};
 use crate::components::signin::SignInForm;
 use crate::components::{apply_theme, saved_theme, ThemeToggle};
 use crate::config::{self, RuntimeConfig};
@@ -13,11 +14,18 @@ pub fn App() -> impl IntoView {
     provide_context(session);
     provide_context(RwSignal::new(Vec::<(String, String, u16)>::new()));
     auth::start_clock(session);
+    // a session or invitation link: its code leaves the address bar before anything else
+    let landing = RwSignal::new(crate::components::account::take());
+    provide_context(landing);
     let config = RwSignal::new(None::<RuntimeConfig>);
     leptos::task::spawn_local(async move { config.set(Some(config::load().await)) });
     view! {
         {move || match config.get() {
             None => view! { <div class="loading"></div> }.into_any(),
+            Some(cfg) if landing.with(Option::is_some) => {
+                let l = landing.get_untracked().unwrap_or(crate::components::account::Landing::Session(String::new()));
+                view! { <crate::components::account::LandingPage config=cfg landing=l/> }.into_any()
+            }
             Some(cfg) => {
                 let cfg2 = cfg.clone();
                 view! {
@@ -33,12 +41,20 @@ pub fn App() -> impl IntoView {
 
 #[component]
 fn SignInPage(config: RuntimeConfig) -> impl IntoView {
+    let session = expect_context::<Session>();
+    let signed_in = move || session.account.with(Option::is_some);
     view! {
         <div class="signin-page">
             <div class="card">
                 <h1>"Gatehouse"</h1>
-                <p class="muted">"Establish and operate API access. Sign in with a marketplace user."</p>
-                <SignInForm config=config/>
+                <p class="muted">"Establish and operate API access. Sign in with a marketplace user…"</p>
+                <SignInForm config=config.clone()/>
+                <h2>"…or with your account"</h2>
+                {move || if signed_in() {
+                    view! { <p class="muted">"Signed in. Create your first organization:"</p><NewOrganization/> }.into_any()
+                } else {
+                    view! { <AccountForm base=config.api_base.clone()/> }.into_any()
+                }}
             </div>
         </div>
     }
@@ -52,6 +68,7 @@ fn Shell(config: RuntimeConfig) -> impl IntoView {
     let acting = move || session.acting.get().is_some();
     let left = move || session.current().map(|c| c.expires_at - session.now.get()).unwrap_or(0.0);
     let adding = RwSignal::new(false);
+    let new_org = RwSignal::new(false);
     // "Add a marketplace" closes once the new context is signed in (it becomes the active one)
     Effect::new(move |first: Option<()>| {
         session.active.track();
@@ -68,10 +85,11 @@ fn Shell(config: RuntimeConfig) -> impl IntoView {
             <select id="context-switch" prop:value=move || session.active.get().unwrap_or_default()
                 on:change=move |ev| {
                     let v = event_target_value(&ev);
-                    if v == "+" { adding.set(true); } else { session.switch(v); }
+                    if v == "+" { adding.set(true); } else if v == "org+" { new_org.set(true); } else { session.switch(v); }
                 }>
                 {move || session.contexts.get().into_iter().map(|c| view! { <option value=c.id()>{c.label()}</option> }).collect_view()}
                 <option value="+">"+ Add a marketplace…"</option>
+                {move || session.account.with(Option::is_some).then(|| view! { <option value="org+">"+ New organization…"</option> })}
             </select>
             <span class="who" id="who">
                 <span class="badge" id="who-acting" hidden=move || !acting()>"acting as"</span>
@@ -97,6 +115,15 @@ fn Shell(config: RuntimeConfig) -> impl IntoView {
                 </div>
             </div>
         </Show>
+        {move || new_org.get().then(|| view! {
+            <div class="modal" role="dialog" aria-modal="true" id="new-org-dialog">
+                <div class="card">
+                    <h2>"New organization"</h2>
+                    <NewOrganization done=new_org/>
+                    <button class="ghost" on:click=move |_| new_org.set(false)>"Cancel"</button>
+                </div>
+            </div>
+        })}
         <Show when=move || adding.get()>
             <div class="modal" role="dialog" aria-modal="true" id="add-context">
                 <div class="card">

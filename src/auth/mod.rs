@@ -248,6 +248,13 @@ impl Session {
         self.persist();
     }
 
+    /// Forgets one context (an organization left); the first other one becomes active.
+    pub fn drop_context(&self, id: &str) {
+        self.contexts.update(|cs| cs.retain(|c| c.id() != id));
+        self.active.set(self.contexts.with_untracked(|cs| cs.first().map(Context::id)));
+        self.persist();
+    }
+
     pub fn switch(&self, id: String) {
         self.active.set(Some(id));
         self.persist();

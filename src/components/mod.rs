@@ -1,4 +1,5 @@
 //! Small shared pieces: spinner, sign-in form, theme.
+pub mod account;
 pub mod signin;
 
 use leptos::prelude::*;

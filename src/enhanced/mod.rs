@@ -10,6 +10,7 @@ pub mod api_clients;
 pub mod effective_roles;
 pub mod groups;
 pub mod impersonation;
+pub mod organization;
 pub mod resource;
 pub mod screens;
 pub mod security_profiles;
@@ -27,6 +28,8 @@ pub fn menu() -> Vec<(String, &'static str)> {
     let mut out: Vec<(String, &'static str)> = screens::ALL.iter().map(|s| (format!("enhanced:{}", s.key), s.label)).collect();
     out.insert(2, ("enhanced:effective-roles".into(), "Effective roles"));
     out.push(("enhanced:impersonation".into(), "Impersonation launcher"));
+    out.push(("enhanced:members".into(), "Members"));
+    out.push(("enhanced:applications".into(), "Applications"));
     out
 }
 
@@ -36,6 +39,8 @@ pub fn screen_for(key: &str) -> Option<AnyView> {
     Some(match name {
         "impersonation" => view! { <impersonation::Launcher/> }.into_any(),
         "effective-roles" => view! { <effective_roles::EffectiveRoles/> }.into_any(),
+        "members" => view! { <organization::Members/> }.into_any(),
+        "applications" => view! { <organization::Applications/> }.into_any(),
         _ => {
             let def = screens::ALL.iter().find(|s| s.key == name)?;
             view! { <resource::ResourceScreen def=def/> }.into_any()

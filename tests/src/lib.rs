@@ -86,6 +86,8 @@ pub async fn world() -> World {
     seed::run(&app).unwrap();
     let api = gatehouse_sandbox::spawn(app.clone()).await.unwrap();
     let portal = serve_portal(&api).await;
+    // invitation and session links lead to this portal
+    app.hub.set_portal_url(&format!("{portal}/"));
     World { api, portal, app, _dir: dir }
 }
 
@@ -96,6 +98,8 @@ pub async fn empty_world() -> World {
     seed::empty_marketplace(&app).unwrap();
     let api = gatehouse_sandbox::spawn(app.clone()).await.unwrap();
     let portal = serve_portal(&api).await;
+    // invitation and session links lead to this portal
+    app.hub.set_portal_url(&format!("{portal}/"));
     World { api, portal, app, _dir: dir }
 }
 

@@ -1,0 +1,182 @@
+//! Accounts on screen: the account sign-in / sign-up form, the first-organization and
+//! new-organization form, and the two landings a link opens — a vendor's one-time session link
+//! (`?session=`) and an invitation (`?invitation=`). Both codes leave the address bar and the
+//! history before anything else happens.
+use crate::auth::account::{self, Account};
+use crate::auth::Session;
+use crate::config::RuntimeConfig;
+use crate::json;
+use leptos::prelude::*;
+use serde_json::{json, Value};
+
+/// What the portal was opened for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Landing {
+    Session(String),
+    Invitation(String),
+}
+
+/// Reads a landing code from the address and removes it from the address bar and history.
+pub fn take() -> Option<Landing> {
+    let loc = window().location();
+    let params = web_sys::UrlSearchParams::new_with_str(&loc.search().ok()?).ok()?;
+    let landing = match (params.get("session"), params.get("invitation")) {
+        (Some(c), _) => Landing::Session(c),
+        (None, Some(c)) => Landing::Invitation(c),
+        _ => return None,
+    };
+    params.delete("session");
+    params.delete("invitation");
+    let rest = String::from(params.to_string());
+    let url = format!("{}{}{rest}", loc.pathname().unwrap_or_default(), if rest.is_empty() { "" } else { "?" });
+    if let Ok(h) = window().history() {
+        let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+    }
+    Some(landing)
+}
+
+/// Email and password (and names for a new account); with `invitation`, the invited email is
+/// fixed and the invitation is accepted once signed in.
+#[component]
+pub fn AccountForm(base: String, #[prop(optional)] email: String, #[prop(optional)] new_account: bool, #[prop(optional)] invitation: Option<String>) -> impl IntoView {
+    let session = expect_context::<Session>();
+    let fixed = !email.is_empty();
+    let email = RwSignal::new(email);
+    let password = RwSignal::new(String::new());
+    let creating = RwSignal::new(new_account);
+    let first = RwSignal::new(String::new());
+    let last = RwSignal::new(String::new());
+    let error = RwSignal::new(String::new());
+    let busy = RwSignal::new(false);
+    let landing = use_context::<RwSignal<Option<Landing>>>();
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let (base, e, p) = (base.clone(), email.get_untracked(), password.get_untracked());
+        let names = creating.get_untracked().then(|| (first.get_untracked(), last.get_untracked()));
+        let invitation = invitation.clone();
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            let mut r = account::sign_in(session, &base, &e, &p, names).await;
+            if let (Some(code), Some(a)) = (invitation, session.account.get_untracked()) {
+                r = match account::call(&a.base, Some(&a.token), "POST", &format!("/invitations/{}/accept", crate::api::enc(&code)), None).await {
+                    Ok(v) => account::open(session, &a, &json::string(&v, "ID")).await,
+                    Err(e) => Err(e),
+                };
+                if let (true, Some(l)) = (r.is_ok(), landing) {
+                    l.set(None);
+                }
+            }
+            error.set(r.err().unwrap_or_default());
+            busy.set(false);
+        });
+    };
+    view! {
+        <form class="signin" id="account-form" on:submit=submit>
+            <label for="account-email">"Email"</label>
+            <input id="account-email" type="email" autocomplete="username" readonly=fixed prop:value=email on:input=move |ev| email.set(event_target_value(&ev))/>
+            <label for="account-password">"Password"</label>
+            <input id="account-password" type="password" autocomplete=move || if creating.get() { "new-password" } else { "current-password" }
+                prop:value=password on:input=move |ev| password.set(event_target_value(&ev))/>
+            <label class="check"><input id="account-new" type="checkbox" prop:checked=creating on:change=move |ev| creating.set(event_target_checked(&ev))/>" New account"</label>
+            <div hidden=move || !creating.get()>
+                <label for="account-first">"First name"</label>
+                <input id="account-first" prop:value=first on:input=move |ev| first.set(event_target_value(&ev))/>
+                <label for="account-last">"Last name"</label>
+                <input id="account-last" prop:value=last on:input=move |ev| last.set(event_target_value(&ev))/>
+                <p class="muted">"10 characters or more, with a digit, an upper-case and a lower-case letter and a special character."</p>
+            </div>
+            <button id="account-submit" type="submit" class="primary" disabled=busy>{move || if creating.get() { "Create account" } else { "Sign in" }}</button>
+            <p class="error" id="account-error" role="alert" hidden=move || error.with(String::is_empty)>{error}</p>
+        </form>
+    }
+}
+
+/// Creates an organization for the signed-in account and opens it.
+#[component]
+pub fn NewOrganization(#[prop(optional)] done: Option<RwSignal<bool>>) -> impl IntoView {
+    let session = expect_context::<Session>();
+    let name = RwSignal::new(String::new());
+    let error = RwSignal::new(String::new());
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(a) = session.account.get_untracked() else { return };
+        let body = json!({"Name": name.get_untracked()});
+        leptos::task::spawn_local(async move {
+            let r = match account::call(&a.base, Some(&a.token), "POST", "/account/organizations", Some(body)).await {
+                Ok(v) => account::open(session, &a, &json::string(&v, "ID")).await,
+                Err(e) => Err(e),
+            };
+            match r {
+                Ok(()) => {
+                    if let Some(d) = done {
+                        d.set(false);
+                    }
+                }
+                Err(e) => error.set(e),
+            }
+        });
+    };
+    view! {
+        <form class="signin" id="new-org" on:submit=submit>
+            <label for="new-org-name">"Organization name"</label>
+            <input id="new-org-name" required prop:value=name on:input=move |ev| name.set(event_target_value(&ev))/>
+            <button class="primary" type="submit">"Create organization"</button>
+            <p class="error" role="alert" id="new-org-error" hidden=move || error.with(String::is_empty)>{error}</p>
+        </form>
+    }
+}
+
+/// The page a session or invitation link opens.
+#[component]
+pub fn LandingPage(config: RuntimeConfig, landing: Landing) -> impl IntoView {
+    let session = expect_context::<Session>();
+    let base = config.api_base.clone();
+    let failed = RwSignal::new(None::<String>);
+    let offer = RwSignal::new(None::<Value>);
+    let b = base.clone();
+    let is_session = matches!(landing, Landing::Session(_));
+    let landing_done = expect_context::<RwSignal<Option<Landing>>>();
+    leptos::task::spawn_local(async move {
+        match landing {
+            Landing::Session(code) => match account::call(&b, None, "POST", "/account/session", Some(json!({"Code": code}))).await {
+                Ok(v) => {
+                    let email = json::string(&v["Account"]["Account"], "Email");
+                    let a = Account { base: b.trim_end_matches('/').into(), token: json::string(&v["Account"], "access_token"), email: email.clone() };
+                    account::save(Some(&a));
+                    session.account.set(Some(a));
+                    session.put(account::context(&b, &email, &v["Organization"]));
+                    landing_done.set(None);
+                }
+                Err(e) => failed.set(Some(e)),
+            },
+            Landing::Invitation(code) => match account::call(&b, None, "GET", &format!("/invitations/{}", crate::api::enc(&code)), None).await {
+                Ok(mut v) if json::string(&v, "Status") == "Pending" => {
+                    v["Code"] = json!(code);
+                    offer.set(Some(v));
+                }
+                Ok(v) => failed.set(Some(format!("This invitation is {}.", json::string(&v, "Status").to_ascii_lowercase()))),
+                Err(e) => failed.set(Some(e)),
+            },
+        }
+    });
+    view! {
+        <div class="signin-page">
+            <main class="card" id="landing">
+                <h1>"Gatehouse"</h1>
+                {move || match (failed.get(), offer.get()) {
+                    (Some(e), _) => view! {
+                        <h2 id="landing-title">{if is_session { "This sign-in link cannot be used" } else { "This invitation cannot be used" }}</h2>
+                        <p class="error" id="landing-error" role="alert">{e}</p>
+                        <button class="primary" id="landing-signin" on:click=move |_| landing_done.set(None)>"Sign in the usual way"</button>
+                    }.into_any(),
+                    (None, Some(v)) => view! {
+                        <h2 id="landing-title">{format!("Join {} as {}", json::string(&v["Organization"], "Name"), json::string(&v, "Role"))}</h2>
+                        <p class="muted">{format!("The invitation is for {}; it expires {}.", json::string(&v, "Email"), json::string(&v, "Expires"))}</p>
+                        <AccountForm base=config.api_base.clone() email=json::string(&v, "Email") new_account=v["AccountExists"] != true invitation=json::string(&v, "Code")/>
+                    }.into_any(),
+                    _ => view! { <p id="landing-wait">{if is_session { "Signing you in…" } else { "Reading the invitation…" }}</p> }.into_any(),
+                }}
+            </main>
+        </div>
+    }
+}

@@ -1,0 +1,312 @@
+//! The organization's own screens (for contexts of an account): its members, invitations,
+//! custom roles and provisioning events, and its applications. Everything goes through the
+//! sandbox's `/organization` endpoints with the context's token; what only an Admin may do is
+//! shown read-only to others, saying so.
+use super::resource::Form;
+use super::widgets::{RolePicker, TextInput};
+use super::{call, change, text, Problem, Problems};
+use crate::api::enc;
+use crate::auth::Session;
+use leptos::prelude::*;
+use serde_json::{json, Map, Value};
+
+/// The organization's lists, loaded together (`version` bumps reload them).
+#[derive(Clone, Default)]
+struct Org {
+    me: Value,
+    members: Vec<Value>,
+    invitations: Vec<Value>,
+    roles: Vec<Value>,
+    events: Vec<Value>,
+}
+
+fn items(v: &Value) -> Vec<Value> {
+    v["Items"].as_array().cloned().unwrap_or_default()
+}
+
+async fn load(session: Session, admin_lists: bool) -> Result<Org, Vec<Problem>> {
+    let me = call(session, "GET", "/organization", None).await?;
+    let admin = admin_lists && text(&me, "Role") == "Admin";
+    let get = |p: &'static str| async move { call(session, "GET", p, None).await.map(|v| items(&v)) };
+    Ok(Org {
+        members: get("/organization/members").await?,
+        roles: get("/organization/roles").await?,
+        invitations: if admin { get("/organization/invitations").await? } else { Vec::new() },
+        events: if admin { get("/organization/events").await? } else { Vec::new() },
+        me,
+    })
+}
+
+/// Loads the organization on mount and whenever `version` changes.
+fn loader(session: Session, version: RwSignal<u32>, admin_lists: bool) -> (RwSignal<Option<Org>>, RwSignal<Vec<Problem>>) {
+    let org = RwSignal::new(None::<Org>);
+    let problems = RwSignal::new(Vec::new());
+    Effect::new(move |_| {
+        version.track();
+        session.active.track();
+        leptos::task::spawn_local(async move {
+            match load(session, admin_lists).await {
+                Ok(o) => {
+                    problems.set(Vec::new());
+                    org.set(Some(o));
+                }
+                Err(p) => problems.set(p),
+            }
+        });
+    });
+    (org, problems)
+}
+
+fn copy(text: String) {
+    let _ = window().navigator().clipboard().write_text(&text);
+}
+
+fn role_options(roles: &[Value], current: &str) -> impl IntoView {
+    roles
+        .iter()
+        .map(|r| {
+            let id = text(r, "ID");
+            let selected = id == current;
+            view! { <option value=id.clone() selected=selected>{text(r, "Name")}</option> }
+        })
+        .collect_view()
+}
+
+#[component]
+pub fn Members() -> impl IntoView {
+    let session = expect_context::<Session>();
+    let version = RwSignal::new(0u32);
+    let (org, problems) = loader(session, version, true);
+    let failed = RwSignal::new(String::new());
+    let reload = move || version.update(|v| *v += 1);
+    let is_admin = move || org.with(|o| o.as_ref().is_some_and(|o| text(&o.me, "Role") == "Admin"));
+    let email = RwSignal::new(String::new());
+    let role = RwSignal::new("Member".to_string());
+    let link = RwSignal::new(String::new());
+    let invite = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let body = json!({"Email": email.get_untracked(), "Role": role.get_untracked()});
+        leptos::task::spawn_local(async move {
+            match call(session, "POST", "/organization/invitations", Some(&body)).await {
+                Ok(v) => {
+                    failed.set(String::new());
+                    link.set(text(&v, "Link"));
+                    email.set(String::new());
+                    reload();
+                }
+                Err(p) => failed.set(super::resource::one_line(&p)),
+            }
+        });
+    };
+    // the custom role editor: a name and the role picker of security profiles
+    let role_form = Form { draft: RwSignal::new(Map::new()), errors: RwSignal::new(Default::default()), local: RwSignal::new(Default::default()), writable: Signal::from(true) };
+    let save_role = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let body = Value::Object(role_form.draft.get_untracked());
+        change(session, "POST", "/organization/roles".into(), Some(body), failed, move || {
+            role_form.draft.set(Map::new());
+            reload();
+        });
+    };
+    let leave = move |_| {
+        let Some(a) = session.account.get_untracked() else { return };
+        let Some(ctx) = session.current_untracked() else { return };
+        leptos::task::spawn_local(async move {
+            match crate::auth::account::call(&a.base, Some(&a.token), "DELETE", &format!("/account/organizations/{}", enc(&ctx.org)), None).await {
+                Ok(_) => session.drop_context(&ctx.id()),
+                Err(e) => failed.set(e),
+            }
+        });
+    };
+    view! {
+        <section class="enhanced screen" id="screen" data-screen="members" aria-labelledby="members-title">
+            <h2 id="members-title">{move || format!("Members of {}", org.with(|o| o.as_ref().map(|o| text(&o.me, "Name")).unwrap_or_default()))}</h2>
+            <Problems id="members-problems" problems=problems/>
+            <p class="muted" id="my-role">{move || org.with(|o| o.as_ref().map(|o| {
+                let r = text(&o.me, "Role");
+                if r == "Admin" { "Your role: Admin.".to_string() } else { format!("Your role: {r}. Inviting people, changing roles and managing applications need the Admin role.") }
+            }))}</p>
+            <table class="list" id="members">
+                <thead><tr><th>"Name"</th><th>"Email"</th><th>"Role"</th><th></th></tr></thead>
+                <tbody>{move || org.get().map(|o| o.members.iter().map(|m| {
+                    let id = text(m, "AccountID");
+                    let (id2, current) = (id.clone(), text(m, "Role"));
+                    let roles = o.roles.clone();
+                    view! { <tr data-email=text(m, "Email")>
+                        <td>{format!("{} {}", text(m, "FirstName"), text(m, "LastName"))}</td>
+                        <td>{text(m, "Email")}</td>
+                        <td>{if is_admin() {
+                            view! { <select class="member-role" aria-label=format!("Role of {}", text(m, "Email")) on:change=move |ev| {
+                                change(session, "PATCH", format!("/organization/members/{}", enc(&id)), Some(json!({"Role": event_target_value(&ev)})), failed, reload);
+                            }>{role_options(&roles, &current)}</select> }.into_any()
+                        } else { current.clone().into_any() }}</td>
+                        <td>{is_admin().then(|| view! { <button class="ghost member-remove" on:click=move |_| {
+                            change(session, "DELETE", format!("/organization/members/{}", enc(&id2)), None, failed, reload);
+                        }>"Remove"</button> })}</td>
+                    </tr> }
+                }).collect_view())}</tbody>
+            </table>
+            <p class="error" id="members-error" role="alert" hidden=move || failed.with(String::is_empty)>{failed}</p>
+            {move || is_admin().then(|| view! {
+                <h3>"Invite someone"</h3>
+                <form class="inline-form" id="invite" on:submit=invite>
+                    <label for="invite-email">"Email"</label>
+                    <input id="invite-email" type="email" required prop:value=email on:input=move |ev| email.set(event_target_value(&ev))/>
+                    <label for="invite-role">"Role"</label>
+                    <select id="invite-role" on:change=move |ev| role.set(event_target_value(&ev))>
+                        {move || org.with(|o| o.as_ref().map(|o| role_options(&o.roles, &role.get_untracked())))}
+                    </select>
+                    <button class="primary" type="submit">"Invite"</button>
+                </form>
+                <p hidden=move || link.with(String::is_empty) id="invite-done">"Invitation link (also in the sandbox's outbox): "
+                    <code id="invite-link">{link}</code>" "<button class="ghost" on:click=move |_| copy(link.get_untracked())>"Copy link"</button></p>
+                <h3>"Invitations"</h3>
+                <table class="list" id="invitations">
+                    <thead><tr><th>"Email"</th><th>"Role"</th><th>"Status"</th><th>"Expires"</th><th></th></tr></thead>
+                    <tbody>{move || org.get().map(|o| o.invitations.iter().map(|i| {
+                        let (id, l) = (text(i, "ID"), text(i, "Link"));
+                        let pending = text(i, "Status") == "Pending";
+                        view! { <tr data-email=text(i, "Email")><td>{text(i, "Email")}</td><td>{text(i, "Role")}</td><td>{text(i, "Status")}</td><td>{text(i, "Expires")}</td>
+                            <td>{pending.then(|| view! {
+                                <button class="ghost" on:click=move |_| copy(l.clone())>"Copy link"</button>
+                                <button class="ghost invitation-revoke" on:click=move |_| change(session, "DELETE", format!("/organization/invitations/{}", enc(&id)), None, failed, reload)>"Revoke"</button>
+                            })}</td></tr> }
+                    }).collect_view())}</tbody>
+                </table>
+                <h3>"Custom roles"</h3>
+                <ul id="custom-roles">{move || org.get().map(|o| o.roles.iter().filter(|r| r["BuiltIn"] != true).map(|r| {
+                    let id = text(r, "ID");
+                    view! { <li>{text(r, "Name")}" — "{crate::json::strings(&r["Roles"]).join(", ")}" "
+                        <button class="ghost" on:click=move |_| change(session, "DELETE", format!("/organization/roles/{}", enc(&id)), None, failed, reload)>"Delete"</button></li> }
+                }).collect_view())}</ul>
+                <form id="role-editor" on:submit=save_role>
+                    <label for="ed-Name">"Role name"</label>
+                    <TextInput form=role_form name="Name"/>
+                    <RolePicker form=role_form name="Roles"/>
+                    <button class="primary" type="submit">"Add role"</button>
+                </form>
+                <h3>"Provisioning events"</h3>
+                <table class="list" id="events">
+                    <thead><tr><th>"When"</th><th>"Vendor"</th><th>"What"</th><th>"Whom"</th><th>"Result"</th></tr></thead>
+                    <tbody>{move || org.get().map(|o| o.events.iter().map(|e| view! {
+                        <tr><td>{text(e, "Date")}</td><td>{text(e, "Vendor")}</td><td>{text(e, "Action")}</td><td>{text(e, "Subject")}</td>
+                            <td>{format!("{} {}", e["Status"], text(e, "Message"))}</td></tr>
+                    }).collect_view())}</tbody>
+                </table>
+            })}
+            <p><button class="ghost" id="leave-org" on:click=leave>"Leave this organization"</button></p>
+        </section>
+    }
+}
+
+/// The token request an application's answer describes, as a curl command for `base`.
+fn curl(base: &str, form: &Value) -> String {
+    let fields: Vec<String> = form.as_object().into_iter().flatten().map(|(k, v)| format!("-d '{k}={}'", v.as_str().unwrap_or(""))).collect();
+    format!("curl -X POST {}/oauth/token {}", base.trim_end_matches('/'), fields.join(" "))
+}
+
+const KINDS: [(&str, &str); 3] = [("SalesChannel", "Sales channel"), ("Integration", "Integration"), ("Webapp", "Webapp")];
+
+#[component]
+pub fn Applications() -> impl IntoView {
+    let session = expect_context::<Session>();
+    let version = RwSignal::new(0u32);
+    let (org, problems) = loader(session, version, false);
+    let apps = RwSignal::new(Vec::<Value>::new());
+    Effect::new(move |_| {
+        version.track();
+        session.active.track();
+        leptos::task::spawn_local(async move {
+            if let Ok(v) = call(session, "GET", "/organization/applications", None).await {
+                apps.set(items(&v));
+            }
+        });
+    });
+    let failed = RwSignal::new(String::new());
+    let is_admin = move || org.with(|o| o.as_ref().is_some_and(|o| text(&o.me, "Role") == "Admin"));
+    let kind = RwSignal::new("SalesChannel".to_string());
+    let name = RwSignal::new(String::new());
+    let role = RwSignal::new("ReadOnly".to_string());
+    // the answer of the last create or rotate: the secret is shown here once
+    let shown = RwSignal::new(None::<Value>);
+    let confirm = RwSignal::new(String::new());
+    let base = move || session.current().map(|c| c.base_url).unwrap_or_default();
+    let answer = move |r: Result<Value, Vec<Problem>>| match r {
+        Ok(v) => {
+            failed.set(String::new());
+            shown.set(Some(v));
+            version.update(|n| *n += 1);
+        }
+        Err(p) => failed.set(super::resource::one_line(&p)),
+    };
+    let create = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let mut body = json!({"Kind": kind.get_untracked(), "Name": name.get_untracked()});
+        if kind.get_untracked() == "Integration" {
+            body["Role"] = json!(role.get_untracked());
+        }
+        leptos::task::spawn_local(async move { answer(call(session, "POST", "/organization/applications", Some(&body)).await) });
+    };
+    view! {
+        <section class="enhanced screen" id="screen" data-screen="applications" aria-labelledby="applications-title">
+            <h2 id="applications-title">"Applications"</h2>
+            <p class="muted">"API credentials of this organization. A sales channel is public (for storefronts, anonymous shopping allowed); an integration is confidential (client credentials, Read-only or Admin); a webapp has no roles of its own: its tokens carry the signed-in user's."</p>
+            <Problems id="applications-problems" problems=problems/>
+            <p class="muted" hidden=is_admin id="apps-readonly">"Creating, rotating and deleting applications needs the Admin role."</p>
+            <table class="list" id="applications">
+                <thead><tr><th>"Application name"</th><th>"Kind"</th><th>"Client ID"</th><th>"Role"</th><th></th></tr></thead>
+                <tbody>{move || apps.get().into_iter().map(|a| {
+                    let id = text(&a, "ID");
+                    let (id2, id3) = (id.clone(), id.clone());
+                    let integration = text(&a, "Kind") == "Integration";
+                    view! { <tr data-kind=text(&a, "Kind")><td>{text(&a, "Name")}</td><td>{text(&a, "Kind")}</td><td><code>{id.clone()}</code></td><td>{text(&a, "Role")}</td>
+                        <td>{is_admin().then(|| view! {
+                            {integration.then(|| view! { <button class="ghost app-rotate" on:click=move |_| {
+                                let path = format!("/organization/applications/{}/secret", enc(&id2));
+                                leptos::task::spawn_local(async move { answer(call(session, "POST", &path, None).await) });
+                            }>"Rotate secret"</button> })}
+                            <button class="ghost danger app-delete" on:click=move |_| {
+                                if confirm.get_untracked() != id3 {
+                                    confirm.set(id3.clone());
+                                    return;
+                                }
+                                change(session, "DELETE", format!("/organization/applications/{}", enc(&id3)), None, failed, move || version.update(|n| *n += 1));
+                            }>{let id = id.clone(); move || if confirm.get() == id { "Really delete?" } else { "Delete" }}</button>
+                        })}</td></tr> }
+                }).collect_view()}</tbody>
+            </table>
+            <p class="error" role="alert" id="applications-error" hidden=move || failed.with(String::is_empty)>{failed}</p>
+            {move || shown.get().map(|a| {
+                let secret = text(&a, "ClientSecret");
+                let request = curl(&base(), &a["TokenRequest"]);
+                let (s2, r2) = (secret.clone(), request.clone());
+                view! { <div class="panel" id="app-created">
+                    <h3>{format!("{} ({})", text(&a, "Name"), text(&a, "Kind"))}</h3>
+                    <p>"Client ID: "<code id="app-client-id">{text(&a, "ClientID")}</code></p>
+                    {(!secret.is_empty()).then(|| view! { <p>"Client secret (shown once: copy it now): "<code id="app-secret">{secret}</code>" "
+                        <button class="ghost" on:click=move |_| copy(s2.clone())>"Copy secret"</button></p> })}
+                    <p>"Token request:"</p><pre id="app-curl">{request}</pre>
+                    <button class="ghost" on:click=move |_| copy(r2.clone())>"Copy request"</button>
+                </div> }
+            })}
+            {move || is_admin().then(|| view! {
+                <h3>"New application"</h3>
+                <form class="inline-form" id="new-app" on:submit=create>
+                    <label for="app-kind">"Kind"</label>
+                    <select id="app-kind" on:change=move |ev| kind.set(event_target_value(&ev))>
+                        {KINDS.iter().map(|(v, l)| view! { <option value=*v>{*l}</option> }).collect_view()}
+                    </select>
+                    <label for="app-name">"Application name"</label>
+                    <input id="app-name" required prop:value=name on:input=move |ev| name.set(event_target_value(&ev))/>
+                    <span hidden=move || kind.get() != "Integration">
+                        <label for="app-role">"Role"</label>
+                        <select id="app-role" on:change=move |ev| role.set(event_target_value(&ev))>
+                            <option value="ReadOnly">"Read-only"</option><option value="Admin">"Admin"</option>
+                        </select>
+                    </span>
+                    <button class="primary" type="submit">"Create"</button>
+                </form>
+            })}
+        </section>
+    }
+}
