@@ -135,7 +135,42 @@ const HUB_MIGRATIONS: &[&str] = &[
         at_ms INTEGER NOT NULL
      );
      CREATE INDEX audit_org ON audit (org, seq);",
+    // 3: account sign-in failures and lockouts
+    "ALTER TABLE accounts ADD COLUMN failed INTEGER NOT NULL DEFAULT 0;
+     ALTER TABLE accounts ADD COLUMN locked_until_ms INTEGER NOT NULL DEFAULT 0;",
 ];
+
+/// Wrong passwords in a row that lock an account, and for how long.
+pub const ACCOUNT_ATTEMPTS: i64 = 10;
+pub const ACCOUNT_LOCK_MINUTES: i64 = 15;
+
+/// When a locked account may try again (epoch ms), if it is locked now.
+pub fn locked_until(pool: &Pool, account: &str) -> Result<Option<i64>> {
+    let conn = pool.get()?;
+    let until: i64 = conn.query_row("SELECT locked_until_ms FROM accounts WHERE id = ?1", params![account], |r| r.get(0)).optional()?.unwrap_or(0);
+    Ok((until > now_ms()).then_some(until))
+}
+
+/// Counts a wrong password; the `ACCOUNT_ATTEMPTS`th in a row locks the account. Returns when
+/// the lock ends, if this locked it.
+pub fn sign_in_failed(pool: &Pool, account: &str) -> Result<Option<i64>> {
+    db::write(pool, |tx| {
+        let failed: i64 = tx.query_row("UPDATE accounts SET failed = failed + 1 WHERE id = ?1 RETURNING failed", params![account], |r| r.get(0))?;
+        if failed < ACCOUNT_ATTEMPTS {
+            return Ok(None);
+        }
+        let until = now_ms() + ACCOUNT_LOCK_MINUTES * 60_000;
+        tx.execute("UPDATE accounts SET failed = 0, locked_until_ms = ?2 WHERE id = ?1", params![account, until])?;
+        Ok(Some(until))
+    })
+}
+
+pub fn sign_in_succeeded(pool: &Pool, account: &str) -> Result<()> {
+    db::write(pool, |tx| {
+        tx.execute("UPDATE accounts SET failed = 0 WHERE id = ?1 AND failed > 0", params![account])?;
+        Ok(())
+    })
+}
 
 /// Brings the hub's tables up to date (versions kept apart from the marketplace schema's).
 pub fn migrate(pool: &Pool) -> std::result::Result<(), String> {
@@ -464,6 +499,8 @@ fn assign_profile(tx: &r2d2_sqlite::rusqlite::Transaction, user_id: &str, role: 
 pub fn add_member(app: &App, account: &Account, role: &str) -> Result<Membership> {
     ensure_basics(app)?;
     check_role(app, role)?;
+    let _one_at_a_time = app.hub.joining.lock();
+    // (checked under the lock: of two concurrent joins, the second finds the first's membership)
     if membership(&app.hub.pool, &account.id, &app.org)?.is_some() {
         return Err(Failure::conflict("Organization.AlreadyMember", format!("{} is a member of this organization already.", account.email)));
     }

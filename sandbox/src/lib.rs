@@ -64,6 +64,9 @@ pub struct Hub {
     pub password_checks: std::sync::atomic::AtomicU64,
     /// The portal's address, where invitation and session links lead.
     portal_url: RwLock<String>,
+    /// Memberships are created one at a time (a member's seller user and its hub row belong
+    /// together; two concurrent joins of the same account must not both provision).
+    pub joining: Mutex<()>,
     /// Vendor calls in the current minute: vendor → (minute start in ms, calls).
     rates: Mutex<HashMap<String, (i64, i64)>>,
     /// The organizations' marketplaces opened so far (the main one included).
@@ -168,6 +171,7 @@ impl App {
             password_checks: std::sync::atomic::AtomicU64::new(0),
             portal_url: RwLock::new(DEFAULT_PORTAL_URL.into()),
             rates: Mutex::new(HashMap::new()),
+            joining: Mutex::new(()),
             markets: Mutex::new(HashMap::from([(hub::MAIN_ORG.to_string(), market.clone())])),
         });
         let app = App { market, hub };

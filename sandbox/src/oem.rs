@@ -278,7 +278,14 @@ fn authenticate(app: &App, env: &Envelope, call: &mut Call) -> OemResult<Vendor>
             return Err(e);
         }
     } else {
+        // unknown client IDs share one bucket, so guessing them cannot flood the audit log
         call.vendor = format!("unknown client {}", client_id.chars().take(40).collect::<String>());
+        if let Some(wait) = app.hub.rate_limit("(unknown clients)", DEFAULT_PER_MINUTE) {
+            call.vendor.clear();
+            let mut e = OemError::new(StatusCode::TOO_MANY_REQUESTS, format!("Too many calls with unknown credentials. Try again in {wait} s."));
+            e.retry_after = Some(wait);
+            return Err(e);
+        }
     }
     match vendor {
         Some(v) if v.active && v.secret_hash == sha(secret) => Ok(v),

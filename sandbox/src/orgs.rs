@@ -218,10 +218,25 @@ pub async fn sign_in(app: App, bytes: Bytes) -> Result<Response> {
     b.finish()?;
     let (Some(email), Some(password)) = (email, password) else { return Err(Failure::internal("checked fields missing")) };
     let account = hub::account_by_email(&app.hub.pool, &email)?;
+    let locked = |until: i64| {
+        let minutes = ((until - hub::now_ms()) / 60_000 + 1).max(1);
+        Failure::new(StatusCode::BAD_REQUEST, "Account.LockedOut", format!("Too many wrong passwords: this account is locked for {minutes} more minute(s)."))
+    };
+    if let Some(until) = account.as_ref().map(|a| hub::locked_until(&app.hub.pool, &a.id)).transpose()?.flatten() {
+        return Err(locked(until));
+    }
     let ok = crate::oauth::check_password(&app, &password, account.as_ref().map(|a| a.hash.clone())).await?;
     match (account, ok) {
-        (Some(a), true) => Ok(json_response(StatusCode::OK, &account_token(&app, &a))),
-        _ => Err(Failure::new(StatusCode::BAD_REQUEST, "Account.InvalidEmailOrPassword", "The email or password is wrong.")),
+        (Some(a), true) => {
+            hub::sign_in_succeeded(&app.hub.pool, &a.id)?;
+            Ok(json_response(StatusCode::OK, &account_token(&app, &a)))
+        }
+        (account, _) => {
+            if let Some(until) = account.map(|a| hub::sign_in_failed(&app.hub.pool, &a.id)).transpose()?.flatten() {
+                return Err(locked(until));
+            }
+            Err(Failure::new(StatusCode::BAD_REQUEST, "Account.InvalidEmailOrPassword", "The email or password is wrong."))
+        }
     }
 }
 

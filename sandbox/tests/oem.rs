@@ -242,3 +242,21 @@ async fn vendor_calls_are_rate_limited_and_audited() {
     assert!(items.iter().any(|e| e["Action"] == "create organization"));
     assert!(items.iter().any(|e| e["Action"] == "create session"));
 }
+
+#[tokio::test]
+async fn guessing_client_ids_is_rate_limited_and_cannot_flood_the_audit_log() {
+    let sb = start().await;
+    let data = json!({"name": "N", "email": "n@n.com", "firstName": "N", "lastName": "N"});
+    let mut limited = 0;
+    for n in 0..oem::DEFAULT_PER_MINUTE + 5 {
+        let guess = Vendor { id: format!("guess-{n}"), secret: "x".into() };
+        match create_org(&sb, &guess, data.clone()).await.0 {
+            StatusCode::UNAUTHORIZED => {}
+            StatusCode::TOO_MANY_REQUESTS => limited += 1,
+            s => panic!("{s}"),
+        }
+    }
+    assert_eq!(limited, 5);
+    let logged = oem::audit(&sb.app.hub.pool, None).unwrap().len() as i64;
+    assert_eq!(logged, oem::DEFAULT_PER_MINUTE, "only the calls within the limit are recorded");
+}

@@ -91,6 +91,61 @@ async fn accounts_sign_up_sign_in_and_out_and_never_pass_for_marketplace_tokens(
 }
 
 #[tokio::test]
+async fn wrong_passwords_lock_an_account_for_a_while() {
+    let sb = start().await;
+    sign_up(&sb, "ann@example.com").await;
+    for _ in 0..hub::ACCOUNT_ATTEMPTS - 1 {
+        assert_eq!(error_code(&sign_in(&sb, "ann@example.com", "Wrong-Pass-123").await.1), "Account.InvalidEmailOrPassword");
+    }
+    // a right password resets the count
+    assert_eq!(sign_in(&sb, "ann@example.com", "Strong-Pass-123").await.0, StatusCode::OK);
+    for _ in 0..hub::ACCOUNT_ATTEMPTS - 1 {
+        sign_in(&sb, "ann@example.com", "Wrong-Pass-123").await;
+    }
+    let (s, v) = sign_in(&sb, "ann@example.com", "Wrong-Pass-123").await;
+    assert_eq!((s, error_code(&v)), (StatusCode::BAD_REQUEST, "Account.LockedOut"), "{v}");
+    // locked: even the right password is refused, without costing a hash
+    let checks = sb.app.hub.password_checks.load(std::sync::atomic::Ordering::SeqCst);
+    assert_eq!(error_code(&sign_in(&sb, "ann@example.com", "Strong-Pass-123").await.1), "Account.LockedOut");
+    assert_eq!(sb.app.hub.password_checks.load(std::sync::atomic::Ordering::SeqCst), checks);
+    // and once the lock has run out, it works again
+    sb.app.hub.pool.get().unwrap().execute("UPDATE accounts SET locked_until_ms = 1", []).unwrap();
+    assert_eq!(sign_in(&sb, "ann@example.com", "Strong-Pass-123").await.0, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn concurrent_joins_and_demotions_keep_the_rules() {
+    let sb = start().await;
+    let ann = sign_up(&sb, "ann@example.com").await;
+    let org = new_org(&sb, &ann, "Shop").await;
+    let admin = org_token(&sb, &ann, &org).await;
+    // two Admins demoting each other at once: one of them stays Admin
+    let code = invite(&sb, &admin, "bob@example.com", "Admin").await;
+    let bob = sign_up(&sb, "bob@example.com").await;
+    assert_eq!(accept(&sb, &bob, &code).await.0, StatusCode::OK);
+    let bob_admin = org_token(&sb, &bob, &org).await;
+    let (_, members) = sb.get("/organization/members", &admin).await;
+    let id = |email: &str| members["Items"].as_array().unwrap().iter().find(|m| m["Email"] == email).unwrap()["AccountID"].as_str().unwrap().to_string();
+    let (to_bob, to_ann) = (format!("/organization/members/{}", id("bob@example.com")), format!("/organization/members/{}", id("ann@example.com")));
+    let (a, b) = tokio::join!(sb.patch(&to_bob, &admin, json!({"Role": "Member"})), sb.patch(&to_ann, &bob_admin, json!({"Role": "Member"})));
+    // one wins; the other is refused: as the last Admin (409), or because the winner's demotion
+    // already ended the loser's token (401)
+    let statuses = [a.0, b.0];
+    assert!(statuses.contains(&StatusCode::OK), "{statuses:?}");
+    assert!(statuses.iter().any(|s| *s == StatusCode::CONFLICT || *s == StatusCode::UNAUTHORIZED), "{statuses:?}");
+    let admins = hub::memberships_of_org(&sb.app.hub.pool, &org).unwrap().iter().filter(|m| m.role == "Admin").count();
+    assert_eq!(admins, 1);
+    // the same invitation accepted twice at once: one membership
+    let code = invite(&sb, &org_token(&sb, if a.0 == StatusCode::OK { &ann } else { &bob }, &org).await, "cy@example.com", "Member").await;
+    let cy = sign_up(&sb, "cy@example.com").await;
+    let (x, y) = tokio::join!(accept(&sb, &cy, &code), accept(&sb, &cy, &code));
+    assert!([x.0, y.0].contains(&StatusCode::OK), "{x:?} {y:?}");
+    assert_eq!(hub::memberships_of_org(&sb.app.hub.pool, &org).unwrap().len(), 3);
+    let t = org_token(&sb, &cy, &org).await;
+    assert_eq!(sb.get("/buyers", &t).await.0, StatusCode::OK);
+}
+
+#[tokio::test]
 async fn members_roles_and_the_last_admin() {
     let sb = start().await;
     let ann = sign_up(&sb, "ann@example.com").await;
