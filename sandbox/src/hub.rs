@@ -204,6 +204,12 @@ pub fn random_code<const N: usize>() -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(crate::keys::random_bytes::<N>())
 }
 
+/// Looks like an email address: something, `@`, a dotted domain, no spaces.
+pub fn is_email(e: &str) -> bool {
+    e.split_once('@').is_some_and(|(l, d)| !l.is_empty() && d.contains('.') && !d.starts_with('.') && !d.ends_with('.') && !d.contains('@'))
+        && !e.chars().any(char::is_whitespace)
+}
+
 /// A new ID for hub objects: letters and digits only.
 pub fn new_id(prefix: &str) -> String {
     let h: String = crate::keys::random_bytes::<8>().iter().map(|b| format!("{b:02x}")).collect();
@@ -787,4 +793,25 @@ pub fn outbox(pool: &Pool) -> Result<Vec<Value>> {
             "Body": r.get::<_, String>(3)?, "Date": rfc3339(r.get::<_, i64>(4)?)}))
     })?;
     Ok(rows.collect::<r2d2_sqlite::rusqlite::Result<Vec<_>>>()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails_are_told_from_other_text() {
+        for good in ["a@b.co", "first.last@example.com", "x+tag@sub.example.org"] {
+            assert!(is_email(good), "{good}");
+        }
+        for bad in ["", "a", "@b.co", "a@b", "a@.b", "a@b.", "a b@c.de", "a@b@c.de"] {
+            assert!(!is_email(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn invitation_links_keep_the_portal_address() {
+        assert_eq!(invitation_link("http://p/app/", "C"), "http://p/app/?invitation=C");
+        assert_eq!(invitation_link("http://p/?x=1", "C"), "http://p/?x=1&invitation=C");
+    }
 }

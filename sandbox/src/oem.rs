@@ -239,9 +239,7 @@ impl Envelope {
 
     fn email(&mut self, name: &str) -> Option<String> {
         let e = self.string(Some("data"), name, true, 254)?;
-        let ok = e.split_once('@').is_some_and(|(l, d)| !l.is_empty() && d.contains('.') && !d.starts_with('.') && !d.ends_with('.'))
-            && !e.chars().any(char::is_whitespace);
-        if !ok {
+        if !hub::is_email(&e) {
             self.problems.push((format!("data.{name}"), "is not an email address".into()));
             return None;
         }

@@ -44,9 +44,9 @@ impl Body {
         self.problems.push(ApiError::new(codes::VALIDATION, message).with_data(json!({"Property": name, "Rule": rule})));
     }
 
-    /// A string property, trimmed: `None` when absent (a problem if `required`), too long or not
-    /// a string.
-    pub fn text(&mut self, name: &'static str, required: bool, max: usize) -> Option<String> {
+    /// The value of a property that is there (not absent, not null); absent and `required` is a
+    /// problem.
+    fn given(&mut self, name: &'static str, required: bool) -> Option<Value> {
         self.known.push(name);
         match self.map.get(name) {
             None | Some(Value::Null) => {
@@ -55,7 +55,15 @@ impl Body {
                 }
                 None
             }
-            Some(Value::String(s)) => {
+            Some(v) => Some(v.clone()),
+        }
+    }
+
+    /// A string property, trimmed: `None` when absent (a problem if `required`), too long or not
+    /// a string.
+    pub fn text(&mut self, name: &'static str, required: bool, max: usize) -> Option<String> {
+        match self.given(name, required)? {
+            Value::String(s) => {
                 let s = s.trim().to_string();
                 if s.is_empty() && required {
                     self.problem(name, "Required", format!("{name} is required."));
@@ -67,7 +75,7 @@ impl Body {
                     Some(s)
                 }
             }
-            Some(_) => {
+            _ => {
                 self.problem(name, "Type", format!("{name} must be a string."));
                 None
             }
@@ -76,18 +84,9 @@ impl Body {
 
     /// A list of strings.
     pub fn strings(&mut self, name: &'static str, required: bool) -> Option<Vec<String>> {
-        self.known.push(name);
-        match self.map.get(name) {
-            None | Some(Value::Null) => {
-                if required {
-                    self.problem(name, "Required", format!("{name} is required."));
-                }
-                None
-            }
-            Some(Value::Array(items)) if items.iter().all(Value::is_string) => {
-                Some(items.iter().filter_map(Value::as_str).map(String::from).collect())
-            }
-            Some(_) => {
+        match self.given(name, required)? {
+            Value::Array(items) if items.iter().all(Value::is_string) => Some(items.iter().filter_map(Value::as_str).map(String::from).collect()),
+            _ => {
                 self.problem(name, "Type", format!("{name} must be a list of strings."));
                 None
             }
@@ -96,9 +95,7 @@ impl Body {
 
     pub fn email(&mut self, name: &'static str) -> Option<String> {
         let e = self.text(name, true, 254)?;
-        let ok = e.split_once('@').is_some_and(|(l, d)| !l.is_empty() && d.contains('.') && !d.starts_with('.') && !d.ends_with('.'))
-            && !e.chars().any(char::is_whitespace);
-        if !ok {
+        if !hub::is_email(&e) {
             self.problem(name, "Format", format!("{name} is not an email address."));
             return None;
         }
