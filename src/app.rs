@@ -76,6 +76,9 @@ fn Shell(config: RuntimeConfig) -> impl IntoView {
             adding.set(false);
         }
     });
+    // switching context (an organization, a marketplace) rebuilds the console, so the screen in
+    // view reloads with the new identity and API; a silent refresh keeps the same ID: no rebuild
+    let active_id = Memo::new(move |_| session.active.get());
     let cfg_dialog = config.clone();
     let cfg_add = config.clone();
     view! {
@@ -105,7 +108,11 @@ fn Shell(config: RuntimeConfig) -> impl IntoView {
             <button class="ghost" id="sign-out" on:click=move |_| session.sign_out()>"Sign out"</button>
         </header>
         <crate::enhanced::impersonation::ActingBanner storefront_url=config.storefront_url.clone()/>
-        <Console/>
+        // keyed on the context: a new key builds a new console (a closure would only patch the
+        // old one in place, keeping its loaded lists)
+        <For each=move || [active_id.get()] key=|id| id.clone() let:_id>
+            <Console/>
+        </For>
         <Show when=move || session.need_sign_in.get()>
             <div class="modal" role="dialog" aria-modal="true" aria-labelledby="reauth-title" id="reauth">
                 <div class="card">

@@ -436,13 +436,16 @@ mod tests {
         Context {
             base_url: "http://127.0.0.1:8787".into(), client_id: "CLIENT".into(), client_secret: secret.map(String::from),
             username: "admin01".into(), access_token: "a.b.c".into(), refresh_token: Some("rt".into()),
-            expires_at: 1.7e12, lifetime: 36000.0, persistent, grant: grant.into(),
+            expires_at: 1.7e12, lifetime: 36000.0, persistent, grant: grant.into(), org: String::new(), org_name: String::new(),
         }
     }
 
     #[test]
     fn stored_contexts_read_back_as_written() {
-        for c in [context(false, Some("s3cret"), PASSWORD), context(true, None, CLIENT_CREDENTIALS), context(false, None, PASSWORD)] {
+        let org = Context { org: "orgsecond".into(), org_name: "Second Marketplace".into(), ..context(false, None, PASSWORD) };
+        assert_eq!(org.label(), "Second Marketplace — admin01");
+        assert_eq!(context(false, None, PASSWORD).label(), "admin01 @ 127.0.0.1:8787");
+        for c in [context(false, Some("s3cret"), PASSWORD), context(true, None, CLIENT_CREDENTIALS), context(false, None, PASSWORD), org] {
             let text = Value::Array(vec![c.to_json()]).to_string();
             assert_eq!(crate::json::list(&text, Context::read), vec![c]);
         }

@@ -155,8 +155,8 @@ async fn switching_organizations_changes_every_screen_and_never_shows_the_other(
     // switch: the screen in view reloads with the other organization's data
     let second = b.js("return [...document.querySelectorAll('#context-switch option')].find(o => o.textContent.startsWith('Second')).value;").await;
     b.select("#context-switch", second.as_str().unwrap()).await;
-    b.open_screen(&w, "buyers").await;
     b.wait_text("#console-ready", seed::SECOND_BUYER_ID).await;
+    assert!(!listed(&b).await.contains(seed::BUYER_ID), "the screen in view reloaded with the other organization");
     for screen in ["buyers", "apiclients", "securityprofiles", "adminusers", "impersonationconfigs", "members", "applications"] {
         b.open_screen(&w, screen).await;
         tokio::time::sleep(std::time::Duration::from_millis(400)).await;
