@@ -5,6 +5,7 @@ use crate::components::signin::SignInForm;
 use crate::components::{apply_theme, saved_theme, ThemeToggle};
 use crate::config::{self, RuntimeConfig};
 use crate::console::Console;
+use leptos::either::Either;
 use leptos::prelude::*;
 
 #[component]
@@ -78,7 +79,16 @@ fn Shell(config: RuntimeConfig) -> impl IntoView {
     });
     // switching context (an organization, a marketplace) rebuilds the console, so the screen in
     // view reloads with the new identity and API; a silent refresh keeps the same ID: no rebuild
-    let active_id = Memo::new(move |_| session.active.get());
+    // (the context's ID, and a side that flips whenever it changes: a view of the other side is
+    // built anew, where one of the same side would only be patched in place)
+    let side = Memo::new(move |prev: Option<&(Option<String>, bool)>| {
+        let id = session.active.get();
+        let flip = match prev {
+            Some((p, f)) => if *p == id { *f } else { !*f },
+            None => false,
+        };
+        (id, flip)
+    });
     let cfg_dialog = config.clone();
     let cfg_add = config.clone();
     view! {
@@ -108,11 +118,7 @@ fn Shell(config: RuntimeConfig) -> impl IntoView {
             <button class="ghost" id="sign-out" on:click=move |_| session.sign_out()>"Sign out"</button>
         </header>
         <crate::enhanced::impersonation::ActingBanner storefront_url=config.storefront_url.clone()/>
-        // keyed on the context: a new key builds a new console (a closure would only patch the
-        // old one in place, keeping its loaded lists)
-        <For each=move || [active_id.get()] key=|id| id.clone() let:_id>
-            <Console/>
-        </For>
+        {move || if side.with(|s| s.1) { Either::Left(view! { <Console/> }) } else { Either::Right(view! { <Console/> }) }}
         <Show when=move || session.need_sign_in.get()>
             <div class="modal" role="dialog" aria-modal="true" aria-labelledby="reauth-title" id="reauth">
                 <div class="card">
