@@ -46,7 +46,7 @@ fn SignInPage(config: RuntimeConfig) -> impl IntoView {
     let signed_in = move || session.account.with(Option::is_some);
     view! {
         <div class="signin-page">
-            <div class="card">
+            <main class="card">
                 <h1>"Gatehouse"</h1>
                 <p class="muted">"Establish and operate API access. Sign in with a marketplace user…"</p>
                 <SignInForm config=config.clone()/>
@@ -56,7 +56,7 @@ fn SignInPage(config: RuntimeConfig) -> impl IntoView {
                 } else {
                     view! { <AccountForm base=config.api_base.clone()/> }.into_any()
                 }}
-            </div>
+            </main>
         </div>
     }
 }
@@ -93,7 +93,7 @@ fn Shell(config: RuntimeConfig) -> impl IntoView {
     let cfg_add = config.clone();
     view! {
         <header class="top">
-            <span class="brand">"Gatehouse"</span>
+            <h1 class="brand">"Gatehouse"</h1>
             <label class="sr-only" for="context-switch">"Marketplace context"</label>
             <select id="context-switch" prop:value=move || session.active.get().unwrap_or_default()
                 on:change=move |ev| {

@@ -150,7 +150,7 @@ fn Menu(spec: Arc<Spec>, selected: RwSignal<Option<String>>) -> impl IntoView {
             <input id="menu-filter" type="search" placeholder="Filter resources" aria-label="Filter resources"
                 prop:value=filter on:input=move |ev| filter.set(event_target_value(&ev))/>
             <div class="section enhanced-section" style:display=move || display(&enhanced_names)>
-                <h3>"⚡ Enhanced"</h3>
+                <h2>"⚡ Enhanced"</h2>
                 <ul>{enhanced.into_iter().map(|(key, label)| {
                     let k2 = key.clone();
                     let names = [fold(label)];
@@ -163,7 +163,7 @@ fn Menu(spec: Arc<Spec>, selected: RwSignal<Option<String>>) -> impl IntoView {
                 let section_names: Vec<String> = std::iter::once(&s.name).chain(s.resources.iter().map(|r| &r.name)).map(|n| fold(n)).collect();
                 view! {
                     <div class="section" style:display=move || display(&section_names)>
-                        <h3>{section_name.clone()}</h3>
+                        <h2>{section_name.clone()}</h2>
                         <ul>
                             {s.resources.into_iter().map(|r| {
                                 let first = r.ops.first().map(|&i| spec2.ops[i].key.clone()).unwrap_or_default();
@@ -417,7 +417,7 @@ fn OperationPanel(op: Op) -> impl IntoView {
             <div class="roles muted">"Roles: "{if op.roles.is_empty() { "any signed-in user".to_string() } else { op.roles.join(", ") }}</div>
             <form class="request" novalidate on:submit=move |ev| { ev.prevent_default(); send2(); }>
                 <Show when=move || has_params>
-                    <h4>"Parameters"</h4>
+                    <h3 class="sub">"Parameters"</h3>
                 </Show>
                 {path_params.into_iter().map(|p| param_input(p, path_values)).collect_view()}
                 {plain.into_iter().map(|p| param_input(p, query_values)).collect_view()}
@@ -437,7 +437,7 @@ fn OperationPanel(op: Op) -> impl IntoView {
                                         <option value="">"—"</option>
                                         {sort_choices.into_iter().map(|s| view! { <option value=s.clone()>{s.clone()}</option> }).collect_view()}
                                     </select>
-                                    <button type="button" id="sort-direction" aria-label="Sort direction" on:click=move |_| sort_desc.update(|d| *d = !*d)>
+                                    <button type="button" id="sort-direction" title="Sort direction" on:click=move |_| sort_desc.update(|d| *d = !*d)>
                                         {move || if sort_desc.get() { "↓ Desc" } else { "↑ Asc" }}
                                     </button>
                                 </div></div>
@@ -448,7 +448,7 @@ fn OperationPanel(op: Op) -> impl IntoView {
                                 <input id="param-pageSize" type="number" min="1" max="100" prop:value=move || query_values.with(|m| m.get("pageSize").cloned().unwrap_or_default())
                                     on:input=move |ev| { let v = event_target_value(&ev); query_values.update(|m| { m.insert("pageSize".into(), v); }); }/></div>
                             <div class="filters">
-                                <h4>"Filters"</h4>
+                                <h3 class="sub">"Filters"</h3>
                                 <For each={move || indexed(filters.get())} key=|(i, _)| *i let:item>
                                     {
                                         let (i, row) = item;

@@ -270,7 +270,7 @@ pub fn Launcher() -> impl IntoView {
                 Ok(list) if list.is_empty() => view! { <p class="muted" id="imp-none">"No buyer user matches."</p> }.into_any(),
                 Ok(list) => view! {
                     <table class="grid" id="imp-results">
-                        <thead><tr><th>"User"</th><th>"Username"</th><th>"Email"</th><th>"Buyer"</th><th></th></tr></thead>
+                        <thead><tr><th>"User"</th><th>"Username"</th><th>"Email"</th><th>"Buyer"</th><th><span class="sr-only">"Actions"</span></th></tr></thead>
                         <tbody>{list.into_iter().map(|h| {
                             let h2 = h.clone();
                             view! { <tr data-user=h.user_id.clone()>

@@ -243,7 +243,7 @@ pub use crate::json::string as text;
 pub fn Problems(#[prop(into)] id: String, problems: RwSignal<Vec<Problem>>) -> impl IntoView {
     view! {
         <Show when=move || !problems.get().is_empty()>
-            <ul class="problems" id=id.clone() role="alert">
+            <div role="alert"><ul class="problems" id=id.clone()>
                 {move || problems.get().into_iter().map(|p| view! {
                     <li data-code=p.code.clone()>
                         <strong>{p.message.clone()}</strong>
@@ -259,7 +259,7 @@ pub fn Problems(#[prop(into)] id: String, problems: RwSignal<Vec<Problem>>) -> i
                         })}
                     </li>
                 }).collect_view()}
-            </ul>
+            </ul></div>
         </Show>
     }
 }

@@ -127,7 +127,7 @@ pub fn Members() -> impl IntoView {
                 if r == "Admin" { "Your role: Admin.".to_string() } else { format!("Your role: {r}. Inviting people, changing roles and managing applications need the Admin role.") }
             }))}</p>
             <table class="list" id="members">
-                <thead><tr><th>"Name"</th><th>"Email"</th><th>"Role"</th><th></th></tr></thead>
+                <thead><tr><th>"Name"</th><th>"Email"</th><th>"Role"</th><th><span class="sr-only">"Actions"</span></th></tr></thead>
                 <tbody>{move || org.get().map(|o| o.members.iter().map(|m| {
                     let id = text(m, "AccountID");
                     let (id2, current) = (id.clone(), text(m, "Role"));
@@ -162,7 +162,7 @@ pub fn Members() -> impl IntoView {
                     <code id="invite-link">{link}</code>" "<button class="ghost" on:click=move |_| copy(link.get_untracked())>"Copy link"</button></p>
                 <h3>"Invitations"</h3>
                 <table class="list" id="invitations">
-                    <thead><tr><th>"Email"</th><th>"Role"</th><th>"Status"</th><th>"Expires"</th><th></th></tr></thead>
+                    <thead><tr><th>"Email"</th><th>"Role"</th><th>"Status"</th><th>"Expires"</th><th><span class="sr-only">"Actions"</span></th></tr></thead>
                     <tbody>{move || org.get().map(|o| o.invitations.iter().map(|i| {
                         let (id, l) = (text(i, "ID"), text(i, "Link"));
                         let pending = text(i, "Status") == "Pending";
@@ -254,7 +254,7 @@ pub fn Applications() -> impl IntoView {
             <Problems id="applications-problems" problems=problems/>
             <p class="muted" hidden=is_admin id="apps-readonly">"Creating, rotating and deleting applications needs the Admin role."</p>
             <table class="list" id="applications">
-                <thead><tr><th>"Application name"</th><th>"Kind"</th><th>"Client ID"</th><th>"Role"</th><th></th></tr></thead>
+                <thead><tr><th>"Application name"</th><th>"Kind"</th><th>"Client ID"</th><th>"Role"</th><th><span class="sr-only">"Actions"</span></th></tr></thead>
                 <tbody>{move || apps.get().into_iter().map(|a| {
                     let id = text(&a, "ID");
                     let (id2, id3) = (id.clone(), id.clone());

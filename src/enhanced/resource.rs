@@ -405,7 +405,7 @@ pub fn ResourceScreen(def: &'static ScreenDef) -> impl IntoView {
                             <option value="">"Default order"</option>
                             {rdef.sort_by.iter().map(|f| view! { <option value=*f>{format!("Sort by {f}")}</option> }).collect_view()}
                         </select>
-                        <button type="button" id="ed-dir" aria-label="Sort direction" on:click=move |_| { desc.update(|d| *d = !*d); page.set(1); }>{move || if desc.get() { "↓ desc" } else { "↑ asc" }}</button>
+                        <button type="button" id="ed-dir" title="Sort direction" on:click=move |_| { desc.update(|d| *d = !*d); page.set(1); }>{move || if desc.get() { "↓ desc" } else { "↑ asc" }}</button>
                         <Show when=move || can_write.get()>
                             <button type="button" class="primary" id="ed-new" disabled=move || !ready() on:click=move |_| open(Editing::New)>{format!("New {}", rdef.noun)}</button>
                         </Show>

@@ -292,6 +292,31 @@ impl Browser {
             .unwrap();
     }
 
+    /// Runs axe-core (npm) on the page as it is now; every violation of any impact, as
+    /// "rule (impact): target …" lines.
+    pub async fn axe(&self) -> Vec<String> {
+        static AXE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+        let source = AXE.get_or_init(|| {
+            let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../node_modules/axe-core/axe.min.js");
+            std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e} (npm install puts axe-core there)", p.display()))
+        });
+        if self.js("return typeof axe;").await != json!("object") {
+            self.c.execute(source, vec![]).await.unwrap();
+        }
+        let out = self
+            .c
+            .execute_async(
+                r"const done = arguments[arguments.length - 1];
+                 axe.run(document, {resultTypes: ['violations']}).then(r => done(r.violations.map(v =>
+                   `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map(n => n.target.join(' ') + ' — ' + n.failureSummary.replace(/\s+/g, ' ')).join(' | ')}`)),
+                   e => done(['axe failed: ' + e]));",
+                vec![],
+            )
+            .await
+            .unwrap();
+        serde_json::from_value(out).unwrap()
+    }
+
     pub async fn js(&self, script: &str) -> Value {
         self.c.execute(script, vec![]).await.unwrap()
     }

@@ -417,7 +417,7 @@ async fn the_real_ordercloud_document_is_fully_reachable() {
     b.fill("#spec-url", &format!("{}/reference/ordercloud-openapi-v3-2022.json", w.portal)).await;
     b.click("#spec-load").await;
     b.wait_text("#welcome", "402 operations in 7 sections").await;
-    let sections = b.js("return [...document.querySelectorAll('.menu .section:not(.enhanced-section) h3')].map(h => h.textContent);").await;
+    let sections = b.js("return [...document.querySelectorAll('.menu .section:not(.enhanced-section) h2')].map(h => h.textContent);").await;
     assert_eq!(sections, json!(["Authentication and Authorization", "Seller", "Buyers", "Suppliers", "Product Catalogs", "Orders and Fulfillment", "Me and My Stuff"]));
     // visit every resource and select every one of its operations
     let report = b.c.execute_async(r#"

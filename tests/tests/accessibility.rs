@@ -1,0 +1,88 @@
+//! axe-core (npm) in Chromium on every page and state of the portal: zero violations of any
+//! impact, in the light and the dark theme.
+use gatehouse_e2e::*;
+use std::time::Duration;
+
+async fn clean(b: &Browser, what: &str) {
+    // let lists and panels settle first
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let found = b.axe().await;
+    assert!(found.is_empty(), "{what}: {found:#?}");
+}
+
+const SCREENS: &[&str] = &[
+    "apiclients", "securityprofiles", "adminusers", "adminusergroups", "buyers", "buyerusers", "buyergroups", "suppliers",
+    "supplierusers", "suppliergroups", "impersonationconfigs",
+];
+
+/// Every page of the console and of the screens, as the current theme draws them.
+async fn every_page(b: &Browser, w: &World, theme: &str) {
+    b.open_op(w, "POST /adminusers").await;
+    clean(b, &format!("{theme}: console with a form")).await;
+    b.open_op(w, "GET /buyers").await;
+    b.send().await;
+    clean(b, &format!("{theme}: console with a response")).await;
+    for s in SCREENS {
+        b.open_screen(w, s).await;
+        clean(b, &format!("{theme}: {s} list")).await;
+        b.find("#ed-new:not([disabled])").await;
+        b.click("#ed-new").await;
+        b.find("#ed-heading").await;
+        clean(b, &format!("{theme}: {s} editor")).await;
+    }
+    b.open_screen(w, "effective-roles").await;
+    clean(b, &format!("{theme}: effective roles")).await;
+}
+
+#[tokio::test]
+async fn every_page_in_both_themes_has_no_violation() {
+    let w = world().await;
+    let b = browser().await;
+    b.c.goto(&w.portal).await.unwrap();
+    b.find("#account-form").await;
+    clean(&b, "sign-in page").await;
+    // FullAccess for the demo admin, so every screen's editor opens
+    let t = w.token(ADMIN.0, ADMIN.1).await;
+    assert_eq!(w.call("POST", "/securityprofiles", &t, Some(serde_json::json!({"ID": "FULL", "Name": "Full", "Roles": ["FullAccess"]}))).await.0, 201);
+    assert_eq!(w.call("POST", "/securityprofiles/assignments", &t, Some(serde_json::json!({"SecurityProfileID": "FULL", "UserID": "ADMIN"}))).await.0, 204);
+    // a supplier, so the supplier users' and groups' screens have a parent to work under
+    assert_eq!(w.call("POST", "/suppliers", &t, Some(serde_json::json!({"ID": "SUPPLIER", "Name": "Supplier", "Active": true}))).await.0, 201);
+    b.sign_in(&w, ADMIN.0, ADMIN.1).await;
+    every_page(&b, &w, "light").await;
+    b.click("#theme-toggle").await;
+    every_page(&b, &w, "dark").await;
+}
+
+#[tokio::test]
+async fn the_launcher_and_the_organization_screens_have_no_violation() {
+    let w = world().await;
+    let b = browser().await;
+    b.sign_in(&w, REP.0, REP.1).await;
+    for theme in ["light", "dark"] {
+        b.c.goto(&format!("{}/?op=enhanced:impersonation", w.portal)).await.unwrap();
+        b.find("#imp-search").await;
+        clean(&b, &format!("{theme}: launcher idle")).await;
+        b.fill("#imp-search", "buyer01").await;
+        b.click("#imp-search-go").await;
+        b.find("#imp-results tr[data-user='BUYER01'] .imp-pick").await.click().await.unwrap();
+        b.click("#imp-act").await;
+        b.wait_text("#acting-banner", "acting as buyer01").await;
+        clean(&b, &format!("{theme}: launcher acting")).await;
+        b.click("#acting-end").await;
+        b.gone("#acting-banner").await;
+        if theme == "light" {
+            b.click("#theme-toggle").await;
+        }
+    }
+    // an organization's Admin: members and applications
+    let a = browser().await;
+    a.c.goto(&w.portal).await.unwrap();
+    a.fill("#account-email", gatehouse_sandbox::seed::ACCOUNT_EMAIL).await;
+    a.fill("#account-password", gatehouse_sandbox::seed::ACCOUNT_PASSWORD).await;
+    a.click("#account-submit").await;
+    a.find("#console-ready").await;
+    for s in ["members", "applications"] {
+        a.open_screen(&w, s).await;
+        clean(&a, s).await;
+    }
+}
