@@ -92,6 +92,7 @@ fn Shell(config: RuntimeConfig) -> impl IntoView {
     let cfg_dialog = config.clone();
     let cfg_add = config.clone();
     view! {
+        <a class="skip-link" href="#console-ready">"Skip to the workspace"</a>
         <header class="top">
             <h1 class="brand">"Gatehouse"</h1>
             <label class="sr-only" for="context-switch">"Marketplace context"</label>

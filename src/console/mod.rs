@@ -56,6 +56,17 @@ pub fn Console() -> impl IntoView {
     });
     let selected = RwSignal::new(history::current_op());
     history::follow(selected);
+    // opening another operation or screen moves the focus to its heading (not on the first load)
+    Effect::new(move |first: Option<()>| {
+        selected.track();
+        if first.is_some() {
+            request_animation_frame(|| {
+                if let Some(h) = document().query_selector("#console-ready h2[tabindex]").ok().flatten() {
+                    let _ = wasm_bindgen::JsCast::unchecked_into::<web_sys::HtmlElement>(h).focus();
+                }
+            });
+        }
+    });
     provide_context(selected);
     provide_context(crate::enhanced::Jump::new());
     let loaded = move || spec.get().and_then(|s| s.ok());
@@ -66,7 +77,7 @@ pub fn Console() -> impl IntoView {
                 Some(Err(e)) => view! { <div class="panel"><p class="error" role="alert" id="spec-error">{e}</p><SpecSource source=source spec=spec/></div> }.into_any(),
                 Some(Ok(s)) => { let (title, ops_n, sections_n) = (s.title.clone(), s.ops.len(), s.sections.len()); view! {
                     <Menu spec=s.clone() selected=selected/>
-                    <main class="workspace" id="console-ready" data-ops=ops_n>
+                    <main class="workspace" id="console-ready" tabindex="-1" data-ops=ops_n>
                         {move || {
                             let s = loaded()?;
                             let key = selected.get()?;
@@ -408,12 +419,12 @@ fn OperationPanel(op: Op) -> impl IntoView {
 
     view! {
         <section class="operation" aria-label="Request">
-            <div class="op-head">
+            <h2 class="op-head" tabindex="-1">
                 <span class=format!("method m-{}", op.method.to_ascii_lowercase())>{op.method.clone()}</span>
                 <code class="path">{op.path.clone()}</code>
                 <span class="summary">{op.summary.clone()}</span>
                 <span class="muted opid">{op.operation_id.clone()}</span>
-            </div>
+            </h2>
             <div class="roles muted">"Roles: "{if op.roles.is_empty() { "any signed-in user".to_string() } else { op.roles.join(", ") }}</div>
             <form class="request" novalidate on:submit=move |ev| { ev.prevent_default(); send2(); }>
                 <Show when=move || has_params>

@@ -62,7 +62,7 @@ pub fn VirtualText(lines: RwSignal<Lines>) -> impl IntoView {
     };
     let window_text = Memo::new(move |_| window_text());
     view! {
-        <div class="virtual" node_ref=node id="response-body" data-lines=total
+        <div class="virtual" node_ref=node id="response-body" tabindex="0" role="region" aria-label="Response body" data-lines=total
             on:scroll=move |ev| { let el: web_sys::HtmlElement = event_target(&ev); scroll.set(el.scroll_top() as f64); }>
             <div class="virtual-space" style:height=move || format!("{}px", total() * LINE_PX)>
                 <pre class="virtual-lines" style:top=move || format!("{}px", window_text.with(|w| w.0) * LINE_PX)>{move || window_text.with(|w| w.1.clone())}</pre>

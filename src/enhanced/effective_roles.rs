@@ -128,7 +128,7 @@ pub fn EffectiveRoles() -> impl IntoView {
 
     view! {
         <section class="enhanced screen" id="screen" data-screen="effective-roles" aria-label="Effective roles">
-            <header class="screen-head"><h2>"⚡ Effective roles"</h2></header>
+            <header class="screen-head"><h2 tabindex="-1">"⚡ Effective roles"</h2></header>
             <p class="muted">"What a user may do, and why: the union of the profiles assigned to the user, to their groups and to their company."</p>
             <div class="row pickers">
                 <label for="er-type">"User type"</label>

@@ -255,7 +255,7 @@ pub fn Launcher() -> impl IntoView {
     let can_act = move || gatehouse_model::roles::allows(&session.current().map(|c| c.info().role).unwrap_or_default(), &["BuyerImpersonation"]);
     view! {
         <section class="enhanced" id="impersonation-launcher" aria-label="Impersonation launcher">
-            <h2>"Act on behalf of a buyer user"</h2>
+            <h2 tabindex="-1">"Act on behalf of a buyer user"</h2>
             <p class="muted">"Find the customer, check which applications you may act in, and act as them. Every session is recorded below."</p>
             <Show when=move || !can_act()>
                 <p class="readonly" id="imp-readonly" role="status">"Look-up only: acting as a buyer user needs the BuyerImpersonation role, and your token does not have it."</p>

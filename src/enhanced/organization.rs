@@ -120,7 +120,7 @@ pub fn Members() -> impl IntoView {
     };
     view! {
         <section class="enhanced screen" id="screen" data-screen="members" aria-labelledby="members-title">
-            <h2 id="members-title">{move || format!("Members of {}", org.with(|o| o.as_ref().map(|o| text(&o.me, "Name")).unwrap_or_default()))}</h2>
+            <h2 id="members-title" tabindex="-1">{move || format!("Members of {}", org.with(|o| o.as_ref().map(|o| text(&o.me, "Name")).unwrap_or_default()))}</h2>
             <Problems id="members-problems" problems=problems/>
             <p class="muted" id="my-role">{move || org.with(|o| o.as_ref().map(|o| {
                 let r = text(&o.me, "Role");
@@ -249,7 +249,7 @@ pub fn Applications() -> impl IntoView {
     };
     view! {
         <section class="enhanced screen" id="screen" data-screen="applications" aria-labelledby="applications-title">
-            <h2 id="applications-title">"Applications"</h2>
+            <h2 id="applications-title" tabindex="-1">"Applications"</h2>
             <p class="muted">"API credentials of this organization. A sales channel is public (for storefronts, anonymous shopping allowed); an integration is confidential (client credentials, Read-only or Admin); a webapp has no roles of its own: its tokens carry the signed-in user's."</p>
             <Problems id="applications-problems" problems=problems/>
             <p class="muted" hidden=is_admin id="apps-readonly">"Creating, rotating and deleting applications needs the Admin role."</p>

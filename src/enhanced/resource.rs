@@ -362,7 +362,7 @@ pub fn ResourceScreen(def: &'static ScreenDef) -> impl IntoView {
     view! {
         <section class="enhanced screen" id="screen" data-screen=def.key aria-label=def.label>
             <header class="screen-head">
-                <h2>{format!("⚡ {}", def.label)}</h2>
+                <h2 tabindex="-1">{format!("⚡ {}", def.label)}</h2>
                 <span class="spacer"></span>
                 <button class="ghost" id="ed-console" title="Open the same operation in the raw API console"
                     on:click=move |_| crate::history::go(selected, &console_op())>{move || format!("Raw console: {}", console_op())}</button>

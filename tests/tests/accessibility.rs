@@ -86,3 +86,29 @@ async fn the_launcher_and_the_organization_screens_have_no_violation() {
         clean(&a, s).await;
     }
 }
+
+#[tokio::test]
+async fn a_skip_link_the_focus_on_the_opened_heading_and_a_focusable_response() {
+    let w = world().await;
+    let b = browser().await;
+    b.sign_in(&w, ADMIN.0, ADMIN.1).await;
+    // the first thing to tab to skips to the workspace
+    let first = b.js("return document.querySelector('body a, body button, body input, body select').className;").await;
+    assert_eq!(first, serde_json::json!("skip-link"));
+    assert_eq!(b.attr(".skip-link", "href").await.as_deref(), Some("#console-ready"));
+    // opening a screen from the menu moves the focus to its heading
+    b.click(".enhanced-section [data-screen='Buyers']").await;
+    b.find("#screen[data-screen='buyers']").await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let focused = b.js("return document.activeElement.tagName + ' ' + document.activeElement.textContent;").await;
+    assert_eq!(focused, serde_json::json!("H2 ⚡ Buyers"));
+    // and opening an operation, to the operation's heading
+    b.click(".menu [data-resource='Buyers']").await;
+    b.find("#send").await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let focused = b.js("return document.activeElement.className;").await;
+    assert_eq!(focused, serde_json::json!("op-head"));
+    // the response body can be reached and scrolled from the keyboard
+    b.send().await;
+    assert_eq!(b.attr("#response-body", "tabindex").await.as_deref(), Some("0"));
+}
