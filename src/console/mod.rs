@@ -56,10 +56,13 @@ pub fn Console() -> impl IntoView {
     });
     let selected = RwSignal::new(history::current_op());
     history::follow(selected);
-    // opening another operation or screen moves the focus to its heading (not on the first load)
+    let menu_open = RwSignal::new(false);
+    // opening another operation or screen closes the folded menu and moves the focus to its
+    // heading (not on the first load)
     Effect::new(move |first: Option<()>| {
         selected.track();
         if first.is_some() {
+            menu_open.set(false);
             request_animation_frame(|| {
                 if let Some(h) = document().query_selector("#console-ready h2[tabindex]").ok().flatten() {
                     let _ = wasm_bindgen::JsCast::unchecked_into::<web_sys::HtmlElement>(h).focus();
@@ -76,7 +79,10 @@ pub fn Console() -> impl IntoView {
                 None => view! { <div class="loading" id="spec-loading"><Spinner label="Loading API description"/>" Loading the API description…"</div> }.into_any(),
                 Some(Err(e)) => view! { <div class="panel"><p class="error" role="alert" id="spec-error">{e}</p><SpecSource source=source spec=spec/></div> }.into_any(),
                 Some(Ok(s)) => { let (title, ops_n, sections_n) = (s.title.clone(), s.ops.len(), s.sections.len()); view! {
-                    <Menu spec=s.clone() selected=selected/>
+                    // below 1000 px the menu folds away behind this button
+                    <button class="menu-toggle" id="menu-toggle" aria-expanded=move || menu_open.get().to_string() aria-controls="menu"
+                        on:click=move |_| menu_open.update(|o| *o = !*o)>"☰ Resources"</button>
+                    <Menu spec=s.clone() selected=selected open=menu_open/>
                     <main class="workspace" id="console-ready" tabindex="-1" data-ops=ops_n>
                         {move || {
                             let s = loaded()?;
@@ -137,7 +143,7 @@ fn SpecSource(source: RwSignal<String>, spec: RwSignal<Option<Result<Arc<Spec>, 
 }
 
 #[component]
-fn Menu(spec: Arc<Spec>, selected: RwSignal<Option<String>>) -> impl IntoView {
+fn Menu(spec: Arc<Spec>, selected: RwSignal<Option<String>>, open: RwSignal<bool>) -> impl IntoView {
     let session = expect_context::<Session>();
     let filter = RwSignal::new(String::new());
     let current_resource = {
@@ -157,7 +163,7 @@ fn Menu(spec: Arc<Spec>, selected: RwSignal<Option<String>>) -> impl IntoView {
     let enhanced = crate::enhanced::menu();
     let enhanced_names: Vec<String> = enhanced.iter().map(|(_, l)| fold(l)).collect();
     view! {
-        <nav class="menu" aria-label="Resources">
+        <nav class="menu" id="menu" class:open=open aria-label="Resources">
             <input id="menu-filter" type="search" placeholder="Filter resources" aria-label="Filter resources"
                 prop:value=filter on:input=move |ev| filter.set(event_target_value(&ev))/>
             <div class="section enhanced-section" style:display=move || display(&enhanced_names)>

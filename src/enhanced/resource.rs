@@ -467,6 +467,8 @@ pub fn ResourceScreen(def: &'static ScreenDef) -> impl IntoView {
                                         {fields.iter().map(|(name, w, hint)| field_row(rdef, form, name, *w, hint)).collect_view()}
                                     </fieldset>
                                 }).collect_view()}
+                                // the form's foot stays in view: its problems, Save and the delete question
+                                <div class="ed-foot">
                                 <Problems id="ed-errors" problems=problems/>
                                 <Show when=move || can_write.get()>
                                     <div class="row actions">
@@ -485,6 +487,7 @@ pub fn ResourceScreen(def: &'static ScreenDef) -> impl IntoView {
                                         </div>
                                     </Show>
                                 </Show>
+                                </div>
                             </form>
                             {saved_id.map(|id| def.extras.iter().map(|x| extra_view(*x, rdef, parent.get_untracked(), id.clone(), can_write)).collect_view())}
                         }.into_any()
