@@ -273,9 +273,10 @@ pub fn Launcher() -> impl IntoView {
                         <thead><tr><th>"User"</th><th>"Username"</th><th>"Email"</th><th>"Buyer"</th><th><span class="sr-only">"Actions"</span></th></tr></thead>
                         <tbody>{list.into_iter().map(|h| {
                             let h2 = h.clone();
+                            let name = format!("Choose {}", h.username);
                             view! { <tr data-user=h.user_id.clone()>
                                 <td>{h.name.clone()}</td><td>{h.username.clone()}</td><td>{h.email.clone()}</td><td>{format!("{} ({})", h.buyer_name, h.buyer_id)}</td>
-                                <td><button class="imp-pick" on:click=move |_| pick(h2.clone())>"Choose"</button></td>
+                                <td><button class="imp-pick" aria-label=name on:click=move |_| pick(h2.clone())>"Choose"</button></td>
                             </tr> }
                         }).collect_view()}</tbody>
                     </table>
@@ -305,7 +306,8 @@ pub fn Launcher() -> impl IntoView {
                                             on:change=move |ev| { let on = event_target_checked(&ev); roles.update(|rs| { rs.retain(|x| x != &r2); if on { rs.push(r2.clone()); } }); }/>{format!(" {r}")}</label> }
                                     }).collect_view()}
                                 </fieldset>
-                                <button class="primary" id="imp-act" on:click=act disabled=move || busy.get() || !can_act()>"Act as this user"</button>
+                                <button class="primary" id="imp-act" on:click=act disabled=move || busy.get() || !can_act() || session.acting.with(Option::is_some)
+                                    title=move || if session.acting.with(Option::is_some) { "End the current act-as session first" } else { "" }>"Act as this user"</button>
                             }.into_any()
                         }
                     }}

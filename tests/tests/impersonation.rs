@@ -152,3 +152,20 @@ async fn while_acting_the_console_marks_operations_by_the_buyers_roles() {
     b.open_op(&w, "GET /adminusers").await;
     assert_eq!(allowed(&b).await, "true");
 }
+
+#[tokio::test]
+async fn results_are_named_after_their_users_and_act_as_waits_while_acting() {
+    let w = world().await;
+    let b = browser().await;
+    b.sign_in(&w, REP.0, REP.1).await;
+    find_buyer01(&b).await;
+    assert_eq!(b.attr("#imp-results tr[data-user='BUYER01'] .imp-pick", "aria-label").await.as_deref(), Some("Choose buyer01"));
+    b.click("#imp-act").await;
+    b.wait_text("#acting-banner", "acting as buyer01").await;
+    // while acting, another act-as waits for this one to end
+    b.find("#imp-results tr[data-user='BUYER01'] .imp-pick").await.click().await.unwrap();
+    assert!(b.attr("#imp-act", "disabled").await.is_some());
+    b.click("#acting-end").await;
+    b.gone("#acting-banner").await;
+    assert!(b.attr("#imp-act", "disabled").await.is_none());
+}
