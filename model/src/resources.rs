@@ -388,6 +388,12 @@ pub const ALL_KINDS: &[Kind] = &[
     Kind::SupplierUserGroup, Kind::ImpersonationConfig,
 ];
 
+/// The indefinite article for a noun as it is said: "an API client", "an admin user", "a user"
+/// (a `u` that sounds like "you" takes "a").
+pub fn article(noun: &str) -> &'static str {
+    if noun.starts_with(['a', 'e', 'i', 'o', 'A', 'E', 'I', 'O']) { "an" } else { "a" }
+}
+
 /// A resource with standard List / Create / Get / Save / Patch / Delete operations.
 #[derive(Debug)]
 pub struct ResourceDef {
@@ -538,6 +544,16 @@ mod tests {
             if let Some(p) = r.parent {
                 assert!(r.path.contains(&format!("{{{}}}", p.def().id_param)));
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod article_tests {
+    #[test]
+    fn articles_follow_the_sound() {
+        for (noun, a) in [("API client", "an"), ("admin user", "an"), ("impersonation config", "an"), ("user", "a"), ("user group", "a"), ("buyer", "a"), ("security profile", "a")] {
+            assert_eq!(super::article(noun), a, "{noun}");
         }
     }
 }

@@ -201,7 +201,7 @@ pub async fn rotate(c: Caller, id: String) -> Result<Response> {
     admin(&c, "rotate secrets")?;
     let s = one(&c.app, &id)?;
     if s.kind != INTEGRATION {
-        return Err(Failure::bad_request("Application.NoSecret", format!("A {} has no secret to rotate; only integrations are confidential.", s.kind)));
+        return Err(Failure::bad_request("Application.NoSecret", format!("{} application has no secret to rotate; only integrations are confidential.", if s.kind == SALES_CHANNEL { "A sales channel" } else { "A webapp" })));
     }
     let secret = new_secret();
     let user_seq = db::write(&c.app.pool, |tx| {

@@ -188,6 +188,10 @@ fn is_unique_violation(e: &rusqlite::Error) -> Option<bool> {
     }
 }
 
+fn capital(article: &str) -> &'static str {
+    if article == "an" { "An" } else { "A" }
+}
+
 fn conflict_for(e: rusqlite::Error, kind: Kind, id: &str) -> Failure {
     match is_unique_violation(&e) {
         Some(true) => Failure::conflict(
@@ -196,7 +200,7 @@ fn conflict_for(e: rusqlite::Error, kind: Kind, id: &str) -> Failure {
         ),
         Some(false) => Failure::conflict(
             gatehouse_model::error::codes::ID_EXISTS,
-            format!("A {} with ID {id} already exists.", kind.def().noun),
+            format!("{} {} with ID {id} already exists.", capital(gatehouse_model::resources::article(kind.def().noun)), kind.def().noun),
         )
         .data(serde_json::json!({"ObjectType": kind.def().object_type, "ObjectID": id})),
         None => Failure::internal(e),

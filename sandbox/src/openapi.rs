@@ -145,9 +145,7 @@ fn op(id: String, tag: &str, summary: String, roles: &[&str], params: Vec<Value>
     o
 }
 
-fn article(noun: &str) -> &'static str {
-    if noun.starts_with(['a', 'e', 'i', 'o', 'u', 'A', 'E', 'I', 'O', 'U']) { "an" } else { "a" }
-}
+use gatehouse_model::resources::article;
 
 fn resource_paths(def: &ResourceDef, paths: &mut Map<String, Value>) {
     let noun = def.noun;

@@ -189,6 +189,11 @@ async fn members_roles_and_the_last_admin() {
     let (_, me) = sb.get("/account", &ann).await;
     let ann_id = me["ID"].as_str().unwrap().to_string();
 
+    // "an" before a vowel sound, "a" before a consonant one
+    let (_, v) = sb.post("/adminusers", &ann_org, json!({"ID": "U", "Username": "u-one", "FirstName": "U", "LastName": "O", "Email": "u@example.com", "Active": true})).await;
+    assert_eq!(v["ID"], "U");
+    let (_, v) = sb.post("/adminusers", &ann_org, json!({"ID": "U", "Username": "u-two", "FirstName": "U", "LastName": "O", "Email": "u@example.com", "Active": true})).await;
+    assert_eq!(v["Errors"][0]["Message"], "An admin user with ID U already exists.");
     // a marketplace user of the organization is not a member
     let (s, v) = sb.get("/organization", &sb.admin().await).await;
     assert_eq!((s, error_code(&v)), (StatusCode::FORBIDDEN, "Organization.NotAMember"));

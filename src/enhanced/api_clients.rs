@@ -89,9 +89,9 @@ fn AssignedList(side: Side, client_id: String, rows: Rows, reload: RwSignal<u32>
             }}
             <Show when=move || can_write.get()>
                 <span class="row">
-                    <label class="sr-only" for=format!("client-{}-pick", side.id)>{format!("Assign a {}", side.noun)}</label>
+                    <label class="sr-only" for=format!("client-{}-pick", side.id)>{format!("Assign {} {}", gatehouse_model::resources::article(side.noun), side.noun)}</label>
                     <select id=format!("client-{}-pick", side.id) on:change=move |ev| choice.set(event_target_value(&ev))>
-                        <option value="">{format!("— assign a {} —", side.noun)}</option>
+                        <option value="">{format!("— assign {} {} —", gatehouse_model::resources::article(side.noun), side.noun)}</option>
                         {move || all.get().into_iter().map(|(id, name)| view! { <option value=id.clone()>{format!("{name} ({id})")}</option> }).collect_view()}
                     </select>
                     <button type="button" id=format!("client-{}-add", side.id) on:click=add>"Assign"</button>

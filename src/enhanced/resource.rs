@@ -10,6 +10,7 @@ use crate::components::Spinner;
 use gatehouse_model::resources::{Kind, ResourceDef, Ty};
 use gatehouse_model::roles::allows;
 use gatehouse_model::validate::{validate, Mode};
+use gatehouse_model::resources::article;
 use leptos::prelude::*;
 use serde_json::{Map, Value};
 use std::collections::HashMap;
@@ -391,7 +392,7 @@ pub fn ResourceScreen(def: &'static ScreenDef) -> impl IntoView {
                             {move || match parents.get() {
                                 None => view! { <Spinner/> }.into_any(),
                                 Some(Err(e)) => view! { <span class="error">{e}</span> }.into_any(),
-                                Some(Ok(l)) if l.is_empty() => view! { <span class="muted" id="ed-no-parent">{format!("Create a {} first.", pk.def().noun)}</span> }.into_any(),
+                                Some(Ok(l)) if l.is_empty() => view! { <span class="muted" id="ed-no-parent">{format!("Create {} {} first.", article(pk.def().noun), pk.def().noun)}</span> }.into_any(),
                                 _ => ().into_any(),
                             }}
                         </div>
@@ -451,7 +452,7 @@ pub fn ResourceScreen(def: &'static ScreenDef) -> impl IntoView {
                         epoch.track();
                         let e = editing.get_untracked();
                         if e == Editing::None {
-                            return view! { <p class="muted" id="ed-empty">{format!("Choose a {} in the list{}.", rdef.noun, if can_write.get_untracked() { ", or create a new one" } else { "" })}</p> }.into_any();
+                            return view! { <p class="muted" id="ed-empty">{format!("Choose {} {} in the list{}.", article(rdef.noun), rdef.noun, if can_write.get_untracked() { ", or create a new one" } else { "" })}</p> }.into_any();
                         }
                         let heading = match &e {
                             Editing::Saved(m) => format!("{} {}", capitalized(rdef.noun), m.get(def.title).and_then(Value::as_str).or(m.get("ID").and_then(Value::as_str)).unwrap_or("")),

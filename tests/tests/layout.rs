@@ -51,6 +51,7 @@ async fn at_1366_px_lists_need_no_horizontal_scroll_and_save_stays_in_view() {
     }
     // a long form: Save stays on screen wherever the form is scrolled to
     b.open_screen(&w, "apiclients").await;
+    b.wait_text("#ed-empty", "Choose an API client in the list").await;
     b.click("#ed-new").await;
     b.find("#ed-save").await;
     for at in ["0", "99999"] {
