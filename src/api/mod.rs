@@ -121,7 +121,8 @@ pub async fn send(method: &str, url: &str, token: Option<&str>, body: Option<&st
         Some(b) => req.header("Content-Type", "application/json").body(b.to_string()).map_err(|e| e.to_string())?.send().await,
         None => req.send().await,
     };
-    let res = sent.map_err(|e| format!("Network error: could not reach {url} ({e}). Nothing was changed on screen; check the API address and try again."))?;
+    // said in words: the browser's own text ("TypeError: Failed to fetch") tells people nothing
+    let res = sent.map_err(|_| format!("Could not reach the API at {url}: the network is down or the address is wrong. Nothing was sent."))?;
     let text = res.text().await.unwrap_or_default();
     let received_at = now_ms();
     let ms = received_at - start;
@@ -154,7 +155,7 @@ pub async fn token_request(base: &str, form: &[(&str, &str)]) -> Result<serde_js
         .map_err(|e| e.to_string())?
         .send()
         .await
-        .map_err(|e| format!("Network error: could not reach {url} ({e})."))?;
+        .map_err(|_| format!("Could not reach the API at {url}: the network is down or the address is wrong."))?;
     let status = res.status();
     let text = res.text().await.unwrap_or_default();
     let value: serde_json::Value = serde_json::from_str(&text).unwrap_or(serde_json::Value::Null);

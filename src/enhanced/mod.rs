@@ -100,7 +100,7 @@ impl Problem {
             status: 0,
             code: "Network".into(),
             message,
-            explain: Some("Nothing reached the API, so nothing was changed; everything you entered is still here. Try again when the connection is back.".into()),
+            explain: Some("Everything you entered is still here; try again when the connection is back.".into()),
             data: Value::Null,
         }
     }
@@ -247,7 +247,8 @@ pub fn Problems(#[prop(into)] id: String, problems: RwSignal<Vec<Problem>>) -> i
                 {move || problems.get().into_iter().map(|p| view! {
                     <li data-code=p.code.clone()>
                         <strong>{p.message.clone()}</strong>
-                        <span class="muted">{if p.status > 0 { format!(" ({}, HTTP {})", p.code, p.status) } else { format!(" ({})", p.code) }}</span>
+                        // the API's code as secondary text; the portal's own problems have none to show
+                        {(p.status > 0).then(|| view! { <span class="muted">{format!(" ({}, HTTP {})", p.code, p.status)}</span> })}
                         {p.explain.clone().map(|e| view! { <span class="explain">{e}</span> })}
                         {culprit(&p).map(|(screen, label, id)| {
                             let text = format!("Open {label} {id}");

@@ -106,7 +106,7 @@ async fn the_launcher_is_look_up_only_without_the_role_keeps_input_offline_and_v
     b.fill("#imp-search", "buyer01").await;
     b.offline(true).await;
     b.click("#imp-search-go").await;
-    b.wait_text("#impersonation-launcher .error", "Network").await;
+    b.wait_text("#impersonation-launcher .error", "Could not reach the API").await;
     assert_eq!(b.value("#imp-search").await, "buyer01");
     b.offline(false).await;
     b.click("#imp-search-go").await;
