@@ -415,6 +415,14 @@ pub fn ResourceScreen(def: &'static ScreenDef) -> impl IntoView {
                     {move || match listing.get() {
                         None => view! { <p><Spinner/>" Loading…"</p> }.into_any(),
                         Some(Err(_)) => ().into_any(),
+                        // an empty list says what is missing and offers to create it
+                        Some(Ok(v)) if v["Items"].as_array().is_some_and(Vec::is_empty) && search.with_untracked(String::is_empty) => view! {
+                            <p class="muted" id="ed-empty-list">{format!("No {} here yet.", rdef.noun)}" "
+                                {can_write.get_untracked().then(|| view! {
+                                    <button type="button" class="link" id="ed-create-first" on:click=move |_| open(Editing::New)>{format!("Create the first {}", rdef.noun)}</button>
+                                })}
+                            </p>
+                        }.into_any(),
                         Some(Ok(v)) => {
                             let items = v["Items"].as_array().cloned().unwrap_or_default();
                             let meta = v["Meta"].clone();

@@ -601,3 +601,18 @@ async fn guide_walks_every_screen() {
     b.find("#ed-readonly").await;
     shot("screen-read-only").await;
 }
+
+#[tokio::test]
+async fn an_empty_list_says_what_is_missing_and_offers_to_create_it() {
+    let w = empty_world().await;
+    let b = browser().await;
+    b.sign_in(&w, gatehouse_sandbox::seed::OWNER.0, gatehouse_sandbox::seed::OWNER.1).await;
+    b.open_screen(&w, "suppliers").await;
+    b.wait_text("#ed-empty-list", "No supplier here yet.").await;
+    b.click("#ed-create-first").await;
+    b.wait_text("#ed-heading", "New supplier").await;
+    // a search that finds nothing is not an empty marketplace: the table stays, empty
+    b.open_screen(&w, "apiclients").await;
+    b.find("#ed-list").await;
+    assert!(!b.exists("#ed-empty-list").await);
+}
