@@ -253,6 +253,8 @@ pub fn claim_client(app: &App, id: &str) -> Result<()> {
         Ok(tx.query_row("SELECT org FROM api_clients WHERE client_id = ?1", params![id], |r| r.get(0)).optional()?)
     })?;
     if owner.as_deref() == Some(app.org.as_str()) {
+        // whatever a lookup racing an earlier release remembered, the index decides from now on
+        app.hub.client_orgs.write().remove(id);
         return Ok(());
     }
     Err(Failure::conflict(gatehouse_model::error::codes::ID_EXISTS, format!("The API client ID {id} is taken; choose another one."))
@@ -264,7 +266,9 @@ pub fn release_client(app: &App, id: &str) -> Result<()> {
     db::write(&app.hub.pool, |tx| {
         tx.execute("DELETE FROM api_clients WHERE client_id = ?1 AND org = ?2", params![id, app.org])?;
         Ok(())
-    })
+    })?;
+    app.hub.client_orgs.write().remove(id);
+    Ok(())
 }
 
 // ---- organizations ----

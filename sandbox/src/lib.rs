@@ -69,6 +69,9 @@ pub struct Hub {
     pub joining: Mutex<()>,
     /// Vendor calls in the current minute: vendor → (minute start in ms, calls).
     rates: Mutex<HashMap<String, (i64, i64)>>,
+    /// API client → organization, as the index said (a client ID keeps its organization until
+    /// it is released, which drops it here too).
+    pub client_orgs: RwLock<HashMap<String, String>>,
     /// The organizations' marketplaces opened so far (the main one included).
     markets: Mutex<HashMap<String, Arc<Market>>>,
 }
@@ -172,6 +175,7 @@ impl App {
             portal_url: RwLock::new(DEFAULT_PORTAL_URL.into()),
             rates: Mutex::new(HashMap::new()),
             joining: Mutex::new(()),
+            client_orgs: RwLock::new(HashMap::new()),
             markets: Mutex::new(HashMap::from([(hub::MAIN_ORG.to_string(), market.clone())])),
         });
         let app = App { market, hub };
@@ -197,8 +201,19 @@ impl App {
     /// The marketplace that API client `client_id` belongs to; an unknown client ID is looked
     /// for in the main marketplace (which then answers that it does not exist).
     pub fn for_client(&self, client_id: &str) -> Result<App> {
+        if let Some(org) = self.hub.client_orgs.read().get(client_id).cloned() {
+            return self.market(&org);
+        }
         match hub::client_org(&self.hub.pool, client_id)? {
-            Some(org) => self.market(&org),
+            Some(org) => {
+                let mut known = self.hub.client_orgs.write();
+                if known.len() >= VERIFIED_CACHE {
+                    known.clear();
+                }
+                known.insert(client_id.to_string(), org.clone());
+                drop(known);
+                self.market(&org)
+            }
             None => self.market(hub::MAIN_ORG),
         }
     }

@@ -547,3 +547,24 @@ async fn the_seed_makes_two_organizations_and_an_account_in_both() {
     let (_, orgs) = sb.get("/account/organizations", &account).await;
     assert_eq!(orgs["Items"].as_array().unwrap().len(), 2);
 }
+
+#[tokio::test]
+async fn a_released_client_id_routes_to_its_new_organization() {
+    let sb = start().await;
+    let ann = sign_up(&sb, "ann@example.com").await;
+    let org = new_org(&sb, &ann, "Other").await;
+    let other = org_token(&sb, &ann, &org).await;
+    let client = json!({"AppName": "x", "Active": true, "AccessTokenDuration": 600, "RefreshTokenDuration": 0, "AllowSeller": true,
+        "AllowAnyBuyer": false, "AllowAnySupplier": false, "IsAnonBuyer": false});
+    assert!(sb.put("/apiclients/MOVING-ID", &other, client.clone()).await.0.is_success());
+    assert_eq!(sb.app.for_client("MOVING-ID").unwrap().org, org);
+    // taken: the main organization cannot have it
+    let admin = sb.admin().await;
+    assert_eq!(sb.put("/apiclients/MOVING-ID", &admin, client.clone()).await.0, StatusCode::CONFLICT);
+    // released, then taken by the main organization: requests with it go there (not to a remembered owner)
+    assert_eq!(sb.delete("/apiclients/MOVING-ID", &other).await.0, StatusCode::NO_CONTENT);
+    assert!(sb.put("/apiclients/MOVING-ID", &admin, client).await.0.is_success());
+    assert_eq!(sb.app.for_client("MOVING-ID").unwrap().org, hub::MAIN_ORG);
+    let (s, _) = sb.login_full("MOVING-ID", "admin01", "Gatehouse-Admin1", None).await;
+    assert_eq!(s, StatusCode::OK);
+}
