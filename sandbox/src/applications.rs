@@ -23,7 +23,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use gatehouse_model::resources::Kind;
 use r2d2_sqlite::rusqlite::params;
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 pub const SALES_CHANNEL: &str = "SalesChannel";
 pub const INTEGRATION: &str = "Integration";
@@ -93,9 +93,6 @@ pub async fn get(c: Caller, id: String) -> Result<Response> {
     Ok(json_response(StatusCode::OK, &value(&c.app, &s, None)?))
 }
 
-fn obj(v: Value) -> Map<String, Value> {
-    v.as_object().cloned().unwrap_or_default()
-}
 
 fn new_secret() -> String {
     hub::random_code::<32>()
@@ -128,23 +125,19 @@ pub async fn create(c: Caller, bytes: Bytes) -> Result<Response> {
     let secret = (kind == INTEGRATION).then(new_secret);
     let now = crate::crud::now_rfc3339();
     db::write(&c.app.pool, |tx| {
-        let mut client = obj(json!({
+        let mut client = db::obj(json!({
             "AppName": name, "Active": true, "AccessTokenDuration": 600, "RefreshTokenDuration": 0,
             "AllowSeller": false, "AllowAnyBuyer": false, "AllowAnySupplier": false, "IsAnonBuyer": false, "DateCreated": now,
         }));
-        let assign = |tx: &r2d2_sqlite::rusqlite::Transaction, data: Value| {
-            let data = obj(data);
-            let key = db::assignment_key(&data, crate::assignments::key_fields(SP_ASSIGNMENT_KIND));
-            db::save_assignment(tx, SP_ASSIGNMENT_KIND, "", &key, &data)
-        };
+        let assign = |tx: &r2d2_sqlite::rusqlite::Transaction, data: Value| crate::assignments::save(tx, SP_ASSIGNMENT_KIND, "", &db::obj(data));
         match kind.as_str() {
             SALES_CHANNEL => {
                 let username = format!("{object_id}-anonymous");
-                db::insert(tx, Kind::Buyer, "", &object_id, &obj(json!({"Name": format!("{name} shoppers"), "Active": true, "DateCreated": now})), None)?;
-                db::insert(tx, Kind::BuyerUser, &object_id, &format!("{object_id}-anonymous"), &obj(json!({
+                db::insert(tx, Kind::Buyer, "", &object_id, &db::obj(json!({"Name": format!("{name} shoppers"), "Active": true, "DateCreated": now})), None)?;
+                db::insert(tx, Kind::BuyerUser, &object_id, &format!("{object_id}-anonymous"), &db::obj(json!({
                     "Username": username, "FirstName": "Anonymous", "LastName": "Shopper", "Email": "", "Active": true,
                     "DateCreated": now, "PasswordLastSetDate": null})), None)?;
-                db::insert(tx, Kind::SecurityProfile, "", &object_id, &obj(json!({"Name": format!("{name} (sales channel)"), "Roles": SHOPPER_ROLES, "CustomRoles": []})), None)?;
+                db::insert(tx, Kind::SecurityProfile, "", &object_id, &db::obj(json!({"Name": format!("{name} (sales channel)"), "Roles": SHOPPER_ROLES, "CustomRoles": []})), None)?;
                 assign(tx, json!({"SecurityProfileID": object_id, "BuyerID": object_id}))?;
                 client.insert("AllowAnyBuyer".into(), json!(true));
                 client.insert("IsAnonBuyer".into(), json!(true));
@@ -153,11 +146,11 @@ pub async fn create(c: Caller, bytes: Bytes) -> Result<Response> {
             }
             INTEGRATION => {
                 let username = format!("{object_id}-integration");
-                db::insert(tx, Kind::AdminUser, "", &username, &obj(json!({
+                db::insert(tx, Kind::AdminUser, "", &username, &db::obj(json!({
                     "Username": username, "FirstName": name, "LastName": "(integration)", "Email": "", "Active": true,
                     "DateCreated": now, "PasswordLastSetDate": null})), None)?;
                 let roles: Vec<&str> = if role.as_deref() == Some(hub::ADMIN) { vec!["FullAccess"] } else { reader_roles() };
-                db::insert(tx, Kind::SecurityProfile, "", &object_id, &obj(json!({"Name": format!("{name} (integration)"), "Roles": roles, "CustomRoles": []})), None)?;
+                db::insert(tx, Kind::SecurityProfile, "", &object_id, &db::obj(json!({"Name": format!("{name} (integration)"), "Roles": roles, "CustomRoles": []})), None)?;
                 assign(tx, json!({"SecurityProfileID": object_id, "UserID": username}))?;
                 client.insert("AllowSeller".into(), json!(true));
                 client.insert("ClientSecret".into(), json!(secret));

@@ -18,6 +18,11 @@ use serde_json::{json, Map, Value};
 
 pub const API_CLIENT_KIND: &str = "apiclient";
 
+/// Saves an assignment of `kind` under `parent` from its fields (its key computed from them).
+pub fn save(tx: &r2d2_sqlite::rusqlite::Transaction, kind: &str, parent: &str, data: &serde_json::Map<String, serde_json::Value>) -> Result<()> {
+    db::save_assignment(tx, kind, parent, &db::assignment_key(data, key_fields(kind)), data)
+}
+
 pub fn key_fields(kind: &str) -> &'static [&'static str] {
     match kind {
         API_CLIENT_KIND => &["ApiClientID", "BuyerID", "SupplierID"],

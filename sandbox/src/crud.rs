@@ -35,6 +35,29 @@ pub fn parse_body(bytes: &Bytes) -> Result<Value> {
     })
 }
 
+/// Creates an object unless one of that kind and ID is there already (then nothing is written:
+/// no transaction, no new write generation), stamping `DateCreated`, and `PasswordLastSetDate`
+/// when it has a password hash. For what the sandbox itself provides: the seed, an organization's
+/// basics.
+pub fn put_if_missing(pool: &db::Pool, kind: Kind, parent: &str, id: &str, mut data: Map<String, Value>, secret: Option<&str>) -> Result<()> {
+    if db::get(&*pool.get()?, kind, parent, id)?.is_some() {
+        return Ok(());
+    }
+    if kind.def().schema.field("DateCreated").is_some() {
+        data.insert("DateCreated".into(), json!(now_rfc3339()));
+    }
+    if secret.is_some() {
+        data.insert("PasswordLastSetDate".into(), json!(now_rfc3339()));
+    }
+    db::write(pool, |tx| {
+        // (created meanwhile by a concurrent call: kept as it is)
+        if db::get(tx, kind, parent, id)?.is_none() {
+            db::insert(tx, kind, parent, id, &data, secret)?;
+        }
+        Ok(())
+    })
+}
+
 pub fn now_rfc3339() -> String {
     time::OffsetDateTime::now_utc()
         .replace_nanosecond(0)

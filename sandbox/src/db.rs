@@ -122,6 +122,14 @@ pub fn text<'a>(m: &'a Map<String, Value>, k: &str) -> Option<&'a str> {
     m.get(k).and_then(Value::as_str).filter(|v| !v.is_empty())
 }
 
+/// The fields of a JSON object literal (empty for anything else).
+pub fn obj(v: Value) -> Map<String, Value> {
+    match v {
+        Value::Object(m) => m,
+        _ => Map::new(),
+    }
+}
+
 /// One stored resource.
 #[derive(Debug, Clone)]
 pub struct Obj {

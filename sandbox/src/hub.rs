@@ -18,7 +18,7 @@ use crate::App;
 use axum::http::StatusCode;
 use gatehouse_model::resources::Kind;
 use r2d2_sqlite::rusqlite::{params, OptionalExtension};
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 /// The organization whose marketplace is the main database file itself.
 pub const MAIN_ORG: &str = "main";
@@ -290,21 +290,6 @@ pub fn org(pool: &Pool, id: &str) -> Result<Option<Org>> {
         .optional()?)
 }
 
-fn obj(v: Value) -> Map<String, Value> {
-    v.as_object().cloned().unwrap_or_default()
-}
-
-fn put_if_missing(app: &App, kind: Kind, parent: &str, id: &str, data: Value, tx: &r2d2_sqlite::rusqlite::Transaction) -> Result<()> {
-    let _ = app;
-    if db::get(tx, kind, parent, id)?.is_none() {
-        let mut data = obj(data);
-        if kind.def().schema.field("DateCreated").is_some() {
-            data.insert("DateCreated".into(), json!(crate::crud::now_rfc3339()));
-        }
-        db::insert(tx, kind, parent, id, &data, None)?;
-    }
-    Ok(())
-}
 
 /// Makes sure an organization's marketplace has what accounts work through: the console API
 /// client their tokens are issued to and the Admin and Member profiles. Returns the client's ID.
@@ -323,13 +308,13 @@ pub fn ensure_basics(app: &App) -> Result<String> {
             self::org(&app.hub.pool, &app.org)?.and_then(|o| o.console_client).unwrap_or(c)
         }
     };
-    db::write(&app.pool, |tx| {
-        put_if_missing(app, Kind::ApiClient, "", &client, json!({
-            "AppName": "Gatehouse organization console", "Active": true, "AccessTokenDuration": 600, "RefreshTokenDuration": 43200,
-            "AllowSeller": true, "AllowAnyBuyer": false, "AllowAnySupplier": false, "IsAnonBuyer": false}), tx)?;
-        put_if_missing(app, Kind::SecurityProfile, "", ADMIN_PROFILE, json!({"Name": "Organization Admin", "Roles": ["FullAccess"], "CustomRoles": []}), tx)?;
-        put_if_missing(app, Kind::SecurityProfile, "", MEMBER_PROFILE, json!({"Name": "Organization Member", "Roles": MEMBER_ROLES, "CustomRoles": []}), tx)
-    })?;
+    // (called for every organization token: it writes only what is missing, usually nothing)
+    let put = |kind, id: &str, data: Value| crate::crud::put_if_missing(&app.pool, kind, "", id, db::obj(data), None);
+    put(Kind::ApiClient, &client, json!({
+        "AppName": "Gatehouse organization console", "Active": true, "AccessTokenDuration": 600, "RefreshTokenDuration": 43200,
+        "AllowSeller": true, "AllowAnyBuyer": false, "AllowAnySupplier": false, "IsAnonBuyer": false}))?;
+    put(Kind::SecurityProfile, ADMIN_PROFILE, json!({"Name": "Organization Admin", "Roles": ["FullAccess"], "CustomRoles": []}))?;
+    put(Kind::SecurityProfile, MEMBER_PROFILE, json!({"Name": "Organization Member", "Roles": MEMBER_ROLES, "CustomRoles": []}))?;
     Ok(client)
 }
 
@@ -499,9 +484,7 @@ fn assign_profile(tx: &r2d2_sqlite::rusqlite::Transaction, user_id: &str, role: 
             && a.get("BuyerID").and_then(Value::as_str).is_none_or(str::is_empty)
             && a.get("SupplierID").and_then(Value::as_str).is_none_or(str::is_empty)
     })?;
-    let data = obj(json!({"SecurityProfileID": profile_of(role), "UserID": user_id}));
-    let key = db::assignment_key(&data, crate::assignments::key_fields(SP_ASSIGNMENT_KIND));
-    db::save_assignment(tx, SP_ASSIGNMENT_KIND, "", &key, &data)
+    crate::assignments::save(tx, SP_ASSIGNMENT_KIND, "", &db::obj(json!({"SecurityProfileID": profile_of(role), "UserID": user_id})))
 }
 
 /// Adds `account` to `app`'s organization with `role`: provisions its seller user (no password)
@@ -521,7 +504,7 @@ pub fn add_member(app: &App, account: &Account, role: &str) -> Result<Membership
             crate::crud::cascade(tx, Kind::AdminUser, "", &user_id)?;
             db::delete(tx, stale.seq)?;
         }
-        let data = obj(json!({
+        let data = db::obj(json!({
             "Username": format!("account.{}", account.id), "FirstName": account.first_name, "LastName": account.last_name,
             "Email": account.email, "Active": true, "DateCreated": crate::crud::now_rfc3339(), "PasswordLastSetDate": null,
             "xp": {"GatehouseAccount": account.id}}));
@@ -542,11 +525,17 @@ pub fn add_member(app: &App, account: &Account, role: &str) -> Result<Membership
     Ok(m)
 }
 
-fn last_admin_refusal() -> Failure {
-    Failure::conflict(
-        "Organization.LastAdmin",
-        "An organization keeps at least one Admin: make another member Admin first.",
-    )
+/// Refuses (409) to take `m` out of its organization's Admins when it is the last one; inside
+/// the write transaction, so concurrent changes cannot both pass.
+fn keeps_an_admin(tx: &r2d2_sqlite::rusqlite::Transaction, m: &Membership) -> Result<()> {
+    if m.role != ADMIN {
+        return Ok(());
+    }
+    let admins: i64 = tx.query_row("SELECT COUNT(*) FROM memberships WHERE org = ?1 AND role = 'Admin'", params![m.org], |r| r.get(0))?;
+    if admins <= 1 {
+        return Err(Failure::conflict("Organization.LastAdmin", "An organization keeps at least one Admin: make another member Admin first."));
+    }
+    Ok(())
 }
 
 /// Changes a member's role; its tokens issued before are refused from now on. Demoting the last
@@ -558,11 +547,8 @@ pub fn set_role(app: &App, account: &str, role: &str) -> Result<Membership> {
             .query_row(&format!("SELECT {MEMBERSHIP_COLS} FROM memberships WHERE account = ?1 AND org = ?2"), params![account, app.org], row_membership)
             .optional()?
             .ok_or_else(|| Failure::not_found("Member", account))?;
-        if m.role == ADMIN && role != ADMIN {
-            let admins: i64 = tx.query_row("SELECT COUNT(*) FROM memberships WHERE org = ?1 AND role = 'Admin'", params![app.org], |r| r.get(0))?;
-            if admins <= 1 {
-                return Err(last_admin_refusal());
-            }
+        if role != ADMIN {
+            keeps_an_admin(tx, &m)?;
         }
         tx.execute("UPDATE memberships SET role = ?3 WHERE account = ?1 AND org = ?2", params![account, app.org, role])?;
         Ok(Membership { role: role.to_string(), ..m })
@@ -581,12 +567,7 @@ pub fn remove_member(app: &App, account: &str) -> Result<()> {
             .query_row(&format!("SELECT {MEMBERSHIP_COLS} FROM memberships WHERE account = ?1 AND org = ?2"), params![account, app.org], row_membership)
             .optional()?
             .ok_or_else(|| Failure::not_found("Member", account))?;
-        if m.role == ADMIN {
-            let admins: i64 = tx.query_row("SELECT COUNT(*) FROM memberships WHERE org = ?1 AND role = 'Admin'", params![app.org], |r| r.get(0))?;
-            if admins <= 1 {
-                return Err(last_admin_refusal());
-            }
-        }
+        keeps_an_admin(tx, &m)?;
         tx.execute("DELETE FROM memberships WHERE account = ?1 AND org = ?2", params![account, app.org])?;
         Ok(m)
     })?;

@@ -334,9 +334,9 @@ fn new_oem_token(pool: &Pool, vendor: &Vendor, org: &str, account: &str, vendor_
     Ok(token)
 }
 
-/// The membership a token names: (organization, account). 403 for a forged, ended or another
-/// vendor's token.
-fn token_membership(app: &App, env: &mut Envelope, vendor: &Vendor) -> OemResult<(String, String)> {
+/// The membership a token names: (organization, account), noted in the call's record. 403 for a
+/// forged, ended or another vendor's token; 404 when the person has left the organization since.
+fn token_membership(app: &App, env: &mut Envelope, vendor: &Vendor, call: &mut Call) -> OemResult<(String, String)> {
     let token = env.string(None, "organizationOemToken", true, 200);
     env.finish()?;
     let token = token.unwrap_or_default();
@@ -349,7 +349,13 @@ fn token_membership(app: &App, env: &mut Envelope, vendor: &Vendor) -> OemResult
         )
         .optional()
         .map_err(Failure::from)?;
-    row.ok_or_else(|| OemError::new(StatusCode::FORBIDDEN, "Invalid organization token (unknown, ended, or another vendor's)."))
+    let (org, account) = row.ok_or_else(|| OemError::new(StatusCode::FORBIDDEN, "Invalid organization token (unknown, ended, or another vendor's)."))?;
+    call.org = Some(org.clone());
+    call.subject = hub::account(&app.hub.pool, &account)?.map(|a| a.email);
+    if hub::membership(&app.hub.pool, &account, &org)?.is_none() {
+        return Err(OemError::new(StatusCode::NOT_FOUND, "User not found: this person is no longer in the organization."));
+    }
+    Ok((org, account))
 }
 
 /// The account for an email, made when missing (with no usable password: the person comes in
@@ -460,12 +466,7 @@ pub async fn create_user(app: axum::extract::State<App>, bytes: Bytes) -> Respon
 /// `DELETE /api/oem-api/user`: removes the person the token names from its organization.
 pub async fn delete_user(app: axum::extract::State<App>, bytes: Bytes) -> Response {
     run(app.0, bytes, "delete user", async |app, env, vendor, call| {
-        let (org, account) = token_membership(app, env, vendor)?;
-        call.org = Some(org.clone());
-        call.subject = hub::account(&app.hub.pool, &account)?.map(|a| a.email);
-        if hub::membership(&app.hub.pool, &account, &org)?.is_none() {
-            return Err(OemError::new(StatusCode::NOT_FOUND, "User not found: this person is no longer in the organization."));
-        }
+        let (org, account) = token_membership(app, env, vendor, call)?;
         hub::remove_member(&app.market(&org)?, &account)?;
         db::write(&app.hub.pool, |tx| {
             tx.execute("UPDATE oem_tokens SET revoked_ms = ?3 WHERE org = ?1 AND account = ?2 AND revoked_ms IS NULL", params![org, account, now_ms()])?;
@@ -480,12 +481,7 @@ pub async fn delete_user(app: axum::extract::State<App>, bytes: Bytes) -> Respon
 /// person the token names, in its organization.
 pub async fn create_session(app: axum::extract::State<App>, bytes: Bytes) -> Response {
     run(app.0, bytes, "create session", async |app, env, vendor, call| {
-        let (org, account) = token_membership(app, env, vendor)?;
-        call.org = Some(org.clone());
-        call.subject = hub::account(&app.hub.pool, &account)?.map(|a| a.email);
-        if hub::membership(&app.hub.pool, &account, &org)?.is_none() {
-            return Err(OemError::new(StatusCode::NOT_FOUND, "User not found: this person is no longer in the organization."));
-        }
+        let (org, account) = token_membership(app, env, vendor, call)?;
         let code = hub::random_code::<32>();
         db::write(&app.hub.pool, |tx| {
             tx.execute(

@@ -9,7 +9,7 @@ use crate::roles::SP_ASSIGNMENT_KIND;
 use crate::App;
 use gatehouse_model::resources::Kind;
 use serde::Serialize;
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 pub const SHARED_CLIENT_ID: &str = "5E8F0C2A-7B1D-4C3E-9A6F-2D4B8E1F0A11";
 pub const STOREFRONT_CLIENT_ID: &str = "9C3D7E11-4A2B-4F6C-8D5E-1B2A3C4D5E6F";
@@ -91,9 +91,6 @@ pub fn demo() -> Demo {
     }
 }
 
-fn obj(v: Value) -> Map<String, Value> {
-    v.as_object().cloned().unwrap_or_default()
-}
 
 fn put(app: &App, kind: Kind, parent: &str, id: &str, data: Value, password: Option<&str>) -> Result<()> {
     if db::get(&*app.conn()?, kind, parent, id)?.is_some() {
@@ -103,20 +100,11 @@ fn put(app: &App, kind: Kind, parent: &str, id: &str, data: Value, password: Opt
         Some(p) => Some(crate::oauth::hash_password(p)?),
         None => None,
     };
-    let mut data = obj(data);
-    if kind.def().schema.field("DateCreated").is_some() {
-        data.insert("DateCreated".into(), json!(crate::crud::now_rfc3339()));
-    }
-    if secret.is_some() {
-        data.insert("PasswordLastSetDate".into(), json!(crate::crud::now_rfc3339()));
-    }
-    db::write(&app.pool, |tx| db::insert(tx, kind, parent, id, &data, secret.as_deref()).map(|_| ()))
+    crate::crud::put_if_missing(&app.pool, kind, parent, id, db::obj(data), secret.as_deref())
 }
 
 fn assign(app: &App, kind: &str, parent: &str, data: Value) -> Result<()> {
-    let data = obj(data);
-    let key = db::assignment_key(&data, crate::assignments::key_fields(kind));
-    db::write(&app.pool, |tx| db::save_assignment(tx, kind, parent, &key, &data))
+    db::write(&app.pool, |tx| crate::assignments::save(tx, kind, parent, &db::obj(data)))
 }
 
 /// Creates whatever of the demo marketplace is missing; returns its logins.
