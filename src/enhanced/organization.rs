@@ -24,9 +24,14 @@ fn items(v: &Value) -> Vec<Value> {
     v["Items"].as_array().cloned().unwrap_or_default()
 }
 
-async fn load(session: Session, admin_lists: bool) -> Result<Org, Vec<Problem>> {
+/// The organization and the caller's role; with `lists`, its members and roles too, and for an
+/// Admin its invitations and provisioning events (the applications screen needs only the role).
+async fn load(session: Session, lists: bool) -> Result<Org, Vec<Problem>> {
     let me = call(session, "GET", "/organization", None).await?;
-    let admin = admin_lists && text(&me, "Role") == "Admin";
+    if !lists {
+        return Ok(Org { me, ..Org::default() });
+    }
+    let admin = text(&me, "Role") == "Admin";
     let get = |p: &'static str| async move { call(session, "GET", p, None).await.map(|v| items(&v)) };
     Ok(Org {
         members: get("/organization/members").await?,
@@ -38,14 +43,14 @@ async fn load(session: Session, admin_lists: bool) -> Result<Org, Vec<Problem>> 
 }
 
 /// Loads the organization on mount and whenever `version` changes.
-fn loader(session: Session, version: RwSignal<u32>, admin_lists: bool) -> (RwSignal<Option<Org>>, RwSignal<Vec<Problem>>) {
+fn loader(session: Session, version: RwSignal<u32>, lists: bool) -> (RwSignal<Option<Org>>, RwSignal<Vec<Problem>>) {
     let org = RwSignal::new(None::<Org>);
     let problems = RwSignal::new(Vec::new());
     Effect::new(move |_| {
         version.track();
         session.active.track();
         leptos::task::spawn_local(async move {
-            match load(session, admin_lists).await {
+            match load(session, lists).await {
                 Ok(o) => {
                     problems.set(Vec::new());
                     org.set(Some(o));
