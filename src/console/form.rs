@@ -123,16 +123,18 @@ pub fn validate(op: &Op, fields: &[Field], body: &Value, prefix: &[String], out:
     }
 }
 
-/// The generated form for `fields`, bound to `body`.
-pub fn fields_view(fields: Vec<Field>, prefix: Vec<String>, body: RwSignal<Value>, errors: RwSignal<HashMap<String, String>>) -> AnyView {
+/// The generated form for `fields`, bound to `body`. `unparsed` holds, by field, the problem of
+/// input that cannot become a value yet (malformed JSON): it stays as typed, and sending is
+/// refused while it is there.
+pub fn fields_view(fields: Vec<Field>, prefix: Vec<String>, body: RwSignal<Value>, errors: RwSignal<HashMap<String, String>>, unparsed: RwSignal<HashMap<String, String>>) -> AnyView {
     fields
         .into_iter()
-        .map(|f| field_view(f, prefix.clone(), body, errors))
+        .map(|f| field_view(f, prefix.clone(), body, errors, unparsed))
         .collect_view()
         .into_any()
 }
 
-fn field_view(f: Field, prefix: Vec<String>, body: RwSignal<Value>, errors: RwSignal<HashMap<String, String>>) -> AnyView {
+fn field_view(f: Field, prefix: Vec<String>, body: RwSignal<Value>, errors: RwSignal<HashMap<String, String>>, unparsed: RwSignal<HashMap<String, String>>) -> AnyView {
     let mut path = prefix;
     path.push(f.name.clone());
     let key = path.join(".");
@@ -154,7 +156,7 @@ fn field_view(f: Field, prefix: Vec<String>, body: RwSignal<Value>, errors: RwSi
     };
     let control: AnyView = match f.kind {
         Kind::Nested => {
-            let children = fields_view(f.children.clone(), path.clone(), body, errors);
+            let children = fields_view(f.children.clone(), path.clone(), body, errors, unparsed);
             return view! {
                 <fieldset class="nested"><legend>{label_text}</legend>{children}</fieldset>
             }
@@ -269,12 +271,23 @@ fn field_view(f: Field, prefix: Vec<String>, body: RwSignal<Value>, errors: RwSi
             }
             .into_any()
         }
+        // typed text is kept as typed (and read on every keystroke, not on leaving the box: a
+        // problem that disappears on blur would move Send away from under the pointer)
         Kind::List => {
-            let cur = current.clone();
+            let typed = RwSignal::new(lines_of(current()));
+            // a body changed elsewhere (pasted JSON) is shown here too
+            let value = Memo::new(move |_| current());
+            Effect::new(move |_| {
+                let v = lines_of(value.get());
+                if typed.with_untracked(|t| t.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join("\n")) != v {
+                    typed.set(v);
+                }
+            });
             view! {
                 <textarea id=id.clone() rows="3" placeholder="One value per line"
-                    prop:value={move || lines_of(cur())}
-                    on:change=move |ev| {
+                    prop:value=typed
+                    on:input=move |ev| {
+                        typed.set(event_target_value(&ev));
                         let items: Vec<Value> = event_target_value(&ev).lines().map(str::trim).filter(|l| !l.is_empty()).map(|l| Value::String(l.into())).collect();
                         set(if items.is_empty() { None } else { Some(Value::Array(items)) });
                     }></textarea>
@@ -282,21 +295,42 @@ fn field_view(f: Field, prefix: Vec<String>, body: RwSignal<Value>, errors: RwSi
             .into_any()
         }
         Kind::Json => {
-            let cur = current.clone();
-            let local_err = RwSignal::new(None::<String>);
+            let pretty = |v: Option<Value>| v.map(|v| serde_json::to_string_pretty(&v).unwrap_or_default()).unwrap_or_default();
+            let typed = RwSignal::new(pretty(current()));
             let k3 = key.clone();
+            // a body changed elsewhere (pasted JSON) replaces what is typed here, and its problem
+            let value = Memo::new(move |_| current());
+            let k4 = key.clone();
+            Effect::new(move |_| {
+                let v = value.get();
+                let same = typed.with_untracked(|t| if t.trim().is_empty() { v.is_none() } else { serde_json::from_str::<Value>(t).ok() == v });
+                if !same && !unparsed.with_untracked(|u| u.contains_key(&k4)) || !same && v.is_some() {
+                    typed.set(pretty(v));
+                    for map in [errors, unparsed] {
+                        map.update(|m| { m.remove(&k4); });
+                    }
+                }
+            });
             view! {
-                <textarea id=id.clone() rows="3" class="code" placeholder="{ }"
-                    prop:value=move || cur().map(|v| serde_json::to_string_pretty(&v).unwrap_or_default()).unwrap_or_default()
-                    on:change=move |ev| {
+                <textarea id=id.clone() rows="3" class="code" placeholder="{ }" spellcheck="false"
+                    prop:value=typed
+                    on:input=move |ev| {
                         let text = event_target_value(&ev);
-                        if text.trim().is_empty() { set(None); local_err.set(None); return; }
-                        match serde_json::from_str::<Value>(&text) {
-                            Ok(v) => { set(Some(v)); local_err.set(None); errors.update(|e| { e.remove(&k3); }); }
-                            Err(e) => { let msg = json_error(&e); local_err.set(Some(msg.clone())); errors.update(|x| { x.insert(k3.clone(), msg); }); }
+                        typed.set(text.clone());
+                        let problem = if text.trim().is_empty() {
+                            set(None);
+                            None
+                        } else {
+                            match serde_json::from_str::<Value>(&text) {
+                                Ok(v) => { set(Some(v)); None }
+                                Err(e) => Some(format!("{k3}: malformed JSON at line {}, column {}: {e}.", e.line(), e.column())),
+                            }
+                        };
+                        // said once, under the field; kept until it reads, so Send refuses it
+                        for map in [errors, unparsed] {
+                            map.update(|m| match &problem { Some(p) => { m.insert(k3.clone(), p.clone()); } None => { m.remove(&k3); } });
                         }
                     }></textarea>
-                <Show when=move || local_err.get().is_some()><span class="hint">{move || local_err.get()}</span></Show>
             }
             .into_any()
         }

@@ -280,6 +280,7 @@ fn OperationPanel(op: Op) -> impl IntoView {
     let json_text = RwSignal::new(String::from("{}"));
     let json_err = RwSignal::new(None::<String>);
     let field_errors = RwSignal::new(HashMap::<String, String>::new());
+    let unparsed = RwSignal::new(HashMap::<String, String>::new());
     let param_error = RwSignal::new(None::<String>);
     let sending = RwSignal::new(false);
     let response = RwSignal::new(None::<Result<ApiResponse, String>>);
@@ -360,7 +361,8 @@ fn OperationPanel(op: Op) -> impl IntoView {
                 if json_mode.get_untracked() && !from_json() {
                     return;
                 }
-                let mut errs = HashMap::new();
+                // every problem at once: what cannot be read yet, and what the document forbids
+                let mut errs = if json_mode.get_untracked() { HashMap::new() } else { unparsed.get_untracked() };
                 validate(&op, fields, &body.get_untracked(), &[], &mut errs);
                 let count = errs.len();
                 field_errors.set(errs);
@@ -501,7 +503,7 @@ fn OperationPanel(op: Op) -> impl IntoView {
                             <p class="error" id="json-error" role="alert">{move || json_err.get().unwrap_or_default()}</p>
                         </Show>
                         <div style:display=move || if json_mode.get() { "none" } else { "" } class="form-fields">
-                            {fields_view(fields.clone(), vec![], body, field_errors)}
+                            {fields_view(fields.clone(), vec![], body, field_errors, unparsed)}
                         </div>
                         <Show when=move || json_mode.get()>
                             <label for="body-json" class="sr-only">"Request body (JSON)"</label>

@@ -205,6 +205,40 @@ async fn invalid_input_is_caught_before_sending() {
 }
 
 #[tokio::test]
+async fn a_malformed_xp_is_named_with_every_other_problem_and_the_first_send_after_fixing_sends() {
+    let w = world().await;
+    let b = browser().await;
+    b.sign_in(&w, ADMIN.0, ADMIN.1).await;
+    b.open_op(&w, "POST /adminusers").await;
+    fill_admin_form(&b, "XPFIX", "xpfix", "weakpassword").await;
+    // typed key by key, as people do: the box keeps the text while it is not JSON yet
+    b.fill("#field-xp", "{\"Tier\": ").await;
+    b.click("#send").await;
+    // every problem at once, and nothing sent (the malformed xp was dropped from the body before)
+    let xp = b.wait_text("#field-xp-error", "malformed JSON").await;
+    assert!(xp.starts_with("xp: malformed JSON at line 1"), "{xp}");
+    assert!(b.text("#field-Password-error").await.contains("Password must contain"));
+    assert!(b.text("#request-error").await.contains("2 field(s) need attention"), "{}", b.text("#request-error").await);
+    assert!(!b.exists("#response").await, "nothing was sent");
+    assert_eq!(b.find("#field-xp").await.prop("value").await.unwrap().as_deref(), Some("{\"Tier\": "));
+    // the problem is said once: under the field, not also as a hint
+    assert_eq!(b.js("return [...document.getElementById('field-xp').closest('.field').querySelectorAll('*')].filter(e => !e.children.length && e.textContent.includes('malformed')).length;").await, json!(1));
+    // fixed by typing (no blur needed: the message goes while typing, so Send stays under the pointer)
+    b.fill("#field-Password", "Gatehouse-Xpfix1").await;
+    b.fill("#field-xp", "{\"Tier\": 2}").await;
+    assert!(!b.exists("#field-xp-error").await, "the xp problem went while typing");
+    b.click("#send").await;
+    b.wait_text("#response-body pre", "\"Tier\": 2").await;
+    let t = w.token(ADMIN.0, ADMIN.1).await;
+    assert_eq!(w.call("GET", "/adminusers/XPFIX", &t, None).await.1["xp"]["Tier"], 2);
+    // pasted JSON that changes xp shows in the form's box
+    b.click("#mode-json").await;
+    b.set_value("#body-json", "{\"ID\": \"XPFIX2\", \"xp\": {\"Tier\": 3}}").await;
+    b.click("#mode-form").await;
+    assert!(b.find("#field-xp").await.prop("value").await.unwrap().unwrap().contains("\"Tier\": 3"));
+}
+
+#[tokio::test]
 async fn conflict_and_forbidden_are_explained() {
     let w = world().await;
     let b = browser().await;
