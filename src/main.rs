@@ -8,12 +8,12 @@ mod components;
 mod config;
 mod console;
 mod enhanced;
-mod history;
+mod route;
 mod json;
 mod spec;
 mod text;
 
 fn main() {
     console_error_panic_hook::set_once();
-    leptos::mount::mount_to_body(app::App);
+    leptos::mount::mount_to_body(|| leptos::view! { <leptos_router::components::Router><app::App/></leptos_router::components::Router> });
 }

@@ -7,7 +7,7 @@ pub mod response;
 use crate::api::{enc, ApiResponse};
 use crate::auth::Session;
 use crate::components::Spinner;
-use crate::history;
+use crate::route::{self, Route};
 use crate::text::fold;
 use crate::spec::{Kind, Op, Param, Spec};
 use form::{fields_view, json_error, validate};
@@ -54,8 +54,8 @@ pub fn Console() -> impl IntoView {
         spec.set(None);
         leptos::task::spawn_local(async move { spec.set(Some(fetch_spec(url).await)) });
     });
-    let selected = RwSignal::new(history::current_op());
-    history::follow(selected);
+    let route = Route::new();
+    let selected = route.op;
     let menu_open = RwSignal::new(false);
     // opening another operation or screen closes the folded menu and moves the focus to its
     // heading (not on the first load)
@@ -70,7 +70,7 @@ pub fn Console() -> impl IntoView {
             });
         }
     });
-    provide_context(selected);
+    provide_context(route);
     provide_context(crate::enhanced::Jump::new());
     let loaded = move || spec.get().and_then(|s| s.ok());
     view! {
@@ -82,7 +82,7 @@ pub fn Console() -> impl IntoView {
                     // below 1000 px the menu folds away behind this button
                     <button class="menu-toggle" id="menu-toggle" aria-expanded=move || menu_open.get().to_string() aria-controls="menu"
                         on:click=move |_| menu_open.update(|o| *o = !*o)>"☰ Resources"</button>
-                    <Menu spec=s.clone() selected=selected open=menu_open/>
+                    <Menu spec=s.clone() route=route open=menu_open/>
                     <main class="workspace" id="console-ready" tabindex="-1" data-ops=ops_n>
                         {move || {
                             let s = loaded()?;
@@ -143,7 +143,8 @@ fn SpecSource(source: RwSignal<String>, spec: RwSignal<Option<Result<Arc<Spec>, 
 }
 
 #[component]
-fn Menu(spec: Arc<Spec>, selected: RwSignal<Option<String>>, open: RwSignal<bool>) -> impl IntoView {
+fn Menu(spec: Arc<Spec>, route: Route, open: RwSignal<bool>) -> impl IntoView {
+    let selected = route.op;
     let session = expect_context::<Session>();
     let filter = RwSignal::new(String::new());
     let current_resource = {
@@ -171,8 +172,9 @@ fn Menu(spec: Arc<Spec>, selected: RwSignal<Option<String>>, open: RwSignal<bool
                 <ul>{enhanced.into_iter().map(|(key, label)| {
                     let k2 = key.clone();
                     let names = [fold(label)];
-                    view! { <li style:display=move || display(&names)><button class="resource enhanced" data-screen=label class:active=move || selected.get().as_deref() == Some(k2.as_str())
-                        on:click=move |_| history::go(selected, &key)>{format!("⚡ {label}")}</button></li> }
+                    let active = Memo::new(move |_| route.is(&k2));
+                    view! { <li style:display=move || display(&names)><a class="resource enhanced" href=route::href(&key) data-noscroll data-screen=label class:active=active
+                        aria-current=move || active.get().then_some("page")>{format!("⚡ {label}")}</a></li> }
                 }).collect_view()}</ul>
             </div>
             {sections.into_iter().map(|s| {
@@ -191,14 +193,12 @@ fn Menu(spec: Arc<Spec>, selected: RwSignal<Option<String>>, open: RwSignal<bool
                                 let locked = move || info.with(|info| !ops.iter().any(|roles| info.has_any(roles)));
                                 view! {
                                     <li style:display=move || display(&names)>
-                                        <button class="resource" class:active=move || current_resource.get().as_deref() == Some(n2.as_str())
-                                            class:locked=locked data-resource=name.clone()
-                                            on:click=move |_| history::go(selected, &first)>
+                                        <a class="resource" href=route::href(&first) data-noscroll class:active=move || current_resource.get().as_deref() == Some(n2.as_str())
+                                            class:locked=locked data-resource=name.clone()>
                                             {name.clone()}
-                                        </button>
+                                        </a>
                                         {crate::enhanced::screen_for_tag(&name).map(|k| view! {
-                                            <button class="enh-mark" title="Enhanced screen" aria-label=format!("Enhanced screen for {name}") data-enhanced=name.clone()
-                                                on:click=move |_| history::go(selected, &k)>"⚡"</button>
+                                            <a class="enh-mark" href=route::href(&k) data-noscroll title="Enhanced screen" aria-label=format!("Enhanced screen for {name}") data-enhanced=name.clone()>"⚡"</a>
                                         })}
                                     </li>
                                 }
@@ -214,7 +214,7 @@ fn Menu(spec: Arc<Spec>, selected: RwSignal<Option<String>>, open: RwSignal<bool
 #[component]
 fn OperationSelector(spec: Arc<Spec>, current: String) -> impl IntoView {
     let session = expect_context::<Session>();
-    let selected = expect_context::<RwSignal<Option<String>>>();
+    let route = expect_context::<Route>();
     let resource = spec.resource_of(&current).cloned();
     let ops: Vec<Op> = resource.map(|r| r.ops.iter().map(|&i| spec.ops[i].clone()).collect()).unwrap_or_default();
     let info = session.in_force().info;
@@ -222,7 +222,7 @@ fn OperationSelector(spec: Arc<Spec>, current: String) -> impl IntoView {
         <div class="op-select">
             <label for="op-select">"Operation"</label>
             <select id="op-select" prop:value=current.clone() on:change=move |ev| {
-                history::go(selected, &event_target_value(&ev));
+                route.go(&event_target_value(&ev));
             }>
                 {ops.into_iter().map(|o| {
                     let allowed = info.has_any(&o.roles);

@@ -255,7 +255,7 @@ pub fn Problems(#[prop(into)] id: String, problems: RwSignal<Vec<Problem>>) -> i
                             view! { <button type="button" class="link problem-open" on:click=move |_| {
                                 let jump = expect_context::<Jump>();
                                 jump.open.set(Some((screen, id.clone())));
-                                crate::history::go(expect_context::<RwSignal<Option<String>>>(), &format!("enhanced:{screen}"));
+                                expect_context::<crate::route::Route>().go(&format!("enhanced:{screen}"));
                             }>{text}</button> }
                         })}
                     </li>

@@ -163,7 +163,6 @@ fn changes(before: &Map<String, Value>, now: &Map<String, Value>, def: &Resource
 #[component]
 pub fn ResourceScreen(def: &'static ScreenDef) -> impl IntoView {
     let session = expect_context::<Session>();
-    let selected = expect_context::<RwSignal<Option<String>>>();
     let rdef = def.kind.def();
     // list state
     let parents = RwSignal::new(None::<Result<Vec<(String, String)>, String>>);
@@ -365,8 +364,8 @@ pub fn ResourceScreen(def: &'static ScreenDef) -> impl IntoView {
             <header class="screen-head">
                 <h2 tabindex="-1">{format!("⚡ {}", def.label)}</h2>
                 <span class="spacer"></span>
-                <button class="ghost" id="ed-console" title="Open the same operation in the raw API console"
-                    on:click=move |_| crate::history::go(selected, &console_op())>{move || format!("Raw console: {}", console_op())}</button>
+                <a class="button ghost" id="ed-console" title="Open the same operation in the raw API console" data-noscroll
+                    href=move || crate::route::href(&console_op())>{move || format!("Raw console: {}", console_op())}</a>
             </header>
             <p class="muted">{def.intro}</p>
             <Show when=move || !can_write.get()>
@@ -552,13 +551,13 @@ fn extra_view(x: Extra, def: &'static ResourceDef, parent: String, id: String, c
         Extra::SignInStatus => view! { <super::sign_in_status::SignInStatus user_id=id can_write=can_write/> }.into_any(),
         Extra::EffectiveRoles => {
             let jump = expect_context::<super::Jump>();
-            let selected = expect_context::<RwSignal<Option<String>>>();
+            let route = expect_context::<crate::route::Route>();
             let t = def.kind.user_type();
             view! {
                 <div class="panel">
                     <button id="ed-effective-roles" on:click=move |_| {
                         jump.roles.set(super::RolesTarget { user_type: t, company: parent.clone(), user_id: id.clone() });
-                        crate::history::go(selected, "enhanced:effective-roles");
+                        route.go("enhanced:effective-roles");
                     }>"Effective roles: what this user may do, and why"</button>
                 </div>
             }.into_any()

@@ -164,6 +164,22 @@ pub async fn serve_portal(api: &str) -> String {
     format!("http://{addr}")
 }
 
+/// Serves `dist/` under `prefix` (`/team/gatehouse/`) of a plain static server — no rewrite
+/// rules, nothing at the root — as a static host would; answers the portal's URL there.
+pub async fn serve_portal_at(api: &str, prefix: &str) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let config = json!({"api_base": api, "client_id": seed::SHARED_CLIENT_ID}).to_string();
+    let router = axum::Router::new()
+        .route(&format!("{prefix}config.json"), axum::routing::get(move || async move { ([("content-type", "application/json")], config) }))
+        .nest_service(prefix.trim_end_matches('/'), tower_http::services::ServeDir::new(dist()));
+    let router = gatehouse_sandbox::portal_headers(router);
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, router).await;
+    });
+    format!("http://{addr}{prefix}")
+}
+
 /// A headless Chromium session with its own profile and chromedriver.
 pub struct Browser {
     pub c: Client,

@@ -1,0 +1,50 @@
+//! Where the portal is. Every operation and screen has its own address, `?op=KEY` (for example
+//! `?op=GET%20/buyers` or `?op=enhanced:apiclients`), kept by leptos_router: menu entries and
+//! other jumps are real links (open in a new tab, copy the link), reload keeps the place, and back
+//! and forward move between places. A query rather than a path keeps `dist/` working on any
+//! static host, under any sub-path, with no rewrite rules.
+//!
+//! The links are plain `<a href="?op=…">`: the router takes their clicks all the same (and leaves
+//! Ctrl-, Shift- and middle-clicks to the browser). `<A>` would mark every one of them
+//! `aria-current="page"`, as it compares paths only, and all these links share the page's path.
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::NavigateOptions;
+
+/// The address of an operation or screen, relative to the page.
+pub fn href(op: &str) -> String {
+    format!("?op={}", crate::api::enc(op))
+}
+
+/// The place in view, read from the address, and the way to another.
+#[derive(Clone, Copy)]
+pub struct Route {
+    /// The open operation or screen; `None` on the welcome page.
+    pub op: Memo<Option<String>>,
+    navigate: Callback<String>,
+}
+
+impl Route {
+    /// The route of the page (called inside the `<Router>`).
+    pub fn new() -> Route {
+        let query = use_query_map();
+        let navigate = use_navigate();
+        Route {
+            op: Memo::new(move |_| query.with(|q| q.get("op")).filter(|s| !s.is_empty())),
+            // the focus moves to the opened heading; the page does not jump to the top
+            navigate: Callback::new(move |to: String| navigate(&to, NavigateOptions { scroll: false, ..Default::default() })),
+        }
+    }
+
+    /// Opens `op`: a new history entry (none when it is already open).
+    pub fn go(&self, op: &str) {
+        if self.op.get_untracked().as_deref() != Some(op) {
+            self.navigate.run(href(op));
+        }
+    }
+
+    /// Whether `op` is the one open.
+    pub fn is(&self, op: &str) -> bool {
+        self.op.with(|o| o.as_deref() == Some(op))
+    }
+}
