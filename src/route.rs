@@ -16,11 +16,25 @@ pub fn href(op: &str) -> String {
     format!("?op={}", crate::api::enc(op))
 }
 
+/// The address of one object on an enhanced screen (`?op=enhanced:buyerusers&parent=B1&id=U1`);
+/// empty values are left out.
+pub fn object_href(op: &str, parent: &str, id: &str) -> String {
+    let mut h = href(op);
+    for (k, v) in [("parent", parent), ("id", id)] {
+        if !v.is_empty() {
+            h.push_str(&format!("&{k}={}", crate::api::enc(v)));
+        }
+    }
+    h
+}
+
 /// The place in view, read from the address, and the way to another.
 #[derive(Clone, Copy)]
 pub struct Route {
     /// The open operation or screen; `None` on the welcome page.
     pub op: Memo<Option<String>>,
+    /// The object open on an enhanced screen: (parent, ID), empty when none.
+    pub object: Memo<(String, String)>,
     navigate: Callback<String>,
 }
 
@@ -31,6 +45,7 @@ impl Route {
         let navigate = use_navigate();
         Route {
             op: Memo::new(move |_| query.with(|q| q.get("op")).filter(|s| !s.is_empty())),
+            object: Memo::new(move |_| query.with(|q| (q.get("parent").unwrap_or_default(), q.get("id").unwrap_or_default()))),
             // the focus moves to the opened heading; the page does not jump to the top
             navigate: Callback::new(move |to: String| navigate(&to, NavigateOptions { scroll: false, ..Default::default() })),
         }
@@ -40,6 +55,15 @@ impl Route {
     pub fn go(&self, op: &str) {
         if self.op.get_untracked().as_deref() != Some(op) {
             self.navigate.run(href(op));
+        }
+    }
+
+    /// Goes to one object of an enhanced screen (`id` empty: to the screen with none open); no
+    /// new history entry when it is the place in view.
+    pub fn go_object(&self, op: &str, parent: &str, id: &str) {
+        let here = self.op.get_untracked().as_deref() == Some(op) && self.object.with_untracked(|(p, i)| p == parent && i == id);
+        if !here {
+            self.navigate.run(object_href(op, parent, id));
         }
     }
 

@@ -66,13 +66,11 @@ pub struct RolesTarget {
 pub struct Jump {
     /// The user "Effective roles" shows.
     pub roles: RwSignal<RolesTarget>,
-    /// (screen key, object ID) a resource screen opens on arrival.
-    pub open: RwSignal<Option<(&'static str, String)>>,
 }
 
 impl Jump {
     pub fn new() -> Jump {
-        Jump { roles: RwSignal::new(RolesTarget::default()), open: RwSignal::new(None) }
+        Jump { roles: RwSignal::new(RolesTarget::default()) }
     }
 }
 
@@ -250,13 +248,8 @@ pub fn Problems(#[prop(into)] id: String, problems: RwSignal<Vec<Problem>>) -> i
                         // the API's code as secondary text; the portal's own problems have none to show
                         {(p.status > 0).then(|| view! { <span class="muted">{format!(" ({}, HTTP {})", p.code, p.status)}</span> })}
                         {p.explain.clone().map(|e| view! { <span class="explain">{e}</span> })}
-                        {culprit(&p).map(|(screen, label, id)| {
-                            let text = format!("Open {label} {id}");
-                            view! { <button type="button" class="link problem-open" on:click=move |_| {
-                                let jump = expect_context::<Jump>();
-                                jump.open.set(Some((screen, id.clone())));
-                                expect_context::<crate::route::Route>().go(&format!("enhanced:{screen}"));
-                            }>{text}</button> }
+                        {culprit(&p).map(|(screen, label, id)| view! {
+                            <a class="problem-open" data-noscroll href=crate::route::object_href(&format!("enhanced:{screen}"), "", &id)>{format!("Open {label} {id}")}</a>
                         })}
                     </li>
                 }).collect_view()}

@@ -6,6 +6,7 @@ use super::widgets::*;
 use super::{call, held_roles, text, Problem, Problems};
 use crate::api::enc;
 use crate::auth::Session;
+use crate::route::Route;
 use crate::components::Spinner;
 use gatehouse_model::resources::{Kind, ResourceDef, Ty};
 use gatehouse_model::roles::allows;
@@ -163,10 +164,11 @@ fn changes(before: &Map<String, Value>, now: &Map<String, Value>, def: &Resource
 #[component]
 pub fn ResourceScreen(def: &'static ScreenDef) -> impl IntoView {
     let session = expect_context::<Session>();
+    let route = expect_context::<Route>();
     let rdef = def.kind.def();
-    // list state
+    // list state; the parent of nested resources may come with the address
     let parents = RwSignal::new(None::<Result<Vec<(String, String)>, String>>);
-    let parent = RwSignal::new(String::new());
+    let parent = RwSignal::new(if rdef.parent.is_some() { route.object.get_untracked().0 } else { String::new() });
     let search = RwSignal::new(String::new());
     let sort = RwSignal::new(String::new());
     let desc = RwSignal::new(false);
@@ -197,7 +199,7 @@ pub fn ResourceScreen(def: &'static ScreenDef) -> impl IntoView {
         leptos::task::spawn_local(async move {
             let r = super::id_names(session, path).await;
             if let Ok(list) = &r {
-                if let Some((id, _)) = list.first() {
+                if let Some((id, _)) = list.first().filter(|_| parent.get_untracked().is_empty()) {
                     parent.set(id.clone());
                 }
             }
@@ -234,7 +236,13 @@ pub fn ResourceScreen(def: &'static ScreenDef) -> impl IntoView {
         });
     });
 
+    // every object has its own address: opening one (or the list alone) goes there
     let open = move |e: Editing| {
+        let id = match &e {
+            Editing::Saved(m) => m.get("ID").and_then(Value::as_str).unwrap_or_default().to_string(),
+            _ => String::new(),
+        };
+        route.go_object(&format!("enhanced:{}", def.key), &parent.get_untracked(), &id);
         let draft = match &e {
             Editing::Saved(m) => m.clone(),
             _ => {
@@ -258,10 +266,26 @@ pub fn ResourceScreen(def: &'static ScreenDef) -> impl IntoView {
 
     let item_path = move |id: &str| format!("{}/{}", collection_path(rdef, &parent.get_untracked()), enc(id));
 
-    // arriving from a link to one object (e.g. the config that blocks a delete): open it
-    let jump = expect_context::<super::Jump>();
-    if let Some((_, id)) = jump.open.get_untracked().filter(|(s, _)| *s == def.key && rdef.parent.is_none()) {
-        jump.open.set(None);
+    // the address names an object (a link, a reload, back / forward): open it, or close the
+    // editor when it names none
+    Effect::new(move |_| {
+        let (p, id) = route.object.get();
+        if rdef.parent.is_some() && !p.is_empty() && p != parent.get_untracked() {
+            parent.set(p);
+        }
+        let open_id = match editing.get_untracked() {
+            Editing::Saved(m) => m.get("ID").and_then(Value::as_str).unwrap_or_default().to_string(),
+            _ => String::new(),
+        };
+        if id == open_id {
+            return;
+        }
+        if id.is_empty() {
+            if !open_id.is_empty() {
+                open(Editing::None);
+            }
+            return;
+        }
         let path = item_path(&id);
         leptos::task::spawn_local(async move {
             match call(session, "GET", &path, None).await {
@@ -269,7 +293,7 @@ pub fn ResourceScreen(def: &'static ScreenDef) -> impl IntoView {
                 Err(p) => list_problems.set(p),
             }
         });
-    }
+    });
 
     let save = move |_| {
         saved_note.set(None);
@@ -468,7 +492,10 @@ pub fn ResourceScreen(def: &'static ScreenDef) -> impl IntoView {
                         let saved_id = match &e { Editing::Saved(m) => m.get("ID").and_then(Value::as_str).map(String::from), _ => None };
                         view! {
                             <form class="editor" id="ed-form" novalidate on:submit=move |ev: leptos::ev::SubmitEvent| { ev.prevent_default(); save(()); }>
-                                <h3 id="ed-heading">{heading}</h3>
+                                <h3 id="ed-heading">{heading}
+                                    {saved_id.clone().map(|id| view! { " "<a class="ed-link" id="ed-link" href=crate::route::object_href(&format!("enhanced:{}", def.key), &parent.get_untracked(), &id)
+                                        title="This object's own address: open it in a new tab, or copy the link">"Link"</a> })}
+                                </h3>
                                 {saved_id.clone().filter(|_| rdef.schema.field("ID").is_some_and(|f| f.read_only)).map(|id| view! { <p class="muted">"ID "<code id="ed-id">{id}</code></p> })}
                                 {def.sections.iter().map(|(title, fields)| view! {
                                     <fieldset class="section-box"><legend>{*title}</legend>

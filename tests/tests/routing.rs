@@ -4,6 +4,7 @@
 use gatehouse_e2e::fantoccini::actions::{ActionSequence, InputSource, KeyAction, KeyActions, MouseActions, PointerAction, MOUSE_BUTTON_LEFT};
 use gatehouse_e2e::fantoccini::key::Key;
 use gatehouse_e2e::*;
+use gatehouse_sandbox::seed;
 use std::time::Duration;
 
 async fn url(b: &Browser) -> String {
@@ -84,4 +85,44 @@ async fn every_place_has_a_link_that_opens_in_a_new_tab_even_under_a_sub_path() 
     // nothing is served outside the sub-path: the portal never asked for it
     let root = base.trim_end_matches("team/gatehouse/");
     assert_eq!(reqwest::get(root).await.unwrap().status(), 404);
+}
+
+#[tokio::test]
+async fn every_object_of_an_enhanced_screen_has_its_own_address() {
+    let w = world().await;
+    let t = w.token(ADMIN.0, ADMIN.1).await;
+    for i in 1..=2 {
+        w.call("POST", "/buyers", &t, Some(serde_json::json!({"ID": format!("LINK{i}"), "Name": format!("Linked {i}"), "Active": true}))).await;
+    }
+    let b = browser().await;
+    b.sign_in(&w, ADMIN.0, ADMIN.1).await;
+    b.open_screen(&w, "buyers").await;
+    // opening a row gives the object its address, with a link to it beside the heading
+    b.click("#ed-list tr[data-id='LINK1']").await;
+    b.wait_text("#ed-heading", "Linked 1").await;
+    assert!(url(&b).await.ends_with("?op=enhanced%3Abuyers&id=LINK1"), "{}", url(&b).await);
+    assert_eq!(b.js("return document.getElementById('ed-link').href;").await.as_str(), Some(url(&b).await.as_str()));
+    b.click("#ed-list tr[data-id='LINK2']").await;
+    b.wait_text("#ed-heading", "Linked 2").await;
+    // back and forward move between the objects, reload keeps the one in view
+    b.c.back().await.unwrap();
+    b.wait_text("#ed-heading", "Linked 1").await;
+    b.c.back().await.unwrap();
+    b.find("#ed-empty").await;
+    b.c.forward().await.unwrap();
+    b.wait_text("#ed-heading", "Linked 1").await;
+    b.c.refresh().await.unwrap();
+    b.wait_text("#ed-heading", "Linked 1").await;
+    // closing the editor leaves the screen's own address
+    b.click("#ed-cancel").await;
+    b.find("#ed-empty").await;
+    assert!(url(&b).await.ends_with("?op=enhanced%3Abuyers"), "{}", url(&b).await);
+    // a nested object's address names its parent too, and opens straight on it
+    b.c.goto(&format!("{}/?op=enhanced%3Abuyerusers&parent={}&id=BUYER01", w.portal, seed::BUYER_ID)).await.unwrap();
+    b.wait_text("#ed-heading", "buyer01").await;
+    assert_eq!(b.value("#ed-parent").await, seed::BUYER_ID);
+    // an unknown object says so, and the list stays usable
+    b.c.goto(&format!("{}/?op=enhanced%3Abuyers&id=NOPE", w.portal)).await.unwrap();
+    b.wait_text("#ed-list-errors", "not there").await;
+    b.find("#ed-list tr[data-id='LINK1']").await;
 }
