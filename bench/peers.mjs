@@ -1,24 +1,39 @@
-// Peer comparison (not a test): Swagger UI, RapiDoc, Scalar and Stoplight Elements, served
-// from npm, on the same document and the same 5,000-item answer as bench/portal.mjs, in the same
-// headless Chromium. "Ready" = the tool shows its list of operations (per-tool check below); "big
-// response" = from pressing the tool's send button (found by role and name) to the first item shown.
-// Usage: node bench/peers.mjs <ordercloud.json> <node_modules dir with the four packages>
+// Peer comparison (not a test): Gatehouse beside Swagger UI, RapiDoc, Scalar and Stoplight
+// Elements, every tool measured by the same checks, in the same headless Chromium, each in its
+// default layout, on the same document (OrderCloud's, 402 operations) served with its `servers`
+// pointed at this script's own server.
+//
+// - "ready": from navigation to the first painted frame in which the six Admin Users operations
+//   are offered inside the viewport. Each tool is opened at its own address for that section (the
+//   link a colleague would send): Gatehouse `?op=GET /adminusers` (its operation selector,
+//   visible, holds the six), Swagger UI `#/Admin Users` (deepLinking), RapiDoc `#tag--Admin-Users`,
+//   Scalar `#tag/admin-users`, Elements `#/operations/AdminUsers.List`. An operation counts when
+//   its summary is shown in an element that is rendered and intersects the viewport.
+// - "big response": `GET /adminusers` of the same document answered with 5,000 items (3 MB); from
+//   the click on the tool's own send button (found by role and name) to the first painted frame
+//   in which the first item is rendered (in view or below it: a response is read by scrolling).
+// The clock stops the same way for every tool: the check runs on each animation frame, and the
+//   time is taken after the frame that satisfied it has been painted (rAF, then a task).
+// Usage: node bench/peers.mjs <ordercloud.json> <node_modules with the peers> <dist/>
+// Peers at the versions scripts/bench pins.
 import { chromium } from 'playwright-core';
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 
-const [ocPath, mods] = process.argv.slice(2);
+const [ocPath, mods, dist] = process.argv.slice(2);
 const RUNS = Number(process.env.RUNS || 3);
-// how long to wait for a big response before calling it "not shown"
-const LIMIT = Number(process.env.LIMIT_MS || 180000);
+const LIMIT = Number(process.env.LIMIT_MS || 120000);
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
-const oc = fs.readFileSync(ocPath);
-const doc = JSON.parse(oc);
-const summaries = [];
-for (const item of Object.values(doc.paths)) for (const m of ['get', 'post', 'put', 'patch', 'delete']) if (item[m]?.summary) summaries.push(item[m].summary.trim().replace(/\.$/, ''));
-const [first, last] = [summaries[0], summaries[summaries.length - 1]];
+const brotli = (b) => zlib.brotliCompressSync(b, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
+
+const doc = JSON.parse(fs.readFileSync(ocPath));
+const six = [];
+for (const [p, item] of Object.entries(doc.paths)) for (const m of ['get', 'post', 'put', 'patch', 'delete']) {
+  if (item[m]?.tags?.includes('Admin Users')) six.push(item[m].summary.trim().replace(/\.$/, ''));
+}
+if (six.length !== 6) throw new Error(`expected the six Admin Users operations, found ${six.length}`);
 const items = Array.from({ length: 5000 }, (_, i) => ({
   ID: `ITEM${String(i).padStart(5, '0')}`, Username: `user${i}`, FirstName: `First${i}`, LastName: `Last${i}`,
   Email: `user${i}@example.com`, Phone: '555-0100', Active: i % 7 !== 0, DateCreated: '2024-01-01T00:00:00Z',
@@ -26,109 +41,193 @@ const items = Array.from({ length: 5000 }, (_, i) => ({
 }));
 const big = JSON.stringify({ Meta: { Page: 1, PageSize: 5000, TotalCount: 5000, TotalPages: 1, ItemRange: [1, 5000] }, Items: items });
 
+// a token the portal can read (it decodes, the API verifies; this server verifies nothing)
+const b64 = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
+const token = `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ usr: 'admin01', usrtype: 'admin', role: ['FullAccess'], exp: 4102444800 })}.x`;
+
+// Swagger UI's block for GET /adminusers
+const list = (p) => p.locator('.opblock-get').filter({ has: p.locator('[data-path="/adminusers"]') }).first();
+
 const tools = {
+  gatehouse: {
+    files: () => fs.readdirSync(dist).filter((f) => /\.(js|wasm|css)$/.test(f)).map((f) => path.join(dist, f)),
+    url: (base) => `${base}/gatehouse/?op=GET%20%2Fadminusers`,
+    send: [(p) => p.locator('#send')],
+  },
   swagger: {
-    files: ['swagger-ui-dist/swagger-ui-bundle.js', 'swagger-ui-dist/swagger-ui.css'],
-    page: (spec) => `<link rel="stylesheet" href="/m/swagger-ui-dist/swagger-ui.css"><div id="ui"></div><script src="/m/swagger-ui-dist/swagger-ui-bundle.js"></script>
-      <script>SwaggerUIBundle({url: '${spec}', dom_id: '#ui', docExpansion: 'list', tryItOutEnabled: true})</script>`,
-    send: [(p) => p.getByRole('button', { name: /GET\s*\/big/ }).first(), (p) => p.getByRole('button', { name: /^Execute$/ })],
-    ready: `document.querySelectorAll('.opblock').length >= 5`,
+    files: () => ['swagger-ui-dist/swagger-ui-bundle.js', 'swagger-ui-dist/swagger-ui.css'].map((f) => path.join(mods, f)),
+    page: `<link rel="stylesheet" href="/m/swagger-ui-dist/swagger-ui.css"><div id="ui"></div><script src="/m/swagger-ui-dist/swagger-ui-bundle.js"></script>
+      <script>SwaggerUIBundle({url: '/oc.json', dom_id: '#ui', deepLinking: true})</script>`,
+    hash: '#/Admin%20Users',
+    send: [(p) => list(p).locator('.opblock-summary-control').first(),
+      (p) => list(p).getByRole('button', { name: /^Try it out/ }), (p) => list(p).getByRole('button', { name: /^Execute$/ })],
   },
   rapidoc: {
-    files: ['rapidoc/dist/rapidoc-min.js'],
-    page: (spec) => `<script type="module" src="/m/rapidoc/dist/rapidoc-min.js"></script><rapi-doc spec-url="${spec}" render-style="read" allow-try="true" show-header="false"></rapi-doc>`,
-    send: [(p) => p.getByRole('button', { name: /^TRY$/ })],
-    ready: `(() => { const t = deepText(document); let n = 0; for (const s of SUMMARIES) if (t.includes(s) && ++n >= 20) return true; return false; })()`,
+    files: () => [path.join(mods, 'rapidoc/dist/rapidoc-min.js')],
+    page: `<script type="module" src="/m/rapidoc/dist/rapidoc-min.js"></script><rapi-doc spec-url="/oc.json"></rapi-doc>`,
+    hash: '#tag--Admin-Users',
+    // it renders an operation's controls once the operation itself is opened
+    sendHash: '#get-/adminusers',
+    // its TRY sits beside the operation's body, in the same parent
+    send: [(p) => p.locator('[id="get-/adminusers"]').locator('xpath=..').getByRole('button', { name: /^TRY$/ })],
   },
   scalar: {
-    files: ['@scalar/api-reference/dist/browser/standalone.js'],
-    page: (spec) => `<div id="app"></div><script src="/m/@scalar/api-reference/dist/browser/standalone.js"></script>
-      <script>Scalar.createApiReference('#app', {url: '${spec}'})</script>`,
-    send: [(p) => p.getByRole('button', { name: /^Test Request/ }).first(), (p) => p.getByRole('button', { name: /^Send/ }).last()],
-    ready: `document.querySelectorAll('.endpoint').length >= 100`,
+    files: () => [path.join(mods, '@scalar/api-reference/dist/browser/standalone.js')],
+    page: `<div id="app"></div><script src="/m/@scalar/api-reference/dist/browser/standalone.js"></script>
+      <script>Scalar.createApiReference('#app', {url: '/oc.json'})</script>`,
+    hash: '#tag/admin-users',
+    send: [(p) => p.locator('[id="api-1/tag/admin-users/GET/adminusers"]').getByRole('button', { name: /Test Request/ }).first(), (p) => p.getByRole('button', { name: /^Send/ }).last()],
   },
   elements: {
-    files: ['@stoplight/elements/web-components.min.js', '@stoplight/elements/styles.min.css'],
-    page: (spec) => `<link rel="stylesheet" href="/m/@stoplight/elements/styles.min.css"><script src="/m/@stoplight/elements/web-components.min.js"></script>
-      <elements-api apiDescriptionUrl="${spec}" router="hash" layout="sidebar"></elements-api>`,
-    send: [(p) => p.getByText('A big list', { exact: true }).first(), (p) => p.getByRole('button', { name: /Send API Request/ })],
-    ready: `(() => { const t = document.querySelector('elements-api')?.textContent || ''; return t.includes('Security Profiles') && t.includes('Admin Users'); })()`,
+    files: () => ['@stoplight/elements/web-components.min.js', '@stoplight/elements/styles.min.css'].map((f) => path.join(mods, f)),
+    page: `<link rel="stylesheet" href="/m/@stoplight/elements/styles.min.css"><script src="/m/@stoplight/elements/web-components.min.js"></script>
+      <elements-api apiDescriptionUrl="/oc.json" router="hash"></elements-api>`,
+    hash: '#/operations/AdminUsers.List',
+    send: [(p) => p.getByRole('button', { name: /Send API Request/ })],
   },
 };
 
-let port;
+let base;
 const server = http.createServer((req, res) => {
   res.setHeader('Access-Control-Allow-Origin', '*');
   res.setHeader('Access-Control-Allow-Headers', '*');
   if (req.method === 'OPTIONS') { res.writeHead(204); return res.end(); }
   const u = new URL(req.url, 'http://x');
-  if (u.pathname === '/oc.json') { res.writeHead(200, { 'Content-Type': 'application/json' }); return res.end(oc); }
-  if (u.pathname === '/big.json') {
-    res.writeHead(200, { 'Content-Type': 'application/json' });
-    return res.end(JSON.stringify({ openapi: '3.0.1', info: { title: 'big', version: '1' }, servers: [{ url: `http://127.0.0.1:${port}/v1` }],
-      paths: { '/big': { get: { operationId: 'Big.List', summary: 'A big list', responses: { 200: { description: 'ok', content: { 'application/json': { schema: { type: 'object' } } } } } } } } }));
+  const send = (type, body) => { res.writeHead(200, { 'Content-Type': type }); res.end(body); };
+  if (u.pathname === '/oc.json') return send('application/json', JSON.stringify({ ...doc, servers: [{ url: `${base}/v1` }] }));
+  if (u.pathname === '/v1/adminusers') return send('application/json', big);
+  if (u.pathname === '/gatehouse/config.json') return send('application/json', JSON.stringify({ api_base: base, client_id: 'BENCH' }));
+  if (u.pathname.startsWith('/gatehouse/')) {
+    const f = path.join(dist, u.pathname.slice('/gatehouse/'.length) || 'index.html');
+    if (fs.existsSync(f) && fs.statSync(f).isFile()) {
+      const type = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css', '.svg': 'image/svg+xml' }[path.extname(f)] || 'application/octet-stream';
+      return send(type, fs.readFileSync(f));
+    }
   }
-  if (u.pathname === '/v1/big') { res.writeHead(200, { 'Content-Type': 'application/json' }); return res.end(big); }
   if (u.pathname.startsWith('/m/')) {
     const f = path.join(mods, decodeURIComponent(u.pathname.slice(3)));
-    if (fs.existsSync(f)) { res.writeHead(200, { 'Content-Type': f.endsWith('.css') ? 'text/css' : 'text/javascript' }); return res.end(fs.readFileSync(f)); }
+    if (fs.existsSync(f)) return send(f.endsWith('.css') ? 'text/css' : 'text/javascript', fs.readFileSync(f));
   }
   const t = tools[u.pathname.slice(1)];
-  if (t) { res.writeHead(200, { 'Content-Type': 'text/html' }); return res.end(`<!doctype html><html><head><meta charset="utf-8"></head><body>${t.page(u.searchParams.get('spec'))}</body></html>`); }
+  if (t?.page) return send('text/html', `<!doctype html><html><head><meta charset="utf-8"></head><body>${t.page}</body></html>`);
   res.writeHead(404); res.end();
 });
 await new Promise((r) => server.listen(0, '127.0.0.1', r));
-port = server.address().port;
-const base = `http://127.0.0.1:${port}`;
+base = `http://127.0.0.1:${server.address().port}`;
 
 if (process.env.HOLD) { console.log(base); await new Promise(() => {}); }
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: [
+// a browser of its own for each tool: one that brings Chromium down does not take the others along
+const launch = () => chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: [
   '--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
-const deep = `function deepText(r){let t=(r.nodeType===9?r.documentElement.textContent:r.textContent)||'';for(const e of r.querySelectorAll('*'))if(e.shadowRoot)t+=deepText(e.shadowRoot);return t}`;
+let browser;
+
+// in every page: texts shown in the viewport (shadow roots included), and the frame clock
+const helpers = () => {
+  window.inView = (e) => {
+    if (!e.checkVisibility || !e.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true })) return false;
+    const r = e.getBoundingClientRect();
+    return r.width > 0 && r.height > 0 && r.bottom > 0 && r.right > 0 && r.top < innerHeight && r.left < innerWidth;
+  };
+  // `anywhere`: rendered, in view or below it (a response is read by scrolling to it)
+  window.shownTexts = (anywhere) => {
+    const out = [];
+    const walk = (root) => {
+      const w = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+      for (let n = w.nextNode(); n; n = w.nextNode()) if (n.textContent.trim() && n.parentElement && (anywhere ? n.parentElement.checkVisibility() : inView(n.parentElement))) out.push(n.textContent);
+      for (const e of root.querySelectorAll('*')) if (e.shadowRoot) walk(e.shadowRoot);
+    };
+    walk(document);
+    return out;
+  };
+  // what a tool offers in view: Gatehouse's operation selector (in view) holds its resource's
+  // operations; the others show them as text (no eval: Gatehouse's policy forbids it)
+  window.offeredTexts = () => {
+    const s = document.getElementById('op-select');
+    if (s) return inView(s) ? [...s.options].map((o) => o.textContent) : [];
+    return shownTexts();
+  };
+  // resolves with the time after the first painted frame in which check() holds
+  window.afterPaintWhen = (check, t0, limit) => new Promise((resolve) => {
+    const frame = () => {
+      if (check()) return requestAnimationFrame(() => setTimeout(() => resolve(performance.now() - t0)));
+      if (performance.now() - t0 > limit) return resolve(Infinity);
+      requestAnimationFrame(frame);
+    };
+    requestAnimationFrame(frame);
+  });
+};
+
+async function open(name, t) {
+  const ctx = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  await ctx.addInitScript(helpers);
+  if (name === 'gatehouse') {
+    await ctx.addInitScript(([b, tok]) => {
+      sessionStorage.setItem('gatehouse.contexts', JSON.stringify([{ base_url: b, client_id: 'BENCH', username: 'admin01', access_token: tok,
+        refresh_token: null, expires_at: Date.now() + 3600e3, lifetime: 3600, persistent: false }]));
+      sessionStorage.setItem('gatehouse.active', `${b}|BENCH|admin01`);
+      localStorage.setItem('gatehouse.spec_url', `${b}/oc.json`);
+    }, [base, token]);
+  }
+  const p = await ctx.newPage();
+  if (process.env.DEBUG) { p.on('crash', () => console.log('crash', name)); p.on('console', (m) => console.log(name, m.text().slice(0, 300))); }
+  return [ctx, p, t.url ? t.url(base) : `${base}/${name}${t.hash}`];
+}
 
 const why = {};
 const only = process.env.ONLY ? process.env.ONLY.split(',') : null;
+const rows = [];
 for (const [name, t] of Object.entries(tools)) {
   if (only && !only.includes(name)) continue;
-  let brotli = 0;
-  for (const f of t.files) brotli += zlib.brotliCompressSync(fs.readFileSync(path.join(mods, f)), { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
+  const size = t.files().reduce((n, f) => n + brotli(fs.readFileSync(f)), 0);
+  browser = await launch();
   const ready = [], shown = [];
   for (let i = 0; i < RUNS; i++) {
-    const ctx = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-    const p = await ctx.newPage();
-    await p.goto(`${base}/${name}?spec=/oc.json`);
-    try {
-      await p.waitForFunction(([SUMMARIES, src, ready]) => { eval(src); return eval(ready); }, [summaries, deep, t.ready], { timeout: 60000, polling: 50 });
-      ready.push(await p.evaluate(() => performance.now()));
-    } catch { ready.push(Infinity); }
-    await ctx.close();
-    const ctx2 = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-    const q = await ctx2.newPage();
-    await q.goto(`${base}/${name}?spec=/big.json`);
-    let step = 0;
-    try {
-      // each tool's own controls, found by role and name (Playwright pierces shadow roots)
-      for (const [k, find] of t.send.entries()) {
-        step = k;
-        const loc = find(q);
-        await loc.waitFor({ timeout: 30000 });
-        if (k < t.send.length - 1) { await loc.click(); await q.waitForTimeout(500); continue; }
-        const button = await loc.elementHandle();
-        const ms = await q.evaluate(([src, button, limit]) => new Promise((resolve) => {
-          eval(src);
-          const t0 = performance.now();
-          button.click();
-          const poll = () => (deepText(document).includes('ITEM00000') ? resolve(performance.now() - t0) : performance.now() - t0 > limit ? resolve(Infinity) : setTimeout(poll, 20));
-          poll();
-        }), [deep, button, LIMIT]);
-        shown.push(ms);
+    // ready: navigation → six Admin Users operations painted in view
+    {
+      const [ctx, p, url] = await open(name, t);
+      await p.goto(url, { waitUntil: 'commit' });
+      const ms = await p.evaluate(([six, limit]) => afterPaintWhen(() => {
+        const texts = offeredTexts().map((s) => s.replace(/\s+/g, ' '));
+        return six.every((s) => texts.some((x) => x.includes(s)));
+      }, 0, limit), [six, LIMIT]).catch((e) => { why[name] = String(e).split('\n')[0]; return Infinity; });
+      ready.push(ms);
+      if (process.env.DEBUG) console.log('ready', name, ms, why[name]);
+      await ctx.close();
+    }
+    // big response: the tool's own send button → first item painted
+    {
+      const [ctx, p, url] = await open(name, t);
+      await p.goto(t.sendHash ? `${base}/${name}${t.sendHash}` : url);
+      let step = 0;
+      try {
+        for (const [k, find] of t.send.entries()) {
+          step = k;
+          const loc = find(p);
+          await loc.waitFor({ timeout: 60000 });
+          if (k < t.send.length - 1) { await loc.click(); await p.waitForTimeout(500); continue; }
+          const button = await loc.elementHandle();
+          // a page busy for longer than the limit paints no frame at all: the clock in Node stops it
+          const overdue = new Promise((r) => setTimeout(() => r(Infinity), LIMIT + 5000));
+          shown.push(await Promise.race([overdue, p.evaluate(([button, limit]) => {
+            const t0 = performance.now();
+            button.click();
+            return afterPaintWhen(() => shownTexts(true).some((s) => s.includes('ITEM00000')), t0, limit);
+          }, [button, LIMIT])]));
+          if (!Number.isFinite(shown[shown.length - 1])) why[name] = `no frame showing the first item within ${LIMIT / 1000} s`;
+        }
+      } catch (e) {
+        shown.push(Infinity);
+        why[name] = browser.isConnected() ? `could not drive step ${step + 1}: ${String(e).split('\n')[0]}` : `the browser went down while showing the response (step ${step + 1})`;
       }
-    } catch (e) { shown.push(Infinity); why[name] = `could not drive step ${step + 1}: ${String(e).split('\n')[0]}`; }
-    await ctx2.close();
+      // a page still busy is not waited for: its browser is replaced
+      await browser.close().catch(() => {});
+      browser = await launch();
+    }
   }
   const f = (x) => (Number.isFinite(x) ? `${x.toFixed(0)} ms` : 'not shown');
-  console.log(`${name}: ${(brotli / 1024).toFixed(0)} KB brotli; operations shown ${f(median(ready))}; 5,000-item response shown ${f(median(shown))} (runs: ${ready.map(f).join(' / ')} | ${shown.map(f).join(' / ')})${why[name] ? ' — ' + why[name] : ''}`);
+  rows.push(`${name}: ${(size / 1024).toFixed(0)} KB brotli; Admin Users' six operations in view ${f(median(ready))}; 5,000-item response shown ${f(median(shown))} (runs: ${ready.map(f).join(' / ')} | ${shown.map(f).join(' / ')})${why[name] ? ' — ' + why[name] : ''}`);
+  console.log(rows[rows.length - 1]);
+  await browser.close();
 }
-await browser.close();
 server.close();
