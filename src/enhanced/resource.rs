@@ -189,6 +189,8 @@ pub fn ResourceScreen(def: &'static ScreenDef) -> impl IntoView {
     };
     let problems = RwSignal::new(Vec::<Problem>::new());
     let list_problems = RwSignal::new(Vec::<Problem>::new());
+    // an object named by the address that could not be opened
+    let open_problems = RwSignal::new(Vec::<Problem>::new());
     let busy = RwSignal::new(false);
     let saved_note = RwSignal::new(None::<String>);
     let confirm_delete = RwSignal::new(false);
@@ -236,8 +238,15 @@ pub fn ResourceScreen(def: &'static ScreenDef) -> impl IntoView {
         });
     });
 
+    // a generated secret, neither saved nor copied, is not discarded without asking
+    let unsaved_secret = RwSignal::new(false);
+    provide_context(UnsavedSecret(unsaved_secret));
+    let pending = RwSignal::new(None::<Editing>);
     // every object has its own address: opening one (or the list alone) goes there
-    let open = move |e: Editing| {
+    let open_now = move |e: Editing| {
+        unsaved_secret.set(false);
+        open_problems.set(Vec::new());
+        pending.set(None);
         let id = match &e {
             Editing::Saved(m) => m.get("ID").and_then(Value::as_str).unwrap_or_default().to_string(),
             _ => String::new(),
@@ -264,6 +273,23 @@ pub fn ResourceScreen(def: &'static ScreenDef) -> impl IntoView {
         epoch.update(|n| *n += 1);
     };
 
+    let open = move |e: Editing| {
+        if unsaved_secret.get_untracked() {
+            pending.set(Some(e));
+        } else {
+            open_now(e);
+        }
+    };
+    // "Keep editing": the address goes back to the object in the editor
+    let keep = move || {
+        pending.set(None);
+        let id = match editing.get_untracked() {
+            Editing::Saved(m) => m.get("ID").and_then(Value::as_str).unwrap_or_default().to_string(),
+            _ => String::new(),
+        };
+        route.go_object(&format!("enhanced:{}", def.key), &parent.get_untracked(), &id);
+    };
+
     let item_path = move |id: &str| format!("{}/{}", collection_path(rdef, &parent.get_untracked()), enc(id));
 
     // the address names an object (a link, a reload, back / forward): open it, or close the
@@ -287,10 +313,12 @@ pub fn ResourceScreen(def: &'static ScreenDef) -> impl IntoView {
             return;
         }
         let path = item_path(&id);
+        open_problems.set(Vec::new());
         leptos::task::spawn_local(async move {
             match call(session, "GET", &path, None).await {
                 Ok(v) => open(Editing::Saved(v.as_object().cloned().unwrap_or_default())),
-                Err(p) => list_problems.set(p),
+                // said beside the editor: the list's own loads do not wipe it
+                Err(p) => open_problems.set(p),
             }
         });
     });
@@ -324,7 +352,7 @@ pub fn ResourceScreen(def: &'static ScreenDef) -> impl IntoView {
                 Ok(v) => {
                     let obj = v.as_object().cloned().unwrap_or_default();
                     let name = text(&v, def.title);
-                    open(Editing::Saved(obj));
+                    open_now(Editing::Saved(obj));
                     saved_note.set(Some(format!("Saved {} {}.", rdef.noun, if name.is_empty() { text(&v, "ID") } else { name })));
                     reload.update(|n| *n += 1);
                 }
@@ -359,7 +387,7 @@ pub fn ResourceScreen(def: &'static ScreenDef) -> impl IntoView {
         leptos::task::spawn_local(async move {
             match call(session, "DELETE", &path, None).await {
                 Ok(_) => {
-                    open(Editing::None);
+                    open_now(Editing::None);
                     saved_note.set(Some(format!("Deleted the {}.", rdef.noun)));
                     reload.update(|n| *n += 1);
                 }
@@ -478,6 +506,7 @@ pub fn ResourceScreen(def: &'static ScreenDef) -> impl IntoView {
                     }}
                 </div>
                 <div class="ed-editor">
+                    <Problems id="ed-open-errors" problems=open_problems/>
                     <Show when=move || saved_note.get().is_some()><p class="ok" id="ed-saved" role="status">{move || saved_note.get()}</p></Show>
                     {move || {
                         epoch.track();
@@ -504,6 +533,13 @@ pub fn ResourceScreen(def: &'static ScreenDef) -> impl IntoView {
                                 }).collect_view()}
                                 // the form's foot stays in view: its problems, Save and the delete question
                                 <div class="ed-foot">
+                                <Show when=move || pending.with(Option::is_some)>
+                                    <div class="confirm" id="ed-confirm-discard" role="alertdialog" aria-labelledby="ed-discard-text">
+                                        <span id="ed-discard-text">"The generated secret is neither saved nor copied, and cannot be shown again. Discard it?"</span>
+                                        <button type="button" class="danger" id="ed-discard-yes" on:click=move |_| if let Some(e) = pending.get_untracked() { open_now(e) }>"Discard it"</button>
+                                        <button type="button" id="ed-discard-no" on:click=move |_| keep()>"Keep editing"</button>
+                                    </div>
+                                </Show>
                                 <Problems id="ed-errors" problems=problems/>
                                 <Show when=move || can_write.get()>
                                     <div class="row actions">

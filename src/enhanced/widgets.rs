@@ -148,12 +148,18 @@ pub fn PasswordInput(form: Form, name: &'static str, user_type: UserType) -> imp
     }
 }
 
+/// Whether a secret was generated and is neither saved nor copied (the editor asks before it is
+/// discarded): provided by the editor, set by [`SecretInput`].
+#[derive(Clone, Copy)]
+pub struct UnsavedSecret(pub RwSignal<bool>);
+
 /// A client secret: hidden by default, revealed on request, generated from the browser's
 /// cryptographic random source, copied to the clipboard.
 #[component]
 pub fn SecretInput(form: Form, name: &'static str) -> impl IntoView {
     let shown = RwSignal::new(false);
     let copied = RwSignal::new(None::<bool>);
+    let unsaved = use_context::<UnsavedSecret>().map(|u| u.0);
     let generate = move |_| {
         let mut bytes = [0u8; 32];
         if let Ok(c) = window().crypto() {
@@ -162,11 +168,22 @@ pub fn SecretInput(form: Form, name: &'static str) -> impl IntoView {
         let secret: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
         set_str(form, name, secret);
         shown.set(true);
+        copied.set(None);
+        if let Some(u) = unsaved {
+            u.set(true);
+        }
     };
     let copy = move |_| {
         let secret = str_of(form, name);
         let done = wasm_bindgen_futures::JsFuture::from(window().navigator().clipboard().write_text(&secret));
-        leptos::task::spawn_local(async move { copied.set(Some(done.await.is_ok())) });
+        leptos::task::spawn_local(async move {
+            let ok = done.await.is_ok();
+            copied.set(Some(ok));
+            // copied: it is kept somewhere, leaving cannot lose it
+            if let (true, Some(u)) = (ok, unsaved) {
+                u.set(false);
+            }
+        });
     };
     view! {
         <span class="row secret">

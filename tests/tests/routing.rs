@@ -123,6 +123,6 @@ async fn every_object_of_an_enhanced_screen_has_its_own_address() {
     assert_eq!(b.value("#ed-parent").await, seed::BUYER_ID);
     // an unknown object says so, and the list stays usable
     b.c.goto(&format!("{}/?op=enhanced%3Abuyers&id=NOPE", w.portal)).await.unwrap();
-    b.wait_text("#ed-list-errors", "not there").await;
+    b.wait_text("#ed-open-errors", "not there").await;
     b.find("#ed-list tr[data-id='LINK1']").await;
 }

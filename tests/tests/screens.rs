@@ -616,3 +616,47 @@ async fn an_empty_list_says_what_is_missing_and_offers_to_create_it() {
     b.find("#ed-list").await;
     assert!(!b.exists("#ed-empty-list").await);
 }
+
+/// Generates a client secret (scrolled to the middle: the sticky foot covers the window's bottom).
+async fn generate(b: &Browser) {
+    b.js("document.getElementById('ed-ClientSecret-generate').scrollIntoView({block: 'center'});").await;
+    b.click("#ed-ClientSecret-generate").await;
+}
+
+#[tokio::test]
+async fn a_generated_secret_neither_saved_nor_copied_is_not_discarded_without_asking() {
+    let w = world().await;
+    let b = browser().await;
+    b.sign_in(&w, ADMIN.0, ADMIN.1).await;
+    b.open_screen(&w, "apiclients").await;
+    let store = gatehouse_sandbox::seed::STOREFRONT_CLIENT_ID;
+    let shared = gatehouse_sandbox::seed::SHARED_CLIENT_ID;
+    b.find(&format!("#ed-list tr[data-id='{store}']")).await.click().await.unwrap();
+    generate(&b).await;
+    let secret = b.value("#ed-ClientSecret").await;
+    // closing asks, and "Keep editing" keeps the secret on screen
+    b.click("#ed-cancel").await;
+    b.wait_text("#ed-confirm-discard", "neither saved nor copied").await;
+    b.click("#ed-discard-no").await;
+    assert!(!b.exists("#ed-confirm-discard").await);
+    assert_eq!(b.value("#ed-ClientSecret").await, secret);
+    // opening another client asks too (and back in the browser would); "Discard it" goes on
+    b.find(&format!("#ed-list tr[data-id='{shared}']")).await.click().await.unwrap();
+    b.find("#ed-confirm-discard").await;
+    assert_eq!(b.value("#ed-ClientSecret").await, secret, "nothing discarded yet");
+    b.click("#ed-discard-yes").await;
+    b.find(&format!("#ed-list tr.current[data-id='{shared}']")).await;
+    // a copied secret is kept somewhere: leaving does not ask
+    b.find(&format!("#ed-list tr[data-id='{store}']")).await.click().await.unwrap();
+    generate(&b).await;
+    b.grant_clipboard().await;
+    b.js("document.getElementById('ed-ClientSecret-copy').scrollIntoView({block: 'center'});").await;
+    b.click("#ed-ClientSecret-copy").await;
+    b.wait_text("#ed-ClientSecret-copy", "Copied").await;
+    b.click("#ed-cancel").await;
+    b.find("#ed-empty").await;
+    assert!(!b.exists("#ed-confirm-discard").await);
+    // nothing was saved along the way
+    let t = w.token(ADMIN.0, ADMIN.1).await;
+    assert_ne!(w.call("GET", &format!("/apiclients/{store}"), &t, None).await.1["ClientSecret"], secret.as_str());
+}
