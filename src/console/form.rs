@@ -40,6 +40,11 @@ pub fn set_at(v: &mut Value, path: &[String], new: Option<Value>) {
     }
 }
 
+/// The values of a one-per-line box: trimmed, blank lines left out.
+fn lines(text: &str) -> impl Iterator<Item = &str> {
+    text.lines().map(str::trim).filter(|l| !l.is_empty())
+}
+
 fn lines_of(v: Option<Value>) -> String {
     let items: Vec<String> = v.and_then(|v| v.as_array().cloned()).unwrap_or_default().iter().filter_map(|x| x.as_str().map(String::from)).collect();
     items.join("\n")
@@ -279,7 +284,7 @@ fn field_view(f: Field, prefix: Vec<String>, body: RwSignal<Value>, errors: RwSi
             let value = Memo::new(move |_| current());
             Effect::new(move |_| {
                 let v = lines_of(value.get());
-                if typed.with_untracked(|t| t.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join("\n")) != v {
+                if typed.with_untracked(|t| lines(t).collect::<Vec<_>>().join("\n")) != v {
                     typed.set(v);
                 }
             });
@@ -287,8 +292,9 @@ fn field_view(f: Field, prefix: Vec<String>, body: RwSignal<Value>, errors: RwSi
                 <textarea id=id.clone() rows="3" placeholder="One value per line"
                     prop:value=typed
                     on:input=move |ev| {
-                        typed.set(event_target_value(&ev));
-                        let items: Vec<Value> = event_target_value(&ev).lines().map(str::trim).filter(|l| !l.is_empty()).map(|l| Value::String(l.into())).collect();
+                        let text = event_target_value(&ev);
+                        let items: Vec<Value> = lines(&text).map(|l| Value::String(l.into())).collect();
+                        typed.set(text);
                         set(if items.is_empty() { None } else { Some(Value::Array(items)) });
                     }></textarea>
             }
@@ -304,7 +310,8 @@ fn field_view(f: Field, prefix: Vec<String>, body: RwSignal<Value>, errors: RwSi
             Effect::new(move |_| {
                 let v = value.get();
                 let same = typed.with_untracked(|t| if t.trim().is_empty() { v.is_none() } else { serde_json::from_str::<Value>(t).ok() == v });
-                if !same && !unparsed.with_untracked(|u| u.contains_key(&k4)) || !same && v.is_some() {
+                // (a removed value leaves a box still being typed in alone)
+                if !same && (v.is_some() || !unparsed.with_untracked(|u| u.contains_key(&k4))) {
                     typed.set(pretty(v));
                     for map in [errors, unparsed] {
                         map.update(|m| { m.remove(&k4); });

@@ -95,6 +95,16 @@ enum Editing {
     Saved(Map<String, Value>),
 }
 
+impl Editing {
+    /// The ID of the saved object in the editor; empty for none or a new one.
+    fn id(&self) -> String {
+        match self {
+            Editing::Saved(m) => m.get("ID").and_then(Value::as_str).unwrap_or_default().to_string(),
+            _ => String::new(),
+        }
+    }
+}
+
 /// The path with the parent filled in (`/buyers/B1/users`).
 pub fn collection_path(def: &ResourceDef, parent: &str) -> String {
     match def.parent_param() {
@@ -243,15 +253,12 @@ pub fn ResourceScreen(def: &'static ScreenDef) -> impl IntoView {
     provide_context(UnsavedSecret(unsaved_secret));
     let pending = RwSignal::new(None::<Editing>);
     // every object has its own address: opening one (or the list alone) goes there
+    let go_to = move |id: &str| route.go_object(&format!("enhanced:{}", def.key), &parent.get_untracked(), id);
     let open_now = move |e: Editing| {
         unsaved_secret.set(false);
         open_problems.set(Vec::new());
         pending.set(None);
-        let id = match &e {
-            Editing::Saved(m) => m.get("ID").and_then(Value::as_str).unwrap_or_default().to_string(),
-            _ => String::new(),
-        };
-        route.go_object(&format!("enhanced:{}", def.key), &parent.get_untracked(), &id);
+        go_to(&e.id());
         let draft = match &e {
             Editing::Saved(m) => m.clone(),
             _ => {
@@ -283,11 +290,7 @@ pub fn ResourceScreen(def: &'static ScreenDef) -> impl IntoView {
     // "Keep editing": the address goes back to the object in the editor
     let keep = move || {
         pending.set(None);
-        let id = match editing.get_untracked() {
-            Editing::Saved(m) => m.get("ID").and_then(Value::as_str).unwrap_or_default().to_string(),
-            _ => String::new(),
-        };
-        route.go_object(&format!("enhanced:{}", def.key), &parent.get_untracked(), &id);
+        go_to(&editing.with_untracked(Editing::id));
     };
 
     let item_path = move |id: &str| format!("{}/{}", collection_path(rdef, &parent.get_untracked()), enc(id));
@@ -299,10 +302,7 @@ pub fn ResourceScreen(def: &'static ScreenDef) -> impl IntoView {
         if rdef.parent.is_some() && !p.is_empty() && p != parent.get_untracked() {
             parent.set(p);
         }
-        let open_id = match editing.get_untracked() {
-            Editing::Saved(m) => m.get("ID").and_then(Value::as_str).unwrap_or_default().to_string(),
-            _ => String::new(),
-        };
+        let open_id = editing.with_untracked(Editing::id);
         if id == open_id {
             return;
         }
