@@ -13,7 +13,6 @@ pub fn App() -> impl IntoView {
     apply_theme(&saved_theme());
     let session = Session::load();
     provide_context(session);
-    provide_context(RwSignal::new(Vec::<(String, String, u16)>::new()));
     auth::start_clock(session);
     // a session or invitation link: its code leaves the address bar before anything else
     let landing = RwSignal::new(crate::components::account::take());

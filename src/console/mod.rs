@@ -1,8 +1,10 @@
 //! The API console: resource menu (sections → resources, with a filter), the operation
 //! selector, parameters, the body form or pasted JSON, and the response.
 pub mod form;
+pub mod history;
 pub mod pretty;
 pub mod response;
+pub mod snippet;
 
 use crate::api::{enc, ApiResponse};
 use crate::auth::Session;
@@ -72,6 +74,7 @@ pub fn Console() -> impl IntoView {
     });
     provide_context(route);
     provide_context(crate::enhanced::Jump::new());
+    provide_context(history::History::new(session));
     let loaded = move || spec.get().and_then(|s| s.ok());
     view! {
         <div class="console" id="console">
@@ -284,11 +287,13 @@ fn OperationPanel(op: Op) -> impl IntoView {
     let param_error = RwSignal::new(None::<String>);
     let sending = RwSignal::new(false);
     let response = RwSignal::new(None::<Result<ApiResponse, String>>);
-    let history_list = expect_context::<RwSignal<Vec<(String, String, u16)>>>();
+    let history = expect_context::<history::History>();
+    let route = expect_context::<Route>();
     // while acting as a buyer user, each request may go as them (default) or as yourself
     let send_as = RwSignal::new(true);
 
-    let url = {
+    // the request's path and query, relative to the API's base
+    let rel = {
         let op = op.clone();
         move || -> Result<String, String> {
             let mut path = op.path.clone();
@@ -315,8 +320,12 @@ fn OperationPanel(op: Op) -> impl IntoView {
                 q.push(format!("{}={}", enc(f.field.trim()), enc(&filter_expr(f))));
             }
             let qs = if q.is_empty() { String::new() } else { format!("?{}", q.join("&")) };
-            Ok(session.url(&format!("{path}{qs}")))
+            Ok(format!("{path}{qs}"))
         }
+    };
+    let url = {
+        let rel = rel.clone();
+        move || rel().map(|r| session.url(&r))
     };
     let url_preview = {
         let url = url.clone();
@@ -344,13 +353,13 @@ fn OperationPanel(op: Op) -> impl IntoView {
 
     let send = {
         let op = op.clone();
-        let url = url.clone();
+        let rel = rel.clone();
         move || {
             if sending.get_untracked() {
                 return;
             }
             param_error.set(None);
-            let target = match url() {
+            let target = match rel() {
                 Ok(u) => u,
                 Err(e) => {
                     param_error.set(Some(e));
@@ -375,16 +384,35 @@ fn OperationPanel(op: Op) -> impl IntoView {
                 None
             };
             sending.set(true);
+            let sorted = |m: HashMap<String, String>| {
+                let mut v: Vec<(String, String)> = m.into_iter().filter(|(_, v)| !v.trim().is_empty()).collect();
+                v.sort();
+                v
+            };
+            let as_user = session.acting.get_untracked().filter(|_| send_as.get_untracked()).map(|a| a.username);
+            let mut entry = history::Entry {
+                op: op.key.clone(),
+                method: op.method.clone(),
+                path: target.clone(),
+                path_values: sorted(path_values.get_untracked()),
+                query_values: sorted(query_values.get_untracked()),
+                sort: sort_field.get_untracked(),
+                desc: sort_desc.get_untracked(),
+                filters: filters.get_untracked().into_iter().map(|f| (f.field, f.op, f.value)).collect(),
+                body: op.body.as_ref().map(|_| body.get_untracked()),
+                as_user,
+                ..Default::default()
+            };
+            let target = session.url(&target);
             let method = op.method.clone();
             leptos::task::spawn_local(async move {
                 let caller = if send_as.get_untracked() { crate::auth::Caller::ActingAs } else { crate::auth::Caller::Me };
                 let res = session.send(&method, &target, payload.as_deref(), caller, None).await;
                 if let Ok(r) = &res {
-                    let (m, u, s) = (r.method.clone(), r.url.clone(), r.status);
-                    history_list.update(|h| {
-                        h.insert(0, (m, u, s));
-                        h.truncate(20);
-                    });
+                    entry.status = r.status;
+                    entry.ms = r.ms.round() as u32;
+                    entry.at = js_sys::Date::now();
+                    history.record(entry);
                 }
                 response.set(Some(res));
                 sending.set(false);
@@ -392,6 +420,31 @@ fn OperationPanel(op: Op) -> impl IntoView {
         }
     };
     let send2 = send.clone();
+    // an entry of the history put back into this operation's form (and sent, when asked)
+    {
+        let send = send.clone();
+        let key = op.key.clone();
+        Effect::new(move |_| {
+            let Some((e, go)) = history.restore.get() else { return };
+            if e.op != key {
+                return;
+            }
+            history.restore.set(None);
+            path_values.set(e.path_values.into_iter().collect());
+            query_values.set(e.query_values.into_iter().collect());
+            sort_field.set(e.sort);
+            sort_desc.set(e.desc);
+            filters.set(e.filters.into_iter().map(|(field, op, value)| FilterRow { field, op, value }).collect());
+            if let Some(b) = e.body {
+                body.set(b);
+                json_text.set(serde_json::to_string_pretty(&body.get_untracked()).unwrap_or_else(|_| "{}".into()));
+                field_errors.set(HashMap::new());
+            }
+            if go {
+                send();
+            }
+        });
+    }
 
     let param_input = move |p: Param, target: RwSignal<HashMap<String, String>>| {
         let id = format!("param-{}", p.name);
@@ -416,14 +469,57 @@ fn OperationPanel(op: Op) -> impl IntoView {
     let has_params = !path_params.is_empty() || !plain.is_empty() || is_list;
     let body_fields = op.body.clone();
     let op_roles = op.roles.clone();
+    let copied = RwSignal::new("");
     let copy_url = {
         let url = url.clone();
         move |_| {
             if let Ok(u) = url() {
                 let _ = window().navigator().clipboard().write_text(&u);
+                copied.set("URL copied.");
             }
         }
     };
+    // the request as code: cURL, fetch, or an SDK call
+    let copy_as = {
+        let op = op.clone();
+        let rel = rel.clone();
+        move |kind: u8| {
+            let full = match rel() {
+                Ok(r) => session.url(&r),
+                Err(e) => return param_error.set(Some(e)),
+            };
+            let mut params: Vec<&Param> = op.path_params.iter().collect();
+            params.sort_by_key(|p| op.path.find(&format!("{{{}}}", p.name)));
+            let path_args = params.iter().map(|p| path_values.with_untracked(|m| m.get(&p.name).cloned().unwrap_or_default().trim().to_string())).collect();
+            let mut query: Vec<(String, String)> = query_values.get_untracked().into_iter().filter(|(_, v)| !v.trim().is_empty()).collect();
+            query.sort();
+            let sf = sort_field.get_untracked();
+            if !sf.is_empty() {
+                query.push(("sortBy".into(), format!("{}{sf}", if sort_desc.get_untracked() { "!" } else { "" })));
+            }
+            let filters = filters.get_untracked().iter().filter(|f| !f.field.trim().is_empty()).map(|f| (f.field.trim().to_string(), filter_expr(f))).collect();
+            let typed = if json_mode.get_untracked() { serde_json::from_str::<Value>(&json_text.get_untracked()).ok() } else { None };
+            let body_now = op.body.as_ref().map(|_| typed.unwrap_or_else(|| body.get_untracked()));
+            let r = snippet::Request {
+                method: &op.method,
+                url: &full,
+                operation_id: &op.operation_id,
+                path_args,
+                query,
+                filters,
+                body: body_now.as_ref(),
+                acting: session.acting.with_untracked(Option::is_some) && send_as.get_untracked(),
+            };
+            let (text, what) = match kind {
+                0 => (snippet::curl(&r), "cURL command copied (set TOKEN first)."),
+                1 => (snippet::fetch(&r), "fetch call copied (set token first)."),
+                _ => (snippet::sdk(&r), "SDK call copied."),
+            };
+            let _ = window().navigator().clipboard().write_text(&text);
+            copied.set(what);
+        }
+    };
+    let (c0, c1, c2) = (copy_as.clone(), copy_as.clone(), copy_as);
 
     view! {
         <section class="operation" aria-label="Request">
@@ -518,6 +614,13 @@ fn OperationPanel(op: Op) -> impl IntoView {
                     </button>
                     <code class="url-preview" id="request-url">{url_preview}</code>
                     <button type="button" class="ghost" id="copy-url" on:click=copy_url title="Copy the request URL">"Copy URL"</button>
+                    <span class="copy-as" role="group" aria-label="Copy the request as code">
+                        <span class="muted">"Copy as"</span>
+                        <button type="button" class="ghost" id="copy-curl" on:click=move |_| c0(0)>"cURL"</button>
+                        <button type="button" class="ghost" id="copy-fetch" on:click=move |_| c1(1)>"fetch"</button>
+                        <button type="button" class="ghost" id="copy-sdk" on:click=move |_| c2(2)>"SDK"</button>
+                    </span>
+                    <span class="muted" id="copied" role="status">{copied}</span>
                     {move || session.acting.get().map(|a| view! {
                         <label class="check" title="Like the SDK's As(): this request uses the impersonation token">
                             <input type="checkbox" id="send-as" prop:checked=send_as on:change=move |ev| send_as.set(event_target_checked(&ev))/>
@@ -539,9 +642,46 @@ fn OperationPanel(op: Op) -> impl IntoView {
                     view! { <ResponseView response=r op_roles=op_roles.clone() token_roles=token_roles/> }.into_any()
                 }
             }}
-            <details class="history"><summary>"Request history"</summary>
-                <ul id="history">{move || history_list.get().into_iter().map(|(m, u, s)| view! { <li><code>{format!("{s} {m} {u}")}</code></li> }).collect_view()}</ul>
-            </details>
+            <HistoryView history=history route=route/>
         </section>
+    }
+}
+
+/// The request history of this context: searchable; each entry can be put back into its
+/// operation's form, or sent again.
+#[component]
+fn HistoryView(history: history::History, route: Route) -> impl IntoView {
+    let query = RwSignal::new(String::new());
+    let shown = move || {
+        let q = fold(query.get().trim());
+        history.entries.with(|l| l.iter().filter(|e| q.is_empty() || e.haystack().contains(&q)).cloned().collect::<Vec<_>>())
+    };
+    let again = move |e: history::Entry, go: bool| {
+        let op = e.op.clone();
+        history.restore.set(Some((e, go)));
+        route.go(&op);
+    };
+    view! {
+        <details class="history" id="history-panel">
+            <summary>{move || format!("Request history ({})", history.entries.with(Vec::len))}</summary>
+            <div class="row history-tools">
+                <label class="sr-only" for="history-search">"Search the history"</label>
+                <input type="search" id="history-search" placeholder="Search: method, path, status" prop:value=query on:input=move |ev| query.set(event_target_value(&ev))/>
+                <button type="button" class="ghost" id="history-clear" on:click=move |_| history.clear()>"Clear"</button>
+            </div>
+            <p class="muted">"Kept in this browser for this context. Tokens, passwords and secrets are never kept."</p>
+            <ul id="history">{move || shown().into_iter().map(|e| {
+                let line = format!("{} {} {}", e.status, e.method, e.path);
+                let (e1, e2) = (e.clone(), e.clone());
+                view! {
+                    <li class="history-entry">
+                        <code class=if (200..300).contains(&e.status) { "ok" } else { "bad" }>{line.clone()}</code>
+                        {e.as_user.clone().map(|u| view! { <span class="muted">{format!(" as {u}")}</span> })}
+                        <button type="button" class="ghost history-restore" aria-label=format!("Restore {line}") on:click=move |_| again(e1.clone(), false)>"Restore"</button>
+                        <button type="button" class="ghost history-resend" aria-label=format!("Send again {line}") on:click=move |_| again(e2.clone(), true)>"Send again"</button>
+                    </li>
+                }
+            }).collect_view()}</ul>
+        </details>
     }
 }

@@ -114,9 +114,164 @@ impl Pretty {
     }
 }
 
+/// What a piece of a formatted line is, for colouring.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Tok {
+    Plain,
+    Key,
+    Str,
+    Num,
+    /// `true`, `false`, `null`.
+    Lit,
+}
+
+impl Tok {
+    pub fn class(self) -> &'static str {
+        match self {
+            Tok::Plain => "",
+            Tok::Key => "jk",
+            Tok::Str => "js",
+            Tok::Num => "jn",
+            Tok::Lit => "jl",
+        }
+    }
+}
+
+/// One formatted line cut into coloured pieces (the pieces put together are the line).
+pub fn tokens(line: &str) -> Vec<(Tok, &str)> {
+    let b = line.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    let mut plain = 0;
+    while i < b.len() {
+        let start = i;
+        let kind = match b[i] {
+            b'"' => {
+                i += 1;
+                while i < b.len() && b[i] != b'"' {
+                    i += if b[i] == b'\\' { 2 } else { 1 };
+                }
+                i = (i + 1).min(b.len());
+                if line[i..].starts_with(": ") { Tok::Key } else { Tok::Str }
+            }
+            b'-' | b'0'..=b'9' => {
+                while i < b.len() && matches!(b[i], b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9') {
+                    i += 1;
+                }
+                Tok::Num
+            }
+            b't' | b'f' | b'n' if ["true", "false", "null"].iter().any(|w| line[i..].starts_with(w)) => {
+                i += if b[i] == b'f' { 5 } else { 4 };
+                Tok::Lit
+            }
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        if plain < start {
+            out.push((Tok::Plain, &line[plain..start]));
+        }
+        out.push((kind, &line[start..i]));
+        plain = i;
+    }
+    if plain < b.len() {
+        out.push((Tok::Plain, &line[plain..]));
+    }
+    out
+}
+
+fn indent(line: &str) -> usize {
+    line.len() - line.trim_start_matches(' ').len()
+}
+
+/// The line that closes the object or array opened at the end of line `i`, if it opens one.
+pub fn closing(line_at: impl Fn(usize) -> Option<String>, i: usize) -> Option<usize> {
+    let open = line_at(i)?;
+    if !(open.ends_with('{') || open.ends_with('[')) {
+        return None;
+    }
+    let n = indent(&open);
+    let mut j = i + 1;
+    while let Some(l) = line_at(j) {
+        if indent(&l) == n && (l[n..].starts_with('}') || l[n..].starts_with(']')) {
+            return Some(j);
+        }
+        j += 1;
+    }
+    None
+}
+
+/// Folded ranges (opening line, closing line), sorted and not nested: toggles the one at
+/// `open`. A fold that encloses others replaces them; one inside a fold cannot be made.
+pub fn toggle_fold(folds: &mut Vec<(usize, usize)>, open: usize, close: usize) {
+    if let Some(k) = folds.iter().position(|f| f.0 == open) {
+        folds.remove(k);
+        return;
+    }
+    if folds.iter().any(|&(a, b)| a < open && open <= b) {
+        return;
+    }
+    folds.retain(|&(a, _)| !(open < a && a <= close));
+    let at = folds.partition_point(|f| f.0 < open);
+    folds.insert(at, (open, close));
+}
+
+/// How many rows show when `total` lines have these folds.
+pub fn visible_rows(total: usize, folds: &[(usize, usize)]) -> usize {
+    total - folds.iter().map(|(a, b)| b - a).sum::<usize>()
+}
+
+/// The line shown on visible row `row`.
+pub fn line_of_row(row: usize, folds: &[(usize, usize)]) -> usize {
+    let mut line = row;
+    for &(a, b) in folds {
+        if line > a {
+            line += b - a;
+        } else {
+            break;
+        }
+    }
+    line
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lines_are_cut_into_keys_strings_numbers_and_literals() {
+        let kinds = |l: &str| tokens(l).into_iter().map(|(k, t)| (k, t.to_string())).collect::<Vec<_>>();
+        assert_eq!(kinds("  \"ID\": \"a \\\" b\","), vec![(Tok::Plain, "  ".into()), (Tok::Key, "\"ID\"".into()), (Tok::Plain, ": ".into()), (Tok::Str, "\"a \\\" b\"".into()), (Tok::Plain, ",".into())]);
+        assert_eq!(kinds("\"n\": -1.5e3,"), vec![(Tok::Key, "\"n\"".into()), (Tok::Plain, ": ".into()), (Tok::Num, "-1.5e3".into()), (Tok::Plain, ",".into())]);
+        assert_eq!(kinds("  null"), vec![(Tok::Plain, "  ".into()), (Tok::Lit, "null".into())]);
+        assert_eq!(kinds("\"Items\": ["), vec![(Tok::Key, "\"Items\"".into()), (Tok::Plain, ": [".into())]);
+        // pieces always make up the line
+        for l in ["{", "  \"x\": true,", "\"unterminated", "  ]"] {
+            assert_eq!(tokens(l).iter().map(|t| t.1).collect::<String>(), l);
+        }
+    }
+
+    #[test]
+    fn folds_hide_the_lines_of_a_block_and_map_rows_to_lines() {
+        let text = pretty(r#"{"a":[1,2],"b":{"c":{"d":1}},"e":3}"#);
+        let lines: Vec<&str> = text.lines().collect();
+        let at = |i: usize| lines.get(i).map(|s| s.to_string());
+        assert_eq!(closing(at, 1), Some(4)); // "a": [ … ]
+        assert_eq!(closing(at, 5), Some(9)); // "b": { … }
+        assert_eq!(closing(at, 2), None);
+        let mut folds = vec![];
+        toggle_fold(&mut folds, 6, 8);
+        toggle_fold(&mut folds, 5, 9); // encloses the first: replaces it
+        assert_eq!(folds, vec![(5, 9)]);
+        toggle_fold(&mut folds, 6, 8); // inside a fold: nothing
+        toggle_fold(&mut folds, 1, 4);
+        assert_eq!(folds, vec![(1, 4), (5, 9)]);
+        assert_eq!(visible_rows(lines.len(), &folds), lines.len() - 7);
+        assert_eq!((0..4).map(|r| line_of_row(r, &folds)).collect::<Vec<_>>(), vec![0, 1, 5, 10]);
+        toggle_fold(&mut folds, 1, 4);
+        assert_eq!(folds, vec![(5, 9)]);
+    }
 
     fn pretty(src: &str) -> String {
         let mut p = Pretty::new(Arc::new(src.to_string()));

@@ -35,10 +35,14 @@ fn progressive(body: Arc<String>) -> RwSignal<Lines> {
 }
 
 
-/// Lines of text with only the visible window rendered.
+/// Lines of text with only the visible window rendered. JSON is coloured (keys, strings,
+/// numbers, literals), and every object or array can be folded from its first line.
 #[component]
 pub fn VirtualText(lines: RwSignal<Lines>) -> impl IntoView {
+    use super::pretty::{closing, line_of_row, tokens, toggle_fold, visible_rows};
     let total = move || lines.with(|l| l.starts.len());
+    let folds = RwSignal::new(Vec::<(usize, usize)>::new());
+    let rows = move || folds.with(|f| visible_rows(total(), f));
     let scroll = RwSignal::new(0.0f64);
     let height = RwSignal::new(600.0f64);
     let node = NodeRef::<leptos::html::Div>::new();
@@ -50,22 +54,60 @@ pub fn VirtualText(lines: RwSignal<Lines>) -> impl IntoView {
             }
         }
     });
-    let window_text = move || {
-        lines.with(|l| {
-            let total = l.starts.len();
-            let first = (scroll.get() as usize / LINE_PX).saturating_sub(OVERSCAN).min(total.saturating_sub(1));
-            let last = (first + height.get() as usize / LINE_PX + 2 * OVERSCAN).min(total);
-            let from = l.starts[first].min(l.text.len());
-            let to = if last >= total { l.text.len() } else { l.starts[last].saturating_sub(1) };
-            (first, l.text[from..to.max(from)].to_string())
-        })
+    let line_at = move |l: &Lines, i: usize| -> Option<String> {
+        let from = *l.starts.get(i)?;
+        let to = l.starts.get(i + 1).map(|n| n - 1).unwrap_or(l.text.len());
+        l.text.get(from.min(l.text.len())..to.max(from).min(l.text.len())).map(String::from)
     };
-    let window_text = Memo::new(move |_| window_text());
+    // (first row, [(line, text, foldable, hidden lines)])
+    let window_rows = Memo::new(move |_| {
+        lines.with(|l| {
+            folds.with(|f| {
+                let json = l.text.starts_with('{') || l.text.starts_with('[');
+                let n = visible_rows(l.starts.len(), f);
+                let first = (scroll.get() as usize / LINE_PX).saturating_sub(OVERSCAN).min(n.saturating_sub(1));
+                let last = (first + height.get() as usize / LINE_PX + 2 * OVERSCAN).min(n);
+                let rows: Vec<(usize, String, bool, usize)> = (first..last)
+                    .map(|r| {
+                        let i = line_of_row(r, f);
+                        let text = line_at(l, i).unwrap_or_default();
+                        let opens = json && (text.ends_with('{') || text.ends_with('['));
+                        let hidden = f.iter().find(|x| x.0 == i).map(|x| x.1 - x.0).unwrap_or(0);
+                        (i, text, opens, hidden)
+                    })
+                    .collect();
+                (first, json, rows)
+            })
+        })
+    });
+    let toggle = move |i: usize| {
+        let close = lines.with_untracked(|l| closing(|j| line_at(l, j), i));
+        if let Some(close) = close {
+            folds.update(|f| toggle_fold(f, i, close));
+        }
+    };
     view! {
         <div class="virtual" node_ref=node id="response-body" tabindex="0" role="region" aria-label="Response body" data-lines=total
             on:scroll=move |ev| { let el: web_sys::HtmlElement = event_target(&ev); scroll.set(el.scroll_top() as f64); }>
-            <div class="virtual-space" style:height=move || format!("{}px", total() * LINE_PX)>
-                <pre class="virtual-lines" style:top=move || format!("{}px", window_text.with(|w| w.0) * LINE_PX)>{move || window_text.with(|w| w.1.clone())}</pre>
+            <div class="virtual-space" style:height=move || format!("{}px", rows() * LINE_PX)>
+                <pre class="virtual-lines" style:top=move || format!("{}px", window_rows.with(|w| w.0) * LINE_PX)>{move || window_rows.with(|w| w.2.iter().map(|(i, text, opens, hidden)| {
+                    let i = *i;
+                    let folded = *hidden > 0;
+                    let fold = opens.then(|| view! {
+                        <button type="button" class="fold" aria-expanded=(!folded).to_string() data-line=i
+                            aria-label=format!("{} line {}", if folded { "Unfold" } else { "Fold" }, i + 1) on:click=move |_| toggle(i)></button>
+                    });
+                    let json = w.1;
+                    let pieces = tokens(text).into_iter().map(|(k, t)| if json { (k, t) } else { (super::pretty::Tok::Plain, t) }).map(|(k, t)| match k.class() {
+                        "" => t.to_string().into_any(),
+                        c => view! { <span class=c>{t.to_string()}</span> }.into_any(),
+                    }).collect_view();
+                    let tail = folded.then(|| {
+                        let close = if text.ends_with('{') { "}" } else { "]" };
+                        view! { <span class="folded">{format!(" … {hidden} lines {close}")}</span> }
+                    });
+                    view! { {fold}{pieces}{tail}"\n" }
+                }).collect_view())}</pre>
             </div>
         </div>
     }
@@ -105,6 +147,8 @@ pub fn ResponseView(
     };
     let lines = progressive(if response.body.is_empty() { Arc::new(String::from("(no body)")) } else { response.body.clone() });
     let headers = response.headers.clone();
+    let body = response.body.clone();
+    let copied = RwSignal::new(false);
     let rendered = RwSignal::new(0.0);
     request_animation_frame(move || rendered.set(now_ms() - arrived));
     view! {
@@ -114,6 +158,9 @@ pub fn ResponseView(
                 <span class="muted" id="response-time">{format!("{} ms", response.ms.round() as u64)}</span>
                 <span class="muted" id="response-size">{human_size(response.size)}</span>
                 <span class="muted url" title=response.url.clone()>{format!("{} {}", response.method, response.url)}</span>
+                <button type="button" class="ghost" id="copy-response" on:click=move |_| { let _ = window().navigator().clipboard().write_text(&body); copied.set(true); }>
+                    {move || if copied.get() { "Copied" } else { "Copy body" }}
+                </button>
             </div>
             {meaning.map(|m| view! { <p class="meaning" id="response-meaning">{m}</p> })}
             {forbidden}

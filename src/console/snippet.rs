@@ -1,0 +1,126 @@
+//! The request in the console as code to paste elsewhere: a cURL command, a `fetch` call and an
+//! OrderCloud JavaScript SDK call. The token is never written into them: each reads it from a
+//! `TOKEN` variable, so a pasted snippet does not leak the session.
+use serde_json::{Map, Value};
+
+/// What the form holds, ready to be written out.
+pub struct Request<'a> {
+    pub method: &'a str,
+    /// Full URL, with the query.
+    pub url: &'a str,
+    /// `Resource.Method`, as in the API description.
+    pub operation_id: &'a str,
+    /// Path parameters in the order they appear in the path.
+    pub path_args: Vec<String>,
+    /// Query parameters (list options): name → value, as typed.
+    pub query: Vec<(String, String)>,
+    /// Filters: field → expression.
+    pub filters: Vec<(String, String)>,
+    pub body: Option<&'a Value>,
+    /// Sent as the buyer user acted as (the SDK's `As()`).
+    pub acting: bool,
+}
+
+/// Single-quoted for a POSIX shell.
+fn shell(s: &str) -> String {
+    format!("'{}'", s.replace('\'', r"'\''"))
+}
+
+pub fn curl(r: &Request) -> String {
+    let token = if r.acting { "IMPERSONATION_TOKEN" } else { "TOKEN" };
+    let mut out = format!("curl -X {} {} \\\n  -H \"Authorization: Bearer ${token}\"", r.method, shell(r.url));
+    if let Some(b) = r.body {
+        out.push_str(" \\\n  -H 'Content-Type: application/json' \\\n  --data-raw ");
+        out.push_str(&shell(&b.to_string()));
+    }
+    out
+}
+
+pub fn fetch(r: &Request) -> String {
+    let token = if r.acting { "impersonationToken" } else { "token" };
+    let mut headers = format!("Authorization: `Bearer ${{{token}}}`");
+    let mut body = String::new();
+    if let Some(b) = r.body {
+        headers.push_str(", \"Content-Type\": \"application/json\"");
+        body = format!(",\n  body: JSON.stringify({})", serde_json::to_string_pretty(b).unwrap_or_default().replace('\n', "\n  "));
+    }
+    format!("const res = await fetch({}, {{\n  method: \"{}\",\n  headers: {{ {headers} }}{body}\n}});\nconst data = await res.json();", Value::from(r.url), r.method)
+}
+
+/// A query value as the SDK wants it: numbers and booleans as such.
+fn typed(v: &str) -> Value {
+    match v {
+        "true" => Value::Bool(true),
+        "false" => Value::Bool(false),
+        _ => v.parse::<i64>().map(Value::from).unwrap_or_else(|_| Value::from(v)),
+    }
+}
+
+pub fn sdk(r: &Request) -> String {
+    let (resource, method) = r.operation_id.split_once('.').unwrap_or(("Resource", r.operation_id));
+    let mut args: Vec<String> = r.path_args.iter().map(|a| Value::from(a.as_str()).to_string()).collect();
+    if let Some(b) = r.body {
+        args.push(serde_json::to_string_pretty(b).unwrap_or_default());
+    }
+    let mut options: Map<String, Value> = r.query.iter().map(|(k, v)| (k.clone(), typed(v))).collect();
+    if !r.filters.is_empty() {
+        options.insert("filters".into(), Value::Object(r.filters.iter().map(|(k, v)| (k.clone(), Value::from(v.as_str()))).collect()));
+    }
+    if !options.is_empty() {
+        args.push(serde_json::to_string_pretty(&Value::Object(options)).unwrap_or_default());
+    }
+    let as_ = if r.acting { ".As()" } else { "" };
+    format!("import {{ {resource} }} from \"ordercloud-javascript-sdk\";\n\nconst result = await {resource}{as_}.{method}({});", args.join(", "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn req<'a>(body: Option<&'a Value>) -> Request<'a> {
+        Request {
+            method: "PUT",
+            url: "http://localhost:8090/v1/buyers/b1/users/u1",
+            operation_id: "Users.Save",
+            path_args: vec!["b1".into(), "u1".into()],
+            query: vec![],
+            filters: vec![],
+            body,
+            acting: false,
+        }
+    }
+
+    #[test]
+    fn curl_quotes_for_the_shell_and_never_holds_the_token() {
+        let body = json!({"Username": "o'neil"});
+        let c = curl(&req(Some(&body)));
+        assert!(c.starts_with("curl -X PUT 'http://localhost:8090/v1/buyers/b1/users/u1'"), "{c}");
+        assert!(c.contains("Bearer $TOKEN"));
+        assert!(c.contains(r#"--data-raw '{"Username":"o'\''neil"}'"#), "{c}");
+    }
+
+    #[test]
+    fn fetch_is_valid_looking_javascript() {
+        let body = json!({"Active": true});
+        let f = fetch(&req(Some(&body)));
+        assert!(f.contains("await fetch(\"http://localhost:8090/v1/buyers/b1/users/u1\""), "{f}");
+        assert!(f.contains("method: \"PUT\"") && f.contains("JSON.stringify({") && f.contains("Bearer ${token}"), "{f}");
+    }
+
+    #[test]
+    fn sdk_calls_take_path_ids_then_body_then_list_options() {
+        let body = json!({"Username": "ann"});
+        assert!(sdk(&req(Some(&body))).contains("await Users.Save(\"b1\", \"u1\", {\n  \"Username\": \"ann\"\n});"));
+        let mut list = req(None);
+        list.operation_id = "AdminUsers.List";
+        list.path_args = vec![];
+        list.query = vec![("search".into(), "ann".into()), ("page".into(), "2".into())];
+        list.filters = vec![("Active".into(), "true".into())];
+        list.acting = true;
+        let s = sdk(&list);
+        assert!(s.starts_with("import { AdminUsers } from \"ordercloud-javascript-sdk\";"), "{s}");
+        assert!(s.contains("AdminUsers.As().List({"), "{s}");
+        assert!(s.contains("\"page\": 2") && s.contains("\"filters\": {\n    \"Active\": \"true\"\n  }"), "{s}");
+    }
+}
