@@ -28,6 +28,18 @@ pub fn object_href(op: &str, parent: &str, id: &str) -> String {
     h
 }
 
+/// The address of a new object's form on an enhanced screen, with fields filled in
+/// (`?op=enhanced:impersonationconfigs&new=1&set.BuyerID=B1`): a link someone can follow, or
+/// send to whoever may create it.
+pub fn new_href(op: &str, fields: &[(&str, String)]) -> String {
+    let mut h = href(op);
+    h.push_str("&new=1");
+    for (k, v) in fields.iter().filter(|(_, v)| !v.is_empty()) {
+        h.push_str(&format!("&set.{k}={}", crate::api::enc(v)));
+    }
+    h
+}
+
 /// The place in view, read from the address, and the way to another.
 #[derive(Clone, Copy)]
 pub struct Route {
@@ -35,6 +47,8 @@ pub struct Route {
     pub op: Memo<Option<String>>,
     /// The object open on an enhanced screen: (parent, ID), empty when none.
     pub object: Memo<(String, String)>,
+    /// A new object's form asked for by the address, with its filled-in fields.
+    pub prefill: Memo<Option<Vec<(String, String)>>>,
     navigate: Callback<String>,
 }
 
@@ -46,6 +60,9 @@ impl Route {
         Route {
             op: Memo::new(move |_| query.with(|q| q.get("op")).filter(|s| !s.is_empty())),
             object: Memo::new(move |_| query.with(|q| (q.get("parent").unwrap_or_default(), q.get("id").unwrap_or_default()))),
+            prefill: Memo::new(move |_| {
+                query.with(|q| q.get_str("new").map(|_| q.latest_values().filter_map(|(k, v)| Some((k.strip_prefix("set.")?.to_string(), v.to_string()))).collect()))
+            }),
             // the focus moves to the opened heading; the page does not jump to the top
             navigate: Callback::new(move |to: String| navigate(&to, NavigateOptions { scroll: false, ..Default::default() })),
         }
@@ -61,7 +78,9 @@ impl Route {
     /// Goes to one object of an enhanced screen (`id` empty: to the screen with none open); no
     /// new history entry when it is the place in view.
     pub fn go_object(&self, op: &str, parent: &str, id: &str) {
-        let here = self.op.get_untracked().as_deref() == Some(op) && self.object.with_untracked(|(p, i)| p == parent && i == id);
+        let here = self.op.get_untracked().as_deref() == Some(op)
+            && self.object.with_untracked(|(p, i)| p == parent && i == id)
+            && self.prefill.with_untracked(Option::is_none);
         if !here {
             self.navigate.run(object_href(op, parent, id));
         }

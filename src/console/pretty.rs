@@ -181,6 +181,45 @@ pub fn tokens(line: &str) -> Vec<(Tok, &str)> {
     out
 }
 
+fn escape(out: &mut String, t: &str) {
+    for c in t.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            _ => out.push(c),
+        }
+    }
+}
+
+/// Line `i` of the response view as HTML: a fold button when it opens an object or array,
+/// the text coloured when it is JSON, and what a fold hides summed up.
+pub fn line_html(out: &mut String, i: usize, text: &str, json: bool, hidden: usize) {
+    let opens = json && (text.ends_with('{') || text.ends_with('['));
+    if opens {
+        let (open, verb) = if hidden > 0 { ("false", "Unfold") } else { ("true", "Fold") };
+        out.push_str(&format!("<button type=\"button\" class=\"fold\" aria-expanded=\"{open}\" data-line=\"{i}\" aria-label=\"{verb} line {}\"></button>", i + 1));
+    }
+    if json {
+        for (k, t) in tokens(text) {
+            match k.class() {
+                "" => escape(out, t),
+                c => {
+                    out.push_str(&format!("<span class=\"{c}\">"));
+                    escape(out, t);
+                    out.push_str("</span>");
+                }
+            }
+        }
+    } else {
+        escape(out, text);
+    }
+    if hidden > 0 {
+        out.push_str(&format!("<span class=\"folded\"> … {hidden} lines {}</span>", if text.ends_with('{') { "}" } else { "]" }));
+    }
+    out.push('\n');
+}
+
 fn indent(line: &str) -> usize {
     line.len() - line.trim_start_matches(' ').len()
 }
@@ -250,6 +289,19 @@ mod tests {
         for l in ["{", "  \"x\": true,", "\"unterminated", "  ]"] {
             assert_eq!(tokens(l).iter().map(|t| t.1).collect::<String>(), l);
         }
+    }
+
+    #[test]
+    fn a_line_is_html_with_its_markup_escaped() {
+        let mut out = String::new();
+        line_html(&mut out, 3, "  \"<b>\": {", true, 0);
+        assert_eq!(out, "<button type=\"button\" class=\"fold\" aria-expanded=\"true\" data-line=\"3\" aria-label=\"Fold line 4\"></button>  <span class=\"jk\">\"&lt;b&gt;\"</span>: {\n");
+        let mut out = String::new();
+        line_html(&mut out, 0, "\"a\": [", true, 7);
+        assert!(out.contains("aria-expanded=\"false\"") && out.ends_with("<span class=\"folded\"> … 7 lines ]</span>\n"), "{out}");
+        let mut out = String::new();
+        line_html(&mut out, 0, "<html> 1 {", false, 0);
+        assert_eq!(out, "&lt;html&gt; 1 {\n");
     }
 
     #[test]

@@ -39,7 +39,7 @@ fn progressive(body: Arc<String>) -> RwSignal<Lines> {
 /// numbers, literals), and every object or array can be folded from its first line.
 #[component]
 pub fn VirtualText(lines: RwSignal<Lines>) -> impl IntoView {
-    use super::pretty::{closing, line_of_row, tokens, toggle_fold, visible_rows};
+    use super::pretty::{closing, line_html, line_of_row, toggle_fold, visible_rows};
     let total = move || lines.with(|l| l.starts.len());
     let folds = RwSignal::new(Vec::<(usize, usize)>::new());
     let rows = move || folds.with(|f| visible_rows(total(), f));
@@ -59,7 +59,7 @@ pub fn VirtualText(lines: RwSignal<Lines>) -> impl IntoView {
         let to = l.starts.get(i + 1).map(|n| n - 1).unwrap_or(l.text.len());
         l.text.get(from.min(l.text.len())..to.max(from).min(l.text.len())).map(String::from)
     };
-    // (first row, [(line, text, foldable, hidden lines)])
+    // (first row, the window's lines as coloured HTML)
     let window_rows = Memo::new(move |_| {
         lines.with(|l| {
             folds.with(|f| {
@@ -67,16 +67,14 @@ pub fn VirtualText(lines: RwSignal<Lines>) -> impl IntoView {
                 let n = visible_rows(l.starts.len(), f);
                 let first = (scroll.get() as usize / LINE_PX).saturating_sub(OVERSCAN).min(n.saturating_sub(1));
                 let last = (first + height.get() as usize / LINE_PX + 2 * OVERSCAN).min(n);
-                let rows: Vec<(usize, String, bool, usize)> = (first..last)
-                    .map(|r| {
-                        let i = line_of_row(r, f);
-                        let text = line_at(l, i).unwrap_or_default();
-                        let opens = json && (text.ends_with('{') || text.ends_with('['));
-                        let hidden = f.iter().find(|x| x.0 == i).map(|x| x.1 - x.0).unwrap_or(0);
-                        (i, text, opens, hidden)
-                    })
-                    .collect();
-                (first, json, rows)
+                let mut html = String::new();
+                for r in first..last {
+                    let i = line_of_row(r, f);
+                    let text = line_at(l, i).unwrap_or_default();
+                    let hidden = f.iter().find(|x| x.0 == i).map(|x| x.1 - x.0).unwrap_or(0);
+                    line_html(&mut html, i, &text, json, hidden);
+                }
+                (first, html)
             })
         })
     });
@@ -90,24 +88,14 @@ pub fn VirtualText(lines: RwSignal<Lines>) -> impl IntoView {
         <div class="virtual" node_ref=node id="response-body" tabindex="0" role="region" aria-label="Response body" data-lines=total
             on:scroll=move |ev| { let el: web_sys::HtmlElement = event_target(&ev); scroll.set(el.scroll_top() as f64); }>
             <div class="virtual-space" style:height=move || format!("{}px", rows() * LINE_PX)>
-                <pre class="virtual-lines" style:top=move || format!("{}px", window_rows.with(|w| w.0) * LINE_PX)>{move || window_rows.with(|w| w.2.iter().map(|(i, text, opens, hidden)| {
-                    let i = *i;
-                    let folded = *hidden > 0;
-                    let fold = opens.then(|| view! {
-                        <button type="button" class="fold" aria-expanded=(!folded).to_string() data-line=i
-                            aria-label=format!("{} line {}", if folded { "Unfold" } else { "Fold" }, i + 1) on:click=move |_| toggle(i)></button>
-                    });
-                    let json = w.1;
-                    let pieces = tokens(text).into_iter().map(|(k, t)| if json { (k, t) } else { (super::pretty::Tok::Plain, t) }).map(|(k, t)| match k.class() {
-                        "" => t.to_string().into_any(),
-                        c => view! { <span class=c>{t.to_string()}</span> }.into_any(),
-                    }).collect_view();
-                    let tail = folded.then(|| {
-                        let close = if text.ends_with('{') { "}" } else { "]" };
-                        view! { <span class="folded">{format!(" … {hidden} lines {close}")}</span> }
-                    });
-                    view! { {fold}{pieces}{tail}"\n" }
-                }).collect_view())}</pre>
+                <pre class="virtual-lines" style:top=move || format!("{}px", window_rows.with(|w| w.0) * LINE_PX) inner_html=move || window_rows.with(|w| w.1.clone())
+                    on:click=move |ev| {
+                        // one listener for every fold button of the window
+                        let fold = ev.target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok()).filter(|e| e.class_name() == "fold");
+                        if let Some(i) = fold.and_then(|e| e.get_attribute("data-line")).and_then(|n| n.parse().ok()) {
+                            toggle(i);
+                        }
+                    }></pre>
             </div>
         </div>
     }

@@ -128,7 +128,9 @@ async fn search(session: Session, q: String) -> Result<Vec<Hit>, String> {
 }
 
 /// The configs that let the signed-in user act as `hit`, with their clients and roles.
-async fn offers(session: Session, hit: Hit) -> Result<Vec<Offer>, String> {
+/// `create`: when no config matches, the address of the config screen's form filled in for this
+/// rep and this user.
+async fn offers(session: Session, hit: Hit, create: RwSignal<Option<String>>) -> Result<Vec<Offer>, String> {
     let me = get(session, "/me").await?;
     let info = session.current_untracked().map(|c| c.info()).unwrap_or_default();
     let user_type = UserType::parse(&info.usrtype).unwrap_or(UserType::Admin);
@@ -158,6 +160,17 @@ async fn offers(session: Session, hit: Hit) -> Result<Vec<Offer>, String> {
         out.push(Offer { config_id: cfg.id, client_id: cfg.client_id, profile_id: cfg.security_profile_id, roles });
     }
     if out.is_empty() {
+        // who may impersonate: this rep (a seller user: no buyer); whom: this buyer user
+        let rep: &[(&str, String)] = match user_type {
+            UserType::Admin => &[("ImpersonationUserID", my_id.clone())],
+            UserType::Buyer => &[("ImpersonationBuyerID", company.clone()), ("ImpersonationUserID", my_id.clone())],
+            UserType::Supplier => &[],
+        };
+        if !rep.is_empty() {
+            let mut fields = rep.to_vec();
+            fields.extend([("BuyerID", hit.buyer_id.clone()), ("UserID", hit.user_id.clone())]);
+            create.set(Some(crate::route::new_href("enhanced:impersonationconfigs", &fields)));
+        }
         return Err(what_is_missing(&who, &info.usr, &target));
     }
     Ok(out)
@@ -171,6 +184,7 @@ pub fn Launcher() -> impl IntoView {
     let searching = RwSignal::new(false);
     let picked = RwSignal::new(None::<Hit>);
     let offers_sig = RwSignal::new(None::<Result<Vec<Offer>, String>>);
+    let create = RwSignal::new(None::<String>);
     let chosen = RwSignal::new(0usize);
     let roles = RwSignal::new(Vec::<String>::new());
     let acting_error = RwSignal::new(None::<String>);
@@ -201,8 +215,9 @@ pub fn Launcher() -> impl IntoView {
         picked.set(Some(h.clone()));
         offers_sig.set(None);
         acting_error.set(None);
+        create.set(None);
         leptos::task::spawn_local(async move {
-            let o = offers(session, h).await;
+            let o = offers(session, h, create).await;
             if let Ok(list) = &o {
                 chosen.set(0);
                 roles.set(list.first().map(|x| x.roles.clone()).unwrap_or_default());
@@ -287,7 +302,13 @@ pub fn Launcher() -> impl IntoView {
                     <h3>{format!("Act as {} ({}) of {}", h.username, h.user_id, h.buyer_id)}</h3>
                     {move || match offers_sig.get() {
                         None => view! { <p><Spinner/>" Checking impersonation configs…"</p> }.into_any(),
-                        Some(Err(e)) => view! { <p class="error" id="imp-missing" role="alert">{e}</p> }.into_any(),
+                        Some(Err(e)) => view! {
+                            <p class="error" id="imp-missing" role="alert">{e}</p>
+                            {move || create.get().map(|href| view! {
+                                <p><a class="button" id="imp-create-config" href=href data-noscroll>"Create this config"</a>
+                                    <span class="muted">" The form opens filled in for you and this user; creating it needs SetSecurityProfile (or send the link to someone who has it)."</span></p>
+                            })}
+                        }.into_any(),
                         Some(Ok(list)) => {
                             let list2 = list.clone();
                             view! {

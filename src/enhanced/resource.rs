@@ -302,6 +302,20 @@ pub fn ResourceScreen(def: &'static ScreenDef) -> impl IntoView {
         if rdef.parent.is_some() && !p.is_empty() && p != parent.get_untracked() {
             parent.set(p);
         }
+        // a new object's form asked for by the address: open it with those fields filled in
+        if let Some(fields) = route.prefill.get().filter(|_| id.is_empty()) {
+            open(Editing::New);
+            if matches!(editing.get_untracked(), Editing::New) {
+                form.draft.update(|d| {
+                    for (k, v) in fields {
+                        if let Some(f) = rdef.schema.fields.iter().find(|f| f.name == k && !f.read_only) {
+                            d.insert(k, if f.ty == Ty::Bool { Value::Bool(v == "true") } else { Value::String(v) });
+                        }
+                    }
+                });
+            }
+            return;
+        }
         let open_id = editing.with_untracked(Editing::id);
         if id == open_id {
             return;

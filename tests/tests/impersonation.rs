@@ -78,6 +78,38 @@ async fn without_a_matching_config_the_launcher_says_what_is_missing() {
     assert!(msg.contains("rep01") && msg.contains("BUYER01") && msg.contains("ImpersonationGroupID one of CALL_CENTER"), "{msg}");
     assert!(!b.exists("#imp-act").await);
     assert!(!b.exists("#acting-banner").await);
+
+    // "Create this config": a link to the config form filled in for this rep and this user,
+    // which the rep sends to an admin who may create it
+    let href = b.attr("#imp-create-config", "href").await.unwrap();
+    assert!(href.contains("op=enhanced%3Aimpersonationconfigs&new=1&set.ImpersonationUserID=REP01&set.BuyerID=BUYER_ORGANIZATION&set.UserID=BUYER01"), "{href}");
+    let link = b.js("return document.getElementById('imp-create-config').href;").await.as_str().unwrap().to_string();
+    let a = browser().await;
+    a.sign_in(&w, ADMIN.0, ADMIN.1).await;
+    a.c.goto(&link).await.unwrap();
+    a.find("#ed-form").await;
+    for (id, want) in [("#ed-ImpersonationBuyerID", ""), ("#ed-ImpersonationUserID", "REP01"), ("#ed-BuyerID", "BUYER_ORGANIZATION"), ("#ed-UserID", "BUYER01")] {
+        for _ in 0..100 {
+            if a.value(id).await == want { break; }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        assert_eq!(a.value(id).await, want, "{id}");
+    }
+    // the prefilled address is not kept: the form is an ordinary new one
+    assert!(!a.c.current_url().await.unwrap().as_str().contains("new=1"));
+    a.fill("#ed-ID", "REP01_BUYER01").await;
+    a.wait_text("#ed-SecurityProfileID", "BUYER_PROFILE").await;
+    a.select("#ed-SecurityProfileID", "BUYER_PROFILE").await;
+    a.select("#ed-ClientID", gatehouse_sandbox::seed::STOREFRONT_CLIENT_ID).await;
+    a.click("#ed-save").await;
+    a.wait_text("#ed-saved", "Saved").await;
+    let (status, cfg) = w.call("GET", "/impersonationconfig/REP01_BUYER01", &admin, None).await;
+    assert_eq!(status, 200, "{cfg}");
+    assert_eq!((cfg["ImpersonationUserID"].as_str(), cfg["UserID"].as_str()), (Some("REP01"), Some("BUYER01")));
+    // the rep now finds a config for this user
+    b.c.refresh().await.unwrap();
+    find_buyer01(&b).await;
+    b.wait_text("#imp-config", "REP01_BUYER01").await;
 }
 
 #[tokio::test]
