@@ -264,6 +264,13 @@ fn filter_expr(r: &FilterRow) -> String {
     }
 }
 
+/// The parameters that have a value, in name order.
+fn filled(m: HashMap<String, String>) -> Vec<(String, String)> {
+    let mut v: Vec<(String, String)> = m.into_iter().filter(|(_, v)| !v.trim().is_empty()).collect();
+    v.sort();
+    v
+}
+
 fn indexed(rows: Vec<FilterRow>) -> Vec<(usize, FilterRow)> {
     rows.into_iter().enumerate().collect()
 }
@@ -384,18 +391,13 @@ fn OperationPanel(op: Op) -> impl IntoView {
                 None
             };
             sending.set(true);
-            let sorted = |m: HashMap<String, String>| {
-                let mut v: Vec<(String, String)> = m.into_iter().filter(|(_, v)| !v.trim().is_empty()).collect();
-                v.sort();
-                v
-            };
             let as_user = session.acting.get_untracked().filter(|_| send_as.get_untracked()).map(|a| a.username);
             let mut entry = history::Entry {
                 op: op.key.clone(),
                 method: op.method.clone(),
                 path: target.clone(),
-                path_values: sorted(path_values.get_untracked()),
-                query_values: sorted(query_values.get_untracked()),
+                path_values: filled(path_values.get_untracked()),
+                query_values: filled(query_values.get_untracked()),
                 sort: sort_field.get_untracked(),
                 desc: sort_desc.get_untracked(),
                 filters: filters.get_untracked().into_iter().map(|f| (f.field, f.op, f.value)).collect(),
@@ -437,7 +439,7 @@ fn OperationPanel(op: Op) -> impl IntoView {
             filters.set(e.filters.into_iter().map(|(field, op, value)| FilterRow { field, op, value }).collect());
             if let Some(b) = e.body {
                 body.set(b);
-                json_text.set(serde_json::to_string_pretty(&body.get_untracked()).unwrap_or_else(|_| "{}".into()));
+                to_json();
                 field_errors.set(HashMap::new());
             }
             if go {
@@ -491,8 +493,7 @@ fn OperationPanel(op: Op) -> impl IntoView {
             let mut params: Vec<&Param> = op.path_params.iter().collect();
             params.sort_by_key(|p| op.path.find(&format!("{{{}}}", p.name)));
             let path_args = params.iter().map(|p| path_values.with_untracked(|m| m.get(&p.name).cloned().unwrap_or_default().trim().to_string())).collect();
-            let mut query: Vec<(String, String)> = query_values.get_untracked().into_iter().filter(|(_, v)| !v.trim().is_empty()).collect();
-            query.sort();
+            let mut query = filled(query_values.get_untracked());
             let sf = sort_field.get_untracked();
             if !sf.is_empty() {
                 query.push(("sortBy".into(), format!("{}{sf}", if sort_desc.get_untracked() { "!" } else { "" })));
