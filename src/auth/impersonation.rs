@@ -9,9 +9,13 @@ const KEY: &str = "gatehouse.impersonation";
 pub struct Acting {
     pub token: String,
     pub buyer_id: String,
+    /// The buyer's name, for people (may be empty: then the ID is shown).
+    pub buyer_name: String,
     pub user_id: String,
     pub username: String,
     pub client_id: String,
+    /// The API client's AppName when the rep may read it, else empty (then the ID is shown).
+    pub client_name: String,
     pub roles: Vec<String>,
     pub expires_at: f64,
     pub started: f64,
@@ -21,8 +25,8 @@ impl Acting {
     /// The stored form, read back by `parse`.
     fn to_json(&self) -> Value {
         serde_json::json!({
-            "token": self.token, "buyer_id": self.buyer_id, "user_id": self.user_id, "username": self.username,
-            "client_id": self.client_id, "roles": self.roles, "expires_at": self.expires_at, "started": self.started,
+            "token": self.token, "buyer_id": self.buyer_id, "buyer_name": self.buyer_name, "user_id": self.user_id, "username": self.username,
+            "client_id": self.client_id, "client_name": self.client_name, "roles": self.roles, "expires_at": self.expires_at, "started": self.started,
         })
     }
 }
@@ -37,9 +41,11 @@ pub fn parse(text: &str) -> Option<Acting> {
     let a = Acting {
         token: json::string(&v, "token"),
         buyer_id: json::string(&v, "buyer_id"),
+        buyer_name: json::string(&v, "buyer_name"),
         user_id: json::string(&v, "user_id"),
         username: json::string(&v, "username"),
         client_id: json::string(&v, "client_id"),
+        client_name: json::string(&v, "client_name"),
         roles: json::strings(&v["roles"]),
         expires_at: json::number(&v, "expires_at"),
         started: json::number(&v, "started"),
@@ -67,8 +73,8 @@ mod tests {
     #[test]
     fn the_act_as_state_reads_back_as_written() {
         let a = Acting {
-            token: "a.b.c".into(), buyer_id: "BUYER".into(), user_id: "U1".into(), username: "buyer01".into(),
-            client_id: "CLIENT".into(), roles: vec!["Shopper".into(), "MeAdmin".into()], expires_at: 1.7e12, started: 1.6e12,
+            token: "a.b.c".into(), buyer_id: "BUYER".into(), buyer_name: "Buyer Org".into(), user_id: "U1".into(), username: "buyer01".into(),
+            client_id: "CLIENT".into(), client_name: "Storefront".into(), roles: vec!["Shopper".into(), "MeAdmin".into()], expires_at: 1.7e12, started: 1.6e12,
         };
         assert_eq!(parse(&a.to_json().to_string()), Some(a));
         assert_eq!(parse("{\"token\":\"\"}"), None, "no token, no act-as state");

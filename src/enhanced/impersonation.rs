@@ -28,6 +28,8 @@ struct Hit {
 struct Offer {
     config_id: String,
     client_id: String,
+    /// The client's AppName, when the rep may read API clients (ApiClientReader); else empty.
+    client_name: String,
     profile_id: String,
     roles: Vec<String>,
 }
@@ -40,6 +42,8 @@ pub struct Record {
     pub user_id: String,
     pub buyer_id: String,
     pub client_id: String,
+    /// The client's AppName when it was known, else empty.
+    pub client_name: String,
     pub roles: Vec<String>,
     pub start: f64,
     pub end: Option<f64>,
@@ -52,7 +56,7 @@ impl Record {
     fn to_json(&self) -> Value {
         json!({
             "rep": self.rep, "username": self.username, "user_id": self.user_id, "buyer_id": self.buyer_id,
-            "client_id": self.client_id, "roles": self.roles, "start": self.start, "end": self.end,
+            "client_id": self.client_id, "client_name": self.client_name, "roles": self.roles, "start": self.start, "end": self.end,
         })
     }
 }
@@ -71,6 +75,7 @@ fn parse_history(t: &str) -> Vec<Record> {
                 user_id: json::string(v, "user_id"),
                 buyer_id: json::string(v, "buyer_id"),
                 client_id: json::string(v, "client_id"),
+                client_name: json::string(v, "client_name"),
                 roles: json::strings(&v["roles"]),
                 start: json::number(v, "start"),
                 end: v["end"].as_f64(),
@@ -108,23 +113,46 @@ fn items(v: &Value) -> Vec<Value> {
     v["Items"].as_array().cloned().unwrap_or_default()
 }
 
-async fn search(session: Session, q: String) -> Result<Vec<Hit>, String> {
-    let buyers = get(session, "/buyers?pageSize=100").await?;
+/// One page of buyer users, as the launcher lists them.
+#[derive(Debug, Clone, PartialEq)]
+struct Hits {
+    hits: Vec<Hit>,
+    /// `(page, total pages, total users)` when one buyer is browsed; `None` across all buyers.
+    paging: Option<(u64, u64, u64)>,
+}
+
+const PAGE_SIZE: u32 = 20;
+
+/// The users of one buyer (`buyer`: ID and name), page by page, or of every buyer (`None`: the
+/// first page of each), matching `q` when it is not empty. `None` when a newer load began.
+async fn search(session: Session, buyers: Vec<(String, String)>, buyer: Option<(String, String)>, q: String, page: u64, latest: crate::api::Latest) -> Option<Result<Hits, String>> {
+    let one = buyer.is_some();
     let mut hits = Vec::new();
-    for b in items(&buyers) {
-        let path = format!("/buyers/{}/users?search={}&searchOn=Username,FirstName,LastName,Email&pageSize=20", enc(&text(&b, "ID")), enc(&q));
-        for u in items(&get(session, &path).await?) {
+    let mut paging = None;
+    for (id, name) in buyer.into_iter().chain(if one { Vec::new() } else { buyers }) {
+        let mut path = format!("/buyers/{}/users?pageSize={PAGE_SIZE}&page={page}&sortBy=Username", enc(&id));
+        if !q.is_empty() {
+            path += &format!("&search={}&searchOn=Username,FirstName,LastName,Email", enc(&q));
+        }
+        let v = match super::load_latest(session, Caller::Me, &path, latest).await? {
+            Ok(v) => v,
+            Err(p) => return Some(Err(one_line(&p))),
+        };
+        let meta = &v["Meta"];
+        let n = |k: &str| meta[k].as_u64().unwrap_or(0);
+        paging = one.then(|| (n("Page").max(1), n("TotalPages").max(1), n("TotalCount")));
+        for u in items(&v) {
             hits.push(Hit {
-                buyer_id: text(&b, "ID"),
-                buyer_name: text(&b, "Name"),
+                buyer_id: id.clone(),
+                buyer_name: name.clone(),
                 user_id: text(&u, "ID"),
                 username: text(&u, "Username"),
-                name: format!("{} {}", text(&u, "FirstName"), text(&u, "LastName")),
+                name: format!("{} {}", text(&u, "FirstName"), text(&u, "LastName")).trim().to_string(),
                 email: text(&u, "Email"),
             });
         }
     }
-    Ok(hits)
+    Some(Ok(Hits { hits, paging }))
 }
 
 /// The configs that let the signed-in user act as `hit`, with their clients and roles.
@@ -157,7 +185,9 @@ async fn offers(session: Session, hit: Hit, create: RwSignal<Option<String>>) ->
             .await
             .map(|p| p["Roles"].as_array().into_iter().flatten().filter_map(|r| r.as_str().map(String::from)).collect())
             .unwrap_or_default();
-        out.push(Offer { config_id: cfg.id, client_id: cfg.client_id, profile_id: cfg.security_profile_id, roles });
+        // reps seldom hold ApiClientReader: then the ID is all there is to show
+        let client_name = get(session, &format!("/apiclients/{}", enc(&cfg.client_id))).await.map(|c| text(&c, "AppName")).unwrap_or_default();
+        out.push(Offer { config_id: cfg.id, client_id: cfg.client_id, client_name, profile_id: cfg.security_profile_id, roles });
     }
     if out.is_empty() {
         // who may impersonate: this rep (a seller user: no buyer); whom: this buyer user
@@ -180,8 +210,14 @@ async fn offers(session: Session, hit: Hit, create: RwSignal<Option<String>>) ->
 pub fn Launcher() -> impl IntoView {
     let session = expect_context::<Session>();
     let query = RwSignal::new(String::new());
-    let hits = RwSignal::new(None::<Result<Vec<Hit>, String>>);
+    // what the list shows: the search as submitted, the buyer browsed ("" = every buyer), the page
+    let searched = RwSignal::new(String::new());
+    let buyer = RwSignal::new(None::<String>);
+    let page = RwSignal::new(1u64);
+    let buyers = RwSignal::new(None::<Result<Vec<(String, String)>, String>>);
+    let hits = RwSignal::new(None::<Result<Hits, String>>);
     let searching = RwSignal::new(false);
+    let latest = crate::api::Latest::new();
     let picked = RwSignal::new(None::<Hit>);
     let offers_sig = RwSignal::new(None::<Result<Vec<Offer>, String>>);
     let create = RwSignal::new(None::<String>);
@@ -201,15 +237,31 @@ pub fn Launcher() -> impl IntoView {
         });
     });
 
+    // the buyers to browse, by name; the first one is browsed at once, with no typing
+    leptos::task::spawn_local(async move {
+        let list = get(session, "/buyers?pageSize=100&sortBy=Name").await.map(|v| items(&v).iter().map(|b| (text(b, "ID"), Some(text(b, "Name")).filter(|n| !n.is_empty()).unwrap_or_else(|| text(b, "ID")))).collect::<Vec<_>>());
+        let first = list.as_ref().ok().map(|l| l.first().map(|b| b.0.clone()).unwrap_or_default());
+        buyers.set(Some(list));
+        buyer.set(first);
+    });
+    // the list follows the buyer, the search and the page; a newer load aborts the older one
+    Effect::new(move |_| {
+        let (Some(b), q, p) = (buyer.get(), searched.get(), page.get()) else { return };
+        let all = buyers.get_untracked().and_then(Result::ok).unwrap_or_default();
+        let one = all.iter().find(|x| x.0 == b).cloned();
+        searching.set(true);
+        leptos::task::spawn_local(async move {
+            if let Some(r) = search(session, all, one, q, p, latest).await {
+                hits.set(Some(r));
+                searching.set(false);
+            }
+        });
+    });
     let do_search = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        searching.set(true);
         picked.set(None);
-        let q = query.get_untracked();
-        leptos::task::spawn_local(async move {
-            hits.set(Some(search(session, q).await));
-            searching.set(false);
-        });
+        page.set(1);
+        searched.set(query.get_untracked());
     };
     let pick = move |h: Hit| {
         picked.set(Some(h.clone()));
@@ -246,16 +298,18 @@ pub fn Launcher() -> impl IntoView {
                     let a = Acting {
                         token,
                         buyer_id: h.buyer_id.clone(),
+                        buyer_name: h.buyer_name.clone(),
                         user_id: h.user_id.clone(),
                         username: h.username.clone(),
                         client_id: offer.client_id.clone(),
+                        client_name: offer.client_name.clone(),
                         roles: info.role.clone(),
                         expires_at: now + v["expires_in"].as_f64().unwrap_or(0.0) * 1000.0,
                         started: now,
                     };
                     let rep = session.current_untracked().map(|c| c.username).unwrap_or_default();
                     let mut hist = history();
-                    hist.push(Record { rep, username: a.username.clone(), user_id: a.user_id.clone(), buyer_id: a.buyer_id.clone(), client_id: a.client_id.clone(), roles: a.roles.clone(), start: now, end: None });
+                    hist.push(Record { rep, username: a.username.clone(), user_id: a.user_id.clone(), buyer_id: a.buyer_id.clone(), client_id: a.client_id.clone(), client_name: a.client_name.clone(), roles: a.roles.clone(), start: now, end: None });
                     save_history(&hist);
                     imp::save(&Some(a.clone()));
                     session.acting.set(Some(a));
@@ -276,30 +330,46 @@ pub fn Launcher() -> impl IntoView {
                 <p class="readonly" id="imp-readonly" role="status">"Look-up only: acting as a buyer user needs the BuyerImpersonation role, and your token does not have it."</p>
             </Show>
             <form class="row" on:submit=do_search>
+                <label class="sr-only" for="imp-buyer">"Buyer"</label>
+                <select id="imp-buyer" on:change=move |ev| { picked.set(None); page.set(1); buyer.set(Some(event_target_value(&ev))); }>
+                    {move || buyers.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|(id, name)| {
+                        let id2 = id.clone();
+                        view! { <option value=id selected=move || buyer.get().as_deref() == Some(id2.as_str())>{name}</option> }
+                    }).collect_view()}
+                    <option value="" selected=move || buyer.get().as_deref() == Some("")>"All buyers (first page of each)"</option>
+                </select>
                 <label class="sr-only" for="imp-search">"Search buyer users"</label>
                 <input id="imp-search" type="search" placeholder="Name, username or email" prop:value=query on:input=move |ev| query.set(event_target_value(&ev))/>
                 <button id="imp-search-go" type="submit" disabled=searching>{move || if searching.get() { view! { <Spinner/> }.into_any() } else { "Search".into_any() }}</button>
             </form>
+            {move || buyers.get().and_then(Result::err).map(|e| view! { <p class="error" role="alert">{format!("Cannot list buyers: {e}")}</p> })}
             {move || hits.get().map(|r| match r {
                 Err(e) => view! { <p class="error" role="alert">{e}</p> }.into_any(),
-                Ok(list) if list.is_empty() => view! { <p class="muted" id="imp-none">"No buyer user matches."</p> }.into_any(),
-                Ok(list) => view! {
+                Ok(h) if h.hits.is_empty() => view! { <p class="muted" id="imp-none">{if searched.get().is_empty() { "This buyer has no users yet." } else { "No buyer user matches." }}</p> }.into_any(),
+                Ok(Hits { hits: list, paging }) => view! {
                     <table class="grid" id="imp-results">
                         <thead><tr><th>"User"</th><th>"Username"</th><th>"Email"</th><th>"Buyer"</th><th><span class="sr-only">"Actions"</span></th></tr></thead>
                         <tbody>{list.into_iter().map(|h| {
                             let h2 = h.clone();
                             let name = format!("Choose {}", h.username);
                             view! { <tr data-user=h.user_id.clone()>
-                                <td>{h.name.clone()}</td><td>{h.username.clone()}</td><td>{h.email.clone()}</td><td>{format!("{} ({})", h.buyer_name, h.buyer_id)}</td>
+                                <td>{h.name.clone()}</td><td>{h.username.clone()}</td><td>{h.email.clone()}</td><td title=h.buyer_id.clone()>{h.buyer_name.clone()}</td>
                                 <td><button class="imp-pick" aria-label=name on:click=move |_| pick(h2.clone())>"Choose"</button></td>
                             </tr> }
                         }).collect_view()}</tbody>
                     </table>
+                    {paging.map(|(p, pages, total)| view! {
+                        <nav class="row pager" id="imp-pager" aria-label="Pages of buyer users">
+                            <button class="ghost" id="imp-prev" disabled={p <= 1} on:click=move |_| page.set(p - 1)>"Previous"</button>
+                            <span id="imp-page">{format!("Page {p} of {pages} · {total} user{}", if total == 1 { "" } else { "s" })}</span>
+                            <button class="ghost" id="imp-next" disabled={p >= pages} on:click=move |_| page.set(p + 1)>"Next"</button>
+                        </nav>
+                    })}
                 }.into_any(),
             })}
             {move || picked.get().map(|h| view! {
                 <div class="panel" id="imp-offer">
-                    <h3>{format!("Act as {} ({}) of {}", h.username, h.user_id, h.buyer_id)}</h3>
+                    <h3>{format!("Act as {} ({}) of {}", if h.name.is_empty() { &h.username } else { &h.name }, h.username, h.buyer_name)}</h3>
                     {move || match offers_sig.get() {
                         None => view! { <p><Spinner/>" Checking impersonation configs…"</p> }.into_any(),
                         Some(Err(e)) => view! {
@@ -318,7 +388,10 @@ pub fn Launcher() -> impl IntoView {
                                     chosen.set(i);
                                     roles.set(list2.get(i).map(|o| o.roles.clone()).unwrap_or_default());
                                 }>
-                                    {list.iter().enumerate().map(|(i, o)| view! { <option value=i.to_string()>{format!("{} — config {} (profile {})", o.client_id, o.config_id, o.profile_id)}</option> }).collect_view()}
+                                    {list.iter().enumerate().map(|(i, o)| {
+                                        let client = if o.client_name.is_empty() { format!("client {}", o.client_id) } else { format!("{} (client {})", o.client_name, o.client_id) };
+                                        view! { <option value=i.to_string()>{format!("{client} · config {} · profile {}", o.config_id, o.profile_id)}</option> }
+                                    }).collect_view()}
                                 </select>
                                 <fieldset class="roles-pick" id="imp-roles"><legend>"Roles for the session"</legend>
                                     {move || list.get(chosen.get()).map(|o| o.roles.clone()).unwrap_or_default().into_iter().map(|r| {
@@ -357,7 +430,7 @@ pub fn Launcher() -> impl IntoView {
                         <thead><tr><th>"Rep"</th><th>"User"</th><th>"Buyer"</th><th>"Client"</th><th>"Roles"</th><th>"Start"</th><th>"End"</th></tr></thead>
                         <tbody>{history_sig.get().into_iter().rev().map(|r| {
                             let when = |t: f64| String::from(js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(t)).to_locale_string("en-GB", &wasm_bindgen::JsValue::UNDEFINED));
-                            view! { <tr><td>{r.rep.clone()}</td><td>{r.username.clone()}</td><td>{r.buyer_id.clone()}</td><td>{r.client_id.clone()}</td>
+                            view! { <tr><td>{r.rep.clone()}</td><td>{r.username.clone()}</td><td>{r.buyer_id.clone()}</td><td>{if r.client_name.is_empty() { r.client_id.clone() } else { r.client_name.clone() }}</td>
                                 <td>{r.roles.join(", ")}</td><td>{when(r.start)}</td><td class="imp-end">{r.end.map(when).unwrap_or_else(|| "active".into())}</td></tr> }
                         }).collect_view()}</tbody>
                     </table>
@@ -376,11 +449,15 @@ pub fn ActingBanner(storefront_url: String) -> impl IntoView {
             let rep = session.current().map(|c| c.username).unwrap_or_default();
             let left = move || crate::auth::fmt_left(a.expires_at - session.now.get());
             let storefront = (!storefront_url.is_empty()).then(|| format!("{}/impersonation?token={}", storefront_url.trim_end_matches('/'), enc(&a.token)));
+            let or_id = |name: &str, id: &str| if name.is_empty() { id.to_string() } else { name.to_string() };
+            let (buyer, client) = (or_id(&a.buyer_name, &a.buyer_id), or_id(&a.client_name, &a.client_id));
+            // one line: names first; the IDs and every role in the tooltip
+            let full = format!("{rep} is acting as {} (user {}) of buyer {} ({}) in client {} ({}) with roles {}", a.username, a.user_id, buyer, a.buyer_id, client, a.client_id, a.roles.join(", "));
             view! {
                 <div class="acting" id="acting-banner" role="status">
-                    <strong>{format!("{rep} is acting as {} ({})", a.username, a.user_id)}</strong>
-                    {format!(" of buyer {} in client {} · roles: {} · ", a.buyer_id, a.client_id, a.roles.join(", "))}
-                    <span id="acting-left">{left}</span>" left "
+                    <span class="acting-text" title=full><strong>{format!("{rep} acting as {}", a.username)}</strong>
+                        {format!(" · {buyer} · {client} · {}", a.roles.join(", "))}</span>
+                    <span class="acting-left"><span id="acting-left">{left}</span>" left"</span>
                     {storefront.map(|u| view! { <button class="ghost" id="open-storefront" on:click=move |_| { let _ = window().open_with_url_and_target_and_features(&u, "_blank", "noopener,noreferrer"); }>"Open storefront"</button> })}
                     <button id="acting-end" on:click=move |_| end(session)>"End"</button>
                 </div>
@@ -397,7 +474,7 @@ mod tests {
     fn the_act_as_history_reads_back_as_written() {
         let rec = |end| Record {
             rep: "rep01".into(), username: "buyer01".into(), user_id: "BUYER01".into(), buyer_id: "BUYER".into(),
-            client_id: "CLIENT".into(), roles: vec!["Shopper".into()], start: 1.6e12, end,
+            client_id: "CLIENT".into(), client_name: "Storefront".into(), roles: vec!["Shopper".into()], start: 1.6e12, end,
         };
         let h = vec![rec(Some(1.7e12)), rec(None)];
         assert_eq!(parse_history(&Value::Array(h.iter().map(Record::to_json).collect()).to_string()), h);

@@ -7,6 +7,10 @@ async fn response_json(b: &Browser) -> Value {
     serde_json::from_str(text.as_str().unwrap()).unwrap()
 }
 
+async fn rows_shown(b: &Browser) -> u64 {
+    b.js("return document.querySelectorAll('#imp-results tbody tr').length;").await.as_u64().unwrap()
+}
+
 async fn find_buyer01(b: &Browser) {
     b.click(".enhanced-section [data-screen='Impersonation launcher']").await;
     b.fill("#imp-search", "buyer01").await;
@@ -31,7 +35,9 @@ async fn a_rep_acts_as_a_buyer_and_ends_it() {
     assert_eq!(b.text("#who-type").await, "buyer");
     assert_eq!(b.text("#who-roles").await, "5 roles");
     assert!(b.find("#who-acting").await.is_displayed().await.unwrap());
-    assert!(banner.contains("rep01") && banner.contains("BUYER_ORGANIZATION") && banner.contains("Shopper"), "{banner}");
+    // names, not IDs: the buyer and the client by their names (the IDs are in the tooltip)
+    assert!(banner.contains("rep01") && banner.contains("Example Buyer") && banner.contains("Storefront") && banner.contains("Shopper"), "{banner}");
+    assert!(!banner.contains("BUYER_ORGANIZATION") && !banner.contains(gatehouse_sandbox::seed::STOREFRONT_CLIENT_ID), "{banner}");
     assert!(b.text("#acting-left").await.contains('m'));
     // the console now calls the API as the buyer
     b.open_op(&w, "GET /me").await;
@@ -200,4 +206,62 @@ async fn results_are_named_after_their_users_and_act_as_waits_while_acting() {
     b.click("#acting-end").await;
     b.gone("#acting-banner").await;
     assert!(b.attr("#imp-act", "disabled").await.is_none());
+}
+
+#[tokio::test]
+async fn the_launcher_browses_buyer_users_page_by_page_and_names_what_it_may_read() {
+    let w = world().await;
+    let admin = w.token(ADMIN.0, ADMIN.1).await;
+    // 25 more users of the example buyer, and a second buyer with one user
+    for i in 0..25 {
+        let u = serde_json::json!({"ID": format!("BROWSE{i:02}"), "Username": format!("browse{i:02}"), "FirstName": "Browse", "LastName": format!("{i:02}"), "Email": format!("browse{i:02}@example.com"), "Active": true});
+        assert_eq!(w.call("POST", "/buyers/BUYER_ORGANIZATION/users", &admin, Some(u)).await.0, 201);
+    }
+    assert_eq!(w.call("POST", "/buyers", &admin, Some(serde_json::json!({"ID": "ACME", "Name": "Acme Goods", "Active": true}))).await.0, 201);
+    let acme = serde_json::json!({"ID": "ACME01", "Username": "acme01", "FirstName": "Ada", "LastName": "Acme", "Email": "acme01@example.com", "Active": true});
+    assert_eq!(w.call("POST", "/buyers/ACME/users", &admin, Some(acme)).await.0, 201);
+    let total = w.call("GET", "/buyers/BUYER_ORGANIZATION/users", &admin, None).await.1["Meta"]["TotalCount"].as_u64().unwrap();
+    assert!(total > 20 && total <= 40, "{total}");
+
+    let b = browser().await;
+    b.sign_in(&w, REP.0, REP.1).await;
+    b.click(".enhanced-section [data-screen='Impersonation launcher']").await;
+    // no typing: the first buyer by name is listed at once, 20 to a page
+    let rows = "#imp-results tbody tr";
+    b.wait_text("#imp-page", "Page 1 of 1 · 1 user").await;
+    assert_eq!(b.text(&format!("{rows}:first-child td:nth-child(4)")).await, "Acme Goods");
+    assert_eq!(b.value("#imp-buyer").await, "ACME");
+    b.select("#imp-buyer", "BUYER_ORGANIZATION").await;
+    b.wait_text("#imp-page", &format!("Page 1 of 2 · {total} users")).await;
+    assert_eq!(rows_shown(&b).await, 20);
+    assert!(b.attr("#imp-prev", "disabled").await.is_some());
+    b.click("#imp-next").await;
+    b.wait_text("#imp-page", "Page 2 of 2").await;
+    assert_eq!(rows_shown(&b).await, total - 20);
+    assert!(b.attr("#imp-next", "disabled").await.is_some());
+    b.click("#imp-prev").await;
+    b.wait_text("#imp-page", "Page 1 of 2").await;
+    // a search narrows the buyer browsed; every buyer can be searched at once
+    b.fill("#imp-search", "acme").await;
+    b.select("#imp-buyer", "").await;
+    b.click("#imp-search-go").await;
+    b.wait_text("#imp-results", "acme01").await;
+    assert_eq!(rows_shown(&b).await, 1);
+    assert!(!b.exists("#imp-pager").await, "every buyer at once is not paged");
+    b.fill("#imp-search", "buyer01").await;
+    b.click("#imp-search-go").await;
+    b.find("#imp-results tr[data-user='BUYER01'] .imp-pick").await.click().await.unwrap();
+    // the offer and the banner name the client and the buyer
+    let offer = b.text("#imp-config").await;
+    assert!(offer.contains("Storefront (client"), "{offer}");
+    b.click("#imp-act").await;
+    let banner = b.wait_text("#acting-banner", "acting as buyer01").await;
+    assert!(banner.contains("Example Buyer") && banner.contains("Storefront"), "{banner}");
+    // one line, at the desktop width and at 800 px; the IDs in its tooltip
+    let height = "return document.querySelector('#acting-banner').getBoundingClientRect().height;";
+    assert!(b.js(height).await.as_f64().unwrap() < 44.0, "{}", b.js(height).await);
+    b.c.set_window_size(800, 900).await.unwrap();
+    assert!(b.js(height).await.as_f64().unwrap() < 44.0, "{}", b.js(height).await);
+    let title = b.attr("#acting-banner .acting-text", "title").await.unwrap();
+    assert!(title.contains("BUYER_ORGANIZATION") && title.contains("BUYER01"), "{title}");
 }
