@@ -93,7 +93,7 @@ fn Shell(config: RuntimeConfig) -> impl IntoView {
     view! {
         <a class="skip-link" href="#console-ready">"Skip to the workspace"</a>
         <header class="top">
-            <h1 class="brand">"Gatehouse"</h1>
+            <h1 class="brand"><a href="?" id="home" title="The first screen">"Gatehouse"</a></h1>
             <label class="sr-only" for="context-switch">"Marketplace context"</label>
             <select id="context-switch" prop:value=move || session.active.get().unwrap_or_default()
                 on:change=move |ev| {

@@ -2,28 +2,11 @@
 //! OrderCloud's operators on top-level fields and `xp.` paths.
 use crate::error::{Failure, Result};
 use gatehouse_model::error::codes;
+pub use gatehouse_model::list::ListQuery;
 use gatehouse_model::list::{ListPage, Meta, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
 use gatehouse_model::resources::Schema;
 use serde_json::{Map, Value};
 use std::cmp::Ordering;
-
-#[derive(Debug, Default)]
-pub struct ListQuery {
-    pub search: Option<String>,
-    pub search_on: Vec<String>,
-    pub sort_by: Vec<(String, bool)>,
-    pub page: u32,
-    pub page_size: u32,
-    pub filters: Vec<(String, String)>,
-    /// Operation-specific parameters (e.g. `userGroupID`), by their exact name.
-    pub params: Vec<(String, String)>,
-}
-
-impl ListQuery {
-    pub fn param(&self, name: &str) -> Option<&str> {
-        self.params.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str()).filter(|v| !v.is_empty())
-    }
-}
 
 /// What a list operation accepts.
 pub struct ListSpec<'a> {
@@ -250,6 +233,23 @@ mod tests {
         assert!(matches_filter(&a, "xp.Size", "!*"));
         assert!(!matches_filter(&a, "xp.Color", "!*"));
         assert!(matches_filter(&a, "Active", "true"));
+    }
+
+    #[test]
+    fn what_the_portal_writes_the_sandbox_reads_back() {
+        use gatehouse_model::list::filter_expr;
+        let written = ListQuery {
+            search: Some("a&b =c".into()),
+            search_on: vec!["Username".into(), "Email".into()],
+            sort_by: vec![("LastName".into(), true), ("ID".into(), false)],
+            page: 3,
+            page_size: 50,
+            filters: vec![("Active".into(), filter_expr("eq", "true")), ("xp.Tier".into(), filter_expr("ge", "3"))],
+            params: vec![("userGroupID".into(), "G 1".into())],
+        };
+        let raw = serde_urlencoded::to_string(written.pairs()).unwrap();
+        let spec = ListSpec { schema: &gatehouse_model::resources::USER, search_on: &["Username", "Email"], sort_by: &["LastName", "ID"], params: &["userGroupID"] };
+        assert_eq!(parse(Some(&raw), &spec).unwrap(), written);
     }
 }
 

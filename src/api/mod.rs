@@ -39,6 +39,17 @@ pub fn enc(s: &str) -> String {
     String::from(js_sys::encode_uri_component(s))
 }
 
+/// `path?name=value&…` with every name and value percent-encoded; `path` alone when the query
+/// is empty. The one writer of list queries (console, screens, launcher).
+pub fn with_query(path: &str, q: &gatehouse_model::list::ListQuery) -> String {
+    let pairs: Vec<String> = q.pairs().iter().map(|(k, v)| format!("{}={}", enc(k), enc(v))).collect();
+    if pairs.is_empty() {
+        path.to_string()
+    } else {
+        format!("{path}?{}", pairs.join("&"))
+    }
+}
+
 pub fn now_ms() -> f64 {
     leptos::prelude::window().performance().map(|p| p.now()).unwrap_or_else(js_sys::Date::now)
 }

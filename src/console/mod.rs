@@ -14,6 +14,7 @@ use crate::text::fold;
 use crate::spec::{Kind, Op, Param, Spec};
 use form::{fields_view, json_error, validate};
 use leptos::prelude::*;
+use gatehouse_model::list::{filter_expr, ListQuery};
 use response::ResponseView;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -103,6 +104,7 @@ pub fn Console() -> impl IntoView {
                             <div class="welcome" id="welcome">
                                 <h2>{title.clone()}</h2>
                                 <p>{format!("{ops_n} operations in {sections_n} sections. Pick a resource on the left.")}</p>
+                                <crate::enhanced::start_here::StartHere/>
                                 <SpecSource source=source spec=spec/>
                             </div>
                         </Show>
@@ -249,21 +251,6 @@ const FILTER_OPS: &[(&str, &str)] = &[
     ("has", "contains"), ("starts", "starts with"), ("any", "any of (a|b)"), ("empty", "is empty"),
 ];
 
-fn filter_expr(r: &FilterRow) -> String {
-    let v = r.value.trim();
-    match r.op.as_str() {
-        "ne" => format!("!{v}"),
-        "gt" => format!(">{v}"),
-        "lt" => format!("<{v}"),
-        "ge" => format!("!<{v}"),
-        "le" => format!("!>{v}"),
-        "has" => format!("*{v}*"),
-        "starts" => format!("{v}*"),
-        "empty" => "!*".into(),
-        _ => v.to_string(),
-    }
-}
-
 /// The parameters that have a value, in name order.
 fn filled(m: HashMap<String, String>) -> Vec<(String, String)> {
     let mut v: Vec<(String, String)> = m.into_iter().filter(|(_, v)| !v.trim().is_empty()).collect();
@@ -299,9 +286,21 @@ fn OperationPanel(op: Op) -> impl IntoView {
     // while acting as a buyer user, each request may go as them (default) or as yourself
     let send_as = RwSignal::new(true);
 
+    // the list options as the form holds them: the operation's own parameters as typed (in the
+    // document's order), the sort and the filters
+    let list_query = {
+        let op = op.clone();
+        move || ListQuery {
+            params: query_values.with(|m| op.query_params.iter().filter_map(|p| Some((p.name.clone(), m.get(&p.name)?.trim().to_string()))).filter(|(_, v)| !v.is_empty()).collect()),
+            sort_by: Some(sort_field.get()).filter(|f| !f.is_empty()).map(|f| (f, sort_desc.get())).into_iter().collect(),
+            filters: filters.with(|rows| rows.iter().filter(|f| !f.field.trim().is_empty()).map(|f| (f.field.trim().to_string(), filter_expr(&f.op, &f.value))).collect()),
+            ..Default::default()
+        }
+    };
     // the request's path and query, relative to the API's base
     let rel = {
         let op = op.clone();
+        let list_query = list_query.clone();
         move || -> Result<String, String> {
             let mut path = op.path.clone();
             for p in &op.path_params {
@@ -311,23 +310,7 @@ fn OperationPanel(op: Op) -> impl IntoView {
                 }
                 path = path.replace(&format!("{{{}}}", p.name), &enc(v.trim()));
             }
-            let mut q: Vec<String> = Vec::new();
-            query_values.with(|m| {
-                for p in &op.query_params {
-                    if let Some(v) = m.get(&p.name).filter(|v| !v.trim().is_empty()) {
-                        q.push(format!("{}={}", enc(&p.name), enc(v.trim())));
-                    }
-                }
-            });
-            let sf = sort_field.get();
-            if !sf.is_empty() {
-                q.push(format!("sortBy={}", enc(&format!("{}{}", if sort_desc.get() { "!" } else { "" }, sf))));
-            }
-            for f in filters.get().iter().filter(|f| !f.field.trim().is_empty()) {
-                q.push(format!("{}={}", enc(f.field.trim()), enc(&filter_expr(f))));
-            }
-            let qs = if q.is_empty() { String::new() } else { format!("?{}", q.join("&")) };
-            Ok(format!("{path}{qs}"))
+            Ok(crate::api::with_query(&path, &list_query()))
         }
     };
     let url = {
@@ -485,6 +468,7 @@ fn OperationPanel(op: Op) -> impl IntoView {
     let copy_as = {
         let op = op.clone();
         let rel = rel.clone();
+        let list_query = list_query.clone();
         move |kind: u8| {
             let full = match rel() {
                 Ok(r) => session.url(&r),
@@ -493,12 +477,6 @@ fn OperationPanel(op: Op) -> impl IntoView {
             let mut params: Vec<&Param> = op.path_params.iter().collect();
             params.sort_by_key(|p| op.path.find(&format!("{{{}}}", p.name)));
             let path_args = params.iter().map(|p| path_values.with_untracked(|m| m.get(&p.name).cloned().unwrap_or_default().trim().to_string())).collect();
-            let mut query = filled(query_values.get_untracked());
-            let sf = sort_field.get_untracked();
-            if !sf.is_empty() {
-                query.push(("sortBy".into(), format!("{}{sf}", if sort_desc.get_untracked() { "!" } else { "" })));
-            }
-            let filters = filters.get_untracked().iter().filter(|f| !f.field.trim().is_empty()).map(|f| (f.field.trim().to_string(), filter_expr(f))).collect();
             let typed = if json_mode.get_untracked() { serde_json::from_str::<Value>(&json_text.get_untracked()).ok() } else { None };
             let body_now = op.body.as_ref().map(|_| typed.unwrap_or_else(|| body.get_untracked()));
             let r = snippet::Request {
@@ -506,8 +484,7 @@ fn OperationPanel(op: Op) -> impl IntoView {
                 url: &full,
                 operation_id: &op.operation_id,
                 path_args,
-                query,
-                filters,
+                list: untrack(&list_query),
                 body: body_now.as_ref(),
                 acting: session.acting.with_untracked(Option::is_some) && send_as.get_untracked(),
             };

@@ -1,6 +1,7 @@
 //! The request in the console as code to paste elsewhere: a cURL command, a `fetch` call and an
 //! OrderCloud JavaScript SDK call. The token is never written into them: each reads it from a
 //! `TOKEN` variable, so a pasted snippet does not leak the session.
+use gatehouse_model::list::ListQuery;
 use serde_json::{Map, Value};
 
 /// What the form holds, ready to be written out.
@@ -12,10 +13,8 @@ pub struct Request<'a> {
     pub operation_id: &'a str,
     /// Path parameters in the order they appear in the path.
     pub path_args: Vec<String>,
-    /// Query parameters (list options): name → value, as typed.
-    pub query: Vec<(String, String)>,
-    /// Filters: field → expression.
-    pub filters: Vec<(String, String)>,
+    /// The list options and filters (the SDK takes them as one options object).
+    pub list: ListQuery,
     pub body: Option<&'a Value>,
     /// Sent as the buyer user acted as (the SDK's `As()`).
     pub acting: bool,
@@ -62,9 +61,9 @@ pub fn sdk(r: &Request) -> String {
     if let Some(b) = r.body {
         args.push(serde_json::to_string_pretty(b).unwrap_or_default());
     }
-    let mut options: Map<String, Value> = r.query.iter().map(|(k, v)| (k.clone(), typed(v))).collect();
-    if !r.filters.is_empty() {
-        options.insert("filters".into(), Value::Object(r.filters.iter().map(|(k, v)| (k.clone(), Value::from(v.as_str()))).collect()));
+    let mut options: Map<String, Value> = r.list.options().iter().map(|(k, v)| (k.clone(), typed(v))).collect();
+    if !r.list.filters.is_empty() {
+        options.insert("filters".into(), Value::Object(r.list.filters.iter().map(|(k, v)| (k.clone(), Value::from(v.as_str()))).collect()));
     }
     if !options.is_empty() {
         args.push(serde_json::to_string_pretty(&Value::Object(options)).unwrap_or_default());
@@ -84,8 +83,7 @@ mod tests {
             url: "http://localhost:8090/v1/buyers/b1/users/u1",
             operation_id: "Users.Save",
             path_args: vec!["b1".into(), "u1".into()],
-            query: vec![],
-            filters: vec![],
+            list: ListQuery::default(),
             body,
             acting: false,
         }
@@ -115,8 +113,7 @@ mod tests {
         let mut list = req(None);
         list.operation_id = "AdminUsers.List";
         list.path_args = vec![];
-        list.query = vec![("search".into(), "ann".into()), ("page".into(), "2".into())];
-        list.filters = vec![("Active".into(), "true".into())];
+        list.list = ListQuery { search: Some("ann".into()), page: 2, filters: vec![("Active".into(), "true".into())], ..Default::default() };
         list.acting = true;
         let s = sdk(&list);
         assert!(s.starts_with("import { AdminUsers } from \"ordercloud-javascript-sdk\";"), "{s}");

@@ -8,6 +8,7 @@ use crate::auth::impersonation::{self as imp, Acting};
 use crate::auth::{Caller, Session};
 use crate::json;
 use crate::components::Spinner;
+use gatehouse_model::list::ListQuery;
 use gatehouse_model::impersonation::{config_matches, what_is_missing, Impersonator, Target};
 use gatehouse_model::resources::UserType;
 use gatehouse_model::types::ImpersonationConfig;
@@ -118,29 +119,34 @@ fn items(v: &Value) -> Vec<Value> {
 struct Hits {
     hits: Vec<Hit>,
     /// `(page, total pages, total users)` when one buyer is browsed; `None` across all buyers.
-    paging: Option<(u64, u64, u64)>,
+    paging: Option<(u32, u64, u64)>,
 }
 
 const PAGE_SIZE: u32 = 20;
 
 /// The users of one buyer (`buyer`: ID and name), page by page, or of every buyer (`None`: the
 /// first page of each), matching `q` when it is not empty. `None` when a newer load began.
-async fn search(session: Session, buyers: Vec<(String, String)>, buyer: Option<(String, String)>, q: String, page: u64, latest: crate::api::Latest) -> Option<Result<Hits, String>> {
+async fn search(session: Session, buyers: Vec<(String, String)>, buyer: Option<(String, String)>, q: String, page: u32, latest: crate::api::Latest) -> Option<Result<Hits, String>> {
     let one = buyer.is_some();
     let mut hits = Vec::new();
     let mut paging = None;
     for (id, name) in buyer.into_iter().chain(if one { Vec::new() } else { buyers }) {
-        let mut path = format!("/buyers/{}/users?pageSize={PAGE_SIZE}&page={page}&sortBy=Username", enc(&id));
-        if !q.is_empty() {
-            path += &format!("&search={}&searchOn=Username,FirstName,LastName,Email", enc(&q));
-        }
+        let list = ListQuery {
+            page,
+            page_size: PAGE_SIZE,
+            sort_by: vec![("Username".into(), false)],
+            search: Some(q.clone()).filter(|q| !q.is_empty()),
+            search_on: if q.is_empty() { Vec::new() } else { ["Username", "FirstName", "LastName", "Email"].map(String::from).to_vec() },
+            ..Default::default()
+        };
+        let path = crate::api::with_query(&format!("/buyers/{}/users", enc(&id)), &list);
         let v = match super::load_latest(session, Caller::Me, &path, latest).await? {
             Ok(v) => v,
             Err(p) => return Some(Err(one_line(&p))),
         };
         let meta = &v["Meta"];
         let n = |k: &str| meta[k].as_u64().unwrap_or(0);
-        paging = one.then(|| (n("Page").max(1), n("TotalPages").max(1), n("TotalCount")));
+        paging = one.then(|| (n("Page").max(1) as u32, n("TotalPages").max(1), n("TotalCount")));
         for u in items(&v) {
             hits.push(Hit {
                 buyer_id: id.clone(),
@@ -213,7 +219,7 @@ pub fn Launcher() -> impl IntoView {
     // what the list shows: the search as submitted, the buyer browsed ("" = every buyer), the page
     let searched = RwSignal::new(String::new());
     let buyer = RwSignal::new(None::<String>);
-    let page = RwSignal::new(1u64);
+    let page = RwSignal::new(1u32);
     let buyers = RwSignal::new(None::<Result<Vec<(String, String)>, String>>);
     let hits = RwSignal::new(None::<Result<Hits, String>>);
     let searching = RwSignal::new(false);
@@ -362,7 +368,7 @@ pub fn Launcher() -> impl IntoView {
                         <nav class="row pager" id="imp-pager" aria-label="Pages of buyer users">
                             <button class="ghost" id="imp-prev" disabled={p <= 1} on:click=move |_| page.set(p - 1)>"Previous"</button>
                             <span id="imp-page">{format!("Page {p} of {pages} · {total} user{}", if total == 1 { "" } else { "s" })}</span>
-                            <button class="ghost" id="imp-next" disabled={p >= pages} on:click=move |_| page.set(p + 1)>"Next"</button>
+                            <button class="ghost" id="imp-next" disabled={p as u64 >= pages} on:click=move |_| page.set(p + 1)>"Next"</button>
                         </nav>
                     })}
                 }.into_any(),

@@ -15,6 +15,7 @@ pub mod resource;
 pub mod screens;
 pub mod security_profiles;
 pub mod sign_in_status;
+pub mod start_here;
 pub mod widgets;
 
 use crate::auth::{Caller, Session};

@@ -12,6 +12,7 @@ use gatehouse_model::resources::{Kind, ResourceDef, Ty};
 use gatehouse_model::roles::allows;
 use gatehouse_model::validate::{validate, Mode};
 use gatehouse_model::resources::article;
+use gatehouse_model::list::ListQuery;
 use leptos::prelude::*;
 use serde_json::{Map, Value};
 use std::collections::HashMap;
@@ -226,16 +227,14 @@ pub fn ResourceScreen(def: &'static ScreenDef) -> impl IntoView {
         if !ready() {
             return;
         }
-        let mut q = vec![format!("page={}", page.get()), "pageSize=20".into()];
-        let s = search.get();
-        if !s.is_empty() {
-            q.push(format!("search={}", enc(&s)));
-        }
-        let so = sort.get();
-        if !so.is_empty() {
-            q.push(format!("sortBy={}{}", if desc.get() { "!" } else { "" }, enc(&so)));
-        }
-        let path = format!("{}?{}", collection_path(rdef, &parent.get()), q.join("&"));
+        let q = ListQuery {
+            page: page.get(),
+            page_size: 20,
+            search: Some(search.get()).filter(|s| !s.is_empty()),
+            sort_by: Some(sort.get()).filter(|s| !s.is_empty()).map(|s| (s, desc.get())).into_iter().collect(),
+            ..Default::default()
+        };
+        let path = crate::api::with_query(&collection_path(rdef, &parent.get()), &q);
         leptos::task::spawn_local(async move {
             // a newer search, sort or page (or leaving the screen) aborts this one
             let Some(r) = super::load_latest(session, crate::auth::Caller::ActingAs, &path, latest).await else { return };

@@ -660,3 +660,50 @@ async fn a_generated_secret_neither_saved_nor_copied_is_not_discarded_without_as
     let t = w.token(ADMIN.0, ADMIN.1).await;
     assert_ne!(w.call("GET", &format!("/apiclients/{store}"), &t, None).await.1["ClientSecret"], secret.as_str());
 }
+
+#[tokio::test]
+async fn an_empty_marketplace_opens_on_a_checklist_that_ticks_itself_from_the_data() {
+    let w = empty_world().await;
+    let owner = w.token(OWNER.0, OWNER.1).await;
+    let b = browser().await;
+    b.sign_in(&w, OWNER.0, OWNER.1).await;
+    // what the owner signs in with (a client, a profile, an assignment) does not count
+    b.wait_text("#start-here-count", "0 of 5 done").await;
+    let states = "return [...document.querySelectorAll('#start-here li')].map(l => l.dataset.state).join(' ');";
+    assert_eq!(b.js(states).await, "todo todo todo todo todo");
+    assert!(b.axe().await.is_empty(), "{:?}", b.axe().await);
+    // each step leads to its screen
+    b.click("#start-here li:first-child a").await;
+    b.find("#screen[data-screen='apiclients']").await;
+    // the steps are done elsewhere (here through the API); the first screen ticks them
+    let client = w.call("POST", "/apiclients", &owner, Some(json!({"AppName": "Shared API Client", "AllowSeller": true, "AllowAnyBuyer": true, "AccessTokenDuration": 600, "Active": true}))).await;
+    assert_eq!(client.0, 201, "{client:?}");
+    b.click("#home").await;
+    b.wait_text("#start-here-count", "1 of 5 done").await;
+    assert_eq!(b.js(states).await, "done todo todo todo todo");
+    assert_eq!(w.call("POST", "/securityprofiles", &owner, Some(json!({"ID": "SHOPPERS", "Name": "Shoppers", "Roles": ["Shopper", "MeAdmin"]}))).await.0, 201);
+    assert_eq!(w.call("POST", "/buyers", &owner, Some(json!({"ID": "B1", "Name": "Buyer One", "Active": true}))).await.0, 201);
+    assert_eq!(w.call("POST", "/securityprofiles/assignments", &owner, Some(json!({"SecurityProfileID": "SHOPPERS", "BuyerID": "B1"}))).await.0, 204);
+    b.click("#start-here-recheck").await;
+    b.wait_text("#start-here-count", "3 of 5 done").await;
+    assert_eq!(b.js(states).await, "done done done todo todo");
+    let user = json!({"ID": "U1", "Username": "shopper1", "FirstName": "Sam", "LastName": "Shopper", "Email": "s@example.com", "Active": true});
+    assert_eq!(w.call("POST", "/buyers/B1/users", &owner, Some(user)).await.0, 201);
+    let config = json!({"ClientID": client.1["ID"], "SecurityProfileID": "SHOPPERS", "BuyerID": "B1", "ImpersonationUserID": "OWNER"});
+    let made = w.call("POST", "/impersonationconfig", &owner, Some(config)).await;
+    assert_eq!(made.0, 201, "{made:?}");
+    // every step done: coming back to the window, the checklist leaves the first screen
+    b.js("window.dispatchEvent(new Event('focus'))").await;
+    b.gone("#start-here").await;
+    b.find("#welcome").await;
+}
+
+#[tokio::test]
+async fn the_demo_marketplace_has_no_checklist() {
+    let w = world().await;
+    let b = browser().await;
+    b.sign_in(&w, ADMIN.0, ADMIN.1).await;
+    b.find("#welcome").await;
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    assert!(!b.exists("#start-here").await);
+}

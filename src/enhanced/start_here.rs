@@ -1,0 +1,95 @@
+//! "Start here": the first screen of a marketplace that is still empty lists the steps that
+//! open it to the API (seed 000, then impersonation from seed 001) and ticks each one from what
+//! the API holds, so it stays true whoever did the work and wherever. A new marketplace already
+//! holds what its owner signs in with (the owner's client, profile and assignment): those do not
+//! count. Gone once every step is done.
+use super::{call_as, text};
+use crate::auth::{Caller, Session};
+use leptos::prelude::*;
+use serde_json::Value;
+
+/// One step: what it is, the screen where it is done, and whether the data shows it done
+/// (`Err`: it could not be checked, and why).
+#[derive(Debug, Clone, PartialEq)]
+struct Step {
+    label: &'static str,
+    what: &'static str,
+    screen: &'static str,
+    done: Result<bool, String>,
+}
+
+fn items(v: &Value) -> &[Value] {
+    v["Items"].as_array().map(Vec::as_slice).unwrap_or_default()
+}
+
+/// Reads the marketplace as the signed-in user and says which steps are done.
+async fn check(session: Session) -> Vec<Step> {
+    let get = |path: &'static str| async move { call_as(session, Caller::Me, "GET", path, None).await.map_err(|p| super::resource::one_line(&p)) };
+    let me = get("/me").await.map(|m| text(&m, "ID")).unwrap_or_default();
+    let my_client = session.current_untracked().map(|c| c.info().cid).unwrap_or_default();
+    let assignments = get("/securityprofiles/assignments?pageSize=100").await;
+    // what the signed-in user's own access is made of
+    let mine = |a: &Value| text(a, "UserID") == me && text(a, "BuyerID").is_empty() && text(a, "SupplierID").is_empty();
+    let my_profiles: Vec<String> = assignments.as_ref().map(|v| items(v).iter().filter(|a| mine(a)).map(|a| text(a, "SecurityProfileID")).collect()).unwrap_or_default();
+    let clients = get("/apiclients?pageSize=100").await.map(|v| items(&v).iter().any(|c| text(c, "ID") != my_client));
+    let profiles = get("/securityprofiles?pageSize=100").await.map(|v| items(&v).iter().any(|p| !my_profiles.contains(&text(p, "ID"))));
+    let assigned = assignments.map(|v| items(&v).iter().any(|a| !mine(a)));
+    let users = async {
+        let buyers = get("/buyers?pageSize=10").await?;
+        for b in items(&buyers) {
+            let path = format!("/buyers/{}/users?pageSize=1", crate::api::enc(&text(b, "ID")));
+            let users = call_as(session, Caller::Me, "GET", &path, None).await.map_err(|p| super::resource::one_line(&p))?;
+            if !items(&users).is_empty() {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+    .await;
+    let configs = get("/impersonationconfig?pageSize=1").await.map(|v| !items(&v).is_empty());
+    vec![
+        Step { label: "Create an API client", what: "the door applications sign in through (a shared one will do)", screen: "apiclients", done: clients },
+        Step { label: "Create a security profile", what: "the roles people get", screen: "securityprofiles", done: profiles },
+        Step { label: "Assign the profile", what: "to the marketplace, a buyer, a group or a user", screen: "securityprofiles", done: assigned },
+        Step { label: "Add a buyer and its users", what: "the customers who will sign in", screen: "buyers", done: users },
+        Step { label: "Let reps act for buyers", what: "an impersonation config", screen: "impersonationconfigs", done: configs },
+    ]
+}
+
+/// The checklist, for a seller (admin) user; nothing once every step is done.
+#[component]
+pub fn StartHere() -> impl IntoView {
+    let session = expect_context::<Session>();
+    let steps = RwSignal::new(None::<Vec<Step>>);
+    let recheck = move || {
+        if session.current_untracked().is_some_and(|c| c.info().usrtype == "admin") {
+            leptos::task::spawn_local(async move { steps.set(Some(check(session).await)) });
+        }
+    };
+    recheck();
+    // back from another tab or window, where a step may have been done
+    let on_focus = window_event_listener(leptos::ev::focus, move |_| recheck());
+    on_cleanup(move || on_focus.remove());
+    move || {
+        let list = steps.get().filter(|s| s.iter().any(|x| x.done != Ok(true)))?;
+        let done = list.iter().filter(|s| s.done == Ok(true)).count();
+        Some(view! {
+            <section class="panel start-here" id="start-here" aria-labelledby="start-here-title">
+                <h3 id="start-here-title">"Start here"</h3>
+                <p class="muted"><span id="start-here-count">{format!("{done} of {} done.", list.len())}</span>
+                    " Each step ticks itself when the marketplace has it. "
+                    <button class="ghost" id="start-here-recheck" on:click=move |_| recheck()>"Check again"</button></p>
+                <ol>{list.into_iter().map(|s| {
+                    let state = match &s.done { Ok(true) => "done", Ok(false) => "todo", Err(_) => "unknown" };
+                    view! { <li class=format!("step {state}") data-state=state>
+                        <span class="tick" aria-hidden="true">{if state == "done" { "✓" } else { "○" }}</span>
+                        <a href=crate::route::href(&format!("enhanced:{}", s.screen))>{s.label}</a>
+                        <span class="muted">{format!(" — {}", s.what)}</span>
+                        <span class="sr-only">{if state == "done" { " (done)" } else { " (to do)" }}</span>
+                        {s.done.err().map(|e| view! { <span class="muted">{format!(" Cannot check: {e}")}</span> })}
+                    </li> }
+                }).collect_view()}</ol>
+            </section>
+        })
+    }
+}
