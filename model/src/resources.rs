@@ -28,6 +28,54 @@ pub struct Field {
     pub pattern: Option<Pattern>,
 }
 
+/// A field's name in words for people ("Access token lifetime" for `AccessTokenDuration`); the
+/// API's name stays beside it as secondary text. Names with no better wording are split at
+/// their capitals ("FirstName" → "First name", "SecurityProfileID" → "Security profile ID").
+pub fn label(field: &str) -> String {
+    let words = match field {
+        "AppName" => "Application name",
+        "AllowSeller" => "Allow all sellers",
+        "AllowAnyBuyer" => "Allow all buyers",
+        "AllowAnySupplier" => "Allow all suppliers",
+        "IsAnonBuyer" => "Anonymous shopping",
+        "AccessTokenDuration" => "Access token lifetime",
+        "RefreshTokenDuration" => "Refresh token lifetime",
+        "DefaultContextUserName" => "Default context user",
+        "ClientID" | "ApiClientID" => "API client",
+        "SecurityProfileID" => "Security profile",
+        "ImpersonationBuyerID" => "Rep's buyer",
+        "ImpersonationGroupID" => "Reps' group",
+        "ImpersonationUserID" => "Rep",
+        "BuyerID" => "Buyer",
+        "SupplierID" => "Supplier",
+        "GroupID" | "UserGroupID" => "User group",
+        "UserID" => "User",
+        "xp" => "Extended properties",
+        "Phone" => "Phone number",
+        _ => "",
+    };
+    if !words.is_empty() {
+        return words.to_string();
+    }
+    let mut out = String::new();
+    let chars: Vec<char> = field.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        // a word starts at a capital after a small letter, or at the last capital of a run
+        // that a small letter follows ("XMLName" → "XML name")
+        let starts = i > 0 && c.is_ascii_uppercase() && (chars[i - 1].is_ascii_lowercase() || chars.get(i + 1).is_some_and(|n| n.is_ascii_lowercase()));
+        if starts {
+            out.push(' ');
+        }
+        out.push(c);
+    }
+    // small letters after the first word, unless the word is an acronym ("ID", "API")
+    out.split(' ')
+        .enumerate()
+        .map(|(i, w)| if i == 0 || w.chars().filter(|c| c.is_ascii_uppercase()).count() > 1 { w.to_string() } else { w.to_ascii_lowercase() })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// A form a text value must have: the regular expression the OpenAPI document states, what it
 /// allows in words (for messages), and the check itself (the model carries no regex engine).
 #[derive(Debug, Clone, Copy)]
@@ -531,6 +579,18 @@ pub fn resource(kind: Kind) -> &'static ResourceDef {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn field_names_read_as_words() {
+        assert_eq!(label("AppName"), "Application name");
+        assert_eq!(label("AccessTokenDuration"), "Access token lifetime");
+        assert_eq!(label("FirstName"), "First name");
+        assert_eq!(label("ID"), "ID");
+        assert_eq!(label("Active"), "Active");
+        assert_eq!(label("PasswordLastSetDate"), "Password last set date");
+        assert_eq!(label("OwnerID"), "Owner ID");
+        assert_eq!(label("XMLName"), "XML name");
+    }
     #[test]
     fn tables_are_consistent() {
         for r in RESOURCES {

@@ -82,7 +82,9 @@ fn AssignedList(side: Side, client_id: String, rows: Rows, reload: RwSignal<u32>
                 Some(Ok(list)) if list.is_empty() => view! { <span class="muted">"none"</span> }.into_any(),
                 Some(Ok(list)) => list.into_iter().map(|c| {
                     let c2 = c.clone();
-                    view! { <span class="chip" data-id=c.clone()>{c.clone()}
+                    let c4 = c.clone();
+                    let name = move || all.with(|l| l.iter().find(|(id, _)| *id == c4).map(|(_, n)| n.clone())).filter(|n| !n.is_empty()).unwrap_or_else(|| c4.clone());
+                    view! { <span class="chip" data-id=c.clone() title=c.clone()>{name}
                         <Show when=move || can_write.get()>{ let c3 = c2.clone(); view! { <button type="button" class="link" aria-label=format!("Remove {c3}") on:click=move |_| remove(c3.clone())>"×"</button> } }</Show>
                     </span> }
                 }).collect_view().into_any(),
@@ -92,7 +94,7 @@ fn AssignedList(side: Side, client_id: String, rows: Rows, reload: RwSignal<u32>
                     <label class="sr-only" for=format!("client-{}-pick", side.id)>{format!("Assign {} {}", gatehouse_model::resources::article(side.noun), side.noun)}</label>
                     <select id=format!("client-{}-pick", side.id) on:change=move |ev| choice.set(event_target_value(&ev))>
                         <option value="">{format!("— assign {} {} —", gatehouse_model::resources::article(side.noun), side.noun)}</option>
-                        {move || all.get().into_iter().map(|(id, name)| view! { <option value=id.clone()>{format!("{name} ({id})")}</option> }).collect_view()}
+                        {move || all.get().into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()}
                     </select>
                     <button type="button" id=format!("client-{}-add", side.id) on:click=add>"Assign"</button>
                 </span>

@@ -2,7 +2,8 @@
 //! and, for each role, which profile grants it through which assignment (user, group or
 //! company). The "does it reach" rule is the model's, the same one the sandbox grants with.
 use super::resource::{collection_path, one_line};
-use super::security_profiles::{all_assignments, describe};
+use super::security_profiles::{all_assignments, describe_named};
+use gatehouse_model::types::SecurityProfileAssignment;
 use super::{call, groups_of, id_names, list_all, text, Jump, Problem, RolesTarget};
 use crate::api::enc;
 use crate::auth::Session;
@@ -16,8 +17,8 @@ use serde_json::Value;
 struct Breakdown {
     username: String,
     available: Vec<String>,
-    /// role → (profile, how it reaches the user)
-    rows: Vec<(String, Vec<(String, String)>)>,
+    /// role → (profile, the level and the assignment through which it reaches the user)
+    rows: Vec<(String, Vec<(String, (&'static str, SecurityProfileAssignment))>)>,
 }
 
 fn users_path(t: UserType, company: &str) -> String {
@@ -29,8 +30,8 @@ async fn breakdown(session: Session, t: UserType, company: String, id: String) -
     let groups = groups_of(session, crate::auth::Caller::ActingAs, t, &company, &id).await?;
     let assignments = all_assignments(session).await?;
     let profiles = list_all(session, "/securityprofiles", 10_000).await?;
-    let mut rows: Vec<(String, Vec<(String, String)>)> = Vec::new();
-    let mut add = |role: String, source: (String, String)| match rows.iter_mut().find(|(r, _)| *r == role) {
+    let mut rows: Vec<(String, Vec<(String, (&'static str, SecurityProfileAssignment))>)> = Vec::new();
+    let mut add = |role: String, source: (String, (&'static str, SecurityProfileAssignment))| match rows.iter_mut().find(|(r, _)| *r == role) {
         Some((_, s)) => s.push(source),
         None => rows.push((role, vec![source])),
     };
@@ -41,7 +42,7 @@ async fn breakdown(session: Session, t: UserType, company: String, id: String) -
             Level::Group => "group",
             Level::Company => "company",
         };
-        let via = format!("{level}: {}", describe(a));
+        let via = (level, a.clone());
         let profile = format!("{} ({})", text(p, "Name"), a.security_profile_id);
         for key in ["Roles", "CustomRoles"] {
             for r in p[key].as_array().into_iter().flatten().filter_map(Value::as_str) {
@@ -51,7 +52,7 @@ async fn breakdown(session: Session, t: UserType, company: String, id: String) -
     }
     rows.sort_by_key(|(r, _)| gatehouse_model::roles::ALL_ROLES.iter().position(|x| x == r).unwrap_or(usize::MAX));
     let available = user["AvailableRoles"].as_array().into_iter().flatten().filter_map(Value::as_str).map(String::from).collect();
-    Ok(Breakdown { username: text(&user, "Username"), available, rows })
+    Ok(Breakdown { username: super::person(&user), available, rows })
 }
 
 #[component]
@@ -66,6 +67,7 @@ pub fn EffectiveRoles() -> impl IntoView {
     let users = RwSignal::new(Vec::<(String, String)>::new());
     let result = RwSignal::new(None::<Result<Breakdown, Vec<Problem>>>);
     let load_problem = RwSignal::new(String::new());
+    let names = super::Names::new();
 
     Effect::new(move |_| {
         let t = user_type.get();
@@ -108,7 +110,7 @@ pub fn EffectiveRoles() -> impl IntoView {
                     Vec::new()
                 }
             };
-            users.set(list.iter().map(|u| (text(u, "ID"), format!("{} — {} {} ({})", text(u, "Username"), text(u, "FirstName"), text(u, "LastName"), text(u, "ID")))).collect());
+            users.set(list.iter().map(|u| (text(u, "ID"), super::person(u))).collect());
         });
     });
     Effect::new(move |_| {
@@ -138,7 +140,7 @@ pub fn EffectiveRoles() -> impl IntoView {
                 <Show when=move || user_type.get() != UserType::Admin>
                     <label for="er-company">"Company"</label>
                     <select id="er-company" on:change=move |ev| { user.set(String::new()); company.set(event_target_value(&ev)); }>
-                        {move || companies.get().into_iter().map(|(id, name)| { let id2 = id.clone(); view! { <option value=id selected=move || company.get() == id2>{format!("{name} ({})", id2)}</option> } }).collect_view()}
+                        {move || companies.get().into_iter().map(|(id, name)| { let id2 = id.clone(); view! { <option value=id selected=move || company.get() == id2>{name}</option> } }).collect_view()}
                     </select>
                 </Show>
                 <label for="er-user">"User"</label>
@@ -167,7 +169,7 @@ pub fn EffectiveRoles() -> impl IntoView {
                                     sources.into_iter().enumerate().map(|(i, (profile, via))| view! {
                                         <tr data-role=role.clone()>
                                             {(i == 0).then(|| view! { <td rowspan=n.to_string()><code>{role.clone()}</code></td> })}
-                                            <td>{profile}</td><td>{via}</td>
+                                            <td>{profile}</td><td>{move || format!("{}: {}", via.0, describe_named(session, names, &via.1))}</td>
                                         </tr>
                                     }).collect_view()
                                 }).collect_view()}</tbody>

@@ -38,7 +38,7 @@ pub fn Members(def: &'static ResourceDef, company: String, group_id: String, can
         let (_, users_path, _) = base.get_value();
         match list_all(session, &users_path, 1000).await {
             Ok(list) => {
-                users.set(list.iter().map(|u| (text(u, "ID"), format!("{} ({})", text(u, "Username"), text(u, "ID")))).collect());
+                users.set(list.iter().map(|u| (text(u, "ID"), super::person(u))).collect());
             }
             Err(p) => problems.set(one_line(&p)),
         }
@@ -67,8 +67,11 @@ pub fn Members(def: &'static ResourceDef, company: String, group_id: String, can
                 Some(Ok(list)) => view! {
                     <ul class="assignments" id="members-list">{list.into_iter().map(|u| {
                         let u2 = u.clone();
-                        view! { <li data-user=u.clone()>{u.clone()}
-                            <Show when=move || can_write.get()>{ let u3 = u2.clone(); view! { <button type="button" class="link member-remove" on:click=move |_| remove(u3.clone())>"Remove"</button> } }</Show>
+                        let u4 = u.clone();
+                        // by name once the users are in; the ID until then
+                        let name = move || users.with(|l| l.iter().find(|(id, _)| *id == u4).map(|(_, n)| n.clone())).unwrap_or_else(|| u4.clone());
+                        view! { <li data-user=u.clone() title=u.clone()>{name.clone()}
+                            <Show when=move || can_write.get()>{ let u3 = u2.clone(); let name = name.clone(); view! { <button type="button" class="link member-remove" aria-label=move || format!("Remove {} from the group", name()) on:click=move |_| remove(u3.clone())>"Remove"</button> } }</Show>
                         </li> }
                     }).collect_view()}</ul>
                 }.into_any(),

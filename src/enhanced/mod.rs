@@ -223,6 +223,53 @@ pub async fn id_names(session: Session, path: &str) -> Result<Vec<(String, Strin
     Ok(list_all(session, path, 1000).await?.iter().map(|v| (text(v, "ID"), text(v, "Name"))).collect())
 }
 
+/// How a person is named on screen: "First Last (username)", or the username alone.
+pub fn person(u: &Value) -> String {
+    let full = format!("{} {}", text(u, "FirstName"), text(u, "LastName"));
+    match (full.trim(), text(u, "Username")) {
+        ("", n) => n,
+        (f, n) => format!("{f} ({n})"),
+    }
+}
+
+/// Names for the IDs a panel holds (assignments, members): the companies, groups and users it
+/// meets, loaded once per collection. Keys are `collection path + "/" + ID`, so a buyer and a
+/// user that share an ID stay apart. An ID with no name known is shown as is.
+#[derive(Clone, Copy)]
+pub struct Names {
+    known: RwSignal<std::collections::BTreeMap<String, String>>,
+    asked: StoredValue<Vec<String>, LocalStorage>,
+}
+
+impl Names {
+    pub fn new() -> Names {
+        Names { known: RwSignal::new(Default::default()), asked: StoredValue::new_local(Vec::new()) }
+    }
+    /// Loads the names of a collection (once): people by [`person`], the rest by `Name`.
+    pub fn load(&self, session: Session, path: String) {
+        if self.asked.with_value(|a| a.contains(&path)) {
+            return;
+        }
+        self.asked.update_value(|a| a.push(path.clone()));
+        let known = self.known;
+        leptos::task::spawn_local(async move {
+            let Ok(list) = list_all(session, &path, 1000).await else { return };
+            known.update(|k| {
+                for v in &list {
+                    let name = if v.get("Username").is_some() { person(v) } else { text(v, "Name") };
+                    if !name.is_empty() {
+                        k.insert(format!("{path}/{}", text(v, "ID")), name);
+                    }
+                }
+            });
+        });
+    }
+    /// The name of `id` in the collection at `path`, or `id` (tracked: fills in when loaded).
+    pub fn of(&self, path: &str, id: &str) -> String {
+        self.known.with(|k| k.get(&format!("{path}/{id}")).cloned()).unwrap_or_else(|| id.to_string())
+    }
+}
+
 /// IDs of the groups a user of type `t` in `company` ('' for admin) belongs to.
 pub async fn groups_of(session: Session, caller: Caller, t: UserType, company: &str, user_id: &str) -> Result<Vec<String>, Vec<Problem>> {
     let path = format!("{}/assignments?userID={}", resource::collection_path(Kind::group_kind(t).def(), company), crate::api::enc(user_id));

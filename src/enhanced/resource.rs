@@ -8,7 +8,7 @@ use crate::api::enc;
 use crate::auth::Session;
 use crate::route::Route;
 use crate::components::Spinner;
-use gatehouse_model::resources::{Kind, ResourceDef, Ty};
+use gatehouse_model::resources::{label, Kind, ResourceDef, Ty};
 use gatehouse_model::roles::allows;
 use gatehouse_model::validate::{validate, Mode};
 use gatehouse_model::resources::article;
@@ -463,12 +463,12 @@ pub fn ResourceScreen(def: &'static ScreenDef) -> impl IntoView {
                     })}
                     <form class="row list-controls" on:submit=move |ev: leptos::ev::SubmitEvent| { ev.prevent_default(); page.set(1); reload.update(|n| *n += 1); }>
                         <label class="sr-only" for="ed-search">"Search"</label>
-                        <input id="ed-search" type="search" placeholder=format!("Search {}", rdef.search_on.join(", ")) prop:value=search
+                        <input id="ed-search" type="search" placeholder=format!("Search {}", rdef.search_on.iter().map(|f| label(f)).collect::<Vec<_>>().join(", ")) prop:value=search
                             on:change=move |ev| { search.set(event_target_value(&ev)); page.set(1); }/>
                         <label class="sr-only" for="ed-sort">"Sort by"</label>
                         <select id="ed-sort" on:change=move |ev| { sort.set(event_target_value(&ev)); page.set(1); }>
                             <option value="">"Default order"</option>
-                            {rdef.sort_by.iter().map(|f| view! { <option value=*f>{format!("Sort by {f}")}</option> }).collect_view()}
+                            {rdef.sort_by.iter().map(|f| view! { <option value=*f>{format!("Sort by: {}", label(f))}</option> }).collect_view()}
                         </select>
                         <button type="button" id="ed-dir" title="Sort direction" on:click=move |_| { desc.update(|d| *d = !*d); page.set(1); }>{move || if desc.get() { "↓ desc" } else { "↑ asc" }}</button>
                         <Show when=move || can_write.get()>
@@ -493,7 +493,7 @@ pub fn ResourceScreen(def: &'static ScreenDef) -> impl IntoView {
                             let (pg, pages, total) = (meta["Page"].as_u64().unwrap_or(1), meta["TotalPages"].as_u64().unwrap_or(1), meta["TotalCount"].as_u64().unwrap_or(0));
                             view! {
                                 <div class="table-wrap"><table class="grid" id="ed-list">
-                                    <thead><tr>{columns.iter().map(|c| view! { <th>{*c}</th> }).collect_view()}</tr></thead>
+                                    <thead><tr>{columns.iter().map(|c| view! { <th title=*c>{label(c)}</th> }).collect_view()}</tr></thead>
                                     <tbody>{items.into_iter().map(|it| {
                                         let id = text(&it, "ID");
                                         let obj = it.as_object().cloned().unwrap_or_default();
@@ -604,12 +604,14 @@ fn field_row(def: &'static ResourceDef, form: Form, name: &'static str, w: W, hi
     let is_bool = matches!(w, W::Bool(_));
     view! {
         <div class="field" class:wide=wide class:invalid=move || err().is_some() data-field=name>
-            <label for=id_of(name)>
-                {name}
-                {required.then(|| view! { <span class="req" title="required">" *"</span> })}
-                {(!hint.is_empty() && !is_bool).then(|| view! { <span class="hint">{hint}</span> })}
-            </label>
-            <div class="widget">{widget}{(!hint.is_empty() && is_bool).then(|| view! { <span class="hint">{hint}</span> })}</div>
+            // the accessible name is the label in words; the API's name and the help text are
+            // the input's description (a checkbox is named by its own text)
+            <div class="label">
+                {(!is_bool).then(|| view! { <label for=id_of(name)>{label(name)}</label> })}
+                {required.then(|| view! { <span class="req" title="required" aria-hidden="true">" *"</span> })}
+                <span class="hint" id=desc_of(name)><code class="api-name">{name}</code>{(!hint.is_empty()).then(|| format!(" · {hint}"))}</span>
+            </div>
+            <div class="widget">{widget}</div>
             <span class="count">{move || max.map(|m| {
                 let n = str_of(form, name).chars().count();
                 if n > 0 { format!("{n}/{m}") } else { String::new() }

@@ -5,7 +5,7 @@ use super::{change, id_names, list_all, text, Problem};
 use crate::api::enc;
 use crate::auth::Session;
 use crate::components::Spinner;
-use gatehouse_model::resources::Kind;
+use gatehouse_model::resources::{Kind, UserType};
 use gatehouse_model::types::SecurityProfileAssignment;
 use leptos::prelude::*;
 use serde_json::{Map, Value};
@@ -65,6 +65,31 @@ pub fn describe(a: &SecurityProfileAssignment) -> String {
     }
 }
 
+/// [`describe`] in names: the company, group and user by name, loaded into `names` as needed
+/// (the ID until then, or when it cannot be read).
+pub fn describe_named(session: Session, names: super::Names, a: &SecurityProfileAssignment) -> String {
+    let some = |o: &Option<String>| o.clone().filter(|s| !s.is_empty());
+    let (t, company, party) = match (some(&a.buyer_id), some(&a.supplier_id)) {
+        (Some(b), _) => (UserType::Buyer, b, "buyer"),
+        (_, Some(s)) => (UserType::Supplier, s, "supplier"),
+        _ => (UserType::Admin, String::new(), ""),
+    };
+    let name = |kind: Kind, id: &str| {
+        let path = collection_path(kind.def(), &company);
+        names.load(session, path.clone());
+        names.of(&path, id)
+    };
+    let party = match t {
+        UserType::Admin => "seller organization".to_string(),
+        _ => format!("{party} {}", name(if t == UserType::Buyer { Kind::Buyer } else { Kind::Supplier }, &company)),
+    };
+    match (some(&a.user_id), some(&a.user_group_id)) {
+        (Some(u), _) => format!("user {} of {party}", name(Kind::user_kind(t), &u)),
+        (None, Some(g)) => format!("group {} of {party}", name(Kind::group_kind(t), &g)),
+        _ => format!("the whole {party}"),
+    }
+}
+
 #[component]
 pub fn ProfileAssignments(profile_id: String) -> impl IntoView {
     let session = expect_context::<Session>();
@@ -78,6 +103,7 @@ pub fn ProfileAssignments(profile_id: String) -> impl IntoView {
     let targets = RwSignal::new(None::<Vec<(String, String)>>);
     let problems = RwSignal::new(String::new());
     let added = RwSignal::new(String::new());
+    let names = super::Names::new();
     // assignments take the profile's write roles; a memo, so the token is read once per change
     let can_write = Memo::new(move |_| gatehouse_model::roles::allows(&super::held_roles(session), Kind::SecurityProfile.def().write_roles));
 
@@ -124,7 +150,7 @@ pub fn ProfileAssignments(profile_id: String) -> impl IntoView {
                 targets.set(Some(
                     list.iter()
                         .map(|v| {
-                            let label = if field == "UserID" { format!("{} ({})", text(v, "Username"), text(v, "ID")) } else { format!("{} ({})", text(v, "Name"), text(v, "ID")) };
+                            let label = if field == "UserID" { super::person(v) } else { text(v, "Name") };
                             (text(v, "ID"), label)
                         })
                         .collect(),
@@ -154,7 +180,7 @@ pub fn ProfileAssignments(profile_id: String) -> impl IntoView {
         let body = Value::Object(body);
         let a: SecurityProfileAssignment = serde_json::from_value(body.clone()).unwrap_or_default();
         change(session, "POST", "/securityprofiles/assignments".into(), Some(body), problems, move || {
-            added.set(format!("Assigned to {}.", describe(&a)));
+            added.set(format!("Assigned to {}.", describe_named(session, names, &a)));
             reload.update(|n| *n += 1);
         });
     };
@@ -167,7 +193,7 @@ pub fn ProfileAssignments(profile_id: String) -> impl IntoView {
         }
         let path = format!("/securityprofiles/{}/assignments{}{}", enc(&a.security_profile_id), if q.is_empty() { "" } else { "?" }, q.join("&"));
         change(session, "DELETE", path, None, problems, move || {
-            added.set(format!("Removed the assignment to {}.", describe(&a)));
+            added.set(format!("Removed the assignment to {}.", describe_named(session, names, &a)));
             reload.update(|n| *n += 1);
         });
     };
@@ -186,7 +212,8 @@ pub fn ProfileAssignments(profile_id: String) -> impl IntoView {
                         {list.into_iter().map(|a| {
                             let d = describe(&a);
                             let a2 = a.clone();
-                            view! { <li data-assignment=d.clone()>{d.clone()}
+                            let a4 = a.clone();
+                            view! { <li data-assignment=d.clone() title=d.clone()>{move || describe_named(session, names, &a4)}
                                 <Show when=move || can_write.get()>{ let a3 = a2.clone(); view! { <button type="button" class="link spa-remove" on:click=move |_| remove(a3.clone())>"Remove"</button> } }</Show>
                             </li> }
                         }).collect_view()}

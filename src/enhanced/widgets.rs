@@ -15,6 +15,11 @@ pub fn id_of(name: &str) -> String {
     format!("ed-{name}")
 }
 
+/// The ID of a field's description (its API name and help), for `aria-describedby`.
+pub fn desc_of(name: &str) -> String {
+    format!("ed-{name}-desc")
+}
+
 pub fn str_of(form: Form, name: &str) -> String {
     form.draft.with(|d| d.get(name).and_then(Value::as_str).map(String::from).unwrap_or_default())
 }
@@ -45,9 +50,9 @@ pub fn TextInput(form: Form, name: &'static str, #[prop(optional)] long: bool) -
     let input = move |ev: leptos::ev::Event| set_str(form, name, event_target_value(&ev));
     let disabled = move || !form.writable.get();
     if long {
-        view! { <textarea id=id rows="3" prop:value=value on:input=input disabled=disabled></textarea> }.into_any()
+        view! { <textarea id=id aria-describedby=desc_of(name) rows="3" prop:value=value on:input=input disabled=disabled></textarea> }.into_any()
     } else {
-        view! { <input id=id type="text" prop:value=value on:input=input disabled=disabled/> }.into_any()
+        view! { <input id=id aria-describedby=desc_of(name) type="text" prop:value=value on:input=input disabled=disabled/> }.into_any()
     }
 }
 
@@ -55,7 +60,7 @@ pub fn TextInput(form: Form, name: &'static str, #[prop(optional)] long: bool) -
 pub fn BoolInput(form: Form, name: &'static str, label: &'static str) -> impl IntoView {
     view! {
         <label class="check">
-            <input id=id_of(name) type="checkbox" disabled=move || !form.writable.get()
+            <input id=id_of(name) aria-describedby=desc_of(name) type="checkbox" disabled=move || !form.writable.get()
                 prop:checked=move || form.draft.with(|d| d.get(name).and_then(Value::as_bool).unwrap_or(false))
                 on:change=move |ev| { let on = event_target_checked(&ev); form.draft.update(|d| { d.insert(name.into(), Value::Bool(on)); }); }/>
             {format!(" {label}")}
@@ -102,9 +107,9 @@ pub fn MinutesInput(form: Form, name: &'static str) -> impl IntoView {
     let unit_id2 = unit_id.clone();
     view! {
         <span class="row duration">
-            <input id=id type="text" inputmode="decimal" size="8" disabled=move || !form.writable.get() prop:value=typed
+            <input id=id aria-describedby=desc_of(name) type="text" inputmode="decimal" size="8" disabled=move || !form.writable.get() prop:value=typed
                 on:input=move |ev| { typed.set(event_target_value(&ev)); apply(); }/>
-            <label class="sr-only" for=unit_id.clone()>{format!("{name} unit")}</label>
+            <label class="sr-only" for=unit_id.clone()>{format!("{} unit", gatehouse_model::resources::label(name))}</label>
             <select id=unit_id2 disabled=move || !form.writable.get() on:change=move |ev| { unit.set(event_target_value(&ev).parse().unwrap_or(1)); apply(); }>
                 {UNITS.iter().map(|(n, f)| view! { <option value=f.to_string() selected=move || unit.get() == *f>{*n}</option> }).collect_view()}
             </select>
@@ -134,7 +139,7 @@ pub fn PasswordInput(form: Form, name: &'static str, user_type: UserType) -> imp
     let pw = move || str_of(form, name);
     view! {
         <span class="password">
-            <input id=id_of(name) type="password" autocomplete="new-password" disabled=move || !form.writable.get()
+            <input id=id_of(name) aria-describedby=desc_of(name) type="password" autocomplete="new-password" disabled=move || !form.writable.get()
                 prop:value=pw on:input=move |ev| set_str(form, name, event_target_value(&ev))/>
             <ul class="rules" id=format!("ed-{name}-rules") aria-live="polite">
                 {all.into_iter().map(|rule| {
@@ -187,7 +192,7 @@ pub fn SecretInput(form: Form, name: &'static str) -> impl IntoView {
     };
     view! {
         <span class="row secret">
-            <input id=id_of(name) type=move || if shown.get() { "text" } else { "password" } autocomplete="off" disabled=move || !form.writable.get()
+            <input id=id_of(name) aria-describedby=desc_of(name) type=move || if shown.get() { "text" } else { "password" } autocomplete="off" disabled=move || !form.writable.get()
                 prop:value=move || str_of(form, name) on:input=move |ev| set_str(form, name, event_target_value(&ev))/>
             <button type="button" id=format!("ed-{name}-reveal") on:click=move |_| shown.update(|s| *s = !*s)>{move || if shown.get() { "Hide" } else { "Reveal" }}</button>
             <button type="button" id=format!("ed-{name}-generate") on:click=generate disabled=move || !form.writable.get()>"Generate"</button>
@@ -225,7 +230,7 @@ pub fn JsonInput(form: Form, name: &'static str) -> impl IntoView {
             }),
         }
     };
-    view! { <textarea id=id_of(name) class="code" rows="3" spellcheck="false" disabled=move || !form.writable.get() prop:value=typed on:input=input></textarea> }
+    view! { <textarea id=id_of(name) aria-describedby=desc_of(name) class="code" rows="3" spellcheck="false" disabled=move || !form.writable.get() prop:value=typed on:input=input></textarea> }
 }
 
 /// A list of strings, one per line.
@@ -234,7 +239,7 @@ pub fn TagsInput(form: Form, name: &'static str) -> impl IntoView {
     let start = strings(form.draft.with_untracked(|d| d.get(name).cloned()).as_ref()).join("\n");
     let typed = RwSignal::new(start);
     view! {
-        <textarea id=id_of(name) rows="3" disabled=move || !form.writable.get() prop:value=typed on:input=move |ev| {
+        <textarea id=id_of(name) aria-describedby=desc_of(name) rows="3" disabled=move || !form.writable.get() prop:value=typed on:input=move |ev| {
             let t = event_target_value(&ev);
             typed.set(t.clone());
             let items: Vec<Value> = t.lines().map(str::trim).filter(|s| !s.is_empty()).map(|s| Value::String(s.into())).collect();
@@ -342,14 +347,16 @@ fn pick_path(form: Form, pick: Pick) -> Result<Vec<String>, &'static str> {
     })
 }
 
-/// (value, label) for one listed object.
+/// (value, label) for one listed object: people by name and username, the rest by name (the ID
+/// when there is none).
 fn option_of(pick: Pick, v: &Value) -> (String, String) {
     let id = text(v, "ID");
+    let or_id = |name: String| if name.is_empty() { id.clone() } else { name };
     match pick {
-        Pick::Usernames => (text(v, "Username"), format!("{} ({} {})", text(v, "Username"), text(v, "FirstName"), text(v, "LastName"))),
-        Pick::Users { .. } => (id.clone(), format!("{} — {} {} ({id})", text(v, "Username"), text(v, "FirstName"), text(v, "LastName"))),
-        Pick::Clients => (id.clone(), format!("{} ({id})", text(v, "AppName"))),
-        _ => (id.clone(), format!("{} ({id})", text(v, "Name"))),
+        Pick::Usernames => (text(v, "Username"), super::person(v)),
+        Pick::Users { .. } => (id.clone(), super::person(v)),
+        Pick::Clients => (id.clone(), or_id(text(v, "AppName"))),
+        _ => (id.clone(), or_id(text(v, "Name"))),
     }
 }
 
@@ -397,7 +404,7 @@ pub fn PickInput(form: Form, name: &'static str, pick: Pick, required: bool) -> 
     let current = move || str_of(form, name);
     view! {
         <span class="row pick">
-            <select id=id_of(name) disabled=move || !form.writable.get() || !matches!(options.get(), Some(Ok(_)))
+            <select id=id_of(name) aria-describedby=desc_of(name) disabled=move || !form.writable.get() || !matches!(options.get(), Some(Ok(_)))
                 on:change=move |ev| set_str(form, name, event_target_value(&ev))>
                 <option value="" selected=move || current().is_empty()>{if required { "— choose —" } else { "— none —" }}</option>
                 {move || {

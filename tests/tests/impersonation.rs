@@ -104,7 +104,7 @@ async fn without_a_matching_config_the_launcher_says_what_is_missing() {
     // the prefilled address is not kept: the form is an ordinary new one
     assert!(!a.c.current_url().await.unwrap().as_str().contains("new=1"));
     a.fill("#ed-ID", "REP01_BUYER01").await;
-    a.wait_text("#ed-SecurityProfileID", "BUYER_PROFILE").await;
+    a.wait_text("#ed-SecurityProfileID", "Buyer User Profile").await;
     a.select("#ed-SecurityProfileID", "BUYER_PROFILE").await;
     a.select("#ed-ClientID", gatehouse_sandbox::seed::STOREFRONT_CLIENT_ID).await;
     a.click("#ed-save").await;

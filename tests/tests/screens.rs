@@ -107,7 +107,7 @@ async fn seed_000_walkthrough_from_an_empty_marketplace() {
     b.wait_text("#spa-company", "Example Buyer").await;
     b.select("#spa-company", "BUYER_ORGANIZATION").await;
     b.click("#spa-add").await;
-    b.wait_text("#spa-list", "the whole buyer BUYER_ORGANIZATION").await;
+    b.wait_text("#spa-list", "the whole buyer Example Buyer").await;
 
     // a third profile at user level: the warning, and a union of roles
     b.click("#ed-new").await;
@@ -122,7 +122,9 @@ async fn seed_000_walkthrough_from_an_empty_marketplace() {
     b.wait_text("#spa-target", "buyer01").await;
     b.select("#spa-target", "BUYER01").await;
     b.click("#spa-add").await;
-    b.wait_text("#spa-list", "user BUYER01 of buyer BUYER_ORGANIZATION").await;
+    // names, not IDs: the user by name and username, the buyer by name
+    b.wait_text("#spa-list", "(buyer01) of buyer Example Buyer").await;
+    assert!(!b.text("#spa-list").await.contains("BUYER_ORGANIZATION"));
 
     // 5. both users show the union of their profiles' roles, with where each comes from
     b.menu_screen("Buyer users", "buyerusers").await;
@@ -133,7 +135,7 @@ async fn seed_000_walkthrough_from_an_empty_marketplace() {
         assert!(avail.contains(r), "{r} in {avail}");
     }
     let me_admin = b.text("#er-breakdown").await;
-    assert!(me_admin.contains("company: the whole buyer BUYER_ORGANIZATION") && me_admin.contains("user: user BUYER01"), "{me_admin}");
+    assert!(me_admin.contains("company: the whole buyer Example Buyer") && me_admin.contains("(buyer01) of buyer Example Buyer"), "{me_admin}");
     let sources = b.js("return document.querySelectorAll(\"#er-breakdown tr[data-role='MeAdmin']\").length;").await;
     assert_eq!(sources, json!(2), "MeAdmin comes from two profiles");
     b.select("#er-type", "admin").await;
@@ -413,13 +415,13 @@ async fn security_profile_roles_by_group_custom_roles_full_access_and_every_leve
     b.wait_text("#spa-company", "Parts Inc").await;
     b.select("#spa-company", "SUPPLIER1").await;
     b.click("#spa-add").await;
-    b.wait_text("#spa-list", "the whole supplier SUPPLIER1").await;
+    b.wait_text("#spa-list", "the whole supplier Parts Inc").await;
     b.select("#spa-level", "admingroup").await;
     b.wait_text("#spa-target", "Call Center").await;
     assert!(!b.exists("#spa-user-warning").await);
     b.select("#spa-target", "CALL_CENTER").await;
     b.click("#spa-add").await;
-    b.wait_text("#spa-list", "group CALL_CENTER of seller organization").await;
+    b.wait_text("#spa-list", "group Call Center of seller organization").await;
     let (_, a) = w.call("GET", "/securityprofiles/assignments", &admin, None).await;
     let ops: Vec<_> = a["Items"].as_array().unwrap().iter().filter(|x| x["SecurityProfileID"] == "OPS").collect();
     assert_eq!(ops.len(), 2, "{a}");
@@ -428,13 +430,13 @@ async fn security_profile_roles_by_group_custom_roles_full_access_and_every_leve
     b.wait_text("#er-user", "rep01").await;
     b.select("#er-user", "REP01").await;
     let table = b.wait_text("#er-breakdown", "ReportViewer").await;
-    assert!(table.contains("group: group CALL_CENTER of seller organization") && table.contains("Operations (OPS)"), "{table}");
+    assert!(table.contains("group: group Call Center of seller organization") && table.contains("Operations (OPS)"), "{table}");
     // remove the supplier assignment from the profile
     b.open_screen(&w, "securityprofiles").await;
     b.find("#ed-list tr[data-id='OPS']").await.click().await.unwrap();
     b.find("#spa-list li[data-assignment='the whole supplier SUPPLIER1'] .spa-remove").await.click().await.unwrap();
     b.wait_text("#spa-done", "Removed").await;
-    assert!(!b.text("#spa-list").await.contains("SUPPLIER1"));
+    assert!(!b.text("#spa-list").await.contains("Parts Inc"));
 }
 
 #[tokio::test]
@@ -444,7 +446,9 @@ async fn group_members_are_managed_from_the_group() {
     b.sign_in(&w, ADMIN.0, ADMIN.1).await;
     b.open_screen(&w, "adminusergroups").await;
     b.find("#ed-list tr[data-id='CALL_CENTER']").await.click().await.unwrap();
-    b.find("#members-list li[data-user='REP01']").await;
+    // members by name and username
+    b.wait_text("#members-list li[data-user='REP01']", "Riley Rep (rep01)").await;
+    assert_eq!(b.attr("#members-list li[data-user='REP01'] .member-remove", "aria-label").await.as_deref(), Some("Remove Riley Rep (rep01) from the group"));
     b.wait_text("#members-pick", "admin01").await;
     b.select("#members-pick", "ADMIN").await;
     b.click("#members-add").await;
@@ -706,4 +710,29 @@ async fn the_demo_marketplace_has_no_checklist() {
     b.find("#welcome").await;
     tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
     assert!(!b.exists("#start-here").await);
+}
+
+#[tokio::test]
+async fn fields_and_columns_are_named_in_words_with_the_api_name_beside() {
+    let w = world().await;
+    let b = browser().await;
+    b.sign_in(&w, ADMIN.0, ADMIN.1).await;
+    b.open_screen(&w, "apiclients").await;
+    let heads = b.js("return [...document.querySelectorAll('#ed-list th')].map(t => t.textContent + '|' + t.title);").await;
+    assert!(heads.as_array().unwrap().iter().any(|h| h == "Application name|AppName"), "{heads}");
+    assert!(heads.as_array().unwrap().iter().any(|h| h == "Allow all buyers|AllowAnyBuyer"), "{heads}");
+    b.click("#ed-new").await;
+    // an input's label is its name in words, nothing more; the API's name and the help are its
+    // description
+    let named = r#"
+        const e = document.getElementById(arguments[0]);
+        const label = [...e.labels].map(l => l.textContent.trim()).join(' ');
+        const desc = (e.getAttribute('aria-describedby') || '').split(' ').map(id => document.getElementById(id)?.textContent || '').join(' ');
+        return [label, desc];"#;
+    for (id, label, api) in [("ed-AppName", "Application name", "AppName"), ("ed-AccessTokenDuration", "Access token lifetime", "AccessTokenDuration"), ("ed-AllowAnyBuyer", "Allow all buyers", "AllowAnyBuyer")] {
+        let got = b.c.execute(named, vec![json!(id)]).await.unwrap();
+        assert_eq!(got[0], label, "{id}: {got}");
+        assert!(got[1].as_str().unwrap().starts_with(api), "{id}: {got}");
+    }
+    assert!(b.text("#ed-sort").await.contains("Sort by: Application name"));
 }
