@@ -424,7 +424,9 @@ pub fn Launcher() -> impl IntoView {
                             let expired = js_sys::Date::parse(&text(&r, "Expires")) < js_sys::Date::now();
                             let state = if r["Revoked"].as_bool() == Some(true) { "revoked" } else if expired { "expired" } else { "valid" };
                             let client = Some(text(&r, "ClientName")).filter(|n| !n.is_empty()).unwrap_or_else(|| text(&r, "ClientID"));
-                            view! { <tr><td>{text(&r, "ImpersonatorUsername")}</td><td>{text(&r, "Username")}</td><td>{text(&r, "BuyerID")}</td><td>{client}</td>
+                            let buyer_id = text(&r, "BuyerID");
+                            let buyer = buyers.with(|b| b.as_ref().and_then(|l| l.as_ref().ok()).and_then(|l| l.iter().find(|x| x.0 == buyer_id)).map(|x| x.1.clone())).unwrap_or_else(|| buyer_id.clone());
+                            view! { <tr><td>{text(&r, "ImpersonatorUsername")}</td><td>{text(&r, "Username")}</td><td title=buyer_id.clone()>{buyer}</td><td>{client}</td>
                                 <td>{json::strings(&r["Roles"]).join(", ")}</td><td>{when("Issued")}</td><td>{when("Expires")}</td><td class="imp-state">{state}</td></tr> }
                         }).collect_view()}</tbody>
                     </table>

@@ -609,9 +609,13 @@ fn field_row(def: &'static ResourceDef, form: Form, name: &'static str, w: W, hi
             <div class="label">
                 {(!is_bool).then(|| view! { <label for=id_of(name)>{label(name)}</label> })}
                 {required.then(|| view! { <span class="req" title="required" aria-hidden="true">" *"</span> })}
-                <span class="hint" id=desc_of(name)><code class="api-name">{name}</code>{(!hint.is_empty()).then(|| format!(" · {hint}"))}</span>
+                {if is_bool {
+                    view! { <code class="api-name">{name}</code> }.into_any()
+                } else {
+                    view! { <span class="hint" id=desc_of(name)><code class="api-name">{name}</code>{(!hint.is_empty()).then(|| format!(" · {hint}"))}</span> }.into_any()
+                }}
             </div>
-            <div class="widget">{widget}</div>
+            <div class="widget">{widget}{is_bool.then(|| view! { <span class="hint" id=desc_of(name)>{hint}</span> })}</div>
             <span class="count">{move || max.map(|m| {
                 let n = str_of(form, name).chars().count();
                 if n > 0 { format!("{n}/{m}") } else { String::new() }
