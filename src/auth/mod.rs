@@ -8,6 +8,8 @@ use leptos::prelude::*;
 use crate::json;
 use serde_json::Value;
 
+/// Stored by the screens for the contexts: a request history key's prefix, the act-as record.
+const FORGOTTEN_ON_SIGN_OUT: [&str; 2] = ["gatehouse.history:", "gatehouse.impersonation.history"];
 const KEY: &str = "gatehouse.contexts";
 const ACTIVE: &str = "gatehouse.active";
 /// Client secrets of contexts kept in localStorage live only in this tab's sessionStorage:
@@ -260,7 +262,8 @@ impl Session {
         self.persist();
     }
 
-    /// Signs out of every context and drops every token (access, refresh, impersonation).
+    /// Signs out of every context and drops every token (access, refresh, impersonation); the
+    /// contexts' request histories and the act-as record go with them.
     pub fn sign_out(&self) {
         self.contexts.set(Vec::new());
         self.active.set(None);
@@ -273,6 +276,13 @@ impl Session {
                 let _ = s.remove_item(KEY);
                 let _ = s.remove_item(ACTIVE);
                 let _ = s.remove_item(SECRETS);
+                // what the signed-out contexts did stays with them: request histories (bodies can
+                // name customers) and this browser's act-as record; preferences (theme, API
+                // description) stay
+                let keys: Vec<String> = (0..s.length().unwrap_or(0)).filter_map(|i| s.key(i).ok().flatten()).collect();
+                for k in keys.iter().filter(|k| k.starts_with(FORGOTTEN_ON_SIGN_OUT[0]) || k.as_str() == FORGOTTEN_ON_SIGN_OUT[1]) {
+                    let _ = s.remove_item(k);
+                }
             }
         }
     }

@@ -83,6 +83,23 @@ async fn the_history_survives_a_reload_never_keeps_a_secret_and_restores_and_res
     b.find("#send").await;
     b.click("#history-panel summary").await;
     assert!(entries(&b).await.is_empty());
+
+    // signing out forgets the history with the context (on a shared machine the bodies could
+    // name customers); the theme stays
+    b.open_op(&w, "GET /me").await;
+    assert_eq!(b.send().await, 200);
+    b.click("#theme-toggle").await;
+    let kept = "return Object.keys(localStorage).filter(k => k.startsWith('gatehouse.')).sort().join(' ');";
+    assert!(b.js(kept).await.as_str().unwrap().contains("gatehouse.history:"));
+    b.click("#sign-out").await;
+    b.find("#signin-grant").await;
+    let left = b.js(kept).await;
+    assert!(!left.as_str().unwrap().contains("gatehouse.history"), "{left}");
+    assert!(left.as_str().unwrap().contains("gatehouse.theme"), "{left}");
+    b.sign_in(&w, ADMIN.0, ADMIN.1).await;
+    b.open_op(&w, "GET /me").await;
+    b.click("#history-panel summary").await;
+    assert!(entries(&b).await.is_empty());
 }
 
 #[tokio::test]
