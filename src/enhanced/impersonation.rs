@@ -31,6 +31,9 @@ struct Offer {
     client_id: String,
     /// The client's AppName, when the rep may read API clients (ApiClientReader); else empty.
     client_name: String,
+    /// Whether the rep may read the config's profile: else its roles are unknown here, and the
+    /// session gets them all (the token request names none).
+    roles_known: bool,
     profile_id: String,
     roles: Vec<String>,
 }
@@ -163,8 +166,10 @@ async fn search(session: Session, buyers: Vec<(String, String)>, buyer: Option<(
 
 /// The configs that let the signed-in user act as `hit`, with their clients and roles.
 /// `create`: when no config matches, the address of the config screen's form filled in for this
-/// rep and this user.
-async fn offers(session: Session, hit: Hit, create: RwSignal<Option<String>>) -> Result<Vec<Offer>, String> {
+/// rep and this user. `unchecked`: why the configs could not be read (reading them takes
+/// SetSecurityProfile, which reps seldom hold); then nothing is offered and the rep names the
+/// client, and the API checks the configs when the token is asked for.
+async fn offers(session: Session, hit: Hit, create: RwSignal<Option<String>>, unchecked: RwSignal<Option<String>>) -> Result<Vec<Offer>, String> {
     let me = get(session, "/me").await?;
     let info = session.current_untracked().map(|c| c.info()).unwrap_or_default();
     let user_type = UserType::parse(&info.usrtype).unwrap_or(UserType::Admin);
@@ -176,9 +181,13 @@ async fn offers(session: Session, hit: Hit, create: RwSignal<Option<String>>) ->
         t => groups_of(session, Caller::Me, t, &company, &my_id).await.unwrap_or_default(),
     };
     let target_groups = groups_of(session, Caller::Me, UserType::Buyer, &hit.buyer_id, &hit.user_id).await.unwrap_or_default();
-    let configs = get(session, "/impersonationconfig?pageSize=100")
-        .await
-        .map_err(|e| format!("Cannot read impersonation configs: {e}"))?;
+    let configs = match get(session, "/impersonationconfig?pageSize=100").await {
+        Ok(c) => c,
+        Err(e) => {
+            unchecked.set(Some(e));
+            return Ok(Vec::new());
+        }
+    };
     let who = Impersonator { user_type, company: &company, user_id: &my_id, groups: &my_groups };
     let target = Target { buyer_id: &hit.buyer_id, user_id: &hit.user_id, groups: &target_groups };
     let mut out = Vec::new();
@@ -187,13 +196,12 @@ async fn offers(session: Session, hit: Hit, create: RwSignal<Option<String>>) ->
         if !config_matches(&cfg, &who, &target) {
             continue;
         }
-        let roles = get(session, &format!("/securityprofiles/{}", enc(&cfg.security_profile_id)))
-            .await
-            .map(|p| p["Roles"].as_array().into_iter().flatten().filter_map(|r| r.as_str().map(String::from)).collect())
-            .unwrap_or_default();
+        let roles = get(session, &format!("/securityprofiles/{}", enc(&cfg.security_profile_id))).await.map(|p| json::strings(&p["Roles"]));
+        let roles_known = roles.is_ok();
+        let roles = roles.unwrap_or_default();
         // reps seldom hold ApiClientReader: then the ID is all there is to show
         let client_name = get(session, &format!("/apiclients/{}", enc(&cfg.client_id))).await.map(|c| text(&c, "AppName")).unwrap_or_default();
-        out.push(Offer { config_id: cfg.id, client_id: cfg.client_id, client_name, profile_id: cfg.security_profile_id, roles });
+        out.push(Offer { config_id: cfg.id, client_id: cfg.client_id, client_name, roles_known, profile_id: cfg.security_profile_id, roles });
     }
     if out.is_empty() {
         // who may impersonate: this rep (a seller user: no buyer); whom: this buyer user
@@ -227,6 +235,9 @@ pub fn Launcher() -> impl IntoView {
     let picked = RwSignal::new(None::<Hit>);
     let offers_sig = RwSignal::new(None::<Result<Vec<Offer>, String>>);
     let create = RwSignal::new(None::<String>);
+    let unchecked = RwSignal::new(None::<String>);
+    // the client named by the rep when the configs cannot be read
+    let client_typed = RwSignal::new(String::new());
     let chosen = RwSignal::new(0usize);
     let roles = RwSignal::new(Vec::<String>::new());
     let acting_error = RwSignal::new(None::<String>);
@@ -263,6 +274,19 @@ pub fn Launcher() -> impl IntoView {
             }
         });
     });
+    // the applications reps have acted in (the API's record, this browser's history): what a rep
+    // who cannot read the configs is offered to choose from
+    let known_clients = move || {
+        let mut out: Vec<(String, String)> = Vec::new();
+        let rows = record.with_untracked(|r| r.as_ref().and_then(|r| r.as_ref().ok()).cloned()).unwrap_or_default();
+        let seen = rows.iter().map(|r| (text(r, "ClientID"), text(r, "ClientName"))).chain(history().into_iter().rev().map(|r| (r.client_id, r.client_name)));
+        for (id, name) in seen {
+            if !id.is_empty() && !out.iter().any(|c| c.0 == id) {
+                out.push((id, name));
+            }
+        }
+        out
+    };
     let do_search = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         picked.set(None);
@@ -274,8 +298,12 @@ pub fn Launcher() -> impl IntoView {
         offers_sig.set(None);
         acting_error.set(None);
         create.set(None);
+        unchecked.set(None);
         leptos::task::spawn_local(async move {
-            let o = offers(session, h, create).await;
+            let o = offers(session, h, create, unchecked).await;
+            if client_typed.get_untracked().is_empty() {
+                client_typed.set(known_clients().first().map(|c| c.0.clone()).unwrap_or_default());
+            }
             if let Ok(list) = &o {
                 chosen.set(0);
                 roles.set(list.first().map(|x| x.roles.clone()).unwrap_or_default());
@@ -285,9 +313,20 @@ pub fn Launcher() -> impl IntoView {
     };
     let act = move |_| {
         let (Some(h), Some(Ok(list))) = (picked.get_untracked(), offers_sig.get_untracked()) else { return };
-        let Some(offer) = list.get(chosen.get_untracked()).cloned() else { return };
+        let offer = if unchecked.with_untracked(Option::is_some) {
+            let id = client_typed.get_untracked().trim().to_string();
+            if id.is_empty() {
+                acting_error.set(Some("Name the application (API client ID) to act in; nothing was sent.".into()));
+                return;
+            }
+            let client_name = known_clients().into_iter().find(|c| c.0 == id).map(|c| c.1).unwrap_or_default();
+            Offer { config_id: String::new(), client_id: id, client_name, roles_known: false, profile_id: String::new(), roles: Vec::new() }
+        } else {
+            let Some(offer) = list.get(chosen.get_untracked()).cloned() else { return };
+            offer
+        };
         let wanted = roles.get_untracked();
-        if wanted.is_empty() {
+        if wanted.is_empty() && offer.roles_known {
             acting_error.set(Some("Choose at least one role for the session; nothing was sent.".into()));
             return;
         }
@@ -295,7 +334,8 @@ pub fn Launcher() -> impl IntoView {
         acting_error.set(None);
         leptos::task::spawn_local(async move {
             let path = format!("/buyers/{}/users/{}/accesstoken", enc(&h.buyer_id), enc(&h.user_id));
-            let body = json!({"ClientID": offer.client_id, "Roles": wanted});
+            // roles not known here: none named, so the session has every role of the config's profile
+            let body = if offer.roles_known { json!({"ClientID": offer.client_id, "Roles": wanted}) } else { json!({"ClientID": offer.client_id}) };
             match call_as(session, Caller::Me, "POST", &path, Some(&body)).await {
                 Ok(v) => {
                     let token = text(&v, "access_token");
@@ -385,8 +425,17 @@ pub fn Launcher() -> impl IntoView {
                                     <span class="muted">" The form opens filled in for you and this user; creating it needs SetSecurityProfile (or send the link to someone who has it)."</span></p>
                             })}
                         }.into_any(),
+                        Some(Ok(_)) if unchecked.with(Option::is_some) => view! {
+                            <p class="warn" id="imp-unchecked" role="note">{move || format!("Your token cannot read impersonation configs, so nothing is checked in advance: name the application to act in, and the API checks the configs when you act. ({})", unchecked.get().unwrap_or_default())}</p>
+                            <label for="imp-client">"Application (API client ID)"</label>
+                            <input id="imp-client" list="imp-clients" autocomplete="off" prop:value=client_typed on:input=move |ev| client_typed.set(event_target_value(&ev))/>
+                            <datalist id="imp-clients">{known_clients().into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()}</datalist>
+                            <p class="muted">"The session gets every role of the config's profile."</p>
+                            <button class="primary" id="imp-act" on:click=act disabled=move || busy.get() || !can_act() || session.acting.with(Option::is_some)>"Act as this user"</button>
+                        }.into_any(),
                         Some(Ok(list)) => {
                             let list2 = list.clone();
+                            let list3 = list.clone();
                             view! {
                                 <label for="imp-config">"Application (API client) and config"</label>
                                 <select id="imp-config" on:change=move |ev| {
@@ -400,6 +449,7 @@ pub fn Launcher() -> impl IntoView {
                                     }).collect_view()}
                                 </select>
                                 <fieldset class="roles-pick" id="imp-roles"><legend>"Roles for the session"</legend>
+                                    {move || list3.get(chosen.get()).filter(|o| !o.roles_known).map(|_| view! { <p class="muted" id="imp-roles-unknown">"Your token cannot read this config's security profile: the session gets every role of it."</p> })}
                                     {move || list.get(chosen.get()).map(|o| o.roles.clone()).unwrap_or_default().into_iter().map(|r| {
                                         let (r1, r2) = (r.clone(), r.clone());
                                         view! { <label class="check"><input type="checkbox" prop:checked=move || roles.get().contains(&r1)

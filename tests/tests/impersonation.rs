@@ -265,3 +265,42 @@ async fn the_launcher_browses_buyer_users_page_by_page_and_names_what_it_may_rea
     let title = b.attr("#acting-banner .acting-text", "title").await.unwrap();
     assert!(title.contains("BUYER_ORGANIZATION") && title.contains("BUYER01"), "{title}");
 }
+
+#[tokio::test]
+async fn a_rep_who_cannot_read_the_configs_names_the_client_and_the_api_checks() {
+    let w = world().await;
+    let admin = w.token(ADMIN.0, ADMIN.1).await;
+    // the reps keep only the call-center roles (no SetSecurityProfile): the admin profile moves
+    // from the whole seller organization to admin01 alone
+    let mine = serde_json::json!({"SecurityProfileID": "ADMIN_PROFILE", "UserID": "ADMIN"});
+    assert_eq!(w.call("POST", "/securityprofiles/assignments", &admin, Some(mine)).await.0, 204);
+    assert_eq!(w.call("DELETE", "/securityprofiles/ADMIN_PROFILE/assignments", &admin, None).await.0, 204);
+    let b = browser().await;
+    b.sign_in(&w, REP.0, REP.1).await;
+    assert!(!b.text("#who-roles").await.contains("13"));
+    find_buyer01(&b).await;
+    b.wait_text("#imp-unchecked", "cannot read impersonation configs").await;
+    // nothing acted in yet: the rep names the client; a wrong one is the API's to refuse
+    assert_eq!(b.value("#imp-client").await, "");
+    b.click("#imp-act").await;
+    b.wait_text("#imp-error", "Name the application").await;
+    b.fill("#imp-client", "NO_SUCH_CLIENT").await;
+    b.click("#imp-act").await;
+    let refused = b.wait_text("#imp-error", "NO_SUCH_CLIENT").await;
+    assert!(!b.exists("#acting-banner").await, "{refused}");
+    b.fill("#imp-client", gatehouse_sandbox::seed::STOREFRONT_CLIENT_ID).await;
+    b.click("#imp-act").await;
+    // every role of the config's profile, as the API decided
+    let banner = b.wait_text("#acting-banner", "acting as buyer01").await;
+    assert!(banner.contains("Shopper") && banner.contains("MeXpAdmin"), "{banner}");
+    b.click("#acting-end").await;
+    b.gone("#acting-banner").await;
+    // next time the client acted in is offered, by name
+    b.click(".enhanced-section [data-screen='Impersonation launcher']").await;
+    b.js("location.reload()").await;
+    find_buyer01(&b).await;
+    b.wait_text("#imp-unchecked", "cannot read").await;
+    assert_eq!(b.value("#imp-client").await, gatehouse_sandbox::seed::STOREFRONT_CLIENT_ID);
+    let offered = b.js("return [...document.querySelectorAll('#imp-clients option')].map(o => o.value + '|' + o.textContent);").await;
+    assert_eq!(offered, serde_json::json!([format!("{}|Storefront", gatehouse_sandbox::seed::STOREFRONT_CLIENT_ID)]));
+}
