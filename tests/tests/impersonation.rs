@@ -280,6 +280,7 @@ async fn a_rep_who_cannot_read_the_configs_names_the_client_and_the_api_checks()
     assert!(!b.text("#who-roles").await.contains("13"));
     find_buyer01(&b).await;
     b.wait_text("#imp-unchecked", "cannot read impersonation configs").await;
+    assert!(b.axe().await.is_empty(), "{:?}", b.axe().await);
     // nothing acted in yet: the rep names the client; a wrong one is the API's to refuse
     assert_eq!(b.value("#imp-client").await, "");
     b.click("#imp-act").await;
