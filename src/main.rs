@@ -7,6 +7,7 @@ mod auth;
 mod components;
 mod config;
 mod console;
+mod data;
 mod enhanced;
 mod route;
 mod json;

@@ -1,11 +1,11 @@
 //! Effective roles: for one admin, buyer or supplier user, the AvailableRoles the API reports
 //! and, for each role, which profile grants it through which assignment (user, group or
 //! company). The "does it reach" rule is the model's, the same one the sandbox grants with.
-use super::resource::{collection_path, one_line};
+use super::resource::one_line;
+use crate::data::At;
 use super::security_profiles::{all_assignments, describe_named};
 use gatehouse_model::types::SecurityProfileAssignment;
 use super::{call, groups_of, id_names, list_all, text, Jump, Problem, RolesTarget};
-use crate::api::enc;
 use crate::auth::Session;
 use crate::components::Spinner;
 use gatehouse_model::resources::{Kind, UserType};
@@ -21,12 +21,12 @@ struct Breakdown {
     rows: Vec<(String, Vec<(String, (&'static str, SecurityProfileAssignment))>)>,
 }
 
-fn users_path(t: UserType, company: &str) -> String {
-    collection_path(Kind::user_kind(t).def(), company)
+fn users_of(t: UserType, company: &str) -> At {
+    At::of(Kind::user_kind(t), company)
 }
 
 async fn breakdown(session: Session, t: UserType, company: String, id: String) -> Result<Breakdown, Vec<Problem>> {
-    let user = call(session, "GET", &format!("{}/{}", users_path(t, &company), enc(&id)), None).await?;
+    let user = call(session, "GET", &users_of(t, &company).item(&id), None).await?;
     let groups = groups_of(session, crate::auth::Caller::ActingAs, t, &company, &id).await?;
     let assignments = all_assignments(session).await?;
     let profiles = list_all(session, "/securityprofiles", 10_000).await?;
@@ -100,7 +100,7 @@ pub fn EffectiveRoles() -> impl IntoView {
             return;
         }
         leptos::task::spawn_local(async move {
-            let list = match list_all(session, &users_path(t, &c), 1000).await {
+            let list = match list_all(session, &users_of(t, &c).collection(), 1000).await {
                 Ok(l) => {
                     load_problem.set(String::new());
                     l

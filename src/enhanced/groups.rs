@@ -1,5 +1,6 @@
 //! The user group screens' own panel: the group's members, added and removed with a picker.
-use super::resource::{collection_path, one_line};
+use super::resource::one_line;
+use crate::data::At;
 use super::{change, list_all, text, Problem};
 use crate::api::enc;
 use crate::auth::Session;
@@ -16,8 +17,8 @@ pub fn Members(def: &'static ResourceDef, company: String, group_id: String, can
         Kind::SupplierUserGroup => UserType::Supplier,
         _ => UserType::Admin,
     };
-    let groups = collection_path(def, &company);
-    let users_path = collection_path(Kind::user_kind(t).def(), &company);
+    let groups = At::new(def, company.as_str()).collection();
+    let users_path = At::of(Kind::user_kind(t), company).collection();
     let base = StoredValue::new((groups, users_path, group_id));
     let members = RwSignal::new(None::<Result<Vec<String>, Vec<Problem>>>);
     let users = RwSignal::new(Vec::<(String, String)>::new());

@@ -10,7 +10,8 @@ use crate::json;
 use crate::components::Spinner;
 use gatehouse_model::list::ListQuery;
 use gatehouse_model::impersonation::{config_matches, what_is_missing, Impersonator, Target};
-use gatehouse_model::resources::UserType;
+use crate::data::At;
+use gatehouse_model::resources::{Kind, UserType};
 use gatehouse_model::types::ImpersonationConfig;
 use leptos::prelude::*;
 use serde_json::{json, Value};
@@ -142,7 +143,7 @@ async fn search(session: Session, buyers: Vec<(String, String)>, buyer: Option<(
             search_on: if q.is_empty() { Vec::new() } else { ["Username", "FirstName", "LastName", "Email"].map(String::from).to_vec() },
             ..Default::default()
         };
-        let path = crate::api::with_query(&format!("/buyers/{}/users", enc(&id)), &list);
+        let path = At::of(Kind::BuyerUser, id.as_str()).list_path(&list);
         let v = match super::load_latest(session, Caller::Me, &path, latest).await? {
             Ok(v) => v,
             Err(p) => return Some(Err(one_line(&p))),
@@ -196,11 +197,11 @@ async fn offers(session: Session, hit: Hit, create: RwSignal<Option<String>>, un
         if !config_matches(&cfg, &who, &target) {
             continue;
         }
-        let roles = get(session, &format!("/securityprofiles/{}", enc(&cfg.security_profile_id))).await.map(|p| json::strings(&p["Roles"]));
+        let roles = get(session, &At::of(Kind::SecurityProfile, "").item(&cfg.security_profile_id)).await.map(|p| json::strings(&p["Roles"]));
         let roles_known = roles.is_ok();
         let roles = roles.unwrap_or_default();
         // reps seldom hold ApiClientReader: then the ID is all there is to show
-        let client_name = get(session, &format!("/apiclients/{}", enc(&cfg.client_id))).await.map(|c| text(&c, "AppName")).unwrap_or_default();
+        let client_name = get(session, &At::of(Kind::ApiClient, "").item(&cfg.client_id)).await.map(|c| text(&c, "AppName")).unwrap_or_default();
         out.push(Offer { config_id: cfg.id, client_id: cfg.client_id, client_name, roles_known, profile_id: cfg.security_profile_id, roles });
     }
     if out.is_empty() {
@@ -333,7 +334,7 @@ pub fn Launcher() -> impl IntoView {
         busy.set(true);
         acting_error.set(None);
         leptos::task::spawn_local(async move {
-            let path = format!("/buyers/{}/users/{}/accesstoken", enc(&h.buyer_id), enc(&h.user_id));
+            let path = format!("{}/accesstoken", At::of(Kind::BuyerUser, h.buyer_id.as_str()).item(&h.user_id));
             // roles not known here: none named, so the session has every role of the config's profile
             let body = if offer.roles_known { json!({"ClientID": offer.client_id, "Roles": wanted}) } else { json!({"ClientID": offer.client_id}) };
             match call_as(session, Caller::Me, "POST", &path, Some(&body)).await {

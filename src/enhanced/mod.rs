@@ -272,7 +272,7 @@ impl Names {
 
 /// IDs of the groups a user of type `t` in `company` ('' for admin) belongs to.
 pub async fn groups_of(session: Session, caller: Caller, t: UserType, company: &str, user_id: &str) -> Result<Vec<String>, Vec<Problem>> {
-    let path = format!("{}/assignments?userID={}", resource::collection_path(Kind::group_kind(t).def(), company), crate::api::enc(user_id));
+    let path = format!("{}/assignments?userID={}", crate::data::At::of(Kind::group_kind(t), company).collection(), crate::api::enc(user_id));
     Ok(list_all_as(session, caller, &path, 10_000).await?.iter().filter(|a| text(a, "UserID") == user_id).map(|a| text(a, "UserGroupID")).collect())
 }
 

@@ -3,8 +3,7 @@
 //! out by a [`ScreenDef`]. Input is validated with the model's rules before sending; whatever
 //! the API or the network answers, the input stays on screen.
 use super::widgets::*;
-use super::{call, held_roles, text, Problem, Problems};
-use crate::api::enc;
+use super::{held_roles, text, Problem, Problems};
 use crate::auth::Session;
 use crate::route::Route;
 use crate::components::Spinner;
@@ -13,6 +12,7 @@ use gatehouse_model::roles::allows;
 use gatehouse_model::validate::{validate, Mode};
 use gatehouse_model::resources::article;
 use gatehouse_model::list::ListQuery;
+use crate::data::At;
 use leptos::prelude::*;
 use serde_json::{Map, Value};
 use std::collections::HashMap;
@@ -106,13 +106,6 @@ impl Editing {
     }
 }
 
-/// The path with the parent filled in (`/buyers/B1/users`).
-pub fn collection_path(def: &ResourceDef, parent: &str) -> String {
-    match def.parent_param() {
-        Some(p) => def.path.replace(&format!("{{{p}}}"), &enc(parent)),
-        None => def.path.to_string(),
-    }
-}
 
 fn cell(v: &Value) -> String {
     match v {
@@ -234,10 +227,10 @@ pub fn ResourceScreen(def: &'static ScreenDef) -> impl IntoView {
             sort_by: Some(sort.get()).filter(|s| !s.is_empty()).map(|s| (s, desc.get())).into_iter().collect(),
             ..Default::default()
         };
-        let path = crate::api::with_query(&collection_path(rdef, &parent.get()), &q);
+        let at = At::new(rdef, parent.get());
         leptos::task::spawn_local(async move {
             // a newer search, sort or page (or leaving the screen) aborts this one
-            let Some(r) = super::load_latest(session, crate::auth::Caller::ActingAs, &path, latest).await else { return };
+            let Some(r) = at.list(session, &q, latest).await else { return };
             if let Err(p) = &r {
                 list_problems.set(p.clone());
             } else {
@@ -292,7 +285,9 @@ pub fn ResourceScreen(def: &'static ScreenDef) -> impl IntoView {
         go_to(&editing.with_untracked(Editing::id));
     };
 
-    let item_path = move |id: &str| format!("{}/{}", collection_path(rdef, &parent.get_untracked()), enc(id));
+    let at = move || At::new(rdef, parent.get_untracked());
+    // opening one object, then another: the older answer is dropped
+    let open_latest = crate::api::Latest::new();
 
     // the address names an object (a link, a reload, back / forward): open it, or close the
     // editor when it names none
@@ -317,21 +312,26 @@ pub fn ResourceScreen(def: &'static ScreenDef) -> impl IntoView {
         }
         let open_id = editing.with_untracked(Editing::id);
         if id == open_id {
+            // back where it was (or the editor already holds it): a load still on its way for
+            // another object is no longer wanted
+            open_latest.abort();
             return;
         }
         if id.is_empty() {
+            open_latest.abort();
             if !open_id.is_empty() {
                 open(Editing::None);
             }
             return;
         }
-        let path = item_path(&id);
+        let at = at();
         open_problems.set(Vec::new());
         leptos::task::spawn_local(async move {
-            match call(session, "GET", &path, None).await {
-                Ok(v) => open(Editing::Saved(v.as_object().cloned().unwrap_or_default())),
+            match at.get(session, &id, open_latest).await {
+                None => {}
+                Some(Ok(v)) => open(Editing::Saved(v.as_object().cloned().unwrap_or_default())),
                 // said beside the editor: the list's own loads do not wipe it
-                Err(p) => open_problems.set(p),
+                Some(Err(p)) => open_problems.set(p),
             }
         });
     });
@@ -348,20 +348,26 @@ pub fn ResourceScreen(def: &'static ScreenDef) -> impl IntoView {
             }
         };
         form.errors.set(HashMap::new());
-        let (method, path, body) = match editing.get_untracked() {
+        // a saved object: only what changed; a new one: all of it
+        let (id, body) = match editing.get_untracked() {
             Editing::Saved(orig) => {
                 let diff = changes(&orig, &form.draft.get_untracked(), rdef);
                 if diff.is_empty() {
                     saved_note.set(Some("Nothing changed.".into()));
                     return;
                 }
-                ("PATCH", item_path(&text(&Value::Object(orig.clone()), "ID")), Value::Object(diff))
+                (Some(text(&Value::Object(orig.clone()), "ID")), Value::Object(diff))
             }
-            _ => ("POST", collection_path(rdef, &parent.get_untracked()), Value::Object(body)),
+            _ => (None, Value::Object(body)),
         };
+        let at = at();
         busy.set(true);
         leptos::task::spawn_local(async move {
-            match call(session, method, &path, Some(&body)).await {
+            let answer = match &id {
+                Some(id) => at.patch(session, id, &body).await,
+                None => at.create(session, &body).await,
+            };
+            match answer {
                 Ok(v) => {
                     let obj = v.as_object().cloned().unwrap_or_default();
                     let name = text(&v, def.title);
@@ -395,10 +401,10 @@ pub fn ResourceScreen(def: &'static ScreenDef) -> impl IntoView {
 
     let delete = move |_| {
         let Editing::Saved(orig) = editing.get_untracked() else { return };
-        let path = item_path(&text(&Value::Object(orig), "ID"));
+        let (at, id) = (at(), text(&Value::Object(orig), "ID"));
         busy.set(true);
         leptos::task::spawn_local(async move {
-            match call(session, "DELETE", &path, None).await {
+            match at.delete(session, &id).await {
                 Ok(_) => {
                     open_now(Editing::None);
                     saved_note.set(Some(format!("Deleted the {}.", rdef.noun)));

@@ -1,8 +1,8 @@
 //! The security profile screen's own panel: where the profile is assigned — the seller
 //! organization, a buyer, a supplier, a user group or a single user.
-use super::resource::{collection_path, one_line};
+use super::resource::one_line;
+use crate::data::At;
 use super::{change, id_names, list_all, text, Problem};
-use crate::api::enc;
 use crate::auth::Session;
 use crate::components::Spinner;
 use gatehouse_model::resources::{Kind, UserType};
@@ -44,7 +44,7 @@ fn target_of(level: &str, company: &str) -> Option<(String, &'static str)> {
         "supplieruser" => (Kind::SupplierUser, "UserID"),
         _ => return None,
     };
-    Some((collection_path(kind.def(), company), field))
+    Some((At::of(kind, company).collection(), field))
 }
 
 /// Every security profile assignment of the marketplace.
@@ -75,7 +75,7 @@ pub fn describe_named(session: Session, names: super::Names, a: &SecurityProfile
         _ => (UserType::Admin, String::new(), ""),
     };
     let name = |kind: Kind, id: &str| {
-        let path = collection_path(kind.def(), &company);
+        let path = At::of(kind, company.as_str()).collection();
         names.load(session, path.clone());
         names.of(&path, id)
     };
@@ -185,13 +185,12 @@ pub fn ProfileAssignments(profile_id: String) -> impl IntoView {
         });
     };
     let remove = move |a: SecurityProfileAssignment| {
-        let mut q = Vec::new();
-        for (k, v) in [("buyerID", &a.buyer_id), ("supplierID", &a.supplier_id), ("userID", &a.user_id), ("userGroupID", &a.user_group_id)] {
-            if let Some(v) = v.as_deref().filter(|s| !s.is_empty()) {
-                q.push(format!("{k}={}", enc(v)));
-            }
-        }
-        let path = format!("/securityprofiles/{}/assignments{}{}", enc(&a.security_profile_id), if q.is_empty() { "" } else { "?" }, q.join("&"));
+        let params = [("buyerID", &a.buyer_id), ("supplierID", &a.supplier_id), ("userID", &a.user_id), ("userGroupID", &a.user_group_id)]
+            .into_iter()
+            .filter_map(|(k, v)| Some((k.to_string(), v.clone().filter(|s| !s.is_empty())?)))
+            .collect();
+        let profile = At::of(Kind::SecurityProfile, "").item(&a.security_profile_id);
+        let path = crate::api::with_query(&format!("{profile}/assignments"), &gatehouse_model::list::ListQuery { params, ..Default::default() });
         change(session, "DELETE", path, None, problems, move || {
             added.set(format!("Removed the assignment to {}.", describe_named(session, names, &a)));
             reload.update(|n| *n += 1);

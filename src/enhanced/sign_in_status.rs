@@ -1,8 +1,8 @@
 //! The admin user screen's sign-in panel: failed sign-ins since the last success, and unlocking a
 //! user whose security profiles' PasswordConfig locked them out.
-use super::resource::{collection_path, one_line};
+use super::resource::one_line;
+use crate::data::At;
 use super::{call, change};
-use crate::api::enc;
 use crate::auth::Session;
 use gatehouse_model::resources::Kind;
 use leptos::prelude::*;
@@ -10,7 +10,7 @@ use leptos::prelude::*;
 #[component]
 pub fn SignInStatus(user_id: String, can_write: Signal<bool>) -> impl IntoView {
     let session = expect_context::<Session>();
-    let path = StoredValue::new(format!("{}/{}", collection_path(Kind::AdminUser.def(), ""), enc(&user_id)));
+    let path = StoredValue::new(At::of(Kind::AdminUser, "").item(&user_id));
     let failures = RwSignal::new(None::<i64>);
     let problems = RwSignal::new(String::new());
     let done = RwSignal::new(false);

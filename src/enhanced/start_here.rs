@@ -5,6 +5,8 @@
 //! count. Gone once every step is done.
 use super::{call_as, text};
 use crate::auth::{Caller, Session};
+use gatehouse_model::list::ListQuery;
+use gatehouse_model::resources::Kind;
 use leptos::prelude::*;
 use serde_json::Value;
 
@@ -37,7 +39,7 @@ async fn check(session: Session) -> Vec<Step> {
     let users = async {
         let buyers = get("/buyers?pageSize=10").await?;
         for b in items(&buyers) {
-            let path = format!("/buyers/{}/users?pageSize=1", crate::api::enc(&text(b, "ID")));
+            let path = crate::data::At::of(Kind::BuyerUser, text(b, "ID")).list_path(&ListQuery { page_size: 1, ..Default::default() });
             let users = call_as(session, Caller::Me, "GET", &path, None).await.map_err(|p| super::resource::one_line(&p))?;
             if !items(&users).is_empty() {
                 return Ok(true);

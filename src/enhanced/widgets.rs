@@ -335,12 +335,12 @@ fn pick_path(form: Form, pick: Pick) -> Result<Vec<String>, &'static str> {
         Pick::Clients => vec!["/apiclients".into()],
         Pick::Usernames => vec!["/adminusers".into(), "*buyers".into(), "*suppliers".into()],
         Pick::Groups { buyer_field, admin_when_empty } => match field(buyer_field) {
-            b if !b.is_empty() => vec![format!("/buyers/{}/usergroups", enc(&b))],
+            b if !b.is_empty() => vec![crate::data::At::of(gatehouse_model::resources::Kind::BuyerUserGroup, b).collection()],
             _ if admin_when_empty => vec!["/usergroups".into()],
             _ => return Err("Pick a buyer first."),
         },
         Pick::Users { buyer_field, admin_when_empty } => match field(buyer_field) {
-            b if !b.is_empty() => vec![format!("/buyers/{}/users", enc(&b))],
+            b if !b.is_empty() => vec![crate::data::At::of(gatehouse_model::resources::Kind::BuyerUser, b).collection()],
             _ if admin_when_empty => vec!["/adminusers".into()],
             _ => return Err("Pick a buyer first."),
         },

@@ -68,6 +68,9 @@ async fn mock_buyers(query: String, aborted: std::sync::Arc<std::sync::atomic::A
         one("SLOW")
     } else if query.contains("search=fast") {
         one("FAST")
+    } else if query.contains("search=both") {
+        json!({"Meta": {"Page": 1, "PageSize": 20, "TotalCount": 2, "TotalPages": 1, "ItemRange": [1, 2]},
+            "Items": [{"ID": "SLOW", "Name": "SLOW", "Active": true}, {"ID": "FAST", "Name": "FAST", "Active": true}]}).to_string()
     } else if query.contains("search=hang") {
         let mut watch = Watch(Some(aborted));
         tokio::time::sleep(Duration::from_secs(8)).await;
@@ -154,6 +157,13 @@ pub async fn serve_portal(api: &str) -> String {
     }
     let router = router
         .route("/mock/v1/buyers", axum::routing::get(move |q: axum::extract::RawQuery| mock_buyers(q.0.unwrap_or_default(), aborted.clone())))
+        // one buyer: SLOW answers after 2.5 s, any other at once
+        .route("/mock/v1/buyers/{id}", axum::routing::get(|axum::extract::Path(id): axum::extract::Path<String>| async move {
+            if id == "SLOW" {
+                tokio::time::sleep(Duration::from_millis(2500)).await;
+            }
+            ([("content-type", "application/json")], json!({"ID": id, "Name": format!("{id} Co"), "Active": true}).to_string())
+        }))
         .route("/mock/aborted", axum::routing::get(move || async move { counter.load(std::sync::atomic::Ordering::SeqCst).to_string() }))
         .fallback_service(tower_http::services::ServeDir::new(dist));
     // served as the sandbox serves it: under its Content-Security-Policy and security headers

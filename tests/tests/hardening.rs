@@ -156,6 +156,28 @@ async fn a_slow_older_list_answer_never_replaces_a_newer_one_and_leaving_aborts(
 }
 
 #[tokio::test]
+async fn opening_one_object_then_another_never_shows_the_first_when_it_answers_late() {
+    let w = world().await;
+    let b = browser().await;
+    b.sign_in(&w, ADMIN.0, ADMIN.1).await;
+    use_mock_buyers(&b, &w).await;
+    b.open_screen(&w, "buyers").await;
+    search(&b, "both").await;
+    b.find("#screen tr[data-id='SLOW']").await.click().await.unwrap();
+    b.wait_text("#ed-heading", "SLOW").await;
+    b.find("#screen tr[data-id='FAST']").await.click().await.unwrap();
+    b.wait_text("#ed-heading", "FAST").await;
+    // back to SLOW: its own answer takes 2.5 s; forward to FAST before it comes
+    b.c.back().await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(150)).await;
+    b.c.forward().await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(3500)).await;
+    let heading = b.text("#ed-heading").await;
+    assert!(heading.contains("FAST") && !heading.contains("SLOW"), "the older, slower answer won: {heading}");
+    assert!(b.c.current_url().await.unwrap().as_str().contains("id=FAST"));
+}
+
+#[tokio::test]
 async fn an_answer_the_portal_cannot_read_is_reported_not_shown_as_an_empty_list() {
     let w = world().await;
     let b = browser().await;
