@@ -731,6 +731,25 @@ async fn an_empty_marketplace_opens_on_a_checklist_that_ticks_itself_from_the_da
 }
 
 #[tokio::test]
+async fn the_checklist_is_for_whoever_sets_up_not_for_a_user_who_cannot_read_it() {
+    let w = empty_world().await;
+    let owner = w.token(OWNER.0, OWNER.1).await;
+    let ok = |s: u16| assert!((200..300).contains(&s), "arrange: HTTP {s}");
+    ok(w.call("POST", "/securityprofiles", &owner, Some(json!({"ID": "ME_ONLY", "Name": "Me only", "Roles": ["MeAdmin"]}))).await.0);
+    ok(w.call("POST", "/adminusers", &owner, Some(json!({"ID": "CLERK", "Username": "clerk01", "Password": "Clerk-Pass-01", "FirstName": "Cleo", "LastName": "Clerk", "Email": "c@example.com", "Active": true}))).await.0);
+    ok(w.call("POST", "/securityprofiles/assignments", &owner, Some(json!({"SecurityProfileID": "ME_ONLY", "UserID": "CLERK"}))).await.0);
+    let b = browser().await;
+    b.sign_in(&w, "clerk01", "Clerk-Pass-01").await;
+    b.find("#welcome").await;
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    assert!(!b.exists("#start-here").await, "a checklist of steps this user cannot even read");
+    // the owner, in the same marketplace, has it
+    b.click("#sign-out").await;
+    b.sign_in(&w, OWNER.0, OWNER.1).await;
+    b.wait_text("#start-here-count", "of 5 done").await;
+}
+
+#[tokio::test]
 async fn the_demo_marketplace_has_no_checklist() {
     let w = world().await;
     let b = browser().await;
