@@ -153,6 +153,8 @@ fn field_view(f: Field, prefix: Vec<String>, body: RwSignal<Value>, errors: RwSi
     let k2 = key.clone();
     let error = move || errors.with(|e| e.get(&k2).cloned());
     let label_text = f.name.clone();
+    // the field's API name and its limits: the control's description, not its name
+    let desc_id = format!("{id}-desc");
     let required = f.required;
     let hint = match (f.max_len, f.format.as_deref()) {
         (Some(n), _) => format!("max {n}"),
@@ -170,7 +172,7 @@ fn field_view(f: Field, prefix: Vec<String>, body: RwSignal<Value>, errors: RwSi
         Kind::Bool => {
             let cur = current.clone();
             view! {
-                <select id=id.clone() on:change=move |ev| {
+                <select id=id.clone() aria-describedby=desc_id.clone() on:change=move |ev| {
                     let v = event_target_value(&ev);
                     set(match v.as_str() { "true" => Some(Value::Bool(true)), "false" => Some(Value::Bool(false)), _ => None });
                 }
@@ -186,7 +188,7 @@ fn field_view(f: Field, prefix: Vec<String>, body: RwSignal<Value>, errors: RwSi
             let cur = current.clone();
             let opts = f.enum_values.clone();
             view! {
-                <select id=id.clone() on:change=move |ev| { let v = event_target_value(&ev); set(if v.is_empty() { None } else { Some(Value::String(v)) }); }
+                <select id=id.clone() aria-describedby=desc_id.clone() on:change=move |ev| { let v = event_target_value(&ev); set(if v.is_empty() { None } else { Some(Value::String(v)) }); }
                     prop:value=move || cur().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()>
                     <option value="">"—"</option>
                     {opts.into_iter().map(|o| view! { <option value=o.clone()>{o.clone()}</option> }).collect_view()}
@@ -201,7 +203,7 @@ fn field_view(f: Field, prefix: Vec<String>, body: RwSignal<Value>, errors: RwSi
             let max = f.max_len;
             let cur2 = current.clone();
             view! {
-                <input id=id.clone() type=kind placeholder=placeholder autocomplete="off"
+                <input id=id.clone() aria-describedby=desc_id.clone() type=kind placeholder=placeholder autocomplete="off"
                     prop:value=move || cur().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()
                     on:input=move |ev| { let v = event_target_value(&ev); set(if v.is_empty() { None } else { Some(Value::String(v)) }); }/>
                 {max.map(|m| view! { <span class="count">{move || format!("{}/{m}", cur2().and_then(|v| v.as_str().map(|s| s.chars().count())).unwrap_or(0))}</span> })}
@@ -216,7 +218,7 @@ fn field_view(f: Field, prefix: Vec<String>, body: RwSignal<Value>, errors: RwSi
             // the same number ("1.2e2" stays, not "120").
             let value = Memo::new(move |_| cur());
             view! {
-                <input id=id.clone() type="number" step="any" node_ref=node
+                <input id=id.clone() aria-describedby=desc_id.clone() type="number" step="any" node_ref=node
                     prop:value=move || {
                         let want = value.get();
                         if let (Some(el), Some(n)) = (node.get_untracked(), want.as_ref().and_then(Value::as_f64)) {
@@ -289,7 +291,7 @@ fn field_view(f: Field, prefix: Vec<String>, body: RwSignal<Value>, errors: RwSi
                 }
             });
             view! {
-                <textarea id=id.clone() rows="3" placeholder="One value per line"
+                <textarea id=id.clone() aria-describedby=desc_id.clone() rows="3" placeholder="One value per line"
                     prop:value=typed
                     on:input=move |ev| {
                         let text = event_target_value(&ev);
@@ -319,7 +321,7 @@ fn field_view(f: Field, prefix: Vec<String>, body: RwSignal<Value>, errors: RwSi
                 }
             });
             view! {
-                <textarea id=id.clone() rows="3" class="code" placeholder="{ }" spellcheck="false"
+                <textarea id=id.clone() aria-describedby=desc_id.clone() rows="3" class="code" placeholder="{ }" spellcheck="false"
                     prop:value=typed
                     on:input=move |ev| {
                         let text = event_target_value(&ev);
@@ -346,8 +348,11 @@ fn field_view(f: Field, prefix: Vec<String>, body: RwSignal<Value>, errors: RwSi
     let err_id = format!("{id}-error");
     view! {
         <div class="field" class:invalid=move || e1().is_some()>
-            <label for=id.clone()>{label_text.clone()}{required.then_some(view! { <span class="req" title="required">" *"</span> })}
-                <span class="hint">{hint}</span></label>
+            <div class="label">
+                <label for=id.clone()>{gatehouse_model::resources::label(&label_text)}</label>
+                {required.then_some(view! { <span class="req" title="required" aria-hidden="true">" *"</span> })}
+                <span class="hint" id=desc_id><code class="api-name">{label_text.clone()}</code>{(!hint.is_empty()).then(|| format!(" · {hint}"))}</span>
+            </div>
             {control}
             <Show when=move || e2().is_some()>
                 <span class="field-error" role="alert" id=err_id.clone()>{let e3 = e3.clone(); move || e3().unwrap_or_default()}</span>

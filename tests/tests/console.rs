@@ -86,7 +86,10 @@ async fn create_admin_user_through_form_and_through_json() {
     b.sign_in(&w, ADMIN.0, ADMIN.1).await;
     b.open_op(&w, "POST /adminusers").await;
     // required fields are marked; read-only ones are left out
-    assert!(b.exists("label[for=field-Username] .req").await);
+    assert!(b.exists(".field:has(#field-Username) .req").await);
+    // named in words, the API's name and its limit as the description
+    let named = b.js("const e = document.getElementById('field-FirstName'); return [[...e.labels].map(l => l.textContent).join(' '), document.getElementById(e.getAttribute('aria-describedby')).textContent];").await;
+    assert_eq!(named, serde_json::json!(["First name", "FirstName · max 100"]));
     assert!(!b.exists("#field-AvailableRoles").await);
     assert!(!b.exists("#field-DateCreated").await);
     assert_eq!(b.attr("#field-Password", "type").await.as_deref(), Some("password"));
