@@ -70,8 +70,14 @@ pub fn StartHere() -> impl IntoView {
         }
     };
     recheck();
-    // back from another tab or window, where a step may have been done
-    let on_focus = window_event_listener(leptos::ev::focus, move |_| recheck());
+    // back from another tab or window, where a step may have been done; not once it is settled
+    // (every step done, or not this user's to do): returning to the tab costs no requests then
+    let settled = move || steps.with_untracked(|s| s.as_ref().is_some_and(|s| s.iter().all(|x| x.done == Ok(true)) || s.iter().any(|x| x.done.is_err())));
+    let on_focus = window_event_listener(leptos::ev::focus, move |_| {
+        if !settled() {
+            recheck();
+        }
+    });
     on_cleanup(move || on_focus.remove());
     move || {
         // for whoever sets the marketplace up: a user who cannot read every step is not the one

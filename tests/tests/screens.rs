@@ -757,6 +757,12 @@ async fn the_demo_marketplace_has_no_checklist() {
     b.find("#welcome").await;
     tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
     assert!(!b.exists("#start-here").await);
+    // settled (every step done): coming back to the window sends nothing
+    let sent = "return performance.getEntriesByType('resource').filter(e => e.name.includes('/v1/')).length;";
+    let before = b.js(sent).await;
+    b.js("window.dispatchEvent(new Event('focus'))").await;
+    tokio::time::sleep(std::time::Duration::from_millis(1000)).await;
+    assert_eq!(b.js(sent).await, before);
 }
 
 #[tokio::test]
