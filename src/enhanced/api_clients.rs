@@ -83,7 +83,7 @@ fn AssignedList(side: Side, client_id: String, rows: Rows, reload: RwSignal<u32>
                 Some(Ok(list)) => list.into_iter().map(|c| {
                     let c2 = c.clone();
                     let c4 = c.clone();
-                    let name = move || all.with(|l| l.iter().find(|(id, _)| *id == c4).map(|(_, n)| n.clone())).filter(|n| !n.is_empty()).unwrap_or_else(|| c4.clone());
+                    let name = move || all.with(|l| super::name_in(l, &c4));
                     view! { <span class="chip" data-id=c.clone() title=c.clone()>{name}
                         <Show when=move || can_write.get()>{ let c3 = c2.clone(); view! { <button type="button" class="link" aria-label=format!("Remove {c3}") on:click=move |_| remove(c3.clone())>"×"</button> } }</Show>
                     </span> }

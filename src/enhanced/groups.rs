@@ -70,7 +70,7 @@ pub fn Members(def: &'static ResourceDef, company: String, group_id: String, can
                         let u2 = u.clone();
                         let u4 = u.clone();
                         // by name once the users are in; the ID until then
-                        let name = move || users.with(|l| l.iter().find(|(id, _)| *id == u4).map(|(_, n)| n.clone())).unwrap_or_else(|| u4.clone());
+                        let name = move || users.with(|l| super::name_in(l, &u4));
                         view! { <li data-user=u.clone() title=u.clone()>{name.clone()}
                             <Show when=move || can_write.get()>{ let u3 = u2.clone(); let name = name.clone(); view! { <button type="button" class="link member-remove" aria-label=move || format!("Remove {} from the group", name()) on:click=move |_| remove(u3.clone())>"Remove"</button> } }</Show>
                         </li> }

@@ -110,9 +110,7 @@ pub fn end(session: Session) {
 
 
 /// GET as the rep (the launcher never works with an act-as token); problems in one line.
-async fn get(session: Session, path: &str) -> Result<Value, String> {
-    call_as(session, Caller::Me, "GET", path, None).await.map_err(|p| one_line(&p))
-}
+use super::get_as_me as get;
 
 fn items(v: &Value) -> Vec<Value> {
     v["Items"].as_array().cloned().unwrap_or_default()
@@ -476,7 +474,7 @@ pub fn Launcher() -> impl IntoView {
                             let state = if r["Revoked"].as_bool() == Some(true) { "revoked" } else if expired { "expired" } else { "valid" };
                             let client = Some(text(&r, "ClientName")).filter(|n| !n.is_empty()).unwrap_or_else(|| text(&r, "ClientID"));
                             let buyer_id = text(&r, "BuyerID");
-                            let buyer = buyers.with(|b| b.as_ref().and_then(|l| l.as_ref().ok()).and_then(|l| l.iter().find(|x| x.0 == buyer_id)).map(|x| x.1.clone())).unwrap_or_else(|| buyer_id.clone());
+                            let buyer = buyers.with(|b| super::name_in(b.as_ref().and_then(|l| l.as_ref().ok()).map(Vec::as_slice).unwrap_or_default(), &buyer_id));
                             view! { <tr><td>{text(&r, "ImpersonatorUsername")}</td><td>{text(&r, "Username")}</td><td title=buyer_id.clone()>{buyer}</td><td>{client}</td>
                                 <td>{json::strings(&r["Roles"]).join(", ")}</td><td>{when("Issued")}</td><td>{when("Expires")}</td><td class="imp-state">{state}</td></tr> }
                         }).collect_view()}</tbody>

@@ -223,6 +223,17 @@ pub async fn id_names(session: Session, path: &str) -> Result<Vec<(String, Strin
     Ok(list_all(session, path, 1000).await?.iter().map(|v| (text(v, "ID"), text(v, "Name"))).collect())
 }
 
+/// GET with the signed-in user's own token (never an act-as one); problems in one line. What
+/// the launcher and the checklist read with.
+pub async fn get_as_me(session: Session, path: &str) -> Result<Value, String> {
+    call_as(session, Caller::Me, "GET", path, None).await.map_err(|p| resource::one_line(&p))
+}
+
+/// The name of `id` in a list of (ID, name), or the ID when it has none there.
+pub fn name_in(list: &[(String, String)], id: &str) -> String {
+    list.iter().find(|(i, _)| i == id).map(|(_, n)| n.clone()).filter(|n| !n.is_empty()).unwrap_or_else(|| id.to_string())
+}
+
 /// How a person is named on screen: "First Last (username)", or the username alone.
 pub fn person(u: &Value) -> String {
     let full = format!("{} {}", text(u, "FirstName"), text(u, "LastName"));

@@ -3,8 +3,8 @@
 //! the API holds, so it stays true whoever did the work and wherever. A new marketplace already
 //! holds what its owner signs in with (the owner's client, profile and assignment): those do not
 //! count. Gone once every step is done.
-use super::{call_as, text};
-use crate::auth::{Caller, Session};
+use super::{get_as_me, text};
+use crate::auth::Session;
 use gatehouse_model::list::ListQuery;
 use gatehouse_model::resources::Kind;
 use leptos::prelude::*;
@@ -26,21 +26,20 @@ fn items(v: &Value) -> &[Value] {
 
 /// Reads the marketplace as the signed-in user and says which steps are done.
 async fn check(session: Session) -> Vec<Step> {
-    let get = |path: &'static str| async move { call_as(session, Caller::Me, "GET", path, None).await.map_err(|p| super::resource::one_line(&p)) };
-    let me = get("/me").await.map(|m| text(&m, "ID")).unwrap_or_default();
+    let me = get_as_me(session, "/me").await.map(|m| text(&m, "ID")).unwrap_or_default();
     let my_client = session.current_untracked().map(|c| c.info().cid).unwrap_or_default();
-    let assignments = get("/securityprofiles/assignments?pageSize=100").await;
+    let assignments = get_as_me(session, "/securityprofiles/assignments?pageSize=100").await;
     // what the signed-in user's own access is made of
     let mine = |a: &Value| text(a, "UserID") == me && text(a, "BuyerID").is_empty() && text(a, "SupplierID").is_empty();
     let my_profiles: Vec<String> = assignments.as_ref().map(|v| items(v).iter().filter(|a| mine(a)).map(|a| text(a, "SecurityProfileID")).collect()).unwrap_or_default();
-    let clients = get("/apiclients?pageSize=100").await.map(|v| items(&v).iter().any(|c| text(c, "ID") != my_client));
-    let profiles = get("/securityprofiles?pageSize=100").await.map(|v| items(&v).iter().any(|p| !my_profiles.contains(&text(p, "ID"))));
+    let clients = get_as_me(session, "/apiclients?pageSize=100").await.map(|v| items(&v).iter().any(|c| text(c, "ID") != my_client));
+    let profiles = get_as_me(session, "/securityprofiles?pageSize=100").await.map(|v| items(&v).iter().any(|p| !my_profiles.contains(&text(p, "ID"))));
     let assigned = assignments.map(|v| items(&v).iter().any(|a| !mine(a)));
     let users = async {
-        let buyers = get("/buyers?pageSize=10").await?;
+        let buyers = get_as_me(session, "/buyers?pageSize=10").await?;
         for b in items(&buyers) {
             let path = crate::data::At::of(Kind::BuyerUser, text(b, "ID")).list_path(&ListQuery { page_size: 1, ..Default::default() });
-            let users = call_as(session, Caller::Me, "GET", &path, None).await.map_err(|p| super::resource::one_line(&p))?;
+            let users = get_as_me(session, &path).await?;
             if !items(&users).is_empty() {
                 return Ok(true);
             }
@@ -48,7 +47,7 @@ async fn check(session: Session) -> Vec<Step> {
         Ok(false)
     }
     .await;
-    let configs = get("/impersonationconfig?pageSize=1").await.map(|v| !items(&v).is_empty());
+    let configs = get_as_me(session, "/impersonationconfig?pageSize=1").await.map(|v| !items(&v).is_empty());
     vec![
         Step { label: "Create an API client", what: "the door applications sign in through (a shared one will do)", screen: "apiclients", done: clients },
         Step { label: "Create a security profile", what: "the roles people get", screen: "securityprofiles", done: profiles },
