@@ -8,6 +8,8 @@ pub enum Ty {
     Str,
     Bool,
     Int,
+    /// Any number (only in documents read at run time; the model's own fields are whole).
+    Num,
     /// A free JSON object (`xp`, `Locale`, `PasswordConfig`).
     Object,
     StrArray,
@@ -360,6 +362,18 @@ impl UserType {
             _ => None,
         }
     }
+    /// Whose password a request path writes: the users it names, or for `/me` paths the
+    /// caller's own kind (None: not known, the buyer's rules). The portal's every password
+    /// check asks this; the sandbox knows the kind from the route.
+    pub fn of_path(path: &str, caller: Option<UserType>) -> UserType {
+        let mut parts = path.trim_start_matches('/').split('/');
+        match (parts.next(), parts.nth(1)) {
+            (Some("adminusers"), _) => UserType::Admin,
+            (Some("suppliers"), Some("users")) => UserType::Supplier,
+            (Some("me"), _) => caller.unwrap_or(UserType::Buyer),
+            _ => UserType::Buyer,
+        }
+    }
     pub fn password_policy(self) -> &'static crate::password::PasswordPolicy {
         match self {
             UserType::Admin => &crate::password::ADMIN_POLICY,
@@ -588,6 +602,23 @@ mod tests {
         assert_eq!(label("ID"), "ID");
         assert_eq!(label("Active"), "Active");
         assert_eq!(label("PasswordLastSetDate"), "Password last set date");
+    }
+
+    #[test]
+    fn whose_password_a_path_writes() {
+        use UserType::*;
+        assert_eq!(UserType::of_path("/adminusers/{userID}", None), Admin);
+        assert_eq!(UserType::of_path("/buyers/{buyerID}/users", Some(Admin)), Buyer);
+        assert_eq!(UserType::of_path("/suppliers/{supplierID}/users/{userID}", None), Supplier);
+        assert_eq!(UserType::of_path("/me/password", Some(Admin)), Admin);
+        assert_eq!(UserType::of_path("/me/register", None), Buyer);
+        assert_eq!(UserType::of_path("/suppliers", None), Buyer);
+        // the tables agree: every user resource's path names its own kind
+        for r in RESOURCES {
+            if let Some(t) = r.kind.user_type() {
+                assert_eq!(UserType::of_path(r.path, None), t, "{}", r.path);
+            }
+        }
         assert_eq!(label("OwnerID"), "Owner ID");
         assert_eq!(label("XMLName"), "XML name");
     }

@@ -2,7 +2,8 @@
 //! ranges, formats and known role names. Used by the sandbox before writing and by the portal
 //! before sending, so both say the same thing about the same input.
 use crate::error::{codes, ApiError};
-use crate::resources::{Field, Pattern, Schema, Ty};
+use crate::password::PasswordPolicy;
+use crate::resources::{Field, Pattern, Schema, Ty, ID_PATTERN};
 use serde_json::{json, Map, Value};
 
 /// Whether missing required fields are errors (create / replace) or not (partial update).
@@ -16,6 +17,65 @@ fn fail(field: &str, rule: &str, message: String) -> ApiError {
     ApiError::new(codes::VALIDATION, message).with_data(json!({"Property": field, "Rule": rule}))
 }
 
+/// Whether a property counts as not given: absent, null, or empty text (the API's required
+/// fields refuse empty text; `Email` alone may be empty).
+pub fn missing(name: &str, value: Option<&Value>) -> bool {
+    match value {
+        None | Some(Value::Null) => true,
+        Some(Value::String(s)) => s.is_empty() && name != "Email",
+        Some(_) => false,
+    }
+}
+
+/// A form a text value must have: a pattern known to the model (worded for people), or one
+/// read from a document at run time (its expression, and a test for it).
+#[derive(Clone, Copy)]
+pub struct Form<'a> {
+    pub regex: &'a str,
+    /// What the pattern allows, in words, when the model knows it.
+    pub allows: Option<&'a str>,
+    pub test: &'a dyn Fn(&str) -> bool,
+}
+
+/// The rules of one property, whatever describes it: the model's tables (the sandbox, the
+/// enhanced screens) or the OpenAPI document read at run time (the console's generated form).
+/// Every check and its wording lives in [`check`], so the same input gets the same words
+/// wherever it is typed.
+#[derive(Clone, Copy)]
+pub struct Rules<'a> {
+    pub name: &'a str,
+    pub ty: Ty,
+    pub required: bool,
+    pub max_len: Option<u32>,
+    pub range: Option<(i64, i64)>,
+    pub format: Option<&'a str>,
+    pub pattern: Option<Form<'a>>,
+    /// For `format: password`: the policy it must meet (the sandbox checks it on its own,
+    /// with its own error code, after validation).
+    pub password: Option<&'a PasswordPolicy>,
+}
+
+impl Field {
+    /// This field's rules (required or not: that belongs to the operation, not the schema).
+    pub fn rules(&self, required: bool) -> Rules<'_> {
+        Rules {
+            name: self.name,
+            ty: self.ty,
+            required,
+            max_len: self.max_len,
+            range: self.min.zip(self.max),
+            format: self.format,
+            pattern: self.pattern.as_ref().map(|p| Form { regex: p.regex, allows: Some(p.allows), test: &p.test }),
+            password: None,
+        }
+    }
+}
+
+/// The model's wording for a pattern read from a document, when it is one the model knows.
+pub fn known_pattern(regex: &str) -> Option<&'static Pattern> {
+    [&ID_PATTERN].into_iter().find(|p| p.regex == regex)
+}
+
 /// Validates `body` and returns the writable properties it holds (read-only ones dropped,
 /// unknown ones dropped), or every problem found.
 pub fn validate(
@@ -23,6 +83,18 @@ pub fn validate(
     required: &[&str],
     body: &Value,
     mode: Mode,
+) -> Result<Map<String, Value>, Vec<ApiError>> {
+    validate_with(schema, required, body, mode, None)
+}
+
+/// [`validate`], with a password policy for `format: password` fields (the portal, before
+/// sending).
+pub fn validate_with(
+    schema: &Schema,
+    required: &[&str],
+    body: &Value,
+    mode: Mode,
+    password: Option<&PasswordPolicy>,
 ) -> Result<Map<String, Value>, Vec<ApiError>> {
     let Some(obj) = body.as_object() else {
         return Err(vec![ApiError::new(
@@ -34,8 +106,8 @@ pub fn validate(
     let mut out = Map::new();
     if mode == Mode::Full {
         for name in required {
-            if obj.get(*name).is_none_or(Value::is_null) {
-                errors.push(fail(name, "Required", format!("{name} is required.")));
+            if missing(name, obj.get(*name)) {
+                errors.push(required_error(name));
             }
         }
     }
@@ -44,7 +116,9 @@ pub fn validate(
         if field.read_only {
             continue;
         }
-        match check_field(field, value) {
+        let mut rules = field.rules(false);
+        rules.password = password;
+        match check(&rules, Some(value)) {
             Ok(()) => {
                 out.insert(key.clone(), value.clone());
             }
@@ -58,24 +132,43 @@ pub fn validate(
     }
 }
 
-/// The refusal of a value without the form `pattern` asks for.
-pub fn pattern_error(name: &str, value: &str, pattern: &Pattern) -> ApiError {
-    fail(name, "Format", format!("{name} {value:?} is not allowed: use {} only.", pattern.allows))
+fn required_error(name: &str) -> ApiError {
+    fail(name, "Required", format!("{name} is required."))
 }
 
-/// Checks one property value against its field definition.
-pub fn check_field(field: &Field, value: &Value) -> Result<(), ApiError> {
-    let name = field.name;
-    if value.is_null() {
-        return Ok(());
-    }
-    let wrong = |what: &str| {
-        fail(name, "Type", format!("{name} must be {what}."))
+/// The refusal of a value without the form `pattern` asks for.
+pub fn pattern_error(name: &str, value: &str, pattern: &Pattern) -> ApiError {
+    form_error(name, value, &Form { regex: pattern.regex, allows: Some(pattern.allows), test: &pattern.test })
+}
+
+fn form_error(name: &str, value: &str, form: &Form) -> ApiError {
+    let message = match form.allows {
+        Some(allows) => format!("{name} \"{value}\" is not allowed: use {allows} only."),
+        None => format!("{name} must match the pattern {}.", form.regex),
     };
-    match field.ty {
+    fail(name, "Format", message)
+}
+
+/// Checks one property value against its field definition (required or not is the caller's).
+pub fn check_field(field: &Field, value: &Value) -> Result<(), ApiError> {
+    check(&field.rules(false), Some(value))
+}
+
+/// Checks one property value (None: not given) against its rules: the one place that decides
+/// what is wrong with a value and says so.
+pub fn check(rules: &Rules, value: Option<&Value>) -> Result<(), ApiError> {
+    let name = rules.name;
+    let value = match value {
+        Some(v) if !missing(name, Some(v)) => v,
+        _ if rules.required => return Err(required_error(name)),
+        // optional and empty: nothing more to check
+        _ => return Ok(()),
+    };
+    let wrong = |what: &str| fail(name, "Type", format!("{name} must be {what}."));
+    match rules.ty {
         Ty::Str => {
-            let Some(text) = value.as_str() else { return Err(wrong("a string")) };
-            if let Some(max) = field.max_len {
+            let Some(text) = value.as_str() else { return Err(wrong("text")) };
+            if let Some(max) = rules.max_len {
                 let n = text.chars().count();
                 if n > max as usize {
                     return Err(fail(
@@ -86,15 +179,20 @@ pub fn check_field(field: &Field, value: &Value) -> Result<(), ApiError> {
                     .with_data(json!({"Property": name, "Rule": "MaxLength", "MaxLength": max, "Length": n})));
                 }
             }
-            if let Some(p) = field.pattern.filter(|p| !text.is_empty() && !(p.test)(text)) {
-                return Err(pattern_error(name, text, &p));
+            if let Some(p) = rules.pattern.filter(|p| !text.is_empty() && !(p.test)(text)) {
+                return Err(form_error(name, text, &p));
             }
-            if field.format == Some("date-time") && !text.is_empty() && !is_date_time(text) {
+            if rules.format == Some("date-time") && !text.is_empty() && !is_date_time(text) {
                 return Err(fail(
                     name,
                     "Format",
                     format!("{name} must be a date-time such as 2024-01-31T12:00:00Z."),
                 ));
+            }
+            if let Some(policy) = rules.password.filter(|_| rules.format == Some("password")) {
+                if let Some(msg) = policy.explain(text) {
+                    return Err(ApiError::new(codes::INSECURE_PASSWORD, msg).with_data(json!({"Property": name, "Rule": "Password"})));
+                }
             }
         }
         Ty::Bool => {
@@ -102,9 +200,12 @@ pub fn check_field(field: &Field, value: &Value) -> Result<(), ApiError> {
                 return Err(wrong("true or false"));
             }
         }
-        Ty::Int => {
-            let Some(n) = value.as_i64() else { return Err(wrong("a whole number")) };
-            if let (Some(min), Some(max)) = (field.min, field.max) {
+        Ty::Int | Ty::Num => {
+            let whole = value.as_i64();
+            if !value.is_number() || (rules.ty == Ty::Int && whole.is_none()) {
+                return Err(wrong(if rules.ty == Ty::Int { "a whole number" } else { "a number" }));
+            }
+            if let (Some((min, max)), Some(n)) = (rules.range, whole) {
                 if n < min || n > max {
                     return Err(fail(
                         name,
@@ -120,10 +221,10 @@ pub fn check_field(field: &Field, value: &Value) -> Result<(), ApiError> {
             }
         }
         Ty::StrArray | Ty::Roles => {
-            let Some(items) = value.as_array() else { return Err(wrong("an array of strings")) };
+            let Some(items) = value.as_array() else { return Err(wrong("a list of text values")) };
             for item in items {
-                let Some(text) = item.as_str() else { return Err(wrong("an array of strings")) };
-                if field.ty == Ty::Roles && !crate::roles::is_role(text) {
+                let Some(text) = item.as_str() else { return Err(wrong("a list of text values")) };
+                if rules.ty == Ty::Roles && !crate::roles::is_role(text) {
                     return Err(fail(
                         name,
                         "Role",
@@ -184,7 +285,7 @@ mod tests {
         let errs = validate(&USER, req, &json!({"Username": 5, "FirstName": "x".repeat(101)}), Mode::Full).unwrap_err();
         let msgs: Vec<_> = errs.iter().map(|e| e.message.clone()).collect();
         assert!(msgs.iter().any(|m| m == "LastName is required."), "{msgs:?}");
-        assert!(msgs.iter().any(|m| m == "Username must be a string."));
+        assert!(msgs.iter().any(|m| m == "Username must be text."));
         assert!(msgs.iter().any(|m| m.starts_with("FirstName can be at most 100")));
         assert!(validate(&USER, req, &json!({"FirstName": "a"}), Mode::Partial).is_ok());
         assert!(validate(&USER, req, &json!([1]), Mode::Partial).is_err());

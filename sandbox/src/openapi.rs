@@ -20,6 +20,9 @@ fn field_schema(f: &Field) -> Value {
             m.insert("type".into(), json!("integer"));
             m.insert("format".into(), json!("int32"));
         }
+        Ty::Num => {
+            m.insert("type".into(), json!("number"));
+        }
         Ty::Object => {
             m.insert("type".into(), json!("object"));
         }

@@ -1,7 +1,9 @@
 //! The request body: a form generated from the schema, or pasted JSON, kept in step.
-use crate::spec::{Field, Kind, Op};
+use crate::spec::{Field, Kind};
 use crate::text::{fold, matches, number};
-use gatehouse_model::password::{ADMIN_POLICY, BUYER_POLICY};
+use gatehouse_model::password::PasswordPolicy;
+use gatehouse_model::resources::Ty;
+use gatehouse_model::validate::{check, known_pattern, Form, Rules};
 use leptos::prelude::*;
 use serde_json::{Map, Value};
 use std::collections::HashMap;
@@ -55,75 +57,43 @@ pub fn json_error(e: &serde_json::Error) -> String {
     format!("Malformed JSON at line {}, column {}: {}. Nothing was sent.", e.line(), e.column(), e)
 }
 
-fn policy_for(op: &Op) -> &'static gatehouse_model::password::PasswordPolicy {
-    if op.path.starts_with("/adminusers") { &ADMIN_POLICY } else { &BUYER_POLICY }
+/// This field's rules in the model's vocabulary: one validator, one wording, for the console's
+/// generated form and the enhanced screens alike.
+fn rules<'a>(f: &'a Field, test: &'a dyn Fn(&str) -> bool, password: &'a PasswordPolicy) -> Rules<'a> {
+    let whole = |n: &Option<serde_json::Number>| n.as_ref().and_then(serde_json::Number::as_i64);
+    Rules {
+        name: &f.name,
+        ty: match f.kind {
+            Kind::Str => Ty::Str,
+            Kind::Int => Ty::Int,
+            Kind::Num => Ty::Num,
+            Kind::Bool => Ty::Bool,
+            Kind::List => Ty::StrArray,
+            Kind::Json | Kind::Nested => Ty::Object,
+        },
+        required: f.required,
+        max_len: f.max_len.map(|n| n as u32),
+        range: whole(&f.minimum).zip(whole(&f.maximum)),
+        format: f.format.as_deref(),
+        pattern: f.pattern.as_deref().map(|regex| Form { regex, allows: known_pattern(regex).map(|p| p.allows), test }),
+        password: Some(password),
+    }
 }
 
-/// Checks the body against the form's fields: required, max length, formats, numbers, passwords.
-pub fn validate(op: &Op, fields: &[Field], body: &Value, prefix: &[String], out: &mut HashMap<String, String>) {
+/// Checks the body against the form's fields with the model's validator, every problem at
+/// once, by field path. `password` is the policy of the user the request writes.
+pub fn validate(fields: &[Field], body: &Value, prefix: &[String], password: &PasswordPolicy, out: &mut HashMap<String, String>) {
     for f in fields {
         let mut path = prefix.to_vec();
         path.push(f.name.clone());
-        let key = path.join(".");
-        let v = get_at(body, &path).filter(|v| !v.is_null());
-        let Some(v) = v else {
-            if f.required {
-                out.insert(key, format!("{} is required.", f.name));
+        let v = get_at(body, &path);
+        let test = |s: &str| f.pattern.as_deref().is_none_or(|p| matches(p, s));
+        match check(&rules(f, &test, password), v) {
+            Err(e) => {
+                out.insert(path.join("."), e.message);
             }
-            continue;
-        };
-        match f.kind {
-            Kind::Str => {
-                let Some(s) = v.as_str() else {
-                    out.insert(key, format!("{} must be text.", f.name));
-                    continue;
-                };
-                if f.required && s.is_empty() && f.name != "Email" {
-                    out.insert(key, format!("{} is required.", f.name));
-                } else if let Some(max) = f.max_len.filter(|m| s.chars().count() > *m) {
-                    out.insert(key, format!("{} can be at most {max} characters long (it has {}).", f.name, s.chars().count()));
-                } else if let Some(p) = f.pattern.as_deref().filter(|p| !s.is_empty() && !matches(p, s)) {
-                    out.insert(key, format!("{} must match the pattern {p}.", f.name));
-                } else if f.format.as_deref() == Some("date-time") && !s.is_empty() && !gatehouse_model::validate::is_date_time(s) {
-                    out.insert(key, format!("{} must be a date-time such as 2024-01-31T12:00:00Z.", f.name));
-                } else if f.format.as_deref() == Some("password") && !s.is_empty() {
-                    if let Some(msg) = policy_for(op).explain(s) {
-                        out.insert(key, msg);
-                    }
-                }
-            }
-            Kind::Int | Kind::Num => match v.as_f64() {
-                None => {
-                    out.insert(key, format!("{} must be a number.", f.name));
-                }
-                Some(n) => {
-                    if f.kind == Kind::Int && n.fract() != 0.0 {
-                        out.insert(key, format!("{} must be a whole number.", f.name));
-                    } else if let (Some(lo), Some(hi)) = (&f.minimum, &f.maximum) {
-                        if lo.as_f64().is_some_and(|lo| n < lo) || hi.as_f64().is_some_and(|hi| n > hi) {
-                            out.insert(key, format!("{} must be between {lo} and {hi}.", f.name));
-                        }
-                    }
-                }
-            },
-            Kind::Bool => {
-                if !v.is_boolean() {
-                    out.insert(key, format!("{} must be true or false.", f.name));
-                }
-            }
-            Kind::List => {
-                if !v.as_array().is_some_and(|a| a.iter().all(Value::is_string)) {
-                    out.insert(key, format!("{} must be a list of text values.", f.name));
-                }
-            }
-            Kind::Json => {}
-            Kind::Nested => {
-                if v.is_object() {
-                    validate(op, &f.children, body, &path, out);
-                } else {
-                    out.insert(key, format!("{} must be an object.", f.name));
-                }
-            }
+            Ok(()) if f.kind == Kind::Nested && v.is_some_and(Value::is_object) => validate(&f.children, body, &path, password, out),
+            Ok(()) => {}
         }
     }
 }
@@ -371,7 +341,8 @@ mod tests {
         let spec = crate::spec::Spec::parse(&crate::spec::tests::doc()).unwrap();
         let op = spec.op("POST /adminusers").unwrap();
         let mut out = HashMap::new();
-        validate(op, op.body.as_ref().unwrap(), &body, &[], &mut out);
+        let policy = gatehouse_model::resources::UserType::of_path(&op.path, None).password_policy();
+        validate(op.body.as_ref().unwrap(), &body, &[], policy, &mut out);
         out
     }
 
@@ -386,6 +357,9 @@ mod tests {
         assert!(p["Password"].contains("10"), "the admin password policy: {}", p["Password"]);
         let p = problems(json!({"Username": 5, "Active": "yes", "Age": 700}));
         assert_eq!((p["Username"].as_str(), p["Active"].as_str()), ("Username must be text.", "Active must be true or false."));
-        assert_eq!(p["Age"], "Age must be between 1 and 600.");
+        assert_eq!(p["Age"], "Age must be between 1 and 600 (got 700).");
+        // the same words as the model's own check of the same rule
+        let model = gatehouse_model::validate::validate(&gatehouse_model::resources::USER, &[], &json!({"Username": 5}), gatehouse_model::validate::Mode::Partial).unwrap_err();
+        assert_eq!(model[0].message, p["Username"]);
     }
 }

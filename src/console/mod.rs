@@ -12,6 +12,7 @@ use crate::components::Spinner;
 use crate::route::{self, Route};
 use crate::text::fold;
 use crate::spec::{Kind, Op, Param, Spec};
+use gatehouse_model::resources::UserType;
 use form::{fields_view, json_error, validate};
 use leptos::prelude::*;
 use gatehouse_model::list::{filter_expr, ListQuery};
@@ -362,7 +363,9 @@ fn OperationPanel(op: Op) -> impl IntoView {
                 }
                 // every problem at once: what cannot be read yet, and what the document forbids
                 let mut errs = if json_mode.get_untracked() { HashMap::new() } else { unparsed.get_untracked() };
-                validate(&op, fields, &body.get_untracked(), &[], &mut errs);
+                // a password meets the rules of the user it is for: on /me paths, the caller's own
+                let caller = UserType::parse(&session.in_force().info.usrtype);
+                validate(fields, &body.get_untracked(), &[], UserType::of_path(&op.path, caller).password_policy(), &mut errs);
                 let count = errs.len();
                 field_errors.set(errs);
                 if count > 0 {

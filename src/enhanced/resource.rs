@@ -7,9 +7,9 @@ use super::{held_roles, text, Problem, Problems};
 use crate::auth::Session;
 use crate::route::Route;
 use crate::components::Spinner;
-use gatehouse_model::resources::{label, Kind, ResourceDef, Ty};
+use gatehouse_model::resources::{label, Kind, ResourceDef, Ty, UserType};
 use gatehouse_model::roles::allows;
-use gatehouse_model::validate::{validate, Mode};
+use gatehouse_model::validate::{validate_with, Mode};
 use gatehouse_model::resources::article;
 use gatehouse_model::list::ListQuery;
 use crate::data::At;
@@ -122,11 +122,13 @@ fn capitalized(s: &str) -> String {
     c.next().map(|f| std::iter::once(f.to_ascii_uppercase()).chain(c).collect()).unwrap_or_default()
 }
 
-/// Everything wrong with the draft, by field, before anything is sent.
+/// Everything wrong with the draft, by field, before anything is sent: what cannot be read
+/// yet, and the model's validator (the same rules and words as the console and the sandbox).
 fn check(def: &ResourceDef, form: Form) -> Result<Map<String, Value>, HashMap<String, String>> {
     let mut errs: HashMap<String, String> = form.local.get_untracked();
     let body = Value::Object(form.draft.get_untracked());
-    let cleaned = match validate(def.schema, def.required, &body, Mode::Full) {
+    let policy = def.kind.user_type().map(|_| UserType::of_path(def.path, None).password_policy());
+    let cleaned = match validate_with(def.schema, def.required, &body, Mode::Full, policy) {
         Ok(m) => Some(m),
         Err(list) => {
             for e in list {
@@ -136,17 +138,6 @@ fn check(def: &ResourceDef, form: Form) -> Result<Map<String, Value>, HashMap<St
             None
         }
     };
-    for name in def.required {
-        let empty = body[*name].as_str().is_some_and(str::is_empty);
-        if empty && *name != "Email" {
-            errs.entry(name.to_string()).or_insert(format!("{name} is required."));
-        }
-    }
-    if let (Some(t), Some(pw)) = (def.kind.user_type(), body["Password"].as_str()) {
-        if let Some(msg) = t.password_policy().explain(pw) {
-            errs.insert("Password".into(), msg);
-        }
-    }
     match cleaned {
         Some(m) if errs.is_empty() => Ok(m),
         _ => Err(errs),
