@@ -9,6 +9,7 @@ mod config;
 mod console;
 mod data;
 mod enhanced;
+mod fields;
 mod route;
 mod json;
 mod spec;

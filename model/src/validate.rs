@@ -27,6 +27,12 @@ pub fn missing(name: &str, value: Option<&Value>) -> bool {
     }
 }
 
+/// What typed text becomes in a body: empty text is no value (the property is left out), except
+/// for `Email`, which the API keeps as empty text.
+pub fn typed_text(name: &str, text: String) -> Option<Value> {
+    (!text.is_empty() || name == "Email").then_some(Value::String(text))
+}
+
 /// A form a text value must have: a pattern known to the model (worded for people), or one
 /// read from a document at run time (its expression, and a test for it).
 #[derive(Clone, Copy)]

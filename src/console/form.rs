@@ -1,6 +1,8 @@
 //! The request body: a form generated from the schema, or pasted JSON, kept in step.
 use crate::spec::{Field, Kind};
-use crate::text::{fold, matches, number};
+use crate::fields::{choice_box, field_row, json_box, lines_box, multi_box, number_box, password_box, text_box, Row, Slot};
+use crate::text::matches;
+use gatehouse_model::resources::label;
 use gatehouse_model::password::PasswordPolicy;
 use gatehouse_model::resources::Ty;
 use gatehouse_model::validate::{check, known_pattern, Form, Rules};
@@ -40,16 +42,6 @@ pub fn set_at(v: &mut Value, path: &[String], new: Option<Value>) {
         }
         cur = next;
     }
-}
-
-/// The values of a one-per-line box: trimmed, blank lines left out.
-fn lines(text: &str) -> impl Iterator<Item = &str> {
-    text.lines().map(str::trim).filter(|l| !l.is_empty())
-}
-
-fn lines_of(v: Option<Value>) -> String {
-    let items: Vec<String> = v.and_then(|v| v.as_array().cloned()).unwrap_or_default().iter().filter_map(|x| x.as_str().map(String::from)).collect();
-    items.join("\n")
 }
 
 /// A message for malformed JSON, with where it breaks.
@@ -98,238 +90,62 @@ pub fn validate(fields: &[Field], body: &Value, prefix: &[String], password: &Pa
     }
 }
 
-/// The generated form for `fields`, bound to `body`. `unparsed` holds, by field, the problem of
-/// input that cannot become a value yet (malformed JSON): it stays as typed, and sending is
-/// refused while it is there.
-pub fn fields_view(fields: Vec<Field>, prefix: Vec<String>, body: RwSignal<Value>, errors: RwSignal<HashMap<String, String>>, unparsed: RwSignal<HashMap<String, String>>) -> AnyView {
+/// The generated form for `fields`, bound to `body`, built from the portal's one field
+/// vocabulary (`crate::fields`). `unparsed` holds, by field, the problem of input that cannot
+/// become a value yet (malformed JSON): it stays as typed, and sending is refused while it is
+/// there. `password` is the policy of the user the request writes.
+pub fn fields_view(fields: Vec<Field>, prefix: Vec<String>, body: RwSignal<Value>, errors: RwSignal<HashMap<String, String>>, unparsed: RwSignal<HashMap<String, String>>, password: &'static PasswordPolicy) -> AnyView {
     fields
         .into_iter()
-        .map(|f| field_view(f, prefix.clone(), body, errors, unparsed))
+        .map(|f| field_view(f, prefix.clone(), body, errors, unparsed, password))
         .collect_view()
         .into_any()
 }
 
-fn field_view(f: Field, prefix: Vec<String>, body: RwSignal<Value>, errors: RwSignal<HashMap<String, String>>, unparsed: RwSignal<HashMap<String, String>>) -> AnyView {
+fn field_view(f: Field, prefix: Vec<String>, body: RwSignal<Value>, errors: RwSignal<HashMap<String, String>>, unparsed: RwSignal<HashMap<String, String>>, password: &'static PasswordPolicy) -> AnyView {
     let mut path = prefix;
     path.push(f.name.clone());
     let key = path.join(".");
-    let id = format!("field-{}", key.replace('.', "-"));
+    if f.kind == Kind::Nested {
+        let children = fields_view(f.children, path, body, errors, unparsed, password);
+        return view! { <fieldset class="nested"><legend>{label(&f.name)}</legend>{children}</fieldset> }.into_any();
+    }
     let p1 = path.clone();
-    let current = move || body.with(|b| get_at(b, &p1).cloned());
-    let p2 = path.clone();
-    let set = move |v: Option<Value>| {
-        body.update(|b| set_at(b, &p2, v));
+    let value = Memo::new(move |_| body.with(|b| get_at(b, &p1).cloned()));
+    let set = Callback::new(move |v: Option<Value>| body.update(|b| set_at(b, &path, v)));
+    let k1 = key.clone();
+    // said once, under the field; kept until it reads, so Send refuses it
+    let unreadable = Callback::new(move |problem: Option<String>| {
+        for map in [errors, unparsed] {
+            map.update(|m| match &problem {
+                Some(p) => {
+                    m.insert(k1.clone(), p.clone());
+                }
+                None => {
+                    m.remove(&k1);
+                }
+            });
+        }
+    });
+    let slot = Slot { name: f.name.clone(), id: format!("field-{}", key.replace('.', "-")), value: value.into(), set, unreadable, enabled: Signal::from(true) };
+    let format = f.format.as_deref();
+    let control = match f.kind {
+        Kind::Bool => choice_box(slot.clone(), Vec::new(), true),
+        Kind::Str if !f.enum_values.is_empty() => choice_box(slot.clone(), f.enum_values, false),
+        Kind::Str if format == Some("password") => password_box(slot.clone(), password),
+        Kind::Str => text_box(slot.clone(), false, if format == Some("date-time") { "2024-01-31T12:00:00Z" } else { "" }),
+        Kind::Int | Kind::Num => number_box(slot.clone()),
+        Kind::List if !f.enum_values.is_empty() => multi_box(slot.clone(), f.enum_values),
+        Kind::List => lines_box(slot.clone()),
+        Kind::Json | Kind::Nested => json_box(slot.clone()),
     };
-    let k2 = key.clone();
-    let error = move || errors.with(|e| e.get(&k2).cloned());
-    let label_text = f.name.clone();
-    // the field's API name and its limits: the control's description, not its name
-    let desc_id = format!("{id}-desc");
-    let required = f.required;
-    let hint = match (f.max_len, f.format.as_deref()) {
+    let hint = match (f.max_len, format) {
         (Some(n), _) => format!("max {n}"),
         (None, Some(fmt)) => fmt.to_string(),
         _ => String::new(),
     };
-    let control: AnyView = match f.kind {
-        Kind::Nested => {
-            let children = fields_view(f.children.clone(), path.clone(), body, errors, unparsed);
-            return view! {
-                <fieldset class="nested"><legend>{label_text}</legend>{children}</fieldset>
-            }
-            .into_any();
-        }
-        Kind::Bool => {
-            let cur = current.clone();
-            view! {
-                <select id=id.clone() aria-describedby=desc_id.clone() on:change=move |ev| {
-                    let v = event_target_value(&ev);
-                    set(match v.as_str() { "true" => Some(Value::Bool(true)), "false" => Some(Value::Bool(false)), _ => None });
-                }
-                prop:value=move || match cur() { Some(Value::Bool(true)) => "true", Some(Value::Bool(false)) => "false", _ => "" }>
-                    <option value="">"—"</option>
-                    <option value="true">"true"</option>
-                    <option value="false">"false"</option>
-                </select>
-            }
-            .into_any()
-        }
-        Kind::Str if !f.enum_values.is_empty() => {
-            let cur = current.clone();
-            let opts = f.enum_values.clone();
-            view! {
-                <select id=id.clone() aria-describedby=desc_id.clone() on:change=move |ev| { let v = event_target_value(&ev); set(if v.is_empty() { None } else { Some(Value::String(v)) }); }
-                    prop:value=move || cur().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()>
-                    <option value="">"—"</option>
-                    {opts.into_iter().map(|o| view! { <option value=o.clone()>{o.clone()}</option> }).collect_view()}
-                </select>
-            }
-            .into_any()
-        }
-        Kind::Str => {
-            let cur = current.clone();
-            let kind = if f.format.as_deref() == Some("password") { "password" } else { "text" };
-            let placeholder = if f.format.as_deref() == Some("date-time") { "2024-01-31T12:00:00Z" } else { "" };
-            let max = f.max_len;
-            let cur2 = current.clone();
-            view! {
-                <input id=id.clone() aria-describedby=desc_id.clone() type=kind placeholder=placeholder autocomplete="off"
-                    prop:value=move || cur().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()
-                    on:input=move |ev| { let v = event_target_value(&ev); set(if v.is_empty() { None } else { Some(Value::String(v)) }); }/>
-                {max.map(|m| view! { <span class="count">{move || format!("{}/{m}", cur2().and_then(|v| v.as_str().map(|s| s.chars().count())).unwrap_or(0))}</span> })}
-            }
-            .into_any()
-        }
-        Kind::Int | Kind::Num => {
-            let cur = current.clone();
-            let node = NodeRef::<leptos::html::Input>::new();
-            // Only a changed number is written back to the input (the browser moves the caret
-            // on every write: "2." + "5" would become "52"), and never in another spelling of
-            // the same number ("1.2e2" stays, not "120").
-            let value = Memo::new(move |_| cur());
-            view! {
-                <input id=id.clone() aria-describedby=desc_id.clone() type="number" step="any" node_ref=node
-                    prop:value=move || {
-                        let want = value.get();
-                        if let (Some(el), Some(n)) = (node.get_untracked(), want.as_ref().and_then(Value::as_f64)) {
-                            let typed = el.value();
-                            if number(&typed) == Some(n) {
-                                return typed;
-                            }
-                        }
-                        want.map(|v| v.to_string()).unwrap_or_default()
-                    }
-                    on:input=move |ev| {
-                        let el: web_sys::HtmlInputElement = event_target(&ev);
-                        // "2." or "1e" on the way to a number: the browser reports no value yet
-                        if el.validity().bad_input() {
-                            return;
-                        }
-                        let v = el.value();
-                        set(if v.trim().is_empty() { None } else {
-                            // "100", "1e2" and "100.0" are all the integer 100 on the wire
-                            number(&v).map(|n| if n.fract() == 0.0 && n.abs() < 9.0e15 { Value::from(n as i64) } else { serde_json::Number::from_f64(n).map_or(Value::Null, Value::Number) })
-                                .or(Some(Value::String(v)))
-                        });
-                    }/>
-            }
-            .into_any()
-        }
-        Kind::List if !f.enum_values.is_empty() => {
-            let filter = RwSignal::new(String::new());
-            let needle = Memo::new(move |_| fold(&filter.get()));
-            let opts = f.enum_values.clone();
-            let cur = current.clone();
-            let chosen = move || -> Vec<String> { cur().and_then(|v| v.as_array().cloned()).unwrap_or_default().into_iter().filter_map(|x| x.as_str().map(String::from)).collect() };
-            let id2 = id.clone();
-            view! {
-                <div class="multi" id=id.clone() role="group" aria-label=label_text.clone()>
-                    <input class="multi-filter" id=format!("{id2}-filter") placeholder="Filter values" prop:value=filter on:input=move |ev| filter.set(event_target_value(&ev))/>
-                    <div class="multi-options">
-                        {opts.into_iter().map(|o| {
-                            let (o1, o2, o3) = (o.clone(), o.clone(), o.clone());
-                            let chosen = chosen.clone();
-                            let chosen2 = chosen.clone();
-                            let set = set.clone();
-                            view! {
-                                <label class="check" style:display=move || if needle.with(|f| fold(&o3).contains(f.as_str())) { "" } else { "none" }>
-                                    <input type="checkbox" value=o1.clone() prop:checked=move || chosen().contains(&o1)
-                                        on:change=move |ev| {
-                                            let mut now = chosen2();
-                                            if event_target_checked(&ev) { if !now.contains(&o2) { now.push(o2.clone()); } } else { now.retain(|x| x != &o2); }
-                                            set(if now.is_empty() { None } else { Some(Value::from(now)) });
-                                        }/>
-                                    {format!(" {o}")}
-                                </label>
-                            }
-                        }).collect_view()}
-                    </div>
-                </div>
-            }
-            .into_any()
-        }
-        // typed text is kept as typed (and read on every keystroke, not on leaving the box: a
-        // problem that disappears on blur would move Send away from under the pointer)
-        Kind::List => {
-            let typed = RwSignal::new(lines_of(current()));
-            // a body changed elsewhere (pasted JSON) is shown here too
-            let value = Memo::new(move |_| current());
-            Effect::new(move |_| {
-                let v = lines_of(value.get());
-                if typed.with_untracked(|t| lines(t).collect::<Vec<_>>().join("\n")) != v {
-                    typed.set(v);
-                }
-            });
-            view! {
-                <textarea id=id.clone() aria-describedby=desc_id.clone() rows="3" placeholder="One value per line"
-                    prop:value=typed
-                    on:input=move |ev| {
-                        let text = event_target_value(&ev);
-                        let items: Vec<Value> = lines(&text).map(|l| Value::String(l.into())).collect();
-                        typed.set(text);
-                        set(if items.is_empty() { None } else { Some(Value::Array(items)) });
-                    }></textarea>
-            }
-            .into_any()
-        }
-        Kind::Json => {
-            let pretty = |v: Option<Value>| v.map(|v| serde_json::to_string_pretty(&v).unwrap_or_default()).unwrap_or_default();
-            let typed = RwSignal::new(pretty(current()));
-            let k3 = key.clone();
-            // a body changed elsewhere (pasted JSON) replaces what is typed here, and its problem
-            let value = Memo::new(move |_| current());
-            let k4 = key.clone();
-            Effect::new(move |_| {
-                let v = value.get();
-                let same = typed.with_untracked(|t| if t.trim().is_empty() { v.is_none() } else { serde_json::from_str::<Value>(t).ok() == v });
-                // (a removed value leaves a box still being typed in alone)
-                if !same && (v.is_some() || !unparsed.with_untracked(|u| u.contains_key(&k4))) {
-                    typed.set(pretty(v));
-                    for map in [errors, unparsed] {
-                        map.update(|m| { m.remove(&k4); });
-                    }
-                }
-            });
-            view! {
-                <textarea id=id.clone() aria-describedby=desc_id.clone() rows="3" class="code" placeholder="{ }" spellcheck="false"
-                    prop:value=typed
-                    on:input=move |ev| {
-                        let text = event_target_value(&ev);
-                        typed.set(text.clone());
-                        let problem = if text.trim().is_empty() {
-                            set(None);
-                            None
-                        } else {
-                            match serde_json::from_str::<Value>(&text) {
-                                Ok(v) => { set(Some(v)); None }
-                                Err(e) => Some(format!("{k3}: malformed JSON at line {}, column {}: {e}.", e.line(), e.column())),
-                            }
-                        };
-                        // said once, under the field; kept until it reads, so Send refuses it
-                        for map in [errors, unparsed] {
-                            map.update(|m| match &problem { Some(p) => { m.insert(k3.clone(), p.clone()); } None => { m.remove(&k3); } });
-                        }
-                    }></textarea>
-            }
-            .into_any()
-        }
-    };
-    let (e1, e2, e3) = (error.clone(), error.clone(), error);
-    let err_id = format!("{id}-error");
-    view! {
-        <div class="field" class:invalid=move || e1().is_some()>
-            <div class="label">
-                <label for=id.clone()>{gatehouse_model::resources::label(&label_text)}</label>
-                {required.then_some(view! { <span class="req" title="required" aria-hidden="true">" *"</span> })}
-                <span class="hint" id=desc_id><code class="api-name">{label_text.clone()}</code>{(!hint.is_empty()).then(|| format!(" · {hint}"))}</span>
-            </div>
-            {control}
-            <Show when=move || e2().is_some()>
-                <span class="field-error" role="alert" id=err_id.clone()>{let e3 = e3.clone(); move || e3().unwrap_or_default()}</span>
-            </Show>
-        </div>
-    }
-    .into_any()
+    let row = Row { required: f.required, hint, max_len: f.max_len.map(|n| n as u32), ..Row::default() };
+    field_row(&slot, row, Signal::derive(move || errors.with(|e| e.get(&key).cloned())), control)
 }
 
 #[cfg(test)]

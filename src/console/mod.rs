@@ -286,6 +286,8 @@ fn OperationPanel(op: Op) -> impl IntoView {
     let route = expect_context::<Route>();
     // while acting as a buyer user, each request may go as them (default) or as yourself
     let send_as = RwSignal::new(true);
+    // a password meets the rules of the user it is for: on /me paths, the caller's own
+    let password = UserType::of_path(&op.path, UserType::parse(&session.in_force().info.usrtype)).password_policy();
 
     // the list options as the form holds them: the operation's own parameters as typed (in the
     // document's order), the sort and the filters
@@ -363,9 +365,7 @@ fn OperationPanel(op: Op) -> impl IntoView {
                 }
                 // every problem at once: what cannot be read yet, and what the document forbids
                 let mut errs = if json_mode.get_untracked() { HashMap::new() } else { unparsed.get_untracked() };
-                // a password meets the rules of the user it is for: on /me paths, the caller's own
-                let caller = UserType::parse(&session.in_force().info.usrtype);
-                validate(fields, &body.get_untracked(), &[], UserType::of_path(&op.path, caller).password_policy(), &mut errs);
+                validate(fields, &body.get_untracked(), &[], password, &mut errs);
                 let count = errs.len();
                 field_errors.set(errs);
                 if count > 0 {
@@ -580,7 +580,7 @@ fn OperationPanel(op: Op) -> impl IntoView {
                             <p class="error" id="json-error" role="alert">{move || json_err.get().unwrap_or_default()}</p>
                         </Show>
                         <div style:display=move || if json_mode.get() { "none" } else { "" } class="form-fields">
-                            {fields_view(fields.clone(), vec![], body, field_errors, unparsed)}
+                            {fields_view(fields.clone(), vec![], body, field_errors, unparsed, password)}
                         </div>
                         <Show when=move || json_mode.get()>
                             <label for="body-json" class="sr-only">"Request body (JSON)"</label>

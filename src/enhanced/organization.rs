@@ -3,7 +3,7 @@
 //! sandbox's `/organization` endpoints with the context's token; what only an Admin may do is
 //! shown read-only to others, saying so.
 use super::resource::Form;
-use super::widgets::{RolePicker, TextInput};
+use super::widgets::RolePicker;
 use super::{call, change, text, Problem, Problems};
 use crate::api::enc;
 use crate::auth::Session;
@@ -186,7 +186,7 @@ pub fn Members() -> impl IntoView {
                 }).collect_view())}</ul>
                 <form id="role-editor" on:submit=save_role>
                     <label for="ed-Name">"Role name"</label>
-                    <TextInput form=role_form name="Name"/>
+                    {crate::fields::text_box(role_form.slot("Name"), false, "")}
                     <RolePicker form=role_form name="Roles"/>
                     <button class="primary" type="submit">"Add role"</button>
                 </form>

@@ -7,6 +7,7 @@ use super::{held_roles, text, Problem, Problems};
 use crate::auth::Session;
 use crate::route::Route;
 use crate::components::Spinner;
+use crate::fields::{self, check_box, json_box, lines_box, password_box, text_box, Row};
 use gatehouse_model::resources::{label, Kind, ResourceDef, Ty, UserType};
 use gatehouse_model::roles::allows;
 use gatehouse_model::validate::{validate_with, Mode};
@@ -581,45 +582,30 @@ pub fn ResourceScreen(def: &'static ScreenDef) -> impl IntoView {
 
 /// One labelled field: widget, hint, length count and message.
 fn field_row(def: &'static ResourceDef, form: Form, name: &'static str, w: W, hint: &'static str) -> impl IntoView {
-    let field = def.schema.field(name);
     let required = def.required.contains(&name);
-    let max = field.and_then(|f| f.max_len);
-    let err = move || form.errors.with(|e| e.get(name).cloned()).or_else(|| form.local.with(|l| l.get(name).cloned()));
+    let slot = form.slot(name);
+    // the portal's field vocabulary for plain values; the screen's own widgets for the rest
     let widget = match w {
-        W::Text => view! { <TextInput form=form name=name/> }.into_any(),
-        W::LongText => view! { <TextInput form=form name=name long=true/> }.into_any(),
-        W::Password => view! { <PasswordInput form=form name=name user_type=def.kind.user_type().unwrap_or(gatehouse_model::resources::UserType::Buyer)/> }.into_any(),
-        W::Bool(label) => view! { <BoolInput form=form name=name label=label/> }.into_any(),
+        W::Text => text_box(slot.clone(), false, ""),
+        W::LongText => text_box(slot.clone(), true, ""),
+        W::Password => password_box(slot.clone(), UserType::of_path(def.path, None).password_policy()),
+        W::Bool(text) => check_box(slot.clone(), text),
+        W::Json => json_box(slot.clone()),
+        W::Tags => lines_box(slot.clone()),
         W::Minutes => view! { <MinutesInput form=form name=name/> }.into_any(),
         W::Secret => view! { <SecretInput form=form name=name/> }.into_any(),
-        W::Json => view! { <JsonInput form=form name=name/> }.into_any(),
-        W::Tags => view! { <TagsInput form=form name=name/> }.into_any(),
         W::Roles => view! { <RolePicker form=form name=name/> }.into_any(),
         W::Pick(p) => view! { <PickInput form=form name=name pick=p required=required/> }.into_any(),
     };
-    let wide = matches!(w, W::Roles);
-    let is_bool = matches!(w, W::Bool(_));
-    view! {
-        <div class="field" class:wide=wide class:invalid=move || err().is_some() data-field=name>
-            // the accessible name is the label in words; the API's name and the help text are
-            // the input's description (a checkbox is named by its own text)
-            <div class="label">
-                {(!is_bool).then(|| view! { <label for=id_of(name)>{label(name)}</label> })}
-                {required.then(|| view! { <span class="req" title="required" aria-hidden="true">" *"</span> })}
-                {if is_bool {
-                    view! { <code class="api-name">{name}</code> }.into_any()
-                } else {
-                    view! { <span class="hint" id=desc_of(name)><code class="api-name">{name}</code>{(!hint.is_empty()).then(|| format!(" · {hint}"))}</span> }.into_any()
-                }}
-            </div>
-            <div class="widget">{widget}{is_bool.then(|| view! { <span class="hint" id=desc_of(name)>{hint}</span> })}</div>
-            <span class="count">{move || max.map(|m| {
-                let n = str_of(form, name).chars().count();
-                if n > 0 { format!("{n}/{m}") } else { String::new() }
-            })}</span>
-            {move || err().map(|e| view! { <span class="field-error" id=format!("ed-{name}-error")>{e}</span> })}
-        </div>
-    }
+    let row = Row {
+        required,
+        hint: hint.into(),
+        max_len: def.schema.field(name).and_then(|f| f.max_len),
+        wide: matches!(w, W::Roles),
+        check: matches!(w, W::Bool(_)),
+    };
+    let problem = Signal::derive(move || form.errors.with(|e| e.get(name).cloned()).or_else(|| form.local.with(|l| l.get(name).cloned())));
+    fields::field_row(&slot, row, problem, widget)
 }
 
 fn extra_view(x: Extra, def: &'static ResourceDef, parent: String, id: String, can_write: Signal<bool>) -> AnyView {

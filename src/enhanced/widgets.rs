@@ -4,9 +4,9 @@
 use super::resource::{Form, Pick};
 use super::{list_all, text};
 use crate::api::enc;
+use crate::fields::Slot;
 use crate::text::{fold, number};
 use crate::auth::Session;
-use gatehouse_model::resources::UserType;
 use gatehouse_model::roles::{FULL_ACCESS, ROLE_AREAS};
 use leptos::prelude::*;
 use serde_json::Value;
@@ -18,6 +18,43 @@ pub fn id_of(name: &str) -> String {
 /// The ID of a field's description (its API name and help), for `aria-describedby`.
 pub fn desc_of(name: &str) -> String {
     format!("ed-{name}-desc")
+}
+
+impl Form {
+    /// One property of the draft as the portal's field vocabulary sees it (`crate::fields`):
+    /// writing it clears the problem the API or the validator found there.
+    pub fn slot(self, name: &'static str) -> Slot {
+        let form = self;
+        Slot {
+            name: name.into(),
+            id: id_of(name),
+            value: Memo::new(move |_| form.draft.with(|d| d.get(name).cloned())).into(),
+            set: Callback::new(move |v: Option<Value>| {
+                form.draft.update(|d| match v {
+                    Some(v) => {
+                        d.insert(name.into(), v);
+                    }
+                    None => {
+                        d.remove(name);
+                    }
+                });
+                form.errors.update(|e| {
+                    e.remove(name);
+                });
+            }),
+            unreadable: Callback::new(move |problem: Option<String>| {
+                form.local.update(|l| match problem {
+                    Some(p) => {
+                        l.insert(name.into(), p);
+                    }
+                    None => {
+                        l.remove(name);
+                    }
+                })
+            }),
+            enabled: form.writable,
+        }
+    }
 }
 
 pub fn str_of(form: Form, name: &str) -> String {
@@ -41,31 +78,6 @@ pub fn set_str(form: Form, name: &str, v: String) {
 /// The texts of a list property of the draft.
 fn strings(v: Option<&Value>) -> Vec<String> {
     v.map(crate::json::strings).unwrap_or_default()
-}
-
-#[component]
-pub fn TextInput(form: Form, name: &'static str, #[prop(optional)] long: bool) -> impl IntoView {
-    let id = id_of(name);
-    let value = move || str_of(form, name);
-    let input = move |ev: leptos::ev::Event| set_str(form, name, event_target_value(&ev));
-    let disabled = move || !form.writable.get();
-    if long {
-        view! { <textarea id=id aria-describedby=desc_of(name) rows="3" prop:value=value on:input=input disabled=disabled></textarea> }.into_any()
-    } else {
-        view! { <input id=id aria-describedby=desc_of(name) type="text" prop:value=value on:input=input disabled=disabled/> }.into_any()
-    }
-}
-
-#[component]
-pub fn BoolInput(form: Form, name: &'static str, label: &'static str) -> impl IntoView {
-    view! {
-        <label class="check">
-            <input id=id_of(name) aria-describedby=desc_of(name) type="checkbox" disabled=move || !form.writable.get()
-                prop:checked=move || form.draft.with(|d| d.get(name).and_then(Value::as_bool).unwrap_or(false))
-                on:change=move |ev| { let on = event_target_checked(&ev); form.draft.update(|d| { d.insert(name.into(), Value::Bool(on)); }); }/>
-            {format!(" {label}")}
-        </label>
-    }
 }
 
 const UNITS: &[(&str, i64)] = &[("minutes", 1), ("hours", 60), ("days", 1440)];
@@ -131,28 +143,6 @@ pub fn human_minutes(m: i64) -> String {
     }
 }
 
-/// A password, with the policy's rules ticked off while typing.
-#[component]
-pub fn PasswordInput(form: Form, name: &'static str, user_type: UserType) -> impl IntoView {
-    let policy = user_type.password_policy();
-    let all = policy.check("");
-    let pw = move || str_of(form, name);
-    view! {
-        <span class="password">
-            <input id=id_of(name) aria-describedby=desc_of(name) type="password" autocomplete="new-password" disabled=move || !form.writable.get()
-                prop:value=pw on:input=move |ev| set_str(form, name, event_target_value(&ev))/>
-            <ul class="rules" id=format!("ed-{name}-rules") aria-live="polite">
-                {all.into_iter().map(|rule| {
-                    let label = rule.to_string();
-                    let r2 = rule.clone();
-                    let met = Memo::new(move |_| !pw().is_empty() && !policy.check(&pw()).iter().any(|u| std::mem::discriminant(u) == std::mem::discriminant(&r2)));
-                    view! { <li class:ok=met data-met=move || met.get().to_string()>{move || if met.get() { "✓ " } else { "○ " }}{label.clone()}</li> }
-                }).collect_view()}
-            </ul>
-        </span>
-    }
-}
-
 /// Whether a secret was generated and is neither saved nor copied (the editor asks before it is
 /// discarded): provided by the editor, set by [`SecretInput`].
 #[derive(Clone, Copy)]
@@ -198,53 +188,6 @@ pub fn SecretInput(form: Form, name: &'static str) -> impl IntoView {
             <button type="button" id=format!("ed-{name}-generate") on:click=generate disabled=move || !form.writable.get()>"Generate"</button>
             <button type="button" id=format!("ed-{name}-copy") on:click=copy>{move || match copied.get() { Some(true) => "Copied", Some(false) => "Copy failed", None => "Copy" }}</button>
         </span>
-    }
-}
-
-/// A JSON object (xp): kept as typed; a malformed one is marked and blocks saving.
-#[component]
-pub fn JsonInput(form: Form, name: &'static str) -> impl IntoView {
-    let start = form.draft.with_untracked(|d| d.get(name).map(|v| serde_json::to_string_pretty(v).unwrap_or_default())).unwrap_or_default();
-    let typed = RwSignal::new(start);
-    let input = move |ev: leptos::ev::Event| {
-        let t = event_target_value(&ev);
-        typed.set(t.clone());
-        form.local.update(|l| {
-            l.remove(name);
-        });
-        if t.trim().is_empty() {
-            form.draft.update(|d| {
-                d.remove(name);
-            });
-            return;
-        }
-        match serde_json::from_str::<Value>(&t) {
-            Ok(v) if v.is_object() => form.draft.update(|d| {
-                d.insert(name.into(), v);
-            }),
-            Ok(_) => form.local.update(|l| {
-                l.insert(name.into(), format!("{name} must be a JSON object, like {{\"Key\": \"value\"}}."));
-            }),
-            Err(e) => form.local.update(|l| {
-                l.insert(name.into(), format!("{name}: malformed JSON at line {}, column {}: {e}.", e.line(), e.column()));
-            }),
-        }
-    };
-    view! { <textarea id=id_of(name) aria-describedby=desc_of(name) class="code" rows="3" spellcheck="false" disabled=move || !form.writable.get() prop:value=typed on:input=input></textarea> }
-}
-
-/// A list of strings, one per line.
-#[component]
-pub fn TagsInput(form: Form, name: &'static str) -> impl IntoView {
-    let start = strings(form.draft.with_untracked(|d| d.get(name).cloned()).as_ref()).join("\n");
-    let typed = RwSignal::new(start);
-    view! {
-        <textarea id=id_of(name) aria-describedby=desc_of(name) rows="3" disabled=move || !form.writable.get() prop:value=typed on:input=move |ev| {
-            let t = event_target_value(&ev);
-            typed.set(t.clone());
-            let items: Vec<Value> = t.lines().map(str::trim).filter(|s| !s.is_empty()).map(|s| Value::String(s.into())).collect();
-            form.draft.update(|d| { d.insert(name.into(), Value::Array(items)); });
-        }></textarea>
     }
 }
 

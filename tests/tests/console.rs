@@ -523,3 +523,36 @@ async fn a_big_response_is_virtualized() {
     b.js("const v = document.getElementById('response-body'); v.scrollTop = v.scrollHeight; v.dispatchEvent(new Event('scroll'));").await;
     b.wait_text("#response-body pre", "ITEM04999").await;
 }
+
+/// One field vocabulary: the console's generated form and the enhanced editor build their
+/// controls from the same inputs, so the same property looks, behaves and is worded the same.
+#[tokio::test]
+async fn the_console_form_and_the_editor_share_one_field_vocabulary() {
+    let w = world().await;
+    let b = browser().await;
+    b.sign_in(&w, ADMIN.0, ADMIN.1).await;
+    let ticks = "return [...document.querySelectorAll('[id$=\"-Password-rules\"] li')].map(l => l.dataset.met);";
+    let xp_box = "const e = document.querySelector('[id$=\"-xp\"]'); return [e.tagName, e.className, document.getElementById(e.getAttribute('aria-describedby')).textContent];";
+
+    // the console: a password ticks off the rules of the user it is for
+    b.open_op(&w, "POST /buyers/{buyerID}/users").await;
+    assert_eq!(b.js(ticks).await, json!(["false", "false"]), "a buyer user's policy: length and a digit");
+    b.open_op(&w, "POST /adminusers").await;
+    b.fill("#field-Password", "weakpassword").await;
+    let console_ticks = b.js(ticks).await;
+    assert_eq!(console_ticks.as_array().unwrap().len(), 5, "an admin user's policy: {console_ticks}");
+    let console_xp = b.js(xp_box).await;
+    b.fill("#field-xp", "{\"Tier\": ").await;
+    let console_problem = b.wait_text("#field-xp-error", "malformed JSON").await;
+
+    // the editor: the same rules ticked for the same input, the same box, the same words
+    b.open_screen(&w, "adminusers").await;
+    b.click("#ed-new").await;
+    b.fill("#ed-Password", "weakpassword").await;
+    assert_eq!(b.js(ticks).await, console_ticks);
+    let editor_xp = b.js(xp_box).await;
+    assert_eq!((&editor_xp[0], &editor_xp[1]), (&console_xp[0], &console_xp[1]));
+    assert!(console_xp[2].as_str().unwrap().starts_with("xp") && editor_xp[2].as_str().unwrap().starts_with("xp"), "{console_xp} {editor_xp}");
+    b.fill("#ed-xp", "{\"Tier\": ").await;
+    assert_eq!(b.wait_text("#ed-xp-error", "malformed JSON").await, console_problem);
+}
