@@ -4,10 +4,13 @@
 //! from there through `Session::send` (the caller in force, timing, errors in the API's shape).
 use crate::api::{enc, with_query, Latest};
 use crate::auth::{Caller, Session};
-use crate::enhanced::{call, load_latest, Problem};
+use crate::enhanced::{call, call_with, load_latest, Problem};
 use gatehouse_model::list::ListQuery;
 use gatehouse_model::resources::{Kind, ResourceDef};
+use leptos::prelude::*;
 use serde_json::Value;
+use std::future::Future;
+use web_sys::AbortSignal;
 
 /// One collection: `/buyers/B1/users` is `At::new(Kind::BuyerUser.def(), "B1")`.
 #[derive(Clone)]
@@ -40,9 +43,9 @@ impl At {
         with_query(&self.collection(), q)
     }
 
-    /// One page of the list; `None` when a newer load of `latest` began (or the screen went).
-    pub async fn list(&self, session: Session, q: &ListQuery, latest: Latest) -> Option<Result<Value, Vec<Problem>>> {
-        load_latest(session, Caller::ActingAs, &self.list_path(q), latest).await
+    /// One page of the list (`signal` aborts it: see [`Load`]).
+    pub async fn list(&self, session: Session, q: &ListQuery, signal: Option<&AbortSignal>) -> Result<Value, Vec<Problem>> {
+        call_with(session, Caller::ActingAs, "GET", &self.list_path(q), None, signal).await
     }
     /// One object; `None` when a newer load of `latest` began.
     pub async fn get(&self, session: Session, id: &str, latest: Latest) -> Option<Result<Value, Vec<Problem>>> {
@@ -57,5 +60,103 @@ impl At {
     }
     pub async fn delete(&self, session: Session, id: &str) -> Result<Value, Vec<Problem>> {
         call(session, "DELETE", &self.item(id), None).await
+    }
+}
+
+/// What a load holds: nothing yet (on its way, or nothing to load), or the newest answer.
+pub type Loaded<T> = Option<Result<T, Vec<Problem>>>;
+
+/// A load keyed on what it depends on: the portal's resource. `key` is read reactively; when
+/// what it reads changes, or [`Load::reload`] bumps the version (after a save), the load runs
+/// again: the run before is aborted (its AbortController: `fetch` gets the signal to pass on)
+/// and its answer dropped, and leaving the screen aborts the run in flight. So `state` only
+/// ever holds the answer for the newest key; `key` giving `None` means nothing to load.
+pub struct Load<T: Send + Sync + 'static> {
+    pub state: RwSignal<Loaded<T>>,
+    /// A run is on its way.
+    pub loading: RwSignal<bool>,
+    version: RwSignal<u32>,
+    latest: Latest,
+}
+
+impl<T: Clone + Default + Send + Sync + 'static> Load<T> {
+    /// The answer; empty while loading or after a failure (see [`Load::problem`]).
+    pub fn value(&self) -> T {
+        self.state.with(|s| match s {
+            Some(Ok(v)) => v.clone(),
+            _ => T::default(),
+        })
+    }
+}
+
+impl Load<Vec<(String, String)>> {
+    /// The name of `id` among loaded (ID, name) pairs; the ID until they are in.
+    pub fn name_of(&self, id: &str) -> String {
+        self.state.with(|s| match s {
+            Some(Ok(list)) => crate::enhanced::name_in(list, id),
+            _ => id.to_string(),
+        })
+    }
+}
+
+impl<T: Send + Sync + 'static> Clone for Load<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<T: Send + Sync + 'static> Copy for Load<T> {}
+
+impl<T: Send + Sync + 'static> Load<T> {
+    /// `keep`: while a newer answer is on its way the older stays shown (a list being paged);
+    /// otherwise the state empties at once (a panel about another object).
+    pub fn new<K: 'static, F: Future<Output = Result<T, Vec<Problem>>> + 'static>(
+        key: impl Fn() -> Option<K> + 'static,
+        fetch: impl Fn(K, Option<AbortSignal>) -> F + 'static,
+        keep: bool,
+    ) -> Load<T> {
+        let state = RwSignal::new(None);
+        let loading = RwSignal::new(false);
+        let version = RwSignal::new(0u32);
+        let latest = Latest::new();
+        Effect::new(move |_| {
+            version.track();
+            let Some(k) = key() else {
+                latest.abort();
+                state.set(None);
+                loading.set(false);
+                return;
+            };
+            if !keep {
+                state.set(None);
+            }
+            loading.set(true);
+            let ticket = latest.begin();
+            let run = untrack(|| fetch(k, ticket.signal.clone()));
+            leptos::task::spawn_local(async move {
+                let answer = run.await;
+                if latest.is_current(&ticket) {
+                    state.set(Some(answer));
+                    loading.set(false);
+                }
+            });
+        });
+        Load { state, loading, version, latest }
+    }
+    /// What went wrong, in one line (None while loading or after an answer).
+    pub fn problem(&self) -> Option<String> {
+        self.state.with(|s| match s {
+            Some(Err(p)) => Some(crate::enhanced::resource::one_line(p)),
+            _ => None,
+        })
+    }
+    /// An answer from elsewhere (a file the user opened): the run in flight is aborted.
+    pub fn set(&self, answer: Result<T, Vec<Problem>>) {
+        self.latest.abort();
+        self.state.set(Some(answer));
+        self.loading.set(false);
+    }
+    /// Loads the same key again (after a save changed what it reads).
+    pub fn reload(&self) {
+        self.version.update(|v| *v += 1);
     }
 }

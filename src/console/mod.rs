@@ -9,6 +9,7 @@ pub mod snippet;
 use crate::api::{enc, ApiResponse};
 use crate::auth::Session;
 use crate::components::Spinner;
+use crate::data::Load;
 use crate::route::{self, Route};
 use crate::text::fold;
 use crate::spec::{Kind, Op, Param, Spec};
@@ -48,16 +49,17 @@ fn parse_spec(text: &str) -> Result<Arc<Spec>, String> {
     Spec::parse(&doc).map(Arc::new)
 }
 
+/// The API description's load (its answer is the document, or why it cannot be used).
+type SpecLoad = Load<Result<Arc<Spec>, String>>;
+
 #[component]
 pub fn Console() -> impl IntoView {
     let session = expect_context::<Session>();
-    let spec = RwSignal::new(None::<Result<Arc<Spec>, String>>);
     let source = RwSignal::new(spec_source(&session));
-    Effect::new(move |_| {
-        let url = source.get();
-        spec.set(None);
-        leptos::task::spawn_local(async move { spec.set(Some(fetch_spec(url).await)) });
-    });
+    // the API description: loaded from its address (a newer address aborts the older load), or
+    // read from a file
+    let spec_load: SpecLoad = Load::new(move || Some(source.get()), move |url, _| async move { Ok(fetch_spec(url).await) }, false);
+    let spec = move || spec_load.state.get().and_then(Result::ok);
     let route = Route::new();
     let selected = route.op;
     let menu_open = RwSignal::new(false);
@@ -77,12 +79,12 @@ pub fn Console() -> impl IntoView {
     provide_context(route);
     provide_context(crate::enhanced::Jump::new());
     provide_context(history::History::new(session));
-    let loaded = move || spec.get().and_then(|s| s.ok());
+    let loaded = move || spec().and_then(|s| s.ok());
     view! {
         <div class="console" id="console">
-            {move || match spec.get() {
+            {move || match spec() {
                 None => view! { <div class="loading" id="spec-loading"><Spinner label="Loading API description"/>" Loading the API description…"</div> }.into_any(),
-                Some(Err(e)) => view! { <div class="panel"><p class="error" role="alert" id="spec-error">{e}</p><SpecSource source=source spec=spec/></div> }.into_any(),
+                Some(Err(e)) => view! { <div class="panel"><p class="error" role="alert" id="spec-error">{e}</p><SpecSource source=source spec=spec_load/></div> }.into_any(),
                 Some(Ok(s)) => { let (title, ops_n, sections_n) = (s.title.clone(), s.ops.len(), s.sections.len()); view! {
                     // below 1000 px the menu folds away behind this button
                     <button class="menu-toggle" id="menu-toggle" aria-expanded=move || menu_open.get().to_string() aria-controls="menu"
@@ -106,7 +108,7 @@ pub fn Console() -> impl IntoView {
                                 <h2>{title.clone()}</h2>
                                 <p>{format!("{ops_n} operations in {sections_n} sections. Pick a resource on the left.")}</p>
                                 <crate::enhanced::start_here::StartHere/>
-                                <SpecSource source=source spec=spec/>
+                                <SpecSource source=source spec=spec_load/>
                             </div>
                         </Show>
                     </main>
@@ -118,7 +120,7 @@ pub fn Console() -> impl IntoView {
 
 /// Lets the user load another API description: a URL, or a file.
 #[component]
-fn SpecSource(source: RwSignal<String>, spec: RwSignal<Option<Result<Arc<Spec>, String>>>) -> impl IntoView {
+fn SpecSource(source: RwSignal<String>, spec: SpecLoad) -> impl IntoView {
     let draft = RwSignal::new(source.get_untracked());
     let apply = move |_| {
         let url = draft.get_untracked();
@@ -132,7 +134,7 @@ fn SpecSource(source: RwSignal<String>, spec: RwSignal<Option<Result<Arc<Spec>, 
         let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
         leptos::task::spawn_local(async move {
             let text = wasm_bindgen_futures::JsFuture::from(file.text()).await.ok().and_then(|v| v.as_string()).unwrap_or_default();
-            spec.set(Some(parse_spec(&text)));
+            spec.set(Ok(parse_spec(&text)));
         });
     };
     view! {

@@ -2,7 +2,7 @@
 //! and, for each role, which profile grants it through which assignment (user, group or
 //! company). The "does it reach" rule is the model's, the same one the sandbox grants with.
 use super::resource::one_line;
-use crate::data::At;
+use crate::data::{At, Load};
 use super::security_profiles::{all_assignments, describe_named};
 use gatehouse_model::types::SecurityProfileAssignment;
 use super::{call, groups_of, id_names, list_all, text, Jump, Problem, RolesTarget};
@@ -63,64 +63,48 @@ pub fn EffectiveRoles() -> impl IntoView {
     let user_type = RwSignal::new(start.user_type.unwrap_or(UserType::Admin));
     let company = RwSignal::new(start.company.clone());
     let user = RwSignal::new(start.user_id.clone());
-    let companies = RwSignal::new(Vec::<(String, String)>::new());
-    let users = RwSignal::new(Vec::<(String, String)>::new());
-    let result = RwSignal::new(None::<Result<Breakdown, Vec<Problem>>>);
-    let load_problem = RwSignal::new(String::new());
     let names = super::Names::new();
 
+    // three loads, each keyed on what it depends on: a newer choice drops an older answer
+    let companies = Load::new(
+        move || match user_type.get() {
+            UserType::Admin => None,
+            UserType::Buyer => Some("/buyers"),
+            UserType::Supplier => Some("/suppliers"),
+        },
+        move |path, _| id_names(session, path),
+        false,
+    );
+    // the first company is chosen when none is
     Effect::new(move |_| {
-        let t = user_type.get();
-        companies.set(Vec::new());
-        let path = match t {
-            UserType::Admin => return,
-            UserType::Buyer => "/buyers",
-            UserType::Supplier => "/suppliers",
-        };
-        leptos::task::spawn_local(async move {
-            let list: Vec<(String, String)> = match id_names(session, path).await {
-                Ok(l) => l,
-                Err(p) => {
-                    load_problem.set(one_line(&p));
-                    Vec::new()
-                }
-            };
-            if company.get_untracked().is_empty() {
+        companies.state.with(|c| {
+            if let (Some(Ok(list)), true) = (c, company.get_untracked().is_empty()) {
                 if let Some((id, _)) = list.first() {
                     company.set(id.clone());
                 }
             }
-            companies.set(list);
-        });
+        })
     });
-    Effect::new(move |_| {
-        let (t, c) = (user_type.get(), company.get());
-        users.set(Vec::new());
-        if t != UserType::Admin && c.is_empty() {
-            return;
-        }
-        leptos::task::spawn_local(async move {
-            let list = match list_all(session, &users_of(t, &c).collection(), 1000).await {
-                Ok(l) => {
-                    load_problem.set(String::new());
-                    l
-                }
-                Err(p) => {
-                    load_problem.set(one_line(&p));
-                    Vec::new()
-                }
-            };
-            users.set(list.iter().map(|u| (text(u, "ID"), super::person(u))).collect());
-        });
-    });
-    Effect::new(move |_| {
-        let (t, c, u) = (user_type.get(), company.get(), user.get());
-        result.set(None);
-        if u.is_empty() {
-            return;
-        }
-        leptos::task::spawn_local(async move { result.set(Some(breakdown(session, t, c, u).await)) });
-    });
+    let users = Load::new(
+        move || {
+            let (t, c) = (user_type.get(), company.get());
+            (t == UserType::Admin || !c.is_empty()).then_some((t, c))
+        },
+        move |(t, c), _| async move {
+            let list = list_all(session, &users_of(t, &c).collection(), 1000).await?;
+            Ok(list.iter().map(|u| (text(u, "ID"), super::person(u))).collect::<Vec<_>>())
+        },
+        false,
+    );
+    let result = Load::new(
+        move || {
+            let (t, c, u) = (user_type.get(), company.get(), user.get());
+            (!u.is_empty()).then_some((t, c, u))
+        },
+        move |(t, c, u), _| breakdown(session, t, c, u),
+        false,
+    );
+    let load_problem = move || companies.problem().or_else(|| users.problem()).unwrap_or_default();
     let set_type = move |v: String| {
         user.set(String::new());
         company.set(String::new());
@@ -140,17 +124,17 @@ pub fn EffectiveRoles() -> impl IntoView {
                 <Show when=move || user_type.get() != UserType::Admin>
                     <label for="er-company">"Company"</label>
                     <select id="er-company" on:change=move |ev| { user.set(String::new()); company.set(event_target_value(&ev)); }>
-                        {move || companies.get().into_iter().map(|(id, name)| { let id2 = id.clone(); view! { <option value=id selected=move || company.get() == id2>{name}</option> } }).collect_view()}
+                        {move || companies.value().into_iter().map(|(id, name)| { let id2 = id.clone(); view! { <option value=id selected=move || company.get() == id2>{name}</option> } }).collect_view()}
                     </select>
                 </Show>
                 <label for="er-user">"User"</label>
                 <select id="er-user" on:change=move |ev| user.set(event_target_value(&ev))>
                     <option value="">"— choose a user —"</option>
-                    {move || users.get().into_iter().map(|(id, label)| { let id2 = id.clone(); view! { <option value=id selected=move || user.get() == id2>{label}</option> } }).collect_view()}
+                    {move || users.value().into_iter().map(|(id, label)| { let id2 = id.clone(); view! { <option value=id selected=move || user.get() == id2>{label}</option> } }).collect_view()}
                 </select>
             </div>
-            <Show when=move || !load_problem.get().is_empty()><p class="error" id="er-load-error" role="alert">{move || load_problem.get()}</p></Show>
-            {move || match result.get() {
+            <Show when=move || !load_problem().is_empty()><p class="error" id="er-load-error" role="alert">{load_problem}</p></Show>
+            {move || match result.state.get() {
                 None if user.get().is_empty() => ().into_any(),
                 None => view! { <p><Spinner/>" Working it out…"</p> }.into_any(),
                 Some(Err(p)) => view! { <p class="error" id="er-error" role="alert">{one_line(&p)}</p> }.into_any(),

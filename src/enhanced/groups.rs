@@ -1,7 +1,7 @@
 //! The user group screens' own panel: the group's members, added and removed with a picker.
 use super::resource::one_line;
-use crate::data::At;
-use super::{change, list_all, text, Problem};
+use crate::data::{At, Load};
+use super::{change, list_all, text};
 use crate::api::enc;
 use crate::auth::Session;
 use crate::components::Spinner;
@@ -20,30 +20,22 @@ pub fn Members(def: &'static ResourceDef, company: String, group_id: String, can
     let groups = At::new(def, company.as_str()).collection();
     let users_path = At::of(Kind::user_kind(t), company).collection();
     let base = StoredValue::new((groups, users_path, group_id));
-    let members = RwSignal::new(None::<Result<Vec<String>, Vec<Problem>>>);
-    let users = RwSignal::new(Vec::<(String, String)>::new());
     let choice = RwSignal::new(String::new());
     let problems = RwSignal::new(String::new());
-    let reload = RwSignal::new(0u32);
-    Effect::new(move |_| {
-        reload.track();
-        let (groups, _, gid) = base.get_value();
-        leptos::task::spawn_local(async move {
-            let r = list_all(session, &format!("{groups}/assignments?userGroupID={}", enc(&gid)), 10_000)
-                .await
-                .map(|rows| rows.iter().filter(|a| text(a, "UserGroupID") == gid).map(|a| text(a, "UserID")).collect());
-            members.set(Some(r));
-        });
-    });
-    leptos::task::spawn_local(async move {
-        let (_, users_path, _) = base.get_value();
-        match list_all(session, &users_path, 1000).await {
-            Ok(list) => {
-                users.set(list.iter().map(|u| (text(u, "ID"), super::person(u))).collect());
-            }
-            Err(p) => problems.set(one_line(&p)),
-        }
-    });
+    let members = Load::new(
+        move || Some(base.get_value()),
+        move |(groups, _, gid), _| async move {
+            let rows = list_all(session, &format!("{groups}/assignments?userGroupID={}", enc(&gid)), 10_000).await?;
+            Ok(rows.iter().filter(|a| text(a, "UserGroupID") == gid).map(|a| text(a, "UserID")).collect::<Vec<_>>())
+        },
+        true,
+    );
+    let users = Load::new(
+        move || Some(base.get_value().1),
+        move |users_path, _| async move { Ok(list_all(session, &users_path, 1000).await?.iter().map(|u| (text(u, "ID"), super::person(u))).collect::<Vec<_>>()) },
+        true,
+    );
+    let problem = move || Some(problems.get()).filter(|p| !p.is_empty()).or_else(|| users.problem()).unwrap_or_default();
     let add = move |_| {
         let user = choice.get_untracked();
         if user.is_empty() {
@@ -51,17 +43,17 @@ pub fn Members(def: &'static ResourceDef, company: String, group_id: String, can
         }
         let (groups, _, gid) = base.get_value();
         let body = json!({"UserGroupID": gid, "UserID": user});
-        change(session, "POST", format!("{groups}/assignments"), Some(body), problems, move || reload.update(|n| *n += 1));
+        change(session, "POST", format!("{groups}/assignments"), Some(body), problems, move || members.reload());
     };
     let remove = move |user: String| {
         let (groups, _, gid) = base.get_value();
         let path = format!("{groups}/{}/assignments/{}", enc(&gid), enc(&user));
-        change(session, "DELETE", path, None, problems, move || reload.update(|n| *n += 1));
+        change(session, "DELETE", path, None, problems, move || members.reload());
     };
     view! {
         <div class="panel" id="group-members">
             <h4>"Members"</h4>
-            {move || match members.get() {
+            {move || match members.state.get() {
                 None => view! { <p><Spinner/></p> }.into_any(),
                 Some(Err(p)) => view! { <p class="error">{one_line(&p)}</p> }.into_any(),
                 Some(Ok(list)) if list.is_empty() => view! { <p class="muted" id="members-none">"No members yet."</p> }.into_any(),
@@ -70,7 +62,7 @@ pub fn Members(def: &'static ResourceDef, company: String, group_id: String, can
                         let u2 = u.clone();
                         let u4 = u.clone();
                         // by name once the users are in; the ID until then
-                        let name = move || users.with(|l| super::name_in(l, &u4));
+                        let name = move || users.name_of(&u4);
                         view! { <li data-user=u.clone() title=u.clone()>{name.clone()}
                             <Show when=move || can_write.get()>{ let u3 = u2.clone(); let name = name.clone(); view! { <button type="button" class="link member-remove" aria-label=move || format!("Remove {} from the group", name()) on:click=move |_| remove(u3.clone())>"Remove"</button> } }</Show>
                         </li> }
@@ -82,12 +74,12 @@ pub fn Members(def: &'static ResourceDef, company: String, group_id: String, can
                     <label class="sr-only" for="members-pick">"Add a member"</label>
                     <select id="members-pick" on:change=move |ev| choice.set(event_target_value(&ev))>
                         <option value="">"— add a user —"</option>
-                        {move || users.get().into_iter().map(|(id, label)| view! { <option value=id>{label}</option> }).collect_view()}
+                        {move || users.value().into_iter().map(|(id, label)| view! { <option value=id>{label}</option> }).collect_view()}
                     </select>
                     <button type="button" id="members-add" on:click=add>"Add"</button>
                 </span>
             </Show>
-            <Show when=move || !problems.get().is_empty()><p class="error" role="alert" id="members-error">{move || problems.get()}</p></Show>
+            <Show when=move || !problem().is_empty()><p class="error" role="alert" id="members-error">{problem}</p></Show>
         </div>
     }
 }

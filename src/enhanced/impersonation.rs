@@ -10,7 +10,7 @@ use crate::json;
 use crate::components::Spinner;
 use gatehouse_model::list::ListQuery;
 use gatehouse_model::impersonation::{config_matches, what_is_missing, Impersonator, Target};
-use crate::data::At;
+use crate::data::{At, Load};
 use gatehouse_model::resources::{Kind, UserType};
 use gatehouse_model::types::ImpersonationConfig;
 use leptos::prelude::*;
@@ -128,7 +128,7 @@ const PAGE_SIZE: u32 = 20;
 
 /// The users of one buyer (`buyer`: ID and name), page by page, or of every buyer (`None`: the
 /// first page of each), matching `q` when it is not empty. `None` when a newer load began.
-async fn search(session: Session, buyers: Vec<(String, String)>, buyer: Option<(String, String)>, q: String, page: u32, latest: crate::api::Latest) -> Option<Result<Hits, String>> {
+async fn search(session: Session, buyers: Vec<(String, String)>, buyer: Option<(String, String)>, q: String, page: u32, signal: Option<web_sys::AbortSignal>) -> Result<Hits, Vec<super::Problem>> {
     let one = buyer.is_some();
     let mut hits = Vec::new();
     let mut paging = None;
@@ -142,10 +142,7 @@ async fn search(session: Session, buyers: Vec<(String, String)>, buyer: Option<(
             ..Default::default()
         };
         let path = At::of(Kind::BuyerUser, id.as_str()).list_path(&list);
-        let v = match super::load_latest(session, Caller::Me, &path, latest).await? {
-            Ok(v) => v,
-            Err(p) => return Some(Err(one_line(&p))),
-        };
+        let v = super::call_with(session, Caller::Me, "GET", &path, None, signal.as_ref()).await?;
         let meta = &v["Meta"];
         let n = |k: &str| meta[k].as_u64().unwrap_or(0);
         paging = one.then(|| (n("Page").max(1) as u32, n("TotalPages").max(1), n("TotalCount")));
@@ -160,7 +157,7 @@ async fn search(session: Session, buyers: Vec<(String, String)>, buyer: Option<(
             });
         }
     }
-    Some(Ok(Hits { hits, paging }))
+    Ok(Hits { hits, paging })
 }
 
 /// The configs that let the signed-in user act as `hit`, with their clients and roles.
@@ -168,7 +165,22 @@ async fn search(session: Session, buyers: Vec<(String, String)>, buyer: Option<(
 /// rep and this user. `unchecked`: why the configs could not be read (reading them takes
 /// SetSecurityProfile, which reps seldom hold); then nothing is offered and the rep names the
 /// client, and the API checks the configs when the token is asked for.
-async fn offers(session: Session, hit: Hit, create: RwSignal<Option<String>>, unchecked: RwSignal<Option<String>>) -> Result<Vec<Offer>, String> {
+/// What the launcher offers for one picked user (see [`offers`]).
+#[derive(Debug, Clone, Default)]
+struct Offers {
+    list: Option<Result<Vec<Offer>, String>>,
+    create: Option<String>,
+    unchecked: Option<String>,
+}
+
+async fn offers(session: Session, hit: Hit) -> Offers {
+    let mut out = Offers::default();
+    let list = offers_into(session, hit, &mut out).await;
+    out.list = Some(list);
+    out
+}
+
+async fn offers_into(session: Session, hit: Hit, found: &mut Offers) -> Result<Vec<Offer>, String> {
     let me = get(session, "/me").await?;
     let info = session.current_untracked().map(|c| c.info()).unwrap_or_default();
     let user_type = UserType::parse(&info.usrtype).unwrap_or(UserType::Admin);
@@ -183,7 +195,7 @@ async fn offers(session: Session, hit: Hit, create: RwSignal<Option<String>>, un
     let configs = match get(session, "/impersonationconfig?pageSize=100").await {
         Ok(c) => c,
         Err(e) => {
-            unchecked.set(Some(e));
+            found.unchecked = Some(e);
             return Ok(Vec::new());
         }
     };
@@ -212,7 +224,7 @@ async fn offers(session: Session, hit: Hit, create: RwSignal<Option<String>>, un
         if !rep.is_empty() {
             let mut fields = rep.to_vec();
             fields.extend([("BuyerID", hit.buyer_id.clone()), ("UserID", hit.user_id.clone())]);
-            create.set(Some(crate::route::new_href("enhanced:impersonationconfigs", &fields)));
+            found.create = Some(crate::route::new_href("enhanced:impersonationconfigs", &fields));
         }
         return Err(what_is_missing(&who, &info.usr, &target));
     }
@@ -227,14 +239,7 @@ pub fn Launcher() -> impl IntoView {
     let searched = RwSignal::new(String::new());
     let buyer = RwSignal::new(None::<String>);
     let page = RwSignal::new(1u32);
-    let buyers = RwSignal::new(None::<Result<Vec<(String, String)>, String>>);
-    let hits = RwSignal::new(None::<Result<Hits, String>>);
-    let searching = RwSignal::new(false);
-    let latest = crate::api::Latest::new();
     let picked = RwSignal::new(None::<Hit>);
-    let offers_sig = RwSignal::new(None::<Result<Vec<Offer>, String>>);
-    let create = RwSignal::new(None::<String>);
-    let unchecked = RwSignal::new(None::<String>);
     // the client named by the rep when the configs cannot be read
     let client_typed = RwSignal::new(String::new());
     let chosen = RwSignal::new(0usize);
@@ -244,40 +249,50 @@ pub fn Launcher() -> impl IntoView {
     let history_sig = RwSignal::new(history());
     // the API's record of every rep's impersonation tokens, when it offers one (the sandbox's
     // GET /v1/impersonations); else this browser's own history
-    let record = RwSignal::new(None::<Result<Vec<Value>, String>>);
+    let record = Load::new(
+        move || {
+            session.acting.track();
+            Some(())
+        },
+        move |_, signal| async move { super::call_with(session, Caller::Me, "GET", "/impersonations?pageSize=100", None, signal.as_ref()).await.map(|v| items(&v)) },
+        true,
+    );
     Effect::new(move |_| {
         session.acting.track();
         history_sig.set(history());
-        leptos::task::spawn_local(async move {
-            record.set(Some(get(session, "/impersonations?pageSize=100").await.map(|v| items(&v))));
-        });
     });
 
     // the buyers to browse, by name; the first one is browsed at once, with no typing
-    leptos::task::spawn_local(async move {
-        let list = get(session, "/buyers?pageSize=100&sortBy=Name").await.map(|v| items(&v).iter().map(|b| (text(b, "ID"), Some(text(b, "Name")).filter(|n| !n.is_empty()).unwrap_or_else(|| text(b, "ID")))).collect::<Vec<_>>());
-        let first = list.as_ref().ok().map(|l| l.first().map(|b| b.0.clone()).unwrap_or_default());
-        buyers.set(Some(list));
-        buyer.set(first);
+    let buyers = Load::new(
+        || Some(()),
+        move |_, signal| async move {
+            let v = super::call_with(session, Caller::Me, "GET", "/buyers?pageSize=100&sortBy=Name", None, signal.as_ref()).await?;
+            Ok(items(&v).iter().map(|b| (text(b, "ID"), Some(text(b, "Name")).filter(|n| !n.is_empty()).unwrap_or_else(|| text(b, "ID")))).collect::<Vec<_>>())
+        },
+        true,
+    );
+    Effect::new(move |_| {
+        if let Some(Ok(list)) = buyers.state.get() {
+            buyer.set(Some(list.first().map(|b| b.0.clone()).unwrap_or_default()));
+        }
     });
     // the list follows the buyer, the search and the page; a newer load aborts the older one
-    Effect::new(move |_| {
-        let (Some(b), q, p) = (buyer.get(), searched.get(), page.get()) else { return };
-        let all = buyers.get_untracked().and_then(Result::ok).unwrap_or_default();
-        let one = all.iter().find(|x| x.0 == b).cloned();
-        searching.set(true);
-        leptos::task::spawn_local(async move {
-            if let Some(r) = search(session, all, one, q, p, latest).await {
-                hits.set(Some(r));
-                searching.set(false);
-            }
-        });
-    });
+    let hits = Load::new(
+        move || {
+            let (b, q, p) = (buyer.get()?, searched.get(), page.get());
+            let all = untrack(|| buyers.value());
+            let one = all.iter().find(|x| x.0 == b).cloned();
+            Some((all, one, q, p))
+        },
+        move |(all, one, q, p), signal| search(session, all, one, q, p, signal),
+        true,
+    );
+    let searching = hits.loading;
     // the applications reps have acted in (the API's record, this browser's history): what a rep
     // who cannot read the configs is offered to choose from
     let known_clients = move || {
         let mut out: Vec<(String, String)> = Vec::new();
-        let rows = record.with_untracked(|r| r.as_ref().and_then(|r| r.as_ref().ok()).cloned()).unwrap_or_default();
+        let rows = untrack(|| record.value());
         let seen = rows.iter().map(|r| (text(r, "ClientID"), text(r, "ClientName"))).chain(history().into_iter().rev().map(|r| (r.client_id, r.client_name)));
         for (id, name) in seen {
             if !id.is_empty() && !out.iter().any(|c| c.0 == id) {
@@ -293,25 +308,27 @@ pub fn Launcher() -> impl IntoView {
         searched.set(query.get_untracked());
     };
     let pick = move |h: Hit| {
-        picked.set(Some(h.clone()));
-        offers_sig.set(None);
         acting_error.set(None);
-        create.set(None);
-        unchecked.set(None);
-        leptos::task::spawn_local(async move {
-            let o = offers(session, h, create, unchecked).await;
-            if client_typed.get_untracked().is_empty() {
-                client_typed.set(known_clients().first().map(|c| c.0.clone()).unwrap_or_default());
-            }
-            if let Ok(list) = &o {
-                chosen.set(0);
-                roles.set(list.first().map(|x| x.roles.clone()).unwrap_or_default());
-            }
-            offers_sig.set(Some(o));
-        });
+        picked.set(Some(h));
     };
+    // the offers for the user picked last: picking another drops (and stops) an older answer
+    let offered = Load::new(move || picked.get(), move |h, _| async move { Ok(offers(session, h).await) }, false);
+    let found = move || offered.state.with(|s| s.as_ref().and_then(|r| r.as_ref().ok()).cloned()).unwrap_or_default();
+    let offers_sig = move || found().list;
+    let create = Signal::derive(move || found().create);
+    let unchecked = Signal::derive(move || found().unchecked);
+    Effect::new(move |_| {
+        let Some(list) = offers_sig() else { return };
+        if client_typed.get_untracked().is_empty() {
+            client_typed.set(known_clients().first().map(|c| c.0.clone()).unwrap_or_default());
+        }
+        if let Ok(list) = &list {
+            chosen.set(0);
+            roles.set(list.first().map(|x| x.roles.clone()).unwrap_or_default());
+        }
+    });
     let act = move |_| {
-        let (Some(h), Some(Ok(list))) = (picked.get_untracked(), offers_sig.get_untracked()) else { return };
+        let (Some(h), Some(Ok(list))) = (picked.get_untracked(), untrack(offers_sig)) else { return };
         let offer = if unchecked.with_untracked(Option::is_some) {
             let id = client_typed.get_untracked().trim().to_string();
             if id.is_empty() {
@@ -377,7 +394,7 @@ pub fn Launcher() -> impl IntoView {
             <form class="row" on:submit=do_search>
                 <label class="sr-only" for="imp-buyer">"Buyer"</label>
                 <select id="imp-buyer" on:change=move |ev| { picked.set(None); page.set(1); buyer.set(Some(event_target_value(&ev))); }>
-                    {move || buyers.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|(id, name)| {
+                    {move || buyers.value().into_iter().map(|(id, name)| {
                         let id2 = id.clone();
                         view! { <option value=id selected=move || buyer.get().as_deref() == Some(id2.as_str())>{name}</option> }
                     }).collect_view()}
@@ -387,9 +404,9 @@ pub fn Launcher() -> impl IntoView {
                 <input id="imp-search" type="search" placeholder="Name, username or email" prop:value=query on:input=move |ev| query.set(event_target_value(&ev))/>
                 <button id="imp-search-go" type="submit" disabled=searching>{move || if searching.get() { view! { <Spinner/> }.into_any() } else { "Search".into_any() }}</button>
             </form>
-            {move || buyers.get().and_then(Result::err).map(|e| view! { <p class="error" role="alert">{format!("Cannot list buyers: {e}")}</p> })}
-            {move || hits.get().map(|r| match r {
-                Err(e) => view! { <p class="error" role="alert">{e}</p> }.into_any(),
+            {move || buyers.problem().map(|e| view! { <p class="error" role="alert">{format!("Cannot list buyers: {e}")}</p> })}
+            {move || hits.state.get().map(|r| match r {
+                Err(e) => view! { <p class="error" role="alert">{one_line(&e)}</p> }.into_any(),
                 Ok(h) if h.hits.is_empty() => view! { <p class="muted" id="imp-none">{if searched.get().is_empty() { "This buyer has no users yet." } else { "No buyer user matches." }}</p> }.into_any(),
                 Ok(Hits { hits: list, paging }) => view! {
                     <table class="grid" id="imp-results">
@@ -415,7 +432,7 @@ pub fn Launcher() -> impl IntoView {
             {move || picked.get().map(|h| view! {
                 <div class="panel" id="imp-offer">
                     <h3>{format!("Act as {} ({}) of {}", if h.name.is_empty() { &h.username } else { &h.name }, h.username, h.buyer_name)}</h3>
-                    {move || match offers_sig.get() {
+                    {move || match offers_sig() {
                         None => view! { <p><Spinner/>" Checking impersonation configs…"</p> }.into_any(),
                         Some(Err(e)) => view! {
                             <p class="error" id="imp-missing" role="alert">{e}</p>
@@ -463,7 +480,7 @@ pub fn Launcher() -> impl IntoView {
                     <Show when=move || acting_error.get().is_some()><p class="error" role="alert" id="imp-error">{move || acting_error.get()}</p></Show>
                 </div>
             })}
-            {move || match record.get() {
+            {move || match record.state.get() {
                 Some(Ok(rows)) => view! {
                     <h3>"Act-as record (every rep, kept by the API)"</h3>
                     <table class="grid" id="impersonation-record">
@@ -474,7 +491,7 @@ pub fn Launcher() -> impl IntoView {
                             let state = if r["Revoked"].as_bool() == Some(true) { "revoked" } else if expired { "expired" } else { "valid" };
                             let client = Some(text(&r, "ClientName")).filter(|n| !n.is_empty()).unwrap_or_else(|| text(&r, "ClientID"));
                             let buyer_id = text(&r, "BuyerID");
-                            let buyer = buyers.with(|b| super::name_in(b.as_ref().and_then(|l| l.as_ref().ok()).map(Vec::as_slice).unwrap_or_default(), &buyer_id));
+                            let buyer = buyers.name_of(&buyer_id);
                             view! { <tr><td>{text(&r, "ImpersonatorUsername")}</td><td>{text(&r, "Username")}</td><td title=buyer_id.clone()>{buyer}</td><td>{client}</td>
                                 <td>{json::strings(&r["Roles"]).join(", ")}</td><td>{when("Issued")}</td><td>{when("Expires")}</td><td class="imp-state">{state}</td></tr> }
                         }).collect_view()}</tbody>
@@ -482,7 +499,7 @@ pub fn Launcher() -> impl IntoView {
                 }.into_any(),
                 other => view! {
                     <h3>"Act-as history (this browser)"</h3>
-                    {other.and_then(Result::err).map(|e| view! { <p class="muted" id="impersonation-record-note">{format!("Sessions started in this browser; the API keeps no record you can read ({e}).")}</p> })}
+                    {other.and_then(Result::err).map(|e| one_line(&e)).map(|e| view! { <p class="muted" id="impersonation-record-note">{format!("Sessions started in this browser; the API keeps no record you can read ({e}).")}</p> })}
                     <table class="grid" id="impersonation-history">
                         <thead><tr><th>"Rep"</th><th>"User"</th><th>"Buyer"</th><th>"Client"</th><th>"Roles"</th><th>"Start"</th><th>"End"</th></tr></thead>
                         <tbody>{history_sig.get().into_iter().rev().map(|r| {

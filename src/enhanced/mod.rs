@@ -152,7 +152,7 @@ pub async fn load_latest(session: Session, caller: Caller, path: &str, latest: c
 }
 
 /// [`call_as`], abortable by `signal`.
-async fn call_with(session: Session, caller: Caller, method: &str, path: &str, body: Option<&Value>, signal: Option<&web_sys::AbortSignal>) -> Result<Value, Vec<Problem>> {
+pub async fn call_with(session: Session, caller: Caller, method: &str, path: &str, body: Option<&Value>, signal: Option<&web_sys::AbortSignal>) -> Result<Value, Vec<Problem>> {
     let text = body.map(|b| b.to_string());
     let res = session.send(method, &session.url(path), text.as_deref(), caller, signal).await.map_err(|e| vec![Problem::network(e)])?;
     if res.ok() {
@@ -297,7 +297,7 @@ pub use crate::json::string as text;
 
 /// A list of problems, with their meanings.
 #[component]
-pub fn Problems(#[prop(into)] id: String, problems: RwSignal<Vec<Problem>>) -> impl IntoView {
+pub fn Problems(#[prop(into)] id: String, #[prop(into)] problems: Signal<Vec<Problem>>) -> impl IntoView {
     view! {
         <Show when=move || !problems.get().is_empty()>
             <div role="alert"><ul class="problems" id=id.clone()>

@@ -6,7 +6,8 @@ use super::resource::Form;
 use super::widgets::RolePicker;
 use super::{call, change, text, Problem, Problems};
 use crate::api::enc;
-use crate::auth::Session;
+use crate::auth::{Caller, Session};
+use crate::data::Load;
 use leptos::prelude::*;
 use serde_json::{json, Map, Value};
 
@@ -43,23 +44,21 @@ async fn load(session: Session, lists: bool) -> Result<Org, Vec<Problem>> {
 }
 
 /// Loads the organization on mount and whenever `version` changes.
-fn loader(session: Session, version: RwSignal<u32>, lists: bool) -> (RwSignal<Option<Org>>, RwSignal<Vec<Problem>>) {
-    let org = RwSignal::new(None::<Org>);
-    let problems = RwSignal::new(Vec::new());
-    Effect::new(move |_| {
-        version.track();
-        session.active.track();
-        leptos::task::spawn_local(async move {
-            match load(session, lists).await {
-                Ok(o) => {
-                    problems.set(Vec::new());
-                    org.set(Some(o));
-                }
-                Err(p) => problems.set(p),
-            }
-        });
-    });
-    (org, problems)
+fn loader(session: Session, version: RwSignal<u32>, lists: bool) -> (Signal<Option<Org>>, Signal<Vec<Problem>>) {
+    // keyed on the organization in use and on the version a change bumps
+    let org = Load::new(
+        move || {
+            version.track();
+            session.active.track();
+            Some(())
+        },
+        move |_, _| load(session, lists),
+        true,
+    );
+    (
+        Signal::derive(move || org.state.with(|s| s.as_ref().and_then(|r| r.as_ref().ok()).cloned())),
+        Signal::derive(move || org.state.with(|s| s.as_ref().and_then(|r| r.as_ref().err()).cloned().unwrap_or_default())),
+    )
 }
 
 fn copy(text: String) {
@@ -217,16 +216,15 @@ pub fn Applications() -> impl IntoView {
     let session = expect_context::<Session>();
     let version = RwSignal::new(0u32);
     let (org, problems) = loader(session, version, false);
-    let apps = RwSignal::new(Vec::<Value>::new());
-    Effect::new(move |_| {
-        version.track();
-        session.active.track();
-        leptos::task::spawn_local(async move {
-            if let Ok(v) = call(session, "GET", "/organization/applications", None).await {
-                apps.set(items(&v));
-            }
-        });
-    });
+    let apps = Load::new(
+        move || {
+            version.track();
+            session.active.track();
+            Some(())
+        },
+        move |_, signal| async move { super::call_with(session, Caller::ActingAs, "GET", "/organization/applications", None, signal.as_ref()).await.map(|v| items(&v)) },
+        true,
+    );
     let failed = RwSignal::new(String::new());
     let is_admin = move || org.with(|o| o.as_ref().is_some_and(|o| text(&o.me, "Role") == "Admin"));
     let kind = RwSignal::new("SalesChannel".to_string());
@@ -260,7 +258,7 @@ pub fn Applications() -> impl IntoView {
             <p class="muted" hidden=is_admin id="apps-readonly">"Creating, rotating and deleting applications needs the Admin role."</p>
             <table class="list" id="applications">
                 <thead><tr><th>"Application name"</th><th>"Kind"</th><th>"Client ID"</th><th>"Role"</th><th><span class="sr-only">"Actions"</span></th></tr></thead>
-                <tbody>{move || apps.get().into_iter().map(|a| {
+                <tbody>{move || apps.value().into_iter().map(|a| {
                     let id = text(&a, "ID");
                     let (id2, id3) = (id.clone(), id.clone());
                     let integration = text(&a, "Kind") == "Integration";

@@ -13,7 +13,7 @@ use gatehouse_model::roles::allows;
 use gatehouse_model::validate::{validate_with, Mode};
 use gatehouse_model::resources::article;
 use gatehouse_model::list::ListQuery;
-use crate::data::At;
+use crate::data::{At, Load};
 use leptos::prelude::*;
 use serde_json::{Map, Value};
 use std::collections::HashMap;
@@ -163,14 +163,12 @@ pub fn ResourceScreen(def: &'static ScreenDef) -> impl IntoView {
     let route = expect_context::<Route>();
     let rdef = def.kind.def();
     // list state; the parent of nested resources may come with the address
-    let parents = RwSignal::new(None::<Result<Vec<(String, String)>, String>>);
     let parent = RwSignal::new(if rdef.parent.is_some() { route.object.get_untracked().0 } else { String::new() });
     let search = RwSignal::new(String::new());
     let sort = RwSignal::new(String::new());
     let desc = RwSignal::new(false);
     let page = RwSignal::new(1u32);
     let reload = RwSignal::new(0u32);
-    let listing = RwSignal::new(None::<Result<Value, Vec<Problem>>>);
     // editor state
     let editing = RwSignal::new(Editing::None);
     let epoch = RwSignal::new(0u32);
@@ -184,7 +182,6 @@ pub fn ResourceScreen(def: &'static ScreenDef) -> impl IntoView {
         writable: can_write,
     };
     let problems = RwSignal::new(Vec::<Problem>::new());
-    let list_problems = RwSignal::new(Vec::<Problem>::new());
     // an object named by the address that could not be opened
     let open_problems = RwSignal::new(Vec::<Problem>::new());
     let busy = RwSignal::new(false);
@@ -192,45 +189,39 @@ pub fn ResourceScreen(def: &'static ScreenDef) -> impl IntoView {
     let confirm_delete = RwSignal::new(false);
 
     // the parent buyer / supplier of nested resources
-    if let Some(pk) = rdef.parent {
-        let path = pk.def().path;
-        leptos::task::spawn_local(async move {
-            let r = super::id_names(session, path).await;
-            if let Ok(list) = &r {
-                if let Some((id, _)) = list.first().filter(|_| parent.get_untracked().is_empty()) {
+    let parents = Load::new(move || rdef.parent.map(|pk| pk.def().path), move |path, _| super::id_names(session, path), true);
+    // the first one is chosen when the address names none
+    Effect::new(move |_| {
+        parents.state.with(|s| {
+            if let (Some(Ok(list)), true) = (s, parent.get_untracked().is_empty()) {
+                if let Some((id, _)) = list.first() {
                     parent.set(id.clone());
                 }
             }
-            parents.set(Some(r.map_err(|p| p.first().map(|p| p.message.clone()).unwrap_or_default())));
-        });
-    }
+        })
+    });
     let ready = move || rdef.parent.is_none() || !parent.get().is_empty();
 
-    let latest = crate::api::Latest::new();
-    Effect::new(move |_| {
-        reload.track();
-        if !ready() {
-            return;
-        }
-        let q = ListQuery {
-            page: page.get(),
-            page_size: 20,
-            search: Some(search.get()).filter(|s| !s.is_empty()),
-            sort_by: Some(sort.get()).filter(|s| !s.is_empty()).map(|s| (s, desc.get())).into_iter().collect(),
-            ..Default::default()
-        };
-        let at = At::new(rdef, parent.get());
-        leptos::task::spawn_local(async move {
-            // a newer search, sort or page (or leaving the screen) aborts this one
-            let Some(r) = at.list(session, &q, latest).await else { return };
-            if let Err(p) = &r {
-                list_problems.set(p.clone());
-            } else {
-                list_problems.set(Vec::new());
-            }
-            listing.set(Some(r));
-        });
-    });
+    // keyed on the parent, search, sort and page (and a version saves bump): a newer key, or
+    // leaving the screen, aborts the load before; the page in view stays until the next is in
+    let listing = Load::new(
+        move || {
+            reload.track();
+            ready().then(|| {
+                let q = ListQuery {
+                    page: page.get(),
+                    page_size: 20,
+                    search: Some(search.get()).filter(|s| !s.is_empty()),
+                    sort_by: Some(sort.get()).filter(|s| !s.is_empty()).map(|s| (s, desc.get())).into_iter().collect(),
+                    ..Default::default()
+                };
+                (At::new(rdef, parent.get()), q)
+            })
+        },
+        move |(at, q), signal| async move { at.list(session, &q, signal.as_ref()).await },
+        true,
+    );
+    let list_problems = Signal::derive(move || listing.state.with(|s| s.as_ref().and_then(|r| r.as_ref().err()).cloned().unwrap_or_default()));
 
     // a generated secret, neither saved nor copied, is not discarded without asking
     let unsaved_secret = RwSignal::new(false);
@@ -446,14 +437,14 @@ pub fn ResourceScreen(def: &'static ScreenDef) -> impl IntoView {
                         <div class="row">
                             <label for="ed-parent">{capitalized(pk.def().noun)}</label>
                             <select id="ed-parent" on:change=move |ev| { parent.set(event_target_value(&ev)); page.set(1); open(Editing::None); }>
-                                {move || match parents.get() {
+                                {move || match parents.state.get() {
                                     Some(Ok(list)) => list.into_iter().map(|(id, name)| { let id2 = id.clone(); view! { <option value=id selected=move || parent.get() == id2>{format!("{name} ({})", id2)}</option> } }).collect_view().into_any(),
                                     _ => ().into_any(),
                                 }}
                             </select>
-                            {move || match parents.get() {
+                            {move || match parents.state.get() {
                                 None => view! { <Spinner/> }.into_any(),
-                                Some(Err(e)) => view! { <span class="error">{e}</span> }.into_any(),
+                                Some(Err(e)) => view! { <span class="error">{e.first().map(|p| p.message.clone())}</span> }.into_any(),
                                 Some(Ok(l)) if l.is_empty() => view! { <span class="muted" id="ed-no-parent">{format!("Create {} {} first.", article(pk.def().noun), pk.def().noun)}</span> }.into_any(),
                                 _ => ().into_any(),
                             }}
@@ -474,7 +465,7 @@ pub fn ResourceScreen(def: &'static ScreenDef) -> impl IntoView {
                         </Show>
                     </form>
                     <Problems id="ed-list-errors" problems=list_problems/>
-                    {move || match listing.get() {
+                    {move || match listing.state.get() {
                         None => view! { <p><Spinner/>" Loading…"</p> }.into_any(),
                         Some(Err(_)) => ().into_any(),
                         // an empty list says what is missing and offers to create it

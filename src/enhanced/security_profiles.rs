@@ -1,7 +1,7 @@
 //! The security profile screen's own panel: where the profile is assigned — the seller
 //! organization, a buyer, a supplier, a user group or a single user.
 use super::resource::one_line;
-use crate::data::At;
+use crate::data::{At, Load};
 use super::{change, id_names, list_all, text, Problem};
 use crate::auth::Session;
 use crate::components::Spinner;
@@ -94,70 +94,45 @@ pub fn describe_named(session: Session, names: super::Names, a: &SecurityProfile
 pub fn ProfileAssignments(profile_id: String) -> impl IntoView {
     let session = expect_context::<Session>();
     let pid = StoredValue::new(profile_id);
-    let rows = RwSignal::new(None::<Result<Vec<SecurityProfileAssignment>, Vec<Problem>>>);
-    let reload = RwSignal::new(0u32);
     let level = RwSignal::new("seller".to_string());
     let company = RwSignal::new(String::new());
     let target = RwSignal::new(String::new());
-    let companies = RwSignal::new(Vec::<(String, String)>::new());
-    let targets = RwSignal::new(None::<Vec<(String, String)>>);
     let problems = RwSignal::new(String::new());
     let added = RwSignal::new(String::new());
     let names = super::Names::new();
     // assignments take the profile's write roles; a memo, so the token is read once per change
     let can_write = Memo::new(move |_| gatehouse_model::roles::allows(&super::held_roles(session), Kind::SecurityProfile.def().write_roles));
 
-    Effect::new(move |_| {
-        reload.track();
-        let pid = pid.get_value();
-        leptos::task::spawn_local(async move {
-            let r = all_assignments(session).await.map(|list| list.into_iter().filter(|a| a.security_profile_id == pid).collect());
-            rows.set(Some(r));
-        });
-    });
+    let rows = Load::new(
+        move || Some(pid.get_value()),
+        move |pid, _| async move { Ok(all_assignments(session).await?.into_iter().filter(|a| a.security_profile_id == pid).collect::<Vec<_>>()) },
+        true,
+    );
     // the companies of the chosen level
-    Effect::new(move |_| {
-        let l = level.get();
-        company.set(String::new());
-        target.set(String::new());
-        companies.set(Vec::new());
-        if let Some((path, _)) = company_of(&l) {
-            leptos::task::spawn_local(async move {
-                match id_names(session, path).await {
-                    Ok(list) => companies.set(list),
-                    Err(p) => problems.set(one_line(&p)),
-                }
-            });
-        }
-    });
+    let companies = Load::new(move || company_of(&level.get()).map(|(path, _)| path), move |path, _| id_names(session, path), false);
     // the groups / users of the chosen level and company
-    Effect::new(move |_| {
-        let (l, c) = (level.get(), company.get());
-        target.set(String::new());
-        targets.set(None);
-        if company_of(&l).is_some() && c.is_empty() {
-            return;
+    let targets = Load::new(
+        move || {
+            let (l, c) = (level.get(), company.get());
+            if company_of(&l).is_some() && c.is_empty() {
+                return None;
+            }
+            target_of(&l, &c)
+        },
+        move |(path, field), _| async move {
+            let list = list_all(session, &path, 1000).await?;
+            Ok(list.iter().map(|v| (text(v, "ID"), if field == "UserID" { super::person(v) } else { text(v, "Name") })).collect::<Vec<_>>())
+        },
+        false,
+    );
+    // what went wrong: the last change, else a list that could not be loaded
+    let problem = move || {
+        let p = problems.get();
+        if !p.is_empty() {
+            return p;
         }
-        if let Some((path, field)) = target_of(&l, &c) {
-            leptos::task::spawn_local(async move {
-                let list = match list_all(session, &path, 1000).await {
-                    Ok(l) => l,
-                    Err(p) => {
-                        problems.set(one_line(&p));
-                        Vec::new()
-                    }
-                };
-                targets.set(Some(
-                    list.iter()
-                        .map(|v| {
-                            let label = if field == "UserID" { super::person(v) } else { text(v, "Name") };
-                            (text(v, "ID"), label)
-                        })
-                        .collect(),
-                ));
-            });
-        }
-    });
+        companies.problem().or_else(|| targets.problem()).unwrap_or_default()
+    };
 
     let add = move |_| {
         let (l, c, t) = (level.get_untracked(), company.get_untracked(), target.get_untracked());
@@ -181,7 +156,7 @@ pub fn ProfileAssignments(profile_id: String) -> impl IntoView {
         let a: SecurityProfileAssignment = serde_json::from_value(body.clone()).unwrap_or_default();
         change(session, "POST", "/securityprofiles/assignments".into(), Some(body), problems, move || {
             added.set(format!("Assigned to {}.", describe_named(session, names, &a)));
-            reload.update(|n| *n += 1);
+            rows.reload();
         });
     };
     let remove = move |a: SecurityProfileAssignment| {
@@ -193,7 +168,7 @@ pub fn ProfileAssignments(profile_id: String) -> impl IntoView {
         let path = crate::api::with_query(&format!("{profile}/assignments"), &gatehouse_model::list::ListQuery { params, ..Default::default() });
         change(session, "DELETE", path, None, problems, move || {
             added.set(format!("Removed the assignment to {}.", describe_named(session, names, &a)));
-            reload.update(|n| *n += 1);
+            rows.reload();
         });
     };
     let user_level = move || level.get().ends_with("user");
@@ -202,7 +177,7 @@ pub fn ProfileAssignments(profile_id: String) -> impl IntoView {
         <div class="panel" id="profile-assignments">
             <h4>"Assignments"</h4>
             <p class="muted">"A user holds the roles of every profile assigned to their company, to any of their groups, or to them."</p>
-            {move || match rows.get() {
+            {move || match rows.state.get() {
                 None => view! { <p><Spinner/></p> }.into_any(),
                 Some(Err(p)) => view! { <p class="error">{one_line(&p)}</p> }.into_any(),
                 Some(Ok(list)) if list.is_empty() => view! { <p class="muted" id="spa-none">"Not assigned anywhere yet: nobody holds these roles."</p> }.into_any(),
@@ -222,21 +197,21 @@ pub fn ProfileAssignments(profile_id: String) -> impl IntoView {
             <Show when=move || can_write.get()>
                 <div class="add-assignment">
                     <label for="spa-level">"Assign to"</label>
-                    <select id="spa-level" on:change=move |ev| level.set(event_target_value(&ev))>
+                    <select id="spa-level" on:change=move |ev| { company.set(String::new()); target.set(String::new()); level.set(event_target_value(&ev)); }>
                         {LEVELS.iter().map(|(k, label)| view! { <option value=*k selected=move || level.get() == *k>{*label}</option> }).collect_view()}
                     </select>
                     <Show when=move || company_of(&level.get()).is_some()>
                         <label for="spa-company">{move || if level.get().starts_with("buyer") { "Buyer" } else { "Supplier" }}</label>
-                        <select id="spa-company" on:change=move |ev| company.set(event_target_value(&ev))>
+                        <select id="spa-company" on:change=move |ev| { target.set(String::new()); company.set(event_target_value(&ev)); }>
                             <option value="">"— choose —"</option>
-                            {move || companies.get().into_iter().map(|(id, name)| view! { <option value=id.clone()>{format!("{name} ({id})")}</option> }).collect_view()}
+                            {move || companies.value().into_iter().map(|(id, name)| view! { <option value=id.clone()>{format!("{name} ({id})")}</option> }).collect_view()}
                         </select>
                     </Show>
                     <Show when=move || target_of(&level.get(), "").is_some()>
                         <label for="spa-target">{move || if user_level() { "User" } else { "Group" }}</label>
                         <select id="spa-target" on:change=move |ev| target.set(event_target_value(&ev))>
                             <option value="">"— choose —"</option>
-                            {move || targets.get().unwrap_or_default().into_iter().map(|(id, label)| view! { <option value=id>{label}</option> }).collect_view()}
+                            {move || targets.value().into_iter().map(|(id, label)| view! { <option value=id>{label}</option> }).collect_view()}
                         </select>
                     </Show>
                     <Show when=user_level>
@@ -246,7 +221,7 @@ pub fn ProfileAssignments(profile_id: String) -> impl IntoView {
                 </div>
             </Show>
             <Show when=move || !added.get().is_empty()><p class="ok" id="spa-done" role="status">{move || added.get()}</p></Show>
-            <Show when=move || !problems.get().is_empty()><p class="error" id="spa-error" role="alert">{move || problems.get()}</p></Show>
+            <Show when=move || !problem().is_empty()><p class="error" id="spa-error" role="alert">{problem}</p></Show>
         </div>
     }
 }

@@ -5,6 +5,7 @@
 //! count. Gone once every step is done.
 use super::{get_as_me, text};
 use crate::auth::Session;
+use crate::data::Load;
 use gatehouse_model::list::ListQuery;
 use gatehouse_model::resources::Kind;
 use leptos::prelude::*;
@@ -62,16 +63,16 @@ async fn check(session: Session) -> Vec<Step> {
 #[component]
 pub fn StartHere() -> impl IntoView {
     let session = expect_context::<Session>();
-    let steps = RwSignal::new(None::<Vec<Step>>);
-    let recheck = move || {
-        if session.current_untracked().is_some_and(|c| c.info().usrtype == "admin") {
-            leptos::task::spawn_local(async move { steps.set(Some(check(session).await)) });
-        }
-    };
-    recheck();
+    // checked on coming here, on "Check again" and on coming back to the window
+    let steps = Load::new(
+        move || session.current_untracked().is_some_and(|c| c.info().usrtype == "admin").then_some(()),
+        move |_, _| async move { Ok(check(session).await) },
+        true,
+    );
+    let recheck = move || steps.reload();
     // back from another tab or window, where a step may have been done; not once it is settled
     // (every step done, or not this user's to do): returning to the tab costs no requests then
-    let settled = move || steps.with_untracked(|s| s.as_ref().is_some_and(|s| s.iter().all(|x| x.done == Ok(true)) || s.iter().any(|x| x.done.is_err())));
+    let settled = move || steps.state.with_untracked(|s| matches!(s, Some(Ok(s)) if s.iter().all(|x| x.done == Ok(true)) || s.iter().any(|x| x.done.is_err())));
     let on_focus = window_event_listener(leptos::ev::focus, move |_| {
         if !settled() {
             recheck();
@@ -80,7 +81,7 @@ pub fn StartHere() -> impl IntoView {
     on_cleanup(move || on_focus.remove());
     move || {
         // for whoever sets the marketplace up: a user who cannot read every step is not the one
-        let list = steps.get().filter(|s| s.iter().all(|x| x.done.is_ok()) && s.iter().any(|x| x.done != Ok(true)))?;
+        let list = steps.state.get().and_then(Result::ok).filter(|s| s.iter().all(|x| x.done.is_ok()) && s.iter().any(|x| x.done != Ok(true)))?;
         let done = list.iter().filter(|s| s.done == Ok(true)).count();
         Some(view! {
             <section class="panel start-here" id="start-here" aria-labelledby="start-here-title">

@@ -4,6 +4,7 @@
 use super::resource::{Form, Pick};
 use super::{list_all, text};
 use crate::api::enc;
+use crate::data::Load;
 use crate::fields::Slot;
 use crate::text::{fold, number};
 use crate::auth::Session;
@@ -303,18 +304,17 @@ fn option_of(pick: Pick, v: &Value) -> (String, String) {
     }
 }
 
-pub async fn load_options(session: Session, pick: Pick, paths: Vec<String>) -> Result<Vec<(String, String)>, String> {
+pub async fn load_options(session: Session, pick: Pick, paths: Vec<String>) -> Result<Vec<(String, String)>, Vec<super::Problem>> {
     let mut out = Vec::new();
-    let fail = |p: Vec<super::Problem>| p.first().map(|p| p.message.clone()).unwrap_or_default();
     for p in paths {
         // `*buyers`: the users of every buyer (for usernames)
         if let Some(parent) = p.strip_prefix('*') {
-            for company in list_all(session, &format!("/{parent}"), 200).await.map_err(fail)? {
-                let users = list_all(session, &format!("/{parent}/{}/users", enc(&text(&company, "ID"))), 200).await.map_err(fail)?;
+            for company in list_all(session, &format!("/{parent}"), 200).await? {
+                let users = list_all(session, &format!("/{parent}/{}/users", enc(&text(&company, "ID"))), 200).await?;
                 out.extend(users.iter().map(|u| option_of(pick, u)));
             }
         } else {
-            out.extend(list_all(session, &p, 500).await.map_err(fail)?.iter().map(|v| option_of(pick, v)));
+            out.extend(list_all(session, &p, 500).await?.iter().map(|v| option_of(pick, v)));
         }
     }
     Ok(out)
@@ -324,25 +324,12 @@ pub async fn load_options(session: Session, pick: Pick, paths: Vec<String>) -> R
 #[component]
 pub fn PickInput(form: Form, name: &'static str, pick: Pick, required: bool) -> impl IntoView {
     let session = expect_context::<Session>();
-    let options = RwSignal::new(None::<Result<Vec<(String, String)>, String>>);
     let source = Memo::new(move |_| pick_path(form, pick));
     // the options of the newest source only: a slower load for an earlier source is dropped
-    let latest = crate::api::Latest::new();
-    Effect::new(move |_| match source.get() {
-        Err(why) => {
-            latest.abort();
-            options.set(Some(Err(why.to_string())));
-        }
-        Ok(paths) => {
-            options.set(None);
-            let ticket = latest.begin();
-            leptos::task::spawn_local(async move {
-                let loaded = load_options(session, pick, paths).await;
-                if latest.is_current(&ticket) {
-                    options.set(Some(loaded));
-                }
-            });
-        }
+    let loaded = Load::new(move || source.get().ok(), move |paths, _| load_options(session, pick, paths), false);
+    let options = Signal::derive(move || match source.get() {
+        Err(why) => Some(Err(why.to_string())),
+        Ok(_) => loaded.state.get().map(|r| r.map_err(|p| p.first().map(|p| p.message.clone()).unwrap_or_default())),
     });
     let current = move || str_of(form, name);
     view! {
