@@ -2,7 +2,7 @@
 //! (and, for nested resources, the parent's ID), with the verbs the screens use. Every URL of a
 //! resource object is made here; the requests go through `enhanced::call` / `load_latest`, and
 //! from there through `Session::send` (the caller in force, timing, errors in the API's shape).
-use crate::api::{enc, with_query, Latest};
+use crate::api::{enc, with_query, Latest, Ticket};
 use crate::auth::{Caller, Session};
 use crate::enhanced::{call, call_with, load_latest, Problem};
 use gatehouse_model::list::ListQuery;
@@ -63,6 +63,26 @@ impl At {
     }
 }
 
+type Task = std::pin::Pin<Box<dyn Future<Output = ()>>>;
+
+/// The reactive side of every [`Load`], written once (not once per answer type): on each change
+/// of what the key reads, or of the version, the run before is aborted and the next begins.
+fn drive(version: RwSignal<u32>, loading: RwSignal<bool>, latest: Latest, task: Box<dyn Fn(Ticket) -> Option<Task>>) {
+    Effect::new(move |_| {
+        version.track();
+        match task(latest.begin()) {
+            Some(run) => {
+                loading.set(true);
+                leptos::task::spawn_local(run);
+            }
+            None => {
+                latest.abort();
+                loading.set(false);
+            }
+        }
+    });
+}
+
 /// What a load holds: nothing yet (on its way, or nothing to load), or the newest answer.
 pub type Loaded<T> = Option<Result<T, Vec<Problem>>>;
 
@@ -118,28 +138,26 @@ impl<T: Send + Sync + 'static> Load<T> {
         let loading = RwSignal::new(false);
         let version = RwSignal::new(0u32);
         let latest = Latest::new();
-        Effect::new(move |_| {
-            version.track();
+        // the part that knows the answer's type: for the key in force, the task that loads it
+        // and keeps its answer if it is still the newest (None: nothing to load)
+        let task = move |ticket: Ticket| -> Option<Task> {
             let Some(k) = key() else {
-                latest.abort();
                 state.set(None);
-                loading.set(false);
-                return;
+                return None;
             };
             if !keep {
                 state.set(None);
             }
-            loading.set(true);
-            let ticket = latest.begin();
             let run = untrack(|| fetch(k, ticket.signal.clone()));
-            leptos::task::spawn_local(async move {
+            Some(Box::pin(async move {
                 let answer = run.await;
                 if latest.is_current(&ticket) {
                     state.set(Some(answer));
                     loading.set(false);
                 }
-            });
-        });
+            }))
+        };
+        drive(version, loading, latest, Box::new(task));
         Load { state, loading, version, latest }
     }
     /// What went wrong, in one line (None while loading or after an answer).
