@@ -111,7 +111,7 @@ pub fn MinutesInput(form: Form, name: &'static str) -> impl IntoView {
                 });
             }
             _ => form.local.update(|l| {
-                l.insert(name.into(), format!("{name} must be a whole number of minutes (got {t:?} {}).", unit_name(unit.get_untracked())));
+                l.insert(name.into(), format!("{name} must be a whole number of minutes (got \"{t}\" {}).", unit_name(unit.get_untracked())));
             }),
         }
     };
