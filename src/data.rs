@@ -109,6 +109,28 @@ impl<T: Clone + Default + Send + Sync + 'static> Load<T> {
     }
 }
 
+impl<T: Clone + Send + Sync + 'static> Load<T> {
+    /// This load on screen, the same everywhere: a spinner (and `waiting`) while the answer is
+    /// on its way, its problem in one line if it failed, nothing when there is nothing to load,
+    /// else `ok(answer)`.
+    pub fn view(self, waiting: &'static str, ok: impl Fn(T) -> AnyView + Send + Sync + 'static) -> impl IntoView {
+        move || match self.state.get() {
+            None if self.loading.get() => pending(waiting),
+            None => ().into_any(),
+            Some(Err(p)) => failed(&p),
+            Some(Ok(v)) => ok(v),
+        }
+    }
+}
+
+fn pending(waiting: &'static str) -> AnyView {
+    view! { <p class="loading"><crate::components::Spinner/>{waiting}</p> }.into_any()
+}
+
+fn failed(p: &[Problem]) -> AnyView {
+    view! { <p class="error" role="alert">{crate::enhanced::resource::one_line(p)}</p> }.into_any()
+}
+
 impl Load<Vec<(String, String)>> {
     /// The name of `id` among loaded (ID, name) pairs; the ID until they are in.
     pub fn name_of(&self, id: &str) -> String {

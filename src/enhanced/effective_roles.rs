@@ -1,13 +1,11 @@
 //! Effective roles: for one admin, buyer or supplier user, the AvailableRoles the API reports
 //! and, for each role, which profile grants it through which assignment (user, group or
 //! company). The "does it reach" rule is the model's, the same one the sandbox grants with.
-use super::resource::one_line;
 use crate::data::{At, Load};
 use super::security_profiles::{all_assignments, describe_named};
 use gatehouse_model::types::SecurityProfileAssignment;
 use super::{call, groups_of, id_names, list_all, text, Jump, Problem, RolesTarget};
 use crate::auth::Session;
-use crate::components::Spinner;
 use gatehouse_model::resources::{Kind, UserType};
 use gatehouse_model::types::Level;
 use leptos::prelude::*;
@@ -134,11 +132,7 @@ pub fn EffectiveRoles() -> impl IntoView {
                 </select>
             </div>
             <Show when=move || !load_problem().is_empty()><p class="error" id="er-load-error" role="alert">{load_problem}</p></Show>
-            {move || match result.state.get() {
-                None if user.get().is_empty() => ().into_any(),
-                None => view! { <p><Spinner/>" Working it out…"</p> }.into_any(),
-                Some(Err(p)) => view! { <p class="error" id="er-error" role="alert">{one_line(&p)}</p> }.into_any(),
-                Some(Ok(b)) => {
+            {result.view(" Working it out…", move |b| {
                     let explained: Vec<String> = b.rows.iter().map(|(r, _)| r.clone()).collect();
                     let unexplained: Vec<String> = b.available.iter().filter(|r| !explained.contains(r)).cloned().collect();
                     view! {
@@ -160,8 +154,8 @@ pub fn EffectiveRoles() -> impl IntoView {
                             </table>
                         </div>
                     }.into_any()
-                }
-            }}
+            })}
+
         </section>
     }
 }

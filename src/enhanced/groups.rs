@@ -1,10 +1,8 @@
 //! The user group screens' own panel: the group's members, added and removed with a picker.
-use super::resource::one_line;
 use crate::data::{At, Load};
 use super::{change, list_all, text};
 use crate::api::enc;
 use crate::auth::Session;
-use crate::components::Spinner;
 use gatehouse_model::resources::{Kind, ResourceDef, UserType};
 use leptos::prelude::*;
 use serde_json::json;
@@ -53,11 +51,9 @@ pub fn Members(def: &'static ResourceDef, company: String, group_id: String, can
     view! {
         <div class="panel" id="group-members">
             <h4>"Members"</h4>
-            {move || match members.state.get() {
-                None => view! { <p><Spinner/></p> }.into_any(),
-                Some(Err(p)) => view! { <p class="error">{one_line(&p)}</p> }.into_any(),
-                Some(Ok(list)) if list.is_empty() => view! { <p class="muted" id="members-none">"No members yet."</p> }.into_any(),
-                Some(Ok(list)) => view! {
+            {members.view("", move |list| match list {
+                list if list.is_empty() => view! { <p class="muted" id="members-none">"No members yet."</p> }.into_any(),
+                list => view! {
                     <ul class="assignments" id="members-list">{list.into_iter().map(|u| {
                         let u2 = u.clone();
                         let u4 = u.clone();
@@ -68,7 +64,7 @@ pub fn Members(def: &'static ResourceDef, company: String, group_id: String, can
                         </li> }
                     }).collect_view()}</ul>
                 }.into_any(),
-            }}
+            })}
             <Show when=move || can_write.get()>
                 <span class="row">
                     <label class="sr-only" for="members-pick">"Add a member"</label>

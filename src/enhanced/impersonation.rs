@@ -405,10 +405,9 @@ pub fn Launcher() -> impl IntoView {
                 <button id="imp-search-go" type="submit" disabled=searching>{move || if searching.get() { view! { <Spinner/> }.into_any() } else { "Search".into_any() }}</button>
             </form>
             {move || buyers.problem().map(|e| view! { <p class="error" role="alert">{format!("Cannot list buyers: {e}")}</p> })}
-            {move || hits.state.get().map(|r| match r {
-                Err(e) => view! { <p class="error" role="alert">{one_line(&e)}</p> }.into_any(),
-                Ok(h) if h.hits.is_empty() => view! { <p class="muted" id="imp-none">{if searched.get().is_empty() { "This buyer has no users yet." } else { "No buyer user matches." }}</p> }.into_any(),
-                Ok(Hits { hits: list, paging }) => view! {
+            {hits.view("", move |r| match r {
+                h if h.hits.is_empty() => view! { <p class="muted" id="imp-none">{if searched.get().is_empty() { "This buyer has no users yet." } else { "No buyer user matches." }}</p> }.into_any(),
+                Hits { hits: list, paging } => view! {
                     <table class="grid" id="imp-results">
                         <thead><tr><th>"User"</th><th>"Username"</th><th>"Email"</th><th>"Buyer"</th><th><span class="sr-only">"Actions"</span></th></tr></thead>
                         <tbody>{list.into_iter().map(|h| {

@@ -1,10 +1,8 @@
 //! The security profile screen's own panel: where the profile is assigned — the seller
 //! organization, a buyer, a supplier, a user group or a single user.
-use super::resource::one_line;
 use crate::data::{At, Load};
 use super::{change, id_names, list_all, text, Problem};
 use crate::auth::Session;
-use crate::components::Spinner;
 use gatehouse_model::resources::{Kind, UserType};
 use gatehouse_model::types::SecurityProfileAssignment;
 use leptos::prelude::*;
@@ -177,11 +175,9 @@ pub fn ProfileAssignments(profile_id: String) -> impl IntoView {
         <div class="panel" id="profile-assignments">
             <h4>"Assignments"</h4>
             <p class="muted">"A user holds the roles of every profile assigned to their company, to any of their groups, or to them."</p>
-            {move || match rows.state.get() {
-                None => view! { <p><Spinner/></p> }.into_any(),
-                Some(Err(p)) => view! { <p class="error">{one_line(&p)}</p> }.into_any(),
-                Some(Ok(list)) if list.is_empty() => view! { <p class="muted" id="spa-none">"Not assigned anywhere yet: nobody holds these roles."</p> }.into_any(),
-                Some(Ok(list)) => view! {
+            {rows.view("", move |list| match list {
+                list if list.is_empty() => view! { <p class="muted" id="spa-none">"Not assigned anywhere yet: nobody holds these roles."</p> }.into_any(),
+                list => view! {
                     <ul class="assignments" id="spa-list">
                         {list.into_iter().map(|a| {
                             let d = describe(&a);
@@ -193,7 +189,7 @@ pub fn ProfileAssignments(profile_id: String) -> impl IntoView {
                         }).collect_view()}
                     </ul>
                 }.into_any(),
-            }}
+            })}
             <Show when=move || can_write.get()>
                 <div class="add-assignment">
                     <label for="spa-level">"Assign to"</label>
