@@ -13,6 +13,8 @@ pub enum Ty {
     /// A free JSON object (`xp`, `Locale`, `PasswordConfig`).
     Object,
     StrArray,
+    /// An array of any JSON values (only in documents read at run time).
+    Array,
     /// An array of API role names (values known: `roles::ALL_ROLES`).
     Roles,
 }

@@ -226,6 +226,11 @@ pub fn check(rules: &Rules, value: Option<&Value>) -> Result<(), ApiError> {
                 return Err(wrong("a JSON object"));
             }
         }
+        Ty::Array => {
+            if !value.is_array() {
+                return Err(wrong("a list (a JSON array)"));
+            }
+        }
         Ty::StrArray | Ty::Roles => {
             let Some(items) = value.as_array() else { return Err(wrong("a list of text values")) };
             for item in items {

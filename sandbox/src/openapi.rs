@@ -23,6 +23,9 @@ fn field_schema(f: &Field) -> Value {
         Ty::Num => {
             m.insert("type".into(), json!("number"));
         }
+        Ty::Array => {
+            m.insert("type".into(), json!("array"));
+        }
         Ty::Object => {
             m.insert("type".into(), json!("object"));
         }

@@ -62,6 +62,7 @@ fn rules<'a>(f: &'a Field, test: &'a dyn Fn(&str) -> bool, password: &'a Passwor
             Kind::Bool => Ty::Bool,
             Kind::List => Ty::StrArray,
             Kind::Json | Kind::Nested => Ty::Object,
+            Kind::Array => Ty::Array,
         },
         required: f.required,
         max_len: f.max_len.map(|n| n as u32),
@@ -137,7 +138,7 @@ fn field_view(f: Field, prefix: Vec<String>, body: RwSignal<Value>, errors: RwSi
         Kind::Int | Kind::Num => number_box(slot.clone()),
         Kind::List if !f.enum_values.is_empty() => multi_box(slot.clone(), f.enum_values),
         Kind::List => lines_box(slot.clone()),
-        Kind::Json | Kind::Nested => json_box(slot.clone()),
+        Kind::Json | Kind::Array | Kind::Nested => json_box(slot.clone()),
     };
     let hint = match (f.max_len, format) {
         (Some(n), _) => format!("max {n}"),
@@ -174,6 +175,10 @@ mod tests {
         let p = problems(json!({"Username": 5, "Active": "yes", "Age": 700}));
         assert_eq!((p["Username"].as_str(), p["Active"].as_str()), ("Username must be text.", "Active must be true or false."));
         assert_eq!(p["Age"], "Age must be between 1 and 600 (got 700).");
+        // typed as JSON: an array of objects is a list, a free object an object
+        assert!(problems(json!({"Username": "ann", "Active": true, "Specs": [{"A": 1}], "Meta": {"B": [2]}})).is_empty());
+        let typed = problems(json!({"Username": "ann", "Active": true, "Specs": {"A": 1}, "Meta": [1]}));
+        assert_eq!((typed["Specs"].as_str(), typed["Meta"].as_str()), ("Specs must be a list (a JSON array).", "Meta must be a JSON object."));
         // the same words as the model's own check of the same rule
         let model = gatehouse_model::validate::validate(&gatehouse_model::resources::USER, &[], &json!({"Username": 5}), gatehouse_model::validate::Mode::Partial).unwrap_err();
         assert_eq!(model[0].message, p["Username"]);

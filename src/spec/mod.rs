@@ -72,6 +72,8 @@ pub enum Kind {
     List,
     /// Free JSON object (`xp`).
     Json,
+    /// An array of anything but text (objects, numbers): typed as JSON.
+    Array,
     /// Object with known properties (`children`).
     Nested,
 }
@@ -152,7 +154,7 @@ impl Resolver<'_> {
                 "number" => Kind::Num,
                 "boolean" => Kind::Bool,
                 "array" if items["type"].as_str().unwrap_or("string") == "string" => Kind::List,
-                "array" => Kind::Json,
+                "array" => Kind::Array,
                 "object" if !child_props.is_empty() && depth < 3 && name != "xp" => Kind::Nested,
                 "object" => Kind::Json,
                 _ => Kind::Str,
@@ -333,6 +335,7 @@ pub(crate) mod tests {
                 "User": {"allOf": [{"$ref": "#/components/schemas/Base"}, {"type": "object", "required": ["Active"], "properties": {
                     "Active": {"type": "boolean"}, "Password": {"type": "string", "format": "password"},
                     "Age": {"type": "integer", "minimum": 1, "maximum": 600}, "Tags": {"type": "array", "items": {"type": "string"}},
+                    "Specs": {"type": "array", "items": {"type": "object"}}, "Meta": {"type": "object"},
                     "ID": {"type": "string", "readOnly": true}}}]}
             }}
         })
