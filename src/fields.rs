@@ -60,18 +60,19 @@ pub fn field_row(slot: &Slot, row: Row, problem: Signal<Option<String>>, control
     let (id, desc, name) = (slot.id.clone(), slot.desc(), slot.name.clone());
     let value = slot.value;
     let hint = (!hint.is_empty()).then_some(hint);
-    let head = if check {
-        view! { <code class="api-name">{name.clone()}</code> }.into_any()
-    } else {
+    // a checkbox is named by its own text: the API's name heads its row, the hint describes it
+    let head_check = view! { <code class="api-name">{name.clone()}</code> };
+    let head = {
         let hint = hint.clone().map(|h| format!(" · {h}"));
-        view! { <span class="hint" id=desc.clone()><code class="api-name">{name.clone()}</code>{hint}</span> }.into_any()
+        view! { <span class="hint" id=desc.clone()><code class="api-name">{name.clone()}</code>{hint}</span> }
     };
     view! {
         <div class="field" class:wide=wide class:invalid=move || problem.with(Option::is_some) data-field=name.clone()>
             <div class="label">
                 {(!check).then(|| view! { <label for=id.clone()>{label(&name)}</label> })}
+                {check.then_some(head_check)}
                 {required.then(|| view! { <span class="req" title="required" aria-hidden="true">" *"</span> })}
-                {head}
+                {(!check).then_some(head)}
             </div>
             <div class="widget">{control}{check.then(|| view! { <span class="hint" id=desc>{hint}</span> })}</div>
             <span class="count">{move || max_len.map(|m| {
