@@ -30,19 +30,7 @@ impl Form {
             name: name.into(),
             id: id_of(name),
             value: Memo::new(move |_| form.draft.with(|d| d.get(name).cloned())).into(),
-            set: Callback::new(move |v: Option<Value>| {
-                form.draft.update(|d| match v {
-                    Some(v) => {
-                        d.insert(name.into(), v);
-                    }
-                    None => {
-                        d.remove(name);
-                    }
-                });
-                form.errors.update(|e| {
-                    e.remove(name);
-                });
-            }),
+            set: Callback::new(move |v: Option<Value>| put(form, name, v)),
             unreadable: Callback::new(move |problem: Option<String>| {
                 form.local.update(|l| match problem {
                     Some(p) => {
@@ -62,18 +50,25 @@ pub fn str_of(form: Form, name: &str) -> String {
     form.draft.with(|d| d.get(name).and_then(Value::as_str).map(String::from).unwrap_or_default())
 }
 
-/// Sets a text property; an empty optional value is removed (Email keeps its empty string).
-pub fn set_str(form: Form, name: &str, v: String) {
-    form.draft.update(|d| {
-        if v.is_empty() && name != "Email" {
+/// Writes one property of the draft (None removes it) and clears the problem found there.
+fn put(form: Form, name: &str, v: Option<Value>) {
+    form.draft.update(|d| match v {
+        Some(v) => {
+            d.insert(name.to_string(), v);
+        }
+        None => {
             d.remove(name);
-        } else {
-            d.insert(name.to_string(), Value::String(v));
         }
     });
     form.errors.update(|e| {
         e.remove(name);
     });
+}
+
+/// Sets a text property as typed (the model's `typed_text`: empty text is no value, except
+/// `Email`).
+pub fn set_str(form: Form, name: &str, v: String) {
+    put(form, name, gatehouse_model::validate::typed_text(name, v));
 }
 
 /// The texts of a list property of the draft.
