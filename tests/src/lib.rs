@@ -218,13 +218,19 @@ fn free_port() -> u16 {
 pub async fn browser() -> Browser {
     let port = free_port();
     let chromedriver = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
+    let profile = tempfile::tempdir().unwrap();
+    // Chromium keeps its process-singleton socket in a directory under TMPDIR, which it removes
+    // only on a clean exit; the session is killed, so that directory lives inside the profile and
+    // goes with it (otherwise every test leaves an `org.chromium.Chromium.*` in /tmp).
+    let tmp = profile.path().join("tmp");
+    std::fs::create_dir(&tmp).unwrap();
     let driver = Command::new(&chromedriver)
         .arg(format!("--port={port}"))
+        .env("TMPDIR", &tmp)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
         .unwrap_or_else(|e| panic!("cannot start {chromedriver}: {e} (scripts/setup installs chromium-driver)"));
-    let profile = tempfile::tempdir().unwrap();
     let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
     let caps = json!({"goog:chromeOptions": {"binary": chromium, "args": [
         "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
