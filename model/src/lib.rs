@@ -8,6 +8,7 @@ pub mod error;
 pub mod impersonation;
 pub mod list;
 pub mod password;
+pub mod read;
 pub mod resources;
 pub mod roles;
 pub mod types;

@@ -2,6 +2,7 @@
 //! OrderCloud's conventions: section tags (`x-id`), resource tags (`x-section-id`),
 //! `operationId` = `Resource.Method`, `security: [{OAuth2: [roles]}]`, and schemas with
 //! required / maxLength / format / readOnly. The portal's console renders this document.
+use gatehouse_model::read;
 use gatehouse_model::list::MAX_PAGE_SIZE;
 use gatehouse_model::resources::{Field, ResourceDef, Schema, Ty, RESOURCES, SCHEMAS, SECTIONS};
 use gatehouse_model::roles::{ALL_ROLES, FULL_ACCESS};
@@ -267,32 +268,32 @@ fn object(strings: &[&str], typed: Value) -> Value {
     json!({"type": "object", "properties": props})
 }
 
-/// The hub's objects (sandbox extension).
+/// The hub's objects (sandbox extension); their text properties are the model's readers'.
 fn organization_schemas(schemas: &mut Map<String, Value>) {
     let roles = json!({"type": "array", "items": reference("ApiRole")});
     for (name, schema) in [
-        ("Account", object(&["ID", "Email", "FirstName", "LastName", "DateCreated"], json!({}))),
+        ("Account", object(read::Account::TEXT, json!({}))),
         ("AccountSignUp", object(&["Email", "Password", "FirstName", "LastName"], json!({}))),
         ("AccountSignIn", object(&["Email", "Password"], json!({}))),
         ("AccountUpdate", object(&["FirstName", "LastName", "Password"], json!({}))),
         ("AccountToken", object(&["access_token", "token_type"], json!({"expires_in": {"type": "integer"}, "Account": reference("Account")}))),
-        ("Organization", object(&["ID", "Name", "Role", "DateJoined", "ConsoleClientID"], json!({}))),
+        ("Organization", object(read::Organization::TEXT, json!({}))),
         ("OrganizationName", object(&["Name"], json!({}))),
         ("OrganizationTokenRequest", object(&["ClientID"], json!({}))),
         ("OrganizationToken", object(&["access_token", "token_type", "refresh_token", "ClientID"], json!({"expires_in": {"type": "integer"}, "Organization": reference("Organization")}))),
-        ("Member", object(&["AccountID", "Email", "FirstName", "LastName", "Role", "UserID", "DateJoined"], json!({}))),
+        ("Member", object(read::Member::TEXT, json!({}))),
         ("MemberRole", object(&["Role"], json!({}))),
-        ("Invitation", object(&["ID", "Email", "Role", "Status", "DateCreated", "Expires", "Link"], json!({"AccountExists": {"type": "boolean"},
+        ("Invitation", object(read::Invitation::TEXT, json!({"AccountExists": {"type": "boolean"},
             "Organization": {"type": "object", "properties": {"ID": {"type": "string"}, "Name": {"type": "string"}}}}))),
         ("InvitationRequest", object(&["Email", "Role"], json!({}))),
-        ("OrganizationRole", object(&["ID", "Name", "Description"], json!({"Roles": roles, "BuiltIn": {"type": "boolean"}}))),
+        ("OrganizationRole", object(read::OrganizationRole::TEXT, json!({"Roles": roles, "BuiltIn": {"type": "boolean"}}))),
         ("OrganizationRoleRequest", object(&["ID", "Name"], json!({"Roles": roles}))),
-        ("Application", object(&["ID", "ClientID", "Name", "Role", "ObjectID", "DateCreated", "ClientSecret"], json!({
+        ("Application", object(read::Application::TEXT, json!({
             "Kind": {"type": "string", "enum": ["SalesChannel", "Integration", "Webapp"]}, "Confidential": {"type": "boolean"},
             "ClientMissing": {"type": "boolean"}, "TokenRequest": {"type": "object", "additionalProperties": {"type": "string"}}}))),
         ("SessionCode", object(&["Code"], json!({}))),
         ("SessionTokens", object(&[], json!({"Account": reference("AccountToken"), "Organization": reference("OrganizationToken")}))),
-        ("ProvisioningEvent", object(&["Vendor", "Action", "OrganizationID", "Subject", "Message", "Date"], json!({"ID": {"type": "integer"}, "Status": {"type": "integer"}}))),
+        ("ProvisioningEvent", object(read::ProvisioningEvent::TEXT, json!({"ID": {"type": "integer"}, "Status": {"type": "integer"}}))),
         ("OemOrganizationData", object(&["name", "email", "firstName", "lastName", "vendorOrganizationId"], json!({}))),
         ("OemUserData", object(&["email", "firstName", "lastName", "vendorUserId", "vendorOrganizationId"], json!({}))),
         ("OemAnswer", object(&["message", "organizationOemToken", "redirectUrl"], json!({"status": {"type": "integer"}, "expiresIn": {"type": "integer"},

@@ -568,3 +568,52 @@ async fn a_released_client_id_routes_to_its_new_organization() {
     let (s, _) = sb.login_full("MOVING-ID", "admin01", "Gatehouse-Admin1", None).await;
     assert_eq!(s, StatusCode::OK);
 }
+
+/// The hub's answers and the model's readers name the same properties: every key an answer holds
+/// is a property of its documented schema, and every property the portal reads is documented
+/// (a renamed field on either side fails here, instead of showing as an empty cell).
+#[tokio::test]
+async fn hub_answers_carry_the_properties_the_model_reads() {
+    use gatehouse_model::read;
+    let sb = start().await;
+    let ann = sign_up(&sb, "ann@example.com").await;
+    let org = new_org(&sb, &ann, "Shop").await;
+    let admin = org_token(&sb, &ann, &org).await;
+    invite(&sb, &admin, "bob@example.com", "Member").await;
+    let (s, app) = sb.post("/organization/applications", &admin, json!({"Kind": "Integration", "Name": "ERP", "Role": "ReadOnly"})).await;
+    assert_eq!(s, StatusCode::CREATED, "{app}");
+    let (_, doc) = sb.call(Method::GET, "/openapi/v3", None, None).await;
+    let (_, account) = sb.get("/account", &ann).await;
+    let (_, orgs) = sb.get("/account/organizations", &ann).await;
+    let (_, members) = sb.get("/organization/members", &admin).await;
+    let (_, invitations) = sb.get("/organization/invitations", &admin).await;
+    let (_, roles) = sb.get("/organization/roles", &admin).await;
+    let (_, apps) = sb.get("/organization/applications", &admin).await;
+    let items = |v: &Value| -> Vec<Value> {
+        match v {
+            Value::Array(a) => a.clone(),
+            Value::Object(o) if o.contains_key("Items") => o["Items"].as_array().cloned().unwrap_or_default(),
+            other => vec![other.clone()],
+        }
+    };
+    for (schema, reads, answers) in [
+        ("Account", read::Account::READS, vec![account]),
+        ("Organization", read::Organization::READS, items(&orgs)),
+        ("Member", read::Member::READS, items(&members)),
+        ("Invitation", read::Invitation::READS, items(&invitations)),
+        ("OrganizationRole", read::OrganizationRole::READS, items(&roles)),
+        ("Application", read::Application::READS, [vec![app], items(&apps)].concat()),
+        ("ProvisioningEvent", read::ProvisioningEvent::READS, vec![]),
+    ] {
+        let props = doc["components"]["schemas"][schema]["properties"].as_object().unwrap_or_else(|| panic!("{schema} is not documented"));
+        for key in reads {
+            assert!(props.contains_key(*key), "the portal reads {schema}.{key}, which the document does not have");
+        }
+        assert!(schema == "ProvisioningEvent" || !answers.is_empty(), "no {schema} answered");
+        for a in &answers {
+            for key in a.as_object().unwrap_or_else(|| panic!("{schema}: {a}")).keys() {
+                assert!(props.contains_key(key), "the sandbox answers {schema}.{key}, which the document does not have: {a}");
+            }
+        }
+    }
+}
