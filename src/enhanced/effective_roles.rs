@@ -8,6 +8,7 @@ use super::{call, groups_of, id_names, list_all, text, Jump, Problem, RolesTarge
 use crate::auth::Session;
 use gatehouse_model::resources::{Kind, UserType};
 use gatehouse_model::types::Level;
+use gatehouse_model::read::User;
 use leptos::prelude::*;
 use serde_json::Value;
 
@@ -50,7 +51,7 @@ async fn breakdown(session: Session, t: UserType, company: String, id: String) -
     }
     rows.sort_by_key(|(r, _)| gatehouse_model::roles::ALL_ROLES.iter().position(|x| x == r).unwrap_or(usize::MAX));
     let available = user["AvailableRoles"].as_array().into_iter().flatten().filter_map(Value::as_str).map(String::from).collect();
-    Ok(Breakdown { username: super::person(&user), available, rows })
+    Ok(Breakdown { username: User(&user).person(), available, rows })
 }
 
 #[component]
@@ -90,7 +91,7 @@ pub fn EffectiveRoles() -> impl IntoView {
         },
         move |(t, c), _| async move {
             let list = list_all(session, &users_of(t, &c).collection(), 1000).await?;
-            Ok(list.iter().map(|u| (text(u, "ID"), super::person(u))).collect::<Vec<_>>())
+            Ok(list.iter().map(|u| (text(u, "ID"), User(u).person())).collect::<Vec<_>>())
         },
         false,
     );

@@ -5,6 +5,7 @@ use crate::api::enc;
 use crate::auth::Session;
 use gatehouse_model::resources::{Kind, ResourceDef, UserType};
 use leptos::prelude::*;
+use gatehouse_model::read::{User, UserGroupAssignment};
 use serde_json::json;
 
 #[component]
@@ -24,13 +25,13 @@ pub fn Members(def: &'static ResourceDef, company: String, group_id: String, can
         move || Some(base.get_value()),
         move |(groups, _, gid), _| async move {
             let rows = list_all(session, &format!("{groups}/assignments?userGroupID={}", enc(&gid)), 10_000).await?;
-            Ok(rows.iter().filter(|a| text(a, "UserGroupID") == gid).map(|a| text(a, "UserID")).collect::<Vec<_>>())
+            Ok(rows.iter().map(UserGroupAssignment).filter(|a| a.user_group_id() == gid).map(|a| a.user_id()).collect::<Vec<_>>())
         },
         true,
     );
     let users = Load::new(
         move || Some(base.get_value().1),
-        move |users_path, _| async move { Ok(list_all(session, &users_path, 1000).await?.iter().map(|u| (text(u, "ID"), super::person(u))).collect::<Vec<_>>()) },
+        move |users_path, _| async move { Ok(list_all(session, &users_path, 1000).await?.iter().map(|u| (text(u, "ID"), User(u).person())).collect::<Vec<_>>()) },
         true,
     );
     let problem = move || Some(problems.get()).filter(|p| !p.is_empty()).or_else(|| users.problem()).unwrap_or_default();

@@ -12,6 +12,7 @@ use gatehouse_model::list::ListQuery;
 use gatehouse_model::impersonation::{config_matches, what_is_missing, Impersonator, Target};
 use crate::data::{At, Load};
 use gatehouse_model::resources::{Kind, UserType};
+use gatehouse_model::read::{ImpersonationRecord, User};
 use gatehouse_model::types::ImpersonationConfig;
 use leptos::prelude::*;
 use serde_json::{json, Value};
@@ -147,13 +148,14 @@ async fn search(session: Session, buyers: Vec<(String, String)>, buyer: Option<(
         let n = |k: &str| meta[k].as_u64().unwrap_or(0);
         paging = one.then(|| (n("Page").max(1) as u32, n("TotalPages").max(1), n("TotalCount")));
         for u in items(&v) {
+            let u = User(&u);
             hits.push(Hit {
                 buyer_id: id.clone(),
                 buyer_name: name.clone(),
-                user_id: text(&u, "ID"),
-                username: text(&u, "Username"),
-                name: format!("{} {}", text(&u, "FirstName"), text(&u, "LastName")).trim().to_string(),
-                email: text(&u, "Email"),
+                user_id: u.id(),
+                username: u.username(),
+                name: format!("{} {}", u.first_name(), u.last_name()).trim().to_string(),
+                email: u.email(),
             });
         }
     }
@@ -184,7 +186,7 @@ async fn offers_into(session: Session, hit: Hit, found: &mut Offers) -> Result<V
     let me = get(session, "/me").await?;
     let info = session.current_untracked().map(|c| c.info()).unwrap_or_default();
     let user_type = UserType::parse(&info.usrtype).unwrap_or(UserType::Admin);
-    let my_id = text(&me, "ID");
+    let my_id = User(&me).id();
     let company = text(&me["Buyer"], "ID");
     // suppliers cannot impersonate: their groups do not matter
     let my_groups = match user_type {
@@ -293,7 +295,7 @@ pub fn Launcher() -> impl IntoView {
     let known_clients = move || {
         let mut out: Vec<(String, String)> = Vec::new();
         let rows = untrack(|| record.value());
-        let seen = rows.iter().map(|r| (text(r, "ClientID"), text(r, "ClientName"))).chain(history().into_iter().rev().map(|r| (r.client_id, r.client_name)));
+        let seen = rows.iter().map(ImpersonationRecord).map(|r| (r.client_id(), r.client_name())).chain(history().into_iter().rev().map(|r| (r.client_id, r.client_name)));
         for (id, name) in seen {
             if !id.is_empty() && !out.iter().any(|c| c.0 == id) {
                 out.push((id, name));
@@ -485,14 +487,15 @@ pub fn Launcher() -> impl IntoView {
                     <table class="grid" id="impersonation-record">
                         <thead><tr><th>"Rep"</th><th>"User"</th><th>"Buyer"</th><th>"Client"</th><th>"Roles"</th><th>"Issued"</th><th>"Expires"</th><th>"State"</th></tr></thead>
                         <tbody>{rows.into_iter().map(|r| {
-                            let when = |k: &str| String::from(js_sys::Date::new(&wasm_bindgen::JsValue::from_str(&text(&r, k))).to_locale_string("en-GB", &wasm_bindgen::JsValue::UNDEFINED));
-                            let expired = js_sys::Date::parse(&text(&r, "Expires")) < js_sys::Date::now();
-                            let state = if r["Revoked"].as_bool() == Some(true) { "revoked" } else if expired { "expired" } else { "valid" };
-                            let client = Some(text(&r, "ClientName")).filter(|n| !n.is_empty()).unwrap_or_else(|| text(&r, "ClientID"));
-                            let buyer_id = text(&r, "BuyerID");
+                            let r = ImpersonationRecord(&r);
+                            let when = |t: String| String::from(js_sys::Date::new(&wasm_bindgen::JsValue::from_str(&t)).to_locale_string("en-GB", &wasm_bindgen::JsValue::UNDEFINED));
+                            let expired = js_sys::Date::parse(&r.expires()) < js_sys::Date::now();
+                            let state = if r.revoked() { "revoked" } else if expired { "expired" } else { "valid" };
+                            let client = Some(r.client_name()).filter(|n| !n.is_empty()).unwrap_or_else(|| r.client_id());
+                            let buyer_id = r.buyer_id();
                             let buyer = buyers.name_of(&buyer_id);
-                            view! { <tr><td>{text(&r, "ImpersonatorUsername")}</td><td>{text(&r, "Username")}</td><td title=buyer_id.clone()>{buyer}</td><td>{client}</td>
-                                <td>{json::strings(&r["Roles"]).join(", ")}</td><td>{when("Issued")}</td><td>{when("Expires")}</td><td class="imp-state">{state}</td></tr> }
+                            view! { <tr><td>{r.impersonator_username()}</td><td>{r.username()}</td><td title=buyer_id.clone()>{buyer}</td><td>{client}</td>
+                                <td>{json::strings(&r.0["Roles"]).join(", ")}</td><td>{when(r.issued())}</td><td>{when(r.expires())}</td><td class="imp-state">{state}</td></tr> }
                         }).collect_view()}</tbody>
                     </table>
                 }.into_any(),

@@ -20,6 +20,7 @@ pub mod widgets;
 
 use crate::auth::{Caller, Session};
 use gatehouse_model::error::codes;
+use gatehouse_model::read::{User, UserGroupAssignment};
 use gatehouse_model::resources::{Kind, UserType};
 use leptos::prelude::*;
 use serde_json::Value;
@@ -234,15 +235,6 @@ pub fn name_in(list: &[(String, String)], id: &str) -> String {
     list.iter().find(|(i, _)| i == id).map(|(_, n)| n.clone()).filter(|n| !n.is_empty()).unwrap_or_else(|| id.to_string())
 }
 
-/// How a person is named on screen: "First Last (username)", or the username alone.
-pub fn person(u: &Value) -> String {
-    let full = format!("{} {}", text(u, "FirstName"), text(u, "LastName"));
-    match (full.trim(), text(u, "Username")) {
-        ("", n) => n,
-        (f, n) => format!("{f} ({n})"),
-    }
-}
-
 /// Names for the IDs a panel holds (assignments, members): the companies, groups and users it
 /// meets, loaded once per collection. Keys are `collection path + "/" + ID`, so a buyer and a
 /// user that share an ID stay apart. An ID with no name known is shown as is.
@@ -267,7 +259,7 @@ impl Names {
             let Ok(list) = list_all(session, &path, 1000).await else { return };
             known.update(|k| {
                 for v in &list {
-                    let name = if v.get("Username").is_some() { person(v) } else { text(v, "Name") };
+                    let name = if v.get("Username").is_some() { User(v).person() } else { text(v, "Name") };
                     if !name.is_empty() {
                         k.insert(format!("{path}/{}", text(v, "ID")), name);
                     }
@@ -284,7 +276,7 @@ impl Names {
 /// IDs of the groups a user of type `t` in `company` ('' for admin) belongs to.
 pub async fn groups_of(session: Session, caller: Caller, t: UserType, company: &str, user_id: &str) -> Result<Vec<String>, Vec<Problem>> {
     let path = format!("{}/assignments?userID={}", crate::data::At::of(Kind::group_kind(t), company).collection(), crate::api::enc(user_id));
-    Ok(list_all_as(session, caller, &path, 10_000).await?.iter().filter(|a| text(a, "UserID") == user_id).map(|a| text(a, "UserGroupID")).collect())
+    Ok(list_all_as(session, caller, &path, 10_000).await?.iter().map(UserGroupAssignment).filter(|a| a.user_id() == user_id).map(|a| a.user_group_id()).collect())
 }
 
 /// The roles of the token the screens call with (the acting user's while impersonating).

@@ -4,7 +4,8 @@
 //! shown read-only to others, saying so.
 use super::resource::Form;
 use super::widgets::RolePicker;
-use super::{call, change, text, Problem, Problems};
+use super::{call, change, Problem, Problems};
+use gatehouse_model::read::{Application, Invitation, Member, Organization, OrganizationRole, ProvisioningEvent};
 use crate::api::enc;
 use crate::auth::{Caller, Session};
 use crate::data::Load;
@@ -32,7 +33,7 @@ async fn load(session: Session, lists: bool) -> Result<Org, Vec<Problem>> {
     if !lists {
         return Ok(Org { me, ..Org::default() });
     }
-    let admin = text(&me, "Role") == "Admin";
+    let admin = Organization(&me).role() == "Admin";
     let get = |p: &'static str| async move { call(session, "GET", p, None).await.map(|v| items(&v)) };
     Ok(Org {
         members: get("/organization/members").await?,
@@ -69,9 +70,10 @@ fn role_options(roles: &[Value], current: &str) -> impl IntoView {
     roles
         .iter()
         .map(|r| {
-            let id = text(r, "ID");
+            let r = OrganizationRole(r);
+            let id = r.id();
             let selected = id == current;
-            view! { <option value=id.clone() selected=selected>{text(r, "Name")}</option> }
+            view! { <option value=id.clone() selected=selected>{r.name()}</option> }
         })
         .collect_view()
 }
@@ -83,7 +85,7 @@ pub fn Members() -> impl IntoView {
     let (org, problems) = loader(session, version, true);
     let failed = RwSignal::new(String::new());
     let reload = move || version.update(|v| *v += 1);
-    let is_admin = move || org.with(|o| o.as_ref().is_some_and(|o| text(&o.me, "Role") == "Admin"));
+    let is_admin = move || org.with(|o| o.as_ref().is_some_and(|o| Organization(&o.me).role() == "Admin"));
     let email = RwSignal::new(String::new());
     let role = RwSignal::new("Member".to_string());
     let link = RwSignal::new(String::new());
@@ -94,7 +96,7 @@ pub fn Members() -> impl IntoView {
             match call(session, "POST", "/organization/invitations", Some(&body)).await {
                 Ok(v) => {
                     failed.set(String::new());
-                    link.set(text(&v, "Link"));
+                    link.set(Invitation(&v).link());
                     email.set(String::new());
                     reload();
                 }
@@ -124,23 +126,24 @@ pub fn Members() -> impl IntoView {
     };
     view! {
         <section class="enhanced screen" id="screen" data-screen="members" aria-labelledby="members-title">
-            <h2 id="members-title" tabindex="-1">{move || format!("Members of {}", org.with(|o| o.as_ref().map(|o| text(&o.me, "Name")).unwrap_or_default()))}</h2>
+            <h2 id="members-title" tabindex="-1">{move || format!("Members of {}", org.with(|o| o.as_ref().map(|o| Organization(&o.me).name()).unwrap_or_default()))}</h2>
             <Problems id="members-problems" problems=problems/>
             <p class="muted" id="my-role">{move || org.with(|o| o.as_ref().map(|o| {
-                let r = text(&o.me, "Role");
+                let r = Organization(&o.me).role();
                 if r == "Admin" { "Your role: Admin.".to_string() } else { format!("Your role: {r}. Inviting people, changing roles and managing applications need the Admin role.") }
             }))}</p>
             <table class="list" id="members">
                 <thead><tr><th>"Name"</th><th>"Email"</th><th>"Role"</th><th><span class="sr-only">"Actions"</span></th></tr></thead>
                 <tbody>{move || org.get().map(|o| o.members.iter().map(|m| {
-                    let id = text(m, "AccountID");
-                    let (id2, current) = (id.clone(), text(m, "Role"));
+                    let m = Member(m);
+                    let id = m.account_id();
+                    let (id2, current) = (id.clone(), m.role());
                     let roles = o.roles.clone();
-                    view! { <tr data-email=text(m, "Email")>
-                        <td>{format!("{} {}", text(m, "FirstName"), text(m, "LastName"))}</td>
-                        <td>{text(m, "Email")}</td>
+                    view! { <tr data-email=m.email()>
+                        <td>{format!("{} {}", m.first_name(), m.last_name())}</td>
+                        <td>{m.email()}</td>
                         <td>{if is_admin() {
-                            view! { <select class="member-role" aria-label=format!("Role of {}", text(m, "Email")) on:change=move |ev| {
+                            view! { <select class="member-role" aria-label=format!("Role of {}", m.email()) on:change=move |ev| {
                                 change(session, "PATCH", format!("/organization/members/{}", enc(&id)), Some(json!({"Role": event_target_value(&ev)})), failed, reload);
                             }>{role_options(&roles, &current)}</select> }.into_any()
                         } else { current.clone().into_any() }}</td>
@@ -168,9 +171,10 @@ pub fn Members() -> impl IntoView {
                 <table class="list" id="invitations">
                     <thead><tr><th>"Email"</th><th>"Role"</th><th>"Status"</th><th>"Expires"</th><th><span class="sr-only">"Actions"</span></th></tr></thead>
                     <tbody>{move || org.get().map(|o| o.invitations.iter().map(|i| {
-                        let (id, l) = (text(i, "ID"), text(i, "Link"));
-                        let pending = text(i, "Status") == "Pending";
-                        view! { <tr data-email=text(i, "Email")><td>{text(i, "Email")}</td><td>{text(i, "Role")}</td><td>{text(i, "Status")}</td><td>{text(i, "Expires")}</td>
+                        let i = Invitation(i);
+                        let (id, l) = (i.id(), i.link());
+                        let pending = i.status() == "Pending";
+                        view! { <tr data-email=i.email()><td>{i.email()}</td><td>{i.role()}</td><td>{i.status()}</td><td>{i.expires()}</td>
                             <td>{pending.then(|| view! {
                                 <button class="ghost" on:click=move |_| copy(l.clone())>"Copy link"</button>
                                 <button class="ghost invitation-revoke" on:click=move |_| change(session, "DELETE", format!("/organization/invitations/{}", enc(&id)), None, failed, reload)>"Revoke"</button>
@@ -178,9 +182,9 @@ pub fn Members() -> impl IntoView {
                     }).collect_view())}</tbody>
                 </table>
                 <h3>"Custom roles"</h3>
-                <ul id="custom-roles">{move || org.get().map(|o| o.roles.iter().filter(|r| r["BuiltIn"] != true).map(|r| {
-                    let id = text(r, "ID");
-                    view! { <li>{text(r, "Name")}" — "{crate::json::strings(&r["Roles"]).join(", ")}" "
+                <ul id="custom-roles">{move || org.get().map(|o| o.roles.iter().filter(|r| !OrganizationRole(r).built_in()).map(|r| {
+                    let id = OrganizationRole(r).id();
+                    view! { <li>{OrganizationRole(r).name()}" — "{crate::json::strings(&r["Roles"]).join(", ")}" "
                         <button class="ghost" on:click=move |_| change(session, "DELETE", format!("/organization/roles/{}", enc(&id)), None, failed, reload)>"Delete"</button></li> }
                 }).collect_view())}</ul>
                 <form id="role-editor" on:submit=save_role>
@@ -192,10 +196,10 @@ pub fn Members() -> impl IntoView {
                 <h3>"Provisioning events"</h3>
                 <table class="list" id="events">
                     <thead><tr><th>"When"</th><th>"Vendor"</th><th>"What"</th><th>"Whom"</th><th>"Result"</th></tr></thead>
-                    <tbody>{move || org.get().map(|o| o.events.iter().map(|e| view! {
-                        <tr><td>{text(e, "Date")}</td><td>{text(e, "Vendor")}</td><td>{text(e, "Action")}</td><td>{text(e, "Subject")}</td>
-                            <td>{format!("{} {}", e["Status"], text(e, "Message"))}</td></tr>
-                    }).collect_view())}</tbody>
+                    <tbody>{move || org.get().map(|o| o.events.iter().map(|v| { let e = ProvisioningEvent(v); view! {
+                        <tr><td>{e.date()}</td><td>{e.vendor()}</td><td>{e.action()}</td><td>{e.subject()}</td>
+                            <td>{format!("{} {}", v["Status"], e.message())}</td></tr>
+                    } }).collect_view())}</tbody>
                 </table>
             })}
             <p><button class="ghost" id="leave-org" on:click=leave>"Leave this organization"</button></p>
@@ -226,7 +230,7 @@ pub fn Applications() -> impl IntoView {
         true,
     );
     let failed = RwSignal::new(String::new());
-    let is_admin = move || org.with(|o| o.as_ref().is_some_and(|o| text(&o.me, "Role") == "Admin"));
+    let is_admin = move || org.with(|o| o.as_ref().is_some_and(|o| Organization(&o.me).role() == "Admin"));
     let kind = RwSignal::new("SalesChannel".to_string());
     let name = RwSignal::new(String::new());
     let role = RwSignal::new("ReadOnly".to_string());
@@ -259,10 +263,11 @@ pub fn Applications() -> impl IntoView {
             <table class="list" id="applications">
                 <thead><tr><th>"Application name"</th><th>"Kind"</th><th>"Client ID"</th><th>"Role"</th><th><span class="sr-only">"Actions"</span></th></tr></thead>
                 <tbody>{move || apps.value().into_iter().map(|a| {
-                    let id = text(&a, "ID");
+                    let a = Application(&a);
+                    let id = a.id();
                     let (id2, id3) = (id.clone(), id.clone());
-                    let integration = text(&a, "Kind") == "Integration";
-                    view! { <tr data-kind=text(&a, "Kind")><td>{text(&a, "Name")}</td><td>{text(&a, "Kind")}</td><td><code>{id.clone()}</code></td><td>{text(&a, "Role")}</td>
+                    let integration = a.kind() == "Integration";
+                    view! { <tr data-kind=a.kind()><td>{a.name()}</td><td>{a.kind()}</td><td><code>{id.clone()}</code></td><td>{a.role()}</td>
                         <td>{is_admin().then(|| view! {
                             {integration.then(|| view! { <button class="ghost app-rotate" on:click=move |_| {
                                 let path = format!("/organization/applications/{}/secret", enc(&id2));
@@ -280,12 +285,12 @@ pub fn Applications() -> impl IntoView {
             </table>
             <p class="error" role="alert" id="applications-error" hidden=move || failed.with(String::is_empty)>{failed}</p>
             {move || shown.get().map(|a| {
-                let secret = text(&a, "ClientSecret");
+                let secret = Application(&a).client_secret();
                 let request = curl(&base(), &a["TokenRequest"]);
                 let (s2, r2) = (secret.clone(), request.clone());
                 view! { <div class="panel" id="app-created">
-                    <h3>{format!("{} ({})", text(&a, "Name"), text(&a, "Kind"))}</h3>
-                    <p>"Client ID: "<code id="app-client-id">{text(&a, "ClientID")}</code></p>
+                    <h3>{format!("{} ({})", Application(&a).name(), Application(&a).kind())}</h3>
+                    <p>"Client ID: "<code id="app-client-id">{Application(&a).client_id()}</code></p>
                     {(!secret.is_empty()).then(|| view! { <p>"Client secret (shown once: copy it now): "<code id="app-secret">{secret}</code>" "
                         <button class="ghost" on:click=move |_| copy(s2.clone())>"Copy secret"</button></p> })}
                     <p>"Token request:"</p><pre id="app-curl">{request}</pre>

@@ -5,6 +5,7 @@ use super::{change, id_names, list_all, text, Problem};
 use crate::auth::Session;
 use gatehouse_model::resources::{Kind, UserType};
 use gatehouse_model::types::SecurityProfileAssignment;
+use gatehouse_model::read::User;
 use leptos::prelude::*;
 use serde_json::{Map, Value};
 
@@ -119,7 +120,7 @@ pub fn ProfileAssignments(profile_id: String) -> impl IntoView {
         },
         move |(path, field), _| async move {
             let list = list_all(session, &path, 1000).await?;
-            Ok(list.iter().map(|v| (text(v, "ID"), if field == "UserID" { super::person(v) } else { text(v, "Name") })).collect::<Vec<_>>())
+            Ok(list.iter().map(|v| (text(v, "ID"), if field == "UserID" { User(v).person() } else { text(v, "Name") })).collect::<Vec<_>>())
         },
         false,
     );

@@ -7,6 +7,8 @@ use super::{get_as_me, text};
 use crate::auth::Session;
 use crate::data::Load;
 use gatehouse_model::list::ListQuery;
+use gatehouse_model::read::User;
+use gatehouse_model::types::SecurityProfileAssignment;
 use gatehouse_model::resources::Kind;
 use leptos::prelude::*;
 use serde_json::Value;
@@ -27,15 +29,17 @@ fn items(v: &Value) -> &[Value] {
 
 /// Reads the marketplace as the signed-in user and says which steps are done.
 async fn check(session: Session) -> Vec<Step> {
-    let me = get_as_me(session, "/me").await.map(|m| text(&m, "ID")).unwrap_or_default();
+    let me = get_as_me(session, "/me").await.map(|m| User(&m).id()).unwrap_or_default();
     let my_client = session.current_untracked().map(|c| c.info().cid).unwrap_or_default();
-    let assignments = get_as_me(session, "/securityprofiles/assignments?pageSize=100").await;
+    let assignments = get_as_me(session, "/securityprofiles/assignments?pageSize=100")
+        .await
+        .map(|v| items(&v).iter().map(|a| serde_json::from_value::<SecurityProfileAssignment>(a.clone()).unwrap_or_default()).collect::<Vec<_>>());
     // what the signed-in user's own access is made of
-    let mine = |a: &Value| text(a, "UserID") == me && text(a, "BuyerID").is_empty() && text(a, "SupplierID").is_empty();
-    let my_profiles: Vec<String> = assignments.as_ref().map(|v| items(v).iter().filter(|a| mine(a)).map(|a| text(a, "SecurityProfileID")).collect()).unwrap_or_default();
+    let mine = |a: &SecurityProfileAssignment| a.user_id.as_deref() == Some(me.as_str()) && [&a.buyer_id, &a.supplier_id].iter().all(|c| c.as_deref().unwrap_or_default().is_empty());
+    let my_profiles: Vec<String> = assignments.as_ref().map(|v| v.iter().filter(|a| mine(a)).map(|a| a.security_profile_id.clone()).collect()).unwrap_or_default();
     let clients = get_as_me(session, "/apiclients?pageSize=100").await.map(|v| items(&v).iter().any(|c| text(c, "ID") != my_client));
     let profiles = get_as_me(session, "/securityprofiles?pageSize=100").await.map(|v| items(&v).iter().any(|p| !my_profiles.contains(&text(p, "ID"))));
-    let assigned = assignments.map(|v| items(&v).iter().any(|a| !mine(a)));
+    let assigned = assignments.map(|v| v.iter().any(|a| !mine(a)));
     let users = async {
         let buyers = get_as_me(session, "/buyers?pageSize=10").await?;
         for b in items(&buyers) {

@@ -9,6 +9,7 @@ use crate::fields::Slot;
 use crate::text::{fold, number};
 use crate::auth::Session;
 use gatehouse_model::roles::{FULL_ACCESS, ROLE_AREAS};
+use gatehouse_model::read::User;
 use leptos::prelude::*;
 use serde_json::Value;
 
@@ -292,8 +293,8 @@ fn option_of(pick: Pick, v: &Value) -> (String, String) {
     let id = text(v, "ID");
     let or_id = |name: String| if name.is_empty() { id.clone() } else { name };
     match pick {
-        Pick::Usernames => (text(v, "Username"), super::person(v)),
-        Pick::Users { .. } => (id.clone(), super::person(v)),
+        Pick::Usernames => (text(v, "Username"), User(v).person()),
+        Pick::Users { .. } => (id.clone(), User(v).person()),
         Pick::Clients => (id.clone(), or_id(text(v, "AppName"))),
         _ => (id.clone(), or_id(text(v, "Name"))),
     }
