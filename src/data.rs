@@ -36,7 +36,7 @@ impl At {
     }
     /// One object's path.
     pub fn item(&self, id: &str) -> String {
-        format!("{}/{}", self.collection(), enc(id))
+        item(&self.collection(), id)
     }
     /// A list request's path.
     pub fn list_path(&self, q: &ListQuery) -> String {
@@ -199,4 +199,10 @@ impl<T: Send + Sync + 'static> Load<T> {
     pub fn reload(&self) {
         self.version.update(|v| *v += 1);
     }
+}
+
+/// An object's path: its collection and its encoded ID (the hub's collections are in
+/// `gatehouse_model::hub`).
+pub fn item(collection: &str, id: &str) -> String {
+    format!("{collection}/{}", enc(id))
 }

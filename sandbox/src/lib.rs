@@ -30,6 +30,7 @@ use axum::http::{header, HeaderValue, Method};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
 use axum::Router;
+use gatehouse_model::hub as paths;
 use gatehouse_model::resources::{Kind, UserType, RESOURCES};
 use gatehouse_model::types::Claims;
 use gatehouse_model::validate::Mode;
@@ -373,37 +374,37 @@ pub fn router(app: App) -> Router {
         .route("/adminusers/{userID}/tokens", delete(|c: Caller, Path(p): P| me::revoke_tokens(c.app.clone(), c, p)))
         .route("/adminusers/{userID}/unlock", post(|c: Caller, Path(p): P| me::unlock(c.app.clone(), c, p)))
         .route("/openapi/v3", get(openapi_doc))
-        .route("/account/signup", post(|State(app): State<App>, b: Bytes| orgs::sign_up(app, b)))
-        .route("/account/signin", post(|State(app): State<App>, b: Bytes| orgs::sign_in(app, b)))
-        .route("/account/signout", post(orgs::sign_out))
-        .route("/account", get(orgs::me).patch(orgs::update_me))
-        .route("/account/organizations", get(orgs::my_orgs).post(orgs::create_org))
-        .route("/account/organizations/{orgID}", delete(|c: orgs::AccountCaller, Path(o): Path<String>| orgs::leave_org(c, o)))
-        .route("/account/session", post(|State(app): State<App>, b: Bytes| orgs::redeem_session(app, b)))
-        .route("/organization/events", get(orgs::events))
-        .route("/account/organizations/{orgID}/token", post(|c: orgs::AccountCaller, Path(o): Path<String>, b: Bytes| orgs::org_token(c, o, b)))
-        .route("/invitations/{code}", get(|State(app): State<App>, Path(code): Path<String>| orgs::show_invitation(app, code)))
-        .route("/invitations/{code}/accept", post(|c: orgs::AccountCaller, Path(code): Path<String>| orgs::accept_invitation(c, code)))
-        .route("/organization", get(orgs::get_org).patch(orgs::rename_org))
-        .route("/organization/members", get(orgs::list_members))
+        .route(paths::SIGN_UP, post(|State(app): State<App>, b: Bytes| orgs::sign_up(app, b)))
+        .route(paths::SIGN_IN, post(|State(app): State<App>, b: Bytes| orgs::sign_in(app, b)))
+        .route(paths::SIGN_OUT, post(orgs::sign_out))
+        .route(paths::ACCOUNT, get(orgs::me).patch(orgs::update_me))
+        .route(paths::MY_ORGANIZATIONS, get(orgs::my_orgs).post(orgs::create_org))
+        .route(&format!("{}/{{orgID}}", paths::MY_ORGANIZATIONS), delete(|c: orgs::AccountCaller, Path(o): Path<String>| orgs::leave_org(c, o)))
+        .route(paths::SESSION, post(|State(app): State<App>, b: Bytes| orgs::redeem_session(app, b)))
+        .route(paths::EVENTS, get(orgs::events))
+        .route(&format!("{}/{{orgID}}{}", paths::MY_ORGANIZATIONS, paths::TOKEN), post(|c: orgs::AccountCaller, Path(o): Path<String>, b: Bytes| orgs::org_token(c, o, b)))
+        .route(&format!("{}/{{code}}", paths::INVITATION_CODES), get(|State(app): State<App>, Path(code): Path<String>| orgs::show_invitation(app, code)))
+        .route(&format!("{}/{{code}}{}", paths::INVITATION_CODES, paths::ACCEPT), post(|c: orgs::AccountCaller, Path(code): Path<String>| orgs::accept_invitation(c, code)))
+        .route(paths::ORGANIZATION, get(orgs::get_org).patch(orgs::rename_org))
+        .route(paths::MEMBERS, get(orgs::list_members))
         .route(
-            "/organization/members/{accountID}",
+            &format!("{}/{{accountID}}", paths::MEMBERS),
             axum::routing::patch(|c: Caller, Path(a): Path<String>, b: Bytes| orgs::set_member_role(c, a, b))
                 .delete(|c: Caller, Path(a): Path<String>| orgs::remove_member(c, a)),
         )
-        .route("/organization/invitations", get(orgs::list_invitations).post(orgs::invite))
-        .route("/organization/invitations/{invitationID}", delete(|c: Caller, Path(i): Path<String>| orgs::revoke_invitation(c, i)))
-        .route("/organization/applications", get(applications::list).post(applications::create))
+        .route(paths::INVITATIONS, get(orgs::list_invitations).post(orgs::invite))
+        .route(&format!("{}/{{invitationID}}", paths::INVITATIONS), delete(|c: Caller, Path(i): Path<String>| orgs::revoke_invitation(c, i)))
+        .route(paths::APPLICATIONS, get(applications::list).post(applications::create))
         .route(
-            "/organization/applications/{applicationID}",
+            &format!("{}/{{applicationID}}", paths::APPLICATIONS),
             get(|c: Caller, Path(a): Path<String>| applications::get(c, a))
                 .patch(|c: Caller, Path(a): Path<String>, b: Bytes| applications::rename(c, a, b))
                 .delete(|c: Caller, Path(a): Path<String>| applications::delete(c, a)),
         )
-        .route("/organization/applications/{applicationID}/secret", post(|c: Caller, Path(a): Path<String>| applications::rotate(c, a)))
-        .route("/organization/roles", get(orgs::list_roles).post(orgs::create_role))
+        .route(&format!("{}/{{applicationID}}{}", paths::APPLICATIONS, paths::SECRET), post(|c: Caller, Path(a): Path<String>| applications::rotate(c, a)))
+        .route(paths::ROLES, get(orgs::list_roles).post(orgs::create_role))
         .route(
-            "/organization/roles/{roleID}",
+            &format!("{}/{{roleID}}", paths::ROLES),
             axum::routing::put(|c: Caller, Path(r): Path<String>, b: Bytes| orgs::save_role(c, r, b))
                 .delete(|c: Caller, Path(r): Path<String>| orgs::delete_role(c, r)),
         );

@@ -5,6 +5,7 @@
 //! context is an ordinary marketplace context with its own refresh token.
 use super::{Context, Session};
 use crate::api;
+use gatehouse_model::hub;
 use crate::json;
 use leptos::prelude::*;
 use serde_json::{json, Value};
@@ -62,8 +63,8 @@ pub fn context(base: &str, email: &str, v: &Value) -> Context {
 /// Signs an account in (or up, with names): one context per organization it belongs to.
 pub async fn sign_in(session: Session, base: &str, email: &str, password: &str, names: Option<(String, String)>) -> Result<(), String> {
     let (path, body) = match names {
-        Some((first, last)) => ("/account/signup", json!({"Email": email, "Password": password, "FirstName": first, "LastName": last})),
-        None => ("/account/signin", json!({"Email": email, "Password": password})),
+        Some((first, last)) => (hub::SIGN_UP, json!({"Email": email, "Password": password, "FirstName": first, "LastName": last})),
+        None => (hub::SIGN_IN, json!({"Email": email, "Password": password})),
     };
     let v = call(base, None, "POST", path, Some(body)).await?;
     let account = Account { base: base.trim_end_matches('/').into(), token: json::string(&v, "access_token"), email: json::string(&v["Account"], "Email") };
@@ -75,7 +76,7 @@ pub async fn sign_in(session: Session, base: &str, email: &str, password: &str, 
 /// Opens a context for every organization of the account (the first becomes the active one);
 /// with none, says so.
 pub async fn open_all(session: Session, a: &Account) -> Result<(), String> {
-    let orgs = call(&a.base, Some(&a.token), "GET", "/account/organizations", None).await?;
+    let orgs = call(&a.base, Some(&a.token), "GET", hub::MY_ORGANIZATIONS, None).await?;
     let items = orgs["Items"].as_array().cloned().unwrap_or_default();
     // the first organization is put last, so it is the active one
     for o in items.iter().rev() {
@@ -89,7 +90,7 @@ pub async fn open_all(session: Session, a: &Account) -> Result<(), String> {
 
 /// Opens (or refreshes) the context of one organization of the signed-in account.
 pub async fn open(session: Session, a: &Account, org: &str) -> Result<(), String> {
-    let t = call(&a.base, Some(&a.token), "POST", &format!("/account/organizations/{}/token", api::enc(org)), None).await?;
+    let t = call(&a.base, Some(&a.token), "POST", &(crate::data::item(hub::MY_ORGANIZATIONS, org) + hub::TOKEN), None).await?;
     session.put(context(&a.base, &a.email, &t));
     Ok(())
 }

@@ -2,6 +2,8 @@
 //! new-organization form, and the two landings a link opens — a vendor's one-time session link
 //! (`?session=`) and an invitation (`?invitation=`). Both codes leave the address bar and the
 //! history before anything else happens.
+use crate::data::item;
+use gatehouse_model::hub;
 use crate::auth::account::{self, Account};
 use crate::auth::Session;
 use crate::config::RuntimeConfig;
@@ -58,7 +60,7 @@ pub fn AccountForm(base: String, #[prop(optional)] email: String, #[prop(optiona
         leptos::task::spawn_local(async move {
             let mut r = account::sign_in(session, &base, &e, &p, names).await;
             if let (Some(code), Some(a)) = (invitation, session.account.get_untracked()) {
-                r = match account::call(&a.base, Some(&a.token), "POST", &format!("/invitations/{}/accept", crate::api::enc(&code)), None).await {
+                r = match account::call(&a.base, Some(&a.token), "POST", &(item(hub::INVITATION_CODES, &code) + hub::ACCEPT), None).await {
                     Ok(v) => account::open(session, &a, &json::string(&v, "ID")).await,
                     Err(e) => Err(e),
                 };
@@ -102,7 +104,7 @@ pub fn NewOrganization(#[prop(optional)] done: Option<RwSignal<bool>>) -> impl I
         let Some(a) = session.account.get_untracked() else { return };
         let body = json!({"Name": name.get_untracked()});
         leptos::task::spawn_local(async move {
-            let r = match account::call(&a.base, Some(&a.token), "POST", "/account/organizations", Some(body)).await {
+            let r = match account::call(&a.base, Some(&a.token), "POST", hub::MY_ORGANIZATIONS, Some(body)).await {
                 Ok(v) => account::open(session, &a, &json::string(&v, "ID")).await,
                 Err(e) => Err(e),
             };
@@ -138,7 +140,7 @@ pub fn LandingPage(config: RuntimeConfig, landing: Landing) -> impl IntoView {
     let landing_done = expect_context::<RwSignal<Option<Landing>>>();
     leptos::task::spawn_local(async move {
         match landing {
-            Landing::Session(code) => match account::call(&b, None, "POST", "/account/session", Some(json!({"Code": code}))).await {
+            Landing::Session(code) => match account::call(&b, None, "POST", hub::SESSION, Some(json!({"Code": code}))).await {
                 Ok(v) => {
                     let email = json::string(&v["Account"]["Account"], "Email");
                     let a = Account { base: b.trim_end_matches('/').into(), token: json::string(&v["Account"], "access_token"), email: email.clone() };
@@ -149,7 +151,7 @@ pub fn LandingPage(config: RuntimeConfig, landing: Landing) -> impl IntoView {
                 }
                 Err(e) => failed.set(Some(e)),
             },
-            Landing::Invitation(code) => match account::call(&b, None, "GET", &format!("/invitations/{}", crate::api::enc(&code)), None).await {
+            Landing::Invitation(code) => match account::call(&b, None, "GET", &item(hub::INVITATION_CODES, &code), None).await {
                 Ok(mut v) if json::string(&v, "Status") == "Pending" => {
                     v["Code"] = json!(code);
                     offer.set(Some(v));

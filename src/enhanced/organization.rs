@@ -5,8 +5,9 @@
 use super::resource::Form;
 use super::widgets::RolePicker;
 use super::{call, change, Problem, Problems};
+use crate::data::item;
+use gatehouse_model::hub;
 use gatehouse_model::read::{Application, Invitation, Member, Organization, OrganizationRole, ProvisioningEvent};
-use crate::api::enc;
 use crate::auth::{Caller, Session};
 use crate::data::Load;
 use leptos::prelude::*;
@@ -29,17 +30,17 @@ fn items(v: &Value) -> Vec<Value> {
 /// The organization and the caller's role; with `lists`, its members and roles too, and for an
 /// Admin its invitations and provisioning events (the applications screen needs only the role).
 async fn load(session: Session, lists: bool) -> Result<Org, Vec<Problem>> {
-    let me = call(session, "GET", "/organization", None).await?;
+    let me = call(session, "GET", hub::ORGANIZATION, None).await?;
     if !lists {
         return Ok(Org { me, ..Org::default() });
     }
     let admin = Organization(&me).role() == "Admin";
     let get = |p: &'static str| async move { call(session, "GET", p, None).await.map(|v| items(&v)) };
     Ok(Org {
-        members: get("/organization/members").await?,
-        roles: get("/organization/roles").await?,
-        invitations: if admin { get("/organization/invitations").await? } else { Vec::new() },
-        events: if admin { get("/organization/events").await? } else { Vec::new() },
+        members: get(hub::MEMBERS).await?,
+        roles: get(hub::ROLES).await?,
+        invitations: if admin { get(hub::INVITATIONS).await? } else { Vec::new() },
+        events: if admin { get(hub::EVENTS).await? } else { Vec::new() },
         me,
     })
 }
@@ -93,7 +94,7 @@ pub fn Members() -> impl IntoView {
         ev.prevent_default();
         let body = json!({"Email": email.get_untracked(), "Role": role.get_untracked()});
         leptos::task::spawn_local(async move {
-            match call(session, "POST", "/organization/invitations", Some(&body)).await {
+            match call(session, "POST", hub::INVITATIONS, Some(&body)).await {
                 Ok(v) => {
                     failed.set(String::new());
                     link.set(Invitation(&v).link());
@@ -109,7 +110,7 @@ pub fn Members() -> impl IntoView {
     let save_role = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let body = Value::Object(role_form.draft.get_untracked());
-        change(session, "POST", "/organization/roles".into(), Some(body), failed, move || {
+        change(session, "POST", hub::ROLES.into(), Some(body), failed, move || {
             role_form.draft.set(Map::new());
             reload();
         });
@@ -118,7 +119,7 @@ pub fn Members() -> impl IntoView {
         let Some(a) = session.account.get_untracked() else { return };
         let Some(ctx) = session.current_untracked() else { return };
         leptos::task::spawn_local(async move {
-            match crate::auth::account::call(&a.base, Some(&a.token), "DELETE", &format!("/account/organizations/{}", enc(&ctx.org)), None).await {
+            match crate::auth::account::call(&a.base, Some(&a.token), "DELETE", &item(hub::MY_ORGANIZATIONS, &ctx.org), None).await {
                 Ok(_) => session.drop_context(&ctx.id()),
                 Err(e) => failed.set(e),
             }
@@ -144,11 +145,11 @@ pub fn Members() -> impl IntoView {
                         <td>{m.email()}</td>
                         <td>{if is_admin() {
                             view! { <select class="member-role" aria-label=format!("Role of {}", m.email()) on:change=move |ev| {
-                                change(session, "PATCH", format!("/organization/members/{}", enc(&id)), Some(json!({"Role": event_target_value(&ev)})), failed, reload);
+                                change(session, "PATCH", item(hub::MEMBERS, &id), Some(json!({"Role": event_target_value(&ev)})), failed, reload);
                             }>{role_options(&roles, &current)}</select> }.into_any()
                         } else { current.clone().into_any() }}</td>
                         <td>{is_admin().then(|| view! { <button class="ghost member-remove" on:click=move |_| {
-                            change(session, "DELETE", format!("/organization/members/{}", enc(&id2)), None, failed, reload);
+                            change(session, "DELETE", item(hub::MEMBERS, &id2), None, failed, reload);
                         }>"Remove"</button> })}</td>
                     </tr> }
                 }).collect_view())}</tbody>
@@ -177,7 +178,7 @@ pub fn Members() -> impl IntoView {
                         view! { <tr data-email=i.email()><td>{i.email()}</td><td>{i.role()}</td><td>{i.status()}</td><td>{i.expires()}</td>
                             <td>{pending.then(|| view! {
                                 <button class="ghost" on:click=move |_| copy(l.clone())>"Copy link"</button>
-                                <button class="ghost invitation-revoke" on:click=move |_| change(session, "DELETE", format!("/organization/invitations/{}", enc(&id)), None, failed, reload)>"Revoke"</button>
+                                <button class="ghost invitation-revoke" on:click=move |_| change(session, "DELETE", item(hub::INVITATIONS, &id), None, failed, reload)>"Revoke"</button>
                             })}</td></tr> }
                     }).collect_view())}</tbody>
                 </table>
@@ -185,7 +186,7 @@ pub fn Members() -> impl IntoView {
                 <ul id="custom-roles">{move || org.get().map(|o| o.roles.iter().filter(|r| !OrganizationRole(r).built_in()).map(|r| {
                     let id = OrganizationRole(r).id();
                     view! { <li>{OrganizationRole(r).name()}" — "{crate::json::strings(&r["Roles"]).join(", ")}" "
-                        <button class="ghost" on:click=move |_| change(session, "DELETE", format!("/organization/roles/{}", enc(&id)), None, failed, reload)>"Delete"</button></li> }
+                        <button class="ghost" on:click=move |_| change(session, "DELETE", item(hub::ROLES, &id), None, failed, reload)>"Delete"</button></li> }
                 }).collect_view())}</ul>
                 <form id="role-editor" on:submit=save_role>
                     <label for="ed-Name">"Role name"</label>
@@ -226,7 +227,7 @@ pub fn Applications() -> impl IntoView {
             session.active.track();
             Some(())
         },
-        move |_, signal| async move { super::call_with(session, Caller::ActingAs, "GET", "/organization/applications", None, signal.as_ref()).await.map(|v| items(&v)) },
+        move |_, signal| async move { super::call_with(session, Caller::ActingAs, "GET", hub::APPLICATIONS, None, signal.as_ref()).await.map(|v| items(&v)) },
         true,
     );
     let failed = RwSignal::new(String::new());
@@ -252,7 +253,7 @@ pub fn Applications() -> impl IntoView {
         if kind.get_untracked() == "Integration" {
             body["Role"] = json!(role.get_untracked());
         }
-        leptos::task::spawn_local(async move { answer(call(session, "POST", "/organization/applications", Some(&body)).await) });
+        leptos::task::spawn_local(async move { answer(call(session, "POST", hub::APPLICATIONS, Some(&body)).await) });
     };
     view! {
         <section class="enhanced screen" id="screen" data-screen="applications" aria-labelledby="applications-title">
@@ -270,7 +271,7 @@ pub fn Applications() -> impl IntoView {
                     view! { <tr data-kind=a.kind()><td>{a.name()}</td><td>{a.kind()}</td><td><code>{id.clone()}</code></td><td>{a.role()}</td>
                         <td>{is_admin().then(|| view! {
                             {integration.then(|| view! { <button class="ghost app-rotate" on:click=move |_| {
-                                let path = format!("/organization/applications/{}/secret", enc(&id2));
+                                let path = item(hub::APPLICATIONS, &id2) + hub::SECRET;
                                 leptos::task::spawn_local(async move { answer(call(session, "POST", &path, None).await) });
                             }>"Rotate secret"</button> })}
                             <button class="ghost danger app-delete" on:click=move |_| {
@@ -278,7 +279,7 @@ pub fn Applications() -> impl IntoView {
                                     confirm.set(id3.clone());
                                     return;
                                 }
-                                change(session, "DELETE", format!("/organization/applications/{}", enc(&id3)), None, failed, move || version.update(|n| *n += 1));
+                                change(session, "DELETE", item(hub::APPLICATIONS, &id3), None, failed, move || version.update(|n| *n += 1));
                             }>{let id = id.clone(); move || if confirm.get() == id { "Really delete?" } else { "Delete" }}</button>
                         })}</td></tr> }
                 }).collect_view()}</tbody>
