@@ -265,6 +265,14 @@ impl Session {
     /// Signs out of every context and drops every token (access, refresh, impersonation); the
     /// contexts' request histories and the act-as record go with them.
     pub fn sign_out(&self) {
+        // the account's tokens end at the API too (every one issued so far), so a copy of one
+        // cannot mint organization tokens after the person signed out; the marketplace's own
+        // tokens have no such endpoint and are only forgotten
+        if let Some(a) = self.account.get_untracked() {
+            leptos::task::spawn_local(async move {
+                let _ = account::call(&a.base, Some(&a.token), "POST", gatehouse_model::hub::SIGN_OUT, None).await;
+            });
+        }
         self.contexts.set(Vec::new());
         self.active.set(None);
         self.acting.set(None);

@@ -142,6 +142,30 @@ async fn the_admin_creates_one_application_of_each_kind_and_each_token_request_w
 }
 
 #[tokio::test]
+async fn signing_out_ends_the_account_token_at_the_api() {
+    let w = world().await;
+    let b = browser().await;
+    account_sign_in(&b, &w, seed::ACCOUNT_EMAIL, seed::ACCOUNT_PASSWORD, None).await;
+    b.find("#console-ready").await;
+    let stored = b.js("return sessionStorage.getItem('gatehouse.account');").await;
+    let token = serde_json::from_str::<Value>(stored.as_str().unwrap()).unwrap()["token"].as_str().unwrap().to_string();
+    assert_eq!(w.call("GET", "/account", &token, None).await.0, 200);
+    b.click("#sign-out").await;
+    b.find("#account-email").await;
+    // a copy of the token (another tab, a log, a thief) no longer works
+    let mut status = 0;
+    for _ in 0..50 {
+        status = w.call("GET", "/account", &token, None).await.0;
+        if status == 401 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(status, 401, "the account token still works after signing out");
+    assert_eq!(w.call("POST", "/account/organizations", &token, Some(json!({"Name": "Mine now"}))).await.0, 401);
+}
+
+#[tokio::test]
 async fn switching_organizations_changes_every_screen_and_never_shows_the_other() {
     let w = world().await;
     let b = browser().await;
