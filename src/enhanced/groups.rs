@@ -24,7 +24,7 @@ pub fn Members(def: &'static ResourceDef, company: String, group_id: String, can
     let members = Load::new(
         move || Some(base.get_value()),
         move |(groups, _, gid), _| async move {
-            let rows = list_all(session, &format!("{groups}/assignments?userGroupID={}", enc(&gid)), 10_000).await?;
+            let rows = super::list_all_as(session, crate::auth::Caller::ActingAs, &format!("{groups}/assignments"), &[("userGroupID", &gid)], 10_000).await?;
             Ok(rows.iter().map(UserGroupAssignment).filter(|a| a.user_group_id() == gid).map(|a| a.user_id()).collect::<Vec<_>>())
         },
         true,

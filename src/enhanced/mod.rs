@@ -200,15 +200,17 @@ pub fn change(session: Session, method: &'static str, path: String, body: Option
 
 /// Every item of a list (following pages, up to `limit` items).
 pub async fn list_all(session: Session, path: &str, limit: usize) -> Result<Vec<Value>, Vec<Problem>> {
-    list_all_as(session, Caller::ActingAs, path, limit).await
+    list_all_as(session, Caller::ActingAs, path, &[], limit).await
 }
 
 /// [`list_all`], choosing the token as [`call_as`] does.
-pub async fn list_all_as(session: Session, caller: Caller, path: &str, limit: usize) -> Result<Vec<Value>, Vec<Problem>> {
-    let sep = if path.contains('?') { '&' } else { '?' };
+pub async fn list_all_as(session: Session, caller: Caller, path: &str, params: &[(&str, &str)], limit: usize) -> Result<Vec<Value>, Vec<Problem>> {
+    let params = params.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    let mut q = gatehouse_model::list::ListQuery { page_size: 100, params, ..Default::default() };
     let mut out = Vec::new();
     for page in 1.. {
-        let v = call_as(session, caller, "GET", &format!("{path}{sep}pageSize=100&page={page}"), None).await?;
+        q.page = page;
+        let v = call_as(session, caller, "GET", &crate::api::with_query(path, &q), None).await?;
         let items = v["Items"].as_array().cloned().unwrap_or_default();
         out.extend(items);
         let pages = v["Meta"]["TotalPages"].as_u64().unwrap_or(1);
@@ -275,8 +277,8 @@ impl Names {
 
 /// IDs of the groups a user of type `t` in `company` ('' for admin) belongs to.
 pub async fn groups_of(session: Session, caller: Caller, t: UserType, company: &str, user_id: &str) -> Result<Vec<String>, Vec<Problem>> {
-    let path = format!("{}/assignments?userID={}", crate::data::At::of(Kind::group_kind(t), company).collection(), crate::api::enc(user_id));
-    Ok(list_all_as(session, caller, &path, 10_000).await?.iter().map(UserGroupAssignment).filter(|a| a.user_id() == user_id).map(|a| a.user_group_id()).collect())
+    let path = format!("{}/assignments", crate::data::At::of(Kind::group_kind(t), company).collection());
+    Ok(list_all_as(session, caller, &path, &[("userID", user_id)], 10_000).await?.iter().map(UserGroupAssignment).filter(|a| a.user_id() == user_id).map(|a| a.user_group_id()).collect())
 }
 
 /// The roles of the token the screens call with (the acting user's while impersonating).
