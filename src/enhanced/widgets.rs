@@ -3,8 +3,8 @@
 //! the grouped role picker, and pickers that list the objects an ID may name.
 use super::resource::{Form, Pick};
 use super::{list_all, text};
-use crate::api::enc;
-use crate::data::Load;
+use crate::data::{At, Load};
+use gatehouse_model::resources::Kind;
 use crate::fields::Slot;
 use crate::text::{fold, number};
 use crate::auth::Session;
@@ -266,6 +266,10 @@ pub fn RolePicker(form: Form, name: &'static str) -> impl IntoView {
     }
 }
 
+/// A picker's source that is not one list: the users of every buyer, or of every supplier.
+const EVERY_BUYERS_USERS: &str = "*buyers";
+const EVERY_SUPPLIERS_USERS: &str = "*suppliers";
+
 /// Where a picker's options come from, given the draft (None: pick something else first).
 fn pick_path(form: Form, pick: Pick) -> Result<Vec<String>, &'static str> {
     let field = |n: &str| str_of(form, n);
@@ -273,14 +277,14 @@ fn pick_path(form: Form, pick: Pick) -> Result<Vec<String>, &'static str> {
         Pick::Buyers => vec!["/buyers".into()],
         Pick::Profiles => vec!["/securityprofiles".into()],
         Pick::Clients => vec!["/apiclients".into()],
-        Pick::Usernames => vec!["/adminusers".into(), "*buyers".into(), "*suppliers".into()],
+        Pick::Usernames => vec!["/adminusers".into(), EVERY_BUYERS_USERS.into(), EVERY_SUPPLIERS_USERS.into()],
         Pick::Groups { buyer_field, admin_when_empty } => match field(buyer_field) {
-            b if !b.is_empty() => vec![crate::data::At::of(gatehouse_model::resources::Kind::BuyerUserGroup, b).collection()],
+            b if !b.is_empty() => vec![At::of(Kind::BuyerUserGroup, b).collection()],
             _ if admin_when_empty => vec!["/usergroups".into()],
             _ => return Err("Pick a buyer first."),
         },
         Pick::Users { buyer_field, admin_when_empty } => match field(buyer_field) {
-            b if !b.is_empty() => vec![crate::data::At::of(gatehouse_model::resources::Kind::BuyerUser, b).collection()],
+            b if !b.is_empty() => vec![At::of(Kind::BuyerUser, b).collection()],
             _ if admin_when_empty => vec!["/adminusers".into()],
             _ => return Err("Pick a buyer first."),
         },
@@ -303,10 +307,15 @@ fn option_of(pick: Pick, v: &Value) -> (String, String) {
 pub async fn load_options(session: Session, pick: Pick, paths: Vec<String>) -> Result<Vec<(String, String)>, Vec<super::Problem>> {
     let mut out = Vec::new();
     for p in paths {
-        // `*buyers`: the users of every buyer (for usernames)
-        if let Some(parent) = p.strip_prefix('*') {
-            for company in list_all(session, &format!("/{parent}"), 200).await? {
-                let users = list_all(session, &format!("/{parent}/{}/users", enc(&text(&company, "ID"))), 200).await?;
+        // the users of every buyer, or of every supplier (for usernames)
+        let companies = match p.as_str() {
+            EVERY_BUYERS_USERS => Some((Kind::Buyer, Kind::BuyerUser)),
+            EVERY_SUPPLIERS_USERS => Some((Kind::Supplier, Kind::SupplierUser)),
+            _ => None,
+        };
+        if let Some((company_kind, user_kind)) = companies {
+            for company in list_all(session, &At::of(company_kind, "").collection(), 200).await? {
+                let users = list_all(session, &At::of(user_kind, text(&company, "ID")).collection(), 200).await?;
                 out.extend(users.iter().map(|u| option_of(pick, u)));
             }
         } else {
