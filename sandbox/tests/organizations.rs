@@ -579,7 +579,10 @@ async fn hub_answers_carry_the_properties_the_model_reads() {
     let ann = sign_up(&sb, "ann@example.com").await;
     let org = new_org(&sb, &ann, "Shop").await;
     let admin = org_token(&sb, &ann, &org).await;
-    invite(&sb, &admin, "bob@example.com", "Member").await;
+    let code = invite(&sb, &admin, "bob@example.com", "Member").await;
+    // what the invited person's link shows
+    let (_, landing) = sb.call(Method::GET, &format!("/invitations/{code}"), None, None).await;
+    assert_eq!(landing["Status"], "Pending", "{landing}");
     let (s, app) = sb.post("/organization/applications", &admin, json!({"Kind": "Integration", "Name": "ERP", "Role": "ReadOnly"})).await;
     assert_eq!(s, StatusCode::CREATED, "{app}");
     let (_, doc) = sb.call(Method::GET, "/openapi/v3", None, None).await;
@@ -600,7 +603,7 @@ async fn hub_answers_carry_the_properties_the_model_reads() {
         ("Account", read::Account::READS, vec![account]),
         ("Organization", read::Organization::READS, items(&orgs)),
         ("Member", read::Member::READS, items(&members)),
-        ("Invitation", read::Invitation::READS, items(&invitations)),
+        ("Invitation", read::Invitation::READS, [vec![landing.clone()], items(&invitations)].concat()),
         ("OrganizationRole", read::OrganizationRole::READS, items(&roles)),
         ("Application", read::Application::READS, [vec![app], items(&apps)].concat()),
         ("ProvisioningEvent", read::ProvisioningEvent::READS, vec![]),

@@ -4,6 +4,7 @@
 //! history before anything else happens.
 use crate::data::item;
 use gatehouse_model::hub;
+use gatehouse_model::read::{Invitation, Organization};
 use crate::auth::account::{self, Account};
 use crate::auth::Session;
 use crate::config::RuntimeConfig;
@@ -135,6 +136,11 @@ pub fn LandingPage(config: RuntimeConfig, landing: Landing) -> impl IntoView {
     let base = config.api_base.clone();
     let failed = RwSignal::new(None::<String>);
     let offer = RwSignal::new(None::<Value>);
+    // the invitation's code (its answer does not repeat it)
+    let code = match &landing {
+        Landing::Invitation(c) => c.clone(),
+        Landing::Session(_) => String::new(),
+    };
     let b = base.clone();
     let is_session = matches!(landing, Landing::Session(_));
     let landing_done = expect_context::<RwSignal<Option<Landing>>>();
@@ -152,11 +158,8 @@ pub fn LandingPage(config: RuntimeConfig, landing: Landing) -> impl IntoView {
                 Err(e) => failed.set(Some(e)),
             },
             Landing::Invitation(code) => match account::call(&b, None, "GET", &item(hub::INVITATION_CODES, &code), None).await {
-                Ok(mut v) if json::string(&v, "Status") == "Pending" => {
-                    v["Code"] = json!(code);
-                    offer.set(Some(v));
-                }
-                Ok(v) => failed.set(Some(format!("This invitation is {}.", json::string(&v, "Status").to_ascii_lowercase()))),
+                Ok(v) if Invitation(&v).status() == "Pending" => offer.set(Some(v)),
+                Ok(v) => failed.set(Some(format!("This invitation is {}.", Invitation(&v).status().to_ascii_lowercase()))),
                 Err(e) => failed.set(Some(e)),
             },
         }
@@ -171,11 +174,14 @@ pub fn LandingPage(config: RuntimeConfig, landing: Landing) -> impl IntoView {
                         <p class="error" id="landing-error" role="alert">{e}</p>
                         <button class="primary" id="landing-signin" on:click=move |_| landing_done.set(None)>"Sign in the usual way"</button>
                     }.into_any(),
-                    (None, Some(v)) => view! {
-                        <h2 id="landing-title">{format!("Join {} as {}", json::string(&v["Organization"], "Name"), json::string(&v, "Role"))}</h2>
-                        <p class="muted">{format!("The invitation is for {}; it expires {}.", json::string(&v, "Email"), json::string(&v, "Expires"))}</p>
-                        <AccountForm base=config.api_base.clone() email=json::string(&v, "Email") new_account=v["AccountExists"] != true invitation=json::string(&v, "Code")/>
-                    }.into_any(),
+                    (None, Some(v)) => {
+                        let i = Invitation(&v);
+                        view! {
+                            <h2 id="landing-title">{format!("Join {} as {}", Organization(&v["Organization"]).name(), i.role())}</h2>
+                            <p class="muted">{format!("The invitation is for {}; it expires {}.", i.email(), i.expires())}</p>
+                            <AccountForm base=config.api_base.clone() email=i.email() new_account=!i.account_exists() invitation=code.clone()/>
+                        }.into_any()
+                    }
                     _ => view! { <p id="landing-wait">{if is_session { "Signing you in…" } else { "Reading the invitation…" }}</p> }.into_any(),
                 }}
             </main>
