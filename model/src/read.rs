@@ -54,11 +54,15 @@ reader! {
 }
 
 impl User<'_> {
+    /// "First Last", trimmed (empty when the user has no name).
+    pub fn full_name(self) -> String {
+        format!("{} {}", self.first_name(), self.last_name()).trim().to_string()
+    }
+
     /// "First Last (username)", or the username alone when the user has no name.
     pub fn person(self) -> String {
-        let full = format!("{} {}", self.first_name(), self.last_name());
-        match (full.trim(), self.username()) {
-            ("", n) => n,
+        match (self.full_name(), self.username()) {
+            (f, n) if f.is_empty() => n,
             (f, n) => format!("{f} ({n})"),
         }
     }
@@ -157,6 +161,7 @@ mod tests {
         let u = User(&v);
         assert_eq!((u.person(), u.email(), u.active()), ("Ann Lee (ann)".to_string(), String::new(), true));
         assert_eq!(User(&json!({"Username": "bob", "FirstName": 3})).person(), "bob");
+        assert_eq!(User(&json!({"FirstName": "Ann"})).full_name(), "Ann");
         assert!(!Invitation(&json!({"AccountExists": "yes"})).account_exists());
     }
 }

@@ -154,7 +154,7 @@ async fn search(session: Session, buyers: Vec<(String, String)>, buyer: Option<(
                 buyer_name: name.clone(),
                 user_id: u.id(),
                 username: u.username(),
-                name: format!("{} {}", u.first_name(), u.last_name()).trim().to_string(),
+                name: u.full_name(),
                 email: u.email(),
             });
         }
