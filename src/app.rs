@@ -83,7 +83,13 @@ fn Shell(config: RuntimeConfig) -> impl IntoView {
     let side = Memo::new(move |prev: Option<&(Option<String>, bool)>| {
         let id = session.active.get();
         let flip = match prev {
-            Some((p, f)) => if *p == id { *f } else { !*f },
+            Some((p, f)) => {
+                if *p == id {
+                    *f
+                } else {
+                    !*f
+                }
+            }
             None => false,
         };
         (id, flip)

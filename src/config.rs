@@ -18,7 +18,11 @@ pub async fn load() -> RuntimeConfig {
     let mut config = RuntimeConfig::default();
     if let Ok(res) = gloo_net::http::Request::get("config.json").send().await {
         if let (true, Ok(v)) = (res.ok(), res.json::<serde_json::Value>().await) {
-            config = RuntimeConfig { api_base: json::string(&v, "api_base"), client_id: json::string(&v, "client_id"), storefront_url: json::string(&v, "storefront_url") };
+            config = RuntimeConfig {
+                api_base: json::string(&v, "api_base"),
+                client_id: json::string(&v, "client_id"),
+                storefront_url: json::string(&v, "storefront_url"),
+            };
         }
     }
     if config.api_base.is_empty() {

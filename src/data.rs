@@ -44,7 +44,12 @@ impl At {
     }
 
     /// One page of the list (`signal` aborts it: see [`Load`]).
-    pub async fn list(&self, session: Session, q: &ListQuery, signal: Option<&AbortSignal>) -> Result<Value, Vec<Problem>> {
+    pub async fn list(
+        &self,
+        session: Session,
+        q: &ListQuery,
+        signal: Option<&AbortSignal>,
+    ) -> Result<Value, Vec<Problem>> {
         call_with(session, Caller::ActingAs, "GET", &self.list_path(q), None, signal).await
     }
     /// One object; `None` when a newer load of `latest` began.

@@ -268,7 +268,13 @@ pub fn json_box(slot: Slot) -> AnyView {
     let broken = RwSignal::new(false);
     Effect::new(move |_| {
         let v = value.get();
-        let same = typed.with_untracked(|t| if t.trim().is_empty() { v.is_none() } else { serde_json::from_str::<Value>(t).ok() == v });
+        let same = typed.with_untracked(|t| {
+            if t.trim().is_empty() {
+                v.is_none()
+            } else {
+                serde_json::from_str::<Value>(t).ok() == v
+            }
+        });
         // (a removed value leaves a box still being typed in alone)
         if !same && (v.is_some() || !broken.get_untracked()) {
             typed.set(pretty(v));

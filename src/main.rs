@@ -10,12 +10,14 @@ mod console;
 mod data;
 mod enhanced;
 mod fields;
-mod route;
 mod json;
+mod route;
 mod spec;
 mod text;
 
 fn main() {
     console_error_panic_hook::set_once();
-    leptos::mount::mount_to_body(|| leptos::view! { <leptos_router::components::Router><app::App/></leptos_router::components::Router> });
+    leptos::mount::mount_to_body(
+        || leptos::view! { <leptos_router::components::Router><app::App/></leptos_router::components::Router> },
+    );
 }

@@ -59,12 +59,22 @@ impl Route {
         let navigate = use_navigate();
         Route {
             op: Memo::new(move |_| query.with(|q| q.get("op")).filter(|s| !s.is_empty())),
-            object: Memo::new(move |_| query.with(|q| (q.get("parent").unwrap_or_default(), q.get("id").unwrap_or_default()))),
+            object: Memo::new(move |_| {
+                query.with(|q| (q.get("parent").unwrap_or_default(), q.get("id").unwrap_or_default()))
+            }),
             prefill: Memo::new(move |_| {
-                query.with(|q| q.get_str("new").map(|_| q.latest_values().filter_map(|(k, v)| Some((k.strip_prefix("set.")?.to_string(), v.to_string()))).collect()))
+                query.with(|q| {
+                    q.get_str("new").map(|_| {
+                        q.latest_values()
+                            .filter_map(|(k, v)| Some((k.strip_prefix("set.")?.to_string(), v.to_string())))
+                            .collect()
+                    })
+                })
             }),
             // the focus moves to the opened heading; the page does not jump to the top
-            navigate: Callback::new(move |to: String| navigate(&to, NavigateOptions { scroll: false, ..Default::default() })),
+            navigate: Callback::new(move |to: String| {
+                navigate(&to, NavigateOptions { scroll: false, ..Default::default() })
+            }),
         }
     }
 

@@ -43,9 +43,16 @@ pub fn what_is_missing(who: &Impersonator, who_name: &str, target: &Target) -> S
         UserType::Admin => format!(
             "ImpersonationUserID {}{} (or leave both empty for every admin with BuyerImpersonation)",
             who.user_id,
-            if who.groups.is_empty() { String::new() } else { format!(" or ImpersonationGroupID one of {}", who.groups.join(", ")) }
+            if who.groups.is_empty() {
+                String::new()
+            } else {
+                format!(" or ImpersonationGroupID one of {}", who.groups.join(", "))
+            }
         ),
-        UserType::Buyer => format!("ImpersonationBuyerID {} and ImpersonationUserID {} (or one of its groups)", who.company, who.user_id),
+        UserType::Buyer => format!(
+            "ImpersonationBuyerID {} and ImpersonationUserID {} (or one of its groups)",
+            who.company, who.user_id
+        ),
         UserType::Supplier => "nothing: supplier users cannot impersonate".into(),
     };
     format!(
@@ -69,13 +76,33 @@ mod tests {
         let groups = vec!["CALL".to_string()];
         let admin = Impersonator { user_type: UserType::Admin, company: "", user_id: "REP", groups: &groups };
         let target = Target { buyer_id: "B", user_id: "U", groups: &[] };
-        assert!(config_matches(&cfg(serde_json::json!({"ImpersonationGroupID": "CALL", "BuyerID": "B"})), &admin, &target));
-        assert!(!config_matches(&cfg(serde_json::json!({"ImpersonationGroupID": "OTHER", "BuyerID": "B"})), &admin, &target));
-        assert!(!config_matches(&cfg(serde_json::json!({"ImpersonationBuyerID": "B", "BuyerID": "B"})), &admin, &target));
+        assert!(config_matches(
+            &cfg(serde_json::json!({"ImpersonationGroupID": "CALL", "BuyerID": "B"})),
+            &admin,
+            &target
+        ));
+        assert!(!config_matches(
+            &cfg(serde_json::json!({"ImpersonationGroupID": "OTHER", "BuyerID": "B"})),
+            &admin,
+            &target
+        ));
+        assert!(!config_matches(
+            &cfg(serde_json::json!({"ImpersonationBuyerID": "B", "BuyerID": "B"})),
+            &admin,
+            &target
+        ));
         let buyer = Impersonator { user_type: UserType::Buyer, company: "B", user_id: "SUP", groups: &[] };
-        assert!(config_matches(&cfg(serde_json::json!({"ImpersonationBuyerID": "B", "BuyerID": "B"})), &buyer, &target));
+        assert!(config_matches(
+            &cfg(serde_json::json!({"ImpersonationBuyerID": "B", "BuyerID": "B"})),
+            &buyer,
+            &target
+        ));
         let elsewhere = Target { buyer_id: "C", user_id: "U", groups: &[] };
-        assert!(!config_matches(&cfg(serde_json::json!({"ImpersonationBuyerID": "B", "BuyerID": "C"})), &buyer, &elsewhere));
+        assert!(!config_matches(
+            &cfg(serde_json::json!({"ImpersonationBuyerID": "B", "BuyerID": "C"})),
+            &buyer,
+            &elsewhere
+        ));
         assert!(what_is_missing(&admin, "rep01", &target).contains("ImpersonationGroupID one of CALL"));
     }
 }

@@ -53,12 +53,20 @@ pub struct ListQuery {
 impl ListQuery {
     /// A parameter of the operation's own, by name in any case; `None` when empty.
     pub fn param(&self, name: &str) -> Option<&str> {
-        self.params.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str()).filter(|v| !v.is_empty())
+        self.params
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+            .filter(|v| !v.is_empty())
     }
 
     /// `sortBy`'s value: `!Name,ID`.
     pub fn sort_value(&self) -> String {
-        self.sort_by.iter().map(|(f, desc)| format!("{}{f}", if *desc { "!" } else { "" })).collect::<Vec<_>>().join(",")
+        self.sort_by
+            .iter()
+            .map(|(f, desc)| format!("{}{f}", if *desc { "!" } else { "" }))
+            .collect::<Vec<_>>()
+            .join(",")
     }
 
     /// Everything but the filters, name → value (the SDK's list options).
@@ -118,7 +126,18 @@ mod tests {
             params: vec![("userGroupID".into(), "G1".into())],
         };
         let pairs: Vec<String> = q.pairs().iter().map(|(k, v)| format!("{k}={v}")).collect();
-        assert_eq!(pairs, ["userGroupID=G1", "search=ann", "searchOn=Username,Email", "sortBy=!LastName,ID", "page=2", "Active=true", "xp.Tier=!<3"]);
+        assert_eq!(
+            pairs,
+            [
+                "userGroupID=G1",
+                "search=ann",
+                "searchOn=Username,Email",
+                "sortBy=!LastName,ID",
+                "page=2",
+                "Active=true",
+                "xp.Tier=!<3"
+            ]
+        );
         assert_eq!(q.param("USERGROUPID"), Some("G1"));
         assert!(ListQuery::default().pairs().is_empty());
     }

@@ -99,10 +99,7 @@ mod tests {
     fn admin_policy() {
         assert!(ADMIN_POLICY.check("Secr3t!Pass").is_empty());
         assert_eq!(ADMIN_POLICY.check("short1A!"), vec![Unmet::TooShort(10)]);
-        assert_eq!(
-            ADMIN_POLICY.check("alllowercase"),
-            vec![Unmet::NeedsDigit, Unmet::NeedsUpper, Unmet::NeedsSpecial]
-        );
+        assert_eq!(ADMIN_POLICY.check("alllowercase"), vec![Unmet::NeedsDigit, Unmet::NeedsUpper, Unmet::NeedsSpecial]);
         assert!(ADMIN_POLICY.check(&"aA1!".repeat(26)).contains(&Unmet::TooLong(100)));
         assert!(ADMIN_POLICY.explain("alllowercase").unwrap().contains("a digit"));
     }

@@ -66,7 +66,9 @@ pub fn label(field: &str) -> String {
     for (i, &c) in chars.iter().enumerate() {
         // a word starts at a capital after a small letter, or at the last capital of a run
         // that a small letter follows ("XMLName" → "XML name")
-        let starts = i > 0 && c.is_ascii_uppercase() && (chars[i - 1].is_ascii_lowercase() || chars.get(i + 1).is_some_and(|n| n.is_ascii_lowercase()));
+        let starts = i > 0
+            && c.is_ascii_uppercase()
+            && (chars[i - 1].is_ascii_lowercase() || chars.get(i + 1).is_some_and(|n| n.is_ascii_lowercase()));
         if starts {
             out.push(' ');
         }
@@ -75,7 +77,13 @@ pub fn label(field: &str) -> String {
     // small letters after the first word, unless the word is an acronym ("ID", "API")
     out.split(' ')
         .enumerate()
-        .map(|(i, w)| if i == 0 || w.chars().filter(|c| c.is_ascii_uppercase()).count() > 1 { w.to_string() } else { w.to_ascii_lowercase() })
+        .map(|(i, w)| {
+            if i == 0 || w.chars().filter(|c| c.is_ascii_uppercase()).count() > 1 {
+                w.to_string()
+            } else {
+                w.to_ascii_lowercase()
+            }
+        })
         .collect::<Vec<_>>()
         .join(" ")
 }
@@ -219,15 +227,8 @@ pub static SUPPLIER: Schema = Schema {
     ],
 };
 
-pub static USER_GROUP: Schema = Schema {
-    name: "UserGroup",
-    fields: &[
-        id(),
-        s("Name").max(100),
-        s("Description").max(2000),
-        f("xp", Ty::Object),
-    ],
-};
+pub static USER_GROUP: Schema =
+    Schema { name: "UserGroup", fields: &[id(), s("Name").max(100), s("Description").max(2000), f("xp", Ty::Object)] };
 
 pub static IMPERSONATION_CONFIG: Schema = Schema {
     name: "ImpersonationConfig",
@@ -260,10 +261,8 @@ pub static SECURITY_PROFILE_ASSIGNMENT: Schema = Schema {
     ],
 };
 
-pub static USER_GROUP_ASSIGNMENT: Schema = Schema {
-    name: "UserGroupAssignment",
-    fields: &[s("UserGroupID").max(100), s("UserID").max(100)],
-};
+pub static USER_GROUP_ASSIGNMENT: Schema =
+    Schema { name: "UserGroupAssignment", fields: &[s("UserGroupID").max(100), s("UserID").max(100)] };
 
 pub static IMPERSONATE_TOKEN_REQUEST: Schema = Schema {
     name: "ImpersonateTokenRequest",
@@ -272,12 +271,7 @@ pub static IMPERSONATE_TOKEN_REQUEST: Schema = Schema {
 
 pub static ACCESS_TOKEN: Schema = Schema {
     name: "AccessToken",
-    fields: &[
-        s("access_token"),
-        f("expires_in", Ty::Int),
-        s("token_type"),
-        s("refresh_token"),
-    ],
+    fields: &[s("access_token"), f("expires_in", Ty::Int), s("token_type"), s("refresh_token")],
 };
 
 pub static ME_USER: Schema = Schema {
@@ -326,9 +320,20 @@ pub const IMPERSONATION_RECORD_SEARCH: &[&str] = &["ImpersonatorUsername", "User
 pub const IMPERSONATION_RECORD_SORT: &[&str] = &["Issued", "Expires", "ImpersonatorUsername", "Username", "BuyerID"];
 
 pub static SCHEMAS: &[&Schema] = &[
-    &API_CLIENT, &SECURITY_PROFILE, &USER, &BUYER, &SUPPLIER, &USER_GROUP, &IMPERSONATION_CONFIG,
-    &API_CLIENT_ASSIGNMENT, &SECURITY_PROFILE_ASSIGNMENT, &USER_GROUP_ASSIGNMENT,
-    &IMPERSONATE_TOKEN_REQUEST, &ACCESS_TOKEN, &ME_USER, &IMPERSONATION_RECORD,
+    &API_CLIENT,
+    &SECURITY_PROFILE,
+    &USER,
+    &BUYER,
+    &SUPPLIER,
+    &USER_GROUP,
+    &IMPERSONATION_CONFIG,
+    &API_CLIENT_ASSIGNMENT,
+    &SECURITY_PROFILE_ASSIGNMENT,
+    &USER_GROUP_ASSIGNMENT,
+    &IMPERSONATE_TOKEN_REQUEST,
+    &ACCESS_TOKEN,
+    &ME_USER,
+    &IMPERSONATION_RECORD,
 ];
 
 /// Menu sections (OpenAPI tags carrying `x-id`).
@@ -447,15 +452,27 @@ impl Kind {
 }
 
 pub const ALL_KINDS: &[Kind] = &[
-    Kind::ApiClient, Kind::SecurityProfile, Kind::AdminUser, Kind::AdminUserGroup, Kind::Buyer,
-    Kind::BuyerUser, Kind::BuyerUserGroup, Kind::Supplier, Kind::SupplierUser,
-    Kind::SupplierUserGroup, Kind::ImpersonationConfig,
+    Kind::ApiClient,
+    Kind::SecurityProfile,
+    Kind::AdminUser,
+    Kind::AdminUserGroup,
+    Kind::Buyer,
+    Kind::BuyerUser,
+    Kind::BuyerUserGroup,
+    Kind::Supplier,
+    Kind::SupplierUser,
+    Kind::SupplierUserGroup,
+    Kind::ImpersonationConfig,
 ];
 
 /// The indefinite article for a noun as it is said: "an API client", "an admin user", "a user"
 /// (a `u` that sounds like "you" takes "a").
 pub fn article(noun: &str) -> &'static str {
-    if noun.starts_with(['a', 'e', 'i', 'o', 'A', 'E', 'I', 'O']) { "an" } else { "a" }
+    if noun.starts_with(['a', 'e', 'i', 'o', 'A', 'E', 'I', 'O']) {
+        "an"
+    } else {
+        "a"
+    }
 }
 
 /// A resource with standard List / Create / Get / Save / Patch / Delete operations.
@@ -504,87 +521,191 @@ const GROUP_SORT: &[&str] = &["Name", "ID"];
 
 pub static RESOURCES: &[ResourceDef] = &[
     ResourceDef {
-        kind: Kind::SecurityProfile, op: "SecurityProfiles", tag: "Security Profiles",
-        section: "AuthenticationAndAuthorization", path: "/securityprofiles",
-        id_param: "securityProfileID", parent: None, object_type: "SecurityProfile",
-        noun: "security profile", schema: &SECURITY_PROFILE, required: &["Name"],
+        kind: Kind::SecurityProfile,
+        op: "SecurityProfiles",
+        tag: "Security Profiles",
+        section: "AuthenticationAndAuthorization",
+        path: "/securityprofiles",
+        id_param: "securityProfileID",
+        parent: None,
+        object_type: "SecurityProfile",
+        noun: "security profile",
+        schema: &SECURITY_PROFILE,
+        required: &["Name"],
         read_roles: &["SecurityProfileAdmin", "SetSecurityProfile", "SecurityProfileReader"],
         write_roles: &["SecurityProfileAdmin", "SetSecurityProfile"],
-        search_on: &["ID", "Name"], sort_by: &["ID", "Name"],
+        search_on: &["ID", "Name"],
+        sort_by: &["ID", "Name"],
     },
     ResourceDef {
-        kind: Kind::ImpersonationConfig, op: "ImpersonationConfigs", tag: "Impersonation Configs",
-        section: "AuthenticationAndAuthorization", path: "/impersonationconfig",
-        id_param: "impersonationConfigID", parent: None, object_type: "ImpersonationConfig",
-        noun: "impersonation config", schema: &IMPERSONATION_CONFIG,
+        kind: Kind::ImpersonationConfig,
+        op: "ImpersonationConfigs",
+        tag: "Impersonation Configs",
+        section: "AuthenticationAndAuthorization",
+        path: "/impersonationconfig",
+        id_param: "impersonationConfigID",
+        parent: None,
+        object_type: "ImpersonationConfig",
+        noun: "impersonation config",
+        schema: &IMPERSONATION_CONFIG,
         required: &["BuyerID", "SecurityProfileID", "ClientID"],
-        read_roles: &["SetSecurityProfile"], write_roles: &["SetSecurityProfile"],
-        search_on: &["ID", "ClientID"], sort_by: &["ID", "ClientID"],
+        read_roles: &["SetSecurityProfile"],
+        write_roles: &["SetSecurityProfile"],
+        search_on: &["ID", "ClientID"],
+        sort_by: &["ID", "ClientID"],
     },
     ResourceDef {
-        kind: Kind::ApiClient, op: "ApiClients", tag: "Api Clients", section: "Seller",
-        path: "/apiclients", id_param: "apiClientID", parent: None, object_type: "ApiClient",
-        noun: "API client", schema: &API_CLIENT, required: &["AccessTokenDuration", "AppName"],
-        read_roles: &["ApiClientAdmin", "ApiClientReader"], write_roles: &["ApiClientAdmin"],
+        kind: Kind::ApiClient,
+        op: "ApiClients",
+        tag: "Api Clients",
+        section: "Seller",
+        path: "/apiclients",
+        id_param: "apiClientID",
+        parent: None,
+        object_type: "ApiClient",
+        noun: "API client",
+        schema: &API_CLIENT,
+        required: &["AccessTokenDuration", "AppName"],
+        read_roles: &["ApiClientAdmin", "ApiClientReader"],
+        write_roles: &["ApiClientAdmin"],
         search_on: &["ID", "AppName", "DefaultContextUserName"],
         sort_by: &["ID", "AppName", "DefaultContextUserName"],
     },
     ResourceDef {
-        kind: Kind::AdminUser, op: "AdminUsers", tag: "Admin Users", section: "Seller",
-        path: "/adminusers", id_param: "userID", parent: None, object_type: "User",
-        noun: "admin user", schema: &USER, required: USER_REQ,
-        read_roles: &["AdminUserAdmin", "AdminUserReader"], write_roles: &["AdminUserAdmin"],
-        search_on: USER_SEARCH, sort_by: USER_SORT,
+        kind: Kind::AdminUser,
+        op: "AdminUsers",
+        tag: "Admin Users",
+        section: "Seller",
+        path: "/adminusers",
+        id_param: "userID",
+        parent: None,
+        object_type: "User",
+        noun: "admin user",
+        schema: &USER,
+        required: USER_REQ,
+        read_roles: &["AdminUserAdmin", "AdminUserReader"],
+        write_roles: &["AdminUserAdmin"],
+        search_on: USER_SEARCH,
+        sort_by: USER_SORT,
     },
     ResourceDef {
-        kind: Kind::AdminUserGroup, op: "AdminUserGroups", tag: "Admin User Groups",
-        section: "Seller", path: "/usergroups", id_param: "userGroupID", parent: None,
-        object_type: "UserGroup", noun: "admin user group", schema: &USER_GROUP,
-        required: &["Name"], read_roles: &["AdminUserGroupAdmin", "AdminUserGroupReader"],
-        write_roles: &["AdminUserGroupAdmin"], search_on: GROUP_SEARCH, sort_by: GROUP_SORT,
+        kind: Kind::AdminUserGroup,
+        op: "AdminUserGroups",
+        tag: "Admin User Groups",
+        section: "Seller",
+        path: "/usergroups",
+        id_param: "userGroupID",
+        parent: None,
+        object_type: "UserGroup",
+        noun: "admin user group",
+        schema: &USER_GROUP,
+        required: &["Name"],
+        read_roles: &["AdminUserGroupAdmin", "AdminUserGroupReader"],
+        write_roles: &["AdminUserGroupAdmin"],
+        search_on: GROUP_SEARCH,
+        sort_by: GROUP_SORT,
     },
     ResourceDef {
-        kind: Kind::Buyer, op: "Buyers", tag: "Buyers", section: "Buyers", path: "/buyers",
-        id_param: "buyerID", parent: None, object_type: "Buyer", noun: "buyer",
-        schema: &BUYER, required: &["Name"], read_roles: &["BuyerAdmin", "BuyerReader"],
-        write_roles: &["BuyerAdmin"], search_on: &["ID", "Name"],
+        kind: Kind::Buyer,
+        op: "Buyers",
+        tag: "Buyers",
+        section: "Buyers",
+        path: "/buyers",
+        id_param: "buyerID",
+        parent: None,
+        object_type: "Buyer",
+        noun: "buyer",
+        schema: &BUYER,
+        required: &["Name"],
+        read_roles: &["BuyerAdmin", "BuyerReader"],
+        write_roles: &["BuyerAdmin"],
+        search_on: &["ID", "Name"],
         sort_by: &["Name", "ID", "DateCreated"],
     },
     ResourceDef {
-        kind: Kind::BuyerUser, op: "Users", tag: "Users", section: "Buyers",
-        path: "/buyers/{buyerID}/users", id_param: "userID", parent: Some(Kind::Buyer),
-        object_type: "User", noun: "user", schema: &USER, required: USER_REQ,
-        read_roles: &["BuyerUserAdmin", "BuyerUserReader"], write_roles: &["BuyerUserAdmin"],
-        search_on: USER_SEARCH, sort_by: USER_SORT,
+        kind: Kind::BuyerUser,
+        op: "Users",
+        tag: "Users",
+        section: "Buyers",
+        path: "/buyers/{buyerID}/users",
+        id_param: "userID",
+        parent: Some(Kind::Buyer),
+        object_type: "User",
+        noun: "user",
+        schema: &USER,
+        required: USER_REQ,
+        read_roles: &["BuyerUserAdmin", "BuyerUserReader"],
+        write_roles: &["BuyerUserAdmin"],
+        search_on: USER_SEARCH,
+        sort_by: USER_SORT,
     },
     ResourceDef {
-        kind: Kind::BuyerUserGroup, op: "UserGroups", tag: "User Groups", section: "Buyers",
-        path: "/buyers/{buyerID}/usergroups", id_param: "userGroupID", parent: Some(Kind::Buyer),
-        object_type: "UserGroup", noun: "user group", schema: &USER_GROUP, required: &["Name"],
-        read_roles: &["UserGroupAdmin", "UserGroupReader"], write_roles: &["UserGroupAdmin"],
-        search_on: GROUP_SEARCH, sort_by: GROUP_SORT,
+        kind: Kind::BuyerUserGroup,
+        op: "UserGroups",
+        tag: "User Groups",
+        section: "Buyers",
+        path: "/buyers/{buyerID}/usergroups",
+        id_param: "userGroupID",
+        parent: Some(Kind::Buyer),
+        object_type: "UserGroup",
+        noun: "user group",
+        schema: &USER_GROUP,
+        required: &["Name"],
+        read_roles: &["UserGroupAdmin", "UserGroupReader"],
+        write_roles: &["UserGroupAdmin"],
+        search_on: GROUP_SEARCH,
+        sort_by: GROUP_SORT,
     },
     ResourceDef {
-        kind: Kind::Supplier, op: "Suppliers", tag: "Suppliers", section: "Suppliers",
-        path: "/suppliers", id_param: "supplierID", parent: None, object_type: "Supplier",
-        noun: "supplier", schema: &SUPPLIER, required: &["Name"],
-        read_roles: &["SupplierAdmin", "SupplierReader"], write_roles: &["SupplierAdmin"],
-        search_on: &["ID", "Name"], sort_by: &["Name", "ID", "DateCreated"],
+        kind: Kind::Supplier,
+        op: "Suppliers",
+        tag: "Suppliers",
+        section: "Suppliers",
+        path: "/suppliers",
+        id_param: "supplierID",
+        parent: None,
+        object_type: "Supplier",
+        noun: "supplier",
+        schema: &SUPPLIER,
+        required: &["Name"],
+        read_roles: &["SupplierAdmin", "SupplierReader"],
+        write_roles: &["SupplierAdmin"],
+        search_on: &["ID", "Name"],
+        sort_by: &["Name", "ID", "DateCreated"],
     },
     ResourceDef {
-        kind: Kind::SupplierUser, op: "SupplierUsers", tag: "Supplier Users", section: "Suppliers",
-        path: "/suppliers/{supplierID}/users", id_param: "userID", parent: Some(Kind::Supplier),
-        object_type: "User", noun: "supplier user", schema: &USER, required: USER_REQ,
+        kind: Kind::SupplierUser,
+        op: "SupplierUsers",
+        tag: "Supplier Users",
+        section: "Suppliers",
+        path: "/suppliers/{supplierID}/users",
+        id_param: "userID",
+        parent: Some(Kind::Supplier),
+        object_type: "User",
+        noun: "supplier user",
+        schema: &USER,
+        required: USER_REQ,
         read_roles: &["SupplierUserAdmin", "SupplierUserReader"],
-        write_roles: &["SupplierUserAdmin"], search_on: USER_SEARCH, sort_by: USER_SORT,
+        write_roles: &["SupplierUserAdmin"],
+        search_on: USER_SEARCH,
+        sort_by: USER_SORT,
     },
     ResourceDef {
-        kind: Kind::SupplierUserGroup, op: "SupplierUserGroups", tag: "Supplier User Groups",
-        section: "Suppliers", path: "/suppliers/{supplierID}/usergroups",
-        id_param: "userGroupID", parent: Some(Kind::Supplier), object_type: "UserGroup",
-        noun: "supplier user group", schema: &USER_GROUP, required: &["Name"],
+        kind: Kind::SupplierUserGroup,
+        op: "SupplierUserGroups",
+        tag: "Supplier User Groups",
+        section: "Suppliers",
+        path: "/suppliers/{supplierID}/usergroups",
+        id_param: "userGroupID",
+        parent: Some(Kind::Supplier),
+        object_type: "UserGroup",
+        noun: "supplier user group",
+        schema: &USER_GROUP,
+        required: &["Name"],
         read_roles: &["SupplierUserGroupAdmin", "SupplierUserGroupReader"],
-        write_roles: &["SupplierUserGroupAdmin"], search_on: GROUP_SEARCH, sort_by: GROUP_SORT,
+        write_roles: &["SupplierUserGroupAdmin"],
+        search_on: GROUP_SEARCH,
+        sort_by: GROUP_SORT,
     },
 ];
 
@@ -645,7 +766,15 @@ mod tests {
 mod article_tests {
     #[test]
     fn articles_follow_the_sound() {
-        for (noun, a) in [("API client", "an"), ("admin user", "an"), ("impersonation config", "an"), ("user", "a"), ("user group", "a"), ("buyer", "a"), ("security profile", "a")] {
+        for (noun, a) in [
+            ("API client", "an"),
+            ("admin user", "an"),
+            ("impersonation config", "an"),
+            ("user", "a"),
+            ("user group", "a"),
+            ("buyer", "a"),
+            ("security profile", "a"),
+        ] {
             assert_eq!(super::article(noun), a, "{noun}");
         }
     }

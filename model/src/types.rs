@@ -82,7 +82,8 @@ impl SecurityProfileAssignment {
     /// party must be the user's company, and it names the user, one of their groups, or neither.
     pub fn reaches(&self, t: crate::resources::UserType, company: &str, user_id: &str, groups: &[String]) -> bool {
         use crate::resources::UserType;
-        let (buyer, supplier) = (self.buyer_id.as_deref().filter(|s| !s.is_empty()), self.supplier_id.as_deref().filter(|s| !s.is_empty()));
+        let (buyer, supplier) =
+            (self.buyer_id.as_deref().filter(|s| !s.is_empty()), self.supplier_id.as_deref().filter(|s| !s.is_empty()));
         let company_ok = match t {
             UserType::Admin => buyer.is_none() && supplier.is_none(),
             UserType::Buyer => buyer == Some(company) && supplier.is_none(),
@@ -91,7 +92,10 @@ impl SecurityProfileAssignment {
         if !company_ok {
             return false;
         }
-        match (self.user_id.as_deref().filter(|s| !s.is_empty()), self.user_group_id.as_deref().filter(|s| !s.is_empty())) {
+        match (
+            self.user_id.as_deref().filter(|s| !s.is_empty()),
+            self.user_group_id.as_deref().filter(|s| !s.is_empty()),
+        ) {
             (Some(u), _) => u == user_id,
             (None, Some(g)) => groups.iter().any(|x| x == g),
             (None, None) => true,
@@ -210,9 +214,19 @@ mod tests {
     #[test]
     fn single_role_is_a_string_on_the_wire() {
         let c = Claims {
-            usr: "a".into(), cid: "c".into(), u: "1".into(), usrtype: "admin".into(),
-            role: vec!["MeAdmin".into()], iss: "i".into(), aud: "a".into(), exp: 2, nbf: 1,
-            imp: None, orderid: None, cmp: None, jti: None,
+            usr: "a".into(),
+            cid: "c".into(),
+            u: "1".into(),
+            usrtype: "admin".into(),
+            role: vec!["MeAdmin".into()],
+            iss: "i".into(),
+            aud: "a".into(),
+            exp: 2,
+            nbf: 1,
+            imp: None,
+            orderid: None,
+            cmp: None,
+            jti: None,
         };
         let v = serde_json::to_value(&c).unwrap();
         assert_eq!(v["role"], "MeAdmin");

@@ -189,15 +189,12 @@ pub fn check(rules: &Rules, value: Option<&Value>) -> Result<(), ApiError> {
                 return Err(form_error(name, text, &p));
             }
             if rules.format == Some("date-time") && !text.is_empty() && !is_date_time(text) {
-                return Err(fail(
-                    name,
-                    "Format",
-                    format!("{name} must be a date-time such as 2024-01-31T12:00:00Z."),
-                ));
+                return Err(fail(name, "Format", format!("{name} must be a date-time such as 2024-01-31T12:00:00Z.")));
             }
             if let Some(policy) = rules.password.filter(|_| rules.format == Some("password")) {
                 if let Some(msg) = policy.explain(text) {
-                    return Err(ApiError::new(codes::INSECURE_PASSWORD, msg).with_data(json!({"Property": name, "Rule": "Password"})));
+                    return Err(ApiError::new(codes::INSECURE_PASSWORD, msg)
+                        .with_data(json!({"Property": name, "Rule": "Password"})));
                 }
             }
         }
@@ -213,11 +210,7 @@ pub fn check(rules: &Rules, value: Option<&Value>) -> Result<(), ApiError> {
             }
             if let (Some((min, max)), Some(n)) = (rules.range, whole) {
                 if n < min || n > max {
-                    return Err(fail(
-                        name,
-                        "Range",
-                        format!("{name} must be between {min} and {max} (got {n})."),
-                    ));
+                    return Err(fail(name, "Range", format!("{name} must be between {min} and {max} (got {n}).")));
                 }
             }
         }
@@ -258,11 +251,22 @@ pub fn is_date_time(s: &str) -> bool {
     if b.len() < 20 || !digits(0..4) || b[4] != b'-' || !digits(5..7) || b[7] != b'-' || !digits(8..10) {
         return false;
     }
-    if !(b[10] == b'T' || b[10] == b't' || b[10] == b' ') || !digits(11..13) || b[13] != b':' || !digits(14..16) || b[16] != b':' || !digits(17..19) {
+    if !(b[10] == b'T' || b[10] == b't' || b[10] == b' ')
+        || !digits(11..13)
+        || b[13] != b':'
+        || !digits(14..16)
+        || b[16] != b':'
+        || !digits(17..19)
+    {
         return false;
     }
     let num = |r: std::ops::Range<usize>| s[r].parse::<u32>().unwrap_or(99);
-    if !(1..=12).contains(&num(5..7)) || !(1..=31).contains(&num(8..10)) || num(11..13) > 23 || num(14..16) > 59 || num(17..19) > 60 {
+    if !(1..=12).contains(&num(5..7))
+        || !(1..=31).contains(&num(8..10))
+        || num(11..13) > 23
+        || num(14..16) > 59
+        || num(17..19) > 60
+    {
         return false;
     }
     let mut i = 19;
@@ -280,7 +284,11 @@ pub fn is_date_time(s: &str) -> bool {
         "Z" | "z" => true,
         rest => {
             let r = rest.as_bytes();
-            r.len() == 6 && (r[0] == b'+' || r[0] == b'-') && r[1..3].iter().all(u8::is_ascii_digit) && r[3] == b':' && r[4..6].iter().all(u8::is_ascii_digit)
+            r.len() == 6
+                && (r[0] == b'+' || r[0] == b'-')
+                && r[1..3].iter().all(u8::is_ascii_digit)
+                && r[3] == b':'
+                && r[4..6].iter().all(u8::is_ascii_digit)
         }
     }
 }

@@ -6,7 +6,12 @@ use gatehouse_sandbox::{seed, App};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-async fn run(label: &str, secs: u64, conns: usize, make: Arc<dyn Fn(&reqwest::Client) -> reqwest::RequestBuilder + Send + Sync>) {
+async fn run(
+    label: &str,
+    secs: u64,
+    conns: usize,
+    make: Arc<dyn Fn(&reqwest::Client) -> reqwest::RequestBuilder + Send + Sync>,
+) {
     let deadline = Instant::now() + Duration::from_secs(secs);
     let mut tasks = Vec::new();
     for _ in 0..conns {
@@ -56,19 +61,49 @@ async fn main() {
     seed::run(&app).unwrap();
     let base = gatehouse_sandbox::spawn(app).await.unwrap();
     let client = reqwest::Client::new();
-    let form = [("grant_type", "password"), ("client_id", seed::SHARED_CLIENT_ID), ("username", "admin01"), ("password", "Gatehouse-Admin1")];
-    let v: serde_json::Value = client.post(format!("{base}/oauth/token")).form(&form).send().await.unwrap().json().await.unwrap();
+    let form = [
+        ("grant_type", "password"),
+        ("client_id", seed::SHARED_CLIENT_ID),
+        ("username", "admin01"),
+        ("password", "Gatehouse-Admin1"),
+    ];
+    let v: serde_json::Value =
+        client.post(format!("{base}/oauth/token")).form(&form).send().await.unwrap().json().await.unwrap();
     let token = v["access_token"].as_str().unwrap().to_string();
     for i in 0..50 {
-        client.post(format!("{base}/v1/buyers")).bearer_auth(&token).json(&serde_json::json!({"ID": format!("LB{i:02}"), "Name": format!("Load buyer {i}"), "Active": true})).send().await.unwrap();
+        client
+            .post(format!("{base}/v1/buyers"))
+            .bearer_auth(&token)
+            .json(&serde_json::json!({"ID": format!("LB{i:02}"), "Name": format!("Load buyer {i}"), "Active": true}))
+            .send()
+            .await
+            .unwrap();
     }
     println!("sandbox at {base}; {} cores", std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
     let (b1, t1) = (base.clone(), token.clone());
-    run("GET /v1/buyers?pageSize=20 (authenticated list)", secs, conns, Arc::new(move |c| c.get(format!("{b1}/v1/buyers?pageSize=20")).bearer_auth(&t1))).await;
+    run(
+        "GET /v1/buyers?pageSize=20 (authenticated list)",
+        secs,
+        conns,
+        Arc::new(move |c| c.get(format!("{b1}/v1/buyers?pageSize=20")).bearer_auth(&t1)),
+    )
+    .await;
     let (b2, t2) = (base.clone(), token.clone());
-    run("GET /v1/adminusers (list with AvailableRoles)", secs, conns, Arc::new(move |c| c.get(format!("{b2}/v1/adminusers")).bearer_auth(&t2))).await;
+    run(
+        "GET /v1/adminusers (list with AvailableRoles)",
+        secs,
+        conns,
+        Arc::new(move |c| c.get(format!("{b2}/v1/adminusers")).bearer_auth(&t2)),
+    )
+    .await;
     let b3 = base.clone();
-    run("POST /oauth/token (password grant, argon2)", secs.min(5), 4, Arc::new(move |c| c.post(format!("{b3}/oauth/token")).form(&form))).await;
+    run(
+        "POST /oauth/token (password grant, argon2)",
+        secs.min(5),
+        4,
+        Arc::new(move |c| c.post(format!("{b3}/oauth/token")).form(&form)),
+    )
+    .await;
     // reads by one user while another user's password is guessed in bursts of 16 at once
     let burst_secs = secs.min(5);
     let deadline = Instant::now() + Duration::from_secs(burst_secs);
@@ -79,7 +114,12 @@ async fn main() {
         while Instant::now() < deadline {
             let wave: Vec<_> = (0..16)
                 .map(|_| {
-                    let wrong = [("grant_type", "password"), ("client_id", seed::SHARED_CLIENT_ID), ("username", "buyer01"), ("password", "wrong-password")];
+                    let wrong = [
+                        ("grant_type", "password"),
+                        ("client_id", seed::SHARED_CLIENT_ID),
+                        ("username", "buyer01"),
+                        ("password", "wrong-password"),
+                    ];
                     tokio::spawn(client.post(format!("{b4}/oauth/token")).form(&wrong).send())
                 })
                 .collect();
@@ -94,7 +134,13 @@ async fn main() {
         (answered, server_errors)
     });
     let (b5, t5) = (base.clone(), token.clone());
-    run("GET /v1/buyers?pageSize=20 during bursts of 16 wrong-password sign-ins", burst_secs, 8, Arc::new(move |c| c.get(format!("{b5}/v1/buyers?pageSize=20")).bearer_auth(&t5))).await;
+    run(
+        "GET /v1/buyers?pageSize=20 during bursts of 16 wrong-password sign-ins",
+        burst_secs,
+        8,
+        Arc::new(move |c| c.get(format!("{b5}/v1/buyers?pageSize=20")).bearer_auth(&t5)),
+    )
+    .await;
     let (answered, server_errors) = attacker.await.unwrap();
     println!("  the bursts: {answered} wrong-password sign-ins answered, {server_errors} server errors");
 }

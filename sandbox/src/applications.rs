@@ -10,6 +10,7 @@
 //!   reader role (Read-only) or FullAccess (Admin).
 //! - **Webapp**: an API client for seller users with no roles and no user of its own: its tokens
 //!   carry the roles of whoever signs in through it.
+use crate::auth::Caller;
 use crate::crud::json_response;
 use crate::db;
 use crate::error::{Failure, Result};
@@ -17,7 +18,6 @@ use crate::hub;
 use crate::orgs::{admin, member, Body};
 use crate::roles::SP_ASSIGNMENT_KIND;
 use crate::App;
-use crate::auth::Caller;
 use axum::body::Bytes;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -48,13 +48,25 @@ struct Stored {
 
 fn stored(app: &App) -> Result<Vec<Stored>> {
     let conn = app.conn()?;
-    let mut st = conn.prepare("SELECT client_id, kind, role, object_id, created_ms FROM applications ORDER BY created_ms")?;
-    let rows = st.query_map([], |r| Ok(Stored { client_id: r.get(0)?, kind: r.get(1)?, role: r.get(2)?, object_id: r.get(3)?, created_ms: r.get(4)? }))?;
+    let mut st =
+        conn.prepare("SELECT client_id, kind, role, object_id, created_ms FROM applications ORDER BY created_ms")?;
+    let rows = st.query_map([], |r| {
+        Ok(Stored {
+            client_id: r.get(0)?,
+            kind: r.get(1)?,
+            role: r.get(2)?,
+            object_id: r.get(3)?,
+            created_ms: r.get(4)?,
+        })
+    })?;
     Ok(rows.collect::<r2d2_sqlite::rusqlite::Result<Vec<_>>>()?)
 }
 
 fn one(app: &App, client_id: &str) -> Result<Stored> {
-    stored(app)?.into_iter().find(|s| s.client_id == client_id).ok_or_else(|| Failure::not_found("Application", client_id))
+    stored(app)?
+        .into_iter()
+        .find(|s| s.client_id == client_id)
+        .ok_or_else(|| Failure::not_found("Application", client_id))
 }
 
 /// The token request each kind makes, as form fields of `POST /oauth/token` (the secret only
@@ -62,8 +74,12 @@ fn one(app: &App, client_id: &str) -> Result<Stored> {
 fn token_request(s: &Stored, secret: Option<&str>) -> Value {
     match s.kind.as_str() {
         SALES_CHANNEL => json!({"grant_type": "client_credentials", "client_id": s.client_id}),
-        INTEGRATION => json!({"grant_type": "client_credentials", "client_id": s.client_id, "client_secret": secret.unwrap_or("<client secret>")}),
-        _ => json!({"grant_type": "password", "client_id": s.client_id, "username": "<username>", "password": "<password>"}),
+        INTEGRATION => {
+            json!({"grant_type": "client_credentials", "client_id": s.client_id, "client_secret": secret.unwrap_or("<client secret>")})
+        }
+        _ => {
+            json!({"grant_type": "password", "client_id": s.client_id, "username": "<username>", "password": "<password>"})
+        }
     }
 }
 
@@ -93,7 +109,6 @@ pub async fn get(c: Caller, id: String) -> Result<Response> {
     Ok(json_response(StatusCode::OK, &value(&c.app, &s, None)?))
 }
 
-
 fn new_secret() -> String {
     hub::random_code::<32>()
 }
@@ -112,9 +127,17 @@ pub async fn create(c: Caller, bytes: Bytes) -> Result<Response> {
         }
     }
     match (kind.as_deref(), role.as_deref()) {
-        (Some(INTEGRATION), None) => b.fail("Role", "Required", format!("An integration needs a Role: {READ_ONLY} or Admin.")),
-        (Some(INTEGRATION), Some(r)) if r != READ_ONLY && r != hub::ADMIN => b.fail("Role", "OneOf", format!("Role must be {READ_ONLY} or Admin, not {r}.")),
-        (Some(SALES_CHANNEL | WEBAPP), Some(_)) => b.fail("Role", "NotAllowed", "Only integrations have a Role: sales channels have shopper roles, webapps the signed-in user's.".into()),
+        (Some(INTEGRATION), None) => {
+            b.fail("Role", "Required", format!("An integration needs a Role: {READ_ONLY} or Admin."))
+        }
+        (Some(INTEGRATION), Some(r)) if r != READ_ONLY && r != hub::ADMIN => {
+            b.fail("Role", "OneOf", format!("Role must be {READ_ONLY} or Admin, not {r}."))
+        }
+        (Some(SALES_CHANNEL | WEBAPP), Some(_)) => b.fail(
+            "Role",
+            "NotAllowed",
+            "Only integrations have a Role: sales channels have shopper roles, webapps the signed-in user's.".into(),
+        ),
         _ => {}
     }
     b.finish()?;
@@ -129,15 +152,40 @@ pub async fn create(c: Caller, bytes: Bytes) -> Result<Response> {
             "AppName": name, "Active": true, "AccessTokenDuration": 600, "RefreshTokenDuration": 0,
             "AllowSeller": false, "AllowAnyBuyer": false, "AllowAnySupplier": false, "IsAnonBuyer": false, "DateCreated": now,
         }));
-        let assign = |tx: &r2d2_sqlite::rusqlite::Transaction, data: Value| crate::assignments::save(tx, SP_ASSIGNMENT_KIND, "", &db::obj(data));
+        let assign = |tx: &r2d2_sqlite::rusqlite::Transaction, data: Value| {
+            crate::assignments::save(tx, SP_ASSIGNMENT_KIND, "", &db::obj(data))
+        };
         match kind.as_str() {
             SALES_CHANNEL => {
                 let username = format!("{object_id}-anonymous");
-                db::insert(tx, Kind::Buyer, "", &object_id, &db::obj(json!({"Name": format!("{name} shoppers"), "Active": true, "DateCreated": now})), None)?;
-                db::insert(tx, Kind::BuyerUser, &object_id, &format!("{object_id}-anonymous"), &db::obj(json!({
+                db::insert(
+                    tx,
+                    Kind::Buyer,
+                    "",
+                    &object_id,
+                    &db::obj(json!({"Name": format!("{name} shoppers"), "Active": true, "DateCreated": now})),
+                    None,
+                )?;
+                db::insert(
+                    tx,
+                    Kind::BuyerUser,
+                    &object_id,
+                    &format!("{object_id}-anonymous"),
+                    &db::obj(json!({
                     "Username": username, "FirstName": "Anonymous", "LastName": "Shopper", "Email": "", "Active": true,
-                    "DateCreated": now, "PasswordLastSetDate": null})), None)?;
-                db::insert(tx, Kind::SecurityProfile, "", &object_id, &db::obj(json!({"Name": format!("{name} (sales channel)"), "Roles": SHOPPER_ROLES, "CustomRoles": []})), None)?;
+                    "DateCreated": now, "PasswordLastSetDate": null})),
+                    None,
+                )?;
+                db::insert(
+                    tx,
+                    Kind::SecurityProfile,
+                    "",
+                    &object_id,
+                    &db::obj(
+                        json!({"Name": format!("{name} (sales channel)"), "Roles": SHOPPER_ROLES, "CustomRoles": []}),
+                    ),
+                    None,
+                )?;
                 assign(tx, json!({"SecurityProfileID": object_id, "BuyerID": object_id}))?;
                 client.insert("AllowAnyBuyer".into(), json!(true));
                 client.insert("IsAnonBuyer".into(), json!(true));
@@ -146,11 +194,26 @@ pub async fn create(c: Caller, bytes: Bytes) -> Result<Response> {
             }
             INTEGRATION => {
                 let username = format!("{object_id}-integration");
-                db::insert(tx, Kind::AdminUser, "", &username, &db::obj(json!({
+                db::insert(
+                    tx,
+                    Kind::AdminUser,
+                    "",
+                    &username,
+                    &db::obj(json!({
                     "Username": username, "FirstName": name, "LastName": "(integration)", "Email": "", "Active": true,
-                    "DateCreated": now, "PasswordLastSetDate": null})), None)?;
-                let roles: Vec<&str> = if role.as_deref() == Some(hub::ADMIN) { vec!["FullAccess"] } else { reader_roles() };
-                db::insert(tx, Kind::SecurityProfile, "", &object_id, &db::obj(json!({"Name": format!("{name} (integration)"), "Roles": roles, "CustomRoles": []})), None)?;
+                    "DateCreated": now, "PasswordLastSetDate": null})),
+                    None,
+                )?;
+                let roles: Vec<&str> =
+                    if role.as_deref() == Some(hub::ADMIN) { vec!["FullAccess"] } else { reader_roles() };
+                db::insert(
+                    tx,
+                    Kind::SecurityProfile,
+                    "",
+                    &object_id,
+                    &db::obj(json!({"Name": format!("{name} (integration)"), "Roles": roles, "CustomRoles": []})),
+                    None,
+                )?;
                 assign(tx, json!({"SecurityProfileID": object_id, "UserID": username}))?;
                 client.insert("AllowSeller".into(), json!(true));
                 client.insert("ClientSecret".into(), json!(secret));
@@ -194,7 +257,13 @@ pub async fn rotate(c: Caller, id: String) -> Result<Response> {
     admin(&c, "rotate secrets")?;
     let s = one(&c.app, &id)?;
     if s.kind != INTEGRATION {
-        return Err(Failure::bad_request("Application.NoSecret", format!("{} application has no secret to rotate; only integrations are confidential.", if s.kind == SALES_CHANNEL { "A sales channel" } else { "A webapp" })));
+        return Err(Failure::bad_request(
+            "Application.NoSecret",
+            format!(
+                "{} application has no secret to rotate; only integrations are confidential.",
+                if s.kind == SALES_CHANNEL { "A sales channel" } else { "A webapp" }
+            ),
+        ));
     }
     let secret = new_secret();
     let user_seq = db::write(&c.app.pool, |tx| {

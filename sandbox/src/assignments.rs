@@ -19,7 +19,12 @@ use serde_json::{json, Map, Value};
 pub const API_CLIENT_KIND: &str = "apiclient";
 
 /// Saves an assignment of `kind` under `parent` from its fields (its key computed from them).
-pub fn save(tx: &r2d2_sqlite::rusqlite::Transaction, kind: &str, parent: &str, data: &serde_json::Map<String, serde_json::Value>) -> Result<()> {
+pub fn save(
+    tx: &r2d2_sqlite::rusqlite::Transaction,
+    kind: &str,
+    parent: &str,
+    data: &serde_json::Map<String, serde_json::Value>,
+) -> Result<()> {
     db::save_assignment(tx, kind, parent, &db::assignment_key(data, key_fields(kind)), data)
 }
 
@@ -37,9 +42,16 @@ fn required(fields: &Map<String, Value>, names: &[&str]) -> Result<()> {
     let missing: Vec<ApiError> = names
         .iter()
         .filter(|n| s(fields, n).is_none())
-        .map(|n| ApiError::new(codes::VALIDATION, format!("{n} is required.")).with_data(json!({"Property": n, "Rule": "Required"})))
+        .map(|n| {
+            ApiError::new(codes::VALIDATION, format!("{n} is required."))
+                .with_data(json!({"Property": n, "Rule": "Required"}))
+        })
         .collect();
-    if missing.is_empty() { Ok(()) } else { Err(Failure::validation(missing)) }
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(Failure::validation(missing))
+    }
 }
 
 fn invalid(message: String) -> Failure {
@@ -54,7 +66,12 @@ fn clean(fields: Map<String, Value>, kind: &str) -> Map<String, Value> {
         .collect()
 }
 
-fn list_response(rows: Vec<Map<String, Value>>, raw: Option<String>, schema: &res::Schema, params: &[&str]) -> Result<Response> {
+fn list_response(
+    rows: Vec<Map<String, Value>>,
+    raw: Option<String>,
+    schema: &res::Schema,
+    params: &[&str],
+) -> Result<Response> {
     let spec = ListSpec { schema, search_on: &[], sort_by: &[], params };
     let q = list::parse(raw.as_deref(), &spec)?;
     Ok(json_response(StatusCode::OK, &list::apply(rows, &q, &spec)))
@@ -76,7 +93,10 @@ pub async fn save_api_client(app: App, caller: Caller, body: Bytes) -> Result<Re
     caller.require(API_CLIENT_WRITE)?;
     caller.seller_only("API client assignments")?;
     let value = parse_body(&body)?;
-    let fields = clean(validate::validate(&res::API_CLIENT_ASSIGNMENT, &[], &value, Mode::Full).map_err(Failure::validation)?, API_CLIENT_KIND);
+    let fields = clean(
+        validate::validate(&res::API_CLIENT_ASSIGNMENT, &[], &value, Mode::Full).map_err(Failure::validation)?,
+        API_CLIENT_KIND,
+    );
     required(&fields, &["ApiClientID"])?;
     match (s(&fields, "BuyerID"), s(&fields, "SupplierID")) {
         (Some(_), Some(_)) | (None, None) => return Err(invalid("Give exactly one of BuyerID and SupplierID.".into())),
@@ -96,7 +116,12 @@ pub async fn save_api_client(app: App, caller: Caller, body: Bytes) -> Result<Re
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
-pub async fn delete_api_client(app: App, caller: Caller, params: Params, company_field: &'static str) -> Result<Response> {
+pub async fn delete_api_client(
+    app: App,
+    caller: Caller,
+    params: Params,
+    company_field: &'static str,
+) -> Result<Response> {
     caller.require(API_CLIENT_WRITE)?;
     caller.seller_only("API client assignments")?;
     let company_param = if company_field == "BuyerID" { "buyerID" } else { "supplierID" };
@@ -105,7 +130,9 @@ pub async fn delete_api_client(app: App, caller: Caller, params: Params, company
     db::write(&app.pool, |tx| {
         db::must_get(tx, if company_field == "BuyerID" { Kind::Buyer } else { Kind::Supplier }, "", &company)?;
         db::must_get(tx, Kind::ApiClient, "", &client)?;
-        db::delete_assignments(tx, API_CLIENT_KIND, Some(""), |a| s(a, "ApiClientID") == Some(&client) && s(a, company_field) == Some(&company))
+        db::delete_assignments(tx, API_CLIENT_KIND, Some(""), |a| {
+            s(a, "ApiClientID") == Some(&client) && s(a, company_field) == Some(&company)
+        })
     })?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
@@ -118,17 +145,25 @@ pub async fn list_security_profile(app: App, caller: Caller, raw: Option<String>
     caller.require(SP_WRITE)?;
     caller.seller_only("Security profile assignments")?;
     let pairs = list::pairs(raw.as_deref())?;
-    let param = |name: &str| pairs.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.clone()).filter(|v| !v.is_empty());
+    let param = |name: &str| {
+        pairs.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.clone()).filter(|v| !v.is_empty())
+    };
     let role = param("commerceRole");
     let level = param("level");
     if let Some(r) = &role {
         if !["seller", "buyer", "supplier"].contains(&r.to_ascii_lowercase().as_str()) {
-            return Err(Failure::bad_request(codes::INVALID_PROPERTY, format!("commerceRole must be Seller, Buyer or Supplier (got {r:?}).")));
+            return Err(Failure::bad_request(
+                codes::INVALID_PROPERTY,
+                format!("commerceRole must be Seller, Buyer or Supplier (got {r:?})."),
+            ));
         }
     }
     if let Some(l) = &level {
         if !["user", "group", "company"].contains(&l.to_ascii_lowercase().as_str()) {
-            return Err(Failure::bad_request(codes::INVALID_PROPERTY, format!("level must be User, Group or Company (got {l:?}).")));
+            return Err(Failure::bad_request(
+                codes::INVALID_PROPERTY,
+                format!("level must be User, Group or Company (got {l:?})."),
+            ));
         }
     }
     let rows: Vec<_> = db::assignments(&*app.conn()?, SP_ASSIGNMENT_KIND, "")?
@@ -182,11 +217,22 @@ pub async fn save_security_profile(app: App, caller: Caller, body: Bytes) -> Res
     caller.require(SP_WRITE)?;
     caller.seller_only("Security profile assignments")?;
     let value = parse_body(&body)?;
-    let fields = clean(validate::validate(&res::SECURITY_PROFILE_ASSIGNMENT, &[], &value, Mode::Full).map_err(Failure::validation)?, SP_ASSIGNMENT_KIND);
+    let fields = clean(
+        validate::validate(&res::SECURITY_PROFILE_ASSIGNMENT, &[], &value, Mode::Full).map_err(Failure::validation)?,
+        SP_ASSIGNMENT_KIND,
+    );
     required(&fields, &["SecurityProfileID"])?;
     db::write(&app.pool, |tx| {
         let profile = db::must_get(tx, Kind::SecurityProfile, "", s(&fields, "SecurityProfileID").unwrap_or(""))?;
-        let roles: Vec<String> = profile.data.get("Roles").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).map(String::from).collect();
+        let roles: Vec<String> = profile
+            .data
+            .get("Roles")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .map(String::from)
+            .collect();
         caller.may_grant(&roles, &format!("Assigning security profile {}", profile.id))?;
         check_party(tx, &fields)?;
         let key = db::assignment_key(&fields, key_fields(SP_ASSIGNMENT_KIND));
@@ -195,12 +241,19 @@ pub async fn save_security_profile(app: App, caller: Caller, body: Bytes) -> Res
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
-pub async fn delete_security_profile(app: App, caller: Caller, params: Params, raw: Option<String>) -> Result<Response> {
+pub async fn delete_security_profile(
+    app: App,
+    caller: Caller,
+    params: Params,
+    raw: Option<String>,
+) -> Result<Response> {
     caller.require(SP_WRITE)?;
     caller.seller_only("Security profile assignments")?;
     let id = params.get("securityProfileID").cloned().unwrap_or_default();
     let pairs = list::pairs(raw.as_deref())?;
-    let param = |name: &str| pairs.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.clone()).filter(|v| !v.is_empty());
+    let param = |name: &str| {
+        pairs.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.clone()).filter(|v| !v.is_empty())
+    };
     let wanted: Vec<(&str, Option<String>)> = vec![
         ("BuyerID", param("buyerID")),
         ("SupplierID", param("supplierID")),
@@ -241,7 +294,13 @@ fn membership_scope(conn: &Connection, caller: &Caller, t: UserType, params: &Pa
     Ok((Kind::user_kind(t), Kind::group_kind(t), company))
 }
 
-pub async fn list_memberships(t: UserType, app: App, caller: Caller, params: Params, raw: Option<String>) -> Result<Response> {
+pub async fn list_memberships(
+    t: UserType,
+    app: App,
+    caller: Caller,
+    params: Params,
+    raw: Option<String>,
+) -> Result<Response> {
     caller.require(Kind::group_kind(t).def().read_roles)?;
     let conn = app.conn()?;
     let (_, group_kind, company) = membership_scope(&conn, &caller, t, &params)?;
@@ -252,7 +311,10 @@ pub async fn list_memberships(t: UserType, app: App, caller: Caller, params: Par
 pub async fn save_membership(t: UserType, app: App, caller: Caller, params: Params, body: Bytes) -> Result<Response> {
     caller.require(Kind::group_kind(t).def().write_roles)?;
     let value = parse_body(&body)?;
-    let fields = clean(validate::validate(&res::USER_GROUP_ASSIGNMENT, &[], &value, Mode::Full).map_err(Failure::validation)?, "group");
+    let fields = clean(
+        validate::validate(&res::USER_GROUP_ASSIGNMENT, &[], &value, Mode::Full).map_err(Failure::validation)?,
+        "group",
+    );
     required(&fields, &["UserGroupID", "UserID"])?;
     db::write(&app.pool, |tx| {
         let (user_kind, group_kind, company) = membership_scope(tx, &caller, t, &params)?;
@@ -271,7 +333,9 @@ pub async fn delete_membership(t: UserType, app: App, caller: Caller, params: Pa
     db::write(&app.pool, |tx| {
         let (_, group_kind, company) = membership_scope(tx, &caller, t, &params)?;
         db::must_get(tx, group_kind, &company, &group)?;
-        db::delete_assignments(tx, group_kind.key(), Some(&company), |a| s(a, "UserGroupID") == Some(&group) && s(a, "UserID") == Some(&user))
+        db::delete_assignments(tx, group_kind.key(), Some(&company), |a| {
+            s(a, "UserGroupID") == Some(&group) && s(a, "UserID") == Some(&user)
+        })
     })?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

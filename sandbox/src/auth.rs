@@ -46,7 +46,10 @@ impl Caller {
         Err(Failure::new(
             StatusCode::FORBIDDEN,
             codes::OUTSIDE_COMPANY,
-            format!("{what} belong to the seller organization; {} users work only inside their own company.", self.user_type.as_str()),
+            format!(
+                "{what} belong to the seller organization; {} users work only inside their own company.",
+                self.user_type.as_str()
+            ),
         ))
     }
 
@@ -134,12 +137,19 @@ impl FromRequestParts<App> for Caller {
         let claims = app.verify(token)?;
         // the token's API client names its organization
         let app = &app.for_client(&claims.cid).map_err(|e| {
-            if e.status == StatusCode::NOT_FOUND { Failure::unauthorized("The organization of this token no longer exists.") } else { e }
+            if e.status == StatusCode::NOT_FOUND {
+                Failure::unauthorized("The organization of this token no longer exists.")
+            } else {
+                e
+            }
         })?;
-        let user_type = UserType::parse(&claims.usrtype).ok_or_else(|| Failure::unauthorized("The token names an unknown user type."))?;
+        let user_type = UserType::parse(&claims.usrtype)
+            .ok_or_else(|| Failure::unauthorized("The token names an unknown user type."))?;
         let user_seq = claims.u.parse().map_err(|_| Failure::unauthorized("The token names an unknown user."))?;
         let impersonator = match &claims.imp {
-            Some(imp) => Some(imp.parse::<i64>().map_err(|_| Failure::unauthorized("The token names an unknown impersonator."))?),
+            Some(imp) => Some(
+                imp.parse::<i64>().map_err(|_| Failure::unauthorized("The token names an unknown impersonator."))?,
+            ),
             None => None,
         };
         // revoking the impersonator's tokens also revokes the impersonation tokens it obtained
@@ -150,6 +160,15 @@ impl FromRequestParts<App> for Caller {
         }
         let present = app.present(&claims, user_type, user_seq, impersonator)?;
         let anonymous = claims.orderid.is_some();
-        Ok(Caller { app: app.clone(), claims, user_type, user_seq, user_id: present.user_id, company: present.company, impersonator, anonymous })
+        Ok(Caller {
+            app: app.clone(),
+            claims,
+            user_type,
+            user_seq,
+            user_id: present.user_id,
+            company: present.company,
+            impersonator,
+            anonymous,
+        })
     }
 }

@@ -39,7 +39,14 @@ pub fn parse_body(bytes: &Bytes) -> Result<Value> {
 /// no transaction, no new write generation), stamping `DateCreated`, and `PasswordLastSetDate`
 /// when it has a password hash. For what the sandbox itself provides: the seed, an organization's
 /// basics.
-pub fn put_if_missing(pool: &db::Pool, kind: Kind, parent: &str, id: &str, mut data: Map<String, Value>, secret: Option<&str>) -> Result<()> {
+pub fn put_if_missing(
+    pool: &db::Pool,
+    kind: Kind,
+    parent: &str,
+    id: &str,
+    mut data: Map<String, Value>,
+    secret: Option<&str>,
+) -> Result<()> {
     if db::get(&*pool.get()?, kind, parent, id)?.is_some() {
         return Ok(());
     }
@@ -128,7 +135,10 @@ pub fn present(conn: &Connection, obj: &Obj) -> Result<Value> {
     if let Some(t) = kind.and_then(Kind::user_type) {
         let (roles, _custom) = roles::available_roles(conn, t, &obj.parent, &obj.id)?;
         out.insert("AvailableRoles".into(), json!(roles));
-        out.insert("CompanyID".into(), if t == UserType::Admin { Value::Null } else { Value::String(obj.parent.clone()) });
+        out.insert(
+            "CompanyID".into(),
+            if t == UserType::Admin { Value::Null } else { Value::String(obj.parent.clone()) },
+        );
         out.entry("Locale").or_insert(Value::Null);
         out.entry("FailedLoginAttempts").or_insert(json!(0));
     }
@@ -137,8 +147,12 @@ pub fn present(conn: &Connection, obj: &Obj) -> Result<Value> {
         let mine = assigned.iter().filter(|a| a.get("ApiClientID").and_then(Value::as_str) == Some(obj.id.as_str()));
         let (mut b, mut s) = (0, 0);
         for a in mine {
-            if a.get("BuyerID").and_then(Value::as_str).is_some_and(|v| !v.is_empty()) { b += 1; }
-            if a.get("SupplierID").and_then(Value::as_str).is_some_and(|v| !v.is_empty()) { s += 1; }
+            if a.get("BuyerID").and_then(Value::as_str).is_some_and(|v| !v.is_empty()) {
+                b += 1;
+            }
+            if a.get("SupplierID").and_then(Value::as_str).is_some_and(|v| !v.is_empty()) {
+                s += 1;
+            }
         }
         out.insert("AssignedBuyerCount".into(), json!(b));
         out.insert("AssignedSupplierCount".into(), json!(s));
@@ -148,10 +162,17 @@ pub fn present(conn: &Connection, obj: &Obj) -> Result<Value> {
 
 // ---- operations ----
 
-pub async fn list(def: &'static ResourceDef, app: App, caller: Caller, params: Params, raw: Option<String>) -> Result<Response> {
+pub async fn list(
+    def: &'static ResourceDef,
+    app: App,
+    caller: Caller,
+    params: Params,
+    raw: Option<String>,
+) -> Result<Response> {
     caller.require(def.read_roles)?;
     check_scope(&caller, def)?;
-    let extra: &[&str] = if def.kind.user_type().is_some() && def.kind != Kind::AdminUser { &["userGroupID"] } else { &[] };
+    let extra: &[&str] =
+        if def.kind.user_type().is_some() && def.kind != Kind::AdminUser { &["userGroupID"] } else { &[] };
     let spec = ListSpec { schema: def.schema, search_on: def.search_on, sort_by: def.sort_by, params: extra };
     let q = list::parse(raw.as_deref(), &spec)?;
     let conn = app.conn()?;
@@ -183,7 +204,8 @@ pub async fn get(def: &'static ResourceDef, app: App, caller: Caller, params: Pa
     let conn = app.conn()?;
     let parent = parent_of(&conn, def, &params, &caller)?;
     let id = item_id(def, &params);
-    let obj = get_seen(&conn, &caller, def.kind, &parent, id)?.ok_or_else(|| Failure::not_found(def.object_type, id))?;
+    let obj =
+        get_seen(&conn, &caller, def.kind, &parent, id)?.ok_or_else(|| Failure::not_found(def.object_type, id))?;
     Ok(json_response(StatusCode::OK, &present(&conn, &obj)?))
 }
 
@@ -202,11 +224,15 @@ async fn take_password(app: &App, def: &ResourceDef, fields: &mut Map<String, Va
 /// The roles a security profile would grant once written, or that an impersonation config
 /// would give its impersonators (its profile's).
 fn granted_roles(conn: &Connection, def: &ResourceDef, fields: &Map<String, Value>) -> Result<Vec<String>> {
-    let strings = |v: Option<&Value>| -> Vec<String> { v.and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).map(String::from).collect() };
+    let strings = |v: Option<&Value>| -> Vec<String> {
+        v.and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).map(String::from).collect()
+    };
     Ok(match def.kind {
         Kind::SecurityProfile => strings(fields.get("Roles")),
         Kind::ImpersonationConfig => match db::text(fields, "SecurityProfileID") {
-            Some(id) => db::get(conn, Kind::SecurityProfile, "", id)?.map(|p| strings(p.data.get("Roles"))).unwrap_or_default(),
+            Some(id) => {
+                db::get(conn, Kind::SecurityProfile, "", id)?.map(|p| strings(p.data.get("Roles"))).unwrap_or_default()
+            }
             None => Vec::new(),
         },
         _ => Vec::new(),
@@ -219,22 +245,30 @@ fn prepare(def: &ResourceDef, conn: &Connection, fields: &mut Map<String, Value>
     if def.kind.user_type().is_some() {
         match fields.get("Username").and_then(Value::as_str) {
             Some(u) if u.trim().is_empty() => {
-                problems.push(ApiError::new(codes::VALIDATION, "Username cannot be empty.").with_data(json!({"Property": "Username", "Rule": "Required"})));
+                problems.push(
+                    ApiError::new(codes::VALIDATION, "Username cannot be empty.")
+                        .with_data(json!({"Property": "Username", "Rule": "Required"})),
+                );
             }
             Some(u) if u.trim() != u => {
                 problems.push(
-                    ApiError::new(codes::VALIDATION, "Username cannot begin or end with spaces.").with_data(json!({"Property": "Username", "Rule": "Format"})),
+                    ApiError::new(codes::VALIDATION, "Username cannot begin or end with spaces.")
+                        .with_data(json!({"Property": "Username", "Rule": "Format"})),
                 );
             }
             _ => {}
         }
     }
     if def.kind == Kind::SecurityProfile {
-        let custom = fields.get("CustomRoles").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str);
+        let custom =
+            fields.get("CustomRoles").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str);
         for r in custom.filter(|r| gatehouse_model::roles::is_role(r)) {
             problems.push(
-                ApiError::new(codes::VALIDATION, format!("CustomRoles cannot hold {r}: it is an API role; put it in Roles."))
-                    .with_data(json!({"Property": "CustomRoles", "Rule": "NotAnApiRole"})),
+                ApiError::new(
+                    codes::VALIDATION,
+                    format!("CustomRoles cannot hold {r}: it is an API role; put it in Roles."),
+                )
+                .with_data(json!({"Property": "CustomRoles", "Rule": "NotAnApiRole"})),
             );
         }
     }
@@ -244,14 +278,22 @@ fn prepare(def: &ResourceDef, conn: &Connection, fields: &mut Map<String, Value>
     if def.kind == Kind::ApiClient {
         if let Some(name) = fields.get("DefaultContextUserName").and_then(Value::as_str).filter(|n| !n.is_empty()) {
             if db::by_username(conn, name)?.is_none() {
-                problems.push(ApiError::new(codes::VALIDATION, format!("DefaultContextUserName {name} is not the username of any user."))
-                    .with_data(json!({"Property": "DefaultContextUserName", "Rule": "Reference"})));
+                problems.push(
+                    ApiError::new(
+                        codes::VALIDATION,
+                        format!("DefaultContextUserName {name} is not the username of any user."),
+                    )
+                    .with_data(json!({"Property": "DefaultContextUserName", "Rule": "Reference"})),
+                );
             }
         }
     }
-    if problems.is_empty() { Ok(()) } else { Err(Failure::validation(problems)) }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(Failure::validation(problems))
+    }
 }
-
 
 fn check_impersonation_refs(conn: &Connection, f: &Map<String, Value>) -> Result<()> {
     if let Some(id) = db::text(f, "SecurityProfileID") {
@@ -286,7 +328,15 @@ fn check_impersonation_refs(conn: &Connection, f: &Map<String, Value>) -> Result
     Ok(())
 }
 
-const PARTY_FIELDS: &[&str] = &["ImpersonationBuyerID", "ImpersonationGroupID", "ImpersonationUserID", "BuyerID", "GroupID", "UserID", "ClientID"];
+const PARTY_FIELDS: &[&str] = &[
+    "ImpersonationBuyerID",
+    "ImpersonationGroupID",
+    "ImpersonationUserID",
+    "BuyerID",
+    "GroupID",
+    "UserID",
+    "ClientID",
+];
 
 /// Refuses a config that grants what another config already grants. `own` are the IDs of the
 /// config being written (its new and, when renamed, its old ID): it never conflicts with itself.
@@ -298,7 +348,10 @@ fn check_config_conflict(tx: &Transaction, own: &[&str], f: &Map<String, Value>)
         if PARTY_FIELDS.iter().all(|k| db::text(&other.data, k) == db::text(f, k)) {
             return Err(Failure::conflict(
                 codes::CONFLICTING_CONFIG,
-                format!("Impersonation config {} already grants the same impersonator, impersonated party and API client.", other.id),
+                format!(
+                    "Impersonation config {} already grants the same impersonator, impersonated party and API client.",
+                    other.id
+                ),
             )
             .data(json!({"ConflictingConfigID": other.id})));
         }
@@ -310,16 +363,27 @@ fn finish_fields(def: &ResourceDef, fields: &mut Map<String, Value>, existing: O
     fields.remove("ID");
     let has_date_created = def.schema.field("DateCreated").is_some();
     if has_date_created {
-        let created = existing.and_then(|o| o.data.get("DateCreated").cloned()).unwrap_or_else(|| Value::String(now_rfc3339()));
+        let created =
+            existing.and_then(|o| o.data.get("DateCreated").cloned()).unwrap_or_else(|| Value::String(now_rfc3339()));
         fields.insert("DateCreated".into(), created);
     }
     if def.kind.user_type().is_some() {
-        let last_set = if password_set { Value::String(now_rfc3339()) } else { existing.and_then(|o| o.data.get("PasswordLastSetDate").cloned()).unwrap_or(Value::Null) };
+        let last_set = if password_set {
+            Value::String(now_rfc3339())
+        } else {
+            existing.and_then(|o| o.data.get("PasswordLastSetDate").cloned()).unwrap_or(Value::Null)
+        };
         fields.insert("PasswordLastSetDate".into(), last_set);
     }
 }
 
-pub async fn create(def: &'static ResourceDef, app: App, caller: Caller, params: Params, body: Bytes) -> Result<Response> {
+pub async fn create(
+    def: &'static ResourceDef,
+    app: App,
+    caller: Caller,
+    params: Params,
+    body: Bytes,
+) -> Result<Response> {
     caller.require(def.write_roles)?;
     check_scope(&caller, def)?;
     let value = parse_body(&body)?;
@@ -360,15 +424,31 @@ fn outside_company(caller: &Caller, def: &ResourceDef) -> Failure {
     Failure::new(
         StatusCode::FORBIDDEN,
         codes::OUTSIDE_COMPANY,
-        format!("{} users work only inside their own company; they cannot create another {}.", caller.user_type.as_str(), def.noun),
+        format!(
+            "{} users work only inside their own company; they cannot create another {}.",
+            caller.user_type.as_str(),
+            def.noun
+        ),
     )
 }
 
-pub async fn save(def: &'static ResourceDef, app: App, caller: Caller, params: Params, body: Bytes) -> Result<Response> {
+pub async fn save(
+    def: &'static ResourceDef,
+    app: App,
+    caller: Caller,
+    params: Params,
+    body: Bytes,
+) -> Result<Response> {
     write_existing(def, app, caller, params, body, Mode::Full).await
 }
 
-pub async fn patch(def: &'static ResourceDef, app: App, caller: Caller, params: Params, body: Bytes) -> Result<Response> {
+pub async fn patch(
+    def: &'static ResourceDef,
+    app: App,
+    caller: Caller,
+    params: Params,
+    body: Bytes,
+) -> Result<Response> {
     write_existing(def, app, caller, params, body, Mode::Partial).await
 }
 
@@ -386,7 +466,14 @@ fn merge(target: &mut Map<String, Value>, patch: Map<String, Value>) {
 /// Fields an impersonation token may not change on the user it acts as.
 const OWN_CREDENTIALS: &[&str] = &["ID", "Username", "Password", "Active"];
 
-async fn write_existing(def: &'static ResourceDef, app: App, caller: Caller, params: Params, body: Bytes, mode: Mode) -> Result<Response> {
+async fn write_existing(
+    def: &'static ResourceDef,
+    app: App,
+    caller: Caller,
+    params: Params,
+    body: Bytes,
+    mode: Mode,
+) -> Result<Response> {
     caller.require(def.write_roles)?;
     check_scope(&caller, def)?;
     let value = parse_body(&body)?;
@@ -446,7 +533,10 @@ async fn write_existing(def: &'static ResourceDef, app: App, caller: Caller, par
                 if new_id != uri_id {
                     rename_references(tx, def.kind, &parent, &uri_id, &new_id)?;
                 }
-                let (old_name, new_name) = (current.data.get("Username").and_then(Value::as_str), merged.get("Username").and_then(Value::as_str));
+                let (old_name, new_name) = (
+                    current.data.get("Username").and_then(Value::as_str),
+                    merged.get("Username").and_then(Value::as_str),
+                );
                 if let (Some(old), Some(new)) = (old_name, new_name) {
                     if old != new {
                         rename_default_context_user(tx, old, new)?;
@@ -481,7 +571,11 @@ fn rename_references(tx: &Transaction, kind: Kind, parent: &str, old: &str, new:
         }
     };
     // rewrites `field` from old to new in the rows of `akind` under `aparent` that `when` accepts
-    let swap = |akind: &str, aparent: Option<&str>, field: &'static str, when: &dyn Fn(&Map<String, Value>) -> bool| -> Result<usize> {
+    let swap = |akind: &str,
+                aparent: Option<&str>,
+                field: &'static str,
+                when: &dyn Fn(&Map<String, Value>) -> bool|
+     -> Result<usize> {
         db::rewrite_assignments(tx, akind, aparent, key_fields(akind), |p, a| {
             if db::text(a, field) == Some(old) && when(a) {
                 a.insert(field.into(), Value::String(new.into()));
@@ -499,7 +593,12 @@ fn rename_references(tx: &Transaction, kind: Kind, parent: &str, old: &str, new:
             swap(sp, None, "SecurityProfileID", &|_| true)?;
             config_fields.push(("SecurityProfileID", None));
         }
-        Kind::AdminUser | Kind::BuyerUser | Kind::SupplierUser | Kind::AdminUserGroup | Kind::BuyerUserGroup | Kind::SupplierUserGroup => {
+        Kind::AdminUser
+        | Kind::BuyerUser
+        | Kind::SupplierUser
+        | Kind::AdminUserGroup
+        | Kind::BuyerUserGroup
+        | Kind::SupplierUserGroup => {
             let is_user = kind.user_type().is_some();
             let (field, group_kind) = if is_user {
                 ("UserID", Kind::group_kind(kind.user_type().expect("user kind")))
@@ -511,8 +610,10 @@ fn rename_references(tx: &Transaction, kind: Kind, parent: &str, old: &str, new:
             match kind {
                 Kind::AdminUser => config_fields.push(("ImpersonationUserID", Some(""))),
                 Kind::AdminUserGroup => config_fields.push(("ImpersonationGroupID", Some(""))),
-                Kind::BuyerUser => config_fields.extend([("ImpersonationUserID", Some("ImpersonationBuyerID")), ("UserID", Some("BuyerID"))]),
-                Kind::BuyerUserGroup => config_fields.extend([("ImpersonationGroupID", Some("ImpersonationBuyerID")), ("GroupID", Some("BuyerID"))]),
+                Kind::BuyerUser => config_fields
+                    .extend([("ImpersonationUserID", Some("ImpersonationBuyerID")), ("UserID", Some("BuyerID"))]),
+                Kind::BuyerUserGroup => config_fields
+                    .extend([("ImpersonationGroupID", Some("ImpersonationBuyerID")), ("GroupID", Some("BuyerID"))]),
                 _ => {}
             }
         }
@@ -523,7 +624,10 @@ fn rename_references(tx: &Transaction, kind: Kind, parent: &str, old: &str, new:
                 (Kind::SupplierUser, Kind::SupplierUserGroup, "SupplierID")
             };
             for k in [users, groups] {
-                tx.execute("UPDATE objects SET parent = ?3 WHERE kind = ?1 AND parent = ?2", r2d2_sqlite::rusqlite::params![k.key(), old, new])?;
+                tx.execute(
+                    "UPDATE objects SET parent = ?3 WHERE kind = ?1 AND parent = ?2",
+                    r2d2_sqlite::rusqlite::params![k.key(), old, new],
+                )?;
             }
             tx.execute(
                 "UPDATE assignments SET parent = ?3 WHERE kind = ?1 AND parent = ?2",
@@ -563,7 +667,12 @@ fn rename_references(tx: &Transaction, kind: Kind, parent: &str, old: &str, new:
 /// Keeps API clients acting as a user (`DefaultContextUserName`) when that user's username changes.
 fn rename_default_context_user(tx: &Transaction, old: &str, new: &str) -> Result<()> {
     for mut client in db::list(tx, Kind::ApiClient, "")? {
-        if client.data.get("DefaultContextUserName").and_then(Value::as_str).is_some_and(|n| n.eq_ignore_ascii_case(old)) {
+        if client
+            .data
+            .get("DefaultContextUserName")
+            .and_then(Value::as_str)
+            .is_some_and(|n| n.eq_ignore_ascii_case(old))
+        {
             client.data.insert("DefaultContextUserName".into(), Value::String(new.into()));
             db::update(tx, client.seq, Kind::ApiClient, &client.id, &client.data, None)?;
         }
@@ -577,7 +686,8 @@ pub async fn delete(def: &'static ResourceDef, app: App, caller: Caller, params:
     let id = item_id(def, &params).to_string();
     let seq = db::write(&app.pool, |tx| {
         let parent = parent_of(tx, def, &params, &caller)?;
-        let obj = get_seen(tx, &caller, def.kind, &parent, &id)?.ok_or_else(|| Failure::not_found(def.object_type, &id))?;
+        let obj =
+            get_seen(tx, &caller, def.kind, &parent, &id)?.ok_or_else(|| Failure::not_found(def.object_type, &id))?;
         cascade(tx, def.kind, &parent, &id)?;
         db::delete(tx, obj.seq)?;
         Ok(obj.seq)
@@ -597,10 +707,15 @@ pub(crate) fn cascade(tx: &Transaction, kind: Kind, parent: &str, id: &str) -> R
     let is = |m: &Map<String, Value>, k: &str| m.get(k).and_then(Value::as_str) == Some(id);
     match kind {
         Kind::ApiClient => {
-            if let Some(cfg) = db::list(tx, Kind::ImpersonationConfig, "")?.into_iter().find(|c| is(&c.data, "ClientID")) {
+            if let Some(cfg) =
+                db::list(tx, Kind::ImpersonationConfig, "")?.into_iter().find(|c| is(&c.data, "ClientID"))
+            {
                 return Err(Failure::conflict(
                     codes::USED_BY_IMPERSONATION,
-                    format!("API client {id} is used by impersonation config {}; delete or change that config first.", cfg.id),
+                    format!(
+                        "API client {id} is used by impersonation config {}; delete or change that config first.",
+                        cfg.id
+                    ),
                 )
                 .data(json!({"ImpersonationConfigID": cfg.id})));
             }
@@ -608,10 +723,15 @@ pub(crate) fn cascade(tx: &Transaction, kind: Kind, parent: &str, id: &str) -> R
             tx.execute("DELETE FROM refresh_tokens WHERE client_id = ?1", r2d2_sqlite::rusqlite::params![id])?;
         }
         Kind::SecurityProfile => {
-            if let Some(cfg) = db::list(tx, Kind::ImpersonationConfig, "")?.into_iter().find(|c| is(&c.data, "SecurityProfileID")) {
+            if let Some(cfg) =
+                db::list(tx, Kind::ImpersonationConfig, "")?.into_iter().find(|c| is(&c.data, "SecurityProfileID"))
+            {
                 return Err(Failure::conflict(
                     codes::IMPERSONATION_CONFIG,
-                    format!("Security profile {id} is used by impersonation config {}; delete or change that config first.", cfg.id),
+                    format!(
+                        "Security profile {id} is used by impersonation config {}; delete or change that config first.",
+                        cfg.id
+                    ),
                 ));
             }
             db::delete_assignments(tx, roles::SP_ASSIGNMENT_KIND, Some(""), |a| is(a, "SecurityProfileID"))?;
@@ -630,7 +750,9 @@ pub(crate) fn cascade(tx: &Transaction, kind: Kind, parent: &str, id: &str) -> R
         Kind::AdminUser | Kind::BuyerUser | Kind::SupplierUser => {
             let t = kind.user_type().expect("user kinds have a user type");
             db::delete_assignments(tx, roles::membership_kind(t), Some(parent), |a| is(a, "UserID"))?;
-            db::delete_assignments(tx, roles::SP_ASSIGNMENT_KIND, Some(""), |a| is(a, "UserID") && company_matches(a, t, parent))?;
+            db::delete_assignments(tx, roles::SP_ASSIGNMENT_KIND, Some(""), |a| {
+                is(a, "UserID") && company_matches(a, t, parent)
+            })?;
         }
         Kind::AdminUserGroup | Kind::BuyerUserGroup | Kind::SupplierUserGroup => {
             let t = match kind {
@@ -639,7 +761,9 @@ pub(crate) fn cascade(tx: &Transaction, kind: Kind, parent: &str, id: &str) -> R
                 _ => UserType::Supplier,
             };
             db::delete_assignments(tx, kind.key(), Some(parent), |a| is(a, "UserGroupID"))?;
-            db::delete_assignments(tx, roles::SP_ASSIGNMENT_KIND, Some(""), |a| is(a, "UserGroupID") && company_matches(a, t, parent))?;
+            db::delete_assignments(tx, roles::SP_ASSIGNMENT_KIND, Some(""), |a| {
+                is(a, "UserGroupID") && company_matches(a, t, parent)
+            })?;
         }
         Kind::ImpersonationConfig => {}
     }

@@ -93,7 +93,8 @@ pub fn open(path: &Path) -> std::result::Result<Pool, String> {
     };
     // one direct attempt first, so an unusable path fails at once with SQLite's own reason
     // instead of after the pool's connection timeout
-    let mut probe = rusqlite::Connection::open(path).map_err(|e| format!("cannot open database {}: {e}", path.display()))?;
+    let mut probe =
+        rusqlite::Connection::open(path).map_err(|e| format!("cannot open database {}: {e}", path.display()))?;
     init(&mut probe).map_err(|e| format!("cannot open database {}: {e}", path.display()))?;
     migrate(&mut probe).map_err(|e| format!("cannot prepare database {}: {e}", path.display()))?;
     drop(probe);
@@ -153,7 +154,8 @@ fn row_to_obj(r: &rusqlite::Row) -> rusqlite::Result<Obj> {
 const COLS: &str = "seq, kind, parent, id, data, secret";
 
 pub fn get(conn: &rusqlite::Connection, kind: Kind, parent: &str, id: &str) -> Result<Option<Obj>> {
-    let mut st = conn.prepare_cached(&format!("SELECT {COLS} FROM objects WHERE kind = ?1 AND parent = ?2 AND id = ?3"))?;
+    let mut st =
+        conn.prepare_cached(&format!("SELECT {COLS} FROM objects WHERE kind = ?1 AND parent = ?2 AND id = ?3"))?;
     Ok(st.query_row(params![kind.key(), parent, id], row_to_obj).optional()?)
 }
 
@@ -176,7 +178,8 @@ pub fn by_username(conn: &rusqlite::Connection, username: &str) -> Result<Option
 }
 
 pub fn list(conn: &rusqlite::Connection, kind: Kind, parent: &str) -> Result<Vec<Obj>> {
-    let mut st = conn.prepare_cached(&format!("SELECT {COLS} FROM objects WHERE kind = ?1 AND parent = ?2 ORDER BY seq"))?;
+    let mut st =
+        conn.prepare_cached(&format!("SELECT {COLS} FROM objects WHERE kind = ?1 AND parent = ?2 ORDER BY seq"))?;
     let rows = st.query_map(params![kind.key(), parent], row_to_obj)?;
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
@@ -189,15 +192,20 @@ pub fn list_all(conn: &rusqlite::Connection, kind: Kind) -> Result<Vec<Obj>> {
 
 fn is_unique_violation(e: &rusqlite::Error) -> Option<bool> {
     match e {
-        rusqlite::Error::SqliteFailure(f, msg) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
-            Some(msg.as_deref().unwrap_or("").contains("objects_username") || msg.as_deref().unwrap_or("").contains("json_extract"))
-        }
+        rusqlite::Error::SqliteFailure(f, msg) if f.code == rusqlite::ErrorCode::ConstraintViolation => Some(
+            msg.as_deref().unwrap_or("").contains("objects_username")
+                || msg.as_deref().unwrap_or("").contains("json_extract"),
+        ),
         _ => None,
     }
 }
 
 fn capital(article: &str) -> &'static str {
-    if article == "an" { "An" } else { "A" }
+    if article == "an" {
+        "An"
+    } else {
+        "A"
+    }
 }
 
 fn conflict_for(e: rusqlite::Error, kind: Kind, id: &str) -> Failure {
@@ -215,10 +223,20 @@ fn conflict_for(e: rusqlite::Error, kind: Kind, id: &str) -> Failure {
     }
 }
 
-pub fn insert(tx: &Transaction, kind: Kind, parent: &str, id: &str, data: &Map<String, Value>, secret: Option<&str>) -> Result<i64> {
+pub fn insert(
+    tx: &Transaction,
+    kind: Kind,
+    parent: &str,
+    id: &str,
+    data: &Map<String, Value>,
+    secret: Option<&str>,
+) -> Result<i64> {
     if get(tx, kind, parent, id)?.is_some() {
         return Err(conflict_for(
-            rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CONSTRAINT), Some("UNIQUE objects.id".into())),
+            rusqlite::Error::SqliteFailure(
+                rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CONSTRAINT),
+                Some("UNIQUE objects.id".into()),
+            ),
             kind,
             id,
         ));
@@ -232,7 +250,14 @@ pub fn insert(tx: &Transaction, kind: Kind, parent: &str, id: &str, data: &Map<S
     Ok(tx.last_insert_rowid())
 }
 
-pub fn update(tx: &Transaction, seq: i64, kind: Kind, id: &str, data: &Map<String, Value>, secret: Option<&str>) -> Result<()> {
+pub fn update(
+    tx: &Transaction,
+    seq: i64,
+    kind: Kind,
+    id: &str,
+    data: &Map<String, Value>,
+    secret: Option<&str>,
+) -> Result<()> {
     let text = serde_json::to_string(data)?;
     tx.execute(
         "UPDATE objects SET id = ?2, data = ?3, secret = COALESCE(?4, secret) WHERE seq = ?1",
@@ -270,11 +295,7 @@ pub fn assignments(conn: &rusqlite::Connection, kind: &str, parent: &str) -> Res
 
 /// The identity of an assignment: its party fields in a fixed order.
 pub fn assignment_key(data: &Map<String, Value>, fields: &[&str]) -> String {
-    fields
-        .iter()
-        .map(|f| data.get(*f).and_then(Value::as_str).unwrap_or(""))
-        .collect::<Vec<_>>()
-        .join("\u{1f}")
+    fields.iter().map(|f| data.get(*f).and_then(Value::as_str).unwrap_or("")).collect::<Vec<_>>().join("\u{1f}")
 }
 
 pub fn save_assignment(tx: &Transaction, kind: &str, parent: &str, key: &str, data: &Map<String, Value>) -> Result<()> {
@@ -287,7 +308,12 @@ pub fn save_assignment(tx: &Transaction, kind: &str, parent: &str, key: &str, da
 }
 
 /// Deletes the assignments of `kind` under `parent` for which `pred` holds; returns how many.
-pub fn delete_assignments(tx: &Transaction, kind: &str, parent: Option<&str>, pred: impl Fn(&Map<String, Value>) -> bool) -> Result<usize> {
+pub fn delete_assignments(
+    tx: &Transaction,
+    kind: &str,
+    parent: Option<&str>,
+    pred: impl Fn(&Map<String, Value>) -> bool,
+) -> Result<usize> {
     let mut doomed = Vec::new();
     {
         let mut st = tx.prepare("SELECT seq, data FROM assignments WHERE kind = ?1 AND (?2 IS NULL OR parent = ?2)")?;
@@ -319,8 +345,11 @@ pub fn rewrite_assignments(
 ) -> Result<usize> {
     let mut changed = Vec::new();
     {
-        let mut st = tx.prepare("SELECT seq, parent, data FROM assignments WHERE kind = ?1 AND (?2 IS NULL OR parent = ?2)")?;
-        let rows = st.query_map(params![kind, parent], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?;
+        let mut st =
+            tx.prepare("SELECT seq, parent, data FROM assignments WHERE kind = ?1 AND (?2 IS NULL OR parent = ?2)")?;
+        let rows = st.query_map(params![kind, parent], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
+        })?;
         for row in rows {
             let (seq, p, text) = row?;
             if let Ok(Value::Object(mut m)) = serde_json::from_str(&text) {

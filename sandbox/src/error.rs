@@ -91,14 +91,23 @@ pub async fn normalize(res: Response) -> Response {
     }
     let (code, message) = match status {
         StatusCode::NOT_FOUND => (codes::NOT_FOUND, "No such endpoint.".to_string()),
-        StatusCode::METHOD_NOT_ALLOWED => (codes::METHOD_NOT_ALLOWED, "This endpoint does not accept that method.".to_string()),
-        StatusCode::PAYLOAD_TOO_LARGE => (codes::PAYLOAD_TOO_LARGE, "The request body is too large (limit 1 MiB).".to_string()),
+        StatusCode::METHOD_NOT_ALLOWED => {
+            (codes::METHOD_NOT_ALLOWED, "This endpoint does not accept that method.".to_string())
+        }
+        StatusCode::PAYLOAD_TOO_LARGE => {
+            (codes::PAYLOAD_TOO_LARGE, "The request body is too large (limit 1 MiB).".to_string())
+        }
         StatusCode::UNSUPPORTED_MEDIA_TYPE => (codes::INVALID_BODY, "Send the body as application/json.".to_string()),
         s if s.is_server_error() => (codes::SERVER_ERROR, "The server failed to handle the request.".to_string()),
         _ => {
             let bytes = axum::body::to_bytes(res.into_body(), 64 * 1024).await.unwrap_or_default();
             let text = String::from_utf8_lossy(&bytes).trim().to_string();
-            return Failure::new(status, codes::INVALID_BODY, if text.is_empty() { "Bad request.".into() } else { text }).into_response();
+            return Failure::new(
+                status,
+                codes::INVALID_BODY,
+                if text.is_empty() { "Bad request.".into() } else { text },
+            )
+            .into_response();
         }
     };
     let mut out = Failure::new(status, code, message).into_response();

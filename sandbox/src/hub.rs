@@ -39,10 +39,23 @@ const CUSTOM_PREFIX: &str = "ORG_ROLE_";
 /// change) who has access: security profiles, admin users and groups. No API clients (their
 /// secrets), no impersonation, no profile assignments, no member or application management.
 pub const MEMBER_ROLES: &[&str] = &[
-    "MeAdmin", "MeXpAdmin", "SecurityProfileReader", "AdminUserReader", "AdminUserGroupReader",
-    "BuyerAdmin", "BuyerReader", "BuyerUserAdmin", "BuyerUserReader", "UserGroupAdmin", "UserGroupReader",
-    "SupplierAdmin", "SupplierReader", "SupplierUserAdmin", "SupplierUserReader",
-    "SupplierUserGroupAdmin", "SupplierUserGroupReader",
+    "MeAdmin",
+    "MeXpAdmin",
+    "SecurityProfileReader",
+    "AdminUserReader",
+    "AdminUserGroupReader",
+    "BuyerAdmin",
+    "BuyerReader",
+    "BuyerUserAdmin",
+    "BuyerUserReader",
+    "UserGroupAdmin",
+    "UserGroupReader",
+    "SupplierAdmin",
+    "SupplierReader",
+    "SupplierUserAdmin",
+    "SupplierUserReader",
+    "SupplierUserGroupAdmin",
+    "SupplierUserGroupReader",
 ];
 
 const HUB_MIGRATIONS: &[&str] = &[
@@ -147,7 +160,10 @@ pub const ACCOUNT_LOCK_MINUTES: i64 = 15;
 /// When a locked account may try again (epoch ms), if it is locked now.
 pub fn locked_until(pool: &Pool, account: &str) -> Result<Option<i64>> {
     let conn = pool.get()?;
-    let until: i64 = conn.query_row("SELECT locked_until_ms FROM accounts WHERE id = ?1", params![account], |r| r.get(0)).optional()?.unwrap_or(0);
+    let until: i64 = conn
+        .query_row("SELECT locked_until_ms FROM accounts WHERE id = ?1", params![account], |r| r.get(0))
+        .optional()?
+        .unwrap_or(0);
     Ok((until > now_ms()).then_some(until))
 }
 
@@ -155,7 +171,11 @@ pub fn locked_until(pool: &Pool, account: &str) -> Result<Option<i64>> {
 /// the lock ends, if this locked it.
 pub fn sign_in_failed(pool: &Pool, account: &str) -> Result<Option<i64>> {
     db::write(pool, |tx| {
-        let failed: i64 = tx.query_row("UPDATE accounts SET failed = failed + 1 WHERE id = ?1 RETURNING failed", params![account], |r| r.get(0))?;
+        let failed: i64 = tx.query_row(
+            "UPDATE accounts SET failed = failed + 1 WHERE id = ?1 RETURNING failed",
+            params![account],
+            |r| r.get(0),
+        )?;
         if failed < ACCOUNT_ATTEMPTS {
             return Ok(None);
         }
@@ -177,7 +197,8 @@ pub fn migrate(pool: &Pool) -> std::result::Result<(), String> {
     let mut conn = pool.get().map_err(|e| e.to_string())?;
     let err = |e: r2d2_sqlite::rusqlite::Error| format!("cannot prepare the hub tables: {e}");
     conn.execute_batch("CREATE TABLE IF NOT EXISTS hub_schema (version INTEGER NOT NULL)").map_err(err)?;
-    let version: i64 = conn.query_row("SELECT COALESCE(MAX(version), 0) FROM hub_schema", [], |r| r.get(0)).map_err(err)?;
+    let version: i64 =
+        conn.query_row("SELECT COALESCE(MAX(version), 0) FROM hub_schema", [], |r| r.get(0)).map_err(err)?;
     for (i, sql) in HUB_MIGRATIONS.iter().enumerate().skip(version as usize) {
         let tx = conn.transaction().map_err(err)?;
         tx.execute_batch(sql).map_err(err)?;
@@ -206,8 +227,9 @@ pub fn random_code<const N: usize>() -> String {
 
 /// Looks like an email address: something, `@`, a dotted domain, no spaces.
 pub fn is_email(e: &str) -> bool {
-    e.split_once('@').is_some_and(|(l, d)| !l.is_empty() && d.contains('.') && !d.starts_with('.') && !d.ends_with('.') && !d.contains('@'))
-        && !e.chars().any(char::is_whitespace)
+    e.split_once('@').is_some_and(|(l, d)| {
+        !l.is_empty() && d.contains('.') && !d.starts_with('.') && !d.ends_with('.') && !d.contains('@')
+    }) && !e.chars().any(char::is_whitespace)
 }
 
 /// A new ID for hub objects: letters and digits only.
@@ -233,7 +255,11 @@ pub fn client_org(pool: &Pool, client_id: &str) -> Result<Option<String>> {
 /// Records the main marketplace's API clients in the index (those made before it existed).
 pub fn index_clients(app: &App) -> std::result::Result<(), String> {
     let conn = app.pool.get().map_err(|e| e.to_string())?;
-    let ids: Vec<String> = db::list(&conn, Kind::ApiClient, "").map_err(|e| format!("{:?}", e.errors))?.into_iter().map(|c| c.id).collect();
+    let ids: Vec<String> = db::list(&conn, Kind::ApiClient, "")
+        .map_err(|e| format!("{:?}", e.errors))?
+        .into_iter()
+        .map(|c| c.id)
+        .collect();
     drop(conn);
     db::write(&app.hub.pool, |tx| {
         for id in &ids {
@@ -257,8 +283,11 @@ pub fn claim_client(app: &App, id: &str) -> Result<()> {
         app.hub.client_orgs.write().remove(id);
         return Ok(());
     }
-    Err(Failure::conflict(gatehouse_model::error::codes::ID_EXISTS, format!("The API client ID {id} is taken; choose another one."))
-        .data(json!({"ObjectType": "ApiClient", "ObjectID": id})))
+    Err(Failure::conflict(
+        gatehouse_model::error::codes::ID_EXISTS,
+        format!("The API client ID {id} is taken; choose another one."),
+    )
+    .data(json!({"ObjectType": "ApiClient", "ObjectID": id})))
 }
 
 /// Frees a deleted API client's ID.
@@ -290,7 +319,6 @@ pub fn org(pool: &Pool, id: &str) -> Result<Option<Org>> {
         .optional()?)
 }
 
-
 /// Makes sure an organization's marketplace has what accounts work through: the console API
 /// client their tokens are issued to and the Admin and Member profiles. Returns the client's ID.
 pub fn ensure_basics(app: &App) -> Result<String> {
@@ -301,7 +329,10 @@ pub fn ensure_basics(app: &App) -> Result<String> {
             let c = crate::crud::new_id(Kind::ApiClient);
             claim_client(app, &c)?;
             db::write(&app.hub.pool, |tx| {
-                tx.execute("UPDATE organizations SET console_client = ?2 WHERE id = ?1 AND console_client IS NULL", params![app.org, c])?;
+                tx.execute(
+                    "UPDATE organizations SET console_client = ?2 WHERE id = ?1 AND console_client IS NULL",
+                    params![app.org, c],
+                )?;
                 Ok(())
             })?;
             // a concurrent call may have won: use whatever is stored
@@ -310,11 +341,23 @@ pub fn ensure_basics(app: &App) -> Result<String> {
     };
     // (called for every organization token: it writes only what is missing, usually nothing)
     let put = |kind, id: &str, data: Value| crate::crud::put_if_missing(&app.pool, kind, "", id, db::obj(data), None);
-    put(Kind::ApiClient, &client, json!({
+    put(
+        Kind::ApiClient,
+        &client,
+        json!({
         "AppName": "Gatehouse organization console", "Active": true, "AccessTokenDuration": 600, "RefreshTokenDuration": 43200,
-        "AllowSeller": true, "AllowAnyBuyer": false, "AllowAnySupplier": false, "IsAnonBuyer": false}))?;
-    put(Kind::SecurityProfile, ADMIN_PROFILE, json!({"Name": "Organization Admin", "Roles": ["FullAccess"], "CustomRoles": []}))?;
-    put(Kind::SecurityProfile, MEMBER_PROFILE, json!({"Name": "Organization Member", "Roles": MEMBER_ROLES, "CustomRoles": []}))?;
+        "AllowSeller": true, "AllowAnyBuyer": false, "AllowAnySupplier": false, "IsAnonBuyer": false}),
+    )?;
+    put(
+        Kind::SecurityProfile,
+        ADMIN_PROFILE,
+        json!({"Name": "Organization Admin", "Roles": ["FullAccess"], "CustomRoles": []}),
+    )?;
+    put(
+        Kind::SecurityProfile,
+        MEMBER_PROFILE,
+        json!({"Name": "Organization Member", "Roles": MEMBER_ROLES, "CustomRoles": []}),
+    )?;
     Ok(client)
 }
 
@@ -322,7 +365,10 @@ pub fn ensure_basics(app: &App) -> Result<String> {
 pub fn create_org(app: &App, name: &str) -> Result<String> {
     let id = new_id("org");
     db::write(&app.hub.pool, |tx| {
-        tx.execute("INSERT INTO organizations (id, name, created_ms) VALUES (?1, ?2, ?3)", params![id, name, now_ms()])?;
+        tx.execute(
+            "INSERT INTO organizations (id, name, created_ms) VALUES (?1, ?2, ?3)",
+            params![id, name, now_ms()],
+        )?;
         Ok(())
     })?;
     let market = app.market(&id)?;
@@ -364,7 +410,9 @@ pub fn check_role(app: &App, role: &str) -> Result<()> {
     if role == ADMIN || role == MEMBER {
         return Ok(());
     }
-    if gatehouse_model::resources::is_id(role) && db::get(&*app.conn()?, Kind::SecurityProfile, "", &profile_of(role))?.is_some() {
+    if gatehouse_model::resources::is_id(role)
+        && db::get(&*app.conn()?, Kind::SecurityProfile, "", &profile_of(role))?.is_some()
+    {
         return Ok(());
     }
     Err(Failure::validation(vec![gatehouse_model::error::ApiError::new(
@@ -396,17 +444,29 @@ impl Account {
 const ACCOUNT_COLS: &str = "id, email, first_name, last_name, hash, created_ms, tokens_after_ms";
 
 fn row_account(r: &r2d2_sqlite::rusqlite::Row) -> r2d2_sqlite::rusqlite::Result<Account> {
-    Ok(Account { id: r.get(0)?, email: r.get(1)?, first_name: r.get(2)?, last_name: r.get(3)?, hash: r.get(4)?, created_ms: r.get(5)?, tokens_after_ms: r.get(6)? })
+    Ok(Account {
+        id: r.get(0)?,
+        email: r.get(1)?,
+        first_name: r.get(2)?,
+        last_name: r.get(3)?,
+        hash: r.get(4)?,
+        created_ms: r.get(5)?,
+        tokens_after_ms: r.get(6)?,
+    })
 }
 
 pub fn account(pool: &Pool, id: &str) -> Result<Option<Account>> {
     let conn = pool.get()?;
-    Ok(conn.query_row(&format!("SELECT {ACCOUNT_COLS} FROM accounts WHERE id = ?1"), params![id], row_account).optional()?)
+    Ok(conn
+        .query_row(&format!("SELECT {ACCOUNT_COLS} FROM accounts WHERE id = ?1"), params![id], row_account)
+        .optional()?)
 }
 
 pub fn account_by_email(pool: &Pool, email: &str) -> Result<Option<Account>> {
     let conn = pool.get()?;
-    Ok(conn.query_row(&format!("SELECT {ACCOUNT_COLS} FROM accounts WHERE email = ?1"), params![email.trim()], row_account).optional()?)
+    Ok(conn
+        .query_row(&format!("SELECT {ACCOUNT_COLS} FROM accounts WHERE email = ?1"), params![email.trim()], row_account)
+        .optional()?)
 }
 
 /// Creates an account; 409 when the email has one.
@@ -414,9 +474,13 @@ pub fn create_account(pool: &Pool, email: &str, first: &str, last: &str, hash: &
     let id = new_id("acct");
     let now = now_ms();
     db::write(pool, |tx| {
-        let taken = tx.query_row("SELECT 1 FROM accounts WHERE email = ?1", params![email], |_| Ok(())).optional()?.is_some();
+        let taken =
+            tx.query_row("SELECT 1 FROM accounts WHERE email = ?1", params![email], |_| Ok(())).optional()?.is_some();
         if taken {
-            return Err(Failure::conflict("Account.EmailTaken", "An account with this email already exists; sign in instead."));
+            return Err(Failure::conflict(
+                "Account.EmailTaken",
+                "An account with this email already exists; sign in instead.",
+            ));
         }
         tx.execute(
             "INSERT INTO accounts (id, email, first_name, last_name, hash, created_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -447,7 +511,11 @@ const MEMBERSHIP_COLS: &str = "account, org, role, user_seq, created_ms";
 pub fn membership(pool: &Pool, account: &str, org: &str) -> Result<Option<Membership>> {
     let conn = pool.get()?;
     Ok(conn
-        .query_row(&format!("SELECT {MEMBERSHIP_COLS} FROM memberships WHERE account = ?1 AND org = ?2"), params![account, org], row_membership)
+        .query_row(
+            &format!("SELECT {MEMBERSHIP_COLS} FROM memberships WHERE account = ?1 AND org = ?2"),
+            params![account, org],
+            row_membership,
+        )
         .optional()?)
 }
 
@@ -455,20 +523,26 @@ pub fn membership(pool: &Pool, account: &str, org: &str) -> Result<Option<Member
 pub fn membership_of_user(pool: &Pool, org: &str, user_seq: i64) -> Result<Option<Membership>> {
     let conn = pool.get()?;
     Ok(conn
-        .query_row(&format!("SELECT {MEMBERSHIP_COLS} FROM memberships WHERE org = ?1 AND user_seq = ?2"), params![org, user_seq], row_membership)
+        .query_row(
+            &format!("SELECT {MEMBERSHIP_COLS} FROM memberships WHERE org = ?1 AND user_seq = ?2"),
+            params![org, user_seq],
+            row_membership,
+        )
         .optional()?)
 }
 
 pub fn memberships_of_account(pool: &Pool, account: &str) -> Result<Vec<Membership>> {
     let conn = pool.get()?;
-    let mut st = conn.prepare(&format!("SELECT {MEMBERSHIP_COLS} FROM memberships WHERE account = ?1 ORDER BY created_ms"))?;
+    let mut st =
+        conn.prepare(&format!("SELECT {MEMBERSHIP_COLS} FROM memberships WHERE account = ?1 ORDER BY created_ms"))?;
     let rows = st.query_map(params![account], row_membership)?;
     Ok(rows.collect::<r2d2_sqlite::rusqlite::Result<Vec<_>>>()?)
 }
 
 pub fn memberships_of_org(pool: &Pool, org: &str) -> Result<Vec<Membership>> {
     let conn = pool.get()?;
-    let mut st = conn.prepare(&format!("SELECT {MEMBERSHIP_COLS} FROM memberships WHERE org = ?1 ORDER BY created_ms"))?;
+    let mut st =
+        conn.prepare(&format!("SELECT {MEMBERSHIP_COLS} FROM memberships WHERE org = ?1 ORDER BY created_ms"))?;
     let rows = st.query_map(params![org], row_membership)?;
     Ok(rows.collect::<r2d2_sqlite::rusqlite::Result<Vec<_>>>()?)
 }
@@ -484,7 +558,12 @@ fn assign_profile(tx: &r2d2_sqlite::rusqlite::Transaction, user_id: &str, role: 
             && a.get("BuyerID").and_then(Value::as_str).is_none_or(str::is_empty)
             && a.get("SupplierID").and_then(Value::as_str).is_none_or(str::is_empty)
     })?;
-    crate::assignments::save(tx, SP_ASSIGNMENT_KIND, "", &db::obj(json!({"SecurityProfileID": profile_of(role), "UserID": user_id})))
+    crate::assignments::save(
+        tx,
+        SP_ASSIGNMENT_KIND,
+        "",
+        &db::obj(json!({"SecurityProfileID": profile_of(role), "UserID": user_id})),
+    )
 }
 
 /// Adds `account` to `app`'s organization with `role`: provisions its seller user (no password)
@@ -495,7 +574,10 @@ pub fn add_member(app: &App, account: &Account, role: &str) -> Result<Membership
     let _one_at_a_time = app.hub.joining.lock();
     // (checked under the lock: of two concurrent joins, the second finds the first's membership)
     if membership(&app.hub.pool, &account.id, &app.org)?.is_some() {
-        return Err(Failure::conflict("Organization.AlreadyMember", format!("{} is a member of this organization already.", account.email)));
+        return Err(Failure::conflict(
+            "Organization.AlreadyMember",
+            format!("{} is a member of this organization already.", account.email),
+        ));
     }
     let user_id = member_user_id(&account.id);
     let seq = db::write(&app.pool, |tx| {
@@ -512,7 +594,13 @@ pub fn add_member(app: &App, account: &Account, role: &str) -> Result<Membership
         assign_profile(tx, &user_id, role)?;
         Ok(seq)
     })?;
-    let m = Membership { account: account.id.clone(), org: app.org.clone(), role: role.to_string(), user_seq: seq, created_ms: now_ms() };
+    let m = Membership {
+        account: account.id.clone(),
+        org: app.org.clone(),
+        role: role.to_string(),
+        user_seq: seq,
+        created_ms: now_ms(),
+    };
     let inserted = db::write(&app.hub.pool, |tx| {
         Ok(tx.execute(
             "INSERT OR IGNORE INTO memberships (account, org, role, user_seq, created_ms) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -520,7 +608,10 @@ pub fn add_member(app: &App, account: &Account, role: &str) -> Result<Membership
         )?)
     })?;
     if inserted == 0 {
-        return Err(Failure::conflict("Organization.AlreadyMember", format!("{} is a member of this organization already.", account.email)));
+        return Err(Failure::conflict(
+            "Organization.AlreadyMember",
+            format!("{} is a member of this organization already.", account.email),
+        ));
     }
     Ok(m)
 }
@@ -531,9 +622,15 @@ fn keeps_an_admin(tx: &r2d2_sqlite::rusqlite::Transaction, m: &Membership) -> Re
     if m.role != ADMIN {
         return Ok(());
     }
-    let admins: i64 = tx.query_row("SELECT COUNT(*) FROM memberships WHERE org = ?1 AND role = 'Admin'", params![m.org], |r| r.get(0))?;
+    let admins: i64 =
+        tx.query_row("SELECT COUNT(*) FROM memberships WHERE org = ?1 AND role = 'Admin'", params![m.org], |r| {
+            r.get(0)
+        })?;
     if admins <= 1 {
-        return Err(Failure::conflict("Organization.LastAdmin", "An organization keeps at least one Admin: make another member Admin first."));
+        return Err(Failure::conflict(
+            "Organization.LastAdmin",
+            "An organization keeps at least one Admin: make another member Admin first.",
+        ));
     }
     Ok(())
 }
@@ -544,13 +641,20 @@ pub fn set_role(app: &App, account: &str, role: &str) -> Result<Membership> {
     check_role(app, role)?;
     let m = db::write(&app.hub.pool, |tx| {
         let m = tx
-            .query_row(&format!("SELECT {MEMBERSHIP_COLS} FROM memberships WHERE account = ?1 AND org = ?2"), params![account, app.org], row_membership)
+            .query_row(
+                &format!("SELECT {MEMBERSHIP_COLS} FROM memberships WHERE account = ?1 AND org = ?2"),
+                params![account, app.org],
+                row_membership,
+            )
             .optional()?
             .ok_or_else(|| Failure::not_found("Member", account))?;
         if role != ADMIN {
             keeps_an_admin(tx, &m)?;
         }
-        tx.execute("UPDATE memberships SET role = ?3 WHERE account = ?1 AND org = ?2", params![account, app.org, role])?;
+        tx.execute(
+            "UPDATE memberships SET role = ?3 WHERE account = ?1 AND org = ?2",
+            params![account, app.org, role],
+        )?;
         Ok(Membership { role: role.to_string(), ..m })
     })?;
     let user_id = member_user_id(account);
@@ -564,7 +668,11 @@ pub fn set_role(app: &App, account: &str, role: &str) -> Result<Membership> {
 pub fn remove_member(app: &App, account: &str) -> Result<()> {
     let m = db::write(&app.hub.pool, |tx| {
         let m = tx
-            .query_row(&format!("SELECT {MEMBERSHIP_COLS} FROM memberships WHERE account = ?1 AND org = ?2"), params![account, app.org], row_membership)
+            .query_row(
+                &format!("SELECT {MEMBERSHIP_COLS} FROM memberships WHERE account = ?1 AND org = ?2"),
+                params![account, app.org],
+                row_membership,
+            )
             .optional()?
             .ok_or_else(|| Failure::not_found("Member", account))?;
         keeps_an_admin(tx, &m)?;
@@ -641,12 +749,15 @@ fn row_invitation(r: &r2d2_sqlite::rusqlite::Row) -> r2d2_sqlite::rusqlite::Resu
 
 pub fn invitation_by_code(pool: &Pool, code: &str) -> Result<Option<Invitation>> {
     let conn = pool.get()?;
-    Ok(conn.query_row(&format!("SELECT {INVITATION_COLS} FROM invitations WHERE code = ?1"), params![code], row_invitation).optional()?)
+    Ok(conn
+        .query_row(&format!("SELECT {INVITATION_COLS} FROM invitations WHERE code = ?1"), params![code], row_invitation)
+        .optional()?)
 }
 
 pub fn invitations_of_org(pool: &Pool, org: &str) -> Result<Vec<Invitation>> {
     let conn = pool.get()?;
-    let mut st = conn.prepare(&format!("SELECT {INVITATION_COLS} FROM invitations WHERE org = ?1 ORDER BY created_ms DESC"))?;
+    let mut st =
+        conn.prepare(&format!("SELECT {INVITATION_COLS} FROM invitations WHERE org = ?1 ORDER BY created_ms DESC"))?;
     let rows = st.query_map(params![org], row_invitation)?;
     Ok(rows.collect::<r2d2_sqlite::rusqlite::Result<Vec<_>>>()?)
 }
@@ -656,7 +767,10 @@ pub fn invite(app: &App, email: &str, role: &str, by: &Account, link_base: &str)
     check_role(app, role)?;
     if let Some(a) = account_by_email(&app.hub.pool, email)? {
         if membership(&app.hub.pool, &a.id, &app.org)?.is_some() {
-            return Err(Failure::conflict("Organization.AlreadyMember", format!("{email} is a member of this organization already.")));
+            return Err(Failure::conflict(
+                "Organization.AlreadyMember",
+                format!("{email} is a member of this organization already."),
+            ));
         }
     }
     let now = now_ms();
@@ -683,8 +797,11 @@ pub fn invite(app: &App, email: &str, role: &str, by: &Account, link_base: &str)
             )
             .optional()?;
         if let Some(id) = pending {
-            return Err(Failure::conflict("Invitation.Pending", format!("{email} has a pending invitation already; revoke it to send another."))
-                .data(json!({"InvitationID": id})));
+            return Err(Failure::conflict(
+                "Invitation.Pending",
+                format!("{email} has a pending invitation already; revoke it to send another."),
+            )
+            .data(json!({"InvitationID": id})));
         }
         tx.execute(
             &format!("INSERT INTO invitations ({INVITATION_COLS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, NULL, NULL)"),
@@ -716,11 +833,18 @@ pub fn invitation_link(base: &str, code: &str) -> String {
 pub fn revoke_invitation(app: &App, id: &str) -> Result<()> {
     db::write(&app.hub.pool, |tx| {
         let inv = tx
-            .query_row(&format!("SELECT {INVITATION_COLS} FROM invitations WHERE id = ?1 AND org = ?2"), params![id, app.org], row_invitation)
+            .query_row(
+                &format!("SELECT {INVITATION_COLS} FROM invitations WHERE id = ?1 AND org = ?2"),
+                params![id, app.org],
+                row_invitation,
+            )
             .optional()?
             .ok_or_else(|| Failure::not_found("Invitation", id))?;
         if inv.status() != "Pending" {
-            return Err(Failure::conflict("Invitation.NotPending", format!("This invitation is {} already.", inv.status().to_lowercase())));
+            return Err(Failure::conflict(
+                "Invitation.NotPending",
+                format!("This invitation is {} already.", inv.status().to_lowercase()),
+            ));
         }
         tx.execute("UPDATE invitations SET revoked_ms = ?2 WHERE id = ?1", params![id, now_ms()])?;
         Ok(())
@@ -731,9 +855,14 @@ pub fn revoke_invitation(app: &App, id: &str) -> Result<()> {
 pub fn invitation_refusal(inv: &Invitation) -> Option<Failure> {
     let gone = |code: &str, msg: &str| Some(Failure::new(StatusCode::GONE, code, msg.to_string()));
     match inv.status() {
-        "Accepted" => gone("Invitation.Used", "This invitation has been used already. Ask an Admin of the organization for a new one."),
+        "Accepted" => gone(
+            "Invitation.Used",
+            "This invitation has been used already. Ask an Admin of the organization for a new one.",
+        ),
         "Revoked" => gone("Invitation.Revoked", "This invitation was revoked by an Admin of the organization."),
-        "Expired" => gone("Invitation.Expired", "This invitation has expired. Ask an Admin of the organization for a new one."),
+        "Expired" => {
+            gone("Invitation.Expired", "This invitation has expired. Ask an Admin of the organization for a new one.")
+        }
         _ => None,
     }
 }
@@ -741,7 +870,8 @@ pub fn invitation_refusal(inv: &Invitation) -> Option<Failure> {
 /// Accepts an invitation as `account` (whose email must be the invited one): adds the membership
 /// and uses the invitation up, once.
 pub fn accept(app_main: &App, code: &str, account: &Account) -> Result<Membership> {
-    let inv = invitation_by_code(&app_main.hub.pool, code)?.ok_or_else(|| Failure::not_found("Invitation", "(this link)"))?;
+    let inv =
+        invitation_by_code(&app_main.hub.pool, code)?.ok_or_else(|| Failure::not_found("Invitation", "(this link)"))?;
     if let Some(f) = invitation_refusal(&inv) {
         return Err(f);
     }

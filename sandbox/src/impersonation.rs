@@ -19,22 +19,33 @@ use serde_json::{json, Value};
 pub async fn access_token(app: App, caller: Caller, params: Params, body: Bytes) -> Result<Response> {
     caller.require(&["BuyerImpersonation"])?;
     if caller.user_type == UserType::Supplier || caller.anonymous {
-        return Err(Failure::new(StatusCode::FORBIDDEN, codes::OUTSIDE_COMPANY, "Only admin users and buyer users (within their own buyer) may impersonate."));
+        return Err(Failure::new(
+            StatusCode::FORBIDDEN,
+            codes::OUTSIDE_COMPANY,
+            "Only admin users and buyer users (within their own buyer) may impersonate.",
+        ));
     }
     let value = parse_body(&body)?;
-    let fields = validate::validate(&res::IMPERSONATE_TOKEN_REQUEST, &["ClientID"], &value, Mode::Full).map_err(Failure::validation)?;
+    let fields = validate::validate(&res::IMPERSONATE_TOKEN_REQUEST, &["ClientID"], &value, Mode::Full)
+        .map_err(Failure::validation)?;
     let req: ImpersonateTokenRequest = serde_json::from_value(Value::Object(fields)).unwrap_or_default();
     let buyer_id = params.get("buyerID").cloned().unwrap_or_default();
     let user_id = params.get("userID").cloned().unwrap_or_default();
     if caller.impersonator.is_some() {
-        return Err(Failure::bad_request(codes::IMPERSONATION_CONFIG, "An impersonation token cannot start another impersonation."));
+        return Err(Failure::bad_request(
+            codes::IMPERSONATION_CONFIG,
+            "An impersonation token cannot start another impersonation.",
+        ));
     }
     // checked before anything is looked up, so another company's IDs reveal nothing
     if caller.user_type == UserType::Buyer && caller.company != buyer_id {
         return Err(Failure::new(
             StatusCode::FORBIDDEN,
             codes::IMPERSONATION_CONFIG,
-            format!("A buyer user may only impersonate users of its own buyer ({}), not of {buyer_id}.", caller.company),
+            format!(
+                "A buyer user may only impersonate users of its own buyer ({}), not of {buyer_id}.",
+                caller.company
+            ),
         ));
     }
     let conn = app.conn()?;
@@ -45,7 +56,8 @@ pub async fn access_token(app: App, caller: Caller, params: Params, body: Bytes)
     cd.insert("ID".into(), Value::String(client_obj.id.clone()));
     let client: ApiClient = serde_json::from_value(Value::Object(cd)).unwrap_or_default();
 
-    let me = db::by_seq(&conn, caller.user_seq)?.ok_or_else(|| Failure::unauthorized("The user of this token no longer exists."))?;
+    let me = db::by_seq(&conn, caller.user_seq)?
+        .ok_or_else(|| Failure::unauthorized("The user of this token no longer exists."))?;
     let my_groups = groups_of(&conn, caller.user_type, &me.parent, &me.id)?;
     let target_groups = groups_of(&conn, UserType::Buyer, &buyer_id, &user_id)?;
     let configs: Vec<ImpersonationConfig> = db::list(&conn, Kind::ImpersonationConfig, "")?
@@ -60,24 +72,40 @@ pub async fn access_token(app: App, caller: Caller, params: Params, body: Bytes)
         .iter()
         .filter(|c| c.client_id == client.id)
         .filter(|c| {
-            let who = Impersonator { user_type: caller.user_type, company: &me.parent, user_id: &me.id, groups: &my_groups };
+            let who =
+                Impersonator { user_type: caller.user_type, company: &me.parent, user_id: &me.id, groups: &my_groups };
             config_matches(c, &who, &Target { buyer_id: &buyer_id, user_id: &user_id, groups: &target_groups })
         })
         .collect();
     let Some(cfg) = matching.first() else {
-        let who = Impersonator { user_type: caller.user_type, company: &me.parent, user_id: &me.id, groups: &my_groups };
-        let missing = gatehouse_model::impersonation::what_is_missing(&who, &caller.claims.usr, &Target { buyer_id: &buyer_id, user_id: &user_id, groups: &target_groups });
-        return Err(Failure::new(StatusCode::FORBIDDEN, codes::IMPERSONATION_CONFIG, format!("{} (API client {})", missing, client.id))
+        let who =
+            Impersonator { user_type: caller.user_type, company: &me.parent, user_id: &me.id, groups: &my_groups };
+        let missing = gatehouse_model::impersonation::what_is_missing(
+            &who,
+            &caller.claims.usr,
+            &Target { buyer_id: &buyer_id, user_id: &user_id, groups: &target_groups },
+        );
+        return Err(Failure::new(
+            StatusCode::FORBIDDEN,
+            codes::IMPERSONATION_CONFIG,
+            format!("{} (API client {})", missing, client.id),
+        )
         .data(json!({"ImpersonatorUserID": me.id, "BuyerID": buyer_id, "UserID": user_id, "ClientID": client.id})));
     };
     if target.data.get("Active").and_then(Value::as_bool) != Some(true) {
         return Err(Failure::bad_request("Auth.UserNotActive", format!("User {user_id} is not active.")));
     }
     if buyer.data.get("Active").and_then(Value::as_bool) == Some(false) {
-        return Err(Failure::bad_request("Auth.UserNotActive", format!("Buyer {buyer_id} is not active, so its users cannot be acted as.")));
+        return Err(Failure::bad_request(
+            "Auth.UserNotActive",
+            format!("Buyer {buyer_id} is not active, so its users cannot be acted as."),
+        ));
     }
     if !client.active {
-        return Err(Failure::bad_request("Auth.ClientNotActive", format!("API client {} of this impersonation config is not active.", client.id)));
+        return Err(Failure::bad_request(
+            "Auth.ClientNotActive",
+            format!("API client {} of this impersonation config is not active.", client.id),
+        ));
     }
     if !crate::oauth::client_allows(&conn, &client, UserType::Buyer, &buyer_id)? {
         return Err(Failure::new(
@@ -88,15 +116,48 @@ pub async fn access_token(app: App, caller: Caller, params: Params, body: Bytes)
     }
     let profile = db::must_get(&conn, Kind::SecurityProfile, "", &cfg.security_profile_id)?;
     let strings = |k: &str| -> Vec<String> {
-        profile.data.get(k).and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).map(String::from).collect()
+        profile
+            .data
+            .get(k)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .map(String::from)
+            .collect()
     };
     let (granted, granted_custom) = (strings("Roles"), strings("CustomRoles"));
-    let mut roles: Vec<String> = if req.roles.is_empty() { granted.clone() } else { granted.iter().filter(|r| req.roles.contains(r)).cloned().collect() };
-    roles.extend(granted_custom.into_iter().filter(|r| !gatehouse_model::roles::is_role(r)).filter(|r| req.custom_roles.is_empty() || req.custom_roles.contains(r)));
+    let mut roles: Vec<String> = if req.roles.is_empty() {
+        granted.clone()
+    } else {
+        granted.iter().filter(|r| req.roles.contains(r)).cloned().collect()
+    };
+    roles.extend(
+        granted_custom
+            .into_iter()
+            .filter(|r| !gatehouse_model::roles::is_role(r))
+            .filter(|r| req.custom_roles.is_empty() || req.custom_roles.contains(r)),
+    );
     drop(conn);
-    let (token, claims) = crate::oauth::access_token(&app, &target, UserType::Buyer, &client.id, client.access_token_duration, roles, crate::oauth::Issue::Impersonation { by: me.seq.to_string() });
+    let (token, claims) = crate::oauth::access_token(
+        &app,
+        &target,
+        UserType::Buyer,
+        &client.id,
+        client.access_token_duration,
+        roles,
+        crate::oauth::Issue::Impersonation { by: me.seq.to_string() },
+    );
     record(&app, &me, &target, &buyer_id, &client, &claims)?;
-    Ok(json_response(StatusCode::OK, &AccessToken { access_token: token, token_type: "bearer".into(), expires_in: claims.exp - claims.nbf, refresh_token: None }))
+    Ok(json_response(
+        StatusCode::OK,
+        &AccessToken {
+            access_token: token,
+            token_type: "bearer".into(),
+            expires_in: claims.exp - claims.nbf,
+            refresh_token: None,
+        },
+    ))
 }
 
 fn rfc3339(secs: i64) -> Value {
@@ -107,7 +168,14 @@ fn rfc3339(secs: i64) -> Value {
 }
 
 /// Records an impersonation token issued (the act-as audit).
-fn record(app: &App, rep: &db::Obj, target: &db::Obj, buyer_id: &str, client: &ApiClient, claims: &Claims) -> Result<()> {
+fn record(
+    app: &App,
+    rep: &db::Obj,
+    target: &db::Obj,
+    buyer_id: &str,
+    client: &ApiClient,
+    claims: &Claims,
+) -> Result<()> {
     let name = |o: &db::Obj| o.data.get("Username").cloned().unwrap_or(Value::Null);
     let data = json!({
         "ImpersonatorUserID": rep.id, "ImpersonatorUsername": name(rep),
@@ -133,7 +201,8 @@ pub async fn log(app: App, caller: Caller, raw: Option<String>) -> Result<Respon
     caller.seller_only("Impersonation records")?;
     let rows: Vec<(i64, i64, i64, String, i64)> = {
         let conn = app.conn()?;
-        let mut st = conn.prepare_cached("SELECT seq, rep_seq, user_seq, data, issued_ms FROM impersonations ORDER BY seq DESC")?;
+        let mut st = conn
+            .prepare_cached("SELECT seq, rep_seq, user_seq, data, issued_ms FROM impersonations ORDER BY seq DESC")?;
         let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?;
         rows.collect::<std::result::Result<_, _>>()?
     };
@@ -147,11 +216,15 @@ pub async fn log(app: App, caller: Caller, raw: Option<String>) -> Result<Respon
             Some(m)
         })
         .collect();
-    let spec = crate::list::ListSpec { schema: &res::IMPERSONATION_RECORD, search_on: res::IMPERSONATION_RECORD_SEARCH, sort_by: res::IMPERSONATION_RECORD_SORT, params: &[] };
+    let spec = crate::list::ListSpec {
+        schema: &res::IMPERSONATION_RECORD,
+        search_on: res::IMPERSONATION_RECORD_SEARCH,
+        sort_by: res::IMPERSONATION_RECORD_SORT,
+        params: &[],
+    };
     let q = crate::list::parse(raw.as_deref(), &spec)?;
     Ok(json_response(StatusCode::OK, &crate::list::apply(items, &q, &spec)))
 }
 
 /// Who may read the impersonation records (FullAccess passes too).
 pub const IMPERSONATION_LOG_ROLES: &[&str] = &["BuyerImpersonation"];
-

@@ -31,11 +31,15 @@ impl Keys {
     pub fn load_or_create(pool: &Pool, issuer: &str, audience: &str) -> Result<Keys, String> {
         let conn = pool.get().map_err(|e| e.to_string())?;
         let existing: Option<(String, String)> = conn
-            .query_row("SELECT kid, pem FROM signing_keys ORDER BY created DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
+            .query_row("SELECT kid, pem FROM signing_keys ORDER BY created DESC LIMIT 1", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
             .optional()
             .map_err(|e| e.to_string())?;
         let (kid, secret) = match existing {
-            Some((kid, pem)) => (kid, p256::SecretKey::from_pkcs8_pem(&pem).map_err(|e| format!("stored signing key unreadable: {e}"))?),
+            Some((kid, pem)) => {
+                (kid, p256::SecretKey::from_pkcs8_pem(&pem).map_err(|e| format!("stored signing key unreadable: {e}"))?)
+            }
             None => {
                 let secret = loop {
                     if let Ok(k) = p256::SecretKey::from_slice(&random_bytes::<32>()) {
@@ -45,8 +49,11 @@ impl Keys {
                 let kid = URL_SAFE_NO_PAD.encode(random_bytes::<12>());
                 let pem = secret.to_pkcs8_pem(LineEnding::LF).map_err(|e| e.to_string())?;
                 let now = time::OffsetDateTime::now_utc().unix_timestamp();
-                conn.execute("INSERT INTO signing_keys (kid, pem, created) VALUES (?1, ?2, ?3)", params![kid, pem.as_str(), now])
-                    .map_err(|e| e.to_string())?;
+                conn.execute(
+                    "INSERT INTO signing_keys (kid, pem, created) VALUES (?1, ?2, ?3)",
+                    params![kid, pem.as_str(), now],
+                )
+                .map_err(|e| e.to_string())?;
                 (kid, secret)
             }
         };
@@ -86,7 +93,10 @@ impl Keys {
 }
 
 impl Keys {
-    pub fn verify_account<T: serde::de::DeserializeOwned>(&self, token: &str) -> Result<T, jsonwebtoken::errors::Error> {
+    pub fn verify_account<T: serde::de::DeserializeOwned>(
+        &self,
+        token: &str,
+    ) -> Result<T, jsonwebtoken::errors::Error> {
         jsonwebtoken::decode::<T>(token, &self.decoding, &self.account_validation).map(|d| d.claims)
     }
 }

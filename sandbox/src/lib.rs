@@ -147,7 +147,8 @@ impl Market {
         let revoked = {
             let conn = pool.get().map_err(|e| e.to_string())?;
             let mut st = conn.prepare("SELECT user_seq, before_ms FROM revocations").map_err(|e| e.to_string())?;
-            let rows = st.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))).map_err(|e| e.to_string())?;
+            let rows =
+                st.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))).map_err(|e| e.to_string())?;
             rows.collect::<std::result::Result<HashMap<_, _>, _>>().map_err(|e| e.to_string())?
         };
         Ok(Market { org: org.to_string(), pool, revoked: RwLock::new(revoked), present: Mutex::new(HashMap::new()) })
@@ -232,8 +233,12 @@ impl App {
             }
         }
         let claims = self.hub.keys.verify(token).map_err(|e| match e.kind() {
-            jsonwebtoken::errors::ErrorKind::ExpiredSignature => Failure::unauthorized("The access token has expired. Refresh it or sign in again."),
-            jsonwebtoken::errors::ErrorKind::ImmatureSignature => Failure::unauthorized("The access token is not valid yet."),
+            jsonwebtoken::errors::ErrorKind::ExpiredSignature => {
+                Failure::unauthorized("The access token has expired. Refresh it or sign in again.")
+            }
+            jsonwebtoken::errors::ErrorKind::ImmatureSignature => {
+                Failure::unauthorized("The access token is not valid yet.")
+            }
             _ => Failure::unauthorized("The access token is not valid (bad signature, issuer or format)."),
         })?;
         let mut cache = self.hub.verified.lock();
@@ -268,10 +273,18 @@ impl App {
         fresh.map_err(Failure::unauthorized)
     }
 
-    fn load_present(&self, t: UserType, user_seq: i64, client_id: &str, imp: Option<i64>) -> Result<std::result::Result<auth::Present, String>> {
+    fn load_present(
+        &self,
+        t: UserType,
+        user_seq: i64,
+        client_id: &str,
+        imp: Option<i64>,
+    ) -> Result<std::result::Result<auth::Present, String>> {
         let conn = self.conn()?;
         let active = |o: &db::Obj| o.data.get("Active").and_then(serde_json::Value::as_bool) == Some(true);
-        let Some(user) = db::by_seq(&conn, user_seq)?.filter(|u| Kind::from_key(&u.kind).and_then(Kind::user_type) == Some(t)) else {
+        let Some(user) =
+            db::by_seq(&conn, user_seq)?.filter(|u| Kind::from_key(&u.kind).and_then(Kind::user_type) == Some(t))
+        else {
             return Ok(Err("The user of this token no longer exists. Sign in again.".into()));
         };
         if !active(&user) {
@@ -358,7 +371,9 @@ pub fn router(app: App) -> Router {
         )
         .route(
             "/securityprofiles/{securityProfileID}/assignments",
-            delete(|c: Caller, Path(p): P, RawQuery(q): RawQuery| assignments::delete_security_profile(c.app.clone(), c, p, q)),
+            delete(|c: Caller, Path(p): P, RawQuery(q): RawQuery| {
+                assignments::delete_security_profile(c.app.clone(), c, p, q)
+            }),
         )
         .route(
             "/buyers/{buyerID}/users/{userID}/accesstoken",
@@ -379,12 +394,24 @@ pub fn router(app: App) -> Router {
         .route(paths::SIGN_OUT, post(orgs::sign_out))
         .route(paths::ACCOUNT, get(orgs::me).patch(orgs::update_me))
         .route(paths::MY_ORGANIZATIONS, get(orgs::my_orgs).post(orgs::create_org))
-        .route(&format!("{}/{{orgID}}", paths::MY_ORGANIZATIONS), delete(|c: orgs::AccountCaller, Path(o): Path<String>| orgs::leave_org(c, o)))
+        .route(
+            &format!("{}/{{orgID}}", paths::MY_ORGANIZATIONS),
+            delete(|c: orgs::AccountCaller, Path(o): Path<String>| orgs::leave_org(c, o)),
+        )
         .route(paths::SESSION, post(|State(app): State<App>, b: Bytes| orgs::redeem_session(app, b)))
         .route(paths::EVENTS, get(orgs::events))
-        .route(&format!("{}/{{orgID}}{}", paths::MY_ORGANIZATIONS, paths::TOKEN), post(|c: orgs::AccountCaller, Path(o): Path<String>, b: Bytes| orgs::org_token(c, o, b)))
-        .route(&format!("{}/{{code}}", paths::INVITATION_CODES), get(|State(app): State<App>, Path(code): Path<String>| orgs::show_invitation(app, code)))
-        .route(&format!("{}/{{code}}{}", paths::INVITATION_CODES, paths::ACCEPT), post(|c: orgs::AccountCaller, Path(code): Path<String>| orgs::accept_invitation(c, code)))
+        .route(
+            &format!("{}/{{orgID}}{}", paths::MY_ORGANIZATIONS, paths::TOKEN),
+            post(|c: orgs::AccountCaller, Path(o): Path<String>, b: Bytes| orgs::org_token(c, o, b)),
+        )
+        .route(
+            &format!("{}/{{code}}", paths::INVITATION_CODES),
+            get(|State(app): State<App>, Path(code): Path<String>| orgs::show_invitation(app, code)),
+        )
+        .route(
+            &format!("{}/{{code}}{}", paths::INVITATION_CODES, paths::ACCEPT),
+            post(|c: orgs::AccountCaller, Path(code): Path<String>| orgs::accept_invitation(c, code)),
+        )
         .route(paths::ORGANIZATION, get(orgs::get_org).patch(orgs::rename_org))
         .route(paths::MEMBERS, get(orgs::list_members))
         .route(
@@ -393,7 +420,10 @@ pub fn router(app: App) -> Router {
                 .delete(|c: Caller, Path(a): Path<String>| orgs::remove_member(c, a)),
         )
         .route(paths::INVITATIONS, get(orgs::list_invitations).post(orgs::invite))
-        .route(&format!("{}/{{invitationID}}", paths::INVITATIONS), delete(|c: Caller, Path(i): Path<String>| orgs::revoke_invitation(c, i)))
+        .route(
+            &format!("{}/{{invitationID}}", paths::INVITATIONS),
+            delete(|c: Caller, Path(i): Path<String>| orgs::revoke_invitation(c, i)),
+        )
         .route(paths::APPLICATIONS, get(applications::list).post(applications::create))
         .route(
             &format!("{}/{{applicationID}}", paths::APPLICATIONS),
@@ -401,19 +431,28 @@ pub fn router(app: App) -> Router {
                 .patch(|c: Caller, Path(a): Path<String>, b: Bytes| applications::rename(c, a, b))
                 .delete(|c: Caller, Path(a): Path<String>| applications::delete(c, a)),
         )
-        .route(&format!("{}/{{applicationID}}{}", paths::APPLICATIONS, paths::SECRET), post(|c: Caller, Path(a): Path<String>| applications::rotate(c, a)))
+        .route(
+            &format!("{}/{{applicationID}}{}", paths::APPLICATIONS, paths::SECRET),
+            post(|c: Caller, Path(a): Path<String>| applications::rotate(c, a)),
+        )
         .route(paths::ROLES, get(orgs::list_roles).post(orgs::create_role))
         .route(
             &format!("{}/{{roleID}}", paths::ROLES),
             axum::routing::put(|c: Caller, Path(r): Path<String>, b: Bytes| orgs::save_role(c, r, b))
                 .delete(|c: Caller, Path(r): Path<String>| orgs::delete_role(c, r)),
         );
-    for (t, base) in [(UserType::Admin, "/usergroups"), (UserType::Buyer, "/buyers/{buyerID}/usergroups"), (UserType::Supplier, "/suppliers/{supplierID}/usergroups")] {
+    for (t, base) in [
+        (UserType::Admin, "/usergroups"),
+        (UserType::Buyer, "/buyers/{buyerID}/usergroups"),
+        (UserType::Supplier, "/suppliers/{supplierID}/usergroups"),
+    ] {
         v1 = v1
             .route(
                 &format!("{base}/assignments"),
-                get(move |c: Caller, Path(p): P, RawQuery(q): RawQuery| assignments::list_memberships(t, c.app.clone(), c, p, q))
-                    .post(move |c: Caller, Path(p): P, b: Bytes| assignments::save_membership(t, c.app.clone(), c, p, b)),
+                get(move |c: Caller, Path(p): P, RawQuery(q): RawQuery| {
+                    assignments::list_memberships(t, c.app.clone(), c, p, q)
+                })
+                .post(move |c: Caller, Path(p): P, b: Bytes| assignments::save_membership(t, c.app.clone(), c, p, b)),
             )
             .route(
                 &format!("{base}/{{userGroupID}}/assignments/{{userID}}"),
@@ -434,8 +473,22 @@ pub fn router(app: App) -> Router {
         .route("/api/oem-api/organization/session", post(oem::create_session))
         .route("/api/oem-api/user", post(oem::create_user).delete(oem::delete_user))
         .route("/oauth/certs/{kid}", get(certs))
-        .route("/", get(|| async { ([(header::CONTENT_TYPE, "text/plain")], "Gatehouse sandbox: OrderCloud-compatible API. Document at /v1/openapi/v3\n") }))
-        .fallback(|| async { Failure::new(axum::http::StatusCode::NOT_FOUND, gatehouse_model::error::codes::NOT_FOUND, "No such endpoint.") })
+        .route(
+            "/",
+            get(|| async {
+                (
+                    [(header::CONTENT_TYPE, "text/plain")],
+                    "Gatehouse sandbox: OrderCloud-compatible API. Document at /v1/openapi/v3\n",
+                )
+            }),
+        )
+        .fallback(|| async {
+            Failure::new(
+                axum::http::StatusCode::NOT_FOUND,
+                gatehouse_model::error::codes::NOT_FOUND,
+                "No such endpoint.",
+            )
+        })
         .layer(axum::middleware::map_response(error::normalize))
         .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
         .layer(cors)
@@ -570,4 +623,3 @@ pub async fn spawn(app: App) -> std::io::Result<String> {
     });
     Ok(format!("http://{addr}"))
 }
-

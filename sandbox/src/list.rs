@@ -33,8 +33,11 @@ pub fn parse(raw: Option<&str>, spec: &ListSpec) -> Result<ListQuery> {
             "searchon" => {
                 for part in value.split(',').map(str::trim).filter(|p| !p.is_empty()) {
                     let Some(name) = spec.search_on.iter().find(|f| f.eq_ignore_ascii_case(part)) else {
-                        return Err(Failure::bad_request(codes::INVALID_PROPERTY, format!("Cannot search on {part}. Allowed: {}.", spec.search_on.join(", ")))
-                            .data(serde_json::json!({"Property": part, "Allowed": spec.search_on})));
+                        return Err(Failure::bad_request(
+                            codes::INVALID_PROPERTY,
+                            format!("Cannot search on {part}. Allowed: {}.", spec.search_on.join(", ")),
+                        )
+                        .data(serde_json::json!({"Property": part, "Allowed": spec.search_on})));
                     };
                     q.search_on.push(name.to_string());
                 }
@@ -46,20 +49,29 @@ pub fn parse(raw: Option<&str>, spec: &ListSpec) -> Result<ListQuery> {
                         None => (false, part),
                     };
                     let Some(found) = spec.sort_by.iter().find(|f| f.eq_ignore_ascii_case(name)) else {
-                        return Err(Failure::bad_request(codes::INVALID_SORT, format!("Cannot sort by {name}. Allowed: {}.", spec.sort_by.join(", ")))
-                            .data(serde_json::json!({"Property": name, "Allowed": spec.sort_by})));
+                        return Err(Failure::bad_request(
+                            codes::INVALID_SORT,
+                            format!("Cannot sort by {name}. Allowed: {}.", spec.sort_by.join(", ")),
+                        )
+                        .data(serde_json::json!({"Property": name, "Allowed": spec.sort_by})));
                     };
                     q.sort_by.push((found.to_string(), desc));
                 }
             }
             "page" => {
                 q.page = value.parse().ok().filter(|p| *p >= 1).ok_or_else(|| {
-                    Failure::bad_request(codes::INVALID_PAGE, format!("page must be a whole number of at least 1 (got {value:?})."))
+                    Failure::bad_request(
+                        codes::INVALID_PAGE,
+                        format!("page must be a whole number of at least 1 (got {value:?})."),
+                    )
                 })?
             }
             "pagesize" => {
                 q.page_size = value.parse().ok().filter(|p| (1..=MAX_PAGE_SIZE).contains(p)).ok_or_else(|| {
-                    Failure::bad_request(codes::INVALID_PAGE_SIZE, format!("pageSize must be between 1 and {MAX_PAGE_SIZE} (got {value:?})."))
+                    Failure::bad_request(
+                        codes::INVALID_PAGE_SIZE,
+                        format!("pageSize must be between 1 and {MAX_PAGE_SIZE} (got {value:?})."),
+                    )
                 })?
             }
             _ if value.is_empty() => {}
@@ -67,7 +79,10 @@ pub fn parse(raw: Option<&str>, spec: &ListSpec) -> Result<ListQuery> {
             _ => {
                 let name = if let Some(path) = key.strip_prefix("xp.").or_else(|| key.strip_prefix("XP.")) {
                     if path.is_empty() {
-                        return Err(Failure::bad_request(codes::INVALID_PROPERTY, "An xp filter needs a path, like xp.Color."));
+                        return Err(Failure::bad_request(
+                            codes::INVALID_PROPERTY,
+                            "An xp filter needs a path, like xp.Color.",
+                        ));
                     }
                     format!("xp.{path}")
                 } else {
@@ -187,13 +202,16 @@ fn sort_cmp(a: &Map<String, Value>, b: &Map<String, Value>, sort: &[(String, boo
 /// Filters, searches, sorts and pages `items` (already in creation order).
 pub fn apply(items: Vec<Map<String, Value>>, q: &ListQuery, spec: &ListSpec) -> ListPage<Value> {
     let term = q.search.as_deref().map(str::to_lowercase);
-    let search_on: Vec<&str> = if q.search_on.is_empty() { spec.search_on.to_vec() } else { q.search_on.iter().map(String::as_str).collect() };
+    let search_on: Vec<&str> =
+        if q.search_on.is_empty() { spec.search_on.to_vec() } else { q.search_on.iter().map(String::as_str).collect() };
     let mut kept: Vec<Map<String, Value>> = items
         .into_iter()
         .filter(|item| q.filters.iter().all(|(f, e)| matches_filter(item, f, e)))
         .filter(|item| match &term {
             None => true,
-            Some(t) => search_on.iter().any(|f| lookup(item, f).is_some_and(|v| as_text(v).to_lowercase().contains(t.as_str()))),
+            Some(t) => search_on
+                .iter()
+                .any(|f| lookup(item, f).is_some_and(|v| as_text(v).to_lowercase().contains(t.as_str()))),
         })
         .collect();
     if !q.sort_by.is_empty() {
@@ -248,7 +266,12 @@ mod tests {
             params: vec![("userGroupID".into(), "G 1".into())],
         };
         let raw = serde_urlencoded::to_string(written.pairs()).unwrap();
-        let spec = ListSpec { schema: &gatehouse_model::resources::USER, search_on: &["Username", "Email"], sort_by: &["LastName", "ID"], params: &["userGroupID"] };
+        let spec = ListSpec {
+            schema: &gatehouse_model::resources::USER,
+            search_on: &["Username", "Email"],
+            sort_by: &["LastName", "ID"],
+            params: &["userGroupID"],
+        };
         assert_eq!(parse(Some(&raw), &spec).unwrap(), written);
     }
 }

@@ -102,7 +102,8 @@ enum VendorAction {
 }
 
 fn switch_vendor(pool: &gatehouse_sandbox::db::Pool, client_id: &str, active: bool) -> Result<(), String> {
-    let found = gatehouse_sandbox::oem::set_vendor_active(pool, client_id, active).map_err(|e| format!("{:?}", e.errors))?;
+    let found =
+        gatehouse_sandbox::oem::set_vendor_active(pool, client_id, active).map_err(|e| format!("{:?}", e.errors))?;
     if !found {
         return Err(format!("no vendor has the client ID {client_id}"));
     }
@@ -126,7 +127,16 @@ fn print_demo(base_url: &str, d: &seed::Demo) {
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
-        Err(e) if matches!(e.kind(), clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion | clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand) => e.exit(),
+        Err(e)
+            if matches!(
+                e.kind(),
+                clap::error::ErrorKind::DisplayHelp
+                    | clap::error::ErrorKind::DisplayVersion
+                    | clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+            ) =>
+        {
+            e.exit()
+        }
         Err(e) => {
             // one line: what is wrong, and where to look
             let text = e.to_string();
@@ -145,7 +155,9 @@ fn main() -> ExitCode {
 }
 
 fn seed_demo(app: &App) -> Result<seed::Demo, String> {
-    seed::run(app).map_err(|e| format!("seeding failed: {}", e.errors.first().map(|e| e.message.as_str()).unwrap_or("unknown error")))
+    seed::run(app).map_err(|e| {
+        format!("seeding failed: {}", e.errors.first().map(|e| e.message.as_str()).unwrap_or("unknown error"))
+    })
 }
 
 /// Runs a command; every failure is one line for stderr.
@@ -164,7 +176,8 @@ fn run(command: Command) -> Result<(), String> {
             use gatehouse_sandbox::oem;
             let app = App::open(&db)?;
             let pool = &app.hub.pool;
-            let fail = |e: gatehouse_sandbox::error::Failure| e.errors.first().map(|e| e.message.clone()).unwrap_or_default();
+            let fail =
+                |e: gatehouse_sandbox::error::Failure| e.errors.first().map(|e| e.message.clone()).unwrap_or_default();
             match action {
                 VendorAction::Add { name, per_minute } => {
                     let (v, secret) = oem::add_vendor(pool, &name, per_minute, None).map_err(fail)?;
@@ -172,8 +185,14 @@ fn run(command: Command) -> Result<(), String> {
                 }
                 VendorAction::List => {
                     for v in oem::list_vendors(pool).map_err(fail)? {
-                        println!("{}  {}  {}  {}/min  since {}", v["clientId"].as_str().unwrap_or(""), v["name"].as_str().unwrap_or(""),
-                            if v["active"] == true { "active" } else { "DISABLED" }, v["perMinute"], v["created"].as_str().unwrap_or(""));
+                        println!(
+                            "{}  {}  {}  {}/min  since {}",
+                            v["clientId"].as_str().unwrap_or(""),
+                            v["name"].as_str().unwrap_or(""),
+                            if v["active"] == true { "active" } else { "DISABLED" },
+                            v["perMinute"],
+                            v["created"].as_str().unwrap_or("")
+                        );
                     }
                 }
                 VendorAction::Disable { client_id } => switch_vendor(pool, &client_id, false)?,
@@ -183,20 +202,31 @@ fn run(command: Command) -> Result<(), String> {
         }
         Command::Audit { db, json } => {
             let app = App::open(&db)?;
-            let log = gatehouse_sandbox::oem::audit(&app.hub.pool, None).map_err(|e| format!("cannot read the audit log: {:?}", e.errors))?;
+            let log = gatehouse_sandbox::oem::audit(&app.hub.pool, None)
+                .map_err(|e| format!("cannot read the audit log: {:?}", e.errors))?;
             if json {
                 println!("{}", serde_json::Value::Array(log));
             } else {
                 for e in log {
                     let s = |k: &str| e[k].as_str().unwrap_or("-").to_string();
-                    println!("{}  {}  {}  org {}  {}  {} {}", s("Date"), s("Vendor"), s("Action"), s("OrganizationID"), s("Subject"), e["Status"], s("Message"));
+                    println!(
+                        "{}  {}  {}  org {}  {}  {} {}",
+                        s("Date"),
+                        s("Vendor"),
+                        s("Action"),
+                        s("OrganizationID"),
+                        s("Subject"),
+                        e["Status"],
+                        s("Message")
+                    );
                 }
             }
             Ok(())
         }
         Command::Outbox { db, json } => {
             let app = App::open(&db)?;
-            let messages = gatehouse_sandbox::hub::outbox(&app.hub.pool).map_err(|e| format!("cannot read the outbox: {:?}", e.errors))?;
+            let messages = gatehouse_sandbox::hub::outbox(&app.hub.pool)
+                .map_err(|e| format!("cannot read the outbox: {:?}", e.errors))?;
             if json {
                 println!("{}", serde_json::Value::Array(messages));
             } else if messages.is_empty() {
@@ -220,7 +250,10 @@ fn run(command: Command) -> Result<(), String> {
                     return Err(format!("{} has no index.html (build the portal first)", dir.display()));
                 }
             }
-            let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| format!("cannot start the runtime: {e}"))?;
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| format!("cannot start the runtime: {e}"))?;
             rt.block_on(async move {
                 let bind = |addr: String| async move {
                     tokio::net::TcpListener::bind(&addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))
@@ -235,7 +268,10 @@ fn run(command: Command) -> Result<(), String> {
                     if portal_url.is_none() {
                         app.hub.set_portal_url(&format!("http://{paddr}/"));
                     }
-                    let config = gatehouse_sandbox::portal_config(&dir, serde_json::json!({"api_base": api, "client_id": seed::SHARED_CLIENT_ID, "storefront_url": ""}));
+                    let config = gatehouse_sandbox::portal_config(
+                        &dir,
+                        serde_json::json!({"api_base": api, "client_id": seed::SHARED_CLIENT_ID, "storefront_url": ""}),
+                    );
                     let router = gatehouse_sandbox::portal_router(dir, config);
                     tokio::spawn(async move {
                         let _ = axum::serve(portal, router).await;

@@ -29,11 +29,14 @@ fn me_value(app: &App, caller: &Caller) -> Result<Value> {
         return Ok(anonymous_value(caller));
     }
     let conn = app.conn()?;
-    let me = db::by_seq(&conn, caller.user_seq)?.ok_or_else(|| Failure::unauthorized("The user of this token no longer exists."))?;
+    let me = db::by_seq(&conn, caller.user_seq)?
+        .ok_or_else(|| Failure::unauthorized("The user of this token no longer exists."))?;
     let mut v = crud::present(&conn, &me)?;
     let company = |kind: Kind| -> Result<Value> {
         Ok(match db::get(&conn, kind, "", &me.parent)? {
-            Some(c) => json!({"ID": c.id, "DefaultCatalogID": c.data.get("DefaultCatalogID").cloned().unwrap_or(Value::Null)}),
+            Some(c) => {
+                json!({"ID": c.id, "DefaultCatalogID": c.data.get("DefaultCatalogID").cloned().unwrap_or(Value::Null)})
+            }
             None => Value::Null,
         })
     };
@@ -72,7 +75,8 @@ pub async fn update(app: App, caller: Caller, body: Bytes, mode: Mode) -> Result
     validate::validate(&res::USER, res::Kind::AdminUser.def().required, &value, mode).map_err(Failure::validation)?;
     let (def, params) = {
         let conn = app.conn()?;
-        let me = db::by_seq(&conn, caller.user_seq)?.ok_or_else(|| Failure::unauthorized("The user of this token no longer exists."))?;
+        let me = db::by_seq(&conn, caller.user_seq)?
+            .ok_or_else(|| Failure::unauthorized("The user of this token no longer exists."))?;
         let kind = Kind::user_kind(caller.user_type);
         let def = kind.def();
         let mut params = Params::new();
@@ -85,7 +89,11 @@ pub async fn update(app: App, caller: Caller, body: Bytes, mode: Mode) -> Result
     // act with the caller's own rights over their own record
     let mut me_caller = caller.clone();
     me_caller.claims.role.push(gatehouse_model::roles::FULL_ACCESS.into());
-    let res = if mode == Mode::Full { crud::save(def, app.clone(), me_caller, params, body).await? } else { crud::patch(def, app.clone(), me_caller, params, body).await? };
+    let res = if mode == Mode::Full {
+        crud::save(def, app.clone(), me_caller, params, body).await?
+    } else {
+        crud::patch(def, app.clone(), me_caller, params, body).await?
+    };
     if !res.status().is_success() {
         return Ok(res);
     }

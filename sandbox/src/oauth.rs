@@ -81,7 +81,15 @@ pub enum Issue {
 }
 
 /// Signs an access token; returns it with its claims.
-pub fn access_token(app: &App, user: &Obj, t: UserType, client_id: &str, minutes: i64, roles: Vec<String>, issue: Issue) -> (String, Claims) {
+pub fn access_token(
+    app: &App,
+    user: &Obj,
+    t: UserType,
+    client_id: &str,
+    minutes: i64,
+    roles: Vec<String>,
+    issue: Issue,
+) -> (String, Claims) {
     let now = now();
     let expires_in = minutes.max(1) * 60;
     let rand = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(crate::keys::random_bytes::<9>());
@@ -139,10 +147,16 @@ fn user_type_of(user: &Obj) -> Option<UserType> {
 }
 
 /// Does the client let this user sign in?
-pub fn client_allows(conn: &r2d2_sqlite::rusqlite::Connection, client: &ApiClient, t: UserType, company: &str) -> Result<bool> {
+pub fn client_allows(
+    conn: &r2d2_sqlite::rusqlite::Connection,
+    client: &ApiClient,
+    t: UserType,
+    company: &str,
+) -> Result<bool> {
     let assigned = |field: &str| -> Result<bool> {
         Ok(db::assignments(conn, crate::assignments::API_CLIENT_KIND, "")?.iter().any(|a| {
-            a.get("ApiClientID").and_then(Value::as_str) == Some(client.id.as_str()) && a.get(field).and_then(Value::as_str) == Some(company)
+            a.get("ApiClientID").and_then(Value::as_str) == Some(client.id.as_str())
+                && a.get(field).and_then(Value::as_str) == Some(company)
         }))
     };
     Ok(match t {
@@ -153,14 +167,16 @@ pub fn client_allows(conn: &r2d2_sqlite::rusqlite::Connection, client: &ApiClien
 }
 
 async fn grant(app: &App, body: &Bytes) -> std::result::Result<AccessToken, OAuthError> {
-    let form: TokenForm = serde_urlencoded::from_bytes(body)
-        .map_err(|e| oauth_err("invalid_request", "Auth.InvalidRequest", format!("The token request must be form-encoded: {e}.")))?;
+    let form: TokenForm = serde_urlencoded::from_bytes(body).map_err(|e| {
+        oauth_err("invalid_request", "Auth.InvalidRequest", format!("The token request must be form-encoded: {e}."))
+    })?;
     if form.client_id.is_empty() {
         return Err(oauth_err("invalid_client", "Auth.InvalidClientID", "client_id is required."));
     }
     let mut conn = app.conn()?;
-    let client_obj = db::get(&conn, Kind::ApiClient, "", &form.client_id)?
-        .ok_or_else(|| oauth_err("invalid_client", "Auth.InvalidClientID", format!("No API client has the ID {}.", form.client_id)))?;
+    let client_obj = db::get(&conn, Kind::ApiClient, "", &form.client_id)?.ok_or_else(|| {
+        oauth_err("invalid_client", "Auth.InvalidClientID", format!("No API client has the ID {}.", form.client_id))
+    })?;
     let mut client_data = client_obj.data.clone();
     client_data.insert("ID".into(), Value::String(client_obj.id.clone()));
     let client: ApiClient = serde_json::from_value(Value::Object(client_data)).unwrap_or_default();
@@ -169,7 +185,11 @@ async fn grant(app: &App, body: &Bytes) -> std::result::Result<AccessToken, OAut
     }
     if let Some(secret) = client.client_secret.as_deref().filter(|s| !s.is_empty()) {
         if form.client_secret.as_deref() != Some(secret) {
-            return Err(oauth_err("invalid_client", "Auth.InvalidClientSecret", "This API client requires its client_secret, and the one given is missing or wrong."));
+            return Err(oauth_err(
+                "invalid_client",
+                "Auth.InvalidClientSecret",
+                "This API client requires its client_secret, and the one given is missing or wrong.",
+            ));
         }
     }
     let mut scope: Vec<String> = form.scope.as_deref().unwrap_or("").split_whitespace().map(String::from).collect();
@@ -177,8 +197,15 @@ async fn grant(app: &App, body: &Bytes) -> std::result::Result<AccessToken, OAut
     let mut anonymous = false;
     let (user, roles, refreshing) = match form.grant_type.as_str() {
         "password" => {
-            let (Some(username), Some(password)) = (form.username.as_deref().filter(|u| !u.is_empty()), form.password.as_deref().filter(|p| !p.is_empty())) else {
-                return Err(oauth_err("invalid_request", "Auth.UsernameAndPasswordRequired", "username and password are required."));
+            let (Some(username), Some(password)) = (
+                form.username.as_deref().filter(|u| !u.is_empty()),
+                form.password.as_deref().filter(|p| !p.is_empty()),
+            ) else {
+                return Err(oauth_err(
+                    "invalid_request",
+                    "Auth.UsernameAndPasswordRequired",
+                    "username and password are required.",
+                ));
             };
             let user = db::by_username(&conn, username)?;
             if let Some(u) = &user {
@@ -207,7 +234,11 @@ async fn grant(app: &App, body: &Bytes) -> std::result::Result<AccessToken, OAut
                             return Err(oauth_err("invalid_grant", "Auth.LockedOut", lockout_message(until)));
                         }
                     }
-                    return Err(oauth_err("invalid_grant", "Auth.InvalidUsernameOrPassword", "The username or password is wrong."));
+                    return Err(oauth_err(
+                        "invalid_grant",
+                        "Auth.InvalidUsernameOrPassword",
+                        "The username or password is wrong.",
+                    ));
                 }
             }
         }
@@ -224,14 +255,27 @@ async fn grant(app: &App, body: &Bytes) -> std::result::Result<AccessToken, OAut
                 anonymous = true;
             }
             let name = client.default_context_user_name.clone().filter(|n| !n.is_empty()).ok_or_else(|| {
-                oauth_err("unauthorized_client", "Auth.NoDefaultContextUser", "This API client has no DefaultContextUserName to act as.")
+                oauth_err(
+                    "unauthorized_client",
+                    "Auth.NoDefaultContextUser",
+                    "This API client has no DefaultContextUserName to act as.",
+                )
             })?;
-            let user = db::by_username(&conn, &name)?
-                .ok_or_else(|| oauth_err("unauthorized_client", "Auth.NoDefaultContextUser", format!("The default context user {name} does not exist.")))?;
+            let user = db::by_username(&conn, &name)?.ok_or_else(|| {
+                oauth_err(
+                    "unauthorized_client",
+                    "Auth.NoDefaultContextUser",
+                    format!("The default context user {name} does not exist."),
+                )
+            })?;
             (user, None, false)
         }
         "refresh_token" => {
-            let rt = form.refresh_token.as_deref().filter(|r| !r.is_empty()).ok_or_else(|| oauth_err("invalid_request", "Auth.InvalidRequest", "refresh_token is required."))?;
+            let rt = form
+                .refresh_token
+                .as_deref()
+                .filter(|r| !r.is_empty())
+                .ok_or_else(|| oauth_err("invalid_request", "Auth.InvalidRequest", "refresh_token is required."))?;
             let hash = sha(rt);
             let row: Option<(i64, String, Option<String>, Option<String>, i64)> = conn
                 .query_row(
@@ -242,17 +286,35 @@ async fn grant(app: &App, body: &Bytes) -> std::result::Result<AccessToken, OAut
                 .optional()
                 .map_err(Failure::from)?;
             let Some((user_seq, roles, kept_scope, password_tag, expires)) = row else {
-                return Err(oauth_err("invalid_grant", "Auth.InvalidRefreshToken", "The refresh token is unknown or was issued to another client."));
+                return Err(oauth_err(
+                    "invalid_grant",
+                    "Auth.InvalidRefreshToken",
+                    "The refresh token is unknown or was issued to another client.",
+                ));
             };
             if expires < now() {
-                return Err(oauth_err("invalid_grant", "Auth.RefreshTokenExpired", "The refresh token has expired; sign in again."));
+                return Err(oauth_err(
+                    "invalid_grant",
+                    "Auth.RefreshTokenExpired",
+                    "The refresh token has expired; sign in again.",
+                ));
             }
-            let user = db::by_seq(&conn, user_seq)?.ok_or_else(|| oauth_err("invalid_grant", "Auth.InvalidRefreshToken", "The user of this refresh token no longer exists."))?;
+            let user = db::by_seq(&conn, user_seq)?.ok_or_else(|| {
+                oauth_err(
+                    "invalid_grant",
+                    "Auth.InvalidRefreshToken",
+                    "The user of this refresh token no longer exists.",
+                )
+            })?;
             if let Some(until) = locked_until(&conn, user.seq)? {
                 return Err(oauth_err("invalid_grant", "Auth.LockedOut", lockout_message(until)));
             }
             if password_tag.as_ref().is_some_and(|tag| *tag != password_tag_of(&user)) {
-                return Err(oauth_err("invalid_grant", "Auth.InvalidRefreshToken", "The password changed after this refresh token was issued; sign in again."));
+                return Err(oauth_err(
+                    "invalid_grant",
+                    "Auth.InvalidRefreshToken",
+                    "The password changed after this refresh token was issued; sign in again.",
+                ));
             }
             // roles are recomputed from today's assignments, within the scope first asked for
             // (none asked: all of them; tokens from before scopes were kept: within the roles
@@ -265,7 +327,13 @@ async fn grant(app: &App, body: &Bytes) -> std::result::Result<AccessToken, OAut
             (user, None, true)
         }
         "" => return Err(oauth_err("invalid_request", "Auth.InvalidRequest", "grant_type is required.")),
-        other => return Err(oauth_err("unsupported_grant_type", "Auth.UnsupportedGrantType", format!("grant_type {other} is not supported; use password, client_credentials or refresh_token."))),
+        other => {
+            return Err(oauth_err(
+                "unsupported_grant_type",
+                "Auth.UnsupportedGrantType",
+                format!("grant_type {other} is not supported; use password, client_credentials or refresh_token."),
+            ))
+        }
     };
 
     let t = user_type_of(&user).ok_or_else(|| Failure::internal("token user is not a user"))?;
@@ -276,7 +344,11 @@ async fn grant(app: &App, body: &Bytes) -> std::result::Result<AccessToken, OAut
         let company_kind = if t == UserType::Buyer { Kind::Buyer } else { Kind::Supplier };
         let company = db::get(&conn, company_kind, "", &user.parent)?;
         if company.is_none_or(|c| c.data.get("Active").and_then(Value::as_bool) == Some(false)) {
-            return Err(oauth_err("invalid_grant", "Auth.UserNotActive", format!("The {} {} is not active.", t.as_str(), user.parent)));
+            return Err(oauth_err(
+                "invalid_grant",
+                "Auth.UserNotActive",
+                format!("The {} {} is not active.", t.as_str(), user.parent),
+            ));
         }
     }
     if anonymous && t != UserType::Buyer {
@@ -300,7 +372,11 @@ async fn grant(app: &App, body: &Bytes) -> std::result::Result<AccessToken, OAut
             let mut all = available;
             // custom roles travel in the token but never as an API role's name
             all.extend(custom.into_iter().filter(|r| !gatehouse_model::roles::is_role(r)));
-            if scope.is_empty() { all } else { all.into_iter().filter(|r| scope.contains(r)).collect() }
+            if scope.is_empty() {
+                all
+            } else {
+                all.into_iter().filter(|r| scope.contains(r)).collect()
+            }
         }
     };
     drop(conn);
@@ -322,7 +398,14 @@ async fn grant(app: &App, body: &Bytes) -> std::result::Result<AccessToken, OAut
 }
 
 /// Stores a new refresh token for `user` through `client_id`, lasting `minutes`; returns it.
-pub fn issue_refresh_token(app: &App, user: &Obj, client_id: &str, minutes: i64, roles: &[String], scope: &[String]) -> Result<String> {
+pub fn issue_refresh_token(
+    app: &App,
+    user: &Obj,
+    client_id: &str,
+    minutes: i64,
+    roles: &[String],
+    scope: &[String],
+) -> Result<String> {
     let rt = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(crate::keys::random_bytes::<32>());
     let expires = now() + minutes * 60;
     db::write(&app.pool, |tx| {
@@ -402,7 +485,8 @@ fn sign_in_failed(app: &App, conn: &r2d2_sqlite::rusqlite::Connection, user: &db
         let failures = set_failed_attempts(tx, user.seq, |n| n + 1)?;
         match limits.allowed_failures {
             Some(allowed) if failures >= allowed => {
-                let until = limits.lockout_minutes.map_or(i64::MAX, |m| now_ms().saturating_add(m.saturating_mul(60_000)));
+                let until =
+                    limits.lockout_minutes.map_or(i64::MAX, |m| now_ms().saturating_add(m.saturating_mul(60_000)));
                 tx.execute(
                     "INSERT INTO lockouts (user_seq, until_ms) VALUES (?1, ?2) ON CONFLICT (user_seq) DO UPDATE SET until_ms = excluded.until_ms",
                     params![user.seq, until],
@@ -421,7 +505,8 @@ fn sign_in_succeeded(app: &App, conn: &r2d2_sqlite::rusqlite::Connection, user: 
     if let Some(until) = locked_until(conn, user.seq)? {
         return Ok(Some(until));
     }
-    let failures = db::by_seq(conn, user.seq)?.map_or(0, |u| u.data.get("FailedLoginAttempts").and_then(Value::as_i64).unwrap_or(0));
+    let failures = db::by_seq(conn, user.seq)?
+        .map_or(0, |u| u.data.get("FailedLoginAttempts").and_then(Value::as_i64).unwrap_or(0));
     if failures == 0 {
         return Ok(None);
     }
@@ -449,7 +534,11 @@ fn clear_lockout(tx: &r2d2_sqlite::rusqlite::Transaction, user_seq: i64) -> Resu
 }
 
 /// Rewrites a user's `FailedLoginAttempts` from its current value; returns the new one.
-fn set_failed_attempts(tx: &r2d2_sqlite::rusqlite::Transaction, user_seq: i64, next: impl FnOnce(i64) -> i64) -> Result<i64> {
+fn set_failed_attempts(
+    tx: &r2d2_sqlite::rusqlite::Transaction,
+    user_seq: i64,
+    next: impl FnOnce(i64) -> i64,
+) -> Result<i64> {
     let Some(mut user) = db::by_seq(tx, user_seq)? else { return Ok(0) };
     let n = next(user.data.get("FailedLoginAttempts").and_then(Value::as_i64).unwrap_or(0));
     user.data.insert("FailedLoginAttempts".into(), Value::from(n));

@@ -81,19 +81,33 @@ pub struct Vendor {
 }
 
 fn row_vendor(r: &r2d2_sqlite::rusqlite::Row) -> r2d2_sqlite::rusqlite::Result<Vendor> {
-    Ok(Vendor { id: r.get(0)?, name: r.get(1)?, client_id: r.get(2)?, secret_hash: r.get(3)?, active: r.get::<_, i64>(4)? != 0, per_minute: r.get(5)? })
+    Ok(Vendor {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        client_id: r.get(2)?,
+        secret_hash: r.get(3)?,
+        active: r.get::<_, i64>(4)? != 0,
+        per_minute: r.get(5)?,
+    })
 }
 
 const VENDOR_COLS: &str = "id, name, client_id, secret_hash, active, per_minute";
 
 fn vendor_by_client(pool: &Pool, client_id: &str) -> crate::error::Result<Option<Vendor>> {
     let conn = pool.get()?;
-    Ok(conn.query_row(&format!("SELECT {VENDOR_COLS} FROM vendors WHERE client_id = ?1"), params![client_id], row_vendor).optional()?)
+    Ok(conn
+        .query_row(&format!("SELECT {VENDOR_COLS} FROM vendors WHERE client_id = ?1"), params![client_id], row_vendor)
+        .optional()?)
 }
 
 /// Registers a vendor; returns it with its secret (shown once: only its digest is kept; a
 /// random 256-bit secret needs no slow hash).
-pub fn add_vendor(pool: &Pool, name: &str, per_minute: i64, fixed: Option<(&str, &str)>) -> crate::error::Result<(Vendor, String)> {
+pub fn add_vendor(
+    pool: &Pool,
+    name: &str,
+    per_minute: i64,
+    fixed: Option<(&str, &str)>,
+) -> crate::error::Result<(Vendor, String)> {
     let (client_id, secret) = match fixed {
         Some((c, s)) => (c.to_string(), s.to_string()),
         None => (hub::new_id("vnd"), hub::random_code::<32>()),
@@ -132,7 +146,9 @@ pub fn list_vendors(pool: &Pool) -> crate::error::Result<Vec<Value>> {
 
 /// Disables (or enables again) a vendor: a disabled vendor's calls are 401.
 pub fn set_vendor_active(pool: &Pool, client_id: &str, active: bool) -> crate::error::Result<bool> {
-    db::write(pool, |tx| Ok(tx.execute("UPDATE vendors SET active = ?2 WHERE client_id = ?1", params![client_id, active as i64])? > 0))
+    db::write(pool, |tx| {
+        Ok(tx.execute("UPDATE vendors SET active = ?2 WHERE client_id = ?1", params![client_id, active as i64])? > 0)
+    })
 }
 
 /// The audit log, oldest first; only `org`'s entries when given.
@@ -195,7 +211,9 @@ impl Envelope {
             Some(other) => env.problems.push(("grantType".into(), format!("must be client_credentials, not {other}"))),
         }
         match env.string(None, "scope", true, 200) {
-            Some(s) if !s.split_whitespace().any(|x| x == SCOPE) => env.problems.push(("scope".into(), format!("must include {SCOPE}"))),
+            Some(s) if !s.split_whitespace().any(|x| x == SCOPE) => {
+                env.problems.push(("scope".into(), format!("must include {SCOPE}")))
+            }
             _ => {}
         }
         Ok(env)
@@ -271,7 +289,10 @@ fn authenticate(app: &App, env: &Envelope, call: &mut Call) -> OemResult<Vendor>
     if let Some(v) = &vendor {
         call.vendor = v.id.clone();
         if let Some(wait) = app.hub.rate_limit(&v.id, v.per_minute) {
-            let mut e = OemError::new(StatusCode::TOO_MANY_REQUESTS, format!("Too many calls: at most {} a minute. Try again in {wait} s.", v.per_minute));
+            let mut e = OemError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                format!("Too many calls: at most {} a minute. Try again in {wait} s.", v.per_minute),
+            );
             e.retry_after = Some(wait);
             return Err(e);
         }
@@ -280,7 +301,10 @@ fn authenticate(app: &App, env: &Envelope, call: &mut Call) -> OemResult<Vendor>
         call.vendor = format!("unknown client {}", client_id.chars().take(40).collect::<String>());
         if let Some(wait) = app.hub.rate_limit("(unknown clients)", DEFAULT_PER_MINUTE) {
             call.vendor.clear();
-            let mut e = OemError::new(StatusCode::TOO_MANY_REQUESTS, format!("Too many calls with unknown credentials. Try again in {wait} s."));
+            let mut e = OemError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                format!("Too many calls with unknown credentials. Try again in {wait} s."),
+            );
             e.retry_after = Some(wait);
             return Err(e);
         }
@@ -293,7 +317,12 @@ fn authenticate(app: &App, env: &Envelope, call: &mut Call) -> OemResult<Vendor>
 }
 
 /// Runs one call: parse, authenticate, act; records the result whatever it is.
-async fn run(app: App, bytes: Bytes, action: &'static str, act: impl AsyncFnOnce(&App, &mut Envelope, &Vendor, &mut Call) -> OemResult<(StatusCode, Value)>) -> Response {
+async fn run(
+    app: App,
+    bytes: Bytes,
+    action: &'static str,
+    act: impl AsyncFnOnce(&App, &mut Envelope, &Vendor, &mut Call) -> OemResult<(StatusCode, Value)>,
+) -> Response {
     let mut call = Call { action, vendor: String::new(), org: None, subject: None };
     let outcome = async {
         let mut env = Envelope::parse(&bytes)?;
@@ -322,7 +351,13 @@ async fn run(app: App, bytes: Bytes, action: &'static str, act: impl AsyncFnOnce
     crate::crud::json_response(status, &body)
 }
 
-fn new_oem_token(pool: &Pool, vendor: &Vendor, org: &str, account: &str, vendor_user_id: Option<&str>) -> crate::error::Result<String> {
+fn new_oem_token(
+    pool: &Pool,
+    vendor: &Vendor,
+    org: &str,
+    account: &str,
+    vendor_user_id: Option<&str>,
+) -> crate::error::Result<String> {
     let token = hub::random_code::<32>();
     db::write(pool, |tx| {
         tx.execute(
@@ -349,11 +384,16 @@ fn token_membership(app: &App, env: &mut Envelope, vendor: &Vendor, call: &mut C
         )
         .optional()
         .map_err(Failure::from)?;
-    let (org, account) = row.ok_or_else(|| OemError::new(StatusCode::FORBIDDEN, "Invalid organization token (unknown, ended, or another vendor's)."))?;
+    let (org, account) = row.ok_or_else(|| {
+        OemError::new(StatusCode::FORBIDDEN, "Invalid organization token (unknown, ended, or another vendor's).")
+    })?;
     call.org = Some(org.clone());
     call.subject = hub::account(&app.hub.pool, &account)?.map(|a| a.email);
     if hub::membership(&app.hub.pool, &account, &org)?.is_none() {
-        return Err(OemError::new(StatusCode::NOT_FOUND, "User not found: this person is no longer in the organization."));
+        return Err(OemError::new(
+            StatusCode::NOT_FOUND,
+            "User not found: this person is no longer in the organization.",
+        ));
     }
     Ok((org, account))
 }
@@ -382,17 +422,25 @@ pub async fn create_organization(app: axum::extract::State<App>, bytes: Bytes) -
         let last = env.string(Some("data"), "lastName", true, 100);
         let vendor_org = env.string(Some("data"), "vendorOrganizationId", false, 100);
         env.finish()?;
-        let (name, email, first, last) = (name.unwrap_or_default(), email.unwrap_or_default(), first.unwrap_or_default(), last.unwrap_or_default());
+        let (name, email, first, last) =
+            (name.unwrap_or_default(), email.unwrap_or_default(), first.unwrap_or_default(), last.unwrap_or_default());
         call.subject = Some(email.clone());
         if let Some(vo) = &vendor_org {
             let conn = app.hub.pool.get().map_err(Failure::from)?;
             let taken = conn
-                .query_row("SELECT id FROM organizations WHERE vendor = ?1 AND vendor_org_id = ?2", params![vendor.id, vo], |r| r.get::<_, String>(0))
+                .query_row(
+                    "SELECT id FROM organizations WHERE vendor = ?1 AND vendor_org_id = ?2",
+                    params![vendor.id, vo],
+                    |r| r.get::<_, String>(0),
+                )
                 .optional()
                 .map_err(Failure::from)?;
             if let Some(org) = taken {
                 call.org = Some(org);
-                return Err(OemError::new(StatusCode::CONFLICT, format!("An organization with vendorOrganizationId {vo} exists already.")));
+                return Err(OemError::new(
+                    StatusCode::CONFLICT,
+                    format!("An organization with vendorOrganizationId {vo} exists already."),
+                ));
             }
         }
         let account = account_for(app, &email, &first, &last)?;
@@ -407,7 +455,10 @@ pub async fn create_organization(app: axum::extract::State<App>, bytes: Bytes) -
         })?;
         hub::add_member(&app.market(&org)?, &account, hub::ADMIN)?;
         let token = new_oem_token(&app.hub.pool, vendor, &org, &account.id, None)?;
-        Ok((StatusCode::CREATED, json!({"status": 201, "message": "Successfully created the organization", "organizationOemToken": token})))
+        Ok((
+            StatusCode::CREATED,
+            json!({"status": 201, "message": "Successfully created the organization", "organizationOemToken": token}),
+        ))
     })
     .await
 }
@@ -469,7 +520,10 @@ pub async fn delete_user(app: axum::extract::State<App>, bytes: Bytes) -> Respon
         let (org, account) = token_membership(app, env, vendor, call)?;
         hub::remove_member(&app.market(&org)?, &account)?;
         db::write(&app.hub.pool, |tx| {
-            tx.execute("UPDATE oem_tokens SET revoked_ms = ?3 WHERE org = ?1 AND account = ?2 AND revoked_ms IS NULL", params![org, account, now_ms()])?;
+            tx.execute(
+                "UPDATE oem_tokens SET revoked_ms = ?3 WHERE org = ?1 AND account = ?2 AND revoked_ms IS NULL",
+                params![org, account, now_ms()],
+            )?;
             Ok(())
         })?;
         Ok((StatusCode::CREATED, json!({"status": 201, "message": "Success: User Deleted"})))
@@ -492,8 +546,11 @@ pub async fn create_session(app: axum::extract::State<App>, bytes: Bytes) -> Res
         })?;
         let base = app.hub.portal_url();
         let sep = if base.contains('?') { '&' } else { '?' };
-        Ok((StatusCode::CREATED, json!({"status": 201, "message": "Session created", "redirectUrl": format!("{base}{sep}session={code}"),
-            "expiresIn": SESSION_SECONDS})))
+        Ok((
+            StatusCode::CREATED,
+            json!({"status": 201, "message": "Session created", "redirectUrl": format!("{base}{sep}session={code}"),
+            "expiresIn": SESSION_SECONDS}),
+        ))
     })
     .await
 }
@@ -505,14 +562,20 @@ pub fn redeem_session(pool: &Pool, code: &str) -> crate::error::Result<(String, 
     let now = now_ms();
     let row: Option<(String, String, i64, Option<i64>)> = {
         let conn = pool.get()?;
-        conn.query_row("SELECT org, account, expires_ms, used_ms FROM session_links WHERE hash = ?1", params![hash], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-        })
+        conn.query_row(
+            "SELECT org, account, expires_ms, used_ms FROM session_links WHERE hash = ?1",
+            params![hash],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
         .optional()?
     };
     let gone = |code: &str, msg: &str| Failure::new(StatusCode::GONE, code, msg.to_string());
     let Some((org, account, expires, used)) = row else {
-        return Err(Failure::new(StatusCode::NOT_FOUND, "Session.Unknown", "This sign-in link is not valid. Sign in with your email and password instead."));
+        return Err(Failure::new(
+            StatusCode::NOT_FOUND,
+            "Session.Unknown",
+            "This sign-in link is not valid. Sign in with your email and password instead.",
+        ));
     };
     if used.is_some() {
         return Err(gone("Session.Used", "This sign-in link has been used already; each link works once. Ask for a new one, or sign in with your email and password."));
@@ -520,7 +583,12 @@ pub fn redeem_session(pool: &Pool, code: &str) -> crate::error::Result<(String, 
     if expires <= now {
         return Err(gone("Session.Expired", "This sign-in link has expired (links last two minutes). Ask for a new one, or sign in with your email and password."));
     }
-    let took = db::write(pool, |tx| Ok(tx.execute("UPDATE session_links SET used_ms = ?2 WHERE hash = ?1 AND used_ms IS NULL AND expires_ms > ?2", params![hash, now])?))?;
+    let took = db::write(pool, |tx| {
+        Ok(tx.execute(
+            "UPDATE session_links SET used_ms = ?2 WHERE hash = ?1 AND used_ms IS NULL AND expires_ms > ?2",
+            params![hash, now],
+        )?)
+    })?;
     if took == 0 {
         return Err(gone("Session.Used", "This sign-in link has been used already; each link works once."));
     }

@@ -2,8 +2,8 @@
 //! OrderCloud's conventions: section tags (`x-id`), resource tags (`x-section-id`),
 //! `operationId` = `Resource.Method`, `security: [{OAuth2: [roles]}]`, and schemas with
 //! required / maxLength / format / readOnly. The portal's console renders this document.
-use gatehouse_model::read;
 use gatehouse_model::list::MAX_PAGE_SIZE;
+use gatehouse_model::read;
 use gatehouse_model::resources::{Field, ResourceDef, Schema, Ty, RESOURCES, SCHEMAS, SECTIONS};
 use gatehouse_model::roles::{ALL_ROLES, FULL_ACCESS};
 use serde_json::{json, Map, Value};
@@ -144,7 +144,15 @@ fn parent_params(def: &ResourceDef) -> Vec<Value> {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn op(id: String, tag: &str, summary: String, roles: &[&str], params: Vec<Value>, req: Option<Value>, responses: Value) -> Value {
+fn op(
+    id: String,
+    tag: &str,
+    summary: String,
+    roles: &[&str],
+    params: Vec<Value>,
+    req: Option<Value>,
+    responses: Value,
+) -> Value {
     let mut o = json!({"operationId": id, "tags": [tag], "summary": summary, "parameters": params, "security": security(roles), "responses": responses});
     if let Some(r) = req {
         o["requestBody"] = r;
@@ -194,69 +202,271 @@ fn extra_paths(paths: &mut Map<String, Value>) {
     };
     // API client assignments
     let (ac_r, ac_w) = (&["ApiClientAdmin", "ApiClientReader"][..], &["ApiClientAdmin"][..]);
-    merge_path(paths, "/apiclients/assignments", "get", op("ApiClients.ListAssignments".into(), "Api Clients", "List API client assignments".into(), ac_r,
-        with(pages(), &["apiClientID", "buyerID", "supplierID"]), None, ok("200", Some(list_of("ApiClientAssignment")))));
-    merge_path(paths, "/apiclients/assignments", "post", op("ApiClients.SaveAssignment".into(), "Api Clients", "Assign an API client to a buyer or supplier".into(), ac_w,
-        vec![], Some(body("ApiClientAssignment", &["ApiClientID"])), ok("204", None)));
-    merge_path(paths, "/buyers/{buyerID}/ApiClients/Assignments/{apiClientID}", "delete", op("ApiClients.DeleteBuyerAssignment".into(), "Api Clients",
-        "Remove an API client from a buyer".into(), ac_w, vec![path_param("buyerID"), path_param("apiClientID")], None, ok("204", None)));
-    merge_path(paths, "/suppliers/{supplierID}/ApiClients/Assignments/{apiClientID}", "delete", op("ApiClients.DeleteSupplierAssignment".into(), "Api Clients",
-        "Remove an API client from a supplier".into(), ac_w, vec![path_param("supplierID"), path_param("apiClientID")], None, ok("204", None)));
+    merge_path(
+        paths,
+        "/apiclients/assignments",
+        "get",
+        op(
+            "ApiClients.ListAssignments".into(),
+            "Api Clients",
+            "List API client assignments".into(),
+            ac_r,
+            with(pages(), &["apiClientID", "buyerID", "supplierID"]),
+            None,
+            ok("200", Some(list_of("ApiClientAssignment"))),
+        ),
+    );
+    merge_path(
+        paths,
+        "/apiclients/assignments",
+        "post",
+        op(
+            "ApiClients.SaveAssignment".into(),
+            "Api Clients",
+            "Assign an API client to a buyer or supplier".into(),
+            ac_w,
+            vec![],
+            Some(body("ApiClientAssignment", &["ApiClientID"])),
+            ok("204", None),
+        ),
+    );
+    merge_path(
+        paths,
+        "/buyers/{buyerID}/ApiClients/Assignments/{apiClientID}",
+        "delete",
+        op(
+            "ApiClients.DeleteBuyerAssignment".into(),
+            "Api Clients",
+            "Remove an API client from a buyer".into(),
+            ac_w,
+            vec![path_param("buyerID"), path_param("apiClientID")],
+            None,
+            ok("204", None),
+        ),
+    );
+    merge_path(
+        paths,
+        "/suppliers/{supplierID}/ApiClients/Assignments/{apiClientID}",
+        "delete",
+        op(
+            "ApiClients.DeleteSupplierAssignment".into(),
+            "Api Clients",
+            "Remove an API client from a supplier".into(),
+            ac_w,
+            vec![path_param("supplierID"), path_param("apiClientID")],
+            None,
+            ok("204", None),
+        ),
+    );
     // security profile assignments
     let sp_w = &["SecurityProfileAdmin", "SetSecurityProfile"][..];
     let mut sp_list = with(pages(), &["buyerID", "supplierID", "securityProfileID", "userID", "userGroupID"]);
     sp_list.push(json!({"name": "commerceRole", "in": "query", "required": false, "schema": {"type": "string", "enum": ["Seller", "Buyer", "Supplier"]}}));
     sp_list.push(json!({"name": "level", "in": "query", "required": false, "schema": {"type": "string", "enum": ["User", "Group", "Company"]}}));
-    merge_path(paths, "/securityprofiles/assignments", "get", op("SecurityProfiles.ListAssignments".into(), "Security Profiles", "List security profile assignments".into(),
-        sp_w, sp_list, None, ok("200", Some(list_of("SecurityProfileAssignment")))));
-    merge_path(paths, "/securityprofiles/assignments", "post", op("SecurityProfiles.SaveAssignment".into(), "Security Profiles",
-        "Assign a security profile to the seller, a buyer, a supplier, a group or a user".into(), sp_w, vec![],
-        Some(body("SecurityProfileAssignment", &["SecurityProfileID"])), ok("204", None)));
-    merge_path(paths, "/securityprofiles/{securityProfileID}/assignments", "delete", op("SecurityProfiles.DeleteAssignment".into(), "Security Profiles",
-        "Remove a security profile assignment".into(), sp_w,
-        with(vec![path_param("securityProfileID")], &["buyerID", "userID", "userGroupID", "supplierID"]), None, ok("204", None)));
+    merge_path(
+        paths,
+        "/securityprofiles/assignments",
+        "get",
+        op(
+            "SecurityProfiles.ListAssignments".into(),
+            "Security Profiles",
+            "List security profile assignments".into(),
+            sp_w,
+            sp_list,
+            None,
+            ok("200", Some(list_of("SecurityProfileAssignment"))),
+        ),
+    );
+    merge_path(
+        paths,
+        "/securityprofiles/assignments",
+        "post",
+        op(
+            "SecurityProfiles.SaveAssignment".into(),
+            "Security Profiles",
+            "Assign a security profile to the seller, a buyer, a supplier, a group or a user".into(),
+            sp_w,
+            vec![],
+            Some(body("SecurityProfileAssignment", &["SecurityProfileID"])),
+            ok("204", None),
+        ),
+    );
+    merge_path(
+        paths,
+        "/securityprofiles/{securityProfileID}/assignments",
+        "delete",
+        op(
+            "SecurityProfiles.DeleteAssignment".into(),
+            "Security Profiles",
+            "Remove a security profile assignment".into(),
+            sp_w,
+            with(vec![path_param("securityProfileID")], &["buyerID", "userID", "userGroupID", "supplierID"]),
+            None,
+            ok("204", None),
+        ),
+    );
     // user group memberships
     for (kind_def, base, parent, op_name) in [
         (gatehouse_model::resources::Kind::AdminUserGroup, "/usergroups", None, "AdminUserGroups"),
-        (gatehouse_model::resources::Kind::BuyerUserGroup, "/buyers/{buyerID}/usergroups", Some("buyerID"), "UserGroups"),
-        (gatehouse_model::resources::Kind::SupplierUserGroup, "/suppliers/{supplierID}/usergroups", Some("supplierID"), "SupplierUserGroups"),
+        (
+            gatehouse_model::resources::Kind::BuyerUserGroup,
+            "/buyers/{buyerID}/usergroups",
+            Some("buyerID"),
+            "UserGroups",
+        ),
+        (
+            gatehouse_model::resources::Kind::SupplierUserGroup,
+            "/suppliers/{supplierID}/usergroups",
+            Some("supplierID"),
+            "SupplierUserGroups",
+        ),
     ] {
         let def = kind_def.def();
         let base_params: Vec<Value> = parent.map(path_param).into_iter().collect();
         let mut lp = base_params.clone();
         lp.extend(with(pages(), &["userGroupID", "userID"]));
-        merge_path(paths, &format!("{base}/assignments"), "get", op(format!("{op_name}.ListUserAssignments"), def.tag, "List user group memberships".into(),
-            def.read_roles, lp, None, ok("200", Some(list_of("UserGroupAssignment")))));
-        merge_path(paths, &format!("{base}/assignments"), "post", op(format!("{op_name}.SaveUserAssignment"), def.tag, "Add a user to a group".into(),
-            def.write_roles, base_params.clone(), Some(body("UserGroupAssignment", &["UserGroupID", "UserID"])), ok("204", None)));
+        merge_path(
+            paths,
+            &format!("{base}/assignments"),
+            "get",
+            op(
+                format!("{op_name}.ListUserAssignments"),
+                def.tag,
+                "List user group memberships".into(),
+                def.read_roles,
+                lp,
+                None,
+                ok("200", Some(list_of("UserGroupAssignment"))),
+            ),
+        );
+        merge_path(
+            paths,
+            &format!("{base}/assignments"),
+            "post",
+            op(
+                format!("{op_name}.SaveUserAssignment"),
+                def.tag,
+                "Add a user to a group".into(),
+                def.write_roles,
+                base_params.clone(),
+                Some(body("UserGroupAssignment", &["UserGroupID", "UserID"])),
+                ok("204", None),
+            ),
+        );
         let mut dp = base_params;
         dp.push(path_param("userGroupID"));
         dp.push(path_param("userID"));
-        merge_path(paths, &format!("{base}/{{userGroupID}}/assignments/{{userID}}"), "delete", op(format!("{op_name}.DeleteUserAssignment"), def.tag,
-            "Remove a user from a group".into(), def.write_roles, dp, None, ok("204", None)));
+        merge_path(
+            paths,
+            &format!("{base}/{{userGroupID}}/assignments/{{userID}}"),
+            "delete",
+            op(
+                format!("{op_name}.DeleteUserAssignment"),
+                def.tag,
+                "Remove a user from a group".into(),
+                def.write_roles,
+                dp,
+                None,
+                ok("204", None),
+            ),
+        );
     }
     // impersonation
-    merge_path(paths, "/buyers/{buyerID}/users/{userID}/accesstoken", "post", op("Users.GetAccessToken".into(), "Users",
-        "Get a token to act as a buyer user (impersonation)".into(), &["BuyerImpersonation"],
-        vec![path_param("buyerID"), path_param("userID")], Some(body("ImpersonateTokenRequest", &["ClientID"])), ok("200", Some(reference("AccessToken")))));
+    merge_path(
+        paths,
+        "/buyers/{buyerID}/users/{userID}/accesstoken",
+        "post",
+        op(
+            "Users.GetAccessToken".into(),
+            "Users",
+            "Get a token to act as a buyer user (impersonation)".into(),
+            &["BuyerImpersonation"],
+            vec![path_param("buyerID"), path_param("userID")],
+            Some(body("ImpersonateTokenRequest", &["ClientID"])),
+            ok("200", Some(reference("AccessToken"))),
+        ),
+    );
     // the act-as audit (sandbox extension)
-    let mut log = op("Impersonations.List".into(), "Impersonations", "List the impersonation tokens issued, newest first (sandbox extension)".into(),
-        crate::impersonation::IMPERSONATION_LOG_ROLES, pages(), None, ok("200", Some(list_of("ImpersonationRecord"))));
+    let mut log = op(
+        "Impersonations.List".into(),
+        "Impersonations",
+        "List the impersonation tokens issued, newest first (sandbox extension)".into(),
+        crate::impersonation::IMPERSONATION_LOG_ROLES,
+        pages(),
+        None,
+        ok("200", Some(list_of("ImpersonationRecord"))),
+    );
     log["x-sandbox-extension"] = json!(true);
     merge_path(paths, "/impersonations", "get", log);
     // admin user extras
-    merge_path(paths, "/adminusers/{userID}/tokens", "delete", op("AdminUsers.RevokeUserTokens".into(), "Admin Users", "Revoke every token of an admin user".into(),
-        &["AdminUserAdmin"], vec![path_param("userID")], None, ok("204", None)));
-    merge_path(paths, "/adminusers/{userID}/unlock", "post", op("AdminUsers.UnlockUserAccount".into(), "Admin Users", "Unlock an admin user".into(),
-        &["AdminUserAdmin"], vec![path_param("userID")], None, ok("204", None)));
+    merge_path(
+        paths,
+        "/adminusers/{userID}/tokens",
+        "delete",
+        op(
+            "AdminUsers.RevokeUserTokens".into(),
+            "Admin Users",
+            "Revoke every token of an admin user".into(),
+            &["AdminUserAdmin"],
+            vec![path_param("userID")],
+            None,
+            ok("204", None),
+        ),
+    );
+    merge_path(
+        paths,
+        "/adminusers/{userID}/unlock",
+        "post",
+        op(
+            "AdminUsers.UnlockUserAccount".into(),
+            "Admin Users",
+            "Unlock an admin user".into(),
+            &["AdminUserAdmin"],
+            vec![path_param("userID")],
+            None,
+            ok("204", None),
+        ),
+    );
     // me
-    let mut me_get = op("Me.Get".into(), "Me", "Get the signed-in user".into(), &[], vec![], None, ok("200", Some(reference("MeUser"))));
+    let mut me_get = op(
+        "Me.Get".into(),
+        "Me",
+        "Get the signed-in user".into(),
+        &[],
+        vec![],
+        None,
+        ok("200", Some(reference("MeUser"))),
+    );
     me_get["security"] = json!([{"OAuth2": []}]);
     merge_path(paths, "/me", "get", me_get);
-    merge_path(paths, "/me", "put", op("Me.Save".into(), "Me", "Replace the signed-in user".into(), &["MeAdmin"], vec![],
-        Some(body("MeUser", &["Username", "FirstName", "LastName", "Email", "Active"])), ok("200", Some(reference("MeUser")))));
-    merge_path(paths, "/me", "patch", op("Me.Patch".into(), "Me", "Update part of the signed-in user".into(), &["MeAdmin"], vec![],
-        Some(body("MeUser", &[])), ok("200", Some(reference("MeUser")))));
+    merge_path(
+        paths,
+        "/me",
+        "put",
+        op(
+            "Me.Save".into(),
+            "Me",
+            "Replace the signed-in user".into(),
+            &["MeAdmin"],
+            vec![],
+            Some(body("MeUser", &["Username", "FirstName", "LastName", "Email", "Active"])),
+            ok("200", Some(reference("MeUser"))),
+        ),
+    );
+    merge_path(
+        paths,
+        "/me",
+        "patch",
+        op(
+            "Me.Patch".into(),
+            "Me",
+            "Update part of the signed-in user".into(),
+            &["MeAdmin"],
+            vec![],
+            Some(body("MeUser", &[])),
+            ok("200", Some(reference("MeUser"))),
+        ),
+    );
 }
 
 /// A schema of string properties (and the few typed ones given), for the hub's objects.
@@ -276,30 +486,75 @@ fn organization_schemas(schemas: &mut Map<String, Value>) {
         ("AccountSignUp", object(&["Email", "Password", "FirstName", "LastName"], json!({}))),
         ("AccountSignIn", object(&["Email", "Password"], json!({}))),
         ("AccountUpdate", object(&["FirstName", "LastName", "Password"], json!({}))),
-        ("AccountToken", object(&["access_token", "token_type"], json!({"expires_in": {"type": "integer"}, "Account": reference("Account")}))),
+        (
+            "AccountToken",
+            object(
+                &["access_token", "token_type"],
+                json!({"expires_in": {"type": "integer"}, "Account": reference("Account")}),
+            ),
+        ),
         ("Organization", object(read::Organization::TEXT, json!({}))),
         ("OrganizationName", object(&["Name"], json!({}))),
         ("OrganizationTokenRequest", object(&["ClientID"], json!({}))),
-        ("OrganizationToken", object(&["access_token", "token_type", "refresh_token", "ClientID"], json!({"expires_in": {"type": "integer"}, "Organization": reference("Organization")}))),
+        (
+            "OrganizationToken",
+            object(
+                &["access_token", "token_type", "refresh_token", "ClientID"],
+                json!({"expires_in": {"type": "integer"}, "Organization": reference("Organization")}),
+            ),
+        ),
         ("Member", object(read::Member::TEXT, json!({}))),
         ("MemberRole", object(&["Role"], json!({}))),
-        ("Invitation", object(read::Invitation::TEXT, json!({"AccountExists": {"type": "boolean"},
-            "Organization": {"type": "object", "properties": {"ID": {"type": "string"}, "Name": {"type": "string"}}}}))),
+        (
+            "Invitation",
+            object(
+                read::Invitation::TEXT,
+                json!({"AccountExists": {"type": "boolean"},
+            "Organization": {"type": "object", "properties": {"ID": {"type": "string"}, "Name": {"type": "string"}}}}),
+            ),
+        ),
         ("InvitationRequest", object(&["Email", "Role"], json!({}))),
-        ("OrganizationRole", object(read::OrganizationRole::TEXT, json!({"Roles": roles, "BuiltIn": {"type": "boolean"}}))),
+        (
+            "OrganizationRole",
+            object(read::OrganizationRole::TEXT, json!({"Roles": roles, "BuiltIn": {"type": "boolean"}})),
+        ),
         ("OrganizationRoleRequest", object(&["ID", "Name"], json!({"Roles": roles}))),
-        ("Application", object(read::Application::TEXT, json!({
+        (
+            "Application",
+            object(
+                read::Application::TEXT,
+                json!({
             "Kind": {"type": "string", "enum": ["SalesChannel", "Integration", "Webapp"]}, "Confidential": {"type": "boolean"},
-            "ClientMissing": {"type": "boolean"}, "TokenRequest": {"type": "object", "additionalProperties": {"type": "string"}}}))),
+            "ClientMissing": {"type": "boolean"}, "TokenRequest": {"type": "object", "additionalProperties": {"type": "string"}}}),
+            ),
+        ),
         ("SessionCode", object(&["Code"], json!({}))),
-        ("SessionTokens", object(&[], json!({"Account": reference("AccountToken"), "Organization": reference("OrganizationToken")}))),
-        ("ProvisioningEvent", object(read::ProvisioningEvent::TEXT, json!({"ID": {"type": "integer"}, "Status": {"type": "integer"}}))),
+        (
+            "SessionTokens",
+            object(&[], json!({"Account": reference("AccountToken"), "Organization": reference("OrganizationToken")})),
+        ),
+        (
+            "ProvisioningEvent",
+            object(read::ProvisioningEvent::TEXT, json!({"ID": {"type": "integer"}, "Status": {"type": "integer"}})),
+        ),
         ("OemOrganizationData", object(&["name", "email", "firstName", "lastName", "vendorOrganizationId"], json!({}))),
         ("OemUserData", object(&["email", "firstName", "lastName", "vendorUserId", "vendorOrganizationId"], json!({}))),
-        ("OemAnswer", object(&["message", "organizationOemToken", "redirectUrl"], json!({"status": {"type": "integer"}, "expiresIn": {"type": "integer"},
-            "errors": {"type": "array", "items": {"type": "object", "properties": {"field": {"type": "string"}, "message": {"type": "string"}}}}}))),
-        ("ApplicationRequest", object(&["Name"], json!({"Kind": {"type": "string", "enum": ["SalesChannel", "Integration", "Webapp"]},
-            "Role": {"type": "string", "enum": ["ReadOnly", "Admin"]}}))),
+        (
+            "OemAnswer",
+            object(
+                &["message", "organizationOemToken", "redirectUrl"],
+                json!({"status": {"type": "integer"}, "expiresIn": {"type": "integer"},
+            "errors": {"type": "array", "items": {"type": "object", "properties": {"field": {"type": "string"}, "message": {"type": "string"}}}}}),
+            ),
+        ),
+        (
+            "ApplicationRequest",
+            object(
+                &["Name"],
+                json!({"Kind": {"type": "string", "enum": ["SalesChannel", "Integration", "Webapp"]},
+            "Role": {"type": "string", "enum": ["ReadOnly", "Admin"]}}),
+            ),
+        ),
     ] {
         schemas.insert(name.into(), schema);
     }
@@ -312,7 +567,16 @@ fn organization_paths(paths: &mut Map<String, Value>) {
     let account = json!([{"AccountToken": []}]);
     let anyone = json!([]);
     let member = json!([{"OAuth2": []}]);
-    let mut add = |path: &str, method: &str, id: &str, tag: &str, summary: &str, security: &Value, who: Option<&str>, params: &[&str], req: Option<(&str, &[&str])>, res: Value| {
+    let mut add = |path: &str,
+                   method: &str,
+                   id: &str,
+                   tag: &str,
+                   summary: &str,
+                   security: &Value,
+                   who: Option<&str>,
+                   params: &[&str],
+                   req: Option<(&str, &[&str])>,
+                   res: Value| {
         let mut o = json!({"operationId": id, "tags": [tag], "summary": summary, "parameters": params.iter().map(|p| path_param(p)).collect::<Vec<_>>(),
             "security": security, "responses": res, "x-sandbox-extension": true});
         if let Some(who) = who {
@@ -327,40 +591,378 @@ fn organization_paths(paths: &mut Map<String, Value>) {
     let list = |name: &str| ok("200", Some(list_of(name)));
     let created = |name: &str| ok("201", Some(reference(name)));
     let none = || ok("204", None);
-    add("/account/signup", "post", "Account.SignUp", "Account", "Create an account", &anyone, None, &[], Some(("AccountSignUp", &["Email", "Password", "FirstName", "LastName"])), created("AccountToken"));
-    add("/account/signin", "post", "Account.SignIn", "Account", "Sign in to an account", &anyone, None, &[], Some(("AccountSignIn", &["Email", "Password"])), one("AccountToken"));
-    add("/account/signout", "post", "Account.SignOut", "Account", "End every token of the account", &account, None, &[], None, none());
-    add("/account", "get", "Account.Get", "Account", "Get the signed-in account", &account, None, &[], None, one("Account"));
-    add("/account", "patch", "Account.Patch", "Account", "Change names or password", &account, None, &[], Some(("AccountUpdate", &[])), one("Account"));
-    add("/account/organizations", "get", "Account.ListOrganizations", "Account", "List the account's organizations", &account, None, &[], None, list("Organization"));
-    add("/account/organizations", "post", "Account.CreateOrganization", "Account", "Create an organization (as its Admin)", &account, None, &[], Some(("OrganizationName", &["Name"])), created("Organization"));
-    add("/account/organizations/{orgID}", "delete", "Account.LeaveOrganization", "Account", "Leave an organization", &account, None, &["orgID"], None, none());
-    add("/account/organizations/{orgID}/token", "post", "Account.GetOrganizationToken", "Account", "Get a token to work in an organization", &account, None, &["orgID"],
-        None, one("OrganizationToken"));
-    add("/account/session", "post", "Account.RedeemSession", "Account", "Exchange a one-time sign-in link's code for tokens", &anyone, None, &[],
-        Some(("SessionCode", &["Code"])), one("SessionTokens"));
-    add("/organization/events", "get", "Organization.ListEvents", "Organization", "List what vendors did to the organization", &member, Some("Admin"), &[], None, list("ProvisioningEvent"));
-    add("/invitations/{code}", "get", "Invitations.Get", "Invitations", "See what an invitation link offers", &anyone, None, &["code"], None, one("Invitation"));
-    add("/invitations/{code}/accept", "post", "Invitations.Accept", "Invitations", "Accept an invitation", &account, None, &["code"], None, one("Organization"));
-    add("/organization", "get", "Organization.Get", "Organization", "Get the token's organization and your role", &member, Some("Member"), &[], None, one("Organization"));
-    add("/organization", "patch", "Organization.Rename", "Organization", "Rename the organization", &member, Some("Admin"), &[], Some(("OrganizationName", &["Name"])), one("Organization"));
-    add("/organization/members", "get", "Members.List", "Members", "List members", &member, Some("Member"), &[], None, list("Member"));
-    add("/organization/members/{accountID}", "patch", "Members.SetRole", "Members", "Change a member's role", &member, Some("Admin"), &["accountID"], Some(("MemberRole", &["Role"])), one("Member"));
-    add("/organization/members/{accountID}", "delete", "Members.Remove", "Members", "Remove a member", &member, Some("Admin"), &["accountID"], None, none());
-    add("/organization/invitations", "get", "Members.ListInvitations", "Members", "List invitations", &member, Some("Admin"), &[], None, list("Invitation"));
-    add("/organization/invitations", "post", "Members.Invite", "Members", "Invite someone by email", &member, Some("Admin"), &[], Some(("InvitationRequest", &["Email", "Role"])), created("Invitation"));
-    add("/organization/invitations/{invitationID}", "delete", "Members.RevokeInvitation", "Members", "Revoke an invitation", &member, Some("Admin"), &["invitationID"], None, none());
-    add("/organization/roles", "get", "Roles.List", "Roles", "List the organization's roles", &member, Some("Member"), &[], None, list("OrganizationRole"));
-    add("/organization/roles", "post", "Roles.Create", "Roles", "Define a custom role", &member, Some("Admin"), &[], Some(("OrganizationRoleRequest", &["Name", "Roles"])), created("OrganizationRole"));
-    add("/organization/roles/{roleID}", "put", "Roles.Save", "Roles", "Redefine a custom role", &member, Some("Admin"), &["roleID"], Some(("OrganizationRoleRequest", &["Name", "Roles"])), one("OrganizationRole"));
-    add("/organization/roles/{roleID}", "delete", "Roles.Delete", "Roles", "Delete a custom role", &member, Some("Admin"), &["roleID"], None, none());
-    add("/organization/applications", "get", "Applications.List", "Applications", "List applications", &member, Some("Member"), &[], None, list("Application"));
-    add("/organization/applications", "post", "Applications.Create", "Applications", "Create an application", &member, Some("Admin"), &[], Some(("ApplicationRequest", &["Kind", "Name"])), created("Application"));
-    add("/organization/applications/{applicationID}", "get", "Applications.Get", "Applications", "Get an application", &member, Some("Member"), &["applicationID"], None, one("Application"));
-    add("/organization/applications/{applicationID}", "patch", "Applications.Rename", "Applications", "Rename an application", &member, Some("Admin"), &["applicationID"], Some(("OrganizationName", &["Name"])), one("Application"));
-    add("/organization/applications/{applicationID}", "delete", "Applications.Delete", "Applications", "Delete an application", &member, Some("Admin"), &["applicationID"], None, none());
-    add("/organization/applications/{applicationID}/secret", "post", "Applications.RotateSecret", "Applications", "Rotate an integration's secret", &member, Some("Admin"),
-        &["applicationID"], None, one("Application"));
+    add(
+        "/account/signup",
+        "post",
+        "Account.SignUp",
+        "Account",
+        "Create an account",
+        &anyone,
+        None,
+        &[],
+        Some(("AccountSignUp", &["Email", "Password", "FirstName", "LastName"])),
+        created("AccountToken"),
+    );
+    add(
+        "/account/signin",
+        "post",
+        "Account.SignIn",
+        "Account",
+        "Sign in to an account",
+        &anyone,
+        None,
+        &[],
+        Some(("AccountSignIn", &["Email", "Password"])),
+        one("AccountToken"),
+    );
+    add(
+        "/account/signout",
+        "post",
+        "Account.SignOut",
+        "Account",
+        "End every token of the account",
+        &account,
+        None,
+        &[],
+        None,
+        none(),
+    );
+    add(
+        "/account",
+        "get",
+        "Account.Get",
+        "Account",
+        "Get the signed-in account",
+        &account,
+        None,
+        &[],
+        None,
+        one("Account"),
+    );
+    add(
+        "/account",
+        "patch",
+        "Account.Patch",
+        "Account",
+        "Change names or password",
+        &account,
+        None,
+        &[],
+        Some(("AccountUpdate", &[])),
+        one("Account"),
+    );
+    add(
+        "/account/organizations",
+        "get",
+        "Account.ListOrganizations",
+        "Account",
+        "List the account's organizations",
+        &account,
+        None,
+        &[],
+        None,
+        list("Organization"),
+    );
+    add(
+        "/account/organizations",
+        "post",
+        "Account.CreateOrganization",
+        "Account",
+        "Create an organization (as its Admin)",
+        &account,
+        None,
+        &[],
+        Some(("OrganizationName", &["Name"])),
+        created("Organization"),
+    );
+    add(
+        "/account/organizations/{orgID}",
+        "delete",
+        "Account.LeaveOrganization",
+        "Account",
+        "Leave an organization",
+        &account,
+        None,
+        &["orgID"],
+        None,
+        none(),
+    );
+    add(
+        "/account/organizations/{orgID}/token",
+        "post",
+        "Account.GetOrganizationToken",
+        "Account",
+        "Get a token to work in an organization",
+        &account,
+        None,
+        &["orgID"],
+        None,
+        one("OrganizationToken"),
+    );
+    add(
+        "/account/session",
+        "post",
+        "Account.RedeemSession",
+        "Account",
+        "Exchange a one-time sign-in link's code for tokens",
+        &anyone,
+        None,
+        &[],
+        Some(("SessionCode", &["Code"])),
+        one("SessionTokens"),
+    );
+    add(
+        "/organization/events",
+        "get",
+        "Organization.ListEvents",
+        "Organization",
+        "List what vendors did to the organization",
+        &member,
+        Some("Admin"),
+        &[],
+        None,
+        list("ProvisioningEvent"),
+    );
+    add(
+        "/invitations/{code}",
+        "get",
+        "Invitations.Get",
+        "Invitations",
+        "See what an invitation link offers",
+        &anyone,
+        None,
+        &["code"],
+        None,
+        one("Invitation"),
+    );
+    add(
+        "/invitations/{code}/accept",
+        "post",
+        "Invitations.Accept",
+        "Invitations",
+        "Accept an invitation",
+        &account,
+        None,
+        &["code"],
+        None,
+        one("Organization"),
+    );
+    add(
+        "/organization",
+        "get",
+        "Organization.Get",
+        "Organization",
+        "Get the token's organization and your role",
+        &member,
+        Some("Member"),
+        &[],
+        None,
+        one("Organization"),
+    );
+    add(
+        "/organization",
+        "patch",
+        "Organization.Rename",
+        "Organization",
+        "Rename the organization",
+        &member,
+        Some("Admin"),
+        &[],
+        Some(("OrganizationName", &["Name"])),
+        one("Organization"),
+    );
+    add(
+        "/organization/members",
+        "get",
+        "Members.List",
+        "Members",
+        "List members",
+        &member,
+        Some("Member"),
+        &[],
+        None,
+        list("Member"),
+    );
+    add(
+        "/organization/members/{accountID}",
+        "patch",
+        "Members.SetRole",
+        "Members",
+        "Change a member's role",
+        &member,
+        Some("Admin"),
+        &["accountID"],
+        Some(("MemberRole", &["Role"])),
+        one("Member"),
+    );
+    add(
+        "/organization/members/{accountID}",
+        "delete",
+        "Members.Remove",
+        "Members",
+        "Remove a member",
+        &member,
+        Some("Admin"),
+        &["accountID"],
+        None,
+        none(),
+    );
+    add(
+        "/organization/invitations",
+        "get",
+        "Members.ListInvitations",
+        "Members",
+        "List invitations",
+        &member,
+        Some("Admin"),
+        &[],
+        None,
+        list("Invitation"),
+    );
+    add(
+        "/organization/invitations",
+        "post",
+        "Members.Invite",
+        "Members",
+        "Invite someone by email",
+        &member,
+        Some("Admin"),
+        &[],
+        Some(("InvitationRequest", &["Email", "Role"])),
+        created("Invitation"),
+    );
+    add(
+        "/organization/invitations/{invitationID}",
+        "delete",
+        "Members.RevokeInvitation",
+        "Members",
+        "Revoke an invitation",
+        &member,
+        Some("Admin"),
+        &["invitationID"],
+        None,
+        none(),
+    );
+    add(
+        "/organization/roles",
+        "get",
+        "Roles.List",
+        "Roles",
+        "List the organization's roles",
+        &member,
+        Some("Member"),
+        &[],
+        None,
+        list("OrganizationRole"),
+    );
+    add(
+        "/organization/roles",
+        "post",
+        "Roles.Create",
+        "Roles",
+        "Define a custom role",
+        &member,
+        Some("Admin"),
+        &[],
+        Some(("OrganizationRoleRequest", &["Name", "Roles"])),
+        created("OrganizationRole"),
+    );
+    add(
+        "/organization/roles/{roleID}",
+        "put",
+        "Roles.Save",
+        "Roles",
+        "Redefine a custom role",
+        &member,
+        Some("Admin"),
+        &["roleID"],
+        Some(("OrganizationRoleRequest", &["Name", "Roles"])),
+        one("OrganizationRole"),
+    );
+    add(
+        "/organization/roles/{roleID}",
+        "delete",
+        "Roles.Delete",
+        "Roles",
+        "Delete a custom role",
+        &member,
+        Some("Admin"),
+        &["roleID"],
+        None,
+        none(),
+    );
+    add(
+        "/organization/applications",
+        "get",
+        "Applications.List",
+        "Applications",
+        "List applications",
+        &member,
+        Some("Member"),
+        &[],
+        None,
+        list("Application"),
+    );
+    add(
+        "/organization/applications",
+        "post",
+        "Applications.Create",
+        "Applications",
+        "Create an application",
+        &member,
+        Some("Admin"),
+        &[],
+        Some(("ApplicationRequest", &["Kind", "Name"])),
+        created("Application"),
+    );
+    add(
+        "/organization/applications/{applicationID}",
+        "get",
+        "Applications.Get",
+        "Applications",
+        "Get an application",
+        &member,
+        Some("Member"),
+        &["applicationID"],
+        None,
+        one("Application"),
+    );
+    add(
+        "/organization/applications/{applicationID}",
+        "patch",
+        "Applications.Rename",
+        "Applications",
+        "Rename an application",
+        &member,
+        Some("Admin"),
+        &["applicationID"],
+        Some(("OrganizationName", &["Name"])),
+        one("Application"),
+    );
+    add(
+        "/organization/applications/{applicationID}",
+        "delete",
+        "Applications.Delete",
+        "Applications",
+        "Delete an application",
+        &member,
+        Some("Admin"),
+        &["applicationID"],
+        None,
+        none(),
+    );
+    add(
+        "/organization/applications/{applicationID}/secret",
+        "post",
+        "Applications.RotateSecret",
+        "Applications",
+        "Rotate an integration's secret",
+        &member,
+        Some("Admin"),
+        &["applicationID"],
+        None,
+        one("Application"),
+    );
 }
 
 /// The vendor (OEM) provisioning API: outside `/v1` (its path items carry their own server),
@@ -383,8 +985,15 @@ fn vendor_paths(paths: &mut Map<String, Value>) {
     let answer = |status: &str| {
         let shape = json!({"content": {"application/json": {"schema": reference("OemAnswer")}}});
         let mut r = Map::new();
-        for (code, what) in [(status, "Success"), ("400", "Malformed request body"), ("401", "Invalid client credentials"), ("403", "Invalid organization token"),
-            ("404", "Not found"), ("409", "Already exists"), ("429", "Too many calls (see Retry-After)")] {
+        for (code, what) in [
+            (status, "Success"),
+            ("400", "Malformed request body"),
+            ("401", "Invalid client credentials"),
+            ("403", "Invalid organization token"),
+            ("404", "Not found"),
+            ("409", "Already exists"),
+            ("429", "Too many calls (see Retry-After)"),
+        ] {
             let mut v = shape.clone();
             v["description"] = json!(what);
             r.insert(code.into(), v);
@@ -392,10 +1001,34 @@ fn vendor_paths(paths: &mut Map<String, Value>) {
         Value::Object(r)
     };
     for (path, method, id, summary, req) in [
-        ("/api/oem-api/organization", "post", "Vendor.CreateOrganization", "Create an organization and its first Admin", envelope(Some("OemOrganizationData"), false)),
-        ("/api/oem-api/user", "post", "Vendor.CreateUser", "Add a person to one of your organizations", envelope(Some("OemUserData"), false)),
-        ("/api/oem-api/user", "delete", "Vendor.DeleteUser", "Remove the person an organization token names", envelope(None, true)),
-        ("/api/oem-api/organization/session", "post", "Vendor.CreateSession", "A one-time sign-in link for the person an organization token names", envelope(None, true)),
+        (
+            "/api/oem-api/organization",
+            "post",
+            "Vendor.CreateOrganization",
+            "Create an organization and its first Admin",
+            envelope(Some("OemOrganizationData"), false),
+        ),
+        (
+            "/api/oem-api/user",
+            "post",
+            "Vendor.CreateUser",
+            "Add a person to one of your organizations",
+            envelope(Some("OemUserData"), false),
+        ),
+        (
+            "/api/oem-api/user",
+            "delete",
+            "Vendor.DeleteUser",
+            "Remove the person an organization token names",
+            envelope(None, true),
+        ),
+        (
+            "/api/oem-api/organization/session",
+            "post",
+            "Vendor.CreateSession",
+            "A one-time sign-in link for the person an organization token names",
+            envelope(None, true),
+        ),
     ] {
         let op = json!({"operationId": id, "tags": ["Vendor provisioning"], "summary": summary, "parameters": [], "security": [],
             "requestBody": req, "responses": answer("201"), "x-sandbox-extension": true});
@@ -425,11 +1058,17 @@ pub fn document() -> Value {
     }
     let mut schemas: Map<String, Value> = SCHEMAS.iter().map(|s| (s.name.to_string(), schema(s))).collect();
     schemas.insert("ApiRole".into(), json!({"type": "string", "enum": ALL_ROLES}));
-    schemas.insert("Meta".into(), json!({"type": "object", "properties": {
+    schemas.insert(
+        "Meta".into(),
+        json!({"type": "object", "properties": {
         "Page": {"type": "integer"}, "PageSize": {"type": "integer"}, "TotalCount": {"type": "integer"},
-        "TotalPages": {"type": "integer"}, "ItemRange": {"type": "array", "items": {"type": "integer"}}}}));
-    schemas.insert("ErrorList".into(), json!({"type": "object", "properties": {"Errors": {"type": "array", "items": {"type": "object", "properties": {
-        "ErrorCode": {"type": "string"}, "Message": {"type": "string"}, "Data": {}}}}}}));
+        "TotalPages": {"type": "integer"}, "ItemRange": {"type": "array", "items": {"type": "integer"}}}}),
+    );
+    schemas.insert(
+        "ErrorList".into(),
+        json!({"type": "object", "properties": {"Errors": {"type": "array", "items": {"type": "object", "properties": {
+        "ErrorCode": {"type": "string"}, "Message": {"type": "string"}, "Data": {}}}}}}),
+    );
     let mut paths = Map::new();
     for def in RESOURCES {
         resource_paths(def, &mut paths);

@@ -41,7 +41,8 @@ impl Body {
     }
 
     fn problem(&mut self, name: &str, rule: &str, message: String) {
-        self.problems.push(ApiError::new(codes::VALIDATION, message).with_data(json!({"Property": name, "Rule": rule})));
+        self.problems
+            .push(ApiError::new(codes::VALIDATION, message).with_data(json!({"Property": name, "Rule": rule})));
     }
 
     /// The value of a property that is there (not absent, not null); absent and `required` is a
@@ -85,7 +86,9 @@ impl Body {
     /// A list of strings.
     pub fn strings(&mut self, name: &'static str, required: bool) -> Option<Vec<String>> {
         match self.given(name, required)? {
-            Value::Array(items) if items.iter().all(Value::is_string) => Some(items.iter().filter_map(Value::as_str).map(String::from).collect()),
+            Value::Array(items) if items.iter().all(Value::is_string) => {
+                Some(items.iter().filter_map(Value::as_str).map(String::from).collect())
+            }
             _ => {
                 self.problem(name, "Type", format!("{name} must be a list of strings."));
                 None
@@ -109,7 +112,11 @@ impl Body {
         for k in unknown {
             self.problem(&k, "Unknown", format!("{k} is not a property of this request."));
         }
-        if self.problems.is_empty() { Ok(()) } else { Err(Failure::validation(self.problems)) }
+        if self.problems.is_empty() {
+            Ok(())
+        } else {
+            Err(Failure::validation(self.problems))
+        }
     }
 
     pub fn fail(&mut self, name: &str, rule: &str, message: String) {
@@ -142,21 +149,30 @@ impl FromRequestParts<App> for AccountCaller {
 
     async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<AccountCaller> {
         let text = parts.headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).unwrap_or("");
-        let token = text.strip_prefix("Bearer ").or_else(|| text.strip_prefix("bearer ")).map(str::trim).filter(|t| !t.is_empty());
+        let token = text
+            .strip_prefix("Bearer ")
+            .or_else(|| text.strip_prefix("bearer "))
+            .map(str::trim)
+            .filter(|t| !t.is_empty());
         let Some(token) = token else {
             return Err(Failure::unauthorized("This needs an account token: sign in at POST /v1/account/signin and send `Authorization: Bearer <token>`."));
         };
         let claims: AccountClaims = app.hub.keys.verify_account(token).map_err(|e| match e.kind() {
-            jsonwebtoken::errors::ErrorKind::ExpiredSignature => Failure::unauthorized("The account token has expired; sign in again."),
-            jsonwebtoken::errors::ErrorKind::InvalidAudience => {
-                Failure::unauthorized("This is a marketplace token; this endpoint needs an account token (POST /v1/account/signin).")
+            jsonwebtoken::errors::ErrorKind::ExpiredSignature => {
+                Failure::unauthorized("The account token has expired; sign in again.")
             }
+            jsonwebtoken::errors::ErrorKind::InvalidAudience => Failure::unauthorized(
+                "This is a marketplace token; this endpoint needs an account token (POST /v1/account/signin).",
+            ),
             _ => Failure::unauthorized("The account token is not valid (bad signature, issuer or format)."),
         })?;
-        let account = hub::account(&app.hub.pool, &claims.sub)?.ok_or_else(|| Failure::unauthorized("The account of this token no longer exists."))?;
+        let account = hub::account(&app.hub.pool, &claims.sub)?
+            .ok_or_else(|| Failure::unauthorized("The account of this token no longer exists."))?;
         let issued = i64::from_str_radix(claims.jti.split('.').next().unwrap_or(""), 16).unwrap_or(0);
         if issued < account.tokens_after_ms {
-            return Err(Failure::unauthorized("This account token has ended (signed out or password changed); sign in again."));
+            return Err(Failure::unauthorized(
+                "This account token has ended (signed out or password changed); sign in again.",
+            ));
         }
         Ok(AccountCaller { account, app: app.market(hub::MAIN_ORG)? })
     }
@@ -199,7 +215,10 @@ pub async fn sign_up(app: App, bytes: Bytes) -> Result<Response> {
         return Err(Failure::internal("checked fields missing"));
     };
     if hub::account_by_email(&app.hub.pool, &email)?.is_some() {
-        return Err(Failure::conflict("Account.EmailTaken", "An account with this email already exists; sign in instead."));
+        return Err(Failure::conflict(
+            "Account.EmailTaken",
+            "An account with this email already exists; sign in instead.",
+        ));
     }
     let hash = crate::oauth::hash_password_async(&app, password).await?;
     let account = hub::create_account(&app.hub.pool, &email, &first, &last, &hash)?;
@@ -213,11 +232,17 @@ pub async fn sign_in(app: App, bytes: Bytes) -> Result<Response> {
     let email = b.text("Email", true, 254);
     let password = b.text("Password", true, 200);
     b.finish()?;
-    let (Some(email), Some(password)) = (email, password) else { return Err(Failure::internal("checked fields missing")) };
+    let (Some(email), Some(password)) = (email, password) else {
+        return Err(Failure::internal("checked fields missing"));
+    };
     let account = hub::account_by_email(&app.hub.pool, &email)?;
     let locked = |until: i64| {
         let minutes = ((until - hub::now_ms()) / 60_000 + 1).max(1);
-        Failure::new(StatusCode::BAD_REQUEST, "Account.LockedOut", format!("Too many wrong passwords: this account is locked for {minutes} more minute(s)."))
+        Failure::new(
+            StatusCode::BAD_REQUEST,
+            "Account.LockedOut",
+            format!("Too many wrong passwords: this account is locked for {minutes} more minute(s)."),
+        )
     };
     if let Some(until) = account.as_ref().map(|a| hub::locked_until(&app.hub.pool, &a.id)).transpose()?.flatten() {
         return Err(locked(until));
@@ -232,7 +257,11 @@ pub async fn sign_in(app: App, bytes: Bytes) -> Result<Response> {
             if let Some(until) = account.map(|a| hub::sign_in_failed(&app.hub.pool, &a.id)).transpose()?.flatten() {
                 return Err(locked(until));
             }
-            Err(Failure::new(StatusCode::BAD_REQUEST, "Account.InvalidEmailOrPassword", "The email or password is wrong."))
+            Err(Failure::new(
+                StatusCode::BAD_REQUEST,
+                "Account.InvalidEmailOrPassword",
+                "The email or password is wrong.",
+            ))
         }
     }
 }
@@ -245,7 +274,10 @@ pub async fn sign_out(c: AccountCaller) -> Result<Response> {
 
 fn end_account_tokens(app: &App, account: &str) -> Result<()> {
     db::write(&app.hub.pool, |tx| {
-        tx.execute("UPDATE accounts SET tokens_after_ms = ?2 WHERE id = ?1", r2d2_sqlite::rusqlite::params![account, hub::now_ms()])?;
+        tx.execute(
+            "UPDATE accounts SET tokens_after_ms = ?2 WHERE id = ?1",
+            r2d2_sqlite::rusqlite::params![account, hub::now_ms()],
+        )?;
         Ok(())
     })
 }
@@ -278,7 +310,10 @@ pub async fn update_me(c: AccountCaller, bytes: Bytes) -> Result<Response> {
             tx.execute("UPDATE accounts SET last_name = ?2 WHERE id = ?1", params![id, l])?;
         }
         if let Some(h) = &hash {
-            tx.execute("UPDATE accounts SET hash = ?2, tokens_after_ms = ?3 WHERE id = ?1", params![id, h, hub::now_ms()])?;
+            tx.execute(
+                "UPDATE accounts SET hash = ?2, tokens_after_ms = ?3 WHERE id = ?1",
+                params![id, h, hub::now_ms()],
+            )?;
         }
         Ok(())
     })?;
@@ -355,21 +390,42 @@ fn issue_org_token(main: &App, m: &Membership, client_wanted: Option<String>) ->
     let console = hub::ensure_basics(&market)?;
     let client_id = client_wanted.unwrap_or(console);
     let conn = market.conn()?;
-    let client = db::get(&conn, Kind::ApiClient, "", &client_id)?.ok_or_else(|| Failure::not_found("ApiClient", &client_id))?;
+    let client =
+        db::get(&conn, Kind::ApiClient, "", &client_id)?.ok_or_else(|| Failure::not_found("ApiClient", &client_id))?;
     let flag = |k: &str| client.data.get(k).and_then(Value::as_bool) == Some(true);
     if !flag("Active") || !flag("AllowSeller") {
-        return Err(Failure::new(StatusCode::FORBIDDEN, "Auth.UnauthorizedClient", format!("API client {client_id} does not let seller users sign in (or is not active).")));
+        return Err(Failure::new(
+            StatusCode::FORBIDDEN,
+            "Auth.UnauthorizedClient",
+            format!("API client {client_id} does not let seller users sign in (or is not active)."),
+        ));
     }
-    let user = db::by_seq(&conn, m.user_seq)?.ok_or_else(|| Failure::unauthorized("Your seller user in this organization is gone; ask an Admin to add you again."))?;
+    let user = db::by_seq(&conn, m.user_seq)?.ok_or_else(|| {
+        Failure::unauthorized("Your seller user in this organization is gone; ask an Admin to add you again.")
+    })?;
     let (roles, _) = crate::roles::available_roles(&conn, UserType::Admin, "", &user.id)?;
     drop(conn);
     let minutes = client.data.get("AccessTokenDuration").and_then(Value::as_i64).unwrap_or(600);
     let refresh_minutes = client.data.get("RefreshTokenDuration").and_then(Value::as_i64).unwrap_or(0);
-    let (access, claims) = crate::oauth::access_token(&market, &user, UserType::Admin, &client_id, minutes, roles.clone(), crate::oauth::Issue::Own);
-    let refresh = if refresh_minutes > 0 { Some(crate::oauth::issue_refresh_token(&market, &user, &client_id, refresh_minutes, &roles, &[])?) } else { None };
+    let (access, claims) = crate::oauth::access_token(
+        &market,
+        &user,
+        UserType::Admin,
+        &client_id,
+        minutes,
+        roles.clone(),
+        crate::oauth::Issue::Own,
+    );
+    let refresh = if refresh_minutes > 0 {
+        Some(crate::oauth::issue_refresh_token(&market, &user, &client_id, refresh_minutes, &roles, &[])?)
+    } else {
+        None
+    };
     let o = hub::org(&main.hub.pool, &org)?.ok_or_else(|| Failure::not_found("Organization", &org))?;
-    Ok(json!({"access_token": access, "token_type": "bearer", "expires_in": claims.exp - claims.nbf, "refresh_token": refresh,
-        "ClientID": client_id, "Organization": org_value(&o, m)}))
+    Ok(
+        json!({"access_token": access, "token_type": "bearer", "expires_in": claims.exp - claims.nbf, "refresh_token": refresh,
+        "ClientID": client_id, "Organization": org_value(&o, m)}),
+    )
 }
 
 /// `POST /v1/account/session` `{"Code"}`: exchanges a vendor's one-time sign-in link for an
@@ -380,7 +436,8 @@ pub async fn redeem_session(app: App, bytes: Bytes) -> Result<Response> {
     b.finish()?;
     let (org, account) = crate::oem::redeem_session(&app.hub.pool, &code.unwrap_or_default())?;
     let account = hub::account(&app.hub.pool, &account)?.ok_or_else(|| Failure::not_found("Account", &account))?;
-    let m = hub::membership(&app.hub.pool, &account.id, &org)?.ok_or_else(|| Failure::not_found("Organization", &org))?;
+    let m =
+        hub::membership(&app.hub.pool, &account.id, &org)?.ok_or_else(|| Failure::not_found("Organization", &org))?;
     let token = issue_org_token(&app, &m, None)?;
     Ok(json_response(StatusCode::OK, &json!({"Account": account_token(&app, &account), "Organization": token})))
 }
@@ -405,7 +462,8 @@ fn invitation_value(inv: &hub::Invitation, with_link: Option<&str>) -> Value {
 /// `GET /v1/invitations/{code}`: what an invitation link offers (no token needed: the code is
 /// the secret).
 pub async fn show_invitation(app: App, code: String) -> Result<Response> {
-    let inv = hub::invitation_by_code(&app.hub.pool, &code)?.ok_or_else(|| Failure::not_found("Invitation", "(this link)"))?;
+    let inv = hub::invitation_by_code(&app.hub.pool, &code)?
+        .ok_or_else(|| Failure::not_found("Invitation", "(this link)"))?;
     let o = hub::org(&app.hub.pool, &inv.org)?.ok_or_else(|| Failure::not_found("Invitation", "(this link)"))?;
     let has_account = hub::account_by_email(&app.hub.pool, &inv.email)?.is_some();
     let mut v = invitation_value(&inv, None);
@@ -444,8 +502,12 @@ pub fn member(c: &Caller) -> Result<(Membership, Account)> {
 pub fn admin(c: &Caller, what: &str) -> Result<(Membership, Account)> {
     let (m, a) = member(c)?;
     if m.role != ADMIN {
-        return Err(Failure::new(StatusCode::FORBIDDEN, "Organization.AdminOnly", format!("Only an Admin of the organization can {what}; your role is {}.", m.role))
-            .data(json!({"NeededRole": ADMIN, "Role": m.role})));
+        return Err(Failure::new(
+            StatusCode::FORBIDDEN,
+            "Organization.AdminOnly",
+            format!("Only an Admin of the organization can {what}; your role is {}.", m.role),
+        )
+        .data(json!({"NeededRole": ADMIN, "Role": m.role})));
     }
     Ok((m, a))
 }
@@ -467,7 +529,10 @@ pub async fn rename_org(c: Caller, bytes: Bytes) -> Result<Response> {
     b.finish()?;
     let name = name.ok_or_else(|| Failure::internal("checked fields missing"))?;
     db::write(&c.app.hub.pool, |tx| {
-        tx.execute("UPDATE organizations SET name = ?2 WHERE id = ?1", r2d2_sqlite::rusqlite::params![c.app.org, name])?;
+        tx.execute(
+            "UPDATE organizations SET name = ?2 WHERE id = ?1",
+            r2d2_sqlite::rusqlite::params![c.app.org, name],
+        )?;
         Ok(())
     })?;
     get_org(c).await
@@ -545,7 +610,11 @@ fn role_fields(bytes: &Bytes, id_needed: bool) -> Result<(Option<String>, String
     let roles = b.strings("Roles", true);
     if let Some(id) = &id {
         if !gatehouse_model::resources::is_id(id) || id == ADMIN || id == hub::MEMBER {
-            b.fail("ID", "Format", format!("{id} cannot be a role ID: use letters, digits, - and _, and not Admin or Member."));
+            b.fail(
+                "ID",
+                "Format",
+                format!("{id} cannot be a role ID: use letters, digits, - and _, and not Admin or Member."),
+            );
         }
     }
     for r in roles.iter().flatten() {
@@ -566,7 +635,11 @@ fn role_fields(bytes: &Bytes, id_needed: bool) -> Result<(Option<String>, String
 fn slug(name: &str) -> String {
     let s: String = name.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
     let s = s.trim_matches('_').chars().take(40).collect::<String>();
-    if s.is_empty() { hub::new_id("role") } else { s }
+    if s.is_empty() {
+        hub::new_id("role")
+    } else {
+        s
+    }
 }
 
 /// `POST /v1/organization/roles` `{"ID"?, "Name", "Roles"}` (Admin): a custom role, kept as the
@@ -576,8 +649,15 @@ pub async fn create_role(c: Caller, bytes: Bytes) -> Result<Response> {
     let (id, name, roles) = role_fields(&bytes, true)?;
     let id = id.unwrap_or_else(|| slug(&name));
     let data = json!({"Name": name, "Roles": roles, "CustomRoles": []}).as_object().cloned().unwrap_or_default();
-    db::write(&c.app.pool, |tx| db::insert(tx, Kind::SecurityProfile, "", &hub::profile_of(&id), &data, None).map(|_| ())).map_err(|e| {
-        if e.status == StatusCode::CONFLICT { Failure::conflict(codes::ID_EXISTS, format!("A role with ID {id} exists already.")) } else { e }
+    db::write(&c.app.pool, |tx| {
+        db::insert(tx, Kind::SecurityProfile, "", &hub::profile_of(&id), &data, None).map(|_| ())
+    })
+    .map_err(|e| {
+        if e.status == StatusCode::CONFLICT {
+            Failure::conflict(codes::ID_EXISTS, format!("A role with ID {id} exists already."))
+        } else {
+            e
+        }
     })?;
     let v = hub::roles(&c.app)?.into_iter().find(|r| r["ID"] == json!(id)).unwrap_or(Value::Null);
     Ok(json_response(StatusCode::CREATED, &v))
@@ -585,9 +665,14 @@ pub async fn create_role(c: Caller, bytes: Bytes) -> Result<Response> {
 
 fn custom_or_404(app: &App, id: &str) -> Result<db::Obj> {
     if id == ADMIN || id == hub::MEMBER {
-        return Err(Failure::new(StatusCode::FORBIDDEN, "Organization.BuiltInRole", format!("{id} is a built-in role; it cannot be changed or deleted.")));
+        return Err(Failure::new(
+            StatusCode::FORBIDDEN,
+            "Organization.BuiltInRole",
+            format!("{id} is a built-in role; it cannot be changed or deleted."),
+        ));
     }
-    db::get(&*app.conn()?, Kind::SecurityProfile, "", &hub::profile_of(id))?.ok_or_else(|| Failure::not_found("Role", id))
+    db::get(&*app.conn()?, Kind::SecurityProfile, "", &hub::profile_of(id))?
+        .ok_or_else(|| Failure::not_found("Role", id))
 }
 
 /// `PUT /v1/organization/roles/{roleID}` `{"Name", "Roles"}` (Admin): members holding it get the
@@ -613,11 +698,16 @@ pub async fn delete_role(c: Caller, id: String) -> Result<Response> {
     admin(&c, "define roles")?;
     let profile = custom_or_404(&c.app, &id)?;
     let held = hub::memberships_of_org(&c.app.hub.pool, &c.app.org)?.iter().filter(|m| m.role == id).count();
-    let invited = hub::invitations_of_org(&c.app.hub.pool, &c.app.org)?.iter().filter(|i| i.role == id && i.status() == "Pending").count();
+    let invited = hub::invitations_of_org(&c.app.hub.pool, &c.app.org)?
+        .iter()
+        .filter(|i| i.role == id && i.status() == "Pending")
+        .count();
     if held + invited > 0 {
         return Err(Failure::conflict(
             "Organization.RoleInUse",
-            format!("{held} member(s) and {invited} pending invitation(s) have this role; give them another role first."),
+            format!(
+                "{held} member(s) and {invited} pending invitation(s) have this role; give them another role first."
+            ),
         ));
     }
     db::write(&c.app.pool, |tx| {

@@ -28,10 +28,22 @@ pub fn groups_of(conn: &Connection, t: UserType, company: &str, user_id: &str) -
 }
 
 /// Does a security profile assignment reach this user? (The model's rule, on a stored row.)
-pub fn assignment_applies(a: &Map<String, Value>, t: UserType, company: &str, user_id: &str, groups: &[String]) -> bool {
+pub fn assignment_applies(
+    a: &Map<String, Value>,
+    t: UserType,
+    company: &str,
+    user_id: &str,
+    groups: &[String],
+) -> bool {
     let o = |k: &str| s(a, k).map(String::from);
-    SecurityProfileAssignment { security_profile_id: String::new(), buyer_id: o("BuyerID"), supplier_id: o("SupplierID"), user_id: o("UserID"), user_group_id: o("UserGroupID") }
-        .reaches(t, company, user_id, groups)
+    SecurityProfileAssignment {
+        security_profile_id: String::new(),
+        buyer_id: o("BuyerID"),
+        supplier_id: o("SupplierID"),
+        user_id: o("UserID"),
+        user_group_id: o("UserGroupID"),
+    }
+    .reaches(t, company, user_id, groups)
 }
 
 /// The security profiles assigned to the user, to one of their groups, or to their company.
@@ -77,7 +89,12 @@ pub fn sign_in_limits(conn: &Connection, t: UserType, company: &str, user_id: &s
 }
 
 /// Roles and custom roles available to a user, API roles in the API's order.
-pub fn available_roles(conn: &Connection, t: UserType, company: &str, user_id: &str) -> Result<(Vec<String>, Vec<String>)> {
+pub fn available_roles(
+    conn: &Connection,
+    t: UserType,
+    company: &str,
+    user_id: &str,
+) -> Result<(Vec<String>, Vec<String>)> {
     let mut roles = BTreeSet::new();
     let mut custom = BTreeSet::new();
     for p in profiles_reaching(conn, t, company, user_id)? {

@@ -17,12 +17,23 @@ pub const BUYER_ID: &str = "BUYER_ORGANIZATION";
 
 /// Roles needed to manage API access, without FullAccess.
 pub const ADMIN_ROLES: &[&str] = &[
-    "ApiClientAdmin", "SecurityProfileAdmin", "SetSecurityProfile", "GrantForAnyRole", "AdminUserAdmin",
-    "AdminUserGroupAdmin", "BuyerAdmin", "BuyerUserAdmin", "UserGroupAdmin", "SupplierAdmin",
-    "SupplierUserAdmin", "SupplierUserGroupAdmin", "MeAdmin",
+    "ApiClientAdmin",
+    "SecurityProfileAdmin",
+    "SetSecurityProfile",
+    "GrantForAnyRole",
+    "AdminUserAdmin",
+    "AdminUserGroupAdmin",
+    "BuyerAdmin",
+    "BuyerUserAdmin",
+    "UserGroupAdmin",
+    "SupplierAdmin",
+    "SupplierUserAdmin",
+    "SupplierUserGroupAdmin",
+    "MeAdmin",
 ];
 pub const BUYER_ROLES: &[&str] = &["Shopper", "MeAdmin", "MeAddressAdmin", "MeXpAdmin", "MeCreditCardAdmin"];
-pub const CALL_CENTER_ROLES: &[&str] = &["BuyerImpersonation", "BuyerReader", "BuyerUserReader", "UserGroupReader", "MeAdmin"];
+pub const CALL_CENTER_ROLES: &[&str] =
+    &["BuyerImpersonation", "BuyerReader", "BuyerUserReader", "UserGroupReader", "MeAdmin"];
 
 #[derive(Debug, Serialize)]
 pub struct Login {
@@ -76,21 +87,48 @@ pub const SECOND_BUYER_ID: &str = "SECOND_BUYER";
 
 pub fn demo() -> Demo {
     Demo {
-        admin: Login { client_id: SHARED_CLIENT_ID.into(), username: "admin01".into(), password: "Gatehouse-Admin1".into(), user_id: "ADMIN".into(), buyer_id: None, storefront_client_id: None },
-        buyer: Login { client_id: SHARED_CLIENT_ID.into(), username: "buyer01".into(), password: "buyerpass01".into(), user_id: "BUYER01".into(), buyer_id: Some(BUYER_ID.into()), storefront_client_id: None },
-        rep: Login { client_id: SHARED_CLIENT_ID.into(), username: "rep01".into(), password: "Gatehouse-Rep01".into(), user_id: "REP01".into(), buyer_id: None, storefront_client_id: Some(STOREFRONT_CLIENT_ID.into()) },
-        vendor: VendorLogin { client_id: crate::oem::DEMO_VENDOR.0.into(), client_secret: crate::oem::DEMO_VENDOR.1.into() },
+        admin: Login {
+            client_id: SHARED_CLIENT_ID.into(),
+            username: "admin01".into(),
+            password: "Gatehouse-Admin1".into(),
+            user_id: "ADMIN".into(),
+            buyer_id: None,
+            storefront_client_id: None,
+        },
+        buyer: Login {
+            client_id: SHARED_CLIENT_ID.into(),
+            username: "buyer01".into(),
+            password: "buyerpass01".into(),
+            user_id: "BUYER01".into(),
+            buyer_id: Some(BUYER_ID.into()),
+            storefront_client_id: None,
+        },
+        rep: Login {
+            client_id: SHARED_CLIENT_ID.into(),
+            username: "rep01".into(),
+            password: "Gatehouse-Rep01".into(),
+            user_id: "REP01".into(),
+            buyer_id: None,
+            storefront_client_id: Some(STOREFRONT_CLIENT_ID.into()),
+        },
+        vendor: VendorLogin {
+            client_id: crate::oem::DEMO_VENDOR.0.into(),
+            client_secret: crate::oem::DEMO_VENDOR.1.into(),
+        },
         account: AccountLogin {
             email: ACCOUNT_EMAIL.into(),
             password: ACCOUNT_PASSWORD.into(),
             organizations: vec![
-                OrgLogin { id: crate::hub::MAIN_ORG.into(), name: MAIN_ORG_NAME.into(), role: crate::hub::ADMIN.into() },
+                OrgLogin {
+                    id: crate::hub::MAIN_ORG.into(),
+                    name: MAIN_ORG_NAME.into(),
+                    role: crate::hub::ADMIN.into(),
+                },
                 OrgLogin { id: SECOND_ORG.into(), name: SECOND_ORG_NAME.into(), role: crate::hub::ADMIN.into() },
             ],
         },
     }
 }
-
 
 fn put(app: &App, kind: Kind, parent: &str, id: &str, data: Value, password: Option<&str>) -> Result<()> {
     if db::get(&*app.conn()?, kind, parent, id)?.is_some() {
@@ -110,29 +148,104 @@ fn assign(app: &App, kind: &str, parent: &str, data: Value) -> Result<()> {
 /// Creates whatever of the demo marketplace is missing; returns its logins.
 pub fn run(app: &App) -> Result<Demo> {
     let d = demo();
-    put(app, Kind::ApiClient, "", SHARED_CLIENT_ID, json!({
+    put(
+        app,
+        Kind::ApiClient,
+        "",
+        SHARED_CLIENT_ID,
+        json!({
         "AppName": "Shared API Client", "Active": true, "AccessTokenDuration": 600, "RefreshTokenDuration": 43200,
-        "AllowSeller": true, "AllowAnyBuyer": true, "AllowAnySupplier": false, "IsAnonBuyer": false}), None)?;
-    put(app, Kind::ApiClient, "", STOREFRONT_CLIENT_ID, json!({
+        "AllowSeller": true, "AllowAnyBuyer": true, "AllowAnySupplier": false, "IsAnonBuyer": false}),
+        None,
+    )?;
+    put(
+        app,
+        Kind::ApiClient,
+        "",
+        STOREFRONT_CLIENT_ID,
+        json!({
         "AppName": "Storefront", "Active": true, "AccessTokenDuration": 60, "RefreshTokenDuration": 0,
-        "AllowSeller": false, "AllowAnyBuyer": true, "AllowAnySupplier": false, "IsAnonBuyer": false}), None)?;
-    put(app, Kind::SecurityProfile, "", "ADMIN_PROFILE", json!({"Name": "Admin User Profile", "Roles": ADMIN_ROLES, "CustomRoles": []}), None)?;
-    put(app, Kind::SecurityProfile, "", "BUYER_PROFILE", json!({"Name": "Buyer User Profile", "Roles": BUYER_ROLES, "CustomRoles": []}), None)?;
-    put(app, Kind::SecurityProfile, "", "CALL_CENTER_PROFILE", json!({"Name": "Call Center Profile", "Roles": CALL_CENTER_ROLES, "CustomRoles": []}), None)?;
-    put(app, Kind::AdminUser, "", &d.admin.user_id, json!({"Username": d.admin.username, "FirstName": "Admin", "LastName": "User",
-        "Email": "admin01@example.com", "Active": true}), Some(&d.admin.password))?;
-    put(app, Kind::AdminUser, "", &d.rep.user_id, json!({"Username": d.rep.username, "FirstName": "Riley", "LastName": "Rep",
-        "Email": "rep01@example.com", "Active": true}), Some(&d.rep.password))?;
-    put(app, Kind::AdminUserGroup, "", "CALL_CENTER", json!({"Name": "Call Center", "Description": "Reps who order on behalf of buyers"}), None)?;
+        "AllowSeller": false, "AllowAnyBuyer": true, "AllowAnySupplier": false, "IsAnonBuyer": false}),
+        None,
+    )?;
+    put(
+        app,
+        Kind::SecurityProfile,
+        "",
+        "ADMIN_PROFILE",
+        json!({"Name": "Admin User Profile", "Roles": ADMIN_ROLES, "CustomRoles": []}),
+        None,
+    )?;
+    put(
+        app,
+        Kind::SecurityProfile,
+        "",
+        "BUYER_PROFILE",
+        json!({"Name": "Buyer User Profile", "Roles": BUYER_ROLES, "CustomRoles": []}),
+        None,
+    )?;
+    put(
+        app,
+        Kind::SecurityProfile,
+        "",
+        "CALL_CENTER_PROFILE",
+        json!({"Name": "Call Center Profile", "Roles": CALL_CENTER_ROLES, "CustomRoles": []}),
+        None,
+    )?;
+    put(
+        app,
+        Kind::AdminUser,
+        "",
+        &d.admin.user_id,
+        json!({"Username": d.admin.username, "FirstName": "Admin", "LastName": "User",
+        "Email": "admin01@example.com", "Active": true}),
+        Some(&d.admin.password),
+    )?;
+    put(
+        app,
+        Kind::AdminUser,
+        "",
+        &d.rep.user_id,
+        json!({"Username": d.rep.username, "FirstName": "Riley", "LastName": "Rep",
+        "Email": "rep01@example.com", "Active": true}),
+        Some(&d.rep.password),
+    )?;
+    put(
+        app,
+        Kind::AdminUserGroup,
+        "",
+        "CALL_CENTER",
+        json!({"Name": "Call Center", "Description": "Reps who order on behalf of buyers"}),
+        None,
+    )?;
     put(app, Kind::Buyer, "", BUYER_ID, json!({"Name": "Example Buyer", "Active": true}), None)?;
-    put(app, Kind::BuyerUser, BUYER_ID, &d.buyer.user_id, json!({"Username": d.buyer.username, "FirstName": "Buyer", "LastName": "User",
-        "Email": "buyer01@example.com", "Active": true}), Some(&d.buyer.password))?;
+    put(
+        app,
+        Kind::BuyerUser,
+        BUYER_ID,
+        &d.buyer.user_id,
+        json!({"Username": d.buyer.username, "FirstName": "Buyer", "LastName": "User",
+        "Email": "buyer01@example.com", "Active": true}),
+        Some(&d.buyer.password),
+    )?;
     assign(app, "adminusergroup", "", json!({"UserGroupID": "CALL_CENTER", "UserID": d.rep.user_id}))?;
     assign(app, SP_ASSIGNMENT_KIND, "", json!({"SecurityProfileID": "ADMIN_PROFILE"}))?;
     assign(app, SP_ASSIGNMENT_KIND, "", json!({"SecurityProfileID": "BUYER_PROFILE", "BuyerID": BUYER_ID}))?;
-    assign(app, SP_ASSIGNMENT_KIND, "", json!({"SecurityProfileID": "CALL_CENTER_PROFILE", "UserGroupID": "CALL_CENTER"}))?;
-    put(app, Kind::ImpersonationConfig, "", "CALL_CENTER_STOREFRONT", json!({
-        "ImpersonationGroupID": "CALL_CENTER", "BuyerID": BUYER_ID, "SecurityProfileID": "BUYER_PROFILE", "ClientID": STOREFRONT_CLIENT_ID}), None)?;
+    assign(
+        app,
+        SP_ASSIGNMENT_KIND,
+        "",
+        json!({"SecurityProfileID": "CALL_CENTER_PROFILE", "UserGroupID": "CALL_CENTER"}),
+    )?;
+    put(
+        app,
+        Kind::ImpersonationConfig,
+        "",
+        "CALL_CENTER_STOREFRONT",
+        json!({
+        "ImpersonationGroupID": "CALL_CENTER", "BuyerID": BUYER_ID, "SecurityProfileID": "BUYER_PROFILE", "ClientID": STOREFRONT_CLIENT_ID}),
+        None,
+    )?;
     crate::hub::index_clients(app).map_err(crate::error::Failure::internal)?;
     organizations(app, &d.account)?;
     crate::oem::ensure_demo_vendor(&app.hub.pool)?;
@@ -144,7 +257,10 @@ pub fn run(app: &App) -> Result<Demo> {
 fn organizations(app: &App, login: &AccountLogin) -> Result<()> {
     use crate::hub;
     db::write(&app.hub.pool, |tx| {
-        tx.execute("UPDATE organizations SET name = ?2 WHERE id = ?1 AND name = 'Marketplace'", r2d2_sqlite::rusqlite::params![hub::MAIN_ORG, MAIN_ORG_NAME])?;
+        tx.execute(
+            "UPDATE organizations SET name = ?2 WHERE id = ?1 AND name = 'Marketplace'",
+            r2d2_sqlite::rusqlite::params![hub::MAIN_ORG, MAIN_ORG_NAME],
+        )?;
         tx.execute(
             "INSERT OR IGNORE INTO organizations (id, name, created_ms) VALUES (?1, ?2, ?3)",
             r2d2_sqlite::rusqlite::params![SECOND_ORG, SECOND_ORG_NAME, hub::now_ms()],
@@ -156,7 +272,13 @@ fn organizations(app: &App, login: &AccountLogin) -> Result<()> {
     put(&second, Kind::Buyer, "", SECOND_BUYER_ID, json!({"Name": "Second Buyer", "Active": true}), None)?;
     let account = match hub::account_by_email(&app.hub.pool, &login.email)? {
         Some(a) => a,
-        None => hub::create_account(&app.hub.pool, &login.email, "Dana", "Demo", &crate::oauth::hash_password(&login.password)?)?,
+        None => hub::create_account(
+            &app.hub.pool,
+            &login.email,
+            "Dana",
+            "Demo",
+            &crate::oauth::hash_password(&login.password)?,
+        )?,
     };
     for o in &login.organizations {
         let market = app.market(&o.id)?;
@@ -173,11 +295,32 @@ fn organizations(app: &App, login: &AccountLogin) -> Result<()> {
 pub const OWNER: (&str, &str) = ("owner", "Owner-Pass-01");
 
 pub fn empty_marketplace(app: &App) -> Result<()> {
-    put(app, Kind::ApiClient, "", SHARED_CLIENT_ID, json!({
+    put(
+        app,
+        Kind::ApiClient,
+        "",
+        SHARED_CLIENT_ID,
+        json!({
         "AppName": "Marketplace owner console", "Active": true, "AccessTokenDuration": 600, "RefreshTokenDuration": 43200,
-        "AllowSeller": true, "AllowAnyBuyer": false, "AllowAnySupplier": false, "IsAnonBuyer": false}), None)?;
-    put(app, Kind::SecurityProfile, "", "OWNER_PROFILE", json!({"Name": "Marketplace owner", "Roles": ["FullAccess"], "CustomRoles": []}), None)?;
-    put(app, Kind::AdminUser, "", "OWNER", json!({"Username": OWNER.0, "FirstName": "Marketplace", "LastName": "Owner",
-        "Email": "owner@example.com", "Active": true}), Some(OWNER.1))?;
+        "AllowSeller": true, "AllowAnyBuyer": false, "AllowAnySupplier": false, "IsAnonBuyer": false}),
+        None,
+    )?;
+    put(
+        app,
+        Kind::SecurityProfile,
+        "",
+        "OWNER_PROFILE",
+        json!({"Name": "Marketplace owner", "Roles": ["FullAccess"], "CustomRoles": []}),
+        None,
+    )?;
+    put(
+        app,
+        Kind::AdminUser,
+        "",
+        "OWNER",
+        json!({"Username": OWNER.0, "FirstName": "Marketplace", "LastName": "Owner",
+        "Email": "owner@example.com", "Active": true}),
+        Some(OWNER.1),
+    )?;
     assign(app, SP_ASSIGNMENT_KIND, "", json!({"SecurityProfileID": "OWNER_PROFILE", "UserID": "OWNER"}))
 }

@@ -15,11 +15,14 @@ async fn root_token(sb: &Sandbox, scope: &str) -> String {
 async fn make_root(sb: &Sandbox) {
     let admin = sb.admin().await;
     let roles: Vec<&str> = ALL_ROLES.iter().copied().filter(|r| *r != FULL_ACCESS).collect();
-    let (s, b) = sb.post("/securityprofiles", &admin, json!({"ID": "ALL_BUT_FULL", "Name": "Everything", "Roles": roles})).await;
+    let (s, b) =
+        sb.post("/securityprofiles", &admin, json!({"ID": "ALL_BUT_FULL", "Name": "Everything", "Roles": roles})).await;
     assert_eq!(s, StatusCode::CREATED, "{b}");
     let (s, b) = sb.post("/adminusers", &admin, json!({"ID": "ROOT", "Username": "root01", "Password": "Root-Passw0rd!", "FirstName": "R", "LastName": "T", "Email": "r@x.io", "Active": true})).await;
     assert_eq!(s, StatusCode::CREATED, "{b}");
-    let (s, b) = sb.post("/securityprofiles/assignments", &admin, json!({"SecurityProfileID": "ALL_BUT_FULL", "UserID": "ROOT"})).await;
+    let (s, b) = sb
+        .post("/securityprofiles/assignments", &admin, json!({"SecurityProfileID": "ALL_BUT_FULL", "UserID": "ROOT"}))
+        .await;
     assert_eq!(s, StatusCode::NO_CONTENT, "{b}");
 }
 
@@ -35,9 +38,13 @@ async fn every_operation_needs_one_of_its_roles() {
             continue; // decided by account tokens and membership roles (tests/organizations.rs)
         }
         for (method, op) in ops.as_object().unwrap() {
-            let roles: Vec<&str> = op["security"][0]["OAuth2"].as_array().unwrap().iter().map(|r| r.as_str().unwrap()).collect();
+            let roles: Vec<&str> =
+                op["security"][0]["OAuth2"].as_array().unwrap().iter().map(|r| r.as_str().unwrap()).collect();
             // fill path parameters with real parents where needed and unknown IDs elsewhere
-            let url = path.replace("{buyerID}", "BUYER_ORGANIZATION").replace("{supplierID}", "NOSUCH").replace(['{', '}'], "");
+            let url = path
+                .replace("{buyerID}", "BUYER_ORGANIZATION")
+                .replace("{supplierID}", "NOSUCH")
+                .replace(['{', '}'], "");
             let m = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
             let body = if matches!(method.as_str(), "post" | "put" | "patch") { Some(json!({})) } else { None };
             if roles.is_empty() {
@@ -49,14 +56,25 @@ async fn every_operation_needs_one_of_its_roles() {
             let (s, b) = sb.call(m.clone(), &url, Some(&unrelated), body.clone()).await;
             assert_eq!(s, StatusCode::FORBIDDEN, "{method} {path}: {b}");
             assert_eq!(error_code(&b), "InsufficientRoles");
-            let sufficient: Vec<&str> = b["Errors"][0]["Data"]["SufficientRoles"].as_array().unwrap().iter().map(|r| r.as_str().unwrap()).collect();
+            let sufficient: Vec<&str> = b["Errors"][0]["Data"]["SufficientRoles"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| r.as_str().unwrap())
+                .collect();
             assert_eq!(sufficient, roles, "{method} {path}");
-            assert_eq!(b["Errors"][0]["Data"]["AssignedRoles"], json!("PasswordReset").as_str().map(|r| json!([r])).unwrap());
+            assert_eq!(
+                b["Errors"][0]["Data"]["AssignedRoles"],
+                json!("PasswordReset").as_str().map(|r| json!([r])).unwrap()
+            );
             // allowed with each listed role alone (the answer may be 400/404 for the empty body or unknown IDs, never 401/403)
             for role in roles.iter().filter(|r| **r != FULL_ACCESS) {
                 let t = root_token(&sb, role).await;
                 let (s, b) = sb.call(m.clone(), &url, Some(&t), body.clone()).await;
-                assert!(s != StatusCode::FORBIDDEN && s != StatusCode::UNAUTHORIZED, "{method} {path} with {role}: {s} {b}");
+                assert!(
+                    s != StatusCode::FORBIDDEN && s != StatusCode::UNAUTHORIZED,
+                    "{method} {path} with {role}: {s} {b}"
+                );
                 assert!(!s.is_server_error(), "{method} {path}: {s} {b}");
                 checked += 1;
             }
@@ -107,13 +125,26 @@ async fn seed_000_walkthrough_gives_the_union_of_roles() {
     assert_eq!(s, StatusCode::CREATED, "{b}");
     assert_eq!(b["CompanyID"], "ACME");
     // profiles, assigned at organization level
-    let (s, _) = sb.post("/securityprofiles", &admin, json!({"ID": "CATALOG", "Name": "Catalog", "Roles": ["ProductAdmin", "CatalogAdmin"]})).await;
+    let (s, _) = sb
+        .post(
+            "/securityprofiles",
+            &admin,
+            json!({"ID": "CATALOG", "Name": "Catalog", "Roles": ["ProductAdmin", "CatalogAdmin"]}),
+        )
+        .await;
     assert_eq!(s, StatusCode::CREATED);
-    let (s, _) = sb.post("/securityprofiles", &admin, json!({"ID": "SHOP", "Name": "Shop", "Roles": ["Shopper", "MeAdmin"], "CustomRoles": ["CanSeeSpecials"]})).await;
+    let (s, _) = sb
+        .post(
+            "/securityprofiles",
+            &admin,
+            json!({"ID": "SHOP", "Name": "Shop", "Roles": ["Shopper", "MeAdmin"], "CustomRoles": ["CanSeeSpecials"]}),
+        )
+        .await;
     assert_eq!(s, StatusCode::CREATED);
     let (s, _) = sb.post("/securityprofiles/assignments", &admin, json!({"SecurityProfileID": "CATALOG"})).await;
     assert_eq!(s, StatusCode::NO_CONTENT);
-    let (s, _) = sb.post("/securityprofiles/assignments", &admin, json!({"SecurityProfileID": "SHOP", "BuyerID": "ACME"})).await;
+    let (s, _) =
+        sb.post("/securityprofiles/assignments", &admin, json!({"SecurityProfileID": "SHOP", "BuyerID": "ACME"})).await;
     assert_eq!(s, StatusCode::NO_CONTENT);
     // admin users see the union of the seller-level profiles
     let (_, list) = sb.get("/adminusers?ID=ADMIN2", &admin).await;
@@ -125,12 +156,23 @@ async fn seed_000_walkthrough_gives_the_union_of_roles() {
     assert_eq!(list["Items"][0]["AvailableRoles"], json!(["MeAdmin", "Shopper"]));
     // a group-level and a user-level assignment add to the union
     sb.post("/buyers/ACME/usergroups", &admin, json!({"ID": "VIP", "Name": "VIP"})).await;
-    let (s, _) = sb.post("/buyers/ACME/usergroups/assignments", &admin, json!({"UserGroupID": "VIP", "UserID": "ACME01"})).await;
+    let (s, _) =
+        sb.post("/buyers/ACME/usergroups/assignments", &admin, json!({"UserGroupID": "VIP", "UserID": "ACME01"})).await;
     assert_eq!(s, StatusCode::NO_CONTENT);
     sb.post("/securityprofiles", &admin, json!({"ID": "ORDERS", "Name": "Orders", "Roles": ["OrderReader"]})).await;
     sb.post("/securityprofiles", &admin, json!({"ID": "ADDR", "Name": "Addresses", "Roles": ["MeAddressAdmin"]})).await;
-    sb.post("/securityprofiles/assignments", &admin, json!({"SecurityProfileID": "ORDERS", "BuyerID": "ACME", "UserGroupID": "VIP"})).await;
-    sb.post("/securityprofiles/assignments", &admin, json!({"SecurityProfileID": "ADDR", "BuyerID": "ACME", "UserID": "ACME01"})).await;
+    sb.post(
+        "/securityprofiles/assignments",
+        &admin,
+        json!({"SecurityProfileID": "ORDERS", "BuyerID": "ACME", "UserGroupID": "VIP"}),
+    )
+    .await;
+    sb.post(
+        "/securityprofiles/assignments",
+        &admin,
+        json!({"SecurityProfileID": "ADDR", "BuyerID": "ACME", "UserID": "ACME01"}),
+    )
+    .await;
     let (_, u) = sb.get("/buyers/ACME/users/ACME01", &admin).await;
     assert_eq!(u["AvailableRoles"], json!(["MeAddressAdmin", "MeAdmin", "OrderReader", "Shopper"]));
     // the assignment list filters by level and commerce role
@@ -158,16 +200,19 @@ async fn client_access_configuration_is_enforced() {
     let sb = start().await;
     let admin = sb.admin().await;
     // the storefront client allows buyers only
-    let (s, b) = sb.login_full(gatehouse_sandbox::seed::STOREFRONT_CLIENT_ID, "admin01", "Gatehouse-Admin1", None).await;
+    let (s, b) =
+        sb.login_full(gatehouse_sandbox::seed::STOREFRONT_CLIENT_ID, "admin01", "Gatehouse-Admin1", None).await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
     assert_eq!(b["error"], "unauthorized_client");
     assert_eq!(b["Errors"][0]["ErrorCode"], "Auth.UnauthorizedClient");
     // a client for one buyer only, through an assignment
-    let (_, c) = sb.post("/apiclients", &admin, json!({"AppName": "ACME app", "Active": true, "AccessTokenDuration": 30})).await;
+    let (_, c) =
+        sb.post("/apiclients", &admin, json!({"AppName": "ACME app", "Active": true, "AccessTokenDuration": 30})).await;
     let cid = c["ID"].as_str().unwrap().to_string();
     let (s, _) = sb.login_full(&cid, "buyer01", "buyerpass01", None).await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
-    let (s, b) = sb.post("/apiclients/assignments", &admin, json!({"ApiClientID": cid, "BuyerID": "BUYER_ORGANIZATION"})).await;
+    let (s, b) =
+        sb.post("/apiclients/assignments", &admin, json!({"ApiClientID": cid, "BuyerID": "BUYER_ORGANIZATION"})).await;
     assert_eq!(s, StatusCode::NO_CONTENT, "{b}");
     let (s, b) = sb.login_full(&cid, "buyer01", "buyerpass01", None).await;
     assert_eq!(s, StatusCode::OK, "{b}");
@@ -180,16 +225,23 @@ async fn client_access_configuration_is_enforced() {
     let (s, _) = sb.login_full(&cid, "buyer01", "buyerpass01", None).await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
     // a client secret is required once set; client_credentials acts as the default context user
-    sb.patch(&format!("/apiclients/{cid}"), &admin, json!({"ClientSecret": "s3cret", "DefaultContextUserName": "admin01", "AllowSeller": true})).await;
+    sb.patch(
+        &format!("/apiclients/{cid}"),
+        &admin,
+        json!({"ClientSecret": "s3cret", "DefaultContextUserName": "admin01", "AllowSeller": true}),
+    )
+    .await;
     let (s, b) = sb.login_full(&cid, "admin01", "Gatehouse-Admin1", None).await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
     assert_eq!(b["Errors"][0]["ErrorCode"], "Auth.InvalidClientSecret");
-    let (s, b) = sb.token_form(&[("grant_type", "client_credentials"), ("client_id", &cid), ("client_secret", "s3cret")]).await;
+    let (s, b) =
+        sb.token_form(&[("grant_type", "client_credentials"), ("client_id", &cid), ("client_secret", "s3cret")]).await;
     assert_eq!(s, StatusCode::OK, "{b}");
     assert_eq!(claims(b["access_token"].as_str().unwrap())["usr"], "admin01");
     // inactive client and inactive user
     sb.patch(&format!("/apiclients/{cid}"), &admin, json!({"Active": false})).await;
-    let (_, b) = sb.token_form(&[("grant_type", "client_credentials"), ("client_id", &cid), ("client_secret", "s3cret")]).await;
+    let (_, b) =
+        sb.token_form(&[("grant_type", "client_credentials"), ("client_id", &cid), ("client_secret", "s3cret")]).await;
     assert_eq!(b["Errors"][0]["ErrorCode"], "Auth.ClientNotActive");
     sb.patch("/buyers/BUYER_ORGANIZATION/users/BUYER01", &admin, json!({"Active": false})).await;
     let (_, b) = sb.login_full(CLIENT, "buyer01", "buyerpass01", None).await;
@@ -218,7 +270,10 @@ async fn password_config_locks_out_after_failed_sign_ins() {
     // three failures allowed, then locked until an administrator unlocks (LockoutDuration 0)
     sb.post("/securityprofiles", &admin, json!({"ID": "STRICT", "Name": "Strict", "Roles": [], "PasswordConfig": {"AllowedFailedAttempts": 3, "LockoutDuration": 0}})).await;
     sb.post("/securityprofiles", &admin, json!({"ID": "LENIENT", "Name": "Lenient", "Roles": [], "PasswordConfig": {"AllowedFailedAttempts": 10, "LockoutDuration": 30}})).await;
-    for a in [json!({"SecurityProfileID": "STRICT", "UserID": "REP01"}), json!({"SecurityProfileID": "LENIENT", "UserGroupID": "CALL_CENTER"})] {
+    for a in [
+        json!({"SecurityProfileID": "STRICT", "UserID": "REP01"}),
+        json!({"SecurityProfileID": "LENIENT", "UserGroupID": "CALL_CENTER"}),
+    ] {
         let (s, b) = sb.post("/securityprofiles/assignments", &admin, a).await;
         assert_eq!(s, StatusCode::NO_CONTENT, "{b}");
     }
@@ -268,7 +323,11 @@ async fn anonymous_shoppers_get_tokens_of_their_own() {
     let anon = [("grant_type", "client_credentials"), ("client_id", store), ("scope", "Shopper MeAdmin")];
     // without IsAnonBuyer, a client without a secret gives no client_credentials token
     let (s, b) = sb.token_form(&anon).await;
-    assert_eq!((s, b["Errors"][0]["ErrorCode"].as_str()), (StatusCode::BAD_REQUEST, Some("Auth.InvalidClientSecret")), "{b}");
+    assert_eq!(
+        (s, b["Errors"][0]["ErrorCode"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("Auth.InvalidClientSecret")),
+        "{b}"
+    );
     assert!(b["Errors"][0]["Message"].as_str().unwrap().contains("IsAnonBuyer"), "{b}");
     // with it but no default context user: said so
     sb.patch(&format!("/apiclients/{store}"), &admin, json!({"IsAnonBuyer": true, "RefreshTokenDuration": 60})).await;
@@ -286,7 +345,10 @@ async fn anonymous_shoppers_get_tokens_of_their_own() {
     assert!(first.get("refresh_token").is_none(), "{first}");
     let (_, second) = sb.token_form(&anon).await;
     let (a, b) = (claims(first["access_token"].as_str().unwrap()), claims(second["access_token"].as_str().unwrap()));
-    assert_eq!((a["usr"].as_str(), a["usrtype"].as_str(), a["cid"].as_str()), (Some("buyer01"), Some("buyer"), Some(store)));
+    assert_eq!(
+        (a["usr"].as_str(), a["usrtype"].as_str(), a["cid"].as_str()),
+        (Some("buyer01"), Some("buyer"), Some(store))
+    );
     let mut roles: Vec<&str> = a["role"].as_array().unwrap().iter().filter_map(Value::as_str).collect();
     roles.sort();
     assert_eq!(roles, ["MeAdmin", "Shopper"]);
@@ -299,13 +361,25 @@ async fn anonymous_shoppers_get_tokens_of_their_own() {
     let (s, me) = sb.get("/me", anon_token).await;
     assert_eq!(s, StatusCode::OK, "{me}");
     assert_eq!(me["ID"], format!("anon-{}", a["orderid"].as_str().unwrap()), "{me}");
-    assert_eq!((me["Username"].as_str(), me["Anonymous"].as_bool(), me["Buyer"]["ID"].as_str()), (Some(""), Some(true), Some("BUYER_ORGANIZATION")), "{me}");
-    for (method, body) in [(Method::PATCH, json!({"Password": "newpassword99"})), (Method::PATCH, json!({"Username": "taken"})), (Method::PUT, json!({"Username": "b", "FirstName": "b", "LastName": "b", "Email": "b@x.io", "Active": true}))] {
+    assert_eq!(
+        (me["Username"].as_str(), me["Anonymous"].as_bool(), me["Buyer"]["ID"].as_str()),
+        (Some(""), Some(true), Some("BUYER_ORGANIZATION")),
+        "{me}"
+    );
+    for (method, body) in [
+        (Method::PATCH, json!({"Password": "newpassword99"})),
+        (Method::PATCH, json!({"Username": "taken"})),
+        (Method::PUT, json!({"Username": "b", "FirstName": "b", "LastName": "b", "Email": "b@x.io", "Active": true})),
+    ] {
         let (s, b) = sb.call(method, "/me", Some(anon_token), Some(body)).await;
         assert_eq!((s, error_code(&b)), (StatusCode::FORBIDDEN, "Anonymous.NoProfile"), "{b}");
     }
     let (_, template) = sb.get("/buyers/BUYER_ORGANIZATION/users/BUYER01", &admin).await;
-    assert_eq!((template["Username"].as_str(), template["FailedLoginAttempts"].as_i64()), (Some("buyer01"), Some(0)), "{template}");
+    assert_eq!(
+        (template["Username"].as_str(), template["FailedLoginAttempts"].as_i64()),
+        (Some("buyer01"), Some(0)),
+        "{template}"
+    );
     assert_eq!(sb.login_full(CLIENT, "buyer01", "buyerpass01", None).await.0, StatusCode::OK);
     // a password sign-in through the same client is an ordinary token
     let (_, b) = sb.login_full(store, "buyer01", "buyerpass01", None).await;
@@ -319,7 +393,13 @@ async fn seed_001_impersonation() {
     let sb = start().await;
     let rep = sb.login("rep01", "Gatehouse-Rep01").await;
     let store = gatehouse_sandbox::seed::STOREFRONT_CLIENT_ID;
-    let (s, b) = sb.post("/buyers/BUYER_ORGANIZATION/users/BUYER01/accesstoken", &rep, json!({"ClientID": store, "Roles": ["Shopper", "MeAdmin", "OrderAdmin"]})).await;
+    let (s, b) = sb
+        .post(
+            "/buyers/BUYER_ORGANIZATION/users/BUYER01/accesstoken",
+            &rep,
+            json!({"ClientID": store, "Roles": ["Shopper", "MeAdmin", "OrderAdmin"]}),
+        )
+        .await;
     assert_eq!(s, StatusCode::OK, "{b}");
     let token = b["access_token"].as_str().unwrap().to_string();
     let c = claims(&token);
@@ -342,19 +422,28 @@ async fn seed_001_impersonation() {
     assert_eq!(s, StatusCode::CONFLICT, "{b}");
     assert_eq!(error_code(&b), "ImpersonationConfig.ConflictingImpersonationConfigExists");
     // renaming a config does not conflict with itself
-    let (s, b) = sb.patch("/impersonationconfig/CALL_CENTER_STOREFRONT", &admin, json!({"ID": "CALL_CENTER_RENAMED"})).await;
+    let (s, b) =
+        sb.patch("/impersonationconfig/CALL_CENTER_STOREFRONT", &admin, json!({"ID": "CALL_CENTER_RENAMED"})).await;
     assert_eq!(s, StatusCode::OK, "{b}");
-    let (s, b) = sb.patch("/impersonationconfig/CALL_CENTER_RENAMED", &admin, json!({"ID": "CALL_CENTER_STOREFRONT"})).await;
+    let (s, b) =
+        sb.patch("/impersonationconfig/CALL_CENTER_RENAMED", &admin, json!({"ID": "CALL_CENTER_STOREFRONT"})).await;
     assert_eq!(s, StatusCode::OK, "{b}");
     // without the config: refused, saying what is missing
     let (s, _) = sb.delete("/impersonationconfig/CALL_CENTER_STOREFRONT", &admin).await;
     assert_eq!(s, StatusCode::NO_CONTENT);
-    let (s, b) = sb.post("/buyers/BUYER_ORGANIZATION/users/BUYER01/accesstoken", &rep, json!({"ClientID": store, "Roles": ["Shopper"]})).await;
+    let (s, b) = sb
+        .post(
+            "/buyers/BUYER_ORGANIZATION/users/BUYER01/accesstoken",
+            &rep,
+            json!({"ClientID": store, "Roles": ["Shopper"]}),
+        )
+        .await;
     assert_eq!(s, StatusCode::FORBIDDEN, "{b}");
     assert_eq!(error_code(&b), "Impersonation.ConfigError");
     assert!(b["Errors"][0]["Message"].as_str().unwrap().contains("No impersonation config"));
     // an admin without BuyerImpersonation is refused by role
-    let (s, b) = sb.post("/buyers/BUYER_ORGANIZATION/users/BUYER01/accesstoken", &admin, json!({"ClientID": store})).await;
+    let (s, b) =
+        sb.post("/buyers/BUYER_ORGANIZATION/users/BUYER01/accesstoken", &admin, json!({"ClientID": store})).await;
     assert_eq!(s, StatusCode::FORBIDDEN);
     assert_eq!(error_code(&b), "InsufficientRoles");
 }
@@ -366,8 +455,18 @@ async fn buyer_impersonators_stay_in_their_company() {
     let store = gatehouse_sandbox::seed::STOREFRONT_CLIENT_ID;
     // a buyer-side supervisor with BuyerImpersonation, in BUYER_ORGANIZATION
     sb.post("/buyers/BUYER_ORGANIZATION/users", &admin, json!({"ID": "SUP", "Username": "supervisor", "Password": "superpass01", "FirstName": "S", "LastName": "V", "Email": "s@x.io", "Active": true})).await;
-    sb.post("/securityprofiles", &admin, json!({"ID": "IMP", "Name": "Impersonators", "Roles": ["BuyerImpersonation"]})).await;
-    sb.post("/securityprofiles/assignments", &admin, json!({"SecurityProfileID": "IMP", "BuyerID": "BUYER_ORGANIZATION", "UserID": "SUP"})).await;
+    sb.post(
+        "/securityprofiles",
+        &admin,
+        json!({"ID": "IMP", "Name": "Impersonators", "Roles": ["BuyerImpersonation"]}),
+    )
+    .await;
+    sb.post(
+        "/securityprofiles/assignments",
+        &admin,
+        json!({"SecurityProfileID": "IMP", "BuyerID": "BUYER_ORGANIZATION", "UserID": "SUP"}),
+    )
+    .await;
     // another buyer company with a user, and configs naming both
     sb.post("/buyers", &admin, json!({"ID": "OTHER", "Name": "Other", "Active": true})).await;
     sb.post("/buyers/OTHER/users", &admin, json!({"ID": "O1", "Username": "other01", "Password": "otherpass01", "FirstName": "O", "LastName": "U", "Email": "o@x.io", "Active": true})).await;
@@ -375,9 +474,16 @@ async fn buyer_impersonators_stay_in_their_company() {
     assert_eq!(s, StatusCode::CREATED, "{b}");
     sb.post("/impersonationconfig", &admin, json!({"ID": "CROSS", "ImpersonationBuyerID": "BUYER_ORGANIZATION", "ImpersonationUserID": "SUP", "BuyerID": "OTHER", "SecurityProfileID": "BUYER_PROFILE", "ClientID": store})).await;
     let sup = sb.login("supervisor", "superpass01").await;
-    let (s, b) = sb.post("/buyers/BUYER_ORGANIZATION/users/BUYER01/accesstoken", &sup, json!({"ClientID": store, "Roles": ["Shopper"]})).await;
+    let (s, b) = sb
+        .post(
+            "/buyers/BUYER_ORGANIZATION/users/BUYER01/accesstoken",
+            &sup,
+            json!({"ClientID": store, "Roles": ["Shopper"]}),
+        )
+        .await;
     assert_eq!(s, StatusCode::OK, "{b}");
-    let (s, b) = sb.post("/buyers/OTHER/users/O1/accesstoken", &sup, json!({"ClientID": store, "Roles": ["Shopper"]})).await;
+    let (s, b) =
+        sb.post("/buyers/OTHER/users/O1/accesstoken", &sup, json!({"ClientID": store, "Roles": ["Shopper"]})).await;
     assert_eq!(s, StatusCode::FORBIDDEN, "{b}");
     assert!(b["Errors"][0]["Message"].as_str().unwrap().contains("own buyer"));
 }
@@ -464,12 +570,23 @@ async fn crud_verbs_and_status_codes() {
     let (s, _) = sb.delete("/buyers/RENAMED", &admin).await;
     assert_eq!(s, StatusCode::NOT_FOUND);
     // read-only fields are ignored; the API client ID cannot be chosen
-    let (_, c) = sb.post("/apiclients", &admin, json!({"ID": "MINE", "AppName": "x", "AccessTokenDuration": 10, "AssignedBuyerCount": 9})).await;
+    let (_, c) = sb
+        .post(
+            "/apiclients",
+            &admin,
+            json!({"ID": "MINE", "AppName": "x", "AccessTokenDuration": 10, "AssignedBuyerCount": 9}),
+        )
+        .await;
     assert_ne!(c["ID"], "MINE");
     assert_eq!(c["AssignedBuyerCount"], 0);
     // deleting a buyer removes its users
     sb.post("/buyers", &admin, json!({"ID": "GONE", "Name": "Gone"})).await;
-    sb.post("/buyers/GONE/users", &admin, json!({"ID": "G1", "Username": "gone01", "FirstName": "G", "LastName": "O", "Email": "g@o.io", "Active": true})).await;
+    sb.post(
+        "/buyers/GONE/users",
+        &admin,
+        json!({"ID": "G1", "Username": "gone01", "FirstName": "G", "LastName": "O", "Email": "g@o.io", "Active": true}),
+    )
+    .await;
     sb.delete("/buyers/GONE", &admin).await;
     let (s, _) = sb.login_full(CLIENT, "gone01", "whatever1", None).await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
@@ -484,7 +601,12 @@ async fn bad_input_gets_clear_errors() {
     let sb = start().await;
     let admin = sb.admin().await;
     let raw = |body: &'static str| {
-        sb.http.post(format!("{}/v1/buyers", sb.base)).bearer_auth(&admin).header("content-type", "application/json").body(body).send()
+        sb.http
+            .post(format!("{}/v1/buyers", sb.base))
+            .bearer_auth(&admin)
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
     };
     let res = raw("{\"Name\": ").await.unwrap();
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
@@ -508,7 +630,15 @@ async fn bad_input_gets_clear_errors() {
     assert!(b["Errors"][0]["Message"].as_str().unwrap().contains("Wizard"));
     // oversize body → 413 in the error shape
     let big = format!("{{\"Name\": \"{}\"}}", "x".repeat(2 * 1024 * 1024));
-    let res = sb.http.post(format!("{}/v1/buyers", sb.base)).bearer_auth(&admin).header("content-type", "application/json").body(big).send().await.unwrap();
+    let res = sb
+        .http
+        .post(format!("{}/v1/buyers", sb.base))
+        .bearer_auth(&admin)
+        .header("content-type", "application/json")
+        .body(big)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
     let b: Value = res.json().await.unwrap();
     assert_eq!(error_code(&b), "Request.PayloadTooLarge");
@@ -518,9 +648,15 @@ async fn bad_input_gets_clear_errors() {
     let (s, b) = sb.call(Method::PUT, "/buyers", Some(&admin), Some(json!({}))).await;
     assert_eq!((s, error_code(&b)), (StatusCode::METHOD_NOT_ALLOWED, "Request.MethodNotAllowed"));
     // CORS preflight from another origin
-    let res = sb.http.request(Method::OPTIONS, format!("{}/v1/buyers", sb.base))
-        .header("Origin", "https://portal.example").header("Access-Control-Request-Method", "POST")
-        .header("Access-Control-Request-Headers", "authorization,content-type").send().await.unwrap();
+    let res = sb
+        .http
+        .request(Method::OPTIONS, format!("{}/v1/buyers", sb.base))
+        .header("Origin", "https://portal.example")
+        .header("Access-Control-Request-Method", "POST")
+        .header("Access-Control-Request-Headers", "authorization,content-type")
+        .send()
+        .await
+        .unwrap();
     assert!(res.status().is_success());
     assert_eq!(res.headers()["access-control-allow-origin"], "*");
 }

@@ -7,7 +7,6 @@ use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 
-
 const BUYER: &str = "BUYER_ORGANIZATION";
 const STORE: &str = gatehouse_sandbox::seed::STOREFRONT_CLIENT_ID;
 
@@ -37,11 +36,15 @@ async fn user_with_roles(sb: &Sandbox, admin: &str, company: Option<(&str, &str)
 /// Moves the seed's admin profile from the seller level to the seed admin alone, so new admin
 /// users hold only what a test gives them.
 async fn isolate_admins(sb: &Sandbox, admin: &str) {
-    let (s, b) = sb.post("/securityprofiles/assignments", admin, json!({"SecurityProfileID": "ADMIN_PROFILE", "UserID": "ADMIN"})).await;
+    let (s, b) = sb
+        .post("/securityprofiles/assignments", admin, json!({"SecurityProfileID": "ADMIN_PROFILE", "UserID": "ADMIN"}))
+        .await;
     assert_eq!(s, StatusCode::NO_CONTENT, "{b}");
     let (s, b) = sb.delete("/securityprofiles/ADMIN_PROFILE/assignments", admin).await;
     assert_eq!(s, StatusCode::NO_CONTENT, "{b}");
-    let (s, b) = sb.post("/securityprofiles/assignments", admin, json!({"SecurityProfileID": "ADMIN_PROFILE", "UserID": "ADMIN"})).await;
+    let (s, b) = sb
+        .post("/securityprofiles/assignments", admin, json!({"SecurityProfileID": "ADMIN_PROFILE", "UserID": "ADMIN"}))
+        .await;
     assert_eq!(s, StatusCode::NO_CONTENT, "{b}");
 }
 
@@ -65,7 +68,12 @@ async fn a_burst_of_wrong_passwords_is_answered_and_counted_without_starving_oth
         .map(|_| {
             let (http, base) = (sb.http.clone(), sb.base.clone());
             tokio::spawn(async move {
-                let form = [("grant_type", "password"), ("client_id", CLIENT), ("username", "admin01"), ("password", "wrong-password")];
+                let form = [
+                    ("grant_type", "password"),
+                    ("client_id", CLIENT),
+                    ("username", "admin01"),
+                    ("password", "wrong-password"),
+                ];
                 let res = http.post(format!("{base}/oauth/token")).form(&form).send().await.unwrap();
                 (res.status(), res.json::<Value>().await.unwrap())
             })
@@ -83,7 +91,11 @@ async fn a_burst_of_wrong_passwords_is_answered_and_counted_without_starving_oth
     }
     for t in burst {
         let (s, b) = t.await.unwrap();
-        assert_eq!((s, b["error"].as_str(), error_code(&b)), (StatusCode::BAD_REQUEST, Some("invalid_grant"), "Auth.InvalidUsernameOrPassword"), "{b}");
+        assert_eq!(
+            (s, b["error"].as_str(), error_code(&b)),
+            (StatusCode::BAD_REQUEST, Some("invalid_grant"), "Auth.InvalidUsernameOrPassword"),
+            "{b}"
+        );
     }
     assert!(reads > 0);
     assert!(max_in_use < 8, "the pool (8) was exhausted during the burst: {max_in_use} connections in use");
@@ -100,7 +112,8 @@ async fn tokens_are_checked_against_the_present() {
     let (s, _) = sb.post("/buyers/BUYER_ORGANIZATION/users", &admin, json!({"ID": "U1", "Username": "u1", "Password": "userpass001", "FirstName": "U", "LastName": "One", "Email": "u@x.io", "Active": true})).await;
     assert_eq!(s, StatusCode::CREATED);
     let (_, t) = sb.login_full(CLIENT, "u1", "userpass001", None).await;
-    let (token, rt) = (t["access_token"].as_str().unwrap().to_string(), t["refresh_token"].as_str().unwrap().to_string());
+    let (token, rt) =
+        (t["access_token"].as_str().unwrap().to_string(), t["refresh_token"].as_str().unwrap().to_string());
     assert_eq!(sb.get("/me", &token).await.0, StatusCode::OK);
     sb.patch("/buyers/BUYER_ORGANIZATION/users/U1", &admin, json!({"Active": false})).await;
     let (s, b) = sb.get("/me", &token).await;
@@ -118,15 +131,24 @@ async fn tokens_are_checked_against_the_present() {
     let (s, b) = sb.get("/me", &token).await;
     assert_eq!(s, StatusCode::UNAUTHORIZED, "{b}");
     let (s, b) = refresh(&sb, CLIENT, &rt).await;
-    assert_eq!((s, b["error"].as_str()), (StatusCode::BAD_REQUEST, Some("invalid_grant")), "a deleted user's refresh token is gone: {b}");
+    assert_eq!(
+        (s, b["error"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("invalid_grant")),
+        "a deleted user's refresh token is gone: {b}"
+    );
     sb.post("/buyers/BUYER_ORGANIZATION/users", &admin, json!({"ID": "U1", "Username": "u1", "Password": "userpass001", "FirstName": "U", "LastName": "One", "Email": "u@x.io", "Active": true})).await;
-    assert_eq!(sb.get("/me", &token).await.0, StatusCode::UNAUTHORIZED, "a new user under the same ID is not the old token's user");
+    assert_eq!(
+        sb.get("/me", &token).await.0,
+        StatusCode::UNAUTHORIZED,
+        "a new user under the same ID is not the old token's user"
+    );
 
     // an API client: deactivated, reactivated, deleted
     let (_, c) = sb.post("/apiclients", &admin, json!({"AppName": "Temp", "Active": true, "AccessTokenDuration": 60, "RefreshTokenDuration": 60, "AllowAnyBuyer": true})).await;
     let cid = c["ID"].as_str().unwrap().to_string();
     let (_, t) = sb.login_full(&cid, "buyer01", "buyerpass01", None).await;
-    let (token, rt) = (t["access_token"].as_str().unwrap().to_string(), t["refresh_token"].as_str().unwrap().to_string());
+    let (token, rt) =
+        (t["access_token"].as_str().unwrap().to_string(), t["refresh_token"].as_str().unwrap().to_string());
     assert_eq!(sb.get("/me", &token).await.0, StatusCode::OK);
     sb.patch(&format!("/apiclients/{cid}"), &admin, json!({"Active": false})).await;
     let (s, b) = sb.get("/me", &token).await;
@@ -151,7 +173,12 @@ async fn refresh_recomputes_roles_and_is_refused_after_changes() {
     assert_eq!(roles_of(t["access_token"].as_str().unwrap()), ["BuyerReader"]);
     let rt = t["refresh_token"].as_str().unwrap().to_string();
     // a role added within the scope appears; one outside the scope does not
-    sb.patch("/securityprofiles/OPS_PROFILE", &admin, json!({"Roles": ["BuyerReader", "BuyerAdmin", "SupplierReader"]})).await;
+    sb.patch(
+        "/securityprofiles/OPS_PROFILE",
+        &admin,
+        json!({"Roles": ["BuyerReader", "BuyerAdmin", "SupplierReader"]}),
+    )
+    .await;
     let (s, r) = refresh(&sb, CLIENT, &rt).await;
     assert_eq!(s, StatusCode::OK, "{r}");
     assert_eq!(roles_of(r["access_token"].as_str().unwrap()), ["BuyerAdmin", "BuyerReader"]);
@@ -160,14 +187,28 @@ async fn refresh_recomputes_roles_and_is_refused_after_changes() {
     let (_, r) = refresh(&sb, CLIENT, &rt).await;
     assert!(roles_of(r["access_token"].as_str().unwrap()).is_empty(), "{r}");
     // no scope asked: every role the user has today
-    sb.post("/securityprofiles/assignments", &admin, json!({"SecurityProfileID": "OPS_PROFILE", "UserID": "OPS"})).await;
+    sb.post("/securityprofiles/assignments", &admin, json!({"SecurityProfileID": "OPS_PROFILE", "UserID": "OPS"}))
+        .await;
     let (_, t) = sb.login_full(CLIENT, "ops", "Hardening-Pass1", None).await;
     let all_rt = t["refresh_token"].as_str().unwrap().to_string();
-    sb.patch("/securityprofiles/OPS_PROFILE", &admin, json!({"Roles": ["BuyerReader", "BuyerAdmin", "SupplierReader", "SupplierAdmin"]})).await;
+    sb.patch(
+        "/securityprofiles/OPS_PROFILE",
+        &admin,
+        json!({"Roles": ["BuyerReader", "BuyerAdmin", "SupplierReader", "SupplierAdmin"]}),
+    )
+    .await;
     let (_, r) = refresh(&sb, CLIENT, &all_rt).await;
-    assert_eq!(roles_of(r["access_token"].as_str().unwrap()), ["BuyerAdmin", "BuyerReader", "SupplierAdmin", "SupplierReader"]);
+    assert_eq!(
+        roles_of(r["access_token"].as_str().unwrap()),
+        ["BuyerAdmin", "BuyerReader", "SupplierAdmin", "SupplierReader"]
+    );
     // locked out: refused
-    sb.patch("/securityprofiles/OPS_PROFILE", &admin, json!({"PasswordConfig": {"AllowedFailedAttempts": 1, "LockoutDuration": 0}})).await;
+    sb.patch(
+        "/securityprofiles/OPS_PROFILE",
+        &admin,
+        json!({"PasswordConfig": {"AllowedFailedAttempts": 1, "LockoutDuration": 0}}),
+    )
+    .await;
     sb.login_full(CLIENT, "ops", "wrong-one", None).await;
     let (s, b) = refresh(&sb, CLIENT, &all_rt).await;
     assert_eq!((s, error_code(&b)), (StatusCode::BAD_REQUEST, "Auth.LockedOut"), "{b}");
@@ -187,12 +228,32 @@ async fn renames_carry_every_reference() {
     let sb = start().await;
     let admin = sb.admin().await;
     // a buyer user with a user-level profile, a group membership, and a config naming them
-    sb.post("/securityprofiles", &admin, json!({"ID": "POWER", "Name": "Power", "Roles": ["BuyerAdmin", "OrderAdmin"]})).await;
+    sb.post(
+        "/securityprofiles",
+        &admin,
+        json!({"ID": "POWER", "Name": "Power", "Roles": ["BuyerAdmin", "OrderAdmin"]}),
+    )
+    .await;
     sb.post("/buyers/BUYER_ORGANIZATION/users", &admin, json!({"ID": "VIP", "Username": "vip", "Password": "vippass0001", "FirstName": "V", "LastName": "P", "Email": "v@x.io", "Active": true})).await;
-    sb.post("/securityprofiles/assignments", &admin, json!({"SecurityProfileID": "POWER", "BuyerID": BUYER, "UserID": "VIP"})).await;
+    sb.post(
+        "/securityprofiles/assignments",
+        &admin,
+        json!({"SecurityProfileID": "POWER", "BuyerID": BUYER, "UserID": "VIP"}),
+    )
+    .await;
     sb.post("/buyers/BUYER_ORGANIZATION/usergroups", &admin, json!({"ID": "GOLD", "Name": "Gold"})).await;
-    sb.post("/securityprofiles/assignments", &admin, json!({"SecurityProfileID": "POWER", "BuyerID": BUYER, "UserGroupID": "GOLD"})).await;
-    sb.post("/buyers/BUYER_ORGANIZATION/usergroups/assignments", &admin, json!({"UserGroupID": "GOLD", "UserID": "BUYER01"})).await;
+    sb.post(
+        "/securityprofiles/assignments",
+        &admin,
+        json!({"SecurityProfileID": "POWER", "BuyerID": BUYER, "UserGroupID": "GOLD"}),
+    )
+    .await;
+    sb.post(
+        "/buyers/BUYER_ORGANIZATION/usergroups/assignments",
+        &admin,
+        json!({"UserGroupID": "GOLD", "UserID": "BUYER01"}),
+    )
+    .await;
     let (s, b) = sb.post("/impersonationconfig", &admin, json!({"ID": "VIPCFG", "ImpersonationGroupID": "CALL_CENTER", "BuyerID": BUYER, "UserID": "VIP", "SecurityProfileID": "BUYER_PROFILE", "ClientID": STORE})).await;
     assert_eq!(s, StatusCode::CREATED, "{b}");
 
@@ -204,11 +265,23 @@ async fn renames_carry_every_reference() {
     assert_eq!(cfg["UserID"], "VIP2");
     let (s, b) = sb.post("/buyers/BUYER_ORGANIZATION/users", &admin, json!({"ID": "VIP", "Username": "newcomer", "Password": "newpass0001", "FirstName": "N", "LastName": "C", "Email": "n@x.io", "Active": true})).await;
     assert_eq!(s, StatusCode::CREATED);
-    assert_eq!(b["AvailableRoles"], json!(["MeAddressAdmin", "MeAdmin", "MeCreditCardAdmin", "MeXpAdmin", "Shopper"]), "only the buyer-level profile: {b}");
-    assert!(!b["AvailableRoles"].as_array().unwrap().iter().any(|r| r == "OrderAdmin"), "the newcomer inherits nothing: {b}");
+    assert_eq!(
+        b["AvailableRoles"],
+        json!(["MeAddressAdmin", "MeAdmin", "MeCreditCardAdmin", "MeXpAdmin", "Shopper"]),
+        "only the buyer-level profile: {b}"
+    );
+    assert!(
+        !b["AvailableRoles"].as_array().unwrap().iter().any(|r| r == "OrderAdmin"),
+        "the newcomer inherits nothing: {b}"
+    );
 
     // a shopper renaming themselves through /me keeps their group's roles; the freed ID gets none
-    sb.post("/securityprofiles/assignments", &admin, json!({"SecurityProfileID": "POWER", "BuyerID": BUYER, "UserID": "BUYER01"})).await;
+    sb.post(
+        "/securityprofiles/assignments",
+        &admin,
+        json!({"SecurityProfileID": "POWER", "BuyerID": BUYER, "UserID": "BUYER01"}),
+    )
+    .await;
     let shopper = sb.login("buyer01", "buyerpass01").await;
     let (s, b) = sb.patch("/me", &shopper, json!({"ID": "BUYER01_RENAMED"})).await;
     assert_eq!(s, StatusCode::OK, "{b}");
@@ -225,18 +298,31 @@ async fn renames_carry_every_reference() {
     let (_, sp) = sb.get("/securityprofiles/assignments?level=Group", &admin).await;
     assert!(sp["Items"].as_array().unwrap().iter().any(|a| a["UserGroupID"] == "PLATINUM"), "{sp}");
     sb.post("/buyers/BUYER_ORGANIZATION/usergroups", &admin, json!({"ID": "GOLD", "Name": "New gold"})).await;
-    sb.post("/buyers/BUYER_ORGANIZATION/usergroups/assignments", &admin, json!({"UserGroupID": "GOLD", "UserID": "BUYER01"})).await;
+    sb.post(
+        "/buyers/BUYER_ORGANIZATION/usergroups/assignments",
+        &admin,
+        json!({"UserGroupID": "GOLD", "UserID": "BUYER01"}),
+    )
+    .await;
     let (_, b) = sb.get("/buyers/BUYER_ORGANIZATION/users/BUYER01", &admin).await;
-    assert!(!b["AvailableRoles"].as_array().unwrap().iter().any(|r| r == "OrderAdmin"), "joining the new GOLD grants nothing: {b}");
+    assert!(
+        !b["AvailableRoles"].as_array().unwrap().iter().any(|r| r == "OrderAdmin"),
+        "joining the new GOLD grants nothing: {b}"
+    );
 
     // the admin group and the profile renamed: the rep still impersonates
     sb.patch("/usergroups/CALL_CENTER", &admin, json!({"ID": "CALL_CENTER_2"})).await;
     sb.patch("/securityprofiles/BUYER_PROFILE", &admin, json!({"ID": "BUYER_PROFILE_2"})).await;
     let (_, cfg) = sb.get("/impersonationconfig/CALL_CENTER_STOREFRONT", &admin).await;
-    assert_eq!((cfg["ImpersonationGroupID"].as_str(), cfg["SecurityProfileID"].as_str()), (Some("CALL_CENTER_2"), Some("BUYER_PROFILE_2")), "{cfg}");
+    assert_eq!(
+        (cfg["ImpersonationGroupID"].as_str(), cfg["SecurityProfileID"].as_str()),
+        (Some("CALL_CENTER_2"), Some("BUYER_PROFILE_2")),
+        "{cfg}"
+    );
     let rep = sb.login("rep01", "Gatehouse-Rep01").await;
     assert!(roles_of(&rep).contains(&"BuyerImpersonation".to_string()));
-    let (s, b) = sb.post("/buyers/BUYER_ORGANIZATION/users/BUYER01_RENAMED/accesstoken", &rep, json!({"ClientID": STORE})).await;
+    let (s, b) =
+        sb.post("/buyers/BUYER_ORGANIZATION/users/BUYER01_RENAMED/accesstoken", &rep, json!({"ClientID": STORE})).await;
     assert_eq!(s, StatusCode::OK, "{b}");
 
     // the buyer renamed: users, groups, memberships, assignments and configs move with it
@@ -253,7 +339,10 @@ async fn renames_carry_every_reference() {
     assert!(ca["Items"].as_array().unwrap().iter().any(|a| a["BuyerID"] == "ACME"), "{ca}");
     let (s, t) = sb.login_full(CLIENT, "impostor", "impostor001", None).await;
     assert_eq!(s, StatusCode::OK, "users of a renamed buyer still sign in: {t}");
-    assert!(roles_of(t["access_token"].as_str().unwrap()).contains(&"Shopper".to_string()), "the buyer-level profile followed");
+    assert!(
+        roles_of(t["access_token"].as_str().unwrap()).contains(&"Shopper".to_string()),
+        "the buyer-level profile followed"
+    );
     let (_, me) = sb.get("/me", t["access_token"].as_str().unwrap()).await;
     assert_eq!(me["Buyer"]["ID"], "ACME");
     // a new buyer under the old ID is empty and grants nothing
@@ -268,7 +357,12 @@ async fn renames_carry_every_reference() {
     sb.post("/suppliers/SUPPLY/users", &admin, json!({"ID": "S1", "Username": "supply01", "Password": "supplypass1", "FirstName": "S", "LastName": "U", "Email": "s@x.io", "Active": true})).await;
     sb.post("/suppliers/SUPPLY/usergroups", &admin, json!({"ID": "SG", "Name": "Supply group"})).await;
     sb.post("/suppliers/SUPPLY/usergroups/assignments", &admin, json!({"UserGroupID": "SG", "UserID": "S1"})).await;
-    sb.post("/securityprofiles/assignments", &admin, json!({"SecurityProfileID": "POWER", "SupplierID": "SUPPLY", "UserGroupID": "SG"})).await;
+    sb.post(
+        "/securityprofiles/assignments",
+        &admin,
+        json!({"SecurityProfileID": "POWER", "SupplierID": "SUPPLY", "UserGroupID": "SG"}),
+    )
+    .await;
     sb.post("/apiclients/assignments", &admin, json!({"ApiClientID": CLIENT, "SupplierID": "SUPPLY"})).await;
     let (s, b) = sb.patch("/suppliers/SUPPLY", &admin, json!({"ID": "SUPPLY2"})).await;
     assert_eq!(s, StatusCode::OK, "{b}");
@@ -280,7 +374,8 @@ async fn renames_carry_every_reference() {
     let (_, groups) = sb.get("/suppliers/SUPPLY/usergroups", &admin).await;
     assert_eq!(groups["Meta"]["TotalCount"], 0, "{groups}");
     // an API client's ID is the API's to choose: a new one in a body changes nothing
-    let (s, b) = sb.patch(&format!("/apiclients/{STORE}"), &admin, json!({"ID": "MINE", "AppName": "Storefront"})).await;
+    let (s, b) =
+        sb.patch(&format!("/apiclients/{STORE}"), &admin, json!({"ID": "MINE", "AppName": "Storefront"})).await;
     assert!(s == StatusCode::OK || s == StatusCode::BAD_REQUEST, "{b}");
     assert_eq!(sb.get(&format!("/apiclients/{STORE}"), &admin).await.0, StatusCode::OK);
     assert_eq!(sb.get("/apiclients/MINE", &admin).await.0, StatusCode::NOT_FOUND);
@@ -297,9 +392,11 @@ async fn granting_a_role_needs_it_or_grant_for_any_role() {
     let sb = start().await;
     let admin = sb.admin().await;
     isolate_admins(&sb, &admin).await;
-    let manager = user_with_roles(&sb, &admin, None, "MGR", &["SecurityProfileAdmin", "SetSecurityProfile", "BuyerAdmin"]).await;
+    let manager =
+        user_with_roles(&sb, &admin, None, "MGR", &["SecurityProfileAdmin", "SetSecurityProfile", "BuyerAdmin"]).await;
     // a profile of roles the manager holds
-    let (s, b) = sb.post("/securityprofiles", &manager, json!({"ID": "OK", "Name": "ok", "Roles": ["BuyerAdmin"]})).await;
+    let (s, b) =
+        sb.post("/securityprofiles", &manager, json!({"ID": "OK", "Name": "ok", "Roles": ["BuyerAdmin"]})).await;
     assert_eq!(s, StatusCode::CREATED, "{b}");
     // FullAccess, or any role not held: refused, naming what is missing
     for roles in [json!(["FullAccess"]), json!(["BuyerAdmin", "OrderAdmin"])] {
@@ -307,26 +404,35 @@ async fn granting_a_role_needs_it_or_grant_for_any_role() {
         assert_eq!((s, error_code(&b)), (StatusCode::FORBIDDEN, "InsufficientRoles"), "{b}");
         assert_eq!(b["Errors"][0]["Data"]["SufficientRoles"], json!(["FullAccess", "GrantForAnyRole"]));
     }
-    let (_, b) = sb.post("/securityprofiles", &manager, json!({"Name": "escalate", "Roles": ["BuyerAdmin", "OrderAdmin"]})).await;
+    let (_, b) = sb
+        .post("/securityprofiles", &manager, json!({"Name": "escalate", "Roles": ["BuyerAdmin", "OrderAdmin"]}))
+        .await;
     assert_eq!(b["Errors"][0]["Data"]["MissingRoles"], json!(["OrderAdmin"]));
     let (s, _) = sb.patch("/securityprofiles/OK", &manager, json!({"Roles": ["BuyerAdmin", "FullAccess"]})).await;
     assert_eq!(s, StatusCode::FORBIDDEN);
     let (s, _) = sb.put("/securityprofiles/OK", &manager, json!({"Name": "ok", "Roles": ["AdminUserAdmin"]})).await;
     assert_eq!(s, StatusCode::FORBIDDEN);
     // assigning a profile holding roles not held: refused; one within them: allowed
-    let (s, b) = sb.post("/securityprofiles/assignments", &manager, json!({"SecurityProfileID": "ADMIN_PROFILE", "UserID": "MGR"})).await;
+    let (s, b) = sb
+        .post("/securityprofiles/assignments", &manager, json!({"SecurityProfileID": "ADMIN_PROFILE", "UserID": "MGR"}))
+        .await;
     assert_eq!((s, error_code(&b)), (StatusCode::FORBIDDEN, "InsufficientRoles"), "{b}");
-    let (s, _) = sb.post("/securityprofiles/assignments", &manager, json!({"SecurityProfileID": "OK", "UserID": "MGR"})).await;
+    let (s, _) =
+        sb.post("/securityprofiles/assignments", &manager, json!({"SecurityProfileID": "OK", "UserID": "MGR"})).await;
     assert_eq!(s, StatusCode::NO_CONTENT);
     // a config handing impersonators a profile with roles not held: refused
     let (s, b) = sb.post("/impersonationconfig", &manager, json!({"ImpersonationUserID": "MGR", "BuyerID": BUYER, "SecurityProfileID": "BUYER_PROFILE", "ClientID": STORE})).await;
     assert_eq!((s, error_code(&b)), (StatusCode::FORBIDDEN, "InsufficientRoles"), "{b}");
     // the seed admin holds GrantForAnyRole and may grant what it lacks
-    let (s, b) = sb.post("/securityprofiles", &admin, json!({"ID": "SHOP", "Name": "shop", "Roles": ["Shopper", "OrderAdmin"]})).await;
+    let (s, b) = sb
+        .post("/securityprofiles", &admin, json!({"ID": "SHOP", "Name": "shop", "Roles": ["Shopper", "OrderAdmin"]}))
+        .await;
     assert_eq!(s, StatusCode::CREATED, "{b}");
 
     // custom roles never act as API roles: refused by name, and inert if already stored
-    let (s, b) = sb.post("/securityprofiles", &admin, json!({"Name": "sneaky", "Roles": [], "CustomRoles": ["FullAccess"]})).await;
+    let (s, b) = sb
+        .post("/securityprofiles", &admin, json!({"Name": "sneaky", "Roles": [], "CustomRoles": ["FullAccess"]}))
+        .await;
     assert_eq!((s, error_code(&b)), (StatusCode::BAD_REQUEST, "ValidationFailure"), "{b}");
     assert_eq!(b["Errors"][0]["Data"]["Property"], "CustomRoles");
     gatehouse_sandbox::db::write(&sb.app.pool, |tx| {
@@ -334,7 +440,8 @@ async fn granting_a_role_needs_it_or_grant_for_any_role() {
         data.insert("Name".into(), json!("legacy"));
         data.insert("Roles".into(), json!(["MeAdmin"]));
         data.insert("CustomRoles".into(), json!(["FullAccess", "catalog-editor"]));
-        gatehouse_sandbox::db::insert(tx, gatehouse_model::resources::Kind::SecurityProfile, "", "LEGACY", &data, None).map(|_| ())
+        gatehouse_sandbox::db::insert(tx, gatehouse_model::resources::Kind::SecurityProfile, "", "LEGACY", &data, None)
+            .map(|_| ())
     })
     .unwrap();
     sb.post("/securityprofiles/assignments", &admin, json!({"SecurityProfileID": "LEGACY", "BuyerID": BUYER})).await;
@@ -353,7 +460,19 @@ async fn buyer_and_supplier_users_stay_in_their_company() {
     sb.post("/buyers/OTHER/users", &admin, json!({"ID": "O1", "Username": "other01", "Password": "otherpass01", "FirstName": "O", "LastName": "U", "Email": "o@x.io", "Active": true})).await;
     sb.post("/suppliers", &admin, json!({"ID": "SUP", "Name": "Supplier", "Active": true})).await;
     sb.post("/suppliers", &admin, json!({"ID": "SUP2", "Name": "Supplier 2", "Active": true})).await;
-    let every = ["BuyerAdmin", "BuyerUserAdmin", "UserGroupAdmin", "SupplierAdmin", "SupplierUserAdmin", "SupplierUserGroupAdmin", "ApiClientAdmin", "SecurityProfileAdmin", "SetSecurityProfile", "AdminUserAdmin", "AdminUserGroupAdmin"];
+    let every = [
+        "BuyerAdmin",
+        "BuyerUserAdmin",
+        "UserGroupAdmin",
+        "SupplierAdmin",
+        "SupplierUserAdmin",
+        "SupplierUserGroupAdmin",
+        "ApiClientAdmin",
+        "SecurityProfileAdmin",
+        "SetSecurityProfile",
+        "AdminUserAdmin",
+        "AdminUserGroupAdmin",
+    ];
     let buyer = user_with_roles(&sb, &admin, Some(("buyer", BUYER)), "BADMIN", &every).await;
     // their own buyer works
     let (s, b) = sb.get("/buyers", &buyer).await;
@@ -361,7 +480,15 @@ async fn buyer_and_supplier_users_stay_in_their_company() {
     assert_eq!(b["Items"][0]["ID"], BUYER);
     assert_eq!(sb.get("/buyers/BUYER_ORGANIZATION/users", &buyer).await.0, StatusCode::OK);
     // another buyer's objects are not there
-    for path in ["/buyers/OTHER", "/buyers/OTHER/users", "/buyers/OTHER/users/O1", "/buyers/OTHER/usergroups", "/buyers/OTHER/usergroups/assignments", "/suppliers/SUP", "/suppliers/SUP/users"] {
+    for path in [
+        "/buyers/OTHER",
+        "/buyers/OTHER/users",
+        "/buyers/OTHER/users/O1",
+        "/buyers/OTHER/usergroups",
+        "/buyers/OTHER/usergroups/assignments",
+        "/suppliers/SUP",
+        "/suppliers/SUP/users",
+    ] {
         let (s, b) = sb.get(path, &buyer).await;
         assert_eq!((s, error_code(&b)), (StatusCode::NOT_FOUND, "NotFound"), "{path}: {b}");
     }
@@ -381,7 +508,11 @@ async fn buyer_and_supplier_users_stay_in_their_company() {
         (Method::GET, "/securityprofiles", None),
         (Method::GET, "/adminusers", None),
         (Method::GET, "/usergroups/assignments", None),
-        (Method::POST, "/securityprofiles/assignments", Some(json!({"SecurityProfileID": "ADMIN_PROFILE", "BuyerID": BUYER, "UserID": "BADMIN"}))),
+        (
+            Method::POST,
+            "/securityprofiles/assignments",
+            Some(json!({"SecurityProfileID": "ADMIN_PROFILE", "BuyerID": BUYER, "UserID": "BADMIN"})),
+        ),
         (Method::POST, "/apiclients/assignments", Some(json!({"ApiClientID": STORE, "BuyerID": BUYER}))),
         (Method::DELETE, "/adminusers/ADMIN/tokens", None),
     ] {
@@ -406,8 +537,18 @@ async fn an_anonymous_shopper_never_reaches_its_template_user() {
     let admin = sb.admin().await;
     // the template user holds BuyerUserAdmin: an anonymous token inherits it, but not the user
     sb.post("/securityprofiles", &admin, json!({"ID": "TEMPLATE", "Name": "t", "Roles": ["BuyerUserAdmin"]})).await;
-    sb.post("/securityprofiles/assignments", &admin, json!({"SecurityProfileID": "TEMPLATE", "BuyerID": BUYER, "UserID": "BUYER01"})).await;
-    sb.patch(&format!("/apiclients/{STORE}"), &admin, json!({"IsAnonBuyer": true, "DefaultContextUserName": "buyer01"})).await;
+    sb.post(
+        "/securityprofiles/assignments",
+        &admin,
+        json!({"SecurityProfileID": "TEMPLATE", "BuyerID": BUYER, "UserID": "BUYER01"}),
+    )
+    .await;
+    sb.patch(
+        &format!("/apiclients/{STORE}"),
+        &admin,
+        json!({"IsAnonBuyer": true, "DefaultContextUserName": "buyer01"}),
+    )
+    .await;
     let (s, t) = sb.token_form(&[("grant_type", "client_credentials"), ("client_id", STORE)]).await;
     assert_eq!(s, StatusCode::OK, "{t}");
     let anon = t["access_token"].as_str().unwrap();
@@ -428,7 +569,9 @@ async fn impersonation_is_limited_and_recorded() {
     let rep = sb.login("rep01", "Gatehouse-Rep01").await;
     let act = |token: String| {
         let sb = &sb;
-        async move { sb.post("/buyers/BUYER_ORGANIZATION/users/BUYER01/accesstoken", &token, json!({"ClientID": STORE})).await }
+        async move {
+            sb.post("/buyers/BUYER_ORGANIZATION/users/BUYER01/accesstoken", &token, json!({"ClientID": STORE})).await
+        }
     };
     // the config's client inactive, or not admitting the buyer: refused
     sb.patch(&format!("/apiclients/{STORE}"), &admin, json!({"Active": false})).await;
@@ -452,7 +595,12 @@ async fn impersonation_is_limited_and_recorded() {
     let (s, b) = act(rep.clone()).await;
     assert_eq!(s, StatusCode::OK, "{b}");
     let imp = b["access_token"].as_str().unwrap().to_string();
-    for body in [json!({"Password": "changedpass1"}), json!({"Username": "hijack"}), json!({"Active": false}), json!({"ID": "MOVED"})] {
+    for body in [
+        json!({"Password": "changedpass1"}),
+        json!({"Username": "hijack"}),
+        json!({"Active": false}),
+        json!({"ID": "MOVED"}),
+    ] {
         let (s, b) = sb.patch("/me", &imp, body.clone()).await;
         assert_eq!((s, error_code(&b)), (StatusCode::FORBIDDEN, "Impersonation.Restricted"), "{body}: {b}");
     }
@@ -466,7 +614,14 @@ async fn impersonation_is_limited_and_recorded() {
     assert_eq!(log["Meta"]["TotalCount"], 2, "{log}");
     let last = &log["Items"][0];
     assert_eq!(
-        (last["ImpersonatorUsername"].as_str(), last["UserID"].as_str(), last["BuyerID"].as_str(), last["ClientID"].as_str(), last["ClientName"].as_str(), last["Revoked"].as_bool()),
+        (
+            last["ImpersonatorUsername"].as_str(),
+            last["UserID"].as_str(),
+            last["BuyerID"].as_str(),
+            last["ClientID"].as_str(),
+            last["ClientName"].as_str(),
+            last["Revoked"].as_bool()
+        ),
         (Some("rep01"), Some("BUYER01"), Some(BUYER), Some(STORE), Some("Storefront"), Some(false)),
         "{last}"
     );
@@ -486,7 +641,10 @@ async fn impersonation_is_limited_and_recorded() {
     // the document lists it, marked as a sandbox extension
     let (_, doc) = sb.call(Method::GET, "/openapi/v3", None, None).await;
     assert_eq!(doc["paths"]["/impersonations"]["get"]["x-sandbox-extension"], true);
-    assert_eq!(doc["paths"]["/impersonations"]["get"]["security"][0]["OAuth2"], json!(["FullAccess", "BuyerImpersonation"]));
+    assert_eq!(
+        doc["paths"]["/impersonations"]["get"]["security"][0]["OAuth2"],
+        json!(["FullAccess", "BuyerImpersonation"])
+    );
 }
 
 #[tokio::test]
@@ -495,12 +653,24 @@ async fn concurrent_patches_of_different_fields_both_survive() {
     let admin = sb.admin().await;
     for round in 0..15 {
         let (first, second) = (format!("F{round}"), format!("L{round}"));
-        let a = sb.patch("/buyers/BUYER_ORGANIZATION/users/BUYER01", &admin, json!({"FirstName": first, "xp": {"a": round}}));
-        let b = sb.patch("/buyers/BUYER_ORGANIZATION/users/BUYER01", &admin, json!({"LastName": second, "xp": {"b": round}}));
+        let a = sb.patch(
+            "/buyers/BUYER_ORGANIZATION/users/BUYER01",
+            &admin,
+            json!({"FirstName": first, "xp": {"a": round}}),
+        );
+        let b = sb.patch(
+            "/buyers/BUYER_ORGANIZATION/users/BUYER01",
+            &admin,
+            json!({"LastName": second, "xp": {"b": round}}),
+        );
         let ((sa, _), (sb_, _)) = tokio::join!(a, b);
         assert_eq!((sa, sb_), (StatusCode::OK, StatusCode::OK));
         let (_, u) = sb.get("/buyers/BUYER_ORGANIZATION/users/BUYER01", &admin).await;
-        assert_eq!((u["FirstName"].as_str(), u["LastName"].as_str()), (Some(first.as_str()), Some(second.as_str())), "round {round}: {u}");
+        assert_eq!(
+            (u["FirstName"].as_str(), u["LastName"].as_str()),
+            (Some(first.as_str()), Some(second.as_str())),
+            "round {round}: {u}"
+        );
         assert_eq!((u["xp"]["a"].as_i64(), u["xp"]["b"].as_i64()), (Some(round), Some(round)), "round {round}: {u}");
     }
 }
@@ -528,7 +698,12 @@ async fn sign_in_reveals_nothing_and_lockout_is_counted_atomically() {
     assert_eq!(verified(), before + 2);
     assert_eq!((s1, &b1["Errors"], &b1["error"]), (s2, &b2["Errors"], &b2["error"]));
     // AllowedFailedAttempts = 3, and a parallel burst of 12 wrong passwords
-    sb.patch("/securityprofiles/BUYER_PROFILE", &admin, json!({"PasswordConfig": {"AllowedFailedAttempts": 3, "LockoutDuration": 0}})).await;
+    sb.patch(
+        "/securityprofiles/BUYER_PROFILE",
+        &admin,
+        json!({"PasswordConfig": {"AllowedFailedAttempts": 3, "LockoutDuration": 0}}),
+    )
+    .await;
     let burst: Vec<_> = (0..12).map(|_| tokio::spawn(attempt("buyer01", "wrong-password"))).collect();
     for t in burst {
         let (s, b, _) = t.await.unwrap();
@@ -536,7 +711,11 @@ async fn sign_in_reveals_nothing_and_lockout_is_counted_atomically() {
         assert!(["Auth.InvalidUsernameOrPassword", "Auth.LockedOut"].contains(&error_code(&b)), "{b}");
     }
     let (s, b, _) = attempt("buyer01", "buyerpass01").await;
-    assert_eq!((s, error_code(&b)), (StatusCode::BAD_REQUEST, "Auth.LockedOut"), "the right password after the lockout: {b}");
+    assert_eq!(
+        (s, error_code(&b)),
+        (StatusCode::BAD_REQUEST, "Auth.LockedOut"),
+        "the right password after the lockout: {b}"
+    );
     let (_, user) = sb.get("/buyers/BUYER_ORGANIZATION/users/BUYER01", &admin).await;
     assert!(user["FailedLoginAttempts"].as_i64().unwrap() >= 3, "{user}");
 }
@@ -546,7 +725,9 @@ async fn path_ids_usernames_and_database_paths_are_checked() {
     let sb = start().await;
     let admin = sb.admin().await;
     let long = "B".repeat(101);
-    for path in [format!("/buyers/{long}"), format!("/buyers/{long}/users"), format!("/buyers/BUYER_ORGANIZATION/users/{long}")] {
+    for path in
+        [format!("/buyers/{long}"), format!("/buyers/{long}/users"), format!("/buyers/BUYER_ORGANIZATION/users/{long}")]
+    {
         let (s, b) = sb.get(&path, &admin).await;
         assert_eq!((s, error_code(&b)), (StatusCode::BAD_REQUEST, "ValidationFailure"), "{b}");
         assert_eq!(b["Errors"][0]["Data"]["Rule"], "MaxLength");
@@ -558,7 +739,11 @@ async fn path_ids_usernames_and_database_paths_are_checked() {
     assert_eq!(s, StatusCode::NOT_FOUND);
     for username in [" padded", "padded ", "\tpadded"] {
         let (s, b) = sb.post("/adminusers", &admin, json!({"Username": username, "Password": "Padded-Pass1", "FirstName": "P", "LastName": "D", "Email": "p@x.io", "Active": true})).await;
-        assert_eq!((s, b["Errors"][0]["Data"]["Property"].as_str()), (StatusCode::BAD_REQUEST, Some("Username")), "{username:?}: {b}");
+        assert_eq!(
+            (s, b["Errors"][0]["Data"]["Property"].as_str()),
+            (StatusCode::BAD_REQUEST, Some("Username")),
+            "{username:?}: {b}"
+        );
     }
     let (s, b) = sb.patch("/me", &admin, json!({"Username": "admin01 "})).await;
     assert_eq!(s, StatusCode::BAD_REQUEST, "{b}");
@@ -571,4 +756,3 @@ async fn path_ids_usernames_and_database_paths_are_checked() {
     assert!(started.elapsed() < Duration::from_secs(3), "took {:?}", started.elapsed());
     assert!(err.contains("cannot open database"), "{err}");
 }
-

@@ -16,16 +16,24 @@ async fn refresh_and_expiry() {
     assert_eq!(t["token_type"], "bearer");
     assert_eq!(t["expires_in"], 600 * 60);
     let refresh = t["refresh_token"].as_str().expect("shared client issues refresh tokens").to_string();
-    let (s, r) = sb.token_form(&[("grant_type", "refresh_token"), ("client_id", CLIENT), ("refresh_token", &refresh)]).await;
+    let (s, r) =
+        sb.token_form(&[("grant_type", "refresh_token"), ("client_id", CLIENT), ("refresh_token", &refresh)]).await;
     assert_eq!(s, StatusCode::OK, "{r}");
     let fresh = r["access_token"].as_str().unwrap();
     let (s, me) = sb.get("/me", fresh).await;
     assert_eq!((s, me["Username"].as_str()), (StatusCode::OK, Some("admin01")));
     assert_eq!(claims(fresh)["role"], claims(t["access_token"].as_str().unwrap())["role"]);
     // wrong client, unknown refresh token
-    let (s, _) = sb.token_form(&[("grant_type", "refresh_token"), ("client_id", gatehouse_sandbox::seed::STOREFRONT_CLIENT_ID), ("refresh_token", &refresh)]).await;
+    let (s, _) = sb
+        .token_form(&[
+            ("grant_type", "refresh_token"),
+            ("client_id", gatehouse_sandbox::seed::STOREFRONT_CLIENT_ID),
+            ("refresh_token", &refresh),
+        ])
+        .await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
-    let (_, b) = sb.token_form(&[("grant_type", "refresh_token"), ("client_id", CLIENT), ("refresh_token", "nope")]).await;
+    let (_, b) =
+        sb.token_form(&[("grant_type", "refresh_token"), ("client_id", CLIENT), ("refresh_token", "nope")]).await;
     assert_eq!(b["error"], "invalid_grant");
     // an expired token signed with the real key is refused with a clear message
     let mut c: Claims = serde_json::from_value(claims(fresh)).unwrap();
@@ -79,7 +87,8 @@ async fn data_and_keys_survive_a_restart() {
         let sb = Sandbox { base, app, http: reqwest::Client::new(), dir: tempfile::tempdir().unwrap() };
         let admin = sb.admin().await;
         sb.post("/buyers", &admin, json!({"ID": "KEPT", "Name": "Kept"})).await;
-        let (_, jwk) = sb.call(Method::GET, &format!("{}/oauth/certs/{}", sb.base, sb.app.hub.keys.kid), None, None).await;
+        let (_, jwk) =
+            sb.call(Method::GET, &format!("{}/oauth/certs/{}", sb.base, sb.app.hub.keys.kid), None, None).await;
         (admin, jwk)
     };
     let app = App::open(&path).unwrap();
@@ -130,18 +139,44 @@ async fn a_2xx_write_survives_kill_9() {
 
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
-    let mut child = bin().args(["serve", "--db", db.to_str().unwrap(), "--listen", &format!("127.0.0.1:{port}")]).stdout(Stdio::null()).spawn().unwrap();
+    let mut child = bin()
+        .args(["serve", "--db", db.to_str().unwrap(), "--listen", &format!("127.0.0.1:{port}")])
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
     wait_up(&base).await;
     let http = reqwest::Client::new();
-    let t: Value = http.post(format!("{base}/oauth/token")).form(&[("grant_type", "password"), ("client_id", CLIENT), ("username", "admin01"), ("password", "Gatehouse-Admin1")])
-        .send().await.unwrap().json().await.unwrap();
+    let t: Value = http
+        .post(format!("{base}/oauth/token"))
+        .form(&[
+            ("grant_type", "password"),
+            ("client_id", CLIENT),
+            ("username", "admin01"),
+            ("password", "Gatehouse-Admin1"),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     let token = t["access_token"].as_str().unwrap().to_string();
-    let res = http.post(format!("{base}/v1/buyers")).bearer_auth(&token).json(&json!({"ID": "DURABLE", "Name": "Durable"})).send().await.unwrap();
+    let res = http
+        .post(format!("{base}/v1/buyers"))
+        .bearer_auth(&token)
+        .json(&json!({"ID": "DURABLE", "Name": "Durable"}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::CREATED);
     // SIGKILL right after the 2xx
     Command::new("kill").args(["-9", &child.id().to_string()]).status().unwrap();
     let _ = child.wait();
-    let mut child = bin().args(["serve", "--db", db.to_str().unwrap(), "--listen", &format!("127.0.0.1:{port}")]).stdout(Stdio::null()).spawn().unwrap();
+    let mut child = bin()
+        .args(["serve", "--db", db.to_str().unwrap(), "--listen", &format!("127.0.0.1:{port}")])
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
     wait_up(&base).await;
     let res = http.get(format!("{base}/v1/buyers/DURABLE")).bearer_auth(&token).send().await.unwrap();
     let status = res.status();
@@ -163,7 +198,10 @@ fn command_line_errors_are_one_line_and_non_zero() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(err.trim().lines().count(), 1, "{err}");
     assert!(err.contains("is a directory"), "{err}");
-    let out = bin().args(["serve", "--listen", "not-an-address", "--db", dir.path().join("x.db").to_str().unwrap()]).output().unwrap();
+    let out = bin()
+        .args(["serve", "--listen", "not-an-address", "--db", dir.path().join("x.db").to_str().unwrap()])
+        .output()
+        .unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot listen"));
     let help = bin().arg("--help").output().unwrap();
@@ -177,7 +215,9 @@ async fn openapi_document_follows_ordercloud_conventions() {
     let (s, doc) = sb.call(Method::GET, "/openapi/v3", None, None).await;
     assert_eq!(s, StatusCode::OK);
     let tags = doc["tags"].as_array().unwrap();
-    assert!(tags.iter().any(|t| t["name"] == "Authentication and Authorization" && t["x-id"] == "AuthenticationAndAuthorization"));
+    assert!(tags
+        .iter()
+        .any(|t| t["name"] == "Authentication and Authorization" && t["x-id"] == "AuthenticationAndAuthorization"));
     assert!(tags.iter().any(|t| t["name"] == "Api Clients" && t["x-section-id"] == "Seller"));
     let mut ops = 0;
     let mut ids = std::collections::HashSet::new();
@@ -190,7 +230,11 @@ async fn openapi_document_follows_ordercloud_conventions() {
             assert_eq!(op["tags"].as_array().unwrap().len(), 1);
             // OrderCloud's operations name their roles; the sandbox's account and invitation
             // operations (marked) take an account token or none
-            assert!(op["security"][0]["OAuth2"].is_array() || (op["x-sandbox-extension"] == true && op["security"].is_array()), "{method} {path}");
+            assert!(
+                op["security"][0]["OAuth2"].is_array()
+                    || (op["x-sandbox-extension"] == true && op["security"].is_array()),
+                "{method} {path}"
+            );
             let tag = op["tags"][0].as_str().unwrap();
             assert!(tags.iter().any(|t| t["name"] == tag && t["x-section-id"].is_string()), "{tag}");
         }
@@ -202,15 +246,23 @@ async fn openapi_document_follows_ordercloud_conventions() {
     assert_eq!(user["DateCreated"]["readOnly"], true);
     // the ID rule the sandbox enforces is stated, so generators and forms can follow it
     assert_eq!(user["ID"]["pattern"], "^[A-Za-z0-9_-]+$");
-    assert!(doc["components"]["schemas"]["ApiClient"]["properties"]["ID"]["pattern"].is_null(), "API client IDs are the API's own");
+    assert!(
+        doc["components"]["schemas"]["ApiClient"]["properties"]["ID"]["pattern"].is_null(),
+        "API client IDs are the API's own"
+    );
     let create = &doc["paths"]["/suppliers/{supplierID}/users"]["post"];
-    assert_eq!(create["requestBody"]["content"]["application/json"]["schema"]["required"], json!(["Username", "FirstName", "LastName", "Email", "Active"]));
+    assert_eq!(
+        create["requestBody"]["content"]["application/json"]["schema"]["required"],
+        json!(["Username", "FirstName", "LastName", "Email", "Active"])
+    );
     assert_eq!(create["security"][0]["OAuth2"], json!(["FullAccess", "SupplierUserAdmin"]));
     // every reference points at something the document has (a client generator stops on one
     // that does not)
     fn refs<'a>(v: &'a Value, out: &mut Vec<&'a str>) {
         match v {
-            Value::Object(m) => m.iter().for_each(|(k, x)| if k == "$ref" { out.extend(x.as_str()) } else { refs(x, out) }),
+            Value::Object(m) => {
+                m.iter().for_each(|(k, x)| if k == "$ref" { out.extend(x.as_str()) } else { refs(x, out) })
+            }
             Value::Array(a) => a.iter().for_each(|x| refs(x, out)),
             _ => {}
         }
@@ -228,7 +280,9 @@ async fn openapi_document_follows_ordercloud_conventions() {
 async fn ids_outside_the_stated_pattern_are_refused() {
     let sb = start().await;
     let admin = sb.admin().await;
-    for (path, body) in [("/buyers", json!({"ID": "HAS SPACE", "Name": "x"})), ("/securityprofiles", json!({"ID": "a/b", "Name": "x"}))] {
+    for (path, body) in
+        [("/buyers", json!({"ID": "HAS SPACE", "Name": "x"})), ("/securityprofiles", json!({"ID": "a/b", "Name": "x"}))]
+    {
         let (s, b) = sb.post(path, &admin, body).await;
         assert_eq!(s, StatusCode::BAD_REQUEST, "{path}: {b}");
         assert_eq!(b["Errors"][0]["Data"], json!({"Property": "ID", "Rule": "Format"}), "{b}");
@@ -246,10 +300,17 @@ async fn ids_outside_the_stated_pattern_are_refused() {
 async fn a_served_portal_keeps_its_own_config_and_gets_only_what_it_lacks() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("index.html"), "<!doctype html>").unwrap();
-    std::fs::write(dir.path().join("config.json"), r#"{"api_base": "", "storefront_url": "https://shop.example.com", "theme": "dark"}"#).unwrap();
+    std::fs::write(
+        dir.path().join("config.json"),
+        r#"{"api_base": "", "storefront_url": "https://shop.example.com", "theme": "dark"}"#,
+    )
+    .unwrap();
     let defaults = json!({"api_base": "http://127.0.0.1:9", "client_id": "CLIENT", "storefront_url": ""});
     let config = gatehouse_sandbox::portal_config(dir.path(), defaults.clone());
-    assert_eq!(config, json!({"api_base": "http://127.0.0.1:9", "storefront_url": "https://shop.example.com", "theme": "dark", "client_id": "CLIENT"}));
+    assert_eq!(
+        config,
+        json!({"api_base": "http://127.0.0.1:9", "storefront_url": "https://shop.example.com", "theme": "dark", "client_id": "CLIENT"})
+    );
     // no config.json, or one that is not an object: the defaults
     assert_eq!(gatehouse_sandbox::portal_config(&dir.path().join("nowhere"), defaults.clone()), defaults);
     // served with the security headers

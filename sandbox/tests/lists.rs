@@ -13,8 +13,14 @@ async fn with_buyers() -> (Sandbox, String) {
     let admin = sb.admin().await;
     for i in 1..=25 {
         let name = if i % 2 == 0 { format!("Even Buyer {i:02}") } else { format!("Odd Shop {i:02}") };
-        let (s, b) = sb.post("/buyers", &admin, json!({"ID": format!("B{i:02}"), "Name": name, "Active": i % 5 != 0,
-            "xp": {"Tier": i % 3, "Region": if i < 10 { "north" } else { "south" }}})).await;
+        let (s, b) = sb
+            .post(
+                "/buyers",
+                &admin,
+                json!({"ID": format!("B{i:02}"), "Name": name, "Active": i % 5 != 0,
+            "xp": {"Tier": i % 3, "Region": if i < 10 { "north" } else { "south" }}}),
+            )
+            .await;
         assert_eq!(s, StatusCode::CREATED, "{b}");
     }
     (sb, admin)
@@ -96,8 +102,14 @@ async fn user_lists_filter_by_group() {
     // admin user lists take no userGroupID: it is not a User property
     assert_eq!(error_code(&l), "List.InvalidProperty");
     sb.post("/buyers/BUYER_ORGANIZATION/usergroups", &admin, json!({"ID": "G", "Name": "G"})).await;
-    sb.post("/buyers/BUYER_ORGANIZATION/users", &admin, json!({"ID": "U2", "Username": "u2", "FirstName": "U", "LastName": "Two", "Email": "u2@x.io", "Active": true})).await;
-    sb.post("/buyers/BUYER_ORGANIZATION/usergroups/assignments", &admin, json!({"UserGroupID": "G", "UserID": "U2"})).await;
+    sb.post(
+        "/buyers/BUYER_ORGANIZATION/users",
+        &admin,
+        json!({"ID": "U2", "Username": "u2", "FirstName": "U", "LastName": "Two", "Email": "u2@x.io", "Active": true}),
+    )
+    .await;
+    sb.post("/buyers/BUYER_ORGANIZATION/usergroups/assignments", &admin, json!({"UserGroupID": "G", "UserID": "U2"}))
+        .await;
     let (_, l) = sb.get("/buyers/BUYER_ORGANIZATION/users?userGroupID=G", &admin).await;
     assert_eq!(ids(&l), ["U2"]);
     let (_, l) = sb.get("/buyers/BUYER_ORGANIZATION/usergroups/assignments?UserID=U2", &admin).await;

@@ -56,7 +56,10 @@ fn org_of(b: &Value) -> String {
 /// The organization and account an OEM token names (read from the hub).
 fn named(sb: &Sandbox, token: &str) -> (String, String) {
     let conn = sb.app.hub.pool.get().unwrap();
-    conn.query_row("SELECT org, account FROM oem_tokens WHERE hash = ?1", [gatehouse_sandbox::oauth::sha(token)], |r| Ok((r.get(0)?, r.get(1)?))).unwrap()
+    conn.query_row("SELECT org, account FROM oem_tokens WHERE hash = ?1", [gatehouse_sandbox::oauth::sha(token)], |r| {
+        Ok((r.get(0)?, r.get(1)?))
+    })
+    .unwrap()
 }
 
 #[tokio::test]
@@ -65,7 +68,10 @@ async fn organizations_are_created_with_their_first_admin_and_every_error_is_nam
     let acme = vendor(&sb, "Acme", 120);
     let (s, b) = create_org(&sb, &acme, json!({"name": "Example Corp", "email": "john@example-corp.com", "firstName": "John", "lastName": "Doe", "vendorOrganizationId": "12345"})).await;
     assert_eq!(s, StatusCode::CREATED, "{b}");
-    assert_eq!((b["status"].as_i64(), b["message"].as_str()), (Some(201), Some("Successfully created the organization")));
+    assert_eq!(
+        (b["status"].as_i64(), b["message"].as_str()),
+        (Some(201), Some("Successfully created the organization"))
+    );
     let (org, account) = named(&sb, &org_of(&b));
     let m = hub::membership(&sb.app.hub.pool, &account, &org).unwrap().unwrap();
     assert_eq!(m.role, "Admin");
@@ -107,25 +113,62 @@ async fn users_join_by_vendor_organization_id_or_by_email_domain_and_vendors_sta
     let acme = vendor(&sb, "Acme", 120);
     let other = vendor(&sb, "Other", 120);
     let (_, with_id) = create_org(&sb, &acme, json!({"name": "With ID", "email": "a@with-id.com", "firstName": "A", "lastName": "A", "vendorOrganizationId": "1234"})).await;
-    let (_, by_domain) = create_org(&sb, &acme, json!({"name": "By domain", "email": "boss@domain.com", "firstName": "B", "lastName": "B"})).await;
+    let (_, by_domain) = create_org(
+        &sb,
+        &acme,
+        json!({"name": "By domain", "email": "boss@domain.com", "firstName": "B", "lastName": "B"}),
+    )
+    .await;
     let (with_id_org, _) = named(&sb, &org_of(&with_id));
     let (domain_org, _) = named(&sb, &org_of(&by_domain));
 
     let (s, b) = create_user(&sb, &acme, json!({"email": "john@else.com", "firstName": "John", "lastName": "Doe", "vendorUserId": "5678", "vendorOrganizationId": "1234"})).await;
-    assert_eq!((s, b["message"].as_str()), (StatusCode::CREATED, Some("Successfully created a user for the organization")), "{b}");
+    assert_eq!(
+        (s, b["message"].as_str()),
+        (StatusCode::CREATED, Some("Successfully created a user for the organization")),
+        "{b}"
+    );
     let (org, account) = named(&sb, &org_of(&b));
     assert_eq!(org, with_id_org);
     assert_eq!(hub::membership(&sb.app.hub.pool, &account, &org).unwrap().unwrap().role, "Member");
-    let (s, b) = create_user(&sb, &acme, json!({"email": "jane@domain.com", "firstName": "Jane", "lastName": "Roe"})).await;
+    let (s, b) =
+        create_user(&sb, &acme, json!({"email": "jane@domain.com", "firstName": "Jane", "lastName": "Roe"})).await;
     assert_eq!(s, StatusCode::CREATED, "{b}");
     assert_eq!(named(&sb, &org_of(&b)).0, domain_org);
     // 404: no organization matches; 409: a member already
-    assert_eq!(create_user(&sb, &acme, json!({"email": "x@nowhere.com", "firstName": "X", "lastName": "Y"})).await.0, StatusCode::NOT_FOUND);
-    assert_eq!(create_user(&sb, &acme, json!({"email": "x@y.com", "firstName": "X", "lastName": "Y", "vendorOrganizationId": "999"})).await.0, StatusCode::NOT_FOUND);
-    assert_eq!(create_user(&sb, &acme, json!({"email": "jane@domain.com", "firstName": "Jane", "lastName": "Roe"})).await.0, StatusCode::CONFLICT);
+    assert_eq!(
+        create_user(&sb, &acme, json!({"email": "x@nowhere.com", "firstName": "X", "lastName": "Y"})).await.0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        create_user(
+            &sb,
+            &acme,
+            json!({"email": "x@y.com", "firstName": "X", "lastName": "Y", "vendorOrganizationId": "999"})
+        )
+        .await
+        .0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        create_user(&sb, &acme, json!({"email": "jane@domain.com", "firstName": "Jane", "lastName": "Roe"})).await.0,
+        StatusCode::CONFLICT
+    );
     // another vendor reaches none of it: not by ID, not by domain, not with its tokens
-    assert_eq!(create_user(&sb, &other, json!({"email": "eve@else.com", "firstName": "E", "lastName": "V", "vendorOrganizationId": "1234"})).await.0, StatusCode::NOT_FOUND);
-    assert_eq!(create_user(&sb, &other, json!({"email": "eve@domain.com", "firstName": "E", "lastName": "V"})).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(
+        create_user(
+            &sb,
+            &other,
+            json!({"email": "eve@else.com", "firstName": "E", "lastName": "V", "vendorOrganizationId": "1234"})
+        )
+        .await
+        .0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        create_user(&sb, &other, json!({"email": "eve@domain.com", "firstName": "E", "lastName": "V"})).await.0,
+        StatusCode::NOT_FOUND
+    );
     let (s, _) = with_token(&sb, &other, Method::POST, "/organization/session", &org_of(&with_id)).await;
     assert_eq!(s, StatusCode::FORBIDDEN);
     let (s, _) = with_token(&sb, &other, Method::DELETE, "/user", &org_of(&with_id)).await;
@@ -139,7 +182,12 @@ async fn deleting_a_user_ends_its_membership_and_its_token() {
     let sb = start().await;
     let acme = vendor(&sb, "Acme", 120);
     let (_, org) = create_org(&sb, &acme, json!({"name": "Shop", "email": "boss@shop.com", "firstName": "B", "lastName": "B", "vendorOrganizationId": "1"})).await;
-    let (_, user) = create_user(&sb, &acme, json!({"email": "clerk@shop.com", "firstName": "C", "lastName": "C", "vendorOrganizationId": "1"})).await;
+    let (_, user) = create_user(
+        &sb,
+        &acme,
+        json!({"email": "clerk@shop.com", "firstName": "C", "lastName": "C", "vendorOrganizationId": "1"}),
+    )
+    .await;
     let (org_id, clerk) = named(&sb, &org_of(&user));
     let (s, b) = with_token(&sb, &acme, Method::DELETE, "/user", &org_of(&user)).await;
     assert_eq!((s, b["message"].as_str()), (StatusCode::CREATED, Some("Success: User Deleted")), "{b}");
@@ -154,7 +202,12 @@ async fn deleting_a_user_ends_its_membership_and_its_token() {
     let (s, _) = with_token(&sb, &acme, Method::DELETE, "/user", &org_of(&org)).await;
     assert_eq!(s, StatusCode::CONFLICT);
     // 404: the person left the organization another way (removed in the portal)
-    let (_, again) = create_user(&sb, &acme, json!({"email": "temp@shop.com", "firstName": "T", "lastName": "T", "vendorOrganizationId": "1"})).await;
+    let (_, again) = create_user(
+        &sb,
+        &acme,
+        json!({"email": "temp@shop.com", "firstName": "T", "lastName": "T", "vendorOrganizationId": "1"}),
+    )
+    .await;
     let (_, temp) = named(&sb, &org_of(&again));
     hub::remove_member(&sb.app.market(&org_id).unwrap(), &temp).unwrap();
     let (s, b) = with_token(&sb, &acme, Method::DELETE, "/user", &org_of(&again)).await;
@@ -170,7 +223,9 @@ async fn session_links_sign_in_once_within_their_lifetime() {
     let sb = start().await;
     sb.app.hub.set_portal_url("https://portal.example/app/");
     let acme = vendor(&sb, "Acme", 120);
-    let (_, org) = create_org(&sb, &acme, json!({"name": "Shop", "email": "boss@shop.com", "firstName": "B", "lastName": "B"})).await;
+    let (_, org) =
+        create_org(&sb, &acme, json!({"name": "Shop", "email": "boss@shop.com", "firstName": "B", "lastName": "B"}))
+            .await;
     let (s, b) = with_token(&sb, &acme, Method::POST, "/organization/session", &org_of(&org)).await;
     assert_eq!(s, StatusCode::CREATED, "{b}");
     let url = b["redirectUrl"].as_str().unwrap();
@@ -194,11 +249,21 @@ async fn session_links_sign_in_once_within_their_lifetime() {
     let (_, b) = with_token(&sb, &acme, Method::POST, "/organization/session", &org_of(&org)).await;
     let code = b["redirectUrl"].as_str().unwrap().split("session=").nth(1).unwrap().to_string();
     assert!(b["expiresIn"].as_i64().unwrap() <= 300);
-    sb.app.hub.pool.get().unwrap().execute("UPDATE session_links SET expires_ms = ?1 WHERE hash = ?2", r2d2_sqlite::rusqlite::params![hub::now_ms() - 1, gatehouse_sandbox::oauth::sha(&code)]).unwrap();
+    sb.app
+        .hub
+        .pool
+        .get()
+        .unwrap()
+        .execute(
+            "UPDATE session_links SET expires_ms = ?1 WHERE hash = ?2",
+            r2d2_sqlite::rusqlite::params![hub::now_ms() - 1, gatehouse_sandbox::oauth::sha(&code)],
+        )
+        .unwrap();
     let (s, v) = redeem(&sb, &code).await;
     assert_eq!((s, error_code(&v)), (StatusCode::GONE, "Session.Expired"));
     // a user added later lands as a Member
-    let (_, user) = create_user(&sb, &acme, json!({"email": "clerk@shop.com", "firstName": "C", "lastName": "C"})).await;
+    let (_, user) =
+        create_user(&sb, &acme, json!({"email": "clerk@shop.com", "firstName": "C", "lastName": "C"})).await;
     let (_, b) = with_token(&sb, &acme, Method::POST, "/organization/session", &org_of(&user)).await;
     let (s, v) = redeem(&sb, b["redirectUrl"].as_str().unwrap().split("session=").nth(1).unwrap()).await;
     assert_eq!((s, v["Organization"]["Organization"]["Role"].as_str()), (StatusCode::OK, Some("Member")));
@@ -224,7 +289,9 @@ async fn vendor_calls_are_rate_limited_and_audited() {
 
     // every call is in the log: successes and refusals, with vendor, action, organization, result
     let acme = vendor(&sb, "Acme", 120);
-    let (_, org) = create_org(&sb, &acme, json!({"name": "Shop", "email": "boss@shop.com", "firstName": "B", "lastName": "B"})).await;
+    let (_, org) =
+        create_org(&sb, &acme, json!({"name": "Shop", "email": "boss@shop.com", "firstName": "B", "lastName": "B"}))
+            .await;
     create_user(&sb, &acme, json!({"email": "nobody@nowhere.com", "firstName": "N", "lastName": "N"})).await;
     let log = oem::audit(&sb.app.hub.pool, None).unwrap();
     assert_eq!(log.iter().filter(|e| e["Vendor"] == "Slow" && e["Status"] == 201).count(), 3);

@@ -9,7 +9,12 @@ use serde_json::{json, Value};
 
 async fn sign_up(sb: &Sandbox, email: &str) -> String {
     let (s, v) = sb
-        .call(Method::POST, "/account/signup", None, Some(json!({"Email": email, "Password": "Strong-Pass-123", "FirstName": "Pat", "LastName": email})))
+        .call(
+            Method::POST,
+            "/account/signup",
+            None,
+            Some(json!({"Email": email, "Password": "Strong-Pass-123", "FirstName": "Pat", "LastName": email})),
+        )
         .await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
     v["access_token"].as_str().unwrap().to_string()
@@ -47,9 +52,17 @@ async fn accept(sb: &Sandbox, account: &str, code: &str) -> (StatusCode, Value) 
 async fn accounts_sign_up_sign_in_and_out_and_never_pass_for_marketplace_tokens() {
     let sb = start().await;
     // every problem of a bad sign-up at once
-    let (s, v) = sb.call(Method::POST, "/account/signup", None, Some(json!({"Email": "not-an-email", "Password": "short", "Nick": 1}))).await;
+    let (s, v) = sb
+        .call(
+            Method::POST,
+            "/account/signup",
+            None,
+            Some(json!({"Email": "not-an-email", "Password": "short", "Nick": 1})),
+        )
+        .await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
-    let props: Vec<&str> = v["Errors"].as_array().unwrap().iter().map(|e| e["Data"]["Property"].as_str().unwrap()).collect();
+    let props: Vec<&str> =
+        v["Errors"].as_array().unwrap().iter().map(|e| e["Data"]["Property"].as_str().unwrap()).collect();
     for p in ["Email", "Password", "FirstName", "LastName", "Nick"] {
         assert!(props.contains(&p), "{p} missing from {v}");
     }
@@ -57,7 +70,14 @@ async fn accounts_sign_up_sign_in_and_out_and_never_pass_for_marketplace_tokens(
     assert_eq!((s, error_code(&v)), (StatusCode::BAD_REQUEST, "Request.InvalidRequestBody"));
 
     let token = sign_up(&sb, "ann@example.com").await;
-    let (s, v) = sb.call(Method::POST, "/account/signup", None, Some(json!({"Email": "ANN@example.com", "Password": "Strong-Pass-123", "FirstName": "A", "LastName": "B"}))).await;
+    let (s, v) = sb
+        .call(
+            Method::POST,
+            "/account/signup",
+            None,
+            Some(json!({"Email": "ANN@example.com", "Password": "Strong-Pass-123", "FirstName": "A", "LastName": "B"})),
+        )
+        .await;
     assert_eq!((s, error_code(&v)), (StatusCode::CONFLICT, "Account.EmailTaken"));
     let (s, me) = sb.get("/account", &token).await;
     assert_eq!((s, me["Email"].as_str()), (StatusCode::OK, Some("ann@example.com")));
@@ -95,7 +115,10 @@ async fn wrong_passwords_lock_an_account_for_a_while() {
     let sb = start().await;
     sign_up(&sb, "ann@example.com").await;
     for _ in 0..hub::ACCOUNT_ATTEMPTS - 1 {
-        assert_eq!(error_code(&sign_in(&sb, "ann@example.com", "Wrong-Pass-123").await.1), "Account.InvalidEmailOrPassword");
+        assert_eq!(
+            error_code(&sign_in(&sb, "ann@example.com", "Wrong-Pass-123").await.1),
+            "Account.InvalidEmailOrPassword"
+        );
     }
     // a right password resets the count
     assert_eq!(sign_in(&sb, "ann@example.com", "Strong-Pass-123").await.0, StatusCode::OK);
@@ -125,9 +148,20 @@ async fn concurrent_joins_and_demotions_keep_the_rules() {
     assert_eq!(accept(&sb, &bob, &code).await.0, StatusCode::OK);
     let bob_admin = org_token(&sb, &bob, &org).await;
     let (_, members) = sb.get("/organization/members", &admin).await;
-    let id = |email: &str| members["Items"].as_array().unwrap().iter().find(|m| m["Email"] == email).unwrap()["AccountID"].as_str().unwrap().to_string();
-    let (to_bob, to_ann) = (format!("/organization/members/{}", id("bob@example.com")), format!("/organization/members/{}", id("ann@example.com")));
-    let (a, b) = tokio::join!(sb.patch(&to_bob, &admin, json!({"Role": "Member"})), sb.patch(&to_ann, &bob_admin, json!({"Role": "Member"})));
+    let id = |email: &str| {
+        members["Items"].as_array().unwrap().iter().find(|m| m["Email"] == email).unwrap()["AccountID"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let (to_bob, to_ann) = (
+        format!("/organization/members/{}", id("bob@example.com")),
+        format!("/organization/members/{}", id("ann@example.com")),
+    );
+    let (a, b) = tokio::join!(
+        sb.patch(&to_bob, &admin, json!({"Role": "Member"})),
+        sb.patch(&to_ann, &bob_admin, json!({"Role": "Member"}))
+    );
     // one wins; the other is refused: as the last Admin (409), or because the winner's demotion
     // already ended the loser's token (401)
     let statuses = [a.0, b.0];
@@ -136,7 +170,13 @@ async fn concurrent_joins_and_demotions_keep_the_rules() {
     let admins = hub::memberships_of_org(&sb.app.hub.pool, &org).unwrap().iter().filter(|m| m.role == "Admin").count();
     assert_eq!(admins, 1);
     // the same invitation accepted twice at once: one membership
-    let code = invite(&sb, &org_token(&sb, if a.0 == StatusCode::OK { &ann } else { &bob }, &org).await, "cy@example.com", "Member").await;
+    let code = invite(
+        &sb,
+        &org_token(&sb, if a.0 == StatusCode::OK { &ann } else { &bob }, &org).await,
+        "cy@example.com",
+        "Member",
+    )
+    .await;
     let cy = sign_up(&sb, "cy@example.com").await;
     let (x, y) = tokio::join!(accept(&sb, &cy, &code), accept(&sb, &cy, &code));
     assert!([x.0, y.0].contains(&StatusCode::OK), "{x:?} {y:?}");
@@ -160,7 +200,10 @@ async fn members_roles_and_the_last_admin() {
     let (s, v) = accept(&sb, &bob, &code).await;
     assert_eq!((s, v["Role"].as_str()), (StatusCode::OK, Some("Member")), "{v}");
     let bob_org = org_token(&sb, &bob, &org).await;
-    assert_eq!(sb.post("/buyers", &bob_org, json!({"ID": "B1", "Name": "Bob's buyer", "Active": true})).await.0, StatusCode::CREATED);
+    assert_eq!(
+        sb.post("/buyers", &bob_org, json!({"ID": "B1", "Name": "Bob's buyer", "Active": true})).await.0,
+        StatusCode::CREATED
+    );
     assert_eq!(sb.get("/securityprofiles", &bob_org).await.0, StatusCode::OK);
     assert_eq!(sb.get("/adminusers", &bob_org).await.0, StatusCode::OK);
     for (method, path, body) in [
@@ -185,7 +228,10 @@ async fn members_roles_and_the_last_admin() {
     }
     let (s, v) = sb.get("/organization/members", &bob_org).await;
     assert_eq!((s, v["Items"].as_array().unwrap().len()), (StatusCode::OK, 2));
-    let bob_id = v["Items"].as_array().unwrap().iter().find(|m| m["Email"] == "bob@example.com").unwrap()["AccountID"].as_str().unwrap().to_string();
+    let bob_id = v["Items"].as_array().unwrap().iter().find(|m| m["Email"] == "bob@example.com").unwrap()["AccountID"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let (_, me) = sb.get("/account", &ann).await;
     let ann_id = me["ID"].as_str().unwrap().to_string();
 
@@ -227,7 +273,10 @@ async fn members_roles_and_the_last_admin() {
     assert_eq!(sb.delete(&format!("/organization/members/{ann_id}"), &bob_org).await.0, StatusCode::NO_CONTENT);
     assert_eq!(sb.get("/buyers", &ann_org).await.0, StatusCode::UNAUTHORIZED);
     // someone else's organization is not found, for a token or for leaving
-    assert_eq!(sb.call(Method::POST, &format!("/account/organizations/{org}/token"), Some(&ann), None).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(
+        sb.call(Method::POST, &format!("/account/organizations/{org}/token"), Some(&ann), None).await.0,
+        StatusCode::NOT_FOUND
+    );
 }
 
 #[tokio::test]
@@ -241,13 +290,20 @@ async fn invitations_are_single_use_expire_can_be_revoked_and_name_one_email() {
     // anyone holding the link sees what it offers
     let code = invite(&sb, &admin, "carl@example.com", "Member").await;
     let (s, v) = sb.call(Method::GET, &format!("/invitations/{code}"), None, None).await;
-    assert_eq!((s, v["Organization"]["Name"].as_str(), v["Status"].as_str(), v["AccountExists"].as_bool()), (StatusCode::OK, Some("Shop"), Some("Pending"), Some(true)));
+    assert_eq!(
+        (s, v["Organization"]["Name"].as_str(), v["Status"].as_str(), v["AccountExists"].as_bool()),
+        (StatusCode::OK, Some("Shop"), Some("Pending"), Some(true))
+    );
     // a second invitation for the same email while one is pending
-    let (s, v) = sb.post("/organization/invitations", &admin, json!({"Email": "carl@example.com", "Role": "Member"})).await;
+    let (s, v) =
+        sb.post("/organization/invitations", &admin, json!({"Email": "carl@example.com", "Role": "Member"})).await;
     assert_eq!((s, error_code(&v)), (StatusCode::CONFLICT, "Invitation.Pending"));
     // the outbox holds the message with the link
     let outbox = hub::outbox(&sb.app.hub.pool).unwrap();
-    assert!(outbox.iter().any(|m| m["To"] == "carl@example.com" && m["Body"].as_str().unwrap().contains(&code)), "{outbox:?}");
+    assert!(
+        outbox.iter().any(|m| m["To"] == "carl@example.com" && m["Body"].as_str().unwrap().contains(&code)),
+        "{outbox:?}"
+    );
 
     // the wrong account
     let dora = sign_up(&sb, "dora@example.com").await;
@@ -258,13 +314,17 @@ async fn invitations_are_single_use_expire_can_be_revoked_and_name_one_email() {
     let (s, v) = accept(&sb, &carl, &code).await;
     assert_eq!((s, error_code(&v)), (StatusCode::GONE, "Invitation.Used"));
     // inviting a member
-    let (s, v) = sb.post("/organization/invitations", &admin, json!({"Email": "carl@example.com", "Role": "Member"})).await;
+    let (s, v) =
+        sb.post("/organization/invitations", &admin, json!({"Email": "carl@example.com", "Role": "Member"})).await;
     assert_eq!((s, error_code(&v)), (StatusCode::CONFLICT, "Organization.AlreadyMember"));
 
     // revoked
     let code = invite(&sb, &admin, "dora@example.com", "Member").await;
     let (_, list) = sb.get("/organization/invitations", &admin).await;
-    let id = list["Items"].as_array().unwrap().iter().find(|i| i["Email"] == "dora@example.com").unwrap()["ID"].as_str().unwrap().to_string();
+    let id = list["Items"].as_array().unwrap().iter().find(|i| i["Email"] == "dora@example.com").unwrap()["ID"]
+        .as_str()
+        .unwrap()
+        .to_string();
     assert_eq!(sb.delete(&format!("/organization/invitations/{id}"), &admin).await.0, StatusCode::NO_CONTENT);
     let (s, v) = accept(&sb, &dora, &code).await;
     assert_eq!((s, error_code(&v)), (StatusCode::GONE, "Invitation.Revoked"));
@@ -273,7 +333,11 @@ async fn invitations_are_single_use_expire_can_be_revoked_and_name_one_email() {
     // expired (seven days later)
     let code = invite(&sb, &admin, "dora@example.com", "Member").await;
     let conn = sb.app.hub.pool.get().unwrap();
-    conn.execute("UPDATE invitations SET expires_ms = ?1 WHERE code = ?2", r2d2_sqlite::rusqlite::params![hub::now_ms() - 1, code]).unwrap();
+    conn.execute(
+        "UPDATE invitations SET expires_ms = ?1 WHERE code = ?2",
+        r2d2_sqlite::rusqlite::params![hub::now_ms() - 1, code],
+    )
+    .unwrap();
     drop(conn);
     let (s, v) = accept(&sb, &dora, &code).await;
     assert_eq!((s, error_code(&v)), (StatusCode::GONE, "Invitation.Expired"));
@@ -284,7 +348,8 @@ async fn invitations_are_single_use_expire_can_be_revoked_and_name_one_email() {
     assert_eq!(s, StatusCode::NOT_FOUND);
     assert_eq!(accept(&sb, &dora, "forged-code").await.0, StatusCode::NOT_FOUND);
     // an invitation to another organization's role is refused
-    let (s, _) = sb.post("/organization/invitations", &admin, json!({"Email": "eve@example.com", "Role": "NoSuchRole"})).await;
+    let (s, _) =
+        sb.post("/organization/invitations", &admin, json!({"Email": "eve@example.com", "Role": "NoSuchRole"})).await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
     // only the invited account's organizations list shows it
     let (_, v) = sb.get("/account/organizations", &dora).await;
@@ -297,13 +362,24 @@ async fn custom_roles_are_named_sets_of_api_roles() {
     let ann = sign_up(&sb, "ann@example.com").await;
     let org = new_org(&sb, &ann, "Shop").await;
     let admin = org_token(&sb, &ann, &org).await;
-    let (s, v) = sb.post("/organization/roles", &admin, json!({"ID": "Support", "Name": "Support desk", "Roles": ["BuyerReader", "BuyerUserReader"]})).await;
+    let (s, v) = sb
+        .post(
+            "/organization/roles",
+            &admin,
+            json!({"ID": "Support", "Name": "Support desk", "Roles": ["BuyerReader", "BuyerUserReader"]}),
+        )
+        .await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
     let (s, v) = sb.post("/organization/roles", &admin, json!({"ID": "Bad", "Name": "x", "Roles": ["NotARole"]})).await;
     assert_eq!((s, v["Errors"][0]["Data"]["Property"].as_str()), (StatusCode::BAD_REQUEST, Some("Roles")));
-    let (s, _) = sb.post("/organization/roles", &admin, json!({"ID": "Support", "Name": "again", "Roles": ["BuyerReader"]})).await;
+    let (s, _) = sb
+        .post("/organization/roles", &admin, json!({"ID": "Support", "Name": "again", "Roles": ["BuyerReader"]}))
+        .await;
     assert_eq!(s, StatusCode::CONFLICT);
-    assert_eq!(sb.put("/organization/roles/Admin", &admin, json!({"Name": "x", "Roles": ["BuyerReader"]})).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(
+        sb.put("/organization/roles/Admin", &admin, json!({"Name": "x", "Roles": ["BuyerReader"]})).await.0,
+        StatusCode::FORBIDDEN
+    );
 
     let code = invite(&sb, &admin, "sam@example.com", "Support").await;
     let sam = sign_up(&sb, "sam@example.com").await;
@@ -316,7 +392,8 @@ async fn custom_roles_are_named_sets_of_api_roles() {
     assert_eq!(sb.post("/buyers", &t, json!({"Name": "x"})).await.0, StatusCode::FORBIDDEN);
 
     // redefining the role refuses the old tokens; new ones carry the new set
-    let (s, _) = sb.put("/organization/roles/Support", &admin, json!({"Name": "Support desk", "Roles": ["BuyerAdmin"]})).await;
+    let (s, _) =
+        sb.put("/organization/roles/Support", &admin, json!({"Name": "Support desk", "Roles": ["BuyerAdmin"]})).await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(sb.get("/buyers", &t).await.0, StatusCode::UNAUTHORIZED);
     let t = org_token(&sb, &sam, &org).await;
@@ -326,8 +403,15 @@ async fn custom_roles_are_named_sets_of_api_roles() {
     let (s, v) = sb.delete("/organization/roles/Support", &admin).await;
     assert_eq!((s, error_code(&v)), (StatusCode::CONFLICT, "Organization.RoleInUse"));
     let (_, members) = sb.get("/organization/members", &admin).await;
-    let sam_id = members["Items"].as_array().unwrap().iter().find(|m| m["Email"] == "sam@example.com").unwrap()["AccountID"].as_str().unwrap().to_string();
-    assert_eq!(sb.patch(&format!("/organization/members/{sam_id}"), &admin, json!({"Role": "Member"})).await.0, StatusCode::OK);
+    let sam_id = members["Items"].as_array().unwrap().iter().find(|m| m["Email"] == "sam@example.com").unwrap()
+        ["AccountID"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        sb.patch(&format!("/organization/members/{sam_id}"), &admin, json!({"Role": "Member"})).await.0,
+        StatusCode::OK
+    );
     assert_eq!(sb.delete("/organization/roles/Support", &admin).await.0, StatusCode::NO_CONTENT);
     let (_, v) = sb.get("/organization/roles", &admin).await;
     let ids: Vec<&str> = v["Items"].as_array().unwrap().iter().map(|r| r["ID"].as_str().unwrap()).collect();
@@ -335,7 +419,8 @@ async fn custom_roles_are_named_sets_of_api_roles() {
 }
 
 async fn token_request(sb: &Sandbox, form: &Value) -> (StatusCode, Value) {
-    let pairs: Vec<(String, String)> = form.as_object().unwrap().iter().map(|(k, v)| (k.clone(), v.as_str().unwrap().to_string())).collect();
+    let pairs: Vec<(String, String)> =
+        form.as_object().unwrap().iter().map(|(k, v)| (k.clone(), v.as_str().unwrap().to_string())).collect();
     let res = sb.http.post(format!("{}/oauth/token", sb.base)).form(&pairs).send().await.unwrap();
     let status = res.status();
     (status, res.json().await.unwrap())
@@ -349,7 +434,8 @@ async fn applications_of_each_kind_issue_the_right_tokens() {
     let admin = org_token(&sb, &ann, &org).await;
 
     // a sales channel: no secret, anonymous shoppers with shopper roles only
-    let (s, sales) = sb.post("/organization/applications", &admin, json!({"Kind": "SalesChannel", "Name": "Web store"})).await;
+    let (s, sales) =
+        sb.post("/organization/applications", &admin, json!({"Kind": "SalesChannel", "Name": "Web store"})).await;
     assert_eq!(s, StatusCode::CREATED, "{sales}");
     assert!(sales.get("ClientSecret").is_none());
     let (s, t) = token_request(&sb, &sales["TokenRequest"]).await;
@@ -367,7 +453,9 @@ async fn applications_of_each_kind_issue_the_right_tokens() {
     // integrations: confidential, client credentials; Read-only reads and never writes
     let (s, v) = sb.post("/organization/applications", &admin, json!({"Kind": "Integration", "Name": "ERP"})).await;
     assert_eq!((s, v["Errors"][0]["Data"]["Property"].as_str()), (StatusCode::BAD_REQUEST, Some("Role")));
-    let (s, ro) = sb.post("/organization/applications", &admin, json!({"Kind": "Integration", "Name": "ERP", "Role": "ReadOnly"})).await;
+    let (s, ro) = sb
+        .post("/organization/applications", &admin, json!({"Kind": "Integration", "Name": "ERP", "Role": "ReadOnly"}))
+        .await;
     assert_eq!(s, StatusCode::CREATED, "{ro}");
     let secret = ro["ClientSecret"].as_str().unwrap().to_string();
     assert_eq!(ro["TokenRequest"]["client_secret"], secret.as_str());
@@ -384,24 +472,40 @@ async fn applications_of_each_kind_issue_the_right_tokens() {
     assert!(!list.to_string().contains(&secret));
     // rotating: the old secret and its tokens stop working
     let id = ro["ID"].as_str().unwrap();
-    let (s, rotated) = sb.call(Method::POST, &format!("/organization/applications/{id}/secret"), Some(&admin), None).await;
+    let (s, rotated) =
+        sb.call(Method::POST, &format!("/organization/applications/{id}/secret"), Some(&admin), None).await;
     assert_eq!(s, StatusCode::OK);
     assert_ne!(rotated["ClientSecret"], secret.as_str());
     assert_eq!(sb.get("/buyers", &reader).await.0, StatusCode::UNAUTHORIZED);
     assert_eq!(token_request(&sb, &ro["TokenRequest"]).await.0, StatusCode::BAD_REQUEST);
     assert_eq!(token_request(&sb, &rotated["TokenRequest"]).await.0, StatusCode::OK);
 
-    let (s, adm) = sb.post("/organization/applications", &admin, json!({"Kind": "Integration", "Name": "PIM", "Role": "Admin"})).await;
+    let (s, adm) = sb
+        .post("/organization/applications", &admin, json!({"Kind": "Integration", "Name": "PIM", "Role": "Admin"}))
+        .await;
     assert_eq!(s, StatusCode::CREATED);
     let (_, t) = token_request(&sb, &adm["TokenRequest"]).await;
-    assert_eq!(sb.post("/buyers", t["access_token"].as_str().unwrap(), json!({"Name": "x", "Active": true})).await.0, StatusCode::CREATED);
+    assert_eq!(
+        sb.post("/buyers", t["access_token"].as_str().unwrap(), json!({"Name": "x", "Active": true})).await.0,
+        StatusCode::CREATED
+    );
 
     // a webapp: no roles of its own; a token carries the signed-in user's roles
-    let (s, web) = sb.post("/organization/applications", &admin, json!({"Kind": "Webapp", "Name": "Back office"})).await;
+    let (s, web) =
+        sb.post("/organization/applications", &admin, json!({"Kind": "Webapp", "Name": "Back office"})).await;
     assert_eq!(s, StatusCode::CREATED);
-    assert!(sb.put("/securityprofiles/READER", &admin, json!({"Name": "r", "Roles": ["BuyerReader"]})).await.0.is_success());
+    assert!(sb
+        .put("/securityprofiles/READER", &admin, json!({"Name": "r", "Roles": ["BuyerReader"]}))
+        .await
+        .0
+        .is_success());
     assert!(sb.put("/adminusers/U1", &admin, json!({"Username": "u1", "FirstName": "U", "LastName": "One", "Email": "u1@example.com", "Active": true, "Password": "Strong-Pass-123"})).await.0.is_success());
-    assert_eq!(sb.post("/securityprofiles/assignments", &admin, json!({"SecurityProfileID": "READER", "UserID": "U1"})).await.0, StatusCode::NO_CONTENT);
+    assert_eq!(
+        sb.post("/securityprofiles/assignments", &admin, json!({"SecurityProfileID": "READER", "UserID": "U1"}))
+            .await
+            .0,
+        StatusCode::NO_CONTENT
+    );
     let mut form = web["TokenRequest"].clone();
     form["username"] = json!("u1");
     form["password"] = json!("Strong-Pass-123");
@@ -416,12 +520,21 @@ async fn applications_of_each_kind_issue_the_right_tokens() {
     // the raw API shows what was made; renaming renames the API client
     let (s, client) = sb.get(&format!("/apiclients/{}", sales["ID"].as_str().unwrap()), &admin).await;
     assert_eq!((s, client["IsAnonBuyer"].as_bool()), (StatusCode::OK, Some(true)));
-    let (s, _) = sb.patch(&format!("/organization/applications/{}", sales["ID"].as_str().unwrap()), &admin, json!({"Name": "Store"})).await;
+    let (s, _) = sb
+        .patch(
+            &format!("/organization/applications/{}", sales["ID"].as_str().unwrap()),
+            &admin,
+            json!({"Name": "Store"}),
+        )
+        .await;
     assert_eq!(s, StatusCode::OK);
     let (_, client) = sb.get(&format!("/apiclients/{}", sales["ID"].as_str().unwrap()), &admin).await;
     assert_eq!(client["AppName"], "Store");
     // deleting takes the client and its objects; its tokens are refused
-    assert_eq!(sb.delete(&format!("/organization/applications/{}", sales["ID"].as_str().unwrap()), &admin).await.0, StatusCode::NO_CONTENT);
+    assert_eq!(
+        sb.delete(&format!("/organization/applications/{}", sales["ID"].as_str().unwrap()), &admin).await.0,
+        StatusCode::NO_CONTENT
+    );
     assert_eq!(sb.get("/me", shopper).await.0, StatusCode::UNAUTHORIZED);
     let obj = sales["ObjectID"].as_str().unwrap();
     assert_eq!(sb.get(&format!("/buyers/{obj}"), &admin).await.0, StatusCode::NOT_FOUND);
@@ -471,7 +584,16 @@ async fn no_operation_of_the_document_reaches_another_organization() {
     let before = dump(&sb);
     let (_, doc) = sb.call(Method::GET, &format!("{}/v1/openapi/v3", sb.base), None, None).await;
     // what only the main organization has: none of it may appear in any answer
-    let secrets = [seed::BUYER_ID, "admin01", "BUYER01", "CALL_CENTER", "ADMIN_PROFILE", seed::SHARED_CLIENT_ID, seed::STOREFRONT_CLIENT_ID, "rep01"];
+    let secrets = [
+        seed::BUYER_ID,
+        "admin01",
+        "BUYER01",
+        "CALL_CENTER",
+        "ADMIN_PROFILE",
+        seed::SHARED_CLIENT_ID,
+        seed::STOREFRONT_CLIENT_ID,
+        "rep01",
+    ];
     let body = json!({
         "ID": "X", "Name": "x", "AppName": "x", "Active": true, "Username": "someone-new", "FirstName": "a", "LastName": "b",
         "Email": "a@example.com", "BuyerID": seed::BUYER_ID, "UserID": "ADMIN", "UserGroupID": "CALL_CENTER",
@@ -539,7 +661,9 @@ async fn the_seed_makes_two_organizations_and_an_account_in_both() {
     // each organization's token sees its own buyers only
     let main = org_token(&sb, &account, hub::MAIN_ORG).await;
     let second = org_token(&sb, &account, seed::SECOND_ORG).await;
-    let ids = |v: &Value| v["Items"].as_array().unwrap().iter().map(|b| b["ID"].as_str().unwrap().to_string()).collect::<Vec<_>>();
+    let ids = |v: &Value| {
+        v["Items"].as_array().unwrap().iter().map(|b| b["ID"].as_str().unwrap().to_string()).collect::<Vec<_>>()
+    };
     assert_eq!(ids(&sb.get("/buyers", &main).await.1), [seed::BUYER_ID]);
     assert_eq!(ids(&sb.get("/buyers", &second).await.1), [seed::SECOND_BUYER_ID]);
     // seeding again changes nothing
@@ -583,7 +707,9 @@ async fn hub_answers_carry_the_properties_the_model_reads() {
     // what the invited person's link shows
     let (_, landing) = sb.call(Method::GET, &format!("/invitations/{code}"), None, None).await;
     assert_eq!(landing["Status"], "Pending", "{landing}");
-    let (s, app) = sb.post("/organization/applications", &admin, json!({"Kind": "Integration", "Name": "ERP", "Role": "ReadOnly"})).await;
+    let (s, app) = sb
+        .post("/organization/applications", &admin, json!({"Kind": "Integration", "Name": "ERP", "Role": "ReadOnly"}))
+        .await;
     assert_eq!(s, StatusCode::CREATED, "{app}");
     let (_, doc) = sb.call(Method::GET, "/openapi/v3", None, None).await;
     let (_, account) = sb.get("/account", &ann).await;
@@ -608,14 +734,19 @@ async fn hub_answers_carry_the_properties_the_model_reads() {
         ("Application", read::Application::READS, [vec![app], items(&apps)].concat()),
         ("ProvisioningEvent", read::ProvisioningEvent::READS, vec![]),
     ] {
-        let props = doc["components"]["schemas"][schema]["properties"].as_object().unwrap_or_else(|| panic!("{schema} is not documented"));
+        let props = doc["components"]["schemas"][schema]["properties"]
+            .as_object()
+            .unwrap_or_else(|| panic!("{schema} is not documented"));
         for key in reads {
             assert!(props.contains_key(*key), "the portal reads {schema}.{key}, which the document does not have");
         }
         assert!(schema == "ProvisioningEvent" || !answers.is_empty(), "no {schema} answered");
         for a in &answers {
             for key in a.as_object().unwrap_or_else(|| panic!("{schema}: {a}")).keys() {
-                assert!(props.contains_key(key), "the sandbox answers {schema}.{key}, which the document does not have: {a}");
+                assert!(
+                    props.contains_key(key),
+                    "the sandbox answers {schema}.{key}, which the document does not have: {a}"
+                );
             }
         }
     }

@@ -29,7 +29,15 @@ impl ApiResponse {
             return None;
         }
         let v: serde_json::Value = serde_json::from_str(&self.body).ok()?;
-        let errors: Vec<ApiError> = v["Errors"].as_array()?.iter().map(|e| ApiError { error_code: json::string(e, "ErrorCode"), message: json::string(e, "Message"), data: e["Data"].clone() }).collect();
+        let errors: Vec<ApiError> = v["Errors"]
+            .as_array()?
+            .iter()
+            .map(|e| ApiError {
+                error_code: json::string(e, "ErrorCode"),
+                message: json::string(e, "Message"),
+                data: e["Data"].clone(),
+            })
+            .collect();
         (!errors.is_empty()).then_some(ErrorBody { errors })
     }
 }
@@ -122,18 +130,29 @@ impl Latest {
 
 /// Sends one request. `Err` is a network failure (nothing reached the API), worded for people.
 /// `signal` aborts it (see [`Latest`]).
-pub async fn send(method: &str, url: &str, token: Option<&str>, body: Option<&str>, signal: Option<&web_sys::AbortSignal>) -> Result<ApiResponse, String> {
-    let mut req = RequestBuilder::new(url).method(method_of(method)).header("Accept", "application/json").abort_signal(signal);
+pub async fn send(
+    method: &str,
+    url: &str,
+    token: Option<&str>,
+    body: Option<&str>,
+    signal: Option<&web_sys::AbortSignal>,
+) -> Result<ApiResponse, String> {
+    let mut req =
+        RequestBuilder::new(url).method(method_of(method)).header("Accept", "application/json").abort_signal(signal);
     if let Some(t) = token {
         req = req.header("Authorization", &format!("Bearer {t}"));
     }
     let start = now_ms();
     let sent = match body {
-        Some(b) => req.header("Content-Type", "application/json").body(b.to_string()).map_err(|e| e.to_string())?.send().await,
+        Some(b) => {
+            req.header("Content-Type", "application/json").body(b.to_string()).map_err(|e| e.to_string())?.send().await
+        }
         None => req.send().await,
     };
     // said in words: the browser's own text ("TypeError: Failed to fetch") tells people nothing
-    let res = sent.map_err(|_| format!("Could not reach the API at {url}: the network is down or the address is wrong. Nothing was sent."))?;
+    let res = sent.map_err(|_| {
+        format!("Could not reach the API at {url}: the network is down or the address is wrong. Nothing was sent.")
+    })?;
     let text = res.text().await.unwrap_or_default();
     let received_at = now_ms();
     let ms = received_at - start;

@@ -5,8 +5,8 @@
 //! context is an ordinary marketplace context with its own refresh token.
 use super::{Context, Session};
 use crate::api;
-use gatehouse_model::hub;
 use crate::json;
+use gatehouse_model::hub;
 use leptos::prelude::*;
 use serde_json::{json, Value};
 
@@ -23,7 +23,8 @@ pub struct Account {
 pub fn load() -> Option<Account> {
     let s = window().session_storage().ok().flatten()?;
     let v: Value = serde_json::from_str(&s.get_item(ACCOUNT).ok().flatten()?).ok()?;
-    let a = Account { base: json::string(&v, "base"), token: json::string(&v, "token"), email: json::string(&v, "email") };
+    let a =
+        Account { base: json::string(&v, "base"), token: json::string(&v, "token"), email: json::string(&v, "email") };
     (!a.token.is_empty()).then_some(a)
 }
 
@@ -38,7 +39,13 @@ pub fn save(a: Option<&Account>) {
 
 /// Calls an account endpoint under `/v1` (no token, or the account's); the JSON answer or the
 /// API's message.
-pub async fn call(base: &str, token: Option<&str>, method: &str, path: &str, body: Option<Value>) -> Result<Value, String> {
+pub async fn call(
+    base: &str,
+    token: Option<&str>,
+    method: &str,
+    path: &str,
+    body: Option<Value>,
+) -> Result<Value, String> {
     let url = format!("{}/v1{path}", base.trim_end_matches('/'));
     let res = api::send(method, &url, token, body.map(|b| b.to_string()).as_deref(), None).await?;
     let v: Value = serde_json::from_str(&res.body).unwrap_or(Value::Null);
@@ -61,13 +68,25 @@ pub fn context(base: &str, email: &str, v: &Value) -> Context {
 }
 
 /// Signs an account in (or up, with names): one context per organization it belongs to.
-pub async fn sign_in(session: Session, base: &str, email: &str, password: &str, names: Option<(String, String)>) -> Result<(), String> {
+pub async fn sign_in(
+    session: Session,
+    base: &str,
+    email: &str,
+    password: &str,
+    names: Option<(String, String)>,
+) -> Result<(), String> {
     let (path, body) = match names {
-        Some((first, last)) => (hub::SIGN_UP, json!({"Email": email, "Password": password, "FirstName": first, "LastName": last})),
+        Some((first, last)) => {
+            (hub::SIGN_UP, json!({"Email": email, "Password": password, "FirstName": first, "LastName": last}))
+        }
         None => (hub::SIGN_IN, json!({"Email": email, "Password": password})),
     };
     let v = call(base, None, "POST", path, Some(body)).await?;
-    let account = Account { base: base.trim_end_matches('/').into(), token: json::string(&v, "access_token"), email: json::string(&v["Account"], "Email") };
+    let account = Account {
+        base: base.trim_end_matches('/').into(),
+        token: json::string(&v, "access_token"),
+        email: json::string(&v["Account"], "Email"),
+    };
     save(Some(&account));
     session.account.set(Some(account.clone()));
     open_all(session, &account).await
@@ -90,7 +109,8 @@ pub async fn open_all(session: Session, a: &Account) -> Result<(), String> {
 
 /// Opens (or refreshes) the context of one organization of the signed-in account.
 pub async fn open(session: Session, a: &Account, org: &str) -> Result<(), String> {
-    let t = call(&a.base, Some(&a.token), "POST", &(crate::data::item(hub::MY_ORGANIZATIONS, org) + hub::TOKEN), None).await?;
+    let t = call(&a.base, Some(&a.token), "POST", &(crate::data::item(hub::MY_ORGANIZATIONS, org) + hub::TOKEN), None)
+        .await?;
     session.put(context(&a.base, &a.email, &t));
     Ok(())
 }

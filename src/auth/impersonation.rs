@@ -1,6 +1,6 @@
 //! The impersonation token in force (act-as mode), kept apart from the user's own tokens.
-use leptos::prelude::window;
 use crate::json;
+use leptos::prelude::window;
 use serde_json::Value;
 
 const KEY: &str = "gatehouse.impersonation";
@@ -73,8 +73,16 @@ mod tests {
     #[test]
     fn the_act_as_state_reads_back_as_written() {
         let a = Acting {
-            token: "a.b.c".into(), buyer_id: "BUYER".into(), buyer_name: "Buyer Org".into(), user_id: "U1".into(), username: "buyer01".into(),
-            client_id: "CLIENT".into(), client_name: "Storefront".into(), roles: vec!["Shopper".into(), "MeAdmin".into()], expires_at: 1.7e12, started: 1.6e12,
+            token: "a.b.c".into(),
+            buyer_id: "BUYER".into(),
+            buyer_name: "Buyer Org".into(),
+            user_id: "U1".into(),
+            username: "buyer01".into(),
+            client_id: "CLIENT".into(),
+            client_name: "Storefront".into(),
+            roles: vec!["Shopper".into(), "MeAdmin".into()],
+            expires_at: 1.7e12,
+            started: 1.6e12,
         };
         assert_eq!(parse(&a.to_json().to_string()), Some(a));
         assert_eq!(parse("{\"token\":\"\"}"), None, "no token, no act-as state");

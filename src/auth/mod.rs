@@ -4,8 +4,8 @@ pub mod account;
 pub mod impersonation;
 
 use crate::api;
-use leptos::prelude::*;
 use crate::json;
+use leptos::prelude::*;
 use serde_json::Value;
 
 /// Stored by the screens for the contexts: a request history key's prefix, the act-as record.
@@ -55,7 +55,9 @@ impl Context {
             expires_at: json::number(v, "expires_at"),
             lifetime: json::number(v, "lifetime"),
             persistent: v["persistent"].as_bool().unwrap_or_default(),
-            grant: Some(json::string(v, "grant")).filter(|g| g == CLIENT_CREDENTIALS).unwrap_or_else(|| PASSWORD.into()),
+            grant: Some(json::string(v, "grant"))
+                .filter(|g| g == CLIENT_CREDENTIALS)
+                .unwrap_or_else(|| PASSWORD.into()),
             org: json::string(v, "org"),
             org_name: json::string(v, "org_name"),
         };
@@ -121,11 +123,18 @@ impl TokenInfo {
 }
 
 fn storage(persistent: bool) -> Option<web_sys::Storage> {
-    if persistent { window().local_storage().ok().flatten() } else { window().session_storage().ok().flatten() }
+    if persistent {
+        window().local_storage().ok().flatten()
+    } else {
+        window().session_storage().ok().flatten()
+    }
 }
 
 fn read(persistent: bool) -> Vec<Context> {
-    storage(persistent).and_then(|s| s.get_item(KEY).ok().flatten()).map(|t| json::list(&t, Context::read)).unwrap_or_default()
+    storage(persistent)
+        .and_then(|s| s.get_item(KEY).ok().flatten())
+        .map(|t| json::list(&t, Context::read))
+        .unwrap_or_default()
 }
 
 /// The session shared by every screen.
@@ -168,7 +177,10 @@ impl Session {
                 contexts.push(c);
             }
         }
-        let secrets: Value = storage(false).and_then(|s| s.get_item(SECRETS).ok().flatten()).and_then(|t| serde_json::from_str(&t).ok()).unwrap_or_default();
+        let secrets: Value = storage(false)
+            .and_then(|s| s.get_item(SECRETS).ok().flatten())
+            .and_then(|t| serde_json::from_str(&t).ok())
+            .unwrap_or_default();
         for c in contexts.iter_mut().filter(|c| c.persistent && c.client_secret.is_none()) {
             c.client_secret = json::opt_string(&secrets, &c.id());
         }
@@ -201,7 +213,11 @@ impl Session {
         let all = self.contexts.get_untracked();
         let secrets = secrets_of(&all);
         if let Some(s) = storage(false) {
-            let _ = if secrets.is_empty() { s.remove_item(SECRETS) } else { s.set_item(SECRETS, &Value::Object(secrets).to_string()) };
+            let _ = if secrets.is_empty() {
+                s.remove_item(SECRETS)
+            } else {
+                s.set_item(SECRETS, &Value::Object(secrets).to_string())
+            };
         }
         for persistent in [true, false] {
             let mine = stored(&all, persistent);
@@ -288,7 +304,10 @@ impl Session {
                 // name customers) and this browser's act-as record; preferences (theme, API
                 // description) stay
                 let keys: Vec<String> = (0..s.length().unwrap_or(0)).filter_map(|i| s.key(i).ok().flatten()).collect();
-                for k in keys.iter().filter(|k| k.starts_with(FORGOTTEN_ON_SIGN_OUT[0]) || k.as_str() == FORGOTTEN_ON_SIGN_OUT[1]) {
+                for k in keys
+                    .iter()
+                    .filter(|k| k.starts_with(FORGOTTEN_ON_SIGN_OUT[0]) || k.as_str() == FORGOTTEN_ON_SIGN_OUT[1])
+                {
                     let _ = s.remove_item(k);
                 }
             }
@@ -312,8 +331,14 @@ impl Session {
         let Some(ctx) = self.current_untracked() else { return false };
         let rt = ctx.refresh_token.clone();
         let mut form = match &rt {
-            Some(rt) => vec![("grant_type", "refresh_token"), ("client_id", ctx.client_id.as_str()), ("refresh_token", rt.as_str())],
-            None if ctx.grant == CLIENT_CREDENTIALS => vec![("grant_type", CLIENT_CREDENTIALS), ("client_id", ctx.client_id.as_str())],
+            Some(rt) => vec![
+                ("grant_type", "refresh_token"),
+                ("client_id", ctx.client_id.as_str()),
+                ("refresh_token", rt.as_str()),
+            ],
+            None if ctx.grant == CLIENT_CREDENTIALS => {
+                vec![("grant_type", CLIENT_CREDENTIALS), ("client_id", ctx.client_id.as_str())]
+            }
             None => return false,
         };
         if let Some(s) = ctx.client_secret.as_deref() {
@@ -321,7 +346,15 @@ impl Session {
         }
         match api::token_request(&ctx.base_url, &form).await {
             Ok(v) => {
-                let mut next = from_token(&ctx.base_url, &ctx.client_id, ctx.client_secret.clone(), &ctx.username, ctx.persistent, &v, rt);
+                let mut next = from_token(
+                    &ctx.base_url,
+                    &ctx.client_id,
+                    ctx.client_secret.clone(),
+                    &ctx.username,
+                    ctx.persistent,
+                    &v,
+                    rt,
+                );
                 next.grant = ctx.grant.clone();
                 next.org = ctx.org.clone();
                 next.org_name = ctx.org_name.clone();
@@ -336,7 +369,14 @@ impl Session {
 
     /// Sends a request with the right token; on a 401 refreshes once and retries, and when that
     /// fails opens the sign-in dialog (the screen keeps its work).
-    pub async fn send(&self, method: &str, url: &str, body: Option<&str>, caller: Caller, signal: Option<&web_sys::AbortSignal>) -> Result<api::ApiResponse, String> {
+    pub async fn send(
+        &self,
+        method: &str,
+        url: &str,
+        body: Option<&str>,
+        caller: Caller,
+        signal: Option<&web_sys::AbortSignal>,
+    ) -> Result<api::ApiResponse, String> {
         let res = api::send(method, url, self.token(caller).as_deref(), body, signal).await?;
         if res.status != 401 || (caller == Caller::ActingAs && self.acting.get_untracked().is_some()) {
             return Ok(res);
@@ -369,10 +409,21 @@ fn stored(all: &[Context], persistent: bool) -> Vec<Context> {
 
 /// The client secrets of persistent contexts, by context ID, for this tab's sessionStorage.
 fn secrets_of(all: &[Context]) -> serde_json::Map<String, Value> {
-    all.iter().filter(|c| c.persistent).filter_map(|c| Some((c.id(), Value::String(c.client_secret.clone()?)))).collect()
+    all.iter()
+        .filter(|c| c.persistent)
+        .filter_map(|c| Some((c.id(), Value::String(c.client_secret.clone()?))))
+        .collect()
 }
 
-pub fn from_token(base: &str, client_id: &str, secret: Option<String>, username: &str, persistent: bool, v: &serde_json::Value, old_refresh: Option<String>) -> Context {
+pub fn from_token(
+    base: &str,
+    client_id: &str,
+    secret: Option<String>,
+    username: &str,
+    persistent: bool,
+    v: &serde_json::Value,
+    old_refresh: Option<String>,
+) -> Context {
     let lifetime = v["expires_in"].as_f64().unwrap_or(600.0);
     Context {
         base_url: base.trim_end_matches('/').to_string(),
@@ -391,8 +442,16 @@ pub fn from_token(base: &str, client_id: &str, secret: Option<String>, username:
 }
 
 /// The password grant.
-pub async fn sign_in(base: &str, client_id: &str, secret: Option<String>, username: &str, password: &str, persistent: bool) -> Result<Context, String> {
-    let mut form = vec![("grant_type", "password"), ("client_id", client_id), ("username", username), ("password", password)];
+pub async fn sign_in(
+    base: &str,
+    client_id: &str,
+    secret: Option<String>,
+    username: &str,
+    password: &str,
+    persistent: bool,
+) -> Result<Context, String> {
+    let mut form =
+        vec![("grant_type", "password"), ("client_id", client_id), ("username", username), ("password", password)];
     if let Some(s) = secret.as_deref().filter(|s| !s.is_empty()) {
         form.push(("client_secret", s));
     }
@@ -403,14 +462,22 @@ pub async fn sign_in(base: &str, client_id: &str, secret: Option<String>, userna
 /// The client credentials grant: the token of the client's default context user (with no
 /// secret on a client that allows anonymous shopping, an anonymous shopper's). The context is
 /// named after the token's user.
-pub async fn sign_in_client(base: &str, client_id: &str, secret: Option<String>, persistent: bool) -> Result<Context, String> {
+pub async fn sign_in_client(
+    base: &str,
+    client_id: &str,
+    secret: Option<String>,
+    persistent: bool,
+) -> Result<Context, String> {
     let secret = secret.filter(|s| !s.is_empty());
     let mut form = vec![("grant_type", CLIENT_CREDENTIALS), ("client_id", client_id)];
     if let Some(s) = secret.as_deref() {
         form.push(("client_secret", s));
     }
     let v = api::token_request(base, &form).await?;
-    let user = TokenInfo::decode(v["access_token"].as_str().unwrap_or_default()).map(|i| i.usr).filter(|u| !u.is_empty()).unwrap_or_else(|| client_id.to_string());
+    let user = TokenInfo::decode(v["access_token"].as_str().unwrap_or_default())
+        .map(|i| i.usr)
+        .filter(|u| !u.is_empty())
+        .unwrap_or_else(|| client_id.to_string());
     let mut ctx = from_token(base, client_id, secret, &user, persistent, &v, None);
     ctx.grant = CLIENT_CREDENTIALS.into();
     Ok(ctx)
@@ -452,18 +519,36 @@ mod tests {
 
     fn context(persistent: bool, secret: Option<&str>, grant: &str) -> Context {
         Context {
-            base_url: "http://127.0.0.1:8787".into(), client_id: "CLIENT".into(), client_secret: secret.map(String::from),
-            username: "admin01".into(), access_token: "a.b.c".into(), refresh_token: Some("rt".into()),
-            expires_at: 1.7e12, lifetime: 36000.0, persistent, grant: grant.into(), org: String::new(), org_name: String::new(),
+            base_url: "http://127.0.0.1:8787".into(),
+            client_id: "CLIENT".into(),
+            client_secret: secret.map(String::from),
+            username: "admin01".into(),
+            access_token: "a.b.c".into(),
+            refresh_token: Some("rt".into()),
+            expires_at: 1.7e12,
+            lifetime: 36000.0,
+            persistent,
+            grant: grant.into(),
+            org: String::new(),
+            org_name: String::new(),
         }
     }
 
     #[test]
     fn stored_contexts_read_back_as_written() {
-        let org = Context { org: "orgsecond".into(), org_name: "Second Marketplace".into(), ..context(false, None, PASSWORD) };
+        let org = Context {
+            org: "orgsecond".into(),
+            org_name: "Second Marketplace".into(),
+            ..context(false, None, PASSWORD)
+        };
         assert_eq!(org.label(), "Second Marketplace — admin01");
         assert_eq!(context(false, None, PASSWORD).label(), "admin01 @ 127.0.0.1:8787");
-        for c in [context(false, Some("s3cret"), PASSWORD), context(true, None, CLIENT_CREDENTIALS), context(false, None, PASSWORD), org] {
+        for c in [
+            context(false, Some("s3cret"), PASSWORD),
+            context(true, None, CLIENT_CREDENTIALS),
+            context(false, None, PASSWORD),
+            org,
+        ] {
             let text = Value::Array(vec![c.to_json()]).to_string();
             assert_eq!(crate::json::list(&text, Context::read), vec![c]);
         }

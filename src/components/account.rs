@@ -2,13 +2,13 @@
 //! new-organization form, and the two landings a link opens — a vendor's one-time session link
 //! (`?session=`) and an invitation (`?invitation=`). Both codes leave the address bar and the
 //! history before anything else happens.
-use crate::data::item;
-use gatehouse_model::hub;
-use gatehouse_model::read::{Invitation, Organization};
 use crate::auth::account::{self, Account};
 use crate::auth::Session;
 use crate::config::RuntimeConfig;
+use crate::data::item;
 use crate::json;
+use gatehouse_model::hub;
+use gatehouse_model::read::{Invitation, Organization};
 use leptos::prelude::*;
 use serde_json::{json, Value};
 
@@ -41,7 +41,12 @@ pub fn take() -> Option<Landing> {
 /// Email and password (and names for a new account); with `invitation`, the invited email is
 /// fixed and the invitation is accepted once signed in.
 #[component]
-pub fn AccountForm(base: String, #[prop(optional)] email: String, #[prop(optional)] new_account: bool, #[prop(optional)] invitation: Option<String>) -> impl IntoView {
+pub fn AccountForm(
+    base: String,
+    #[prop(optional)] email: String,
+    #[prop(optional)] new_account: bool,
+    #[prop(optional)] invitation: Option<String>,
+) -> impl IntoView {
     let session = expect_context::<Session>();
     let fixed = !email.is_empty();
     let email = RwSignal::new(email);
@@ -61,7 +66,15 @@ pub fn AccountForm(base: String, #[prop(optional)] email: String, #[prop(optiona
         leptos::task::spawn_local(async move {
             let mut r = account::sign_in(session, &base, &e, &p, names).await;
             if let (Some(code), Some(a)) = (invitation, session.account.get_untracked()) {
-                r = match account::call(&a.base, Some(&a.token), "POST", &(item(hub::INVITATION_CODES, &code) + hub::ACCEPT), None).await {
+                r = match account::call(
+                    &a.base,
+                    Some(&a.token),
+                    "POST",
+                    &(item(hub::INVITATION_CODES, &code) + hub::ACCEPT),
+                    None,
+                )
+                .await
+                {
                     Ok(v) => account::open(session, &a, &json::string(&v, "ID")).await,
                     Err(e) => Err(e),
                 };
@@ -146,22 +159,31 @@ pub fn LandingPage(config: RuntimeConfig, landing: Landing) -> impl IntoView {
     let landing_done = expect_context::<RwSignal<Option<Landing>>>();
     leptos::task::spawn_local(async move {
         match landing {
-            Landing::Session(code) => match account::call(&b, None, "POST", hub::SESSION, Some(json!({"Code": code}))).await {
-                Ok(v) => {
-                    let email = json::string(&v["Account"]["Account"], "Email");
-                    let a = Account { base: b.trim_end_matches('/').into(), token: json::string(&v["Account"], "access_token"), email: email.clone() };
-                    account::save(Some(&a));
-                    session.account.set(Some(a));
-                    session.put(account::context(&b, &email, &v["Organization"]));
-                    landing_done.set(None);
+            Landing::Session(code) => {
+                match account::call(&b, None, "POST", hub::SESSION, Some(json!({"Code": code}))).await {
+                    Ok(v) => {
+                        let email = json::string(&v["Account"]["Account"], "Email");
+                        let a = Account {
+                            base: b.trim_end_matches('/').into(),
+                            token: json::string(&v["Account"], "access_token"),
+                            email: email.clone(),
+                        };
+                        account::save(Some(&a));
+                        session.account.set(Some(a));
+                        session.put(account::context(&b, &email, &v["Organization"]));
+                        landing_done.set(None);
+                    }
+                    Err(e) => failed.set(Some(e)),
                 }
-                Err(e) => failed.set(Some(e)),
-            },
-            Landing::Invitation(code) => match account::call(&b, None, "GET", &item(hub::INVITATION_CODES, &code), None).await {
-                Ok(v) if Invitation(&v).status() == "Pending" => offer.set(Some(v)),
-                Ok(v) => failed.set(Some(format!("This invitation is {}.", Invitation(&v).status().to_ascii_lowercase()))),
-                Err(e) => failed.set(Some(e)),
-            },
+            }
+            Landing::Invitation(code) => {
+                match account::call(&b, None, "GET", &item(hub::INVITATION_CODES, &code), None).await {
+                    Ok(v) if Invitation(&v).status() == "Pending" => offer.set(Some(v)),
+                    Ok(v) => failed
+                        .set(Some(format!("This invitation is {}.", Invitation(&v).status().to_ascii_lowercase()))),
+                    Err(e) => failed.set(Some(e)),
+                }
+            }
         }
     });
     view! {

@@ -20,7 +20,11 @@ pub fn apply_theme(theme: &str) {
 pub fn saved_theme() -> String {
     window().local_storage().ok().flatten().and_then(|s| s.get_item(THEME).ok().flatten()).unwrap_or_else(|| {
         let dark = window().match_media("(prefers-color-scheme: dark)").ok().flatten().is_some_and(|m| m.matches());
-        if dark { "dark".into() } else { "light".into() }
+        if dark {
+            "dark".into()
+        } else {
+            "light".into()
+        }
     })
 }
 

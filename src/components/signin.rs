@@ -28,16 +28,34 @@ pub fn SignInForm(
         if busy.get_untracked() {
             return;
         }
-        let (b, c, s, u, p, keep) = (base.get_untracked(), client.get_untracked(), secret.get_untracked(), user.get_untracked(), password.get_untracked(), stay.get_untracked());
+        let (b, c, s, u, p, keep) = (
+            base.get_untracked(),
+            client.get_untracked(),
+            secret.get_untracked(),
+            user.get_untracked(),
+            password.get_untracked(),
+            stay.get_untracked(),
+        );
         let by_password = grant.get_untracked() == auth::PASSWORD;
         if b.trim().is_empty() || c.trim().is_empty() || (by_password && (u.trim().is_empty() || p.is_empty())) {
-            error.set(Some(if by_password { "API address, client ID, username and password are all needed." } else { "API address and client ID are needed." }.into()));
+            error.set(Some(
+                if by_password {
+                    "API address, client ID, username and password are all needed."
+                } else {
+                    "API address and client ID are needed."
+                }
+                .into(),
+            ));
             return;
         }
         busy.set(true);
         error.set(None);
         leptos::task::spawn_local(async move {
-            let result = if by_password { auth::sign_in(b.trim(), c.trim(), Some(s), u.trim(), &p, keep).await } else { auth::sign_in_client(b.trim(), c.trim(), Some(s), keep).await };
+            let result = if by_password {
+                auth::sign_in(b.trim(), c.trim(), Some(s), u.trim(), &p, keep).await
+            } else {
+                auth::sign_in_client(b.trim(), c.trim(), Some(s), keep).await
+            };
             match result {
                 Ok(ctx) => {
                     password.set(String::new());

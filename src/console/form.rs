@@ -1,9 +1,11 @@
 //! The request body: a form generated from the schema, or pasted JSON, kept in step.
+use crate::fields::{
+    choice_box, field_row, json_box, lines_box, multi_box, number_box, password_box, text_box, Row, Slot,
+};
 use crate::spec::{Field, Kind};
-use crate::fields::{choice_box, field_row, json_box, lines_box, multi_box, number_box, password_box, text_box, Row, Slot};
 use crate::text::matches;
-use gatehouse_model::resources::label;
 use gatehouse_model::password::PasswordPolicy;
+use gatehouse_model::resources::label;
 use gatehouse_model::resources::Ty;
 use gatehouse_model::validate::{check, known_pattern, Form, Rules};
 use leptos::prelude::*;
@@ -75,7 +77,13 @@ fn rules<'a>(f: &'a Field, test: &'a dyn Fn(&str) -> bool, password: &'a Passwor
 
 /// Checks the body against the form's fields with the model's validator, every problem at
 /// once, by field path. `password` is the policy of the user the request writes.
-pub fn validate(fields: &[Field], body: &Value, prefix: &[String], password: &PasswordPolicy, out: &mut HashMap<String, String>) {
+pub fn validate(
+    fields: &[Field],
+    body: &Value,
+    prefix: &[String],
+    password: &PasswordPolicy,
+    out: &mut HashMap<String, String>,
+) {
     for f in fields {
         let mut path = prefix.to_vec();
         path.push(f.name.clone());
@@ -85,7 +93,9 @@ pub fn validate(fields: &[Field], body: &Value, prefix: &[String], password: &Pa
             Err(e) => {
                 out.insert(path.join("."), e.message);
             }
-            Ok(()) if f.kind == Kind::Nested && v.is_some_and(Value::is_object) => validate(&f.children, body, &path, password, out),
+            Ok(()) if f.kind == Kind::Nested && v.is_some_and(Value::is_object) => {
+                validate(&f.children, body, &path, password, out)
+            }
             Ok(()) => {}
         }
     }
@@ -95,7 +105,14 @@ pub fn validate(fields: &[Field], body: &Value, prefix: &[String], password: &Pa
 /// vocabulary (`crate::fields`). `unparsed` holds, by field, the problem of input that cannot
 /// become a value yet (malformed JSON): it stays as typed, and sending is refused while it is
 /// there. `password` is the policy of the user the request writes.
-pub fn fields_view(fields: Vec<Field>, prefix: Vec<String>, body: RwSignal<Value>, errors: RwSignal<HashMap<String, String>>, unparsed: RwSignal<HashMap<String, String>>, password: &'static PasswordPolicy) -> AnyView {
+pub fn fields_view(
+    fields: Vec<Field>,
+    prefix: Vec<String>,
+    body: RwSignal<Value>,
+    errors: RwSignal<HashMap<String, String>>,
+    unparsed: RwSignal<HashMap<String, String>>,
+    password: &'static PasswordPolicy,
+) -> AnyView {
     fields
         .into_iter()
         .map(|f| field_view(f, prefix.clone(), body, errors, unparsed, password))
@@ -103,7 +120,14 @@ pub fn fields_view(fields: Vec<Field>, prefix: Vec<String>, body: RwSignal<Value
         .into_any()
 }
 
-fn field_view(f: Field, prefix: Vec<String>, body: RwSignal<Value>, errors: RwSignal<HashMap<String, String>>, unparsed: RwSignal<HashMap<String, String>>, password: &'static PasswordPolicy) -> AnyView {
+fn field_view(
+    f: Field,
+    prefix: Vec<String>,
+    body: RwSignal<Value>,
+    errors: RwSignal<HashMap<String, String>>,
+    unparsed: RwSignal<HashMap<String, String>>,
+    password: &'static PasswordPolicy,
+) -> AnyView {
     let mut path = prefix;
     path.push(f.name.clone());
     let key = path.join(".");
@@ -128,13 +152,22 @@ fn field_view(f: Field, prefix: Vec<String>, body: RwSignal<Value>, errors: RwSi
             });
         }
     });
-    let slot = Slot { name: f.name.clone(), id: format!("field-{}", key.replace('.', "-")), value: value.into(), set, unreadable, enabled: Signal::from(true) };
+    let slot = Slot {
+        name: f.name.clone(),
+        id: format!("field-{}", key.replace('.', "-")),
+        value: value.into(),
+        set,
+        unreadable,
+        enabled: Signal::from(true),
+    };
     let format = f.format.as_deref();
     let control = match f.kind {
         Kind::Bool => choice_box(slot.clone(), Vec::new(), true),
         Kind::Str if !f.enum_values.is_empty() => choice_box(slot.clone(), f.enum_values, false),
         Kind::Str if format == Some("password") => password_box(slot.clone(), password),
-        Kind::Str => text_box(slot.clone(), false, if format == Some("date-time") { "2024-01-31T12:00:00Z" } else { "" }),
+        Kind::Str => {
+            text_box(slot.clone(), false, if format == Some("date-time") { "2024-01-31T12:00:00Z" } else { "" })
+        }
         Kind::Int | Kind::Num => number_box(slot.clone()),
         Kind::List if !f.enum_values.is_empty() => multi_box(slot.clone(), f.enum_values),
         Kind::List => lines_box(slot.clone()),
@@ -173,14 +206,28 @@ mod tests {
         assert_eq!(p["Tags"], "Tags must be a list of text values.");
         assert!(p["Password"].contains("10"), "the admin password policy: {}", p["Password"]);
         let p = problems(json!({"Username": 5, "Active": "yes", "Age": 700}));
-        assert_eq!((p["Username"].as_str(), p["Active"].as_str()), ("Username must be text.", "Active must be true or false."));
+        assert_eq!(
+            (p["Username"].as_str(), p["Active"].as_str()),
+            ("Username must be text.", "Active must be true or false.")
+        );
         assert_eq!(p["Age"], "Age must be between 1 and 600 (got 700).");
         // typed as JSON: an array of objects is a list, a free object an object
-        assert!(problems(json!({"Username": "ann", "Active": true, "Specs": [{"A": 1}], "Meta": {"B": [2]}})).is_empty());
+        assert!(
+            problems(json!({"Username": "ann", "Active": true, "Specs": [{"A": 1}], "Meta": {"B": [2]}})).is_empty()
+        );
         let typed = problems(json!({"Username": "ann", "Active": true, "Specs": {"A": 1}, "Meta": [1]}));
-        assert_eq!((typed["Specs"].as_str(), typed["Meta"].as_str()), ("Specs must be a list (a JSON array).", "Meta must be a JSON object."));
+        assert_eq!(
+            (typed["Specs"].as_str(), typed["Meta"].as_str()),
+            ("Specs must be a list (a JSON array).", "Meta must be a JSON object.")
+        );
         // the same words as the model's own check of the same rule
-        let model = gatehouse_model::validate::validate(&gatehouse_model::resources::USER, &[], &json!({"Username": 5}), gatehouse_model::validate::Mode::Partial).unwrap_err();
+        let model = gatehouse_model::validate::validate(
+            &gatehouse_model::resources::USER,
+            &[],
+            &json!({"Username": 5}),
+            gatehouse_model::validate::Mode::Partial,
+        )
+        .unwrap_err();
         assert_eq!(model[0].message, p["Username"]);
     }
 }

@@ -48,7 +48,9 @@ pub fn is_secret(name: &str) -> bool {
 /// `v` without any field whose name is secret, at any depth.
 pub fn redact(v: &Value) -> Value {
     match v {
-        Value::Object(m) => Value::Object(m.iter().filter(|(k, _)| !is_secret(k)).map(|(k, v)| (k.clone(), redact(v))).collect()),
+        Value::Object(m) => {
+            Value::Object(m.iter().filter(|(k, _)| !is_secret(k)).map(|(k, v)| (k.clone(), redact(v))).collect())
+        }
         Value::Array(a) => Value::Array(a.iter().map(redact).collect()),
         other => other.clone(),
     }
@@ -67,7 +69,13 @@ impl Entry {
     }
     /// What the search box matches against.
     pub fn haystack(&self) -> String {
-        crate::text::fold(&format!("{} {} {} {}", self.status, self.method, self.path, self.as_user.as_deref().unwrap_or_default()))
+        crate::text::fold(&format!(
+            "{} {} {} {}",
+            self.status,
+            self.method,
+            self.path,
+            self.as_user.as_deref().unwrap_or_default()
+        ))
     }
 }
 
@@ -130,7 +138,13 @@ mod tests {
     use serde_json::json;
 
     fn entry(n: u16) -> Entry {
-        Entry { op: "POST /adminusers".into(), method: "POST".into(), path: "/adminusers".into(), status: n, ..Default::default() }
+        Entry {
+            op: "POST /adminusers".into(),
+            method: "POST".into(),
+            path: "/adminusers".into(),
+            status: n,
+            ..Default::default()
+        }
     }
 
     #[test]
@@ -149,7 +163,9 @@ mod tests {
     #[test]
     fn secrets_never_reach_storage() {
         let mut e = entry(201);
-        e.body = Some(json!({"Username": "ann", "Password": "Secret-123", "xp": {"apiToken": "t", "ClientSecret": "s", "AccessTokenDuration": 600}}));
+        e.body = Some(
+            json!({"Username": "ann", "Password": "Secret-123", "xp": {"apiToken": "t", "ClientSecret": "s", "AccessTokenDuration": 600}}),
+        );
         e.query_values = vec![("access_token".into(), "t".into()), ("search".into(), "ann".into())];
         let text = serde_json::to_string(&e.storable()).unwrap();
         for secret in ["Secret-123", "apiToken", "ClientSecret", "access_token"] {

@@ -11,12 +11,12 @@ use crate::auth::Session;
 use crate::components::Spinner;
 use crate::data::Load;
 use crate::route::{self, Route};
-use crate::text::fold;
 use crate::spec::{Kind, Op, Param, Spec};
-use gatehouse_model::resources::UserType;
+use crate::text::fold;
 use form::{fields_view, json_error, validate};
-use leptos::prelude::*;
 use gatehouse_model::list::{filter_expr, ListQuery};
+use gatehouse_model::resources::UserType;
+use leptos::prelude::*;
 use response::ResponseView;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -36,7 +36,10 @@ fn spec_source(session: &Session) -> String {
 }
 
 async fn fetch_spec(url: String) -> Result<Arc<Spec>, String> {
-    let res = gloo_net::http::Request::get(&url).send().await.map_err(|e| format!("Could not load the API description from {url}: {e}"))?;
+    let res = gloo_net::http::Request::get(&url)
+        .send()
+        .await
+        .map_err(|e| format!("Could not load the API description from {url}: {e}"))?;
     if !res.ok() {
         return Err(format!("Could not load the API description from {url}: HTTP {}", res.status()));
     }
@@ -58,7 +61,8 @@ pub fn Console() -> impl IntoView {
     let source = RwSignal::new(spec_source(&session));
     // the API description: loaded from its address (a newer address aborts the older load), or
     // read from a file
-    let spec_load: SpecLoad = Load::new(move || Some(source.get()), move |url, _| async move { Ok(fetch_spec(url).await) }, false);
+    let spec_load: SpecLoad =
+        Load::new(move || Some(source.get()), move |url, _| async move { Ok(fetch_spec(url).await) }, false);
     let spec = move || spec_load.state.get().and_then(Result::ok);
     let route = Route::new();
     let selected = route.op;
@@ -133,7 +137,11 @@ fn SpecSource(source: RwSignal<String>, spec: SpecLoad) -> impl IntoView {
         let input: web_sys::HtmlInputElement = event_target(&ev);
         let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
         leptos::task::spawn_local(async move {
-            let text = wasm_bindgen_futures::JsFuture::from(file.text()).await.ok().and_then(|v| v.as_string()).unwrap_or_default();
+            let text = wasm_bindgen_futures::JsFuture::from(file.text())
+                .await
+                .ok()
+                .and_then(|v| v.as_string())
+                .unwrap_or_default();
             spec.set(Ok(parse_spec(&text)));
         });
     };
@@ -165,7 +173,11 @@ fn Menu(spec: Arc<Spec>, route: Route, open: RwSignal<bool>) -> impl IntoView {
     let needle = Memo::new(move |_| fold(&filter.get()));
     let display = move |names: &[String]| {
         let f = needle.get();
-        if f.is_empty() || names.iter().any(|n| n.contains(&f)) { "" } else { "none" }
+        if f.is_empty() || names.iter().any(|n| n.contains(&f)) {
+            ""
+        } else {
+            "none"
+        }
     };
     // the roles in force (the buyer's while acting as one), decoded once per change
     let info = Memo::new(move |_| session.in_force().info);
@@ -250,8 +262,16 @@ struct FilterRow {
 }
 
 const FILTER_OPS: &[(&str, &str)] = &[
-    ("eq", "equals"), ("ne", "not equal"), ("gt", ">"), ("lt", "<"), ("ge", "≥"), ("le", "≤"),
-    ("has", "contains"), ("starts", "starts with"), ("any", "any of (a|b)"), ("empty", "is empty"),
+    ("eq", "equals"),
+    ("ne", "not equal"),
+    ("gt", ">"),
+    ("lt", "<"),
+    ("ge", "≥"),
+    ("le", "≤"),
+    ("has", "contains"),
+    ("starts", "starts with"),
+    ("any", "any of (a|b)"),
+    ("empty", "is empty"),
 ];
 
 /// The parameters that have a value, in name order.
@@ -264,7 +284,6 @@ fn filled(m: HashMap<String, String>) -> Vec<(String, String)> {
 fn indexed(rows: Vec<FilterRow>) -> Vec<(usize, FilterRow)> {
     rows.into_iter().enumerate().collect()
 }
-
 
 #[component]
 fn OperationPanel(op: Op) -> impl IntoView {
@@ -296,9 +315,24 @@ fn OperationPanel(op: Op) -> impl IntoView {
     let list_query = {
         let op = op.clone();
         move || ListQuery {
-            params: query_values.with(|m| op.query_params.iter().filter_map(|p| Some((p.name.clone(), m.get(&p.name)?.trim().to_string()))).filter(|(_, v)| !v.is_empty()).collect()),
-            sort_by: Some(sort_field.get()).filter(|f| !f.is_empty()).map(|f| (f, sort_desc.get())).into_iter().collect(),
-            filters: filters.with(|rows| rows.iter().filter(|f| !f.field.trim().is_empty()).map(|f| (f.field.trim().to_string(), filter_expr(&f.op, &f.value))).collect()),
+            params: query_values.with(|m| {
+                op.query_params
+                    .iter()
+                    .filter_map(|p| Some((p.name.clone(), m.get(&p.name)?.trim().to_string())))
+                    .filter(|(_, v)| !v.is_empty())
+                    .collect()
+            }),
+            sort_by: Some(sort_field.get())
+                .filter(|f| !f.is_empty())
+                .map(|f| (f, sort_desc.get()))
+                .into_iter()
+                .collect(),
+            filters: filters.with(|rows| {
+                rows.iter()
+                    .filter(|f| !f.field.trim().is_empty())
+                    .map(|f| (f.field.trim().to_string(), filter_expr(&f.op, &f.value)))
+                    .collect()
+            }),
             ..Default::default()
         }
     };
@@ -327,7 +361,8 @@ fn OperationPanel(op: Op) -> impl IntoView {
         move || url().unwrap_or_else(|e| e)
     };
 
-    let to_json = move || json_text.set(serde_json::to_string_pretty(&body.get_untracked()).unwrap_or_else(|_| "{}".into()));
+    let to_json =
+        move || json_text.set(serde_json::to_string_pretty(&body.get_untracked()).unwrap_or_else(|_| "{}".into()));
     let from_json = move || -> bool {
         match serde_json::from_str::<Value>(&json_text.get_untracked()) {
             Ok(v) if v.is_object() => {
@@ -371,7 +406,10 @@ fn OperationPanel(op: Op) -> impl IntoView {
                 let count = errs.len();
                 field_errors.set(errs);
                 if count > 0 {
-                    param_error.set(Some(format!("{count} field(s) need attention before sending{}.", if json_mode.get_untracked() { " (switch to the form to see them)" } else { "" })));
+                    param_error.set(Some(format!(
+                        "{count} field(s) need attention before sending{}.",
+                        if json_mode.get_untracked() { " (switch to the form to see them)" } else { "" }
+                    )));
                     return;
                 }
                 Some(serde_json::to_string(&body.get_untracked()).unwrap_or_default())
@@ -396,7 +434,8 @@ fn OperationPanel(op: Op) -> impl IntoView {
             let target = session.url(&target);
             let method = op.method.clone();
             leptos::task::spawn_local(async move {
-                let caller = if send_as.get_untracked() { crate::auth::Caller::ActingAs } else { crate::auth::Caller::Me };
+                let caller =
+                    if send_as.get_untracked() { crate::auth::Caller::ActingAs } else { crate::auth::Caller::Me };
                 let res = session.send(&method, &target, payload.as_deref(), caller, None).await;
                 if let Ok(r) = &res {
                     entry.status = r.status;
@@ -452,7 +491,10 @@ fn OperationPanel(op: Op) -> impl IntoView {
     };
 
     let is_list = op.is_list();
-    let sort_choices: Vec<String> = op.param("sortBy").map(|p| p.enum_values.iter().filter(|v| !v.starts_with('!')).cloned().collect()).unwrap_or_default();
+    let sort_choices: Vec<String> = op
+        .param("sortBy")
+        .map(|p| p.enum_values.iter().filter(|v| !v.starts_with('!')).cloned().collect())
+        .unwrap_or_default();
     let search_on = op.param("searchOn").map(|p| p.enum_values.join(", ")).unwrap_or_default();
     let path_params = op.path_params.clone();
     let plain: Vec<Param> = op.plain_query().cloned().collect();
@@ -481,8 +523,15 @@ fn OperationPanel(op: Op) -> impl IntoView {
             };
             let mut params: Vec<&Param> = op.path_params.iter().collect();
             params.sort_by_key(|p| op.path.find(&format!("{{{}}}", p.name)));
-            let path_args = params.iter().map(|p| path_values.with_untracked(|m| m.get(&p.name).cloned().unwrap_or_default().trim().to_string())).collect();
-            let typed = if json_mode.get_untracked() { serde_json::from_str::<Value>(&json_text.get_untracked()).ok() } else { None };
+            let path_args = params
+                .iter()
+                .map(|p| path_values.with_untracked(|m| m.get(&p.name).cloned().unwrap_or_default().trim().to_string()))
+                .collect();
+            let typed = if json_mode.get_untracked() {
+                serde_json::from_str::<Value>(&json_text.get_untracked()).ok()
+            } else {
+                None
+            };
             let body_now = op.body.as_ref().map(|_| typed.unwrap_or_else(|| body.get_untracked()));
             let r = snippet::Request {
                 method: &op.method,
@@ -637,7 +686,9 @@ fn HistoryView(history: history::History, route: Route) -> impl IntoView {
     let query = RwSignal::new(String::new());
     let shown = move || {
         let q = fold(query.get().trim());
-        history.entries.with(|l| l.iter().filter(|e| q.is_empty() || e.haystack().contains(&q)).cloned().collect::<Vec<_>>())
+        history
+            .entries
+            .with(|l| l.iter().filter(|e| q.is_empty() || e.haystack().contains(&q)).cloned().collect::<Vec<_>>())
     };
     let again = move |e: history::Entry, go: bool| {
         let op = e.op.clone();

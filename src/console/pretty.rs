@@ -93,7 +93,12 @@ impl Pretty {
                 }
                 _ => {
                     let start = self.pos;
-                    while self.pos < b.len() && !matches!(b[self.pos], b',' | b'}' | b']' | b':' | b' ' | b'\n' | b'\r' | b'\t' | b'"' | b'{' | b'[') {
+                    while self.pos < b.len()
+                        && !matches!(
+                            b[self.pos],
+                            b',' | b'}' | b']' | b':' | b' ' | b'\n' | b'\r' | b'\t' | b'"' | b'{' | b'['
+                        )
+                    {
                         self.pos += 1;
                     }
                     self.out.extend_from_slice(&b[start..self.pos]);
@@ -152,7 +157,11 @@ pub fn tokens(line: &str) -> Vec<(Tok, &str)> {
                     i += if b[i] == b'\\' { 2 } else { 1 };
                 }
                 i = (i + 1).min(b.len());
-                if line[i..].starts_with(": ") { Tok::Key } else { Tok::Str }
+                if line[i..].starts_with(": ") {
+                    Tok::Key
+                } else {
+                    Tok::Str
+                }
             }
             b'-' | b'0'..=b'9' => {
                 while i < b.len() && matches!(b[i], b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9') {
@@ -215,7 +224,10 @@ pub fn line_html(out: &mut String, i: usize, text: &str, json: bool, hidden: usi
         escape(out, text);
     }
     if hidden > 0 {
-        out.push_str(&format!("<span class=\"folded\"> … {hidden} lines {}</span>", if text.ends_with('{') { "}" } else { "]" }));
+        out.push_str(&format!(
+            "<span class=\"folded\"> … {hidden} lines {}</span>",
+            if text.ends_with('{') { "}" } else { "]" }
+        ));
     }
     out.push('\n');
 }
@@ -281,8 +293,25 @@ mod tests {
     #[test]
     fn lines_are_cut_into_keys_strings_numbers_and_literals() {
         let kinds = |l: &str| tokens(l).into_iter().map(|(k, t)| (k, t.to_string())).collect::<Vec<_>>();
-        assert_eq!(kinds("  \"ID\": \"a \\\" b\","), vec![(Tok::Plain, "  ".into()), (Tok::Key, "\"ID\"".into()), (Tok::Plain, ": ".into()), (Tok::Str, "\"a \\\" b\"".into()), (Tok::Plain, ",".into())]);
-        assert_eq!(kinds("\"n\": -1.5e3,"), vec![(Tok::Key, "\"n\"".into()), (Tok::Plain, ": ".into()), (Tok::Num, "-1.5e3".into()), (Tok::Plain, ",".into())]);
+        assert_eq!(
+            kinds("  \"ID\": \"a \\\" b\","),
+            vec![
+                (Tok::Plain, "  ".into()),
+                (Tok::Key, "\"ID\"".into()),
+                (Tok::Plain, ": ".into()),
+                (Tok::Str, "\"a \\\" b\"".into()),
+                (Tok::Plain, ",".into())
+            ]
+        );
+        assert_eq!(
+            kinds("\"n\": -1.5e3,"),
+            vec![
+                (Tok::Key, "\"n\"".into()),
+                (Tok::Plain, ": ".into()),
+                (Tok::Num, "-1.5e3".into()),
+                (Tok::Plain, ",".into())
+            ]
+        );
         assert_eq!(kinds("  null"), vec![(Tok::Plain, "  ".into()), (Tok::Lit, "null".into())]);
         assert_eq!(kinds("\"Items\": ["), vec![(Tok::Key, "\"Items\"".into()), (Tok::Plain, ": [".into())]);
         // pieces always make up the line
@@ -298,7 +327,10 @@ mod tests {
         assert_eq!(out, "<button type=\"button\" class=\"fold\" aria-expanded=\"true\" data-line=\"3\" aria-label=\"Fold line 4\"></button>  <span class=\"jk\">\"&lt;b&gt;\"</span>: {\n");
         let mut out = String::new();
         line_html(&mut out, 0, "\"a\": [", true, 7);
-        assert!(out.contains("aria-expanded=\"false\"") && out.ends_with("<span class=\"folded\"> … 7 lines ]</span>\n"), "{out}");
+        assert!(
+            out.contains("aria-expanded=\"false\"") && out.ends_with("<span class=\"folded\"> … 7 lines ]</span>\n"),
+            "{out}"
+        );
         let mut out = String::new();
         line_html(&mut out, 0, "<html> 1 {", false, 0);
         assert_eq!(out, "&lt;html&gt; 1 {\n");
@@ -335,7 +367,10 @@ mod tests {
 
     #[test]
     fn json_is_indented_without_touching_strings() {
-        assert_eq!(pretty(r#"{"a":[1,{"b":"x, {y}: [z]"}],"c":{}}"#), "{\n  \"a\": [\n    1,\n    {\n      \"b\": \"x, {y}: [z]\"\n    }\n  ],\n  \"c\": {}\n}");
+        assert_eq!(
+            pretty(r#"{"a":[1,{"b":"x, {y}: [z]"}],"c":{}}"#),
+            "{\n  \"a\": [\n    1,\n    {\n      \"b\": \"x, {y}: [z]\"\n    }\n  ],\n  \"c\": {}\n}"
+        );
         assert_eq!(pretty(r#"["esc \" ] ,"]"#), "[\n  \"esc \\\" ] ,\"\n]");
         assert_eq!(pretty("plain text\nanswer"), "plain text\nanswer");
     }

@@ -34,7 +34,6 @@ fn progressive(body: Arc<String>) -> RwSignal<Lines> {
     lines
 }
 
-
 /// Lines of text with only the visible window rendered. JSON is coloured (keys, strings,
 /// numbers, literals), and every object or array can be folded from its first line.
 #[component]
@@ -133,7 +132,8 @@ pub fn ResponseView(
         400 => Some("Bad request: the API refused the input. Details below."),
         _ => None,
     };
-    let lines = progressive(if response.body.is_empty() { Arc::new(String::from("(no body)")) } else { response.body.clone() });
+    let lines =
+        progressive(if response.body.is_empty() { Arc::new(String::from("(no body)")) } else { response.body.clone() });
     let headers = response.headers.clone();
     let body = response.body.clone();
     let copied = RwSignal::new(false);

@@ -41,7 +41,10 @@ pub fn fetch(r: &Request) -> String {
     let mut body = String::new();
     if let Some(b) = r.body {
         headers.push_str(", \"Content-Type\": \"application/json\"");
-        body = format!(",\n  body: JSON.stringify({})", serde_json::to_string_pretty(b).unwrap_or_default().replace('\n', "\n  "));
+        body = format!(
+            ",\n  body: JSON.stringify({})",
+            serde_json::to_string_pretty(b).unwrap_or_default().replace('\n', "\n  ")
+        );
     }
     format!("const res = await fetch({}, {{\n  method: \"{}\",\n  headers: {{ {headers} }}{body}\n}});\nconst data = await res.json();", Value::from(r.url), r.method)
 }
@@ -63,7 +66,10 @@ pub fn sdk(r: &Request) -> String {
     }
     let mut options: Map<String, Value> = r.list.options().iter().map(|(k, v)| (k.clone(), typed(v))).collect();
     if !r.list.filters.is_empty() {
-        options.insert("filters".into(), Value::Object(r.list.filters.iter().map(|(k, v)| (k.clone(), Value::from(v.as_str()))).collect()));
+        options.insert(
+            "filters".into(),
+            Value::Object(r.list.filters.iter().map(|(k, v)| (k.clone(), Value::from(v.as_str()))).collect()),
+        );
     }
     if !options.is_empty() {
         args.push(serde_json::to_string_pretty(&Value::Object(options)).unwrap_or_default());
@@ -103,7 +109,10 @@ mod tests {
         let body = json!({"Active": true});
         let f = fetch(&req(Some(&body)));
         assert!(f.contains("await fetch(\"http://localhost:8090/v1/buyers/b1/users/u1\""), "{f}");
-        assert!(f.contains("method: \"PUT\"") && f.contains("JSON.stringify({") && f.contains("Bearer ${token}"), "{f}");
+        assert!(
+            f.contains("method: \"PUT\"") && f.contains("JSON.stringify({") && f.contains("Bearer ${token}"),
+            "{f}"
+        );
     }
 
     #[test]
@@ -113,7 +122,12 @@ mod tests {
         let mut list = req(None);
         list.operation_id = "AdminUsers.List";
         list.path_args = vec![];
-        list.list = ListQuery { search: Some("ann".into()), page: 2, filters: vec![("Active".into(), "true".into())], ..Default::default() };
+        list.list = ListQuery {
+            search: Some("ann".into()),
+            page: 2,
+            filters: vec![("Active".into(), "true".into())],
+            ..Default::default()
+        };
         list.acting = true;
         let s = sdk(&list);
         assert!(s.starts_with("import { AdminUsers } from \"ordercloud-javascript-sdk\";"), "{s}");

@@ -2,10 +2,10 @@
 //! when it does not allow all of them.
 use super::resource::one_line;
 use super::{change, id_names, list_all, text};
-use crate::data::Load;
 use crate::api::enc;
 use crate::auth::Session;
 use crate::components::Spinner;
+use crate::data::Load;
 use leptos::prelude::*;
 use serde_json::{json, Value};
 
@@ -30,7 +30,13 @@ pub fn ClientAssignments(client_id: String, can_write: Signal<bool>) -> impl Int
     let cid = client_id.clone();
     let rows: Rows = Load::new(
         move || Some(cid.clone()),
-        move |cid, _| async move { Ok(list_all(session, "/apiclients/assignments", 10_000).await?.into_iter().filter(|a| text(a, "ApiClientID") == cid).collect::<Vec<_>>()) },
+        move |cid, _| async move {
+            Ok(list_all(session, "/apiclients/assignments", 10_000)
+                .await?
+                .into_iter()
+                .filter(|a| text(a, "ApiClientID") == cid)
+                .collect::<Vec<_>>())
+        },
         true,
     );
     view! {
@@ -46,7 +52,11 @@ pub fn ClientAssignments(client_id: String, can_write: Signal<bool>) -> impl Int
 #[component]
 fn AssignedList(side: Side, client_id: String, rows: Rows, can_write: Signal<bool>) -> impl IntoView {
     let session = expect_context::<Session>();
-    let assigned = move || rows.state.get().map(|r| r.map(|rows| rows.iter().map(|a| text(a, side.field)).filter(|s| !s.is_empty()).collect::<Vec<_>>()));
+    let assigned = move || {
+        rows.state.get().map(|r| {
+            r.map(|rows| rows.iter().map(|a| text(a, side.field)).filter(|s| !s.is_empty()).collect::<Vec<_>>())
+        })
+    };
     let all = Load::new(move || Some(side.collection), move |path, _| id_names(session, path), true);
     let choice = RwSignal::new(String::new());
     let problems = RwSignal::new(String::new());

@@ -1,14 +1,14 @@
 //! Effective roles: for one admin, buyer or supplier user, the AvailableRoles the API reports
 //! and, for each role, which profile grants it through which assignment (user, group or
 //! company). The "does it reach" rule is the model's, the same one the sandbox grants with.
-use crate::data::{At, Load};
 use super::security_profiles::{all_assignments, describe_named};
-use gatehouse_model::types::SecurityProfileAssignment;
 use super::{call, groups_of, id_names, list_all, text, Jump, Problem, RolesTarget};
 use crate::auth::Session;
+use crate::data::{At, Load};
+use gatehouse_model::read::User;
 use gatehouse_model::resources::{Kind, UserType};
 use gatehouse_model::types::Level;
-use gatehouse_model::read::User;
+use gatehouse_model::types::SecurityProfileAssignment;
 use leptos::prelude::*;
 use serde_json::Value;
 
@@ -30,7 +30,10 @@ async fn breakdown(session: Session, t: UserType, company: String, id: String) -
     let assignments = all_assignments(session).await?;
     let profiles = list_all(session, "/securityprofiles", 10_000).await?;
     let mut rows: Vec<(String, Vec<(String, (&'static str, SecurityProfileAssignment))>)> = Vec::new();
-    let mut add = |role: String, source: (String, (&'static str, SecurityProfileAssignment))| match rows.iter_mut().find(|(r, _)| *r == role) {
+    let mut add = |role: String, source: (String, (&'static str, SecurityProfileAssignment))| match rows
+        .iter_mut()
+        .find(|(r, _)| *r == role)
+    {
         Some((_, s)) => s.push(source),
         None => rows.push((role, vec![source])),
     };
@@ -50,7 +53,8 @@ async fn breakdown(session: Session, t: UserType, company: String, id: String) -
         }
     }
     rows.sort_by_key(|(r, _)| gatehouse_model::roles::ALL_ROLES.iter().position(|x| x == r).unwrap_or(usize::MAX));
-    let available = user["AvailableRoles"].as_array().into_iter().flatten().filter_map(Value::as_str).map(String::from).collect();
+    let available =
+        user["AvailableRoles"].as_array().into_iter().flatten().filter_map(Value::as_str).map(String::from).collect();
     Ok(Breakdown { username: User(&user).person(), available, rows })
 }
 

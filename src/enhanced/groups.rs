@@ -1,11 +1,11 @@
 //! The user group screens' own panel: the group's members, added and removed with a picker.
-use crate::data::{At, Load};
 use super::{change, list_all, text};
 use crate::api::enc;
 use crate::auth::Session;
+use crate::data::{At, Load};
+use gatehouse_model::read::{User, UserGroupAssignment};
 use gatehouse_model::resources::{Kind, ResourceDef, UserType};
 use leptos::prelude::*;
-use gatehouse_model::read::{User, UserGroupAssignment};
 use serde_json::json;
 
 #[component]
@@ -24,17 +24,36 @@ pub fn Members(def: &'static ResourceDef, company: String, group_id: String, can
     let members = Load::new(
         move || Some(base.get_value()),
         move |(groups, _, gid), _| async move {
-            let rows = super::list_all_as(session, crate::auth::Caller::ActingAs, &format!("{groups}/assignments"), &[("userGroupID", &gid)], 10_000).await?;
-            Ok(rows.iter().map(UserGroupAssignment).filter(|a| a.user_group_id() == gid).map(|a| a.user_id()).collect::<Vec<_>>())
+            let rows = super::list_all_as(
+                session,
+                crate::auth::Caller::ActingAs,
+                &format!("{groups}/assignments"),
+                &[("userGroupID", &gid)],
+                10_000,
+            )
+            .await?;
+            Ok(rows
+                .iter()
+                .map(UserGroupAssignment)
+                .filter(|a| a.user_group_id() == gid)
+                .map(|a| a.user_id())
+                .collect::<Vec<_>>())
         },
         true,
     );
     let users = Load::new(
         move || Some(base.get_value().1),
-        move |users_path, _| async move { Ok(list_all(session, &users_path, 1000).await?.iter().map(|u| (text(u, "ID"), User(u).person())).collect::<Vec<_>>()) },
+        move |users_path, _| async move {
+            Ok(list_all(session, &users_path, 1000)
+                .await?
+                .iter()
+                .map(|u| (text(u, "ID"), User(u).person()))
+                .collect::<Vec<_>>())
+        },
         true,
     );
-    let problem = move || Some(problems.get()).filter(|p| !p.is_empty()).or_else(|| users.problem()).unwrap_or_default();
+    let problem =
+        move || Some(problems.get()).filter(|p| !p.is_empty()).or_else(|| users.problem()).unwrap_or_default();
     let add = move |_| {
         let user = choice.get_untracked();
         if user.is_empty() {

@@ -6,13 +6,13 @@ use super::{call_as, groups_of, text};
 use crate::api::enc;
 use crate::auth::impersonation::{self as imp, Acting};
 use crate::auth::{Caller, Session};
-use crate::json;
 use crate::components::Spinner;
-use gatehouse_model::list::ListQuery;
-use gatehouse_model::impersonation::{config_matches, what_is_missing, Impersonator, Target};
 use crate::data::{At, Load};
-use gatehouse_model::resources::{Kind, UserType};
+use crate::json;
+use gatehouse_model::impersonation::{config_matches, what_is_missing, Impersonator, Target};
+use gatehouse_model::list::ListQuery;
 use gatehouse_model::read::{ImpersonationRecord, User};
+use gatehouse_model::resources::{Kind, UserType};
 use gatehouse_model::types::ImpersonationConfig;
 use leptos::prelude::*;
 use serde_json::{json, Value};
@@ -68,7 +68,13 @@ impl Record {
 }
 
 pub fn history() -> Vec<Record> {
-    window().local_storage().ok().flatten().and_then(|s| s.get_item(HISTORY).ok().flatten()).map(|t| parse_history(&t)).unwrap_or_default()
+    window()
+        .local_storage()
+        .ok()
+        .flatten()
+        .and_then(|s| s.get_item(HISTORY).ok().flatten())
+        .map(|t| parse_history(&t))
+        .unwrap_or_default()
 }
 
 /// Reads the stored act-as history (as `save_history` writes it).
@@ -109,7 +115,6 @@ pub fn end(session: Session) {
     imp::save(&None);
 }
 
-
 /// GET as the rep (the launcher never works with an act-as token); problems in one line.
 use super::get_as_me as get;
 
@@ -129,7 +134,14 @@ const PAGE_SIZE: u32 = 20;
 
 /// The users of one buyer (`buyer`: ID and name), page by page, or of every buyer (`None`: the
 /// first page of each), matching `q` when it is not empty. `None` when a newer load began.
-async fn search(session: Session, buyers: Vec<(String, String)>, buyer: Option<(String, String)>, q: String, page: u32, signal: Option<web_sys::AbortSignal>) -> Result<Hits, Vec<super::Problem>> {
+async fn search(
+    session: Session,
+    buyers: Vec<(String, String)>,
+    buyer: Option<(String, String)>,
+    q: String,
+    page: u32,
+    signal: Option<web_sys::AbortSignal>,
+) -> Result<Hits, Vec<super::Problem>> {
     let one = buyer.is_some();
     let mut hits = Vec::new();
     let mut paging = None;
@@ -139,7 +151,11 @@ async fn search(session: Session, buyers: Vec<(String, String)>, buyer: Option<(
             page_size: PAGE_SIZE,
             sort_by: vec![("Username".into(), false)],
             search: Some(q.clone()).filter(|q| !q.is_empty()),
-            search_on: if q.is_empty() { Vec::new() } else { ["Username", "FirstName", "LastName", "Email"].map(String::from).to_vec() },
+            search_on: if q.is_empty() {
+                Vec::new()
+            } else {
+                ["Username", "FirstName", "LastName", "Email"].map(String::from).to_vec()
+            },
             ..Default::default()
         };
         let path = At::of(Kind::BuyerUser, id.as_str()).list_path(&list);
@@ -193,7 +209,8 @@ async fn offers_into(session: Session, hit: Hit, found: &mut Offers) -> Result<V
         UserType::Supplier => Vec::new(),
         t => groups_of(session, Caller::Me, t, &company, &my_id).await.unwrap_or_default(),
     };
-    let target_groups = groups_of(session, Caller::Me, UserType::Buyer, &hit.buyer_id, &hit.user_id).await.unwrap_or_default();
+    let target_groups =
+        groups_of(session, Caller::Me, UserType::Buyer, &hit.buyer_id, &hit.user_id).await.unwrap_or_default();
     let configs = match get(session, "/impersonationconfig?pageSize=100").await {
         Ok(c) => c,
         Err(e) => {
@@ -209,12 +226,24 @@ async fn offers_into(session: Session, hit: Hit, found: &mut Offers) -> Result<V
         if !config_matches(&cfg, &who, &target) {
             continue;
         }
-        let roles = get(session, &At::of(Kind::SecurityProfile, "").item(&cfg.security_profile_id)).await.map(|p| json::strings(&p["Roles"]));
+        let roles = get(session, &At::of(Kind::SecurityProfile, "").item(&cfg.security_profile_id))
+            .await
+            .map(|p| json::strings(&p["Roles"]));
         let roles_known = roles.is_ok();
         let roles = roles.unwrap_or_default();
         // reps seldom hold ApiClientReader: then the ID is all there is to show
-        let client_name = get(session, &At::of(Kind::ApiClient, "").item(&cfg.client_id)).await.map(|c| text(&c, "AppName")).unwrap_or_default();
-        out.push(Offer { config_id: cfg.id, client_id: cfg.client_id, client_name, roles_known, profile_id: cfg.security_profile_id, roles });
+        let client_name = get(session, &At::of(Kind::ApiClient, "").item(&cfg.client_id))
+            .await
+            .map(|c| text(&c, "AppName"))
+            .unwrap_or_default();
+        out.push(Offer {
+            config_id: cfg.id,
+            client_id: cfg.client_id,
+            client_name,
+            roles_known,
+            profile_id: cfg.security_profile_id,
+            roles,
+        });
     }
     if out.is_empty() {
         // who may impersonate: this rep (a seller user: no buyer); whom: this buyer user
@@ -256,7 +285,11 @@ pub fn Launcher() -> impl IntoView {
             session.acting.track();
             Some(())
         },
-        move |_, signal| async move { super::call_with(session, Caller::Me, "GET", "/impersonations?pageSize=100", None, signal.as_ref()).await.map(|v| items(&v)) },
+        move |_, signal| async move {
+            super::call_with(session, Caller::Me, "GET", "/impersonations?pageSize=100", None, signal.as_ref())
+                .await
+                .map(|v| items(&v))
+        },
         true,
     );
     Effect::new(move |_| {
@@ -268,8 +301,15 @@ pub fn Launcher() -> impl IntoView {
     let buyers = Load::new(
         || Some(()),
         move |_, signal| async move {
-            let v = super::call_with(session, Caller::Me, "GET", "/buyers?pageSize=100&sortBy=Name", None, signal.as_ref()).await?;
-            Ok(items(&v).iter().map(|b| (text(b, "ID"), Some(text(b, "Name")).filter(|n| !n.is_empty()).unwrap_or_else(|| text(b, "ID")))).collect::<Vec<_>>())
+            let v =
+                super::call_with(session, Caller::Me, "GET", "/buyers?pageSize=100&sortBy=Name", None, signal.as_ref())
+                    .await?;
+            Ok(items(&v)
+                .iter()
+                .map(|b| {
+                    (text(b, "ID"), Some(text(b, "Name")).filter(|n| !n.is_empty()).unwrap_or_else(|| text(b, "ID")))
+                })
+                .collect::<Vec<_>>())
         },
         true,
     );
@@ -295,7 +335,11 @@ pub fn Launcher() -> impl IntoView {
     let known_clients = move || {
         let mut out: Vec<(String, String)> = Vec::new();
         let rows = untrack(|| record.value());
-        let seen = rows.iter().map(ImpersonationRecord).map(|r| (r.client_id(), r.client_name())).chain(history().into_iter().rev().map(|r| (r.client_id, r.client_name)));
+        let seen = rows
+            .iter()
+            .map(ImpersonationRecord)
+            .map(|r| (r.client_id(), r.client_name()))
+            .chain(history().into_iter().rev().map(|r| (r.client_id, r.client_name)));
         for (id, name) in seen {
             if !id.is_empty() && !out.iter().any(|c| c.0 == id) {
                 out.push((id, name));
@@ -338,7 +382,14 @@ pub fn Launcher() -> impl IntoView {
                 return;
             }
             let client_name = known_clients().into_iter().find(|c| c.0 == id).map(|c| c.1).unwrap_or_default();
-            Offer { config_id: String::new(), client_id: id, client_name, roles_known: false, profile_id: String::new(), roles: Vec::new() }
+            Offer {
+                config_id: String::new(),
+                client_id: id,
+                client_name,
+                roles_known: false,
+                profile_id: String::new(),
+                roles: Vec::new(),
+            }
         } else {
             let Some(offer) = list.get(chosen.get_untracked()).cloned() else { return };
             offer
@@ -353,7 +404,11 @@ pub fn Launcher() -> impl IntoView {
         leptos::task::spawn_local(async move {
             let path = format!("{}/accesstoken", At::of(Kind::BuyerUser, h.buyer_id.as_str()).item(&h.user_id));
             // roles not known here: none named, so the session has every role of the config's profile
-            let body = if offer.roles_known { json!({"ClientID": offer.client_id, "Roles": wanted}) } else { json!({"ClientID": offer.client_id}) };
+            let body = if offer.roles_known {
+                json!({"ClientID": offer.client_id, "Roles": wanted})
+            } else {
+                json!({"ClientID": offer.client_id})
+            };
             match call_as(session, Caller::Me, "POST", &path, Some(&body)).await {
                 Ok(v) => {
                     let token = text(&v, "access_token");
@@ -373,7 +428,17 @@ pub fn Launcher() -> impl IntoView {
                     };
                     let rep = session.current_untracked().map(|c| c.username).unwrap_or_default();
                     let mut hist = history();
-                    hist.push(Record { rep, username: a.username.clone(), user_id: a.user_id.clone(), buyer_id: a.buyer_id.clone(), client_id: a.client_id.clone(), client_name: a.client_name.clone(), roles: a.roles.clone(), start: now, end: None });
+                    hist.push(Record {
+                        rep,
+                        username: a.username.clone(),
+                        user_id: a.user_id.clone(),
+                        buyer_id: a.buyer_id.clone(),
+                        client_id: a.client_id.clone(),
+                        client_name: a.client_name.clone(),
+                        roles: a.roles.clone(),
+                        start: now,
+                        end: None,
+                    });
                     save_history(&hist);
                     imp::save(&Some(a.clone()));
                     session.acting.set(Some(a));
@@ -385,7 +450,12 @@ pub fn Launcher() -> impl IntoView {
     };
 
     // acting needs BuyerImpersonation on the rep's own token
-    let can_act = move || gatehouse_model::roles::allows(&session.current().map(|c| c.info().role).unwrap_or_default(), &["BuyerImpersonation"]);
+    let can_act = move || {
+        gatehouse_model::roles::allows(
+            &session.current().map(|c| c.info().role).unwrap_or_default(),
+            &["BuyerImpersonation"],
+        )
+    };
     view! {
         <section class="enhanced" id="impersonation-launcher" aria-label="Impersonation launcher">
             <h2 tabindex="-1">"Act on behalf of a buyer user"</h2>
@@ -549,8 +619,15 @@ mod tests {
     #[test]
     fn the_act_as_history_reads_back_as_written() {
         let rec = |end| Record {
-            rep: "rep01".into(), username: "buyer01".into(), user_id: "BUYER01".into(), buyer_id: "BUYER".into(),
-            client_id: "CLIENT".into(), client_name: "Storefront".into(), roles: vec!["Shopper".into()], start: 1.6e12, end,
+            rep: "rep01".into(),
+            username: "buyer01".into(),
+            user_id: "BUYER01".into(),
+            buyer_id: "BUYER".into(),
+            client_id: "CLIENT".into(),
+            client_name: "Storefront".into(),
+            roles: vec!["Shopper".into()],
+            start: 1.6e12,
+            end,
         };
         let h = vec![rec(Some(1.7e12)), rec(None)];
         assert_eq!(parse_history(&Value::Array(h.iter().map(Record::to_json).collect()).to_string()), h);

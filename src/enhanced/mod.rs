@@ -27,7 +27,8 @@ use serde_json::Value;
 
 /// Menu entries: (op-key in the URL, label). Resource screens come from [`screens::ALL`].
 pub fn menu() -> Vec<(String, &'static str)> {
-    let mut out: Vec<(String, &'static str)> = screens::ALL.iter().map(|s| (format!("enhanced:{}", s.key), s.label)).collect();
+    let mut out: Vec<(String, &'static str)> =
+        screens::ALL.iter().map(|s| (format!("enhanced:{}", s.key), s.label)).collect();
     out.insert(2, ("enhanced:effective-roles".into(), "Effective roles"));
     out.push(("enhanced:impersonation".into(), "Impersonation launcher"));
     out.push(("enhanced:members".into(), "Members"));
@@ -109,7 +110,12 @@ impl Problem {
 /// What an error code means for someone using the screens.
 pub fn explain(status: u16, code: &str, data: &Value) -> Option<String> {
     let d = |k: &str| data[k].as_str().unwrap_or_default().to_string();
-    let list = |k: &str| data[k].as_array().map(|a| a.iter().filter_map(|x| x.as_str()).collect::<Vec<_>>().join(", ")).unwrap_or_default();
+    let list = |k: &str| {
+        data[k]
+            .as_array()
+            .map(|a| a.iter().filter_map(|x| x.as_str()).collect::<Vec<_>>().join(", "))
+            .unwrap_or_default()
+    };
     Some(match code {
         codes::ID_EXISTS => "An object of this kind already has this ID; IDs are unique. Choose another ID, or leave ID empty and the API makes one.".into(),
         codes::USERNAME_UNIQUE => "Usernames are unique across the whole marketplace (admin, buyer and supplier users alike). Choose another username.".into(),
@@ -140,22 +146,43 @@ pub async fn call(session: Session, method: &str, path: &str, body: Option<&Valu
 
 /// [`call`], choosing the token: `own` is the signed-in user's even while acting as someone
 /// (the launcher works as the rep).
-pub async fn call_as(session: Session, caller: Caller, method: &str, path: &str, body: Option<&Value>) -> Result<Value, Vec<Problem>> {
+pub async fn call_as(
+    session: Session,
+    caller: Caller,
+    method: &str,
+    path: &str,
+    body: Option<&Value>,
+) -> Result<Value, Vec<Problem>> {
     call_with(session, caller, method, path, body, None).await
 }
 
 /// A GET that belongs to a [`Latest`] series: `None` when a newer load began meanwhile (or the
 /// screen went away), so its answer is dropped.
-pub async fn load_latest(session: Session, caller: Caller, path: &str, latest: crate::api::Latest) -> Option<Result<Value, Vec<Problem>>> {
+pub async fn load_latest(
+    session: Session,
+    caller: Caller,
+    path: &str,
+    latest: crate::api::Latest,
+) -> Option<Result<Value, Vec<Problem>>> {
     let ticket = latest.begin();
     let r = call_with(session, caller, "GET", path, None, ticket.signal.as_ref()).await;
     latest.is_current(&ticket).then_some(r)
 }
 
 /// [`call_as`], abortable by `signal`.
-pub async fn call_with(session: Session, caller: Caller, method: &str, path: &str, body: Option<&Value>, signal: Option<&web_sys::AbortSignal>) -> Result<Value, Vec<Problem>> {
+pub async fn call_with(
+    session: Session,
+    caller: Caller,
+    method: &str,
+    path: &str,
+    body: Option<&Value>,
+    signal: Option<&web_sys::AbortSignal>,
+) -> Result<Value, Vec<Problem>> {
     let text = body.map(|b| b.to_string());
-    let res = session.send(method, &session.url(path), text.as_deref(), caller, signal).await.map_err(|e| vec![Problem::network(e)])?;
+    let res = session
+        .send(method, &session.url(path), text.as_deref(), caller, signal)
+        .await
+        .map_err(|e| vec![Problem::network(e)])?;
     if res.ok() {
         if res.body.trim().is_empty() {
             return Ok(Value::Null);
@@ -165,7 +192,11 @@ pub async fn call_with(session: Session, caller: Caller, method: &str, path: &st
             vec![Problem {
                 status: res.status,
                 code: "UnreadableAnswer".into(),
-                message: format!("The API answered {} with {} that the portal cannot read as JSON ({e}).", res.status, crate::text::human_size(res.size)),
+                message: format!(
+                    "The API answered {} with {} that the portal cannot read as JSON ({e}).",
+                    res.status,
+                    crate::text::human_size(res.size)
+                ),
                 explain: Some("The raw console shows it as sent.".into()),
                 data: Value::Null,
             }]
@@ -173,20 +204,39 @@ pub async fn call_with(session: Session, caller: Caller, method: &str, path: &st
     }
     let errs = res.errors().map(|b| b.errors).unwrap_or_default();
     if errs.is_empty() {
-        return Err(vec![Problem { status: res.status, code: format!("HTTP {}", res.status), message: format!("The API answered {} {}.", res.status, res.status_text), explain: explain(res.status, "", &Value::Null), data: Value::Null }]);
+        return Err(vec![Problem {
+            status: res.status,
+            code: format!("HTTP {}", res.status),
+            message: format!("The API answered {} {}.", res.status, res.status_text),
+            explain: explain(res.status, "", &Value::Null),
+            data: Value::Null,
+        }]);
     }
     Err(errs
         .into_iter()
         .map(|e| {
             let data = e.data.clone();
-            Problem { status: res.status, explain: explain(res.status, &e.error_code, &data), code: e.error_code, message: e.message, data }
+            Problem {
+                status: res.status,
+                explain: explain(res.status, &e.error_code, &data),
+                code: e.error_code,
+                message: e.message,
+                data,
+            }
         })
         .collect())
 }
 
 /// Sends a change from a panel (an assignment, a membership): on success clears `problems` and
 /// runs `then` (which reloads the panel); on failure puts the problems, explained, in one line.
-pub fn change(session: Session, method: &'static str, path: String, body: Option<Value>, problems: RwSignal<String>, then: impl FnOnce() + 'static) {
+pub fn change(
+    session: Session,
+    method: &'static str,
+    path: String,
+    body: Option<Value>,
+    problems: RwSignal<String>,
+    then: impl FnOnce() + 'static,
+) {
     leptos::task::spawn_local(async move {
         match call(session, method, &path, body.as_ref()).await {
             Ok(_) => {
@@ -204,7 +254,13 @@ pub async fn list_all(session: Session, path: &str, limit: usize) -> Result<Vec<
 }
 
 /// [`list_all`], choosing the token as [`call_as`] does.
-pub async fn list_all_as(session: Session, caller: Caller, path: &str, params: &[(&str, &str)], limit: usize) -> Result<Vec<Value>, Vec<Problem>> {
+pub async fn list_all_as(
+    session: Session,
+    caller: Caller,
+    path: &str,
+    params: &[(&str, &str)],
+    limit: usize,
+) -> Result<Vec<Value>, Vec<Problem>> {
     let params = params.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
     let mut q = gatehouse_model::list::ListQuery { page_size: 100, params, ..Default::default() };
     let mut out = Vec::new();
@@ -234,7 +290,11 @@ pub async fn get_as_me(session: Session, path: &str) -> Result<Value, String> {
 
 /// The name of `id` in a list of (ID, name), or the ID when it has none there.
 pub fn name_in(list: &[(String, String)], id: &str) -> String {
-    list.iter().find(|(i, _)| i == id).map(|(_, n)| n.clone()).filter(|n| !n.is_empty()).unwrap_or_else(|| id.to_string())
+    list.iter()
+        .find(|(i, _)| i == id)
+        .map(|(_, n)| n.clone())
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| id.to_string())
 }
 
 /// Names for the IDs a panel holds (assignments, members): the companies, groups and users it
@@ -276,9 +336,21 @@ impl Names {
 }
 
 /// IDs of the groups a user of type `t` in `company` ('' for admin) belongs to.
-pub async fn groups_of(session: Session, caller: Caller, t: UserType, company: &str, user_id: &str) -> Result<Vec<String>, Vec<Problem>> {
+pub async fn groups_of(
+    session: Session,
+    caller: Caller,
+    t: UserType,
+    company: &str,
+    user_id: &str,
+) -> Result<Vec<String>, Vec<Problem>> {
     let path = format!("{}/assignments", crate::data::At::of(Kind::group_kind(t), company).collection());
-    Ok(list_all_as(session, caller, &path, &[("userID", user_id)], 10_000).await?.iter().map(UserGroupAssignment).filter(|a| a.user_id() == user_id).map(|a| a.user_group_id()).collect())
+    Ok(list_all_as(session, caller, &path, &[("userID", user_id)], 10_000)
+        .await?
+        .iter()
+        .map(UserGroupAssignment)
+        .filter(|a| a.user_id() == user_id)
+        .map(|a| a.user_group_id())
+        .collect())
 }
 
 /// The roles of the token the screens call with (the acting user's while impersonating).

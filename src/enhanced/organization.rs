@@ -5,11 +5,11 @@
 use super::resource::Form;
 use super::widgets::RolePicker;
 use super::{call, change, Problem, Problems};
+use crate::auth::{Caller, Session};
 use crate::data::item;
+use crate::data::Load;
 use gatehouse_model::hub;
 use gatehouse_model::read::{Application, Invitation, Member, Organization, OrganizationRole, ProvisioningEvent};
-use crate::auth::{Caller, Session};
-use crate::data::Load;
 use leptos::prelude::*;
 use serde_json::{json, Map, Value};
 
@@ -59,7 +59,9 @@ fn loader(session: Session, version: RwSignal<u32>, lists: bool) -> (Signal<Opti
     );
     (
         Signal::derive(move || org.state.with(|s| s.as_ref().and_then(|r| r.as_ref().ok()).cloned())),
-        Signal::derive(move || org.state.with(|s| s.as_ref().and_then(|r| r.as_ref().err()).cloned().unwrap_or_default())),
+        Signal::derive(move || {
+            org.state.with(|s| s.as_ref().and_then(|r| r.as_ref().err()).cloned().unwrap_or_default())
+        }),
     )
 }
 
@@ -106,7 +108,12 @@ pub fn Members() -> impl IntoView {
         });
     };
     // the custom role editor: a name and the role picker of security profiles
-    let role_form = Form { draft: RwSignal::new(Map::new()), errors: RwSignal::new(Default::default()), local: RwSignal::new(Default::default()), writable: Signal::from(true) };
+    let role_form = Form {
+        draft: RwSignal::new(Map::new()),
+        errors: RwSignal::new(Default::default()),
+        local: RwSignal::new(Default::default()),
+        writable: Signal::from(true),
+    };
     let save_role = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let body = Value::Object(role_form.draft.get_untracked());
@@ -119,7 +126,15 @@ pub fn Members() -> impl IntoView {
         let Some(a) = session.account.get_untracked() else { return };
         let Some(ctx) = session.current_untracked() else { return };
         leptos::task::spawn_local(async move {
-            match crate::auth::account::call(&a.base, Some(&a.token), "DELETE", &item(hub::MY_ORGANIZATIONS, &ctx.org), None).await {
+            match crate::auth::account::call(
+                &a.base,
+                Some(&a.token),
+                "DELETE",
+                &item(hub::MY_ORGANIZATIONS, &ctx.org),
+                None,
+            )
+            .await
+            {
                 Ok(_) => session.drop_context(&ctx.id()),
                 Err(e) => failed.set(e),
             }
@@ -210,11 +225,13 @@ pub fn Members() -> impl IntoView {
 
 /// The token request an application's answer describes, as a curl command for `base`.
 fn curl(base: &str, form: &Value) -> String {
-    let fields: Vec<String> = form.as_object().into_iter().flatten().map(|(k, v)| format!("-d '{k}={}'", v.as_str().unwrap_or(""))).collect();
+    let fields: Vec<String> =
+        form.as_object().into_iter().flatten().map(|(k, v)| format!("-d '{k}={}'", v.as_str().unwrap_or(""))).collect();
     format!("curl -X POST {}/oauth/token {}", base.trim_end_matches('/'), fields.join(" "))
 }
 
-const KINDS: [(&str, &str); 3] = [("SalesChannel", "Sales channel"), ("Integration", "Integration"), ("Webapp", "Webapp")];
+const KINDS: [(&str, &str); 3] =
+    [("SalesChannel", "Sales channel"), ("Integration", "Integration"), ("Webapp", "Webapp")];
 
 #[component]
 pub fn Applications() -> impl IntoView {
@@ -227,7 +244,11 @@ pub fn Applications() -> impl IntoView {
             session.active.track();
             Some(())
         },
-        move |_, signal| async move { super::call_with(session, Caller::ActingAs, "GET", hub::APPLICATIONS, None, signal.as_ref()).await.map(|v| items(&v)) },
+        move |_, signal| async move {
+            super::call_with(session, Caller::ActingAs, "GET", hub::APPLICATIONS, None, signal.as_ref())
+                .await
+                .map(|v| items(&v))
+        },
         true,
     );
     let failed = RwSignal::new(String::new());

@@ -5,15 +5,15 @@
 use super::widgets::*;
 use super::{held_roles, text, Problem, Problems};
 use crate::auth::Session;
-use crate::route::Route;
 use crate::components::Spinner;
+use crate::data::{At, Load};
 use crate::fields::{self, check_box, json_box, lines_box, password_box, text_box, Row};
+use crate::route::Route;
+use gatehouse_model::list::ListQuery;
+use gatehouse_model::resources::article;
 use gatehouse_model::resources::{label, Kind, ResourceDef, Ty, UserType};
 use gatehouse_model::roles::allows;
 use gatehouse_model::validate::{validate_with, Mode};
-use gatehouse_model::resources::article;
-use gatehouse_model::list::ListQuery;
-use crate::data::{At, Load};
 use leptos::prelude::*;
 use serde_json::{Map, Value};
 use std::collections::HashMap;
@@ -44,8 +44,14 @@ pub enum Pick {
     /// Usernames of admin, buyer and supplier users.
     Usernames,
     /// Groups of the buyer named in `buyer_field`; admin groups when it is empty (if allowed).
-    Groups { buyer_field: &'static str, admin_when_empty: bool },
-    Users { buyer_field: &'static str, admin_when_empty: bool },
+    Groups {
+        buyer_field: &'static str,
+        admin_when_empty: bool,
+    },
+    Users {
+        buyer_field: &'static str,
+        admin_when_empty: bool,
+    },
 }
 
 /// Panels below the editor of a saved object.
@@ -106,7 +112,6 @@ impl Editing {
         }
     }
 }
-
 
 fn cell(v: &Value) -> String {
     match v {
@@ -174,7 +179,8 @@ pub fn ResourceScreen(def: &'static ScreenDef) -> impl IntoView {
     let epoch = RwSignal::new(0u32);
     let forced_read_only = RwSignal::new(false);
     // a memo: every widget's `disabled` reads it, and the token is decoded once per change
-    let can_write: Signal<bool> = Memo::new(move |_| allows(&held_roles(session), rdef.write_roles) && !forced_read_only.get()).into();
+    let can_write: Signal<bool> =
+        Memo::new(move |_| allows(&held_roles(session), rdef.write_roles) && !forced_read_only.get()).into();
     let form = Form {
         draft: RwSignal::new(Map::new()),
         errors: RwSignal::new(HashMap::new()),
@@ -189,7 +195,8 @@ pub fn ResourceScreen(def: &'static ScreenDef) -> impl IntoView {
     let confirm_delete = RwSignal::new(false);
 
     // the parent buyer / supplier of nested resources
-    let parents = Load::new(move || rdef.parent.map(|pk| pk.def().path), move |path, _| super::id_names(session, path), true);
+    let parents =
+        Load::new(move || rdef.parent.map(|pk| pk.def().path), move |path, _| super::id_names(session, path), true);
     // the first one is chosen when the address names none
     Effect::new(move |_| {
         parents.state.with(|s| {
@@ -221,7 +228,9 @@ pub fn ResourceScreen(def: &'static ScreenDef) -> impl IntoView {
         move |(at, q), signal| async move { at.list(session, &q, signal.as_ref()).await },
         true,
     );
-    let list_problems = Signal::derive(move || listing.state.with(|s| s.as_ref().and_then(|r| r.as_ref().err()).cloned().unwrap_or_default()));
+    let list_problems = Signal::derive(move || {
+        listing.state.with(|s| s.as_ref().and_then(|r| r.as_ref().err()).cloned().unwrap_or_default())
+    });
 
     // a generated secret, neither saved nor copied, is not discarded without asking
     let unsaved_secret = RwSignal::new(false);
@@ -326,7 +335,13 @@ pub fn ResourceScreen(def: &'static ScreenDef) -> impl IntoView {
             Ok(b) => b,
             Err(errs) => {
                 form.errors.set(errs);
-                problems.set(vec![Problem { status: 0, code: "NotSent".into(), message: "Some fields need attention; nothing was sent.".into(), explain: None, data: Value::Null }]);
+                problems.set(vec![Problem {
+                    status: 0,
+                    code: "NotSent".into(),
+                    message: "Some fields need attention; nothing was sent.".into(),
+                    explain: None,
+                    data: Value::Null,
+                }]);
                 return;
             }
         };
@@ -355,7 +370,11 @@ pub fn ResourceScreen(def: &'static ScreenDef) -> impl IntoView {
                     let obj = v.as_object().cloned().unwrap_or_default();
                     let name = text(&v, def.title);
                     open_now(Editing::Saved(obj));
-                    saved_note.set(Some(format!("Saved {} {}.", rdef.noun, if name.is_empty() { text(&v, "ID") } else { name })));
+                    saved_note.set(Some(format!(
+                        "Saved {} {}.",
+                        rdef.noun,
+                        if name.is_empty() { text(&v, "ID") } else { name }
+                    )));
                     reload.update(|n| *n += 1);
                 }
                 Err(list) => {
@@ -595,16 +614,24 @@ fn field_row(def: &'static ResourceDef, form: Form, name: &'static str, w: W, hi
         wide: matches!(w, W::Roles),
         check: matches!(w, W::Bool(_)),
     };
-    let problem = Signal::derive(move || form.errors.with(|e| e.get(name).cloned()).or_else(|| form.local.with(|l| l.get(name).cloned())));
+    let problem = Signal::derive(move || {
+        form.errors.with(|e| e.get(name).cloned()).or_else(|| form.local.with(|l| l.get(name).cloned()))
+    });
     fields::field_row(&slot, row, problem, widget)
 }
 
 fn extra_view(x: Extra, def: &'static ResourceDef, parent: String, id: String, can_write: Signal<bool>) -> AnyView {
     match x {
-        Extra::ClientAssignments => view! { <super::api_clients::ClientAssignments client_id=id can_write=can_write/> }.into_any(),
+        Extra::ClientAssignments => {
+            view! { <super::api_clients::ClientAssignments client_id=id can_write=can_write/> }.into_any()
+        }
         Extra::ProfileAssignments => view! { <super::security_profiles::ProfileAssignments profile_id=id/> }.into_any(),
-        Extra::Members => view! { <super::groups::Members def=def company=parent group_id=id can_write=can_write/> }.into_any(),
-        Extra::SignInStatus => view! { <super::sign_in_status::SignInStatus user_id=id can_write=can_write/> }.into_any(),
+        Extra::Members => {
+            view! { <super::groups::Members def=def company=parent group_id=id can_write=can_write/> }.into_any()
+        }
+        Extra::SignInStatus => {
+            view! { <super::sign_in_status::SignInStatus user_id=id can_write=can_write/> }.into_any()
+        }
         Extra::EffectiveRoles => {
             let jump = expect_context::<super::Jump>();
             let route = expect_context::<crate::route::Route>();
@@ -623,5 +650,10 @@ fn extra_view(x: Extra, def: &'static ResourceDef, parent: String, id: String, c
 
 /// Problems from a failed call, as one line (for small panels).
 pub fn one_line(p: &[Problem]) -> String {
-    p.iter().map(|p| format!("{} ({}){}", p.message, p.code, p.explain.as_ref().map(|e| format!(" — {e}")).unwrap_or_default())).collect::<Vec<_>>().join(" ")
+    p.iter()
+        .map(|p| {
+            format!("{} ({}){}", p.message, p.code, p.explain.as_ref().map(|e| format!(" — {e}")).unwrap_or_default())
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }

@@ -4,28 +4,37 @@ use super::resource::{Extra, Pick, ScreenDef, Section, W};
 use gatehouse_model::resources::Kind;
 
 const USER_FORM: &[Section] = &[
-    ("Sign-in", &[
-        ("Username", W::Text, "Unique across the marketplace."),
-        ("Password", W::Password, "Optional. On a saved user, leave empty to keep the current one."),
-        ("Active", W::Bool("Active — may sign in"), ""),
-    ]),
-    ("Person", &[
-        ("ID", W::Text, "Leave empty and the API makes one."),
-        ("FirstName", W::Text, ""),
-        ("LastName", W::Text, ""),
-        ("Email", W::Text, ""),
-        ("Phone", W::Text, ""),
-    ]),
+    (
+        "Sign-in",
+        &[
+            ("Username", W::Text, "Unique across the marketplace."),
+            ("Password", W::Password, "Optional. On a saved user, leave empty to keep the current one."),
+            ("Active", W::Bool("Active — may sign in"), ""),
+        ],
+    ),
+    (
+        "Person",
+        &[
+            ("ID", W::Text, "Leave empty and the API makes one."),
+            ("FirstName", W::Text, ""),
+            ("LastName", W::Text, ""),
+            ("Email", W::Text, ""),
+            ("Phone", W::Text, ""),
+        ],
+    ),
     ("Extended properties", &[("xp", W::Json, "Any JSON object.")]),
 ];
 const USER_COLUMNS: &[&str] = &["Username", "ID", "FirstName", "LastName", "Email", "Active"];
 
 const GROUP_FORM: &[Section] = &[
-    ("Group", &[
-        ("ID", W::Text, "Leave empty and the API makes one."),
-        ("Name", W::Text, ""),
-        ("Description", W::LongText, ""),
-    ]),
+    (
+        "Group",
+        &[
+            ("ID", W::Text, "Leave empty and the API makes one."),
+            ("Name", W::Text, ""),
+            ("Description", W::LongText, ""),
+        ],
+    ),
     ("Extended properties", &[("xp", W::Json, "Any JSON object.")]),
 ];
 const GROUP_COLUMNS: &[&str] = &["Name", "ID", "Description"];

@@ -1,11 +1,11 @@
 //! The security profile screen's own panel: where the profile is assigned — the seller
 //! organization, a buyer, a supplier, a user group or a single user.
-use crate::data::{At, Load};
 use super::{change, id_names, list_all, text, Problem};
 use crate::auth::Session;
+use crate::data::{At, Load};
+use gatehouse_model::read::User;
 use gatehouse_model::resources::{Kind, UserType};
 use gatehouse_model::types::SecurityProfileAssignment;
-use gatehouse_model::read::User;
 use leptos::prelude::*;
 use serde_json::{Map, Value};
 
@@ -48,7 +48,11 @@ fn target_of(level: &str, company: &str) -> Option<(String, &'static str)> {
 
 /// Every security profile assignment of the marketplace.
 pub async fn all_assignments(session: Session) -> Result<Vec<SecurityProfileAssignment>, Vec<Problem>> {
-    Ok(list_all(session, "/securityprofiles/assignments", 10_000).await?.into_iter().filter_map(|v| serde_json::from_value(v).ok()).collect())
+    Ok(list_all(session, "/securityprofiles/assignments", 10_000)
+        .await?
+        .into_iter()
+        .filter_map(|v| serde_json::from_value(v).ok())
+        .collect())
 }
 
 pub fn describe(a: &SecurityProfileAssignment) -> String {
@@ -100,15 +104,23 @@ pub fn ProfileAssignments(profile_id: String) -> impl IntoView {
     let added = RwSignal::new(String::new());
     let names = super::Names::new();
     // assignments take the profile's write roles; a memo, so the token is read once per change
-    let can_write = Memo::new(move |_| gatehouse_model::roles::allows(&super::held_roles(session), Kind::SecurityProfile.def().write_roles));
+    let can_write = Memo::new(move |_| {
+        gatehouse_model::roles::allows(&super::held_roles(session), Kind::SecurityProfile.def().write_roles)
+    });
 
     let rows = Load::new(
         move || Some(pid.get_value()),
-        move |pid, _| async move { Ok(all_assignments(session).await?.into_iter().filter(|a| a.security_profile_id == pid).collect::<Vec<_>>()) },
+        move |pid, _| async move {
+            Ok(all_assignments(session).await?.into_iter().filter(|a| a.security_profile_id == pid).collect::<Vec<_>>())
+        },
         true,
     );
     // the companies of the chosen level
-    let companies = Load::new(move || company_of(&level.get()).map(|(path, _)| path), move |path, _| id_names(session, path), false);
+    let companies = Load::new(
+        move || company_of(&level.get()).map(|(path, _)| path),
+        move |path, _| id_names(session, path),
+        false,
+    );
     // the groups / users of the chosen level and company
     let targets = Load::new(
         move || {
@@ -120,7 +132,10 @@ pub fn ProfileAssignments(profile_id: String) -> impl IntoView {
         },
         move |(path, field), _| async move {
             let list = list_all(session, &path, 1000).await?;
-            Ok(list.iter().map(|v| (text(v, "ID"), if field == "UserID" { User(v).person() } else { text(v, "Name") })).collect::<Vec<_>>())
+            Ok(list
+                .iter()
+                .map(|v| (text(v, "ID"), if field == "UserID" { User(v).person() } else { text(v, "Name") }))
+                .collect::<Vec<_>>())
         },
         false,
     );
@@ -159,12 +174,20 @@ pub fn ProfileAssignments(profile_id: String) -> impl IntoView {
         });
     };
     let remove = move |a: SecurityProfileAssignment| {
-        let params = [("buyerID", &a.buyer_id), ("supplierID", &a.supplier_id), ("userID", &a.user_id), ("userGroupID", &a.user_group_id)]
-            .into_iter()
-            .filter_map(|(k, v)| Some((k.to_string(), v.clone().filter(|s| !s.is_empty())?)))
-            .collect();
+        let params = [
+            ("buyerID", &a.buyer_id),
+            ("supplierID", &a.supplier_id),
+            ("userID", &a.user_id),
+            ("userGroupID", &a.user_group_id),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| Some((k.to_string(), v.clone().filter(|s| !s.is_empty())?)))
+        .collect();
         let profile = At::of(Kind::SecurityProfile, "").item(&a.security_profile_id);
-        let path = crate::api::with_query(&format!("{profile}/assignments"), &gatehouse_model::list::ListQuery { params, ..Default::default() });
+        let path = crate::api::with_query(
+            &format!("{profile}/assignments"),
+            &gatehouse_model::list::ListQuery { params, ..Default::default() },
+        );
         change(session, "DELETE", path, None, problems, move || {
             added.set(format!("Removed the assignment to {}.", describe_named(session, names, &a)));
             rows.reload();

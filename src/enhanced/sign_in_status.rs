@@ -1,8 +1,8 @@
 //! The admin user screen's sign-in panel: failed sign-ins since the last success, and unlocking a
 //! user whose security profiles' PasswordConfig locked them out.
-use crate::data::{At, Load};
 use super::change;
 use crate::auth::{Caller, Session};
+use crate::data::{At, Load};
 use gatehouse_model::resources::Kind;
 use leptos::prelude::*;
 
@@ -14,10 +14,14 @@ pub fn SignInStatus(user_id: String, can_write: Signal<bool>) -> impl IntoView {
     let done = RwSignal::new(false);
     let user = Load::new(
         move || Some(path.get_value()),
-        move |path, signal| async move { super::call_with(session, Caller::ActingAs, "GET", &path, None, signal.as_ref()).await },
+        move |path, signal| async move {
+            super::call_with(session, Caller::ActingAs, "GET", &path, None, signal.as_ref()).await
+        },
         true,
     );
-    let failures = move || user.state.with(|u| u.as_ref().and_then(|u| u.as_ref().ok()).and_then(|u| u["FailedLoginAttempts"].as_i64()));
+    let failures = move || {
+        user.state.with(|u| u.as_ref().and_then(|u| u.as_ref().ok()).and_then(|u| u["FailedLoginAttempts"].as_i64()))
+    };
     let problem = move || Some(problems.get()).filter(|p| !p.is_empty()).or_else(|| user.problem()).unwrap_or_default();
     let unlock = move |_| {
         change(session, "POST", format!("{}/unlock", path.get_value()), None, problems, move || {

@@ -8,8 +8,8 @@ use crate::auth::Session;
 use crate::data::Load;
 use gatehouse_model::list::ListQuery;
 use gatehouse_model::read::User;
-use gatehouse_model::types::SecurityProfileAssignment;
 use gatehouse_model::resources::Kind;
+use gatehouse_model::types::SecurityProfileAssignment;
 use leptos::prelude::*;
 use serde_json::Value;
 
@@ -31,19 +31,33 @@ fn items(v: &Value) -> &[Value] {
 async fn check(session: Session) -> Vec<Step> {
     let me = get_as_me(session, "/me").await.map(|m| User(&m).id()).unwrap_or_default();
     let my_client = session.current_untracked().map(|c| c.info().cid).unwrap_or_default();
-    let assignments = get_as_me(session, "/securityprofiles/assignments?pageSize=100")
-        .await
-        .map(|v| items(&v).iter().map(|a| serde_json::from_value::<SecurityProfileAssignment>(a.clone()).unwrap_or_default()).collect::<Vec<_>>());
+    let assignments = get_as_me(session, "/securityprofiles/assignments?pageSize=100").await.map(|v| {
+        items(&v)
+            .iter()
+            .map(|a| serde_json::from_value::<SecurityProfileAssignment>(a.clone()).unwrap_or_default())
+            .collect::<Vec<_>>()
+    });
     // what the signed-in user's own access is made of
-    let mine = |a: &SecurityProfileAssignment| a.user_id.as_deref() == Some(me.as_str()) && [&a.buyer_id, &a.supplier_id].iter().all(|c| c.as_deref().unwrap_or_default().is_empty());
-    let my_profiles: Vec<String> = assignments.as_ref().map(|v| v.iter().filter(|a| mine(a)).map(|a| a.security_profile_id.clone()).collect()).unwrap_or_default();
-    let clients = get_as_me(session, "/apiclients?pageSize=100").await.map(|v| items(&v).iter().any(|c| text(c, "ID") != my_client));
-    let profiles = get_as_me(session, "/securityprofiles?pageSize=100").await.map(|v| items(&v).iter().any(|p| !my_profiles.contains(&text(p, "ID"))));
+    let mine = |a: &SecurityProfileAssignment| {
+        a.user_id.as_deref() == Some(me.as_str())
+            && [&a.buyer_id, &a.supplier_id].iter().all(|c| c.as_deref().unwrap_or_default().is_empty())
+    };
+    let my_profiles: Vec<String> = assignments
+        .as_ref()
+        .map(|v| v.iter().filter(|a| mine(a)).map(|a| a.security_profile_id.clone()).collect())
+        .unwrap_or_default();
+    let clients = get_as_me(session, "/apiclients?pageSize=100")
+        .await
+        .map(|v| items(&v).iter().any(|c| text(c, "ID") != my_client));
+    let profiles = get_as_me(session, "/securityprofiles?pageSize=100")
+        .await
+        .map(|v| items(&v).iter().any(|p| !my_profiles.contains(&text(p, "ID"))));
     let assigned = assignments.map(|v| v.iter().any(|a| !mine(a)));
     let users = async {
         let buyers = get_as_me(session, "/buyers?pageSize=10").await?;
         for b in items(&buyers) {
-            let path = crate::data::At::of(Kind::BuyerUser, text(b, "ID")).list_path(&ListQuery { page_size: 1, ..Default::default() });
+            let path = crate::data::At::of(Kind::BuyerUser, text(b, "ID"))
+                .list_path(&ListQuery { page_size: 1, ..Default::default() });
             let users = get_as_me(session, &path).await?;
             if !items(&users).is_empty() {
                 return Ok(true);
@@ -54,11 +68,36 @@ async fn check(session: Session) -> Vec<Step> {
     .await;
     let configs = get_as_me(session, "/impersonationconfig?pageSize=1").await.map(|v| !items(&v).is_empty());
     vec![
-        Step { label: "Create an API client", what: "the door applications sign in through (a shared one will do)", screen: "apiclients", done: clients },
-        Step { label: "Create a security profile", what: "the roles people get", screen: "securityprofiles", done: profiles },
-        Step { label: "Assign the profile", what: "to the marketplace, a buyer, a group or a user", screen: "securityprofiles", done: assigned },
-        Step { label: "Add a buyer and its users", what: "the customers who will sign in", screen: "buyers", done: users },
-        Step { label: "Let reps act for buyers", what: "an impersonation config", screen: "impersonationconfigs", done: configs },
+        Step {
+            label: "Create an API client",
+            what: "the door applications sign in through (a shared one will do)",
+            screen: "apiclients",
+            done: clients,
+        },
+        Step {
+            label: "Create a security profile",
+            what: "the roles people get",
+            screen: "securityprofiles",
+            done: profiles,
+        },
+        Step {
+            label: "Assign the profile",
+            what: "to the marketplace, a buyer, a group or a user",
+            screen: "securityprofiles",
+            done: assigned,
+        },
+        Step {
+            label: "Add a buyer and its users",
+            what: "the customers who will sign in",
+            screen: "buyers",
+            done: users,
+        },
+        Step {
+            label: "Let reps act for buyers",
+            what: "an impersonation config",
+            screen: "impersonationconfigs",
+            done: configs,
+        },
     ]
 }
 
@@ -76,7 +115,11 @@ pub fn StartHere() -> impl IntoView {
     let recheck = move || steps.reload();
     // back from another tab or window, where a step may have been done; not once it is settled
     // (every step done, or not this user's to do): returning to the tab costs no requests then
-    let settled = move || steps.state.with_untracked(|s| matches!(s, Some(Ok(s)) if s.iter().all(|x| x.done == Ok(true)) || s.iter().any(|x| x.done.is_err())));
+    let settled = move || {
+        steps.state.with_untracked(
+            |s| matches!(s, Some(Ok(s)) if s.iter().all(|x| x.done == Ok(true)) || s.iter().any(|x| x.done.is_err())),
+        )
+    };
     let on_focus = window_event_listener(leptos::ev::focus, move |_| {
         if !settled() {
             recheck();
@@ -85,7 +128,11 @@ pub fn StartHere() -> impl IntoView {
     on_cleanup(move || on_focus.remove());
     move || {
         // for whoever sets the marketplace up: a user who cannot read every step is not the one
-        let list = steps.state.get().and_then(Result::ok).filter(|s| s.iter().all(|x| x.done.is_ok()) && s.iter().any(|x| x.done != Ok(true)))?;
+        let list = steps
+            .state
+            .get()
+            .and_then(Result::ok)
+            .filter(|s| s.iter().all(|x| x.done.is_ok()) && s.iter().any(|x| x.done != Ok(true)))?;
         let done = list.iter().filter(|s| s.done == Ok(true)).count();
         Some(view! {
             <section class="panel start-here" id="start-here" aria-labelledby="start-here-title">

@@ -3,13 +3,13 @@
 //! the grouped role picker, and pickers that list the objects an ID may name.
 use super::resource::{Form, Pick};
 use super::{list_all, text};
+use crate::auth::Session;
 use crate::data::{At, Load};
-use gatehouse_model::resources::Kind;
 use crate::fields::Slot;
 use crate::text::{fold, number};
-use crate::auth::Session;
-use gatehouse_model::roles::{FULL_ACCESS, ROLE_AREAS};
 use gatehouse_model::read::User;
+use gatehouse_model::resources::Kind;
+use gatehouse_model::roles::{FULL_ACCESS, ROLE_AREAS};
 use leptos::prelude::*;
 use serde_json::Value;
 
@@ -107,7 +107,13 @@ pub fn MinutesInput(form: Form, name: &'static str) -> impl IntoView {
                 });
             }
             _ => form.local.update(|l| {
-                l.insert(name.into(), format!("{name} must be a whole number of minutes (got \"{t}\" {}).", unit_name(unit.get_untracked())));
+                l.insert(
+                    name.into(),
+                    format!(
+                        "{name} must be a whole number of minutes (got \"{t}\" {}).",
+                        unit_name(unit.get_untracked())
+                    ),
+                );
             }),
         }
     };
@@ -202,7 +208,11 @@ pub fn RolePicker(form: Form, name: &'static str) -> impl IntoView {
             if on {
                 rs.push(role.to_string());
             }
-            let ordered: Vec<Value> = gatehouse_model::roles::ALL_ROLES.iter().filter(|r| rs.iter().any(|x| x == *r)).map(|r| Value::String(r.to_string())).collect();
+            let ordered: Vec<Value> = gatehouse_model::roles::ALL_ROLES
+                .iter()
+                .filter(|r| rs.iter().any(|x| x == *r))
+                .map(|r| Value::String(r.to_string()))
+                .collect();
             d.insert(name.into(), Value::Array(ordered));
         });
     };
@@ -304,7 +314,11 @@ fn option_of(pick: Pick, v: &Value) -> (String, String) {
     }
 }
 
-pub async fn load_options(session: Session, pick: Pick, paths: Vec<String>) -> Result<Vec<(String, String)>, Vec<super::Problem>> {
+pub async fn load_options(
+    session: Session,
+    pick: Pick,
+    paths: Vec<String>,
+) -> Result<Vec<(String, String)>, Vec<super::Problem>> {
     let mut out = Vec::new();
     for p in paths {
         // the users of every buyer, or of every supplier (for usernames)

@@ -47,7 +47,9 @@ impl Op {
     }
     /// Query parameters that are not list machinery.
     pub fn plain_query(&self) -> impl Iterator<Item = &Param> {
-        self.query_params.iter().filter(|p| !["search", "searchOn", "sortBy", "page", "pageSize", "filters"].contains(&p.name.as_str()))
+        self.query_params
+            .iter()
+            .filter(|p| !["search", "searchOn", "sortBy", "page", "pageSize", "filters"].contains(&p.name.as_str()))
     }
     pub fn label(&self) -> String {
         format!("{} {} — {}", self.method, self.path, self.summary)
@@ -124,7 +126,8 @@ impl Resolver<'_> {
                 let (p, r, m) = self.flatten(part, depth + 1);
                 props.extend(p);
                 required.extend(r);
-                for key in ["type", "format", "maxLength", "readOnly", "enum", "items", "minimum", "maximum", "pattern"] {
+                for key in ["type", "format", "maxLength", "readOnly", "enum", "items", "minimum", "maximum", "pattern"]
+                {
                     if merged.get(key).is_none() {
                         if let Some(x) = m.get(key) {
                             merged[key] = x.clone();
@@ -218,7 +221,13 @@ impl Spec {
                 let mut query_params = Vec::new();
                 for p in shared.iter().chain(o["parameters"].as_array().into_iter().flatten()) {
                     if let Some((loc, p)) = param(&r, p) {
-                        let list = if loc == "path" { &mut path_params } else if loc == "query" { &mut query_params } else { continue };
+                        let list = if loc == "path" {
+                            &mut path_params
+                        } else if loc == "query" {
+                            &mut query_params
+                        } else {
+                            continue;
+                        };
                         if !list.iter().any(|x: &Param| x.name == p.name) {
                             list.push(p);
                         }
@@ -226,9 +235,10 @@ impl Spec {
                 }
                 let body_schema = &o["requestBody"]["content"]["application/json"]["schema"];
                 let body = if body_schema.is_null() { None } else { Some(r.fields(body_schema, 0)) };
-                let roles = o["security"].as_array().and_then(|s| s.first()).map(|s| {
-                    s.as_object().and_then(|m| m.values().next()).map(str_list).unwrap_or_default()
-                });
+                let roles = o["security"]
+                    .as_array()
+                    .and_then(|s| s.first())
+                    .map(|s| s.as_object().and_then(|m| m.values().next()).map(str_list).unwrap_or_default());
                 ops.push(Op {
                     key: format!("{} {}", m.to_ascii_uppercase(), path),
                     method: m.to_ascii_uppercase(),
@@ -267,7 +277,8 @@ impl Spec {
             }
         }
         for (i, op) in ops.iter().enumerate() {
-            let found = sections.iter_mut().flat_map(|s| s.2.iter_mut()).chain(other.iter_mut()).find(|r| r.name == op.tag);
+            let found =
+                sections.iter_mut().flat_map(|s| s.2.iter_mut()).chain(other.iter_mut()).find(|r| r.name == op.tag);
             match found {
                 Some(r) => r.ops.push(i),
                 None => other.push(Resource { name: op.tag.clone(), ops: vec![i] }),
@@ -275,19 +286,29 @@ impl Spec {
         }
         let mut out: Vec<Section> = sections
             .into_iter()
-            .map(|(_, name, resources)| Section { name, resources: resources.into_iter().filter(|r| !r.ops.is_empty()).collect() })
+            .map(|(_, name, resources)| Section {
+                name,
+                resources: resources.into_iter().filter(|r| !r.ops.is_empty()).collect(),
+            })
             .filter(|s| !s.resources.is_empty())
             .collect();
         other.retain(|r| !r.ops.is_empty());
         if !other.is_empty() {
-            out.push(Section { name: if out.is_empty() { "Resources".into() } else { "Other".into() }, resources: other });
+            out.push(Section {
+                name: if out.is_empty() { "Resources".into() } else { "Other".into() },
+                resources: other,
+            });
         }
         // list operations first within a resource, then by path and method order
         for s in &mut out {
             for r in &mut s.resources {
                 r.ops.sort_by_key(|&i| {
                     let o = &ops[i];
-                    (o.path.len(), o.path.clone(), METHODS.iter().position(|m| m.eq_ignore_ascii_case(&o.method)).unwrap_or(9))
+                    (
+                        o.path.len(),
+                        o.path.clone(),
+                        METHODS.iter().position(|m| m.eq_ignore_ascii_case(&o.method)).unwrap_or(9),
+                    )
                 });
             }
         }
@@ -345,13 +366,20 @@ pub(crate) mod tests {
     fn a_document_becomes_sections_resources_and_operations() {
         let spec = Spec::parse(&doc()).unwrap();
         assert_eq!(spec.title, "Tiny");
-        let names: Vec<(&str, Vec<&str>)> = spec.sections.iter().map(|s| (s.name.as_str(), s.resources.iter().map(|r| r.name.as_str()).collect())).collect();
+        let names: Vec<(&str, Vec<&str>)> = spec
+            .sections
+            .iter()
+            .map(|s| (s.name.as_str(), s.resources.iter().map(|r| r.name.as_str()).collect()))
+            .collect();
         assert_eq!(names, [("Seller", vec!["Admin Users"]), ("Other", vec!["Loose"])]);
         // the list first, then by path
         let keys: Vec<&str> = spec.sections[0].resources[0].ops.iter().map(|&i| spec.ops[i].key.as_str()).collect();
         assert_eq!(keys, ["GET /adminusers", "POST /adminusers", "DELETE /adminusers/{userID}"]);
         let create = spec.op("POST /adminusers").unwrap();
-        assert_eq!((create.summary.as_str(), create.roles.clone()), ("Create an admin user", vec!["AdminUserAdmin".to_string()]));
+        assert_eq!(
+            (create.summary.as_str(), create.roles.clone()),
+            ("Create an admin user", vec!["AdminUserAdmin".to_string()])
+        );
         // $ref and allOf merged, required from both parts, read-only fields left out of the form
         let fields = create.body.as_ref().unwrap();
         let by_name = |n: &str| fields.iter().find(|f| f.name == n);

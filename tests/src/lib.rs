@@ -18,7 +18,9 @@ pub struct World {
 }
 
 fn dist() -> PathBuf {
-    std::env::var_os("GATEHOUSE_DIST").map(PathBuf::from).unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../dist"))
+    std::env::var_os("GATEHOUSE_DIST")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../dist"))
 }
 
 /// `../shared/reference` beside the repository (OrderCloud's OpenAPI document), if present.
@@ -38,8 +40,10 @@ pub fn big_spec() -> String {
 /// A 5,000-item list of about 3 MB.
 pub fn big_list() -> String {
     let items: Vec<Value> = (0..5000)
-        .map(|i| json!({"ID": format!("ITEM{i:05}"), "Username": format!("user{i}"), "Email": format!("user{i}@example.com"),
-            "Active": i % 7 != 0, "AvailableRoles": ["Shopper", "MeAdmin"], "xp": {"Notes": "x".repeat(400)}}))
+        .map(|i| {
+            json!({"ID": format!("ITEM{i:05}"), "Username": format!("user{i}"), "Email": format!("user{i}@example.com"),
+            "Active": i % 7 != 0, "AvailableRoles": ["Shopper", "MeAdmin"], "xp": {"Notes": "x".repeat(400)}})
+        })
         .collect();
     json!({"Meta": {"Page": 1, "PageSize": 5000, "TotalCount": 5000, "TotalPages": 1, "ItemRange": [1, 5000]}, "Items": items}).to_string()
 }
@@ -47,13 +51,20 @@ pub fn big_list() -> String {
 /// A list answer nested deeper than the portal's JSON parser allows (valid JSON all the same).
 pub fn deep_list() -> String {
     let depth = 600;
-    format!(r#"{{"Meta":{{"Page":1,"PageSize":20,"TotalCount":1,"TotalPages":1,"ItemRange":[1,1]}},"Items":[{{"ID":"DEEP","Name":"Deep","xp":{}1{}}}]}}"#, "[".repeat(depth), "]".repeat(depth))
+    format!(
+        r#"{{"Meta":{{"Page":1,"PageSize":20,"TotalCount":1,"TotalPages":1,"ItemRange":[1,1]}},"Items":[{{"ID":"DEEP","Name":"Deep","xp":{}1{}}}]}}"#,
+        "[".repeat(depth),
+        "]".repeat(depth)
+    )
 }
 
 /// The mock list of buyers under `{portal}/mock/v1/buyers`, by the search asked for: `slow`
 /// answers after 2.5 s, `fast` at once, `hang` after 8 s unless the browser aborts it first
 /// (counted in `aborted`, read at `{portal}/mock/aborted`); anything else gets `deep_list`.
-async fn mock_buyers(query: String, aborted: std::sync::Arc<std::sync::atomic::AtomicUsize>) -> ([(&'static str, &'static str); 1], String) {
+async fn mock_buyers(
+    query: String,
+    aborted: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+) -> ([(&'static str, &'static str); 1], String) {
     struct Watch(Option<std::sync::Arc<std::sync::atomic::AtomicUsize>>);
     impl Drop for Watch {
         fn drop(&mut self) {
@@ -62,7 +73,9 @@ async fn mock_buyers(query: String, aborted: std::sync::Arc<std::sync::atomic::A
             }
         }
     }
-    let one = |id: &str| json!({"Meta": {"Page": 1, "PageSize": 20, "TotalCount": 1, "TotalPages": 1, "ItemRange": [1, 1]}, "Items": [{"ID": id, "Name": id, "Active": true}]}).to_string();
+    let one = |id: &str| {
+        json!({"Meta": {"Page": 1, "PageSize": 20, "TotalCount": 1, "TotalPages": 1, "ItemRange": [1, 1]}, "Items": [{"ID": id, "Name": id, "Active": true}]}).to_string()
+    };
     let body = if query.contains("search=slow") {
         tokio::time::sleep(Duration::from_millis(2500)).await;
         one("SLOW")
@@ -70,7 +83,8 @@ async fn mock_buyers(query: String, aborted: std::sync::Arc<std::sync::atomic::A
         one("FAST")
     } else if query.contains("search=both") {
         json!({"Meta": {"Page": 1, "PageSize": 20, "TotalCount": 2, "TotalPages": 1, "ItemRange": [1, 2]},
-            "Items": [{"ID": "SLOW", "Name": "SLOW", "Active": true}, {"ID": "FAST", "Name": "FAST", "Active": true}]}).to_string()
+            "Items": [{"ID": "SLOW", "Name": "SLOW", "Active": true}, {"ID": "FAST", "Name": "FAST", "Active": true}]})
+        .to_string()
     } else if query.contains("search=hang") {
         let mut watch = Watch(Some(aborted));
         tokio::time::sleep(Duration::from_secs(8)).await;
@@ -140,31 +154,54 @@ impl fantoccini::wd::WebDriverCompatibleCommand for SetPermission {
 /// Serves `dist/` with a `config.json` naming `api` (what an operator edits after deploying).
 pub async fn serve_portal(api: &str) -> String {
     let dist = dist();
-    assert!(dist.join("index.html").exists(), "build the portal first (trunk build --release=true): {} missing", dist.display());
+    assert!(
+        dist.join("index.html").exists(),
+        "build the portal first (trunk build --release=true): {} missing",
+        dist.display()
+    );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     // requests the browser gave up on before the mock answered (see `mock_buyers`)
     let aborted = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let counter = aborted.clone();
     let config = json!({"api_base": api, "client_id": seed::SHARED_CLIENT_ID, "storefront_url": format!("http://{addr}/storefront")}).to_string();
-    let mut router = axum::Router::new()
-        .route("/config.json", axum::routing::get(move || async move { ([("content-type", "application/json")], config) }));
+    let mut router = axum::Router::new().route(
+        "/config.json",
+        axum::routing::get(move || async move { ([("content-type", "application/json")], config) }),
+    );
     router = router
         .route("/mock/spec.json", axum::routing::get(|| async { ([("content-type", "application/json")], big_spec()) }))
-        .route("/mock/v1/big", axum::routing::get(|| async { ([("content-type", "application/json"), ("access-control-allow-origin", "*")], big_list()) }));
+        .route(
+            "/mock/v1/big",
+            axum::routing::get(|| async {
+                ([("content-type", "application/json"), ("access-control-allow-origin", "*")], big_list())
+            }),
+        );
     if let Some(r) = reference_dir() {
         router = router.nest_service("/reference", tower_http::services::ServeDir::new(r));
     }
     let router = router
-        .route("/mock/v1/buyers", axum::routing::get(move |q: axum::extract::RawQuery| mock_buyers(q.0.unwrap_or_default(), aborted.clone())))
+        .route(
+            "/mock/v1/buyers",
+            axum::routing::get(move |q: axum::extract::RawQuery| mock_buyers(q.0.unwrap_or_default(), aborted.clone())),
+        )
         // one buyer: SLOW answers after 2.5 s, any other at once
-        .route("/mock/v1/buyers/{id}", axum::routing::get(|axum::extract::Path(id): axum::extract::Path<String>| async move {
-            if id == "SLOW" {
-                tokio::time::sleep(Duration::from_millis(2500)).await;
-            }
-            ([("content-type", "application/json")], json!({"ID": id, "Name": format!("{id} Co"), "Active": true}).to_string())
-        }))
-        .route("/mock/aborted", axum::routing::get(move || async move { counter.load(std::sync::atomic::Ordering::SeqCst).to_string() }))
+        .route(
+            "/mock/v1/buyers/{id}",
+            axum::routing::get(|axum::extract::Path(id): axum::extract::Path<String>| async move {
+                if id == "SLOW" {
+                    tokio::time::sleep(Duration::from_millis(2500)).await;
+                }
+                (
+                    [("content-type", "application/json")],
+                    json!({"ID": id, "Name": format!("{id} Co"), "Active": true}).to_string(),
+                )
+            }),
+        )
+        .route(
+            "/mock/aborted",
+            axum::routing::get(move || async move { counter.load(std::sync::atomic::Ordering::SeqCst).to_string() }),
+        )
         .fallback_service(tower_http::services::ServeDir::new(dist));
     // served as the sandbox serves it: under its Content-Security-Policy and security headers
     let router = gatehouse_sandbox::portal_headers(router);
@@ -181,7 +218,10 @@ pub async fn serve_portal_at(api: &str, prefix: &str) -> String {
     let addr = listener.local_addr().unwrap();
     let config = json!({"api_base": api, "client_id": seed::SHARED_CLIENT_ID}).to_string();
     let router = axum::Router::new()
-        .route(&format!("{prefix}config.json"), axum::routing::get(move || async move { ([("content-type", "application/json")], config) }))
+        .route(
+            &format!("{prefix}config.json"),
+            axum::routing::get(move || async move { ([("content-type", "application/json")], config) }),
+        )
         .nest_service(prefix.trim_end_matches('/'), tower_http::services::ServeDir::new(dist()));
     let router = gatehouse_sandbox::portal_headers(router);
     tokio::spawn(async move {
@@ -241,7 +281,11 @@ pub async fn browser() -> Browser {
     let url = format!("http://127.0.0.1:{port}");
     let mut last = None;
     for _ in 0..100 {
-        match ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new()).capabilities(caps.clone()).connect(&url).await {
+        match ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(caps.clone())
+            .connect(&url)
+            .await
+        {
             Ok(c) => return Browser { c, driver, _profile: profile },
             Err(e) => last = Some(e.to_string()),
         }
@@ -252,7 +296,12 @@ pub async fn browser() -> Browser {
 
 impl Browser {
     pub async fn find(&self, css: &str) -> Element {
-        self.c.wait().at_most(Duration::from_secs(15)).for_element(Locator::Css(css)).await.unwrap_or_else(|e| panic!("no element {css}: {e}"))
+        self.c
+            .wait()
+            .at_most(Duration::from_secs(15))
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no element {css}: {e}"))
     }
 
     pub async fn text(&self, css: &str) -> String {
@@ -330,7 +379,8 @@ impl Browser {
         static AXE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
         let source = AXE.get_or_init(|| {
             let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../node_modules/axe-core/axe.min.js");
-            std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e} (npm install puts axe-core there)", p.display()))
+            std::fs::read_to_string(&p)
+                .unwrap_or_else(|e| panic!("{}: {e} (npm install puts axe-core there)", p.display()))
         });
         if self.js("return typeof axe;").await != json!("object") {
             self.c.execute(source, vec![]).await.unwrap();
@@ -388,7 +438,10 @@ impl Browser {
     /// Sends and waits for the response; returns its status.
     pub async fn send(&self) -> u16 {
         let seq = || async {
-            self.js("const r = document.getElementById('response'); return r ? Number(r.dataset.seq) : 0;").await.as_u64().unwrap_or(0)
+            self.js("const r = document.getElementById('response'); return r ? Number(r.dataset.seq) : 0;")
+                .await
+                .as_u64()
+                .unwrap_or(0)
         };
         let before = seq().await;
         self.click("#send").await;
@@ -446,7 +499,12 @@ impl World {
     pub async fn try_sign_in(&self, user: &str, password: &str) -> Value {
         reqwest::Client::new()
             .post(format!("{}/oauth/token", self.api))
-            .form(&[("grant_type", "password"), ("client_id", seed::SHARED_CLIENT_ID), ("username", user), ("password", password)])
+            .form(&[
+                ("grant_type", "password"),
+                ("client_id", seed::SHARED_CLIENT_ID),
+                ("username", user),
+                ("password", password),
+            ])
             .send()
             .await
             .unwrap()

@@ -11,8 +11,17 @@ async fn clean(b: &Browser, what: &str) {
 }
 
 const SCREENS: &[&str] = &[
-    "apiclients", "securityprofiles", "adminusers", "adminusergroups", "buyers", "buyerusers", "buyergroups", "suppliers",
-    "supplierusers", "suppliergroups", "impersonationconfigs",
+    "apiclients",
+    "securityprofiles",
+    "adminusers",
+    "adminusergroups",
+    "buyers",
+    "buyerusers",
+    "buyergroups",
+    "suppliers",
+    "supplierusers",
+    "suppliergroups",
+    "impersonationconfigs",
 ];
 
 /// Every page of the console and of the screens, as the current theme draws them.
@@ -43,10 +52,40 @@ async fn every_page_in_both_themes_has_no_violation() {
     clean(&b, "sign-in page").await;
     // FullAccess for the demo admin, so every screen's editor opens
     let t = w.token(ADMIN.0, ADMIN.1).await;
-    assert_eq!(w.call("POST", "/securityprofiles", &t, Some(serde_json::json!({"ID": "FULL", "Name": "Full", "Roles": ["FullAccess"]}))).await.0, 201);
-    assert_eq!(w.call("POST", "/securityprofiles/assignments", &t, Some(serde_json::json!({"SecurityProfileID": "FULL", "UserID": "ADMIN"}))).await.0, 204);
+    assert_eq!(
+        w.call(
+            "POST",
+            "/securityprofiles",
+            &t,
+            Some(serde_json::json!({"ID": "FULL", "Name": "Full", "Roles": ["FullAccess"]}))
+        )
+        .await
+        .0,
+        201
+    );
+    assert_eq!(
+        w.call(
+            "POST",
+            "/securityprofiles/assignments",
+            &t,
+            Some(serde_json::json!({"SecurityProfileID": "FULL", "UserID": "ADMIN"}))
+        )
+        .await
+        .0,
+        204
+    );
     // a supplier, so the supplier users' and groups' screens have a parent to work under
-    assert_eq!(w.call("POST", "/suppliers", &t, Some(serde_json::json!({"ID": "SUPPLIER", "Name": "Supplier", "Active": true}))).await.0, 201);
+    assert_eq!(
+        w.call(
+            "POST",
+            "/suppliers",
+            &t,
+            Some(serde_json::json!({"ID": "SUPPLIER", "Name": "Supplier", "Active": true}))
+        )
+        .await
+        .0,
+        201
+    );
     b.sign_in(&w, ADMIN.0, ADMIN.1).await;
     every_page(&b, &w, "light").await;
     b.click("#theme-toggle").await;

@@ -39,7 +39,9 @@ async fn sign_in_good_and_bad_password_and_sign_out() {
     let left = b.wait_text("#time-left", "h ").await;
     assert!(left.starts_with("9h") || left.starts_with("10h"), "{left}");
     // tokens live in sessionStorage unless asked to stay signed in
-    let stored = b.js("return [sessionStorage.getItem('gatehouse.contexts'), localStorage.getItem('gatehouse.contexts')];").await;
+    let stored = b
+        .js("return [sessionStorage.getItem('gatehouse.contexts'), localStorage.getItem('gatehouse.contexts')];")
+        .await;
     assert!(stored[0].as_str().unwrap().contains("access_token"));
     assert!(stored[1].is_null());
     // sign out drops every token, and a reload stays signed out
@@ -71,8 +73,18 @@ async fn stay_signed_in_uses_local_storage_and_contexts_switch() {
     b.click("#add-context #signin-submit").await;
     b.wait_text("#who-user", "buyer01").await;
     b.gone("#add-context").await;
-    let ids = b.js("return [...document.querySelectorAll('#context-switch option')].map(o => o.value).filter(v => v != '+');").await;
-    let admin_ctx = ids.as_array().unwrap().iter().find(|v| v.as_str().unwrap().ends_with("|admin01")).unwrap().as_str().unwrap().to_string();
+    let ids = b
+        .js("return [...document.querySelectorAll('#context-switch option')].map(o => o.value).filter(v => v != '+');")
+        .await;
+    let admin_ctx = ids
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v.as_str().unwrap().ends_with("|admin01"))
+        .unwrap()
+        .as_str()
+        .unwrap()
+        .to_string();
     b.select("#context-switch", &admin_ctx).await;
     b.wait_text("#who-user", "admin01").await;
     b.c.refresh().await.unwrap();
@@ -134,7 +146,10 @@ async fn the_menu_filter_ignores_case_in_any_script() {
     // resources and enhanced screens alike
     b.fill("#menu-filter", "SECURITY").await;
     let shown = b.shown_menu().await;
-    assert!(shown.iter().any(|s| s == "Security Profiles") && shown.iter().any(|s| s == "⚡ Security profiles"), "{shown:?}");
+    assert!(
+        shown.iter().any(|s| s == "Security Profiles") && shown.iter().any(|s| s == "⚡ Security profiles"),
+        "{shown:?}"
+    );
     assert!(!shown.iter().any(|s| s.contains("Buyer")), "{shown:?}");
     // a document whose names are not ASCII
     b.use_mock_api(&w).await;
@@ -182,7 +197,10 @@ async fn invalid_input_is_caught_before_sending() {
     b.set_value("#field-ID", "WE AK").await;
     b.click("#send").await;
     let msg = b.wait_text("#field-Password-error", "Password must contain").await;
-    assert!(msg.contains("a digit") && msg.contains("an upper-case letter") && msg.contains("a special character"), "{msg}");
+    assert!(
+        msg.contains("a digit") && msg.contains("an upper-case letter") && msg.contains("a special character"),
+        "{msg}"
+    );
     assert!(b.text("#field-LastName-error").await.contains("LastName is required"));
     assert!(b.text("#field-Phone-error").await.contains("at most 100 characters"));
     // a pattern the model knows is said in its words, not as the expression
@@ -281,7 +299,13 @@ async fn lists_with_search_sort_filter_and_paging() {
     let t = w.token(ADMIN.0, ADMIN.1).await;
     for i in 1..=12 {
         let name = if i % 2 == 0 { format!("Even {i:02}") } else { format!("Odd {i:02}") };
-        w.call("POST", "/buyers", &t, Some(json!({"ID": format!("L{i:02}"), "Name": name, "Active": true, "xp": {"Tier": i % 3}}))).await;
+        w.call(
+            "POST",
+            "/buyers",
+            &t,
+            Some(json!({"ID": format!("L{i:02}"), "Name": name, "Active": true, "xp": {"Tier": i % 3}})),
+        )
+        .await;
     }
     let b = browser().await;
     b.sign_in(&w, ADMIN.0, ADMIN.1).await;
@@ -371,8 +395,15 @@ async fn tokens_refresh_before_expiry() {
 async fn client_credentials_sign_in_and_renewal() {
     let w = world().await;
     let t = w.token(ADMIN.0, ADMIN.1).await;
-    let (s, c) = w.call("POST", "/apiclients", &t, Some(json!({"AppName": "Integration", "Active": true, "AccessTokenDuration": 600,
-        "ClientSecret": "s3cret-value", "DefaultContextUserName": "admin01", "AllowSeller": true}))).await;
+    let (s, c) = w
+        .call(
+            "POST",
+            "/apiclients",
+            &t,
+            Some(json!({"AppName": "Integration", "Active": true, "AccessTokenDuration": 600,
+        "ClientSecret": "s3cret-value", "DefaultContextUserName": "admin01", "AllowSeller": true})),
+        )
+        .await;
     assert_eq!(s, 201, "{c}");
     let cid = c["ID"].as_str().unwrap();
     let b = browser().await;
@@ -410,7 +441,14 @@ async fn client_credentials_sign_in_and_renewal() {
     b.wait_text("#signin-error", "Auth.InvalidClientSecret").await;
     // an anonymous shopper: no secret, a client that allows anonymous shopping
     let store = gatehouse_sandbox::seed::STOREFRONT_CLIENT_ID;
-    let (s, _) = w.call("PATCH", &format!("/apiclients/{store}"), &t, Some(json!({"IsAnonBuyer": true, "DefaultContextUserName": "buyer01"}))).await;
+    let (s, _) = w
+        .call(
+            "PATCH",
+            &format!("/apiclients/{store}"),
+            &t,
+            Some(json!({"IsAnonBuyer": true, "DefaultContextUserName": "buyer01"})),
+        )
+        .await;
     assert_eq!(s, 200);
     b.fill("#signin-client", store).await;
     b.set_value("#signin-secret", "").await;
@@ -459,14 +497,28 @@ async fn network_failure_keeps_everything() {
 #[tokio::test]
 async fn the_real_ordercloud_document_is_fully_reachable() {
     let w = world().await;
-    assert!(reference_dir().is_some(), "../shared/reference/ordercloud-openapi-v3-2022.json is needed beside the repository");
+    assert!(
+        reference_dir().is_some(),
+        "../shared/reference/ordercloud-openapi-v3-2022.json is needed beside the repository"
+    );
     let b = browser().await;
     b.sign_in(&w, ADMIN.0, ADMIN.1).await;
     b.fill("#spec-url", &format!("{}/reference/ordercloud-openapi-v3-2022.json", w.portal)).await;
     b.click("#spec-load").await;
     b.wait_text("#welcome", "402 operations in 7 sections").await;
     let sections = b.js("return [...document.querySelectorAll('.menu .section:not(.enhanced-section) h2')].map(h => h.textContent);").await;
-    assert_eq!(sections, json!(["Authentication and Authorization", "Seller", "Buyers", "Suppliers", "Product Catalogs", "Orders and Fulfillment", "Me and My Stuff"]));
+    assert_eq!(
+        sections,
+        json!([
+            "Authentication and Authorization",
+            "Seller",
+            "Buyers",
+            "Suppliers",
+            "Product Catalogs",
+            "Orders and Fulfillment",
+            "Me and My Stuff"
+        ])
+    );
     // visit every resource and select every one of its operations
     let report = b.c.execute_async(r#"
         const done = arguments[arguments.length - 1];
@@ -505,19 +557,29 @@ async fn a_big_response_is_virtualized() {
     // size with one decimal, time in whole milliseconds
     let size = b.text("#response-size").await;
     let (mb, unit) = size.split_once(' ').unwrap();
-    assert_eq!((unit, mb.split_once('.').map(|(w, d)| (w.parse::<u32>().is_ok(), d.len()))), ("MB", Some((true, 1))), "{size}");
+    assert_eq!(
+        (unit, mb.split_once('.').map(|(w, d)| (w.parse::<u32>().is_ok(), d.len()))),
+        ("MB", Some((true, 1))),
+        "{size}"
+    );
     let time = b.text("#response-time").await;
     assert!(time.strip_suffix(" ms").is_some_and(|n| n.parse::<u64>().is_ok()), "{time}");
     // the whole answer is formatted, yet only a window of it is in the DOM
     for _ in 0..50 {
-        if b.attr("#response-body", "data-lines").await.unwrap().parse::<usize>().unwrap() > 50_000 { break; }
+        if b.attr("#response-body", "data-lines").await.unwrap().parse::<usize>().unwrap() > 50_000 {
+            break;
+        }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
     let lines: usize = b.attr("#response-body", "data-lines").await.unwrap().parse().unwrap();
     assert!(lines > 50_000, "{lines} lines");
     let nodes = b.js("return document.querySelectorAll('*').length;").await.as_u64().unwrap();
     assert!(nodes < 1500, "{nodes} DOM nodes");
-    let shown = b.js("return document.querySelector('#response-body pre').textContent.split('\\n').length;").await.as_u64().unwrap();
+    let shown = b
+        .js("return document.querySelector('#response-body pre').textContent.split('\\n').length;")
+        .await
+        .as_u64()
+        .unwrap();
     assert!(shown < 400, "{shown} lines in the DOM");
     // scrolling to the end shows the last item
     b.js("const v = document.getElementById('response-body'); v.scrollTop = v.scrollHeight; v.dispatchEvent(new Event('scroll'));").await;
@@ -552,7 +614,10 @@ async fn the_console_form_and_the_editor_share_one_field_vocabulary() {
     assert_eq!(b.js(ticks).await, console_ticks);
     let editor_xp = b.js(xp_box).await;
     assert_eq!((&editor_xp[0], &editor_xp[1]), (&console_xp[0], &console_xp[1]));
-    assert!(console_xp[2].as_str().unwrap().starts_with("xp") && editor_xp[2].as_str().unwrap().starts_with("xp"), "{console_xp} {editor_xp}");
+    assert!(
+        console_xp[2].as_str().unwrap().starts_with("xp") && editor_xp[2].as_str().unwrap().starts_with("xp"),
+        "{console_xp} {editor_xp}"
+    );
     b.fill("#ed-xp", "{\"Tier\": ").await;
     assert_eq!(b.wait_text("#ed-xp-error", "malformed JSON").await, console_problem);
 }

@@ -13,7 +13,10 @@ async fn the_portal_works_under_a_policy_that_blocks_inline_script_and_framing()
     let script_src = csp.split(';').map(str::trim).find(|d| d.starts_with("script-src")).unwrap_or_default();
     assert_eq!(script_src, "script-src 'self' 'wasm-unsafe-eval'", "{csp}");
     assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
-    assert_eq!((header("x-frame-options"), header("x-content-type-options"), header("referrer-policy")), ("DENY".into(), "nosniff".into(), "no-referrer".into()));
+    assert_eq!(
+        (header("x-frame-options"), header("x-content-type-options"), header("referrer-policy")),
+        ("DENY".into(), "nosniff".into(), "no-referrer".into())
+    );
     // the page itself states the policy and holds no inline script
     let html = res.text().await.unwrap();
     assert!(html.contains("http-equiv=\"Content-Security-Policy\""), "{html}");
@@ -89,7 +92,9 @@ async fn a_client_secret_typed_at_sign_in_is_never_written_to_local_storage() {
     b.find("#console-ready").await;
     let stored = |area: &'static str| {
         let b = &b;
-        async move { b.js(&format!("return JSON.stringify(Object.assign({{}}, {area}));")).await.as_str().unwrap().to_string() }
+        async move {
+            b.js(&format!("return JSON.stringify(Object.assign({{}}, {area}));")).await.as_str().unwrap().to_string()
+        }
     };
     let local = stored("localStorage").await;
     assert!(local.contains(client_id), "the context stays signed in: {local}");
@@ -98,7 +103,9 @@ async fn a_client_secret_typed_at_sign_in_is_never_written_to_local_storage() {
     assert!(stored("sessionStorage").await.contains(secret));
     b.c.refresh().await.unwrap();
     b.find("#console-ready").await;
-    let renewed = b.js("return document.querySelector('#who-user') ? document.querySelector('#who-user').textContent : '';").await;
+    let renewed = b
+        .js("return document.querySelector('#who-user') ? document.querySelector('#who-user').textContent : '';")
+        .await;
     assert_eq!(renewed, json!(ADMIN.0));
     assert!(!stored("localStorage").await.contains(secret));
 }

@@ -26,7 +26,10 @@ async fn a_rep_acts_as_a_buyer_and_ends_it() {
     find_buyer01(&b).await;
     // the matching config offers the storefront client and the profile's roles
     let offer = b.text("#imp-config").await;
-    assert!(offer.contains(gatehouse_sandbox::seed::STOREFRONT_CLIENT_ID) && offer.contains("CALL_CENTER_STOREFRONT"), "{offer}");
+    assert!(
+        offer.contains(gatehouse_sandbox::seed::STOREFRONT_CLIENT_ID) && offer.contains("CALL_CENTER_STOREFRONT"),
+        "{offer}"
+    );
     assert!(b.text("#imp-roles").await.contains("Shopper"));
     b.click("#imp-act").await;
     let banner = b.wait_text("#acting-banner", "acting as buyer01").await;
@@ -36,8 +39,17 @@ async fn a_rep_acts_as_a_buyer_and_ends_it() {
     assert_eq!(b.text("#who-roles").await, "5 roles");
     assert!(b.find("#who-acting").await.is_displayed().await.unwrap());
     // names, not IDs: the buyer and the client by their names (the IDs are in the tooltip)
-    assert!(banner.contains("rep01") && banner.contains("Example Buyer") && banner.contains("Storefront") && banner.contains("Shopper"), "{banner}");
-    assert!(!banner.contains("BUYER_ORGANIZATION") && !banner.contains(gatehouse_sandbox::seed::STOREFRONT_CLIENT_ID), "{banner}");
+    assert!(
+        banner.contains("rep01")
+            && banner.contains("Example Buyer")
+            && banner.contains("Storefront")
+            && banner.contains("Shopper"),
+        "{banner}"
+    );
+    assert!(
+        !banner.contains("BUYER_ORGANIZATION") && !banner.contains(gatehouse_sandbox::seed::STOREFRONT_CLIENT_ID),
+        "{banner}"
+    );
     assert!(b.text("#acting-left").await.contains('m'));
     // the console now calls the API as the buyer
     b.open_op(&w, "GET /me").await;
@@ -62,7 +74,17 @@ async fn a_rep_acts_as_a_buyer_and_ends_it() {
     let admin = w.token(ADMIN.0, ADMIN.1).await;
     let rep2 = serde_json::json!({"ID": "REP02", "Username": "rep02", "Password": "Gatehouse-Rep02", "FirstName": "Robin", "LastName": "Rep", "Email": "rep02@example.com", "Active": true});
     assert_eq!(w.call("POST", "/adminusers", &admin, Some(rep2)).await.0, 201);
-    assert_eq!(w.call("POST", "/usergroups/assignments", &admin, Some(serde_json::json!({"UserGroupID": "CALL_CENTER", "UserID": "REP02"}))).await.0, 204);
+    assert_eq!(
+        w.call(
+            "POST",
+            "/usergroups/assignments",
+            &admin,
+            Some(serde_json::json!({"UserGroupID": "CALL_CENTER", "UserID": "REP02"}))
+        )
+        .await
+        .0,
+        204
+    );
     let rep2 = w.token("rep02", "Gatehouse-Rep02").await;
     let body = serde_json::json!({"ClientID": gatehouse_sandbox::seed::STOREFRONT_CLIENT_ID});
     assert_eq!(w.call("POST", "/buyers/BUYER_ORGANIZATION/users/BUYER01/accesstoken", &rep2, Some(body)).await.0, 200);
@@ -70,7 +92,13 @@ async fn a_rep_acts_as_a_buyer_and_ends_it() {
     b.wait_text("#impersonation-record", "rep02").await;
     // the buyer's name comes from the launcher's buyer list, a load of its own
     let record = b.wait_text("#impersonation-record", "Example Buyer").await;
-    assert!(record.contains("rep01") && record.contains("buyer01") && record.contains("Storefront") && record.contains("valid"), "{record}");
+    assert!(
+        record.contains("rep01")
+            && record.contains("buyer01")
+            && record.contains("Storefront")
+            && record.contains("valid"),
+        "{record}"
+    );
     assert!(!b.exists("#impersonation-history").await);
 }
 
@@ -83,7 +111,10 @@ async fn without_a_matching_config_the_launcher_says_what_is_missing() {
     b.sign_in(&w, REP.0, REP.1).await;
     find_buyer01(&b).await;
     let msg = b.wait_text("#imp-missing", "No impersonation config").await;
-    assert!(msg.contains("rep01") && msg.contains("BUYER01") && msg.contains("ImpersonationGroupID one of CALL_CENTER"), "{msg}");
+    assert!(
+        msg.contains("rep01") && msg.contains("BUYER01") && msg.contains("ImpersonationGroupID one of CALL_CENTER"),
+        "{msg}"
+    );
     assert!(!b.exists("#imp-act").await);
     assert!(!b.exists("#acting-banner").await);
 
@@ -96,9 +127,16 @@ async fn without_a_matching_config_the_launcher_says_what_is_missing() {
     a.sign_in(&w, ADMIN.0, ADMIN.1).await;
     a.c.goto(&link).await.unwrap();
     a.find("#ed-form").await;
-    for (id, want) in [("#ed-ImpersonationBuyerID", ""), ("#ed-ImpersonationUserID", "REP01"), ("#ed-BuyerID", "BUYER_ORGANIZATION"), ("#ed-UserID", "BUYER01")] {
+    for (id, want) in [
+        ("#ed-ImpersonationBuyerID", ""),
+        ("#ed-ImpersonationUserID", "REP01"),
+        ("#ed-BuyerID", "BUYER_ORGANIZATION"),
+        ("#ed-UserID", "BUYER01"),
+    ] {
         for _ in 0..100 {
-            if a.value(id).await == want { break; }
+            if a.value(id).await == want {
+                break;
+            }
             tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         }
         assert_eq!(a.value(id).await, want, "{id}");
@@ -184,7 +222,9 @@ async fn while_acting_the_console_marks_operations_by_the_buyers_roles() {
     b.open_op(&w, "GET /adminusers").await;
     assert_eq!(allowed(&b).await, "false");
     assert_eq!(locked(&b).await, serde_json::json!(true));
-    let me_locked = b.js("return document.querySelector(\".menu .resource[data-resource='Me']\").classList.contains('locked');").await;
+    let me_locked = b
+        .js("return document.querySelector(\".menu .resource[data-resource='Me']\").classList.contains('locked');")
+        .await;
     assert_eq!(me_locked, serde_json::json!(false), "the buyer's own Me operations stay open");
     // ending it restores the rep's marks
     b.click("#acting-end").await;
@@ -199,7 +239,10 @@ async fn results_are_named_after_their_users_and_act_as_waits_while_acting() {
     let b = browser().await;
     b.sign_in(&w, REP.0, REP.1).await;
     find_buyer01(&b).await;
-    assert_eq!(b.attr("#imp-results tr[data-user='BUYER01'] .imp-pick", "aria-label").await.as_deref(), Some("Choose buyer01"));
+    assert_eq!(
+        b.attr("#imp-results tr[data-user='BUYER01'] .imp-pick", "aria-label").await.as_deref(),
+        Some("Choose buyer01")
+    );
     b.click("#imp-act").await;
     b.wait_text("#acting-banner", "acting as buyer01").await;
     // while acting, another act-as waits for this one to end
@@ -219,10 +262,21 @@ async fn the_launcher_browses_buyer_users_page_by_page_and_names_what_it_may_rea
         let u = serde_json::json!({"ID": format!("BROWSE{i:02}"), "Username": format!("browse{i:02}"), "FirstName": "Browse", "LastName": format!("{i:02}"), "Email": format!("browse{i:02}@example.com"), "Active": true});
         assert_eq!(w.call("POST", "/buyers/BUYER_ORGANIZATION/users", &admin, Some(u)).await.0, 201);
     }
-    assert_eq!(w.call("POST", "/buyers", &admin, Some(serde_json::json!({"ID": "ACME", "Name": "Acme Goods", "Active": true}))).await.0, 201);
+    assert_eq!(
+        w.call(
+            "POST",
+            "/buyers",
+            &admin,
+            Some(serde_json::json!({"ID": "ACME", "Name": "Acme Goods", "Active": true}))
+        )
+        .await
+        .0,
+        201
+    );
     let acme = serde_json::json!({"ID": "ACME01", "Username": "acme01", "FirstName": "Ada", "LastName": "Acme", "Email": "acme01@example.com", "Active": true});
     assert_eq!(w.call("POST", "/buyers/ACME/users", &admin, Some(acme)).await.0, 201);
-    let total = w.call("GET", "/buyers/BUYER_ORGANIZATION/users", &admin, None).await.1["Meta"]["TotalCount"].as_u64().unwrap();
+    let total =
+        w.call("GET", "/buyers/BUYER_ORGANIZATION/users", &admin, None).await.1["Meta"]["TotalCount"].as_u64().unwrap();
     assert!(total > 20 && total <= 40, "{total}");
 
     let b = browser().await;
@@ -304,6 +358,8 @@ async fn a_rep_who_cannot_read_the_configs_names_the_client_and_the_api_checks()
     find_buyer01(&b).await;
     b.wait_text("#imp-unchecked", "cannot read").await;
     assert_eq!(b.value("#imp-client").await, gatehouse_sandbox::seed::STOREFRONT_CLIENT_ID);
-    let offered = b.js("return [...document.querySelectorAll('#imp-clients option')].map(o => o.value + '|' + o.textContent);").await;
+    let offered = b
+        .js("return [...document.querySelectorAll('#imp-clients option')].map(o => o.value + '|' + o.textContent);")
+        .await;
     assert_eq!(offered, serde_json::json!([format!("{}|Storefront", gatehouse_sandbox::seed::STOREFRONT_CLIENT_ID)]));
 }

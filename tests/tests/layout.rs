@@ -5,7 +5,8 @@ use serde_json::json;
 use std::time::Duration;
 
 async fn visible(b: &Browser, css: &str) -> bool {
-    b.js(&format!("const e = document.querySelector('{css}'); return !!e && e.offsetParent !== null;")).await == json!(true)
+    b.js(&format!("const e = document.querySelector('{css}'); return !!e && e.offsetParent !== null;")).await
+        == json!(true)
 }
 
 #[tokio::test]
@@ -30,7 +31,11 @@ async fn at_800_px_the_menu_folds_and_request_and_response_stack() {
         .js("const a = document.querySelector('section.operation').getBoundingClientRect(); const r = document.querySelector('#response').getBoundingClientRect();
              return {stacked: r.top >= a.bottom - 1, wide: document.documentElement.scrollWidth <= window.innerWidth};")
         .await;
-    assert_eq!(overlap, json!({"stacked": true, "wide": true}), "request and response stack, nothing wider than the window");
+    assert_eq!(
+        overlap,
+        json!({"stacked": true, "wide": true}),
+        "request and response stack, nothing wider than the window"
+    );
     // an enhanced screen: list and editor stack too
     b.open_screen(&w, "buyers").await;
     assert_eq!(b.js("return document.documentElement.scrollWidth <= window.innerWidth;").await, json!(true));
@@ -46,7 +51,8 @@ async fn at_1366_px_lists_need_no_horizontal_scroll_and_save_stays_in_view() {
     for s in ["apiclients", "securityprofiles", "adminusers", "buyers", "impersonationconfigs"] {
         b.open_screen(&w, s).await;
         b.find("#ed-list tbody tr").await;
-        let fits = b.js("const t = document.querySelector('.table-wrap'); return t.scrollWidth <= t.clientWidth + 1;").await;
+        let fits =
+            b.js("const t = document.querySelector('.table-wrap'); return t.scrollWidth <= t.clientWidth + 1;").await;
         assert_eq!(fits, json!(true), "{s}: the list's columns fit");
     }
     // a long form: Save stays on screen wherever the form is scrolled to

@@ -181,7 +181,9 @@ async fn switching_organizations_changes_every_screen_and_never_shows_the_other(
     b.select("#context-switch", second.as_str().unwrap()).await;
     b.wait_text("#console-ready", seed::SECOND_BUYER_ID).await;
     assert!(!listed(&b).await.contains(seed::BUYER_ID), "the screen in view reloaded with the other organization");
-    for screen in ["buyers", "apiclients", "securityprofiles", "adminusers", "impersonationconfigs", "members", "applications"] {
+    for screen in
+        ["buyers", "apiclients", "securityprofiles", "adminusers", "impersonationconfigs", "members", "applications"]
+    {
         b.open_screen(&w, screen).await;
         tokio::time::sleep(std::time::Duration::from_millis(400)).await;
         let text = listed(&b).await;

@@ -1,7 +1,9 @@
 //! Addresses: every operation and screen has its own link (leptos_router), which opens in a new
 //! tab, survives a reload and moves with back and forward — also when `dist/` is served under a
 //! sub-path by a plain static server with no rewrite rules.
-use gatehouse_e2e::fantoccini::actions::{ActionSequence, InputSource, KeyAction, KeyActions, MouseActions, PointerAction, MOUSE_BUTTON_LEFT};
+use gatehouse_e2e::fantoccini::actions::{
+    ActionSequence, InputSource, KeyAction, KeyActions, MouseActions, PointerAction, MOUSE_BUTTON_LEFT,
+};
 use gatehouse_e2e::fantoccini::key::Key;
 use gatehouse_e2e::*;
 use gatehouse_sandbox::seed;
@@ -15,7 +17,12 @@ async fn url(b: &Browser) -> String {
 async fn ctrl_click(b: &Browser, css: &str) {
     let el = b.find(css).await;
     let pause = || KeyAction::Pause { duration: Duration::from_millis(50) };
-    let keys = KeyActions::new("keys".into()).then(KeyAction::Down { value: Key::Control.into() }).then(pause()).then(pause()).then(pause()).then(KeyAction::Up { value: Key::Control.into() });
+    let keys = KeyActions::new("keys".into())
+        .then(KeyAction::Down { value: Key::Control.into() })
+        .then(pause())
+        .then(pause())
+        .then(pause())
+        .then(KeyAction::Up { value: Key::Control.into() });
     let mouse = MouseActions::new("mouse".into())
         .then(PointerAction::Pause { duration: Duration::from_millis(50) })
         .then(PointerAction::MoveToElement { element: el, duration: None, x: 0.0, y: 0.0 })
@@ -42,7 +49,10 @@ async fn every_place_has_a_link_that_opens_in_a_new_tab_even_under_a_sub_path() 
     let href = b.js(&format!("return document.querySelector(\"{admin_users}\").href;")).await;
     assert_eq!(href.as_str(), Some(format!("{base}?op=GET%20%2Fadminusers").as_str()));
     let screen = ".enhanced-section [data-screen='Buyers']";
-    assert_eq!(b.js(&format!("return document.querySelector(\"{screen}\").getAttribute('href');")).await.as_str(), Some("?op=enhanced%3Abuyers"));
+    assert_eq!(
+        b.js(&format!("return document.querySelector(\"{screen}\").getAttribute('href');")).await.as_str(),
+        Some("?op=enhanced%3Abuyers")
+    );
     // a click opens it in place: a new history entry, no page load
     b.js("window.notReloaded = true;").await;
     b.click(admin_users).await;
@@ -92,7 +102,13 @@ async fn every_object_of_an_enhanced_screen_has_its_own_address() {
     let w = world().await;
     let t = w.token(ADMIN.0, ADMIN.1).await;
     for i in 1..=2 {
-        w.call("POST", "/buyers", &t, Some(serde_json::json!({"ID": format!("LINK{i}"), "Name": format!("Linked {i}"), "Active": true}))).await;
+        w.call(
+            "POST",
+            "/buyers",
+            &t,
+            Some(serde_json::json!({"ID": format!("LINK{i}"), "Name": format!("Linked {i}"), "Active": true})),
+        )
+        .await;
     }
     let b = browser().await;
     b.sign_in(&w, ADMIN.0, ADMIN.1).await;

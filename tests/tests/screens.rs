@@ -26,7 +26,8 @@ async fn check_roles(b: &Browser, roles: &[&str]) {
     }
 }
 
-const ADMIN_ROLES: &[&str] = &["AdminUserAdmin", "BuyerAdmin", "BuyerUserAdmin", "ApiClientAdmin", "SecurityProfileAdmin", "MeAdmin"];
+const ADMIN_ROLES: &[&str] =
+    &["AdminUserAdmin", "BuyerAdmin", "BuyerUserAdmin", "ApiClientAdmin", "SecurityProfileAdmin", "MeAdmin"];
 const BUYER_ROLES: &[&str] = &["Shopper", "MeAdmin", "MeAddressAdmin"];
 
 #[tokio::test]
@@ -59,7 +60,11 @@ async fn seed_000_walkthrough_from_an_empty_marketplace() {
     b.menu_screen("Admin users", "adminusers").await;
     b.click("#ed-new").await;
     b.fill("#ed-Password", "weakpassword").await;
-    assert_eq!(b.attr("#ed-Password-rules li:nth-child(2)", "data-met").await.as_deref(), Some("false"), "no digit yet");
+    assert_eq!(
+        b.attr("#ed-Password-rules li:nth-child(2)", "data-met").await.as_deref(),
+        Some("false"),
+        "no digit yet"
+    );
     fill_user(&b, "ADMIN", "admin01", "Str0ng-Admin-Pass", "Admin").await;
     let ticks = b.js("return [...document.querySelectorAll('#ed-Password-rules li')].map(l => l.dataset.met);").await;
     assert!(ticks.as_array().unwrap().iter().all(|t| t == "true"), "{ticks}");
@@ -135,7 +140,11 @@ async fn seed_000_walkthrough_from_an_empty_marketplace() {
         assert!(avail.contains(r), "{r} in {avail}");
     }
     let me_admin = b.text("#er-breakdown").await;
-    assert!(me_admin.contains("company: the whole buyer Example Buyer") && me_admin.contains("(buyer01) of buyer Example Buyer"), "{me_admin}");
+    assert!(
+        me_admin.contains("company: the whole buyer Example Buyer")
+            && me_admin.contains("(buyer01) of buyer Example Buyer"),
+        "{me_admin}"
+    );
     let sources = b.js("return document.querySelectorAll(\"#er-breakdown tr[data-role='MeAdmin']\").length;").await;
     assert_eq!(sources, json!(2), "MeAdmin comes from two profiles");
     b.select("#er-type", "admin").await;
@@ -148,7 +157,8 @@ async fn seed_000_walkthrough_from_an_empty_marketplace() {
     assert!(!avail.contains("FullAccess") && !avail.contains("Shopper"), "{avail}");
 
     // and the API agrees: both sign in through the new client with exactly those roles
-    for (user, pass, want) in [("buyer01", "buyerpass01", 4usize), ("admin01", "Str0ng-Admin-Pass", ADMIN_ROLES.len())] {
+    for (user, pass, want) in [("buyer01", "buyerpass01", 4usize), ("admin01", "Str0ng-Admin-Pass", ADMIN_ROLES.len())]
+    {
         let token = w.token_for(&client_id, user, pass).await;
         let (_, me) = w.call("GET", "/me", &token, None).await;
         assert_eq!(me["AvailableRoles"].as_array().unwrap().len(), want, "{user}: {me}");
@@ -203,16 +213,49 @@ const SCREENS: &[(&str, &str)] = &[
 async fn arrange_viewer(w: &World) {
     let admin = w.token(ADMIN.0, ADMIN.1).await;
     let ok = |s: u16| assert!((200..300).contains(&s), "arrange: HTTP {s}");
-    ok(w.call("POST", "/suppliers", &admin, Some(json!({"ID": "SUPPLIER1", "Name": "Parts Inc", "Active": true}))).await.0);
+    ok(w.call("POST", "/suppliers", &admin, Some(json!({"ID": "SUPPLIER1", "Name": "Parts Inc", "Active": true})))
+        .await
+        .0);
     ok(w.call("POST", "/suppliers/SUPPLIER1/users", &admin, Some(json!({"ID": "SUP01", "Username": "sup01", "FirstName": "Sam", "LastName": "Supplier", "Email": "s@example.com", "Active": true}))).await.0);
-    ok(w.call("POST", "/suppliers/SUPPLIER1/usergroups", &admin, Some(json!({"ID": "SUPGROUP", "Name": "Warehouse"}))).await.0);
-    ok(w.call("POST", "/buyers/BUYER_ORGANIZATION/usergroups", &admin, Some(json!({"ID": "BUYERGROUP", "Name": "Purchasing"}))).await.0);
-    let readers: Vec<&str> = gatehouse_model::roles::ALL_ROLES.iter().copied().filter(|r| r.ends_with("Reader")).collect();
-    ok(w.call("POST", "/securityprofiles/assignments", &admin, Some(json!({"SecurityProfileID": "ADMIN_PROFILE", "UserID": "ADMIN"}))).await.0);
+    ok(w.call("POST", "/suppliers/SUPPLIER1/usergroups", &admin, Some(json!({"ID": "SUPGROUP", "Name": "Warehouse"})))
+        .await
+        .0);
+    ok(w.call(
+        "POST",
+        "/buyers/BUYER_ORGANIZATION/usergroups",
+        &admin,
+        Some(json!({"ID": "BUYERGROUP", "Name": "Purchasing"})),
+    )
+    .await
+    .0);
+    let readers: Vec<&str> =
+        gatehouse_model::roles::ALL_ROLES.iter().copied().filter(|r| r.ends_with("Reader")).collect();
+    ok(w.call(
+        "POST",
+        "/securityprofiles/assignments",
+        &admin,
+        Some(json!({"SecurityProfileID": "ADMIN_PROFILE", "UserID": "ADMIN"})),
+    )
+    .await
+    .0);
     ok(w.call("DELETE", "/securityprofiles/ADMIN_PROFILE/assignments", &admin, None).await.0);
-    ok(w.call("POST", "/securityprofiles", &admin, Some(json!({"ID": "READERS", "Name": "Readers", "Roles": readers}))).await.0);
+    ok(w.call(
+        "POST",
+        "/securityprofiles",
+        &admin,
+        Some(json!({"ID": "READERS", "Name": "Readers", "Roles": readers})),
+    )
+    .await
+    .0);
     ok(w.call("POST", "/adminusers", &admin, Some(json!({"ID": "VIEWER", "Username": "viewer01", "Password": "Viewer-Pass-01", "FirstName": "Vera", "LastName": "Viewer", "Email": "v@example.com", "Active": true}))).await.0);
-    ok(w.call("POST", "/securityprofiles/assignments", &admin, Some(json!({"SecurityProfileID": "READERS", "UserID": "VIEWER"}))).await.0);
+    ok(w.call(
+        "POST",
+        "/securityprofiles/assignments",
+        &admin,
+        Some(json!({"SecurityProfileID": "READERS", "UserID": "VIEWER"})),
+    )
+    .await
+    .0);
 }
 
 #[tokio::test]
@@ -233,7 +276,10 @@ async fn every_screen_is_read_only_without_write_roles() {
         }
         b.find("#ed-list tbody tr").await.click().await.unwrap();
         b.find("#ed-form").await;
-        assert!(!b.exists("#ed-save").await && !b.exists("#ed-delete").await && !b.exists("#ed-new").await, "{key}: write controls shown");
+        assert!(
+            !b.exists("#ed-save").await && !b.exists("#ed-delete").await && !b.exists("#ed-new").await,
+            "{key}: write controls shown"
+        );
         let enabled = b.js("return [...document.querySelectorAll('#ed-form input, #ed-form select, #ed-form textarea')].filter(e => !e.disabled && e.id !== 'role-search').map(e => e.id);").await;
         assert_eq!(enabled, json!([]), "{key}: inputs editable");
     }
@@ -308,7 +354,10 @@ async fn a_network_failure_loses_nothing_on_every_screen() {
         b.click("#ed-save").await;
         let err = b.wait_text("#ed-errors", "Could not reach the API").await;
         // said once, in words: no browser error text, no internal code
-        assert!(err.contains("Nothing was sent") && !err.contains("TypeError") && !err.contains("(Network)"), "{key}: {err}");
+        assert!(
+            err.contains("Nothing was sent") && !err.contains("TypeError") && !err.contains("(Network)"),
+            "{key}: {err}"
+        );
         assert_eq!(b.value(&format!("#{field}")).await, value, "{key}: input kept");
         // back online, the same input saves
         b.offline(false).await;
@@ -364,7 +413,14 @@ async fn api_client_access_secret_and_a_delete_refused_with_its_reason() {
     assert_eq!(c["AllowAnyBuyer"], false);
     assert_eq!(c["DefaultContextUserName"], "buyer01");
     let (_, a) = w.call("GET", "/apiclients/assignments", &t, None).await;
-    assert!(a["Items"].as_array().unwrap().iter().any(|x| x["ApiClientID"] == store && x["BuyerID"] == "BUYER_ORGANIZATION"), "{a}");
+    assert!(
+        a["Items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|x| x["ApiClientID"] == store && x["BuyerID"] == "BUYER_ORGANIZATION"),
+        "{a}"
+    );
     // deleting it is refused: an impersonation config uses it, and the screen says so
     b.click("#ed-delete").await;
     b.click("#ed-delete-yes").await;
@@ -408,7 +464,16 @@ async fn security_profile_roles_by_group_custom_roles_full_access_and_every_leve
     b.set_value("#ed-CustomRoles", "ReportViewer\nRefundApprover").await;
     save(&b).await;
     let (_, p) = w.call("GET", "/securityprofiles/OPS", &admin, None).await;
-    assert_eq!(p["Roles"], json!(["FullAccess", "SupplierAddressReader", "SupplierReader", "SupplierUserGroupReader", "SupplierUserReader"]));
+    assert_eq!(
+        p["Roles"],
+        json!([
+            "FullAccess",
+            "SupplierAddressReader",
+            "SupplierReader",
+            "SupplierUserGroupReader",
+            "SupplierUserReader"
+        ])
+    );
     assert_eq!(p["CustomRoles"], json!(["ReportViewer", "RefundApprover"]));
     // assignments at supplier and admin-group level, then removed again
     b.select("#spa-level", "supplier").await;
@@ -450,7 +515,10 @@ async fn group_members_are_managed_from_the_group() {
     b.find("#ed-list tr[data-id='CALL_CENTER']").await.click().await.unwrap();
     // members by name and username
     b.wait_text("#members-list li[data-user='REP01']", "Riley Rep (rep01)").await;
-    assert_eq!(b.attr("#members-list li[data-user='REP01'] .member-remove", "aria-label").await.as_deref(), Some("Remove Riley Rep (rep01) from the group"));
+    assert_eq!(
+        b.attr("#members-list li[data-user='REP01'] .member-remove", "aria-label").await.as_deref(),
+        Some("Remove Riley Rep (rep01) from the group")
+    );
     b.wait_text("#members-pick", "admin01").await;
     b.select("#members-pick", "ADMIN").await;
     b.click("#members-add").await;
@@ -459,7 +527,8 @@ async fn group_members_are_managed_from_the_group() {
     b.gone("#members-list li[data-user='REP01']").await;
     let t = w.token(ADMIN.0, ADMIN.1).await;
     let (_, m) = w.call("GET", "/usergroups/assignments?userGroupID=CALL_CENTER", &t, None).await;
-    let users: Vec<_> = m["Items"].as_array().unwrap().iter().map(|a| a["UserID"].as_str().unwrap().to_string()).collect();
+    let users: Vec<_> =
+        m["Items"].as_array().unwrap().iter().map(|a| a["UserID"].as_str().unwrap().to_string()).collect();
     assert_eq!(users, vec!["ADMIN"]);
 }
 
@@ -503,7 +572,13 @@ async fn screen_lists_search_sort_and_page() {
     let w = world().await;
     let t = w.token(ADMIN.0, ADMIN.1).await;
     for i in 1..=24 {
-        w.call("POST", "/buyers", &t, Some(json!({"ID": format!("B{i:02}"), "Name": format!("Company {i:02}"), "Active": true}))).await;
+        w.call(
+            "POST",
+            "/buyers",
+            &t,
+            Some(json!({"ID": format!("B{i:02}"), "Name": format!("Company {i:02}"), "Active": true})),
+        )
+        .await;
     }
     let b = browser().await;
     b.sign_in(&w, ADMIN.0, ADMIN.1).await;
@@ -530,8 +605,20 @@ async fn screen_lists_search_sort_and_page() {
 async fn a_locked_out_admin_user_is_unlocked_from_their_screen() {
     let w = world().await;
     let t = w.token(ADMIN.0, ADMIN.1).await;
-    w.call("POST", "/securityprofiles", &t, Some(json!({"ID": "STRICT", "Name": "Strict", "Roles": [], "PasswordConfig": {"AllowedFailedAttempts": 2}}))).await;
-    w.call("POST", "/securityprofiles/assignments", &t, Some(json!({"SecurityProfileID": "STRICT", "UserID": "REP01"}))).await;
+    w.call(
+        "POST",
+        "/securityprofiles",
+        &t,
+        Some(json!({"ID": "STRICT", "Name": "Strict", "Roles": [], "PasswordConfig": {"AllowedFailedAttempts": 2}})),
+    )
+    .await;
+    w.call(
+        "POST",
+        "/securityprofiles/assignments",
+        &t,
+        Some(json!({"SecurityProfileID": "STRICT", "UserID": "REP01"})),
+    )
+    .await;
     w.try_sign_in(REP.0, "wrong").await;
     let b = w.try_sign_in(REP.0, "wrong").await;
     assert_eq!(b["Errors"][0]["ErrorCode"], "Auth.LockedOut", "{b}");
@@ -570,7 +657,11 @@ async fn guide_walks_every_screen() {
     shot("sign-in").await;
     b.sign_in(&w, ADMIN.0, ADMIN.1).await;
     b.open_screen(&w, "apiclients").await;
-    b.find(&format!("#ed-list tr[data-id='{}']", gatehouse_sandbox::seed::SHARED_CLIENT_ID)).await.click().await.unwrap();
+    b.find(&format!("#ed-list tr[data-id='{}']", gatehouse_sandbox::seed::SHARED_CLIENT_ID))
+        .await
+        .click()
+        .await
+        .unwrap();
     b.find("#client-buyers").await;
     shot("screen-api-clients").await;
     b.open_screen(&w, "securityprofiles").await;
@@ -715,9 +806,32 @@ async fn an_empty_marketplace_opens_on_a_checklist_that_ticks_itself_from_the_da
     b.click("#home").await;
     b.wait_text("#start-here-count", "1 of 5 done").await;
     assert_eq!(b.js(states).await, "done todo todo todo todo");
-    assert_eq!(w.call("POST", "/securityprofiles", &owner, Some(json!({"ID": "SHOPPERS", "Name": "Shoppers", "Roles": ["Shopper", "MeAdmin"]}))).await.0, 201);
-    assert_eq!(w.call("POST", "/buyers", &owner, Some(json!({"ID": "B1", "Name": "Buyer One", "Active": true}))).await.0, 201);
-    assert_eq!(w.call("POST", "/securityprofiles/assignments", &owner, Some(json!({"SecurityProfileID": "SHOPPERS", "BuyerID": "B1"}))).await.0, 204);
+    assert_eq!(
+        w.call(
+            "POST",
+            "/securityprofiles",
+            &owner,
+            Some(json!({"ID": "SHOPPERS", "Name": "Shoppers", "Roles": ["Shopper", "MeAdmin"]}))
+        )
+        .await
+        .0,
+        201
+    );
+    assert_eq!(
+        w.call("POST", "/buyers", &owner, Some(json!({"ID": "B1", "Name": "Buyer One", "Active": true}))).await.0,
+        201
+    );
+    assert_eq!(
+        w.call(
+            "POST",
+            "/securityprofiles/assignments",
+            &owner,
+            Some(json!({"SecurityProfileID": "SHOPPERS", "BuyerID": "B1"}))
+        )
+        .await
+        .0,
+        204
+    );
     b.click("#start-here-recheck").await;
     b.wait_text("#start-here-count", "3 of 5 done").await;
     assert_eq!(b.js(states).await, "done done done todo todo");
@@ -737,9 +851,23 @@ async fn the_checklist_is_for_whoever_sets_up_not_for_a_user_who_cannot_read_it(
     let w = empty_world().await;
     let owner = w.token(OWNER.0, OWNER.1).await;
     let ok = |s: u16| assert!((200..300).contains(&s), "arrange: HTTP {s}");
-    ok(w.call("POST", "/securityprofiles", &owner, Some(json!({"ID": "ME_ONLY", "Name": "Me only", "Roles": ["MeAdmin"]}))).await.0);
+    ok(w.call(
+        "POST",
+        "/securityprofiles",
+        &owner,
+        Some(json!({"ID": "ME_ONLY", "Name": "Me only", "Roles": ["MeAdmin"]})),
+    )
+    .await
+    .0);
     ok(w.call("POST", "/adminusers", &owner, Some(json!({"ID": "CLERK", "Username": "clerk01", "Password": "Clerk-Pass-01", "FirstName": "Cleo", "LastName": "Clerk", "Email": "c@example.com", "Active": true}))).await.0);
-    ok(w.call("POST", "/securityprofiles/assignments", &owner, Some(json!({"SecurityProfileID": "ME_ONLY", "UserID": "CLERK"}))).await.0);
+    ok(w.call(
+        "POST",
+        "/securityprofiles/assignments",
+        &owner,
+        Some(json!({"SecurityProfileID": "ME_ONLY", "UserID": "CLERK"})),
+    )
+    .await
+    .0);
     let b = browser().await;
     b.sign_in(&w, "clerk01", "Clerk-Pass-01").await;
     b.find("#welcome").await;
@@ -773,7 +901,8 @@ async fn fields_and_columns_are_named_in_words_with_the_api_name_beside() {
     let b = browser().await;
     b.sign_in(&w, ADMIN.0, ADMIN.1).await;
     b.open_screen(&w, "apiclients").await;
-    let heads = b.js("return [...document.querySelectorAll('#ed-list th')].map(t => t.textContent + '|' + t.title);").await;
+    let heads =
+        b.js("return [...document.querySelectorAll('#ed-list th')].map(t => t.textContent + '|' + t.title);").await;
     assert!(heads.as_array().unwrap().iter().any(|h| h == "Application name|AppName"), "{heads}");
     assert!(heads.as_array().unwrap().iter().any(|h| h == "Allow all buyers|AllowAnyBuyer"), "{heads}");
     b.click("#ed-new").await;
@@ -784,7 +913,10 @@ async fn fields_and_columns_are_named_in_words_with_the_api_name_beside() {
         const label = [...e.labels].map(l => l.textContent.trim()).join(' ');
         const desc = (e.getAttribute('aria-describedby') || '').split(' ').map(id => document.getElementById(id)?.textContent || '').join(' ');
         return [label, desc];"#;
-    for (id, label, api) in [("ed-AppName", "Application name", "AppName"), ("ed-AccessTokenDuration", "Access token lifetime", "AccessTokenDuration")] {
+    for (id, label, api) in [
+        ("ed-AppName", "Application name", "AppName"),
+        ("ed-AccessTokenDuration", "Access token lifetime", "AccessTokenDuration"),
+    ] {
         let got = b.c.execute(named, vec![json!(id)]).await.unwrap();
         assert_eq!(got[0], label, "{id}: {got}");
         assert!(got[1].as_str().unwrap().starts_with(api), "{id}: {got}");

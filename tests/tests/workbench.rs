@@ -5,7 +5,8 @@ use gatehouse_e2e::*;
 use serde_json::Value;
 
 async fn entries(b: &Browser) -> Vec<String> {
-    let v = b.js("return [...document.querySelectorAll('#history .history-entry code')].map(e => e.textContent);").await;
+    let v =
+        b.js("return [...document.querySelectorAll('#history .history-entry code')].map(e => e.textContent);").await;
     serde_json::from_value(v).unwrap()
 }
 
@@ -58,7 +59,9 @@ async fn the_history_survives_a_reload_never_keeps_a_secret_and_restores_and_res
     b.click("#history .history-restore").await;
     b.wait_text(".op-head .method", "POST").await;
     for _ in 0..50 {
-        if b.value("#field-Username").await == "wbuser" { break; }
+        if b.value("#field-Username").await == "wbuser" {
+            break;
+        }
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
     assert_eq!(b.value("#field-Username").await, "wbuser");
@@ -67,7 +70,12 @@ async fn the_history_survives_a_reload_never_keeps_a_secret_and_restores_and_res
 
     // send again: the list request goes out once more, from any operation
     b.set_value("#history-search", "").await;
-    let resend = b.c.find(fantoccini::Locator::Css("#history .history-resend[aria-label='Send again 200 GET /adminusers?search=wbuser']")).await.unwrap();
+    let resend =
+        b.c.find(fantoccini::Locator::Css(
+            "#history .history-resend[aria-label='Send again 200 GET /adminusers?search=wbuser']",
+        ))
+        .await
+        .unwrap();
     resend.click().await.unwrap();
     b.wait_text(".op-head .method", "GET").await;
     b.find("#response").await;
@@ -113,18 +121,31 @@ async fn a_request_is_copied_as_curl_fetch_and_sdk_and_the_copied_curl_runs() {
     b.click("#add-filter").await;
     b.fill("#filter-field-0", "Active").await;
     b.fill("#filter-value-0", "true").await;
-    let token = b.js("return JSON.parse(sessionStorage.getItem('gatehouse.contexts'))[0].access_token;").await.as_str().unwrap().to_string();
+    let token = b
+        .js("return JSON.parse(sessionStorage.getItem('gatehouse.contexts'))[0].access_token;")
+        .await
+        .as_str()
+        .unwrap()
+        .to_string();
 
     b.click("#copy-sdk").await;
     b.wait_text("#copied", "SDK").await;
     let sdk = clipboard(&b).await;
     assert!(sdk.starts_with("import { AdminUsers } from \"ordercloud-javascript-sdk\";"), "{sdk}");
-    assert!(sdk.contains("await AdminUsers.List({") && sdk.contains("\"search\": \"admin01\"") && sdk.contains("\"Active\": \"true\""), "{sdk}");
+    assert!(
+        sdk.contains("await AdminUsers.List({")
+            && sdk.contains("\"search\": \"admin01\"")
+            && sdk.contains("\"Active\": \"true\""),
+        "{sdk}"
+    );
 
     b.click("#copy-fetch").await;
     b.wait_text("#copied", "fetch").await;
     let fetch = clipboard(&b).await;
-    assert!(fetch.contains("await fetch(\"") && fetch.contains("search=admin01") && fetch.contains("method: \"GET\""), "{fetch}");
+    assert!(
+        fetch.contains("await fetch(\"") && fetch.contains("search=admin01") && fetch.contains("method: \"GET\""),
+        "{fetch}"
+    );
     assert!(!fetch.contains(&token));
 
     b.click("#copy-curl").await;
@@ -133,7 +154,8 @@ async fn a_request_is_copied_as_curl_fetch_and_sdk_and_the_copied_curl_runs() {
     assert!(curl.starts_with("curl -X GET '") && curl.contains("$TOKEN") && !curl.contains(&token), "{curl}");
     // the copied command works in a shell once TOKEN is set
     let out = tokio::process::Command::new("bash").arg("-c").arg(&curl).env("TOKEN", &token).output().await.unwrap();
-    let answer: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|_| panic!("{}", String::from_utf8_lossy(&out.stdout)));
+    let answer: Value =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|_| panic!("{}", String::from_utf8_lossy(&out.stdout)));
     assert_eq!(answer["Items"][0]["Username"], "admin01", "{answer}");
 
     // the response body, copied as it came
@@ -170,13 +192,16 @@ async fn json_is_coloured_and_folds_even_in_a_big_answer() {
     assert_eq!(b.send().await, 200);
     b.wait_text("#response-body pre", "ITEM00000").await;
     for _ in 0..50 {
-        if b.attr("#response-body", "data-lines").await.unwrap().parse::<usize>().unwrap() > 50_000 { break; }
+        if b.attr("#response-body", "data-lines").await.unwrap().parse::<usize>().unwrap() > 50_000 {
+            break;
+        }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
     let items = b.js("return [...document.querySelectorAll('#response-body .fold')].find(f => f.parentElement && f.nextSibling && f.nextElementSibling.textContent === '\"Items\"').dataset.line;").await;
     b.click(&format!("#response-body .fold[data-line='{}']", items.as_str().unwrap())).await;
     b.wait_text("#response-body .folded", "lines ]").await;
-    let height = b.js("return document.querySelector('#response-body .virtual-space').offsetHeight;").await.as_u64().unwrap();
+    let height =
+        b.js("return document.querySelector('#response-body .virtual-space').offsetHeight;").await.as_u64().unwrap();
     assert!(height < 18 * 20, "{height}px");
     assert!(!b.text("#response-body pre").await.contains("ITEM04999"));
 }

@@ -28,8 +28,15 @@ impl Sandbox {
         (status, res.json().await.unwrap_or(Value::Null))
     }
 
-    pub async fn login_full(&self, client: &str, user: &str, password: &str, scope: Option<&str>) -> (StatusCode, Value) {
-        let mut form = vec![("grant_type", "password"), ("client_id", client), ("username", user), ("password", password)];
+    pub async fn login_full(
+        &self,
+        client: &str,
+        user: &str,
+        password: &str,
+        scope: Option<&str>,
+    ) -> (StatusCode, Value) {
+        let mut form =
+            vec![("grant_type", "password"), ("client_id", client), ("username", user), ("password", password)];
         if let Some(s) = scope {
             form.push(("scope", s));
         }
@@ -46,7 +53,13 @@ impl Sandbox {
         self.login("admin01", "Gatehouse-Admin1").await
     }
 
-    pub async fn call(&self, method: Method, path: &str, token: Option<&str>, body: Option<Value>) -> (StatusCode, Value) {
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
         let url = if path.starts_with("http") { path.to_string() } else { format!("{}/v1{}", self.base, path) };
         let mut req = self.http.request(method, url);
         if let Some(t) = token {
@@ -58,7 +71,11 @@ impl Sandbox {
         let res = req.send().await.unwrap();
         let status = res.status();
         let text = res.text().await.unwrap();
-        let value = if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap_or_else(|_| panic!("non-JSON answer {status}: {text}")) };
+        let value = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or_else(|_| panic!("non-JSON answer {status}: {text}"))
+        };
         (status, value)
     }
 
