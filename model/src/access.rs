@@ -85,8 +85,14 @@ impl RoleSet {
     }
     /// Role indices, in the API's order.
     pub fn iter(self) -> impl Iterator<Item = usize> {
-        let bits = self.0;
-        (0..ALL_ROLES.len()).filter(move |i| bits & (1 << i) != 0)
+        let mut bits = self.0;
+        std::iter::from_fn(move || {
+            (bits != 0).then(|| {
+                let i = bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                i
+            })
+        })
     }
     /// Role names, in the API's order (the order of `AvailableRoles`).
     pub fn names(self) -> Vec<&'static str> {
@@ -1063,7 +1069,8 @@ impl AccessMap {
         let mut out = Vec::new();
         for &u in &self.by_user {
             let row = &self.rows[u as usize];
-            if row.user_type != UserType::Buyer || (r.user_type == UserType::Buyer && row.party != r.party) {
+            let elsewhere = r.user_type == UserType::Buyer && row.party != r.party;
+            if row.user_type != UserType::Buyer || elsewhere || u as usize == rep {
                 continue;
             }
             let ug = self.group_ids(row);

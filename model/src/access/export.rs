@@ -49,11 +49,29 @@ pub fn needs_guard(cell: &str) -> bool {
 
 /// One CSV field: guarded, then quoted as RFC 4180 asks.
 pub fn field(cell: &str) -> String {
-    let guarded = if needs_guard(cell) { format!("'{cell}") } else { cell.to_string() };
-    if guarded.contains([',', '"', '\r', '\n']) {
-        format!("\"{}\"", guarded.replace('"', "\"\""))
+    let mut out = String::new();
+    push_field(&mut out, cell);
+    out
+}
+
+fn push_field(out: &mut String, cell: &str) {
+    let quote = cell.contains([',', '"', '\r', '\n']);
+    if quote {
+        out.push('"');
+    }
+    if needs_guard(cell) {
+        out.push('\'');
+    }
+    if quote {
+        for (i, part) in cell.split('"').enumerate() {
+            if i > 0 {
+                out.push_str("\"\"");
+            }
+            out.push_str(part);
+        }
+        out.push('"');
     } else {
-        guarded
+        out.push_str(cell);
     }
 }
 
@@ -62,7 +80,7 @@ fn line(out: &mut String, cells: &[&str]) {
         if i > 0 {
             out.push(',');
         }
-        out.push_str(&field(c));
+        push_field(out, c);
     }
     out.push_str("\r\n");
 }
@@ -107,8 +125,28 @@ pub fn csv(map: &AccessMap, rows: &[u32]) -> String {
                 ],
             )
         };
-        let sources =
-            |role: RoleRef| map.sources(row, role).iter().map(|s| s.short(map.market())).collect::<Vec<_>>().join("; ");
+        // each reaching assignment written once, then picked per role
+        let reaching: Vec<(Option<usize>, &[String], String)> = map
+            .reaching(row)
+            .into_iter()
+            .map(|s| (map.profile_index(&s.profile.id), s.profile.custom_roles.as_slice(), s.short(map.market())))
+            .collect();
+        let sources = |role: RoleRef| {
+            let mut cell = String::new();
+            for (profile, custom, short) in &reaching {
+                let holds = match role {
+                    RoleRef::Api(i) => profile.is_some_and(|p| map.profile_roles(p).has(i)),
+                    RoleRef::Custom(_) => custom.iter().any(|c| c == map.role_name(role)),
+                };
+                if holds {
+                    if !cell.is_empty() {
+                        cell.push_str("; ");
+                    }
+                    cell.push_str(short);
+                }
+            }
+            cell
+        };
         if row.roles.is_empty() && row.custom.is_empty() {
             emit("", "", false, "");
         }

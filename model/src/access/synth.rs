@@ -159,7 +159,9 @@ pub fn marketplace(seed: u64, size: &Size) -> Marketplace {
     let mut m = Marketplace::new(&format!("synthetic-{seed}"), &format!("Synthetic {seed}"));
 
     // profiles: a FullAccess one, an access-management one, the rest small random sets
-    let plain: Vec<&str> = ALL_ROLES.iter().copied().filter(|r| *r != FULL_ACCESS).collect();
+    let elevated = super::elevated();
+    let plain: Vec<&str> = ALL_ROLES.iter().copied().filter(|r| !elevated.contains(r)).collect();
+    let high: Vec<&str> = ALL_ROLES.iter().copied().filter(|r| elevated.contains(r) && *r != FULL_ACCESS).collect();
     for i in 0..size.profiles {
         let roles: Vec<String> = match i {
             0 => vec![FULL_ACCESS.into()],
@@ -167,7 +169,10 @@ pub fn marketplace(seed: u64, size: &Size) -> Marketplace {
                 .map(String::from)
                 .to_vec(),
             _ => {
-                let mut r: Vec<String> = (0..1 + rng.below(10)).map(|_| plain[rng.below(plain.len())].into()).collect();
+                let mut r: Vec<String> = (0..1 + rng.below(8)).map(|_| plain[rng.below(plain.len())].into()).collect();
+                if rng.chance(15) {
+                    r.push(high[rng.below(high.len())].into());
+                }
                 r.sort();
                 r.dedup();
                 r
@@ -228,11 +233,11 @@ pub fn marketplace(seed: u64, size: &Size) -> Marketplace {
             UserType::Admin => {}
         }
         let party = m.party(t, &company).expect("party made above");
-        match rng.below(10) {
-            // company level
-            0..=2 => {}
+        match rng.below(20) {
+            // company level, now and then
+            0 => {}
             // group level
-            3..=6 if !party.groups.is_empty() => {
+            1..=9 if !party.groups.is_empty() => {
                 a.user_group_id = some(party.groups[rng.below(party.groups.len())].id.clone())
             }
             // user level (now and then naming a group as well)
