@@ -203,6 +203,59 @@ impl Marketplace {
         &mut self.parties[i]
     }
 
+    /// Adds one page of `input` (its `Items`, as the API answered them; `company` is the buyer
+    /// or supplier ID of a per-company input). An item that does not read as its type is
+    /// skipped and counted in the answer.
+    pub fn add_items(&mut self, input: Input, company: &str, items: Vec<serde_json::Value>) -> usize {
+        fn read<T: serde::de::DeserializeOwned>(items: Vec<serde_json::Value>, bad: &mut usize) -> Vec<T> {
+            items
+                .into_iter()
+                .filter_map(|v| {
+                    let r = serde_json::from_value(v).ok();
+                    *bad += usize::from(r.is_none());
+                    r
+                })
+                .collect()
+        }
+        let mut bad = 0;
+        let party = |t: UserType| if t == UserType::Admin { "" } else { company };
+        use Input::*;
+        match input {
+            SecurityProfiles => self.profiles.extend(read(items, &mut bad)),
+            SecurityProfileAssignments => self.assignments.extend(read(items, &mut bad)),
+            Buyers | Suppliers => {
+                let t = if input == Buyers { UserType::Buyer } else { UserType::Supplier };
+                for c in read::<Company>(items, &mut bad) {
+                    self.add_company(t, c);
+                }
+            }
+            AdminUsers | BuyerUsers | SupplierUsers => {
+                let t = input.user_type().unwrap_or_default();
+                let users = read(items, &mut bad);
+                self.party_mut(t, party(t)).users.extend(users);
+            }
+            AdminUserGroups | BuyerUserGroups | SupplierUserGroups => {
+                let t = input.user_type().unwrap_or_default();
+                let groups = read(items, &mut bad);
+                self.party_mut(t, party(t)).groups.extend(groups);
+            }
+            AdminUserGroupAssignments | BuyerUserGroupAssignments | SupplierUserGroupAssignments => {
+                let t = input.user_type().unwrap_or_default();
+                let memberships = read(items, &mut bad);
+                self.party_mut(t, party(t)).memberships.extend(memberships);
+            }
+            ApiClients => self.api_clients.extend(read(items, &mut bad)),
+            ApiClientAssignments => self.api_client_assignments.extend(read(items, &mut bad)),
+            ImpersonationConfigs => self.impersonation_configs.extend(read(items, &mut bad)),
+        }
+        bad
+    }
+
+    /// Notes that `input` was refused (a 403), so the map says what it leaves out.
+    pub fn refused(&mut self, input: Input, company: &str) {
+        self.gaps.push(Gap { input, company: company.into() });
+    }
+
     /// Adds a buyer or supplier company (its users and groups to follow).
     pub fn add_company(&mut self, t: UserType, company: Company) -> &mut Party {
         let id = company.id.clone();
@@ -252,6 +305,15 @@ impl Input {
         Input::ApiClientAssignments,
         Input::ImpersonationConfigs,
     ];
+
+    /// The kind of user whose users, groups or memberships this input lists.
+    pub fn user_type(self) -> Option<UserType> {
+        use Input::*;
+        match self {
+            AdminUsers | AdminUserGroups | AdminUserGroupAssignments => Some(UserType::Admin),
+            _ => self.per_company(),
+        }
+    }
 
     /// Does this input repeat for every buyer (or supplier)?
     pub fn per_company(self) -> Option<UserType> {

@@ -825,3 +825,70 @@ fn large_marketplace_timing() {
     );
     println!("  csv export: {:.1} MB in {csv_ms:.1} ms; a rep with reach: {rep:?}", csv as f64 / 1e6);
 }
+
+#[test]
+fn pages_as_the_api_answers_them_make_the_same_marketplace() {
+    let mut m = Marketplace::new("demo", "Demo Marketplace");
+    let page = |v: serde_json::Value| v.as_array().unwrap().clone();
+    m.add_items(
+        Input::ApiClients,
+        "",
+        page(json!([
+            {"ID": SHARED, "AppName": "Shared API Client", "Active": true, "AllowSeller": true, "AllowAnyBuyer": true, "xp": null},
+            {"ID": STOREFRONT, "AppName": "Storefront", "Active": true, "AllowAnyBuyer": true}
+        ])),
+    );
+    m.add_items(
+        Input::SecurityProfiles,
+        "",
+        page(json!([
+            {"ID": "ADMIN_PROFILE", "Name": "Admin User Profile", "Roles": ADMIN_ROLES, "CustomRoles": [], "PasswordConfig": {}},
+            {"ID": "BUYER_PROFILE", "Name": "Buyer User Profile", "Roles": BUYER_ROLES},
+            {"ID": "CALL_CENTER_PROFILE", "Name": "Call Center Profile", "Roles": CALL_CENTER_ROLES}
+        ])),
+    );
+    m.add_items(
+        Input::AdminUsers,
+        "",
+        page(json!([
+            {"ID": "ADMIN", "Username": "admin01", "FirstName": "Admin", "LastName": "User", "Active": true, "AvailableRoles": []},
+            {"ID": "REP01", "Username": "rep01", "FirstName": "Riley", "LastName": "Rep", "Active": true}
+        ])),
+    );
+    m.add_items(Input::AdminUserGroups, "", page(json!([{"ID": "CALL_CENTER", "Name": "Call Center"}])));
+    m.add_items(Input::AdminUserGroupAssignments, "", page(json!([{"UserGroupID": "CALL_CENTER", "UserID": "REP01"}])));
+    m.add_items(
+        Input::Buyers,
+        "",
+        page(json!([{"ID": "BUYER_ORGANIZATION", "Name": "Example Buyer", "Active": true}])),
+    );
+    m.add_items(
+        Input::BuyerUsers,
+        "BUYER_ORGANIZATION",
+        page(
+            json!([{"ID": "BUYER01", "Username": "buyer01", "FirstName": "Buyer", "LastName": "User", "Active": true}]),
+        ),
+    );
+    m.add_items(
+        Input::SecurityProfileAssignments,
+        "",
+        page(json!([
+            {"SecurityProfileID": "ADMIN_PROFILE"},
+            {"SecurityProfileID": "BUYER_PROFILE", "BuyerID": "BUYER_ORGANIZATION"},
+            {"SecurityProfileID": "CALL_CENTER_PROFILE", "UserGroupID": "CALL_CENTER"}
+        ])),
+    );
+    let bad = m.add_items(
+        Input::ImpersonationConfigs,
+        "",
+        page(json!([
+            {"ID": "CALL_CENTER_STOREFRONT", "ImpersonationGroupID": "CALL_CENTER", "BuyerID": "BUYER_ORGANIZATION",
+             "SecurityProfileID": "BUYER_PROFILE", "ClientID": STOREFRONT},
+            "not an object"
+        ])),
+    );
+    assert_eq!(bad, 1);
+    assert_eq!(m, demo());
+    m.refused(Input::BuyerUserGroups, "BUYER_ORGANIZATION");
+    assert_eq!(m.gaps[0].input.path(&m.gaps[0].company), "/buyers/BUYER_ORGANIZATION/usergroups");
+}
