@@ -25,16 +25,26 @@ pub struct Target<'a> {
 
 /// Does `cfg` let `who` act as `target` (in any API client)?
 pub fn config_matches(cfg: &ImpersonationConfig, who: &Impersonator, target: &Target) -> bool {
-    let impersonator_ok = match who.user_type {
+    let same_buyer = who.user_type != UserType::Buyer || who.company == target.buyer_id;
+    impersonator_matches(cfg, who) && same_buyer && target_matches(cfg, target)
+}
+
+/// The impersonating side of `cfg` alone: is `who` among those it lets impersonate? (A buyer
+/// impersonator still acts only inside its own buyer: `config_matches` adds that.)
+pub fn impersonator_matches(cfg: &ImpersonationConfig, who: &Impersonator) -> bool {
+    (match who.user_type {
         UserType::Admin => opt(&cfg.impersonation_buyer_id).is_none(),
-        UserType::Buyer => opt(&cfg.impersonation_buyer_id) == Some(who.company) && who.company == target.buyer_id,
+        UserType::Buyer => opt(&cfg.impersonation_buyer_id) == Some(who.company),
         UserType::Supplier => false,
-    } && opt(&cfg.impersonation_user_id).is_none_or(|u| u == who.user_id)
-        && opt(&cfg.impersonation_group_id).is_none_or(|g| who.groups.iter().any(|x| x == g));
-    let target_ok = opt(&cfg.buyer_id).is_none_or(|b| b == target.buyer_id)
+    }) && opt(&cfg.impersonation_user_id).is_none_or(|u| u == who.user_id)
+        && opt(&cfg.impersonation_group_id).is_none_or(|g| who.groups.iter().any(|x| x == g))
+}
+
+/// The impersonated side of `cfg` alone: is `target` among those it lets be acted as?
+pub fn target_matches(cfg: &ImpersonationConfig, target: &Target) -> bool {
+    opt(&cfg.buyer_id).is_none_or(|b| b == target.buyer_id)
         && opt(&cfg.user_id).is_none_or(|u| u == target.user_id)
-        && opt(&cfg.group_id).is_none_or(|g| target.groups.iter().any(|x| x == g));
-    impersonator_ok && target_ok
+        && opt(&cfg.group_id).is_none_or(|g| target.groups.iter().any(|x| x == g))
 }
 
 /// Why no config matched, worded for the person who has to create one.

@@ -4,6 +4,7 @@
 //! error envelopes, the resources with their paths, fields, constraints and required roles, and
 //! the password policy. The sandbox serves and enforces it; the portal reads and validates with it.
 
+pub mod access;
 pub mod error;
 pub mod hub;
 pub mod impersonation;

@@ -346,8 +346,9 @@ pub const SECTIONS: &[(&str, &str)] = &[
 ];
 
 /// Which party a user belongs to; decides the password policy and company-level assignments.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub enum UserType {
+    #[default]
     Admin,
     Buyer,
     Supplier,

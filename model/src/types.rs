@@ -102,15 +102,66 @@ impl SecurityProfileAssignment {
         }
     }
 
+    /// The level, reading an empty ID as absent (as `reaches` does).
     pub fn level(&self) -> Level {
-        if self.user_id.is_some() {
+        let set = |v: &Option<String>| v.as_deref().is_some_and(|s| !s.is_empty());
+        if set(&self.user_id) {
             Level::User
-        } else if self.user_group_id.is_some() {
+        } else if set(&self.user_group_id) {
             Level::Group
         } else {
             Level::Company
         }
     }
+}
+
+/// A buyer or a supplier (`Buyer`, `Supplier`): the company its users belong to. `Active` absent
+/// reads as active, as the API treats a company that never said otherwise.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct Company {
+    #[serde(rename = "ID")]
+    pub id: String,
+    pub name: String,
+    pub active: bool,
+}
+
+impl Default for Company {
+    fn default() -> Self {
+        Company { id: String::new(), name: String::new(), active: true }
+    }
+}
+
+/// A group of admin, buyer or supplier users (`UserGroup`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct UserGroup {
+    #[serde(rename = "ID")]
+    pub id: String,
+    pub name: String,
+    pub description: Option<String>,
+}
+
+/// A user's membership of a group (`UserGroupAssignment`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(default)]
+pub struct UserGroupAssignment {
+    #[serde(rename = "UserGroupID")]
+    pub user_group_id: String,
+    #[serde(rename = "UserID")]
+    pub user_id: String,
+}
+
+/// An API client admitting a buyer or a supplier (`ApiClientAssignment`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ApiClientAssignment {
+    #[serde(rename = "ApiClientID")]
+    pub api_client_id: String,
+    #[serde(rename = "BuyerID")]
+    pub buyer_id: Option<String>,
+    #[serde(rename = "SupplierID")]
+    pub supplier_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
