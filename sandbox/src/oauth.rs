@@ -166,6 +166,9 @@ pub fn client_allows(
     })
 }
 
+/// A stored refresh token: user_seq, roles, scope, password_tag, expires.
+type RefreshRow = (i64, String, Option<String>, Option<String>, i64);
+
 async fn grant(app: &App, body: &Bytes) -> std::result::Result<AccessToken, OAuthError> {
     let form: TokenForm = serde_urlencoded::from_bytes(body).map_err(|e| {
         oauth_err("invalid_request", "Auth.InvalidRequest", format!("The token request must be form-encoded: {e}."))
@@ -277,7 +280,7 @@ async fn grant(app: &App, body: &Bytes) -> std::result::Result<AccessToken, OAut
                 .filter(|r| !r.is_empty())
                 .ok_or_else(|| oauth_err("invalid_request", "Auth.InvalidRequest", "refresh_token is required."))?;
             let hash = sha(rt);
-            let row: Option<(i64, String, Option<String>, Option<String>, i64)> = conn
+            let row: Option<RefreshRow> = conn
                 .query_row(
                     "SELECT user_seq, roles, scope, password_tag, expires FROM refresh_tokens WHERE hash = ?1 AND client_id = ?2",
                     params![hash, client.id],

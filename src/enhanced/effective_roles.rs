@@ -17,8 +17,11 @@ struct Breakdown {
     username: String,
     available: Vec<String>,
     /// role → (profile, the level and the assignment through which it reaches the user)
-    rows: Vec<(String, Vec<(String, (&'static str, SecurityProfileAssignment))>)>,
+    rows: Vec<(String, Vec<Source>)>,
 }
+
+/// A profile granting a role, with the level and the assignment through which it reaches the user.
+type Source = (String, (&'static str, SecurityProfileAssignment));
 
 fn users_of(t: UserType, company: &str) -> At {
     At::of(Kind::user_kind(t), company)
@@ -29,11 +32,8 @@ async fn breakdown(session: Session, t: UserType, company: String, id: String) -
     let groups = groups_of(session, crate::auth::Caller::ActingAs, t, &company, &id).await?;
     let assignments = all_assignments(session).await?;
     let profiles = list_all(session, "/securityprofiles", 10_000).await?;
-    let mut rows: Vec<(String, Vec<(String, (&'static str, SecurityProfileAssignment))>)> = Vec::new();
-    let mut add = |role: String, source: (String, (&'static str, SecurityProfileAssignment))| match rows
-        .iter_mut()
-        .find(|(r, _)| *r == role)
-    {
+    let mut rows: Vec<(String, Vec<Source>)> = Vec::new();
+    let mut add = |role: String, source: Source| match rows.iter_mut().find(|(r, _)| *r == role) {
         Some((_, s)) => s.push(source),
         None => rows.push((role, vec![source])),
     };

@@ -59,7 +59,7 @@ async fn every_place_has_a_link_that_opens_in_a_new_tab_even_under_a_sub_path() 
     b.find("#send").await;
     assert_eq!(url(&b).await, format!("{base}?op=GET%20%2Fadminusers"));
     assert_eq!(b.js("return window.notReloaded === true;").await, true);
-    assert_eq!(b.attr(admin_users, "class").await.unwrap_or_default().contains("active"), true);
+    assert!(b.attr(admin_users, "class").await.unwrap_or_default().contains("active"));
     // the operation selector moves to another operation's address
     b.select("#op-select", "POST /adminusers").await;
     b.wait_text(".op-head", "POST").await;

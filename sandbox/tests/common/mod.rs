@@ -1,5 +1,5 @@
 //! Test harness: a seeded sandbox on a loopback port with its own database file.
-#![allow(dead_code)]
+#![allow(dead_code, reason = "each test binary includes this harness and uses only part of it")]
 use gatehouse_sandbox::{seed, App};
 use reqwest::{Client, Method, StatusCode};
 use serde_json::Value;
