@@ -223,7 +223,6 @@ fn conflict_for(e: rusqlite::Error, kind: Kind, id: &str) -> Failure {
     }
 }
 
-
 // ---- membership-backed objects ----
 //
 // What backs an account's membership of an organization lives in the organization's own

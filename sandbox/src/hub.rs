@@ -417,6 +417,14 @@ pub fn create_org_with(
     Ok(id)
 }
 
+/// Deletes an account made for a provisioning call that then failed.
+pub fn discard_account(app: &App, account: &str) {
+    let _ = db::write(&app.hub.pool, |tx| {
+        tx.execute("DELETE FROM accounts WHERE id = ?1", params![account])?;
+        Ok(())
+    });
+}
+
 /// Undoes an organization whose provisioning failed half-way (and the account made for it).
 pub fn discard_org(app: &App, org: &str, account: Option<&str>) {
     let _ = db::write(&app.hub.pool, |tx| {
@@ -555,15 +563,17 @@ pub fn insert_account(
     hash: &str,
     vendor: Option<&str>,
 ) -> Result<()> {
-    let taken = tx.query_row("SELECT 1 FROM accounts WHERE email = ?1", params![email], |_| Ok(())).optional()?.is_some();
+    let taken =
+        tx.query_row("SELECT 1 FROM accounts WHERE email = ?1", params![email], |_| Ok(())).optional()?.is_some();
     if taken {
-        return Err(Failure::conflict("Account.EmailTaken", "An account with this email already exists; sign in instead."));
+        return Err(Failure::conflict(
+            "Account.EmailTaken",
+            "An account with this email already exists; sign in instead.",
+        ));
     }
     let skeleton = crate::text::skeleton(email);
-    let alike = tx
-        .query_row("SELECT 1 FROM accounts WHERE skeleton = ?1", params![skeleton], |_| Ok(()))
-        .optional()?
-        .is_some();
+    let alike =
+        tx.query_row("SELECT 1 FROM accounts WHERE skeleton = ?1", params![skeleton], |_| Ok(())).optional()?.is_some();
     if alike {
         return Err(Failure::conflict(
             "Account.EmailLookalike",
@@ -615,7 +625,11 @@ pub fn redeem_first_password(pool: &Pool, code: &str, hash: &str) -> Result<Acco
             .optional()?;
         let gone = |msg: &str| Failure::new(StatusCode::GONE, "Account.FirstPasswordCodeUsed", msg.to_string());
         let Some((account, expires, used)) = row else {
-            return Err(Failure::new(StatusCode::NOT_FOUND, "Account.FirstPasswordCodeUnknown", "This code is not valid."));
+            return Err(Failure::new(
+                StatusCode::NOT_FOUND,
+                "Account.FirstPasswordCodeUnknown",
+                "This code is not valid.",
+            ));
         };
         if used.is_some() {
             return Err(gone("This code has been used already; each code works once."));
@@ -630,7 +644,10 @@ pub fn redeem_first_password(pool: &Pool, code: &str, hash: &str) -> Result<Acco
         if changed == 0 {
             return Err(gone("This account has a password already; change it from the account page."));
         }
-        tx.execute("UPDATE first_passwords SET used_ms = ?2 WHERE account = ?1 AND used_ms IS NULL", params![account, now])?;
+        tx.execute(
+            "UPDATE first_passwords SET used_ms = ?2 WHERE account = ?1 AND used_ms IS NULL",
+            params![account, now],
+        )?;
         Ok(account)
     })?;
     self::account(pool, &account)?.ok_or_else(|| Failure::internal("account vanished"))
@@ -725,20 +742,22 @@ pub fn add_member(app: &App, account: &Account, role: &str) -> Result<Membership
         ));
     }
     let user_id = member_user_id(&account.id);
-    let seq = db::as_hub(|| db::write(&app.pool, |tx| {
-        if let Some(stale) = db::get(tx, Kind::AdminUser, "", &user_id)? {
-            // left over from an earlier membership: start afresh
-            crate::crud::cascade(tx, Kind::AdminUser, "", &user_id)?;
-            db::delete(tx, stale.seq)?;
-        }
-        let data = db::obj(json!({
+    let seq = db::as_hub(|| {
+        db::write(&app.pool, |tx| {
+            if let Some(stale) = db::get(tx, Kind::AdminUser, "", &user_id)? {
+                // left over from an earlier membership: start afresh
+                crate::crud::cascade(tx, Kind::AdminUser, "", &user_id)?;
+                db::delete(tx, stale.seq)?;
+            }
+            let data = db::obj(json!({
             "Username": format!("account.{}", account.id), "FirstName": account.first_name, "LastName": account.last_name,
             "Email": account.email, "Active": true, "DateCreated": crate::crud::now_rfc3339(), "PasswordLastSetDate": null,
             "xp": {"GatehouseAccount": account.id}}));
-        let seq = db::insert(tx, Kind::AdminUser, "", &user_id, &data, None)?;
-        assign_profile(tx, &user_id, role)?;
-        Ok(seq)
-    }))?;
+            let seq = db::insert(tx, Kind::AdminUser, "", &user_id, &data, None)?;
+            assign_profile(tx, &user_id, role)?;
+            Ok(seq)
+        })
+    })?;
     let m = Membership {
         account: account.id.clone(),
         org: app.org.clone(),

@@ -496,21 +496,23 @@ fn sign_in_failed(app: &App, conn: &r2d2_sqlite::rusqlite::Connection, user: &db
     let Some(t) = user_type_of(user) else { return Ok(None) };
     let limits = crate::roles::sign_in_limits(conn, t, &user.parent, &user.id)?;
     // (the store's own bookkeeping: membership users count failures too)
-    db::as_hub(|| db::write(&app.pool, |tx| {
-        let failures = set_failed_attempts(tx, user.seq, |n| n + 1)?;
-        match limits.allowed_failures {
-            Some(allowed) if failures >= allowed => {
-                let until =
-                    limits.lockout_minutes.map_or(i64::MAX, |m| now_ms().saturating_add(m.saturating_mul(60_000)));
-                tx.execute(
+    db::as_hub(|| {
+        db::write(&app.pool, |tx| {
+            let failures = set_failed_attempts(tx, user.seq, |n| n + 1)?;
+            match limits.allowed_failures {
+                Some(allowed) if failures >= allowed => {
+                    let until =
+                        limits.lockout_minutes.map_or(i64::MAX, |m| now_ms().saturating_add(m.saturating_mul(60_000)));
+                    tx.execute(
                     "INSERT INTO lockouts (user_seq, until_ms) VALUES (?1, ?2) ON CONFLICT (user_seq) DO UPDATE SET until_ms = excluded.until_ms",
                     params![user.seq, until],
                 )?;
-                Ok(Some(until))
+                    Ok(Some(until))
+                }
+                _ => Ok(None),
             }
-            _ => Ok(None),
-        }
-    }))
+        })
+    })
 }
 
 /// A right password clears the failure count (and any lockout that has run out), unless the

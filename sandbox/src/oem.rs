@@ -484,7 +484,10 @@ pub async fn create_organization(app: axum::extract::State<App>, bytes: Bytes) -
                 r2d2_sqlite::rusqlite::Error::SqliteFailure(f, _)
                     if f.code == r2d2_sqlite::rusqlite::ErrorCode::ConstraintViolation =>
                 {
-                    Failure::conflict("Organization.VendorIdTaken", "An organization with this vendorOrganizationId exists already.")
+                    Failure::conflict(
+                        "Organization.VendorIdTaken",
+                        "An organization with this vendorOrganizationId exists already.",
+                    )
                 }
                 e => Failure::from(e),
             })?;
@@ -557,14 +560,20 @@ pub async fn create_user(app: axum::extract::State<App>, bytes: Bytes) -> Respon
             _ => return Err(OemError::new(StatusCode::CONFLICT, "Several of your organizations match this email domain; give vendorOrganizationId.")),
         };
         call.org = Some(org.clone());
-        let account = match vendor_account(app, vendor, &email)? {
-            Some(a) => a,
-            None => hub::create_account(&app.hub.pool, &email, &first, &last, &no_password(), Some(&vendor.id))?,
+        let (account, made) = match vendor_account(app, vendor, &email)? {
+            Some(a) => (a, false),
+            None => (hub::create_account(&app.hub.pool, &email, &first, &last, &no_password(), Some(&vendor.id))?, true),
         };
         if hub::membership(&app.hub.pool, &account.id, &org)?.is_some() {
             return Err(OemError::new(StatusCode::CONFLICT, format!("{email} is a member of this organization already.")));
         }
-        hub::add_member(&app.market(&org)?, &account, hub::MEMBER)?;
+        if let Err(e) = hub::add_member(&app.market(&org)?, &account, hub::MEMBER) {
+            if made {
+                // no account is left behind without a membership
+                hub::discard_account(app, &account.id);
+            }
+            return Err(e.into());
+        }
         let token = new_oem_token(&app.hub.pool, vendor, &org, &account.id, vendor_user.as_deref())?;
         Ok((StatusCode::CREATED, json!({"status": 201, "message": "Successfully created a user for the organization", "organizationOemToken": token})))
     })

@@ -340,11 +340,7 @@ pub async fn update_me(c: AccountCaller, bytes: Bytes) -> Result<Response> {
         if !crate::oauth::check_password(&c.app, &cur, Some(c.account.hash.clone())).await? {
             // counted like a wrong sign-in, so a stolen account token cannot guess at leisure
             hub::sign_in_failed(&c.app.hub.pool, &c.account.id)?;
-            return Err(Failure::new(
-                StatusCode::FORBIDDEN,
-                "Account.WrongPassword",
-                "The current password is wrong.",
-            ));
+            return Err(Failure::new(StatusCode::FORBIDDEN, "Account.WrongPassword", "The current password is wrong."));
         }
         hub::sign_in_succeeded(&c.app.hub.pool, &c.account.id)?;
     }

@@ -64,11 +64,13 @@ async fn ann_and_bob(sb: &Sandbox, roles: &[&str]) -> Two {
     let role = if roles.is_empty() {
         "Member".to_string()
     } else {
-        let (s, v) = sb.post("/organization/roles", &ann_org, json!({"ID": "helpers", "Name": "Helpers", "Roles": roles})).await;
+        let (s, v) =
+            sb.post("/organization/roles", &ann_org, json!({"ID": "helpers", "Name": "Helpers", "Roles": roles})).await;
         assert_eq!(s, StatusCode::CREATED, "{v}");
         "helpers".to_string()
     };
-    let (s, v) = sb.post("/organization/invitations", &ann_org, json!({"Email": "bob@example.com", "Role": role})).await;
+    let (s, v) =
+        sb.post("/organization/invitations", &ann_org, json!({"Email": "bob@example.com", "Role": role})).await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
     let code = v["Link"].as_str().unwrap().split("invitation=").nth(1).unwrap().to_string();
     let bob = sign_up(sb, "bob@example.com").await;
@@ -78,9 +80,8 @@ async fn ann_and_bob(sb: &Sandbox, roles: &[&str]) -> Two {
     Two { org, ann, ann_id, ann_org, bob, bob_org }
 }
 
-fn refresh(sb: &Sandbox, client: &str, rt: &str) -> impl std::future::Future<Output = (StatusCode, Value)> + '_ {
-    let (client, rt) = (client.to_string(), rt.to_string());
-    async move { sb.token_form(&[("grant_type", "refresh_token"), ("client_id", &client), ("refresh_token", &rt)]).await }
+async fn refresh(sb: &Sandbox, client: &str, rt: &str) -> (StatusCode, Value) {
+    sb.token_form(&[("grant_type", "refresh_token"), ("client_id", client), ("refresh_token", rt)]).await
 }
 
 // ---- vendors ----
@@ -96,8 +97,7 @@ fn vendor(sb: &Sandbox, name: &str) -> Vendor {
 }
 
 async fn oem_call(sb: &Sandbox, v: &Vendor, method: Method, path: &str, extra: Value) -> (StatusCode, Value) {
-    let mut body =
-        json!({"clientId": v.id, "clientSecret": v.secret, "grantType": "client_credentials", "scope": "vendor_manage"});
+    let mut body = json!({"clientId": v.id, "clientSecret": v.secret, "grantType": "client_credentials", "scope": "vendor_manage"});
     for (k, x) in extra.as_object().unwrap() {
         body[k] = x.clone();
     }
@@ -177,7 +177,7 @@ async fn f2_a_recreated_client_does_not_revive_the_tokens_of_the_deleted_one() {
     let ann = sign_up(&sb, "ann@example.com").await;
     let org = new_org(&sb, &ann, "A").await;
     let ann_org = org_token(&sb, &ann, &org).await;
-    let client = json!({"AppName": "x", "Active": true, "AllowSeller": true});
+    let client = json!({"AppName": "x", "Active": true, "AllowSeller": true, "AccessTokenDuration": 600});
     assert!(sb.put("/apiclients/X-again", &ann_org, client.clone()).await.0.is_success());
     let old = org_login(&sb, &ann, &org, Some("X-again")).await["access_token"].as_str().unwrap().to_string();
     assert_eq!(sb.delete("/apiclients/X-again", &ann_org).await.0, StatusCode::NO_CONTENT);
@@ -194,9 +194,7 @@ async fn f3_a_member_with_admin_user_admin_cannot_give_an_admins_membership_user
     let path = format!("/adminusers/ACCOUNT_{}", t.ann_id);
     let (s, v) = sb.patch(&path, &t.bob_org, json!({"Password": "Taken-Over-123!"})).await;
     assert_eq!((s, error_code(&v)), (StatusCode::FORBIDDEN, MEMBERSHIP_OBJECT), "{v}");
-    let (s, v) = sb
-        .login_full(common::CLIENT, &format!("account.{}", t.ann_id), "Taken-Over-123!", None)
-        .await;
+    let (s, v) = sb.login_full(common::CLIENT, &format!("account.{}", t.ann_id), "Taken-Over-123!", None).await;
     assert_ne!(s, StatusCode::OK, "{v}");
     // nor delete it, nor rename it, nor create one in the reserved namespace
     let (s, v) = sb.delete(&path, &t.bob_org).await;
@@ -206,7 +204,9 @@ async fn f3_a_member_with_admin_user_admin_cannot_give_an_admins_membership_user
     let (s, v) = sb.post("/adminusers", &t.bob_org, json!({"ID": "ACCOUNT_acctfuture", "Username": "future", "FirstName": "F", "LastName": "F", "Email": "f@x.io", "Active": true})).await;
     assert_eq!((s, error_code(&v)), (StatusCode::FORBIDDEN, MEMBERSHIP_OBJECT), "{v}");
     // even the organization's Admin manages members only through the organization endpoints
-    let (s, v) = sb.patch(&format!("/adminusers/ACCOUNT_{}", account_id(&sb, &t.bob).await), &t.ann_org, json!({"Active": false})).await;
+    let (s, v) = sb
+        .patch(&format!("/adminusers/ACCOUNT_{}", account_id(&sb, &t.bob).await), &t.ann_org, json!({"Active": false}))
+        .await;
     assert_eq!((s, error_code(&v)), (StatusCode::FORBIDDEN, MEMBERSHIP_OBJECT), "{v}");
     let _ = (&t.org, &t.ann);
 }
@@ -228,12 +228,19 @@ async fn f4_a_member_with_security_profile_admin_cannot_delete_the_last_admins_a
 async fn f4_a_member_cannot_assign_a_custom_roles_profile_at_marketplace_level() {
     let sb = start().await;
     let t = ann_and_bob(&sb, &["SecurityProfileAdmin", "SecurityProfileReader"]).await;
-    let (s, v) = sb.post("/securityprofiles/assignments", &t.bob_org, json!({"SecurityProfileID": "ORG_ROLE_helpers"})).await;
+    let (s, v) =
+        sb.post("/securityprofiles/assignments", &t.bob_org, json!({"SecurityProfileID": "ORG_ROLE_helpers"})).await;
     assert_eq!((s, error_code(&v)), (StatusCode::FORBIDDEN, MEMBERSHIP_OBJECT), "{v}");
     // nor change a membership profile's roles, nor define a role outside the organization endpoints
     let (s, v) = sb.patch("/securityprofiles/ORG_ROLE_helpers", &t.ann_org, json!({"Roles": ["FullAccess"]})).await;
     assert_eq!((s, error_code(&v)), (StatusCode::FORBIDDEN, MEMBERSHIP_OBJECT), "{v}");
-    let (s, v) = sb.post("/securityprofiles", &t.bob_org, json!({"ID": "ORG_ROLE_mine", "Name": "m", "Roles": ["SecurityProfileAdmin"]})).await;
+    let (s, v) = sb
+        .post(
+            "/securityprofiles",
+            &t.bob_org,
+            json!({"ID": "ORG_ROLE_mine", "Name": "m", "Roles": ["SecurityProfileAdmin"]}),
+        )
+        .await;
     assert_eq!((s, error_code(&v)), (StatusCode::FORBIDDEN, MEMBERSHIP_OBJECT), "{v}");
 }
 
@@ -305,12 +312,14 @@ async fn f7_changing_the_account_password_needs_the_current_one() {
     let ann = sign_up(&sb, "ann@example.com").await;
     let (s, v) = sb.patch("/account", &ann, json!({"Password": "Stolen-Token-123!"})).await;
     assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
-    let (s, v) =
-        sb.patch("/account", &ann, json!({"CurrentPassword": "Wrong-Pass-123!", "Password": "Stolen-Token-123!"})).await;
+    let (s, v) = sb
+        .patch("/account", &ann, json!({"CurrentPassword": "Wrong-Pass-123!", "Password": "Stolen-Token-123!"}))
+        .await;
     assert_eq!((s, error_code(&v)), (StatusCode::FORBIDDEN, "Account.WrongPassword"), "{v}");
     // names need no password
     assert_eq!(sb.patch("/account", &ann, json!({"FirstName": "Annie"})).await.0, StatusCode::OK);
-    let (s, v) = sb.patch("/account", &ann, json!({"CurrentPassword": PASSWORD, "Password": "Another-Pass-456!"})).await;
+    let (s, v) =
+        sb.patch("/account", &ann, json!({"CurrentPassword": PASSWORD, "Password": "Another-Pass-456!"})).await;
     assert_eq!(s, StatusCode::OK, "{v}");
 }
 
@@ -333,7 +342,14 @@ async fn f7_a_vendor_made_account_sets_its_first_password_through_a_single_use_c
     assert_eq!(s, StatusCode::OK, "{r}");
     let (s, r) = sb.call(Method::POST, "/account/password", None, Some(body)).await;
     assert_eq!(s, StatusCode::GONE, "{r}");
-    let (s, _) = sb.call(Method::POST, "/account/signin", None, Some(json!({"Email": "new@corp.test", "Password": "First-Pass-123!"}))).await;
+    let (s, _) = sb
+        .call(
+            Method::POST,
+            "/account/signin",
+            None,
+            Some(json!({"Email": "new@corp.test", "Password": "First-Pass-123!"})),
+        )
+        .await;
     assert_eq!(s, StatusCode::OK);
 }
 
@@ -345,7 +361,13 @@ async fn f8_sign_up_refuses_invisible_characters_and_lookalikes_and_keeps_intern
     let try_sign_up = |email: &'static str| {
         let sb = &sb;
         async move {
-            sb.call(Method::POST, "/account/signup", None, Some(json!({"Email": email, "Password": PASSWORD, "FirstName": "M", "LastName": "M"}))).await
+            sb.call(
+                Method::POST,
+                "/account/signup",
+                None,
+                Some(json!({"Email": email, "Password": PASSWORD, "FirstName": "M", "LastName": "M"})),
+            )
+            .await
         }
     };
     for (email, why) in [
@@ -381,7 +403,7 @@ async fn f8_organization_names_refuse_nul_and_bidi_controls() {
 }
 
 // 9. racing provisioning calls: one 201, the rest 409, never 500, no orphaned accounts
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn f9_parallel_provisioning_with_one_vendor_organization_id_gives_one_201_and_409s() {
     let sb = start().await;
     let v = vendor(&sb, "Acme");
@@ -437,13 +459,14 @@ async fn a_member_cannot_act_as_another_member_through_a_default_context_client(
     let sb = start().await;
     let t = ann_and_bob(&sb, &["ApiClientAdmin", "ApiClientReader"]).await;
     let client = json!({"ID": "borrow", "AppName": "b", "Active": true, "AllowSeller": true, "ClientSecret": "s3cret-s3cret",
-        "DefaultContextUserName": format!("account.{}", t.ann_id)});
+        "AccessTokenDuration": 600, "DefaultContextUserName": format!("account.{}", t.ann_id)});
     let (s, v) = sb.post("/apiclients", &t.bob_org, client).await;
     assert!(s.is_success(), "{v}");
+    let id = v["ID"].as_str().unwrap().to_string();
     let (s, v) = sb
-        .token_form(&[("grant_type", "client_credentials"), ("client_id", "borrow"), ("client_secret", "s3cret-s3cret")])
+        .token_form(&[("grant_type", "client_credentials"), ("client_id", &id), ("client_secret", "s3cret-s3cret")])
         .await;
-    assert_ne!(s, StatusCode::OK, "{v}");
+    assert_eq!((s, error_code(&v)), (StatusCode::BAD_REQUEST, "Auth.MembershipUser"), "{v}");
 }
 
 /// A member who may manage admin user groups cannot put a membership user into a group that
@@ -453,12 +476,24 @@ async fn a_member_cannot_put_a_membership_user_into_a_group() {
     let sb = start().await;
     let t = ann_and_bob(&sb, &["AdminUserGroupAdmin", "AdminUserGroupReader"]).await;
     assert!(sb.post("/usergroups", &t.ann_org, json!({"ID": "ops", "Name": "Ops"})).await.0.is_success());
-    assert!(sb.post("/securityprofiles", &t.ann_org, json!({"ID": "FA", "Name": "FA", "Roles": ["FullAccess"]})).await.0.is_success());
+    assert!(sb
+        .post("/securityprofiles", &t.ann_org, json!({"ID": "FA", "Name": "FA", "Roles": ["FullAccess"]}))
+        .await
+        .0
+        .is_success());
     assert_eq!(
-        sb.post("/securityprofiles/assignments", &t.ann_org, json!({"SecurityProfileID": "FA", "UserGroupID": "ops"})).await.0,
+        sb.post("/securityprofiles/assignments", &t.ann_org, json!({"SecurityProfileID": "FA", "UserGroupID": "ops"}))
+            .await
+            .0,
         StatusCode::NO_CONTENT
     );
     let bob_id = account_id(&sb, &t.bob).await;
-    let (s, v) = sb.post("/usergroups/assignments", &t.bob_org, json!({"UserGroupID": "ops", "UserID": format!("ACCOUNT_{bob_id}")})).await;
+    let (s, v) = sb
+        .post(
+            "/usergroups/assignments",
+            &t.bob_org,
+            json!({"UserGroupID": "ops", "UserID": format!("ACCOUNT_{bob_id}")}),
+        )
+        .await;
     assert_eq!((s, error_code(&v)), (StatusCode::FORBIDDEN, MEMBERSHIP_OBJECT), "{v}");
 }
