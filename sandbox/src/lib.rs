@@ -88,10 +88,12 @@ pub struct Market {
     pub pool: db::Pool,
     revoked: RwLock<HashMap<i64, i64>>,
     /// (user, client, impersonator) → what the database said of them at a write generation.
-    present: Mutex<HashMap<PresentKey, (u64, std::result::Result<auth::Present, String>)>>,
+    present: Mutex<HashMap<PresentKey, PresentEntry>>,
 }
 
 type PresentKey = (i64, String, Option<i64>);
+/// What the database said of a token's present, at a write generation.
+type PresentEntry = (u64, std::result::Result<auth::Present, String>);
 
 /// A handle on one organization's marketplace and the hub it belongs to. Every request works on
 /// the marketplace its API client belongs to, so no query can reach another organization's data.

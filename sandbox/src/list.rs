@@ -223,6 +223,12 @@ pub fn apply(items: Vec<Map<String, Value>>, q: &ListQuery, spec: &ListSpec) -> 
     ListPage { meta: Meta::new(q.page, q.page_size, total), items }
 }
 
+/// A whole list as one page (the hub's short lists: members, invitations, roles).
+pub fn page_of(items: Vec<Value>) -> ListPage<Value> {
+    let n = items.len();
+    ListPage { meta: Meta::new(1, n.clamp(1, MAX_PAGE_SIZE as usize) as _, n as _), items }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -274,10 +280,4 @@ mod tests {
         };
         assert_eq!(parse(Some(&raw), &spec).unwrap(), written);
     }
-}
-
-/// A whole list as one page (the hub's short lists: members, invitations, roles).
-pub fn page_of(items: Vec<Value>) -> ListPage<Value> {
-    let n = items.len();
-    ListPage { meta: Meta::new(1, n.clamp(1, MAX_PAGE_SIZE as usize) as _, n as _), items }
 }

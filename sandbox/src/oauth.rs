@@ -282,7 +282,7 @@ async fn grant(app: &App, body: &Bytes) -> std::result::Result<AccessToken, OAut
                 .filter(|r| !r.is_empty())
                 .ok_or_else(|| oauth_err("invalid_request", "Auth.InvalidRequest", "refresh_token is required."))?;
             let hash = sha(rt);
-            let row: Option<(i64, String, Option<String>, Option<String>, i64)> = conn
+            let row: Option<RefreshRow> = conn
                 .query_row(
                     "SELECT user_seq, roles, scope, password_tag, expires FROM refresh_tokens WHERE hash = ?1 AND client_id = ?2",
                     params![hash, client.id],
@@ -440,6 +440,9 @@ pub fn issue_refresh_token(
     })?;
     Ok(rt)
 }
+
+/// A stored refresh token: user, roles, scope, password tag, expiry.
+type RefreshRow = (i64, String, Option<String>, Option<String>, i64);
 
 /// How long an anonymous shopper's token lasts (one week, as on the real API).
 pub const ANONYMOUS_MINUTES: i64 = 7 * 24 * 60;
