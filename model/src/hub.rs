@@ -11,6 +11,8 @@ pub const ACCOUNT: &str = "/account";
 pub const MY_ORGANIZATIONS: &str = "/account/organizations";
 /// Redeeming a vendor's one-time session code.
 pub const SESSION: &str = "/account/session";
+/// Setting the first password of an account made without one, with its single-use code.
+pub const FIRST_PASSWORD: &str = "/account/password";
 /// Invitations by their code, for the person invited; `…/accept` joins.
 pub const INVITATION_CODES: &str = "/invitations";
 

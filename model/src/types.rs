@@ -231,6 +231,14 @@ pub struct Claims {
     /// Token ID, used for revocation. Sandbox extension.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub jti: Option<String>,
+    /// The organization whose marketplace issued the token. Sandbox extension: a token is
+    /// answered only by that organization.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub org: Option<String>,
+    /// The incarnation of the API client that issued the token (its row, not its reusable ID).
+    /// Sandbox extension: a client deleted and made again under the same ID is another client.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub cin: Option<String>,
 }
 
 /// Serde helpers for a claim that is a string when it holds one value and an array otherwise.
@@ -278,6 +286,8 @@ mod tests {
             orderid: None,
             cmp: None,
             jti: None,
+            org: None,
+            cin: None,
         };
         let v = serde_json::to_value(&c).unwrap();
         assert_eq!(v["role"], "MeAdmin");

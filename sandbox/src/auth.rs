@@ -33,6 +33,9 @@ pub struct Caller {
 pub struct Present {
     pub user_id: String,
     pub company: String,
+    /// The row of the token's API client today (its incarnation: a client deleted and made
+    /// again under the same ID has another row).
+    pub client_seq: i64,
 }
 
 impl Caller {
@@ -159,6 +162,14 @@ impl FromRequestParts<App> for Caller {
             }
         }
         let present = app.present(&claims, user_type, user_seq, impersonator)?;
+        // bound to the organization and the client incarnation that issued it: a client ID
+        // freed and claimed again (here or by another organization) does not carry old tokens
+        let cin = present.client_seq.to_string();
+        if claims.org.as_deref() != Some(app.org.as_str()) || claims.cin.as_deref() != Some(cin.as_str()) {
+            return Err(Failure::unauthorized(
+                "This token was issued by another organization, or by an API client since deleted; sign in again.",
+            ));
+        }
         let anonymous = claims.orderid.is_some();
         Ok(Caller {
             app: app.clone(),

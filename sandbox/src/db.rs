@@ -223,6 +223,107 @@ fn conflict_for(e: rusqlite::Error, kind: Kind, id: &str) -> Failure {
     }
 }
 
+// ---- membership-backed objects ----
+//
+// What backs an account's membership of an organization lives in the organization's own
+// marketplace: its seller user `ACCOUNT_<account>` (username `account.<account>`), the `ORG_*`
+// security profiles (`ORG_ADMIN`, `ORG_MEMBER`, a custom role's `ORG_ROLE_<id>`), their
+// assignments, and the membership user's own assignments (profiles at user level, admin user
+// groups). They change only inside `as_hub` (the organization endpoints and the store's own
+// bookkeeping); any other write touching them, whoever asks, answers 403
+// `Organization.MembershipObject`. The check is here, in the store, so no endpoint can forget it.
+
+/// The error code of a write refused because it touches what backs a membership.
+pub const MEMBERSHIP_OBJECT: &str = "Organization.MembershipObject";
+const MEMBER_USER_PREFIX: &str = "ACCOUNT_";
+const MEMBER_USERNAME_PREFIX: &str = "account.";
+const MEMBER_PROFILE_PREFIX: &str = "ORG_";
+
+thread_local! {
+    static HUB_SCOPE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f` (synchronous: no await inside) with the right to write membership-backed objects.
+/// Only the hub (memberships, roles) and the store's own bookkeeping use it.
+pub fn as_hub<T>(f: impl FnOnce() -> T) -> T {
+    struct Restore(bool);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            HUB_SCOPE.with(|c| c.set(self.0));
+        }
+    }
+    let _restore = Restore(HUB_SCOPE.with(|c| c.replace(true)));
+    f()
+}
+
+fn in_hub_scope() -> bool {
+    HUB_SCOPE.with(std::cell::Cell::get)
+}
+
+fn refuse_membership_object(what: String) -> Failure {
+    Failure::new(
+        axum::http::StatusCode::FORBIDDEN,
+        MEMBERSHIP_OBJECT,
+        format!(
+            "{what} backs an organization membership; it changes only through the organization endpoints (/v1/organization/members, /v1/organization/roles)."
+        ),
+    )
+}
+
+fn starts_with_ci(s: &str, prefix: &str) -> bool {
+    s.get(..prefix.len()).is_some_and(|p| p.eq_ignore_ascii_case(prefix))
+}
+
+/// Is this object (as stored or as about to be stored) membership-backed?
+fn is_membership_object(kind: &str, parent: &str, id: &str, data: &Map<String, Value>) -> bool {
+    match kind {
+        "adminuser" if parent.is_empty() && starts_with_ci(id, MEMBER_USER_PREFIX) => true,
+        "securityprofile" if starts_with_ci(id, MEMBER_PROFILE_PREFIX) => true,
+        "adminuser" | "buyeruser" | "supplieruser" => {
+            data.get("Username").and_then(Value::as_str).is_some_and(|u| starts_with_ci(u, MEMBER_USERNAME_PREFIX))
+        }
+        _ => false,
+    }
+}
+
+/// Is this assignment membership-backed: an `ORG_*` profile's, or a membership user's own?
+fn is_membership_assignment(kind: &str, data: &Map<String, Value>) -> bool {
+    let member_user = text(data, "UserID").is_some_and(|u| starts_with_ci(u, MEMBER_USER_PREFIX));
+    match kind {
+        "securityprofile" => {
+            text(data, "SecurityProfileID").is_some_and(|p| starts_with_ci(p, MEMBER_PROFILE_PREFIX))
+                || (member_user && text(data, "BuyerID").is_none() && text(data, "SupplierID").is_none())
+        }
+        "adminusergroup" => member_user,
+        _ => false,
+    }
+}
+
+/// Is this user an account's membership user (`ACCOUNT_<account>`)? Its tokens come only from
+/// the hub (`POST /v1/account/organizations/{id}/token`, session links) and their refresh.
+pub fn is_membership_user(o: &Obj) -> bool {
+    o.kind == "adminuser" && is_membership_object(&o.kind, &o.parent, &o.id, &o.data)
+}
+
+fn guard_object(kind: &str, parent: &str, id: &str, data: &Map<String, Value>) -> Result<()> {
+    if !in_hub_scope() && is_membership_object(kind, parent, id, data) {
+        return Err(refuse_membership_object(format!("The {kind} {id}")));
+    }
+    Ok(())
+}
+
+fn guard_assignment(kind: &str, data: &Map<String, Value>) -> Result<()> {
+    if !in_hub_scope() && is_membership_assignment(kind, data) {
+        let who = [text(data, "SecurityProfileID"), text(data, "UserGroupID"), text(data, "UserID")]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" → ");
+        return Err(refuse_membership_object(format!("The assignment {who}")));
+    }
+    Ok(())
+}
+
 pub fn insert(
     tx: &Transaction,
     kind: Kind,
@@ -231,6 +332,7 @@ pub fn insert(
     data: &Map<String, Value>,
     secret: Option<&str>,
 ) -> Result<i64> {
+    guard_object(kind.key(), parent, id, data)?;
     if get(tx, kind, parent, id)?.is_some() {
         return Err(conflict_for(
             rusqlite::Error::SqliteFailure(
@@ -258,6 +360,12 @@ pub fn update(
     data: &Map<String, Value>,
     secret: Option<&str>,
 ) -> Result<()> {
+    if !in_hub_scope() {
+        if let Some(old) = by_seq(tx, seq)? {
+            guard_object(&old.kind, &old.parent, &old.id, &old.data)?;
+            guard_object(&old.kind, &old.parent, id, data)?;
+        }
+    }
     let text = serde_json::to_string(data)?;
     tx.execute(
         "UPDATE objects SET id = ?2, data = ?3, secret = COALESCE(?4, secret) WHERE seq = ?1",
@@ -268,12 +376,22 @@ pub fn update(
 }
 
 pub fn delete(tx: &Transaction, seq: i64) -> Result<()> {
+    if !in_hub_scope() {
+        if let Some(old) = by_seq(tx, seq)? {
+            guard_object(&old.kind, &old.parent, &old.id, &old.data)?;
+        }
+    }
     tx.execute("DELETE FROM objects WHERE seq = ?1", params![seq])?;
     Ok(())
 }
 
 pub fn delete_children(tx: &Transaction, kinds: &[Kind], parent: &str) -> Result<()> {
     for k in kinds {
+        if !in_hub_scope() {
+            for o in list(tx, *k, parent)? {
+                guard_object(&o.kind, &o.parent, &o.id, &o.data)?;
+            }
+        }
         tx.execute("DELETE FROM objects WHERE kind = ?1 AND parent = ?2", params![k.key(), parent])?;
     }
     Ok(())
@@ -299,6 +417,7 @@ pub fn assignment_key(data: &Map<String, Value>, fields: &[&str]) -> String {
 }
 
 pub fn save_assignment(tx: &Transaction, kind: &str, parent: &str, key: &str, data: &Map<String, Value>) -> Result<()> {
+    guard_assignment(kind, data)?;
     tx.execute(
         "INSERT INTO assignments (kind, parent, key, data) VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT (kind, parent, key) DO UPDATE SET data = excluded.data",
@@ -322,6 +441,7 @@ pub fn delete_assignments(
             let (seq, text) = row?;
             if let Ok(Value::Object(m)) = serde_json::from_str(&text) {
                 if pred(&m) {
+                    guard_assignment(kind, &m)?;
                     doomed.push(seq);
                 }
             }
@@ -353,7 +473,9 @@ pub fn rewrite_assignments(
         for row in rows {
             let (seq, p, text) = row?;
             if let Ok(Value::Object(mut m)) = serde_json::from_str(&text) {
+                let before = m.clone();
                 if let Some(new_parent) = f(&p, &mut m) {
+                    guard_assignment(kind, &before)?;
                     changed.push((seq, new_parent, m));
                 }
             }

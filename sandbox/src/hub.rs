@@ -151,7 +151,26 @@ const HUB_MIGRATIONS: &[&str] = &[
     // 3: account sign-in failures and lockouts
     "ALTER TABLE accounts ADD COLUMN failed INTEGER NOT NULL DEFAULT 0;
      ALTER TABLE accounts ADD COLUMN locked_until_ms INTEGER NOT NULL DEFAULT 0;",
+    // 4: the vendor that made an account (only it may provision that account again), the
+    //    confusable skeleton of its email (filled in by `migrate` for older rows), and
+    //    single-use first-password codes for accounts made without a password
+    "ALTER TABLE accounts ADD COLUMN vendor TEXT;
+     ALTER TABLE accounts ADD COLUMN skeleton TEXT;
+     CREATE INDEX accounts_skeleton ON accounts (skeleton);
+     UPDATE accounts SET vendor = (SELECT t.vendor FROM oem_tokens t WHERE t.account = accounts.id ORDER BY t.created_ms LIMIT 1)
+        WHERE hash LIKE '!no-password:%';
+     CREATE TABLE first_passwords (
+        hash TEXT PRIMARY KEY,
+        account TEXT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+        expires_ms INTEGER NOT NULL,
+        used_ms INTEGER
+     );",
 ];
+
+/// The hash an account made without a password carries (no password verifies against it).
+pub const NO_PASSWORD: &str = "!no-password:";
+/// How long a first-password code can be used.
+pub const FIRST_PASSWORD_MINUTES: i64 = 60;
 
 /// Wrong passwords in a row that lock an account, and for how long.
 pub const ACCOUNT_ATTEMPTS: i64 = 10;
@@ -204,6 +223,16 @@ pub fn migrate(pool: &Pool) -> std::result::Result<(), String> {
         tx.execute_batch(sql).map_err(err)?;
         tx.execute("INSERT INTO hub_schema (version) VALUES (?1)", params![i as i64 + 1]).map_err(err)?;
         tx.commit().map_err(err)?;
+    }
+    // skeletons of the emails of accounts made before they were kept
+    let missing: Vec<(String, String)> = {
+        let mut st = conn.prepare("SELECT id, email FROM accounts WHERE skeleton IS NULL").map_err(err)?;
+        let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).map_err(err)?;
+        rows.collect::<r2d2_sqlite::rusqlite::Result<Vec<_>>>().map_err(err)?
+    };
+    for (id, email) in missing {
+        conn.execute("UPDATE accounts SET skeleton = ?2 WHERE id = ?1", params![id, crate::text::skeleton(&email)])
+            .map_err(err)?;
     }
     Ok(())
 }
@@ -340,7 +369,9 @@ pub fn ensure_basics(app: &App) -> Result<String> {
         }
     };
     // (called for every organization token: it writes only what is missing, usually nothing)
-    let put = |kind, id: &str, data: Value| crate::crud::put_if_missing(&app.pool, kind, "", id, db::obj(data), None);
+    let put = |kind, id: &str, data: Value| {
+        db::as_hub(|| crate::crud::put_if_missing(&app.pool, kind, "", id, db::obj(data), None))
+    };
     put(
         Kind::ApiClient,
         &client,
@@ -363,17 +394,47 @@ pub fn ensure_basics(app: &App) -> Result<String> {
 
 /// Creates an organization (its marketplace file and basics); returns its ID.
 pub fn create_org(app: &App, name: &str) -> Result<String> {
+    create_org_with(app, name, |_, _| Ok(()))
+}
+
+/// Like `create_org`, with `also` run in the transaction that records the organization (a
+/// vendor's provisioning: its account and the vendor's fields commit with it, or nothing does).
+pub fn create_org_with(
+    app: &App,
+    name: &str,
+    also: impl FnOnce(&r2d2_sqlite::rusqlite::Transaction, &str) -> Result<()>,
+) -> Result<String> {
     let id = new_id("org");
     db::write(&app.hub.pool, |tx| {
         tx.execute(
             "INSERT INTO organizations (id, name, created_ms) VALUES (?1, ?2, ?3)",
             params![id, name, now_ms()],
         )?;
-        Ok(())
+        also(tx, &id)
     })?;
     let market = app.market(&id)?;
     ensure_basics(&market)?;
     Ok(id)
+}
+
+/// Deletes an account made for a provisioning call that then failed.
+pub fn discard_account(app: &App, account: &str) {
+    let _ = db::write(&app.hub.pool, |tx| {
+        tx.execute("DELETE FROM accounts WHERE id = ?1", params![account])?;
+        Ok(())
+    });
+}
+
+/// Undoes an organization whose provisioning failed half-way (and the account made for it).
+pub fn discard_org(app: &App, org: &str, account: Option<&str>) {
+    let _ = db::write(&app.hub.pool, |tx| {
+        tx.execute("DELETE FROM memberships WHERE org = ?1", params![org])?;
+        tx.execute("DELETE FROM organizations WHERE id = ?1", params![org])?;
+        if let Some(a) = account {
+            tx.execute("DELETE FROM accounts WHERE id = ?1", params![a])?;
+        }
+        Ok(())
+    });
 }
 
 // ---- roles ----
@@ -433,15 +494,22 @@ pub struct Account {
     pub hash: String,
     pub created_ms: i64,
     pub tokens_after_ms: i64,
+    /// The vendor that made the account (None: the person signed up).
+    pub vendor: Option<String>,
 }
 
 impl Account {
+    /// Has the account a password (accounts a vendor made have none until the first is set)?
+    pub fn has_password(&self) -> bool {
+        !self.hash.starts_with(NO_PASSWORD)
+    }
+
     pub fn value(&self) -> Value {
         json!({"ID": self.id, "Email": self.email, "FirstName": self.first_name, "LastName": self.last_name, "DateCreated": rfc3339(self.created_ms)})
     }
 }
 
-const ACCOUNT_COLS: &str = "id, email, first_name, last_name, hash, created_ms, tokens_after_ms";
+const ACCOUNT_COLS: &str = "id, email, first_name, last_name, hash, created_ms, tokens_after_ms, vendor";
 
 fn row_account(r: &r2d2_sqlite::rusqlite::Row) -> r2d2_sqlite::rusqlite::Result<Account> {
     Ok(Account {
@@ -452,6 +520,7 @@ fn row_account(r: &r2d2_sqlite::rusqlite::Row) -> r2d2_sqlite::rusqlite::Result<
         hash: r.get(4)?,
         created_ms: r.get(5)?,
         tokens_after_ms: r.get(6)?,
+        vendor: r.get(7)?,
     })
 }
 
@@ -469,26 +538,119 @@ pub fn account_by_email(pool: &Pool, email: &str) -> Result<Option<Account>> {
         .optional()?)
 }
 
-/// Creates an account; 409 when the email has one.
-pub fn create_account(pool: &Pool, email: &str, first: &str, last: &str, hash: &str) -> Result<Account> {
+/// Creates an account (made by `vendor`, or signed up); 409 when the email has one, or when it
+/// displays like one that has (same confusable skeleton).
+pub fn create_account(
+    pool: &Pool,
+    email: &str,
+    first: &str,
+    last: &str,
+    hash: &str,
+    vendor: Option<&str>,
+) -> Result<Account> {
     let id = new_id("acct");
-    let now = now_ms();
+    db::write(pool, |tx| insert_account(tx, &id, email, first, last, hash, vendor))?;
+    account(pool, &id)?.ok_or_else(|| Failure::internal("new account vanished"))
+}
+
+/// Inserts an account inside the caller's transaction (see `create_account`).
+pub fn insert_account(
+    tx: &r2d2_sqlite::rusqlite::Transaction,
+    id: &str,
+    email: &str,
+    first: &str,
+    last: &str,
+    hash: &str,
+    vendor: Option<&str>,
+) -> Result<()> {
+    let taken =
+        tx.query_row("SELECT 1 FROM accounts WHERE email = ?1", params![email], |_| Ok(())).optional()?.is_some();
+    if taken {
+        return Err(Failure::conflict(
+            "Account.EmailTaken",
+            "An account with this email already exists; sign in instead.",
+        ));
+    }
+    let skeleton = crate::text::skeleton(email);
+    let alike =
+        tx.query_row("SELECT 1 FROM accounts WHERE skeleton = ?1", params![skeleton], |_| Ok(())).optional()?.is_some();
+    if alike {
+        return Err(Failure::conflict(
+            "Account.EmailLookalike",
+            "This email displays like the email of an existing account; use another address.",
+        ));
+    }
+    tx.execute(
+        "INSERT INTO accounts (id, email, first_name, last_name, hash, created_ms, vendor, skeleton) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![id, email, first, last, hash, now_ms(), vendor, skeleton],
+    )?;
+    Ok(())
+}
+
+/// Ends every token of the account in its organizations: access tokens (revoked) and refresh
+/// tokens (dropped), as account sign-out and a password change must.
+pub fn end_org_tokens(app: &App, account: &str) -> Result<()> {
+    for m in memberships_of_account(&app.hub.pool, account)? {
+        let market = app.market(&m.org)?;
+        crate::oauth::revoke_user_tokens(&market, m.user_seq)?;
+    }
+    Ok(())
+}
+
+/// A single-use code that sets the first password of an account made without one.
+pub fn new_first_password_code(pool: &Pool, account: &str) -> Result<(String, i64)> {
+    let code = random_code::<24>();
+    let expires = now_ms() + FIRST_PASSWORD_MINUTES * 60_000;
     db::write(pool, |tx| {
-        let taken =
-            tx.query_row("SELECT 1 FROM accounts WHERE email = ?1", params![email], |_| Ok(())).optional()?.is_some();
-        if taken {
-            return Err(Failure::conflict(
-                "Account.EmailTaken",
-                "An account with this email already exists; sign in instead.",
-            ));
-        }
         tx.execute(
-            "INSERT INTO accounts (id, email, first_name, last_name, hash, created_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![id, email, first, last, hash, now],
+            "INSERT INTO first_passwords (hash, account, expires_ms) VALUES (?1, ?2, ?3)",
+            params![crate::oauth::sha(&code), account, expires],
         )?;
         Ok(())
     })?;
-    account(pool, &id)?.ok_or_else(|| Failure::internal("new account vanished"))
+    Ok((code, expires))
+}
+
+/// Uses a first-password code up and sets the account's password (hash), once: 404 unknown,
+/// 410 used, expired, or the account has a password already. Returns the account.
+pub fn redeem_first_password(pool: &Pool, code: &str, hash: &str) -> Result<Account> {
+    let now = now_ms();
+    let account = db::write(pool, |tx| {
+        let row: Option<(String, i64, Option<i64>)> = tx
+            .query_row(
+                "SELECT account, expires_ms, used_ms FROM first_passwords WHERE hash = ?1",
+                params![crate::oauth::sha(code)],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?;
+        let gone = |msg: &str| Failure::new(StatusCode::GONE, "Account.FirstPasswordCodeUsed", msg.to_string());
+        let Some((account, expires, used)) = row else {
+            return Err(Failure::new(
+                StatusCode::NOT_FOUND,
+                "Account.FirstPasswordCodeUnknown",
+                "This code is not valid.",
+            ));
+        };
+        if used.is_some() {
+            return Err(gone("This code has been used already; each code works once."));
+        }
+        if expires <= now {
+            return Err(gone("This code has expired; sign in through a new link from your provider."));
+        }
+        let changed = tx.execute(
+            "UPDATE accounts SET hash = ?2 WHERE id = ?1 AND hash LIKE '!no-password:%'",
+            params![account, hash],
+        )?;
+        if changed == 0 {
+            return Err(gone("This account has a password already; change it from the account page."));
+        }
+        tx.execute(
+            "UPDATE first_passwords SET used_ms = ?2 WHERE account = ?1 AND used_ms IS NULL",
+            params![account, now],
+        )?;
+        Ok(account)
+    })?;
+    self::account(pool, &account)?.ok_or_else(|| Failure::internal("account vanished"))
 }
 
 // ---- memberships ----
@@ -580,19 +742,21 @@ pub fn add_member(app: &App, account: &Account, role: &str) -> Result<Membership
         ));
     }
     let user_id = member_user_id(&account.id);
-    let seq = db::write(&app.pool, |tx| {
-        if let Some(stale) = db::get(tx, Kind::AdminUser, "", &user_id)? {
-            // left over from an earlier membership: start afresh
-            crate::crud::cascade(tx, Kind::AdminUser, "", &user_id)?;
-            db::delete(tx, stale.seq)?;
-        }
-        let data = db::obj(json!({
+    let seq = db::as_hub(|| {
+        db::write(&app.pool, |tx| {
+            if let Some(stale) = db::get(tx, Kind::AdminUser, "", &user_id)? {
+                // left over from an earlier membership: start afresh
+                crate::crud::cascade(tx, Kind::AdminUser, "", &user_id)?;
+                db::delete(tx, stale.seq)?;
+            }
+            let data = db::obj(json!({
             "Username": format!("account.{}", account.id), "FirstName": account.first_name, "LastName": account.last_name,
             "Email": account.email, "Active": true, "DateCreated": crate::crud::now_rfc3339(), "PasswordLastSetDate": null,
             "xp": {"GatehouseAccount": account.id}}));
-        let seq = db::insert(tx, Kind::AdminUser, "", &user_id, &data, None)?;
-        assign_profile(tx, &user_id, role)?;
-        Ok(seq)
+            let seq = db::insert(tx, Kind::AdminUser, "", &user_id, &data, None)?;
+            assign_profile(tx, &user_id, role)?;
+            Ok(seq)
+        })
     })?;
     let m = Membership {
         account: account.id.clone(),
@@ -658,7 +822,7 @@ pub fn set_role(app: &App, account: &str, role: &str) -> Result<Membership> {
         Ok(Membership { role: role.to_string(), ..m })
     })?;
     let user_id = member_user_id(account);
-    db::write(&app.pool, |tx| assign_profile(tx, &user_id, role))?;
+    db::as_hub(|| db::write(&app.pool, |tx| assign_profile(tx, &user_id, role)))?;
     crate::oauth::revoke_user_tokens(app, m.user_seq)?;
     Ok(m)
 }
@@ -679,12 +843,14 @@ pub fn remove_member(app: &App, account: &str) -> Result<()> {
         tx.execute("DELETE FROM memberships WHERE account = ?1 AND org = ?2", params![account, app.org])?;
         Ok(m)
     })?;
-    db::write(&app.pool, |tx| {
-        if let Some(u) = db::by_seq(tx, m.user_seq)? {
-            crate::crud::cascade(tx, Kind::AdminUser, "", &u.id)?;
-            db::delete(tx, u.seq)?;
-        }
-        Ok(())
+    db::as_hub(|| {
+        db::write(&app.pool, |tx| {
+            if let Some(u) = db::by_seq(tx, m.user_seq)? {
+                crate::crud::cascade(tx, Kind::AdminUser, "", &u.id)?;
+                db::delete(tx, u.seq)?;
+            }
+            Ok(())
+        })
     })?;
     crate::oauth::revoke_user_tokens(app, m.user_seq)
 }

@@ -144,6 +144,7 @@ pub async fn access_token(app: App, caller: Caller, params: Params, body: Bytes)
         &target,
         UserType::Buyer,
         &client.id,
+        client_obj.seq,
         client.access_token_duration,
         roles,
         crate::oauth::Issue::Impersonation { by: me.seq.to_string() },

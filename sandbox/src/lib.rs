@@ -20,6 +20,7 @@ pub mod openapi;
 pub mod orgs;
 pub mod roles;
 pub mod seed;
+pub mod text;
 
 use crate::auth::Caller;
 
@@ -68,6 +69,9 @@ pub struct Hub {
     /// Memberships are created one at a time (a member's seller user and its hub row belong
     /// together; two concurrent joins of the same account must not both provision).
     pub joining: Mutex<()>,
+    /// Vendor provisioning calls run one at a time (checks and writes of one call are never
+    /// interleaved with another's: racing calls give one 201 and 409s).
+    pub provisioning: Mutex<()>,
     /// Vendor calls in the current minute: vendor → (minute start in ms, calls).
     rates: Mutex<HashMap<String, (i64, i64)>>,
     /// API client → organization, as the index said (a client ID keeps its organization until
@@ -88,7 +92,7 @@ pub struct Market {
 }
 
 type PresentKey = (i64, String, Option<i64>);
-/// The write generation it was read at, and the user's present (or why there is none).
+/// What the database said of a token's present, at a write generation.
 type PresentEntry = (u64, std::result::Result<auth::Present, String>);
 
 /// A handle on one organization's marketplace and the hub it belongs to. Every request works on
@@ -179,6 +183,7 @@ impl App {
             portal_url: RwLock::new(DEFAULT_PORTAL_URL.into()),
             rates: Mutex::new(HashMap::new()),
             joining: Mutex::new(()),
+            provisioning: Mutex::new(()),
             client_orgs: RwLock::new(HashMap::new()),
             markets: Mutex::new(HashMap::from([(hub::MAIN_ORG.to_string(), market.clone())])),
         });
@@ -299,17 +304,17 @@ impl App {
                 return Ok(Err(format!("The {} {} of this token's user is not active.", t.as_str(), user.parent)));
             }
         }
-        match db::get(&conn, Kind::ApiClient, "", client_id)? {
+        let client_seq = match db::get(&conn, Kind::ApiClient, "", client_id)? {
             None => return Ok(Err("The API client of this token no longer exists.".into())),
             Some(c) if !active(&c) => return Ok(Err("The API client of this token is not active.".into())),
-            Some(_) => {}
-        }
+            Some(c) => c.seq,
+        };
         if let Some(imp) = imp {
             if !db::by_seq(&conn, imp)?.is_some_and(|u| active(&u)) {
                 return Ok(Err("The user who started this impersonation no longer exists or is not active.".into()));
             }
         }
-        Ok(Ok(auth::Present { user_id: user.id, company: user.parent }))
+        Ok(Ok(auth::Present { user_id: user.id, company: user.parent, client_seq }))
     }
 
     pub fn revoked_before(&self, user_seq: i64) -> Option<i64> {
@@ -401,6 +406,7 @@ pub fn router(app: App) -> Router {
             delete(|c: orgs::AccountCaller, Path(o): Path<String>| orgs::leave_org(c, o)),
         )
         .route(paths::SESSION, post(|State(app): State<App>, b: Bytes| orgs::redeem_session(app, b)))
+        .route(paths::FIRST_PASSWORD, post(|State(app): State<App>, b: Bytes| orgs::set_first_password(app, b)))
         .route(paths::EVENTS, get(orgs::events))
         .route(
             &format!("{}/{{orgID}}{}", paths::MY_ORGANIZATIONS, paths::TOKEN),

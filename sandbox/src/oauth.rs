@@ -80,12 +80,15 @@ pub enum Issue {
     Anonymous { order_id: String },
 }
 
-/// Signs an access token; returns it with its claims.
+/// Signs an access token; returns it with its claims. The token names the organization and the
+/// incarnation of its API client (`client_seq`, the client's row), so it is answered only there.
+#[allow(clippy::too_many_arguments)]
 pub fn access_token(
     app: &App,
     user: &Obj,
     t: UserType,
     client_id: &str,
+    client_seq: i64,
     minutes: i64,
     roles: Vec<String>,
     issue: Issue,
@@ -113,6 +116,8 @@ pub fn access_token(
         },
         cmp: if t == UserType::Admin { None } else { Some(user.parent.clone()) },
         jti: Some(format!("{:x}.{rand}", now_ms())),
+        org: Some(app.org.clone()),
+        cin: Some(client_seq.to_string()),
     };
     (app.hub.keys.sign(&claims), claims)
 }
@@ -340,6 +345,15 @@ async fn grant(app: &App, body: &Bytes) -> std::result::Result<AccessToken, OAut
     };
 
     let t = user_type_of(&user).ok_or_else(|| Failure::internal("token user is not a user"))?;
+    // a membership user signs in only through its account (a client whose
+    // DefaultContextUserName names it would otherwise hand its roles to whoever holds the secret)
+    if !refreshing && db::is_membership_user(&user) {
+        return Err(oauth_err(
+            "unauthorized_client",
+            "Auth.MembershipUser",
+            "This user is an account's membership of the organization; it signs in only through its account (POST /v1/account/organizations/{id}/token).",
+        ));
+    }
     if user.data.get("Active").and_then(Value::as_bool) != Some(true) {
         return Err(oauth_err("invalid_grant", "Auth.UserNotActive", "This user is not active."));
     }
@@ -386,7 +400,7 @@ async fn grant(app: &App, body: &Bytes) -> std::result::Result<AccessToken, OAut
     let issue = if anonymous { Issue::Anonymous { order_id: crate::crud::new_id(Kind::Buyer) } } else { Issue::Own };
     // an anonymous shopper's token lasts a fixed week, whatever the client says
     let minutes = if anonymous { ANONYMOUS_MINUTES } else { client.access_token_duration };
-    let (access, claims) = access_token(app, &user, t, &client.id, minutes, roles.clone(), issue);
+    let (access, claims) = access_token(app, &user, t, &client.id, client_obj.seq, minutes, roles.clone(), issue);
     let expires_in = claims.exp - claims.nbf;
     let refresh_token = if refreshing {
         // keep the refresh token the client already holds
@@ -429,6 +443,9 @@ pub fn issue_refresh_token(
     })?;
     Ok(rt)
 }
+
+/// A stored refresh token: user, roles, scope, password tag, expiry.
+type RefreshRow = (i64, String, Option<String>, Option<String>, i64);
 
 /// How long an anonymous shopper's token lasts (one week, as on the real API).
 pub const ANONYMOUS_MINUTES: i64 = 7 * 24 * 60;
@@ -484,20 +501,23 @@ fn lockout_message(until: i64) -> String {
 fn sign_in_failed(app: &App, conn: &r2d2_sqlite::rusqlite::Connection, user: &db::Obj) -> Result<Option<i64>> {
     let Some(t) = user_type_of(user) else { return Ok(None) };
     let limits = crate::roles::sign_in_limits(conn, t, &user.parent, &user.id)?;
-    db::write(&app.pool, |tx| {
-        let failures = set_failed_attempts(tx, user.seq, |n| n + 1)?;
-        match limits.allowed_failures {
-            Some(allowed) if failures >= allowed => {
-                let until =
-                    limits.lockout_minutes.map_or(i64::MAX, |m| now_ms().saturating_add(m.saturating_mul(60_000)));
-                tx.execute(
+    // (the store's own bookkeeping: membership users count failures too)
+    db::as_hub(|| {
+        db::write(&app.pool, |tx| {
+            let failures = set_failed_attempts(tx, user.seq, |n| n + 1)?;
+            match limits.allowed_failures {
+                Some(allowed) if failures >= allowed => {
+                    let until =
+                        limits.lockout_minutes.map_or(i64::MAX, |m| now_ms().saturating_add(m.saturating_mul(60_000)));
+                    tx.execute(
                     "INSERT INTO lockouts (user_seq, until_ms) VALUES (?1, ?2) ON CONFLICT (user_seq) DO UPDATE SET until_ms = excluded.until_ms",
                     params![user.seq, until],
                 )?;
-                Ok(Some(until))
+                    Ok(Some(until))
+                }
+                _ => Ok(None),
             }
-            _ => Ok(None),
-        }
+        })
     })
 }
 
@@ -513,21 +533,23 @@ fn sign_in_succeeded(app: &App, conn: &r2d2_sqlite::rusqlite::Connection, user: 
     if failures == 0 {
         return Ok(None);
     }
-    db::write(&app.pool, |tx| {
-        if let Some(until) = locked_until(tx, user.seq)? {
-            return Ok(Some(until));
-        }
-        let current = db::by_seq(tx, user.seq)?;
-        if current.is_some_and(|u| u.data.get("FailedLoginAttempts").and_then(Value::as_i64).unwrap_or(0) != 0) {
-            clear_lockout(tx, user.seq)?;
-        }
-        Ok(None)
+    db::as_hub(|| {
+        db::write(&app.pool, |tx| {
+            if let Some(until) = locked_until(tx, user.seq)? {
+                return Ok(Some(until));
+            }
+            let current = db::by_seq(tx, user.seq)?;
+            if current.is_some_and(|u| u.data.get("FailedLoginAttempts").and_then(Value::as_i64).unwrap_or(0) != 0) {
+                clear_lockout(tx, user.seq)?;
+            }
+            Ok(None)
+        })
     })
 }
 
 /// Ends a lockout and clears the failure count (`POST /adminusers/{id}/unlock`, a right password).
 pub fn unlock_user(app: &App, user_seq: i64) -> Result<()> {
-    db::write(&app.pool, |tx| clear_lockout(tx, user_seq))
+    db::as_hub(|| db::write(&app.pool, |tx| clear_lockout(tx, user_seq)))
 }
 
 /// Drops a user's lockout and failure count, inside the caller's transaction.

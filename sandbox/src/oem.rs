@@ -246,6 +246,14 @@ impl Envelope {
                 self.problems.push((field, format!("can be at most {max} characters")));
                 None
             }
+            // what people read (names, emails) is NFC with no invisible characters
+            Some(Value::String(s)) if within.is_some() => match crate::text::clean(s.trim()) {
+                Ok(s) => Some(s),
+                Err(why) => {
+                    self.problems.push((field, why));
+                    None
+                }
+            },
             Some(Value::String(s)) => Some(s.trim().to_string()),
             Some(Value::Number(n)) if within.is_some() && name.starts_with("vendor") => Some(n.to_string()),
             Some(_) => {
@@ -261,7 +269,13 @@ impl Envelope {
             self.problems.push((format!("data.{name}"), "is not an email address".into()));
             return None;
         }
-        Some(e.to_lowercase())
+        match crate::text::email(&e) {
+            Ok(e) => Some(e),
+            Err(why) => {
+                self.problems.push((format!("data.{name}"), why));
+                None
+            }
+        }
     }
 
     fn data_object(&mut self) {
@@ -398,14 +412,24 @@ fn token_membership(app: &App, env: &mut Envelope, vendor: &Vendor, call: &mut C
     Ok((org, account))
 }
 
-/// The account for an email, made when missing (with no usable password: the person comes in
-/// through session links, and may set a password once signed in).
-fn account_for(app: &App, email: &str, first: &str, last: &str) -> crate::error::Result<hub::Account> {
-    if let Some(a) = hub::account_by_email(&app.hub.pool, email)? {
-        return Ok(a);
+/// The account a vendor provisions for an email: its own earlier one, or none yet (the caller
+/// makes it). **A vendor never obtains a session for an account it did not create**: an email
+/// whose account someone else made (the person signed up, or another vendor) is 409.
+fn vendor_account(app: &App, vendor: &Vendor, email: &str) -> OemResult<Option<hub::Account>> {
+    match hub::account_by_email(&app.hub.pool, email)? {
+        Some(a) if a.vendor.as_deref() == Some(vendor.id.as_str()) => Ok(Some(a)),
+        Some(_) => Err(OemError::new(
+            StatusCode::CONFLICT,
+            "An account with this email exists and was not created by you; invite the person from inside the organization instead.",
+        )),
+        None => Ok(None),
     }
-    let unusable = format!("!no-password:{}", hub::random_code::<16>());
-    hub::create_account(&app.hub.pool, email, first, last, &unusable)
+}
+
+/// The hash of an account made without a password: the person comes in through session links
+/// and sets a first password with the single-use code a session hands out.
+fn no_password() -> String {
+    format!("{}{}", hub::NO_PASSWORD, hub::random_code::<16>())
 }
 
 fn domain_of(email: &str) -> String {
@@ -425,6 +449,8 @@ pub async fn create_organization(app: axum::extract::State<App>, bytes: Bytes) -
         let (name, email, first, last) =
             (name.unwrap_or_default(), email.unwrap_or_default(), first.unwrap_or_default(), last.unwrap_or_default());
         call.subject = Some(email.clone());
+        // one provisioning call at a time: of racing calls one creates, the others find it (409)
+        let _one_at_a_time = app.hub.provisioning.lock();
         if let Some(vo) = &vendor_org {
             let conn = app.hub.pool.get().map_err(Failure::from)?;
             let taken = conn
@@ -443,18 +469,48 @@ pub async fn create_organization(app: axum::extract::State<App>, bytes: Bytes) -
                 ));
             }
         }
-        let account = account_for(app, &email, &first, &last)?;
-        let org = hub::create_org(app, &name)?;
-        call.org = Some(org.clone());
-        db::write(&app.hub.pool, |tx| {
+        let existing = vendor_account(app, vendor, &email)?;
+        let new_account = existing.is_none().then(|| hub::new_id("acct"));
+        // the organization, the vendor's fields and a new account commit together, or not at all
+        let org = hub::create_org_with(app, &name, |tx, org| {
+            if let Some(id) = &new_account {
+                hub::insert_account(tx, id, &email, &first, &last, &no_password(), Some(&vendor.id))?;
+            }
             tx.execute(
                 "UPDATE organizations SET vendor = ?2, vendor_org_id = ?3, domain = ?4 WHERE id = ?1",
                 params![org, vendor.id, vendor_org, domain_of(&email)],
-            )?;
+            )
+            .map_err(|e| match e {
+                r2d2_sqlite::rusqlite::Error::SqliteFailure(f, _)
+                    if f.code == r2d2_sqlite::rusqlite::ErrorCode::ConstraintViolation =>
+                {
+                    Failure::conflict(
+                        "Organization.VendorIdTaken",
+                        "An organization with this vendorOrganizationId exists already.",
+                    )
+                }
+                e => Failure::from(e),
+            })?;
             Ok(())
         })?;
-        hub::add_member(&app.market(&org)?, &account, hub::ADMIN)?;
-        let token = new_oem_token(&app.hub.pool, vendor, &org, &account.id, None)?;
+        call.org = Some(org.clone());
+        let joined = (|| -> crate::error::Result<(hub::Account, String)> {
+            let account = match &existing {
+                Some(a) => a.clone(),
+                None => hub::account(&app.hub.pool, new_account.as_deref().unwrap_or(""))?
+                    .ok_or_else(|| Failure::internal("new account vanished"))?,
+            };
+            hub::add_member(&app.market(&org)?, &account, hub::ADMIN)?;
+            let token = new_oem_token(&app.hub.pool, vendor, &org, &account.id, None)?;
+            Ok((account, token))
+        })();
+        let token = match joined {
+            Ok((_, token)) => token,
+            Err(e) => {
+                hub::discard_org(app, &org, new_account.as_deref());
+                return Err(e.into());
+            }
+        };
         Ok((
             StatusCode::CREATED,
             json!({"status": 201, "message": "Successfully created the organization", "organizationOemToken": token}),
@@ -476,6 +532,7 @@ pub async fn create_user(app: axum::extract::State<App>, bytes: Bytes) -> Respon
         env.finish()?;
         let (email, first, last) = (email.unwrap_or_default(), first.unwrap_or_default(), last.unwrap_or_default());
         call.subject = Some(email.clone());
+        let _one_at_a_time = app.hub.provisioning.lock();
         let conn = app.hub.pool.get().map_err(Failure::from)?;
         let orgs: Vec<String> = match &vendor_org {
             Some(vo) => {
@@ -503,11 +560,20 @@ pub async fn create_user(app: axum::extract::State<App>, bytes: Bytes) -> Respon
             _ => return Err(OemError::new(StatusCode::CONFLICT, "Several of your organizations match this email domain; give vendorOrganizationId.")),
         };
         call.org = Some(org.clone());
-        let account = account_for(app, &email, &first, &last)?;
+        let (account, made) = match vendor_account(app, vendor, &email)? {
+            Some(a) => (a, false),
+            None => (hub::create_account(&app.hub.pool, &email, &first, &last, &no_password(), Some(&vendor.id))?, true),
+        };
         if hub::membership(&app.hub.pool, &account.id, &org)?.is_some() {
             return Err(OemError::new(StatusCode::CONFLICT, format!("{email} is a member of this organization already.")));
         }
-        hub::add_member(&app.market(&org)?, &account, hub::MEMBER)?;
+        if let Err(e) = hub::add_member(&app.market(&org)?, &account, hub::MEMBER) {
+            if made {
+                // no account is left behind without a membership
+                hub::discard_account(app, &account.id);
+            }
+            return Err(e.into());
+        }
         let token = new_oem_token(&app.hub.pool, vendor, &org, &account.id, vendor_user.as_deref())?;
         Ok((StatusCode::CREATED, json!({"status": 201, "message": "Successfully created a user for the organization", "organizationOemToken": token})))
     })
@@ -574,14 +640,14 @@ pub fn redeem_session(pool: &Pool, code: &str) -> crate::error::Result<(String, 
         return Err(Failure::new(
             StatusCode::NOT_FOUND,
             "Session.Unknown",
-            "This sign-in link is not valid. Sign in with your email and password instead.",
+            "This sign-in link is not valid. Ask for a new one, or sign in with your email and password if you have set one.",
         ));
     };
     if used.is_some() {
-        return Err(gone("Session.Used", "This sign-in link has been used already; each link works once. Ask for a new one, or sign in with your email and password."));
+        return Err(gone("Session.Used", "This sign-in link has been used already; each link works once. Ask for a new one, or sign in with your email and password if you have set one."));
     }
     if expires <= now {
-        return Err(gone("Session.Expired", "This sign-in link has expired (links last two minutes). Ask for a new one, or sign in with your email and password."));
+        return Err(gone("Session.Expired", "This sign-in link has expired (links last two minutes). Ask for a new one, or sign in with your email and password if you have set one."));
     }
     let took = db::write(pool, |tx| {
         Ok(tx.execute(

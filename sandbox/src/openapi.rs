@@ -488,7 +488,8 @@ fn organization_schemas(schemas: &mut Map<String, Value>) {
         ("Account", object(read::Account::TEXT, json!({}))),
         ("AccountSignUp", object(&["Email", "Password", "FirstName", "LastName"], json!({}))),
         ("AccountSignIn", object(&["Email", "Password"], json!({}))),
-        ("AccountUpdate", object(&["FirstName", "LastName", "Password"], json!({}))),
+        ("AccountUpdate", object(&["FirstName", "LastName", "Password", "CurrentPassword"], json!({}))),
+        ("FirstPassword", object(&["Code", "Password"], json!({}))),
         (
             "AccountToken",
             object(
@@ -534,7 +535,12 @@ fn organization_schemas(schemas: &mut Map<String, Value>) {
         ("SessionCode", object(&["Code"], json!({}))),
         (
             "SessionTokens",
-            object(&[], json!({"Account": reference("AccountToken"), "Organization": reference("OrganizationToken")})),
+            object(
+                &[],
+                json!({"Account": reference("AccountToken"), "Organization": reference("OrganizationToken"),
+                    "FirstPassword": {"type": "object", "description": "Only for an account with no password yet: a single-use code for POST /v1/account/password.",
+                        "properties": {"Code": {"type": "string"}, "Expires": {"type": "string", "format": "date-time"}}}}),
+            ),
         ),
         (
             "ProvisioningEvent",
@@ -713,6 +719,18 @@ fn organization_paths(paths: &mut Map<String, Value>) {
         &[],
         Some(("SessionCode", &["Code"])),
         one("SessionTokens"),
+    );
+    add(
+        "/account/password",
+        "post",
+        "Account.SetFirstPassword",
+        "Account",
+        "Set the first password of an account made without one, with its single-use code",
+        &anyone,
+        None,
+        &[],
+        Some(("FirstPassword", &["Code", "Password"])),
+        one("AccountToken"),
     );
     add(
         "/organization/events",

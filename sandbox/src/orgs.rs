@@ -66,6 +66,18 @@ impl Body {
         match self.given(name, required)? {
             Value::String(s) => {
                 let s = s.trim().to_string();
+                // names people read are NFC with no invisible characters; secrets stay as typed
+                let s = if name.contains("Password") || name == "Code" {
+                    s
+                } else {
+                    match crate::text::clean(&s) {
+                        Ok(s) => s,
+                        Err(why) => {
+                            self.problem(name, "Format", format!("{name} {why}."));
+                            return None;
+                        }
+                    }
+                };
                 if s.is_empty() && required {
                     self.problem(name, "Required", format!("{name} is required."));
                     None
@@ -102,7 +114,13 @@ impl Body {
             self.problem(name, "Format", format!("{name} is not an email address."));
             return None;
         }
-        Some(e.to_lowercase())
+        match crate::text::email(&e) {
+            Ok(e) => Some(e),
+            Err(why) => {
+                self.problem(name, "Format", format!("{name} {why}."));
+                None
+            }
+        }
     }
 
     /// Unknown properties are problems too (a misspelt name would otherwise be lost silently);
@@ -221,7 +239,7 @@ pub async fn sign_up(app: App, bytes: Bytes) -> Result<Response> {
         ));
     }
     let hash = crate::oauth::hash_password_async(&app, password).await?;
-    let account = hub::create_account(&app.hub.pool, &email, &first, &last, &hash)?;
+    let account = hub::create_account(&app.hub.pool, &email, &first, &last, &hash, None)?;
     Ok(json_response(StatusCode::CREATED, &account_token(&app, &account)))
 }
 
@@ -269,6 +287,7 @@ pub async fn sign_in(app: App, bytes: Bytes) -> Result<Response> {
 /// `POST /v1/account/signout`: ends every account token issued so far.
 pub async fn sign_out(c: AccountCaller) -> Result<Response> {
     end_account_tokens(&c.app, &c.account.id)?;
+    hub::end_org_tokens(&c.app, &c.account.id)?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
@@ -286,16 +305,45 @@ pub async fn me(c: AccountCaller) -> Result<Response> {
     Ok(json_response(StatusCode::OK, &c.account.value()))
 }
 
-/// `PATCH /v1/account`: names, and the password (which ends the other account tokens).
+/// `PATCH /v1/account`: names, and the password (which ends the other account tokens and every
+/// organization token of the account). Changing the password needs the current one; an account
+/// made without a password sets its first one with a single-use code (`POST /v1/account/password`).
 pub async fn update_me(c: AccountCaller, bytes: Bytes) -> Result<Response> {
     let mut b = Body::parse(&bytes)?;
     let first = b.text("FirstName", false, 100);
     let last = b.text("LastName", false, 100);
     let password = b.text("Password", false, 200);
+    let current = b.text("CurrentPassword", false, 200);
     if let Some(p) = &password {
         password_problem(&mut b, p);
+        if current.is_none() && c.account.has_password() {
+            b.fail("CurrentPassword", "Required", "CurrentPassword is required to change the password.".into());
+        }
     }
     b.finish()?;
+    if password.is_some() && !c.account.has_password() {
+        return Err(Failure::new(
+            StatusCode::FORBIDDEN,
+            "Account.FirstPasswordByCode",
+            "This account has no password yet: set the first one with the single-use code handed out with your sign-in link (POST /v1/account/password).",
+        ));
+    }
+    if let (Some(_), Some(cur)) = (&password, current) {
+        if let Some(until) = hub::locked_until(&c.app.hub.pool, &c.account.id)? {
+            let minutes = ((until - hub::now_ms()) / 60_000 + 1).max(1);
+            return Err(Failure::new(
+                StatusCode::BAD_REQUEST,
+                "Account.LockedOut",
+                format!("Too many wrong passwords: this account is locked for {minutes} more minute(s)."),
+            ));
+        }
+        if !crate::oauth::check_password(&c.app, &cur, Some(c.account.hash.clone())).await? {
+            // counted like a wrong sign-in, so a stolen account token cannot guess at leisure
+            hub::sign_in_failed(&c.app.hub.pool, &c.account.id)?;
+            return Err(Failure::new(StatusCode::FORBIDDEN, "Account.WrongPassword", "The current password is wrong."));
+        }
+        hub::sign_in_succeeded(&c.app.hub.pool, &c.account.id)?;
+    }
     let hash = match password {
         Some(p) => Some(crate::oauth::hash_password_async(&c.app, p).await?),
         None => None,
@@ -317,6 +365,9 @@ pub async fn update_me(c: AccountCaller, bytes: Bytes) -> Result<Response> {
         }
         Ok(())
     })?;
+    if hash.is_some() {
+        hub::end_org_tokens(&c.app, &id)?;
+    }
     let account = hub::account(&c.app.hub.pool, &id)?.ok_or_else(|| Failure::internal("account vanished"))?;
     // a new password comes with a new token (the old ones have ended)
     let body = if hash.is_some() { account_token(&c.app, &account) } else { account.value() };
@@ -412,6 +463,7 @@ fn issue_org_token(main: &App, m: &Membership, client_wanted: Option<String>) ->
         &user,
         UserType::Admin,
         &client_id,
+        client.seq,
         minutes,
         roles.clone(),
         crate::oauth::Issue::Own,
@@ -439,7 +491,32 @@ pub async fn redeem_session(app: App, bytes: Bytes) -> Result<Response> {
     let m =
         hub::membership(&app.hub.pool, &account.id, &org)?.ok_or_else(|| Failure::not_found("Organization", &org))?;
     let token = issue_org_token(&app, &m, None)?;
-    Ok(json_response(StatusCode::OK, &json!({"Account": account_token(&app, &account), "Organization": token})))
+    let mut v = json!({"Account": account_token(&app, &account), "Organization": token});
+    if !account.has_password() {
+        // the person's way to a password of their own: once, within the hour
+        let (code, expires) = hub::new_first_password_code(&app.hub.pool, &account.id)?;
+        v["FirstPassword"] = json!({"Code": code, "Expires": hub::rfc3339(expires)});
+    }
+    Ok(json_response(StatusCode::OK, &v))
+}
+
+/// `POST /v1/account/password` `{"Code", "Password"}`: sets the first password of an account made
+/// without one (by a vendor), with the single-use code its session link handed out. No token: the
+/// code is the secret. Answers a fresh account token.
+pub async fn set_first_password(app: App, bytes: Bytes) -> Result<Response> {
+    let mut b = Body::parse(&bytes)?;
+    let code = b.text("Code", true, 200);
+    let password = b.text("Password", true, 200);
+    if let Some(p) = &password {
+        password_problem(&mut b, p);
+    }
+    b.finish()?;
+    let (Some(code), Some(password)) = (code, password) else {
+        return Err(Failure::internal("checked fields missing"));
+    };
+    let hash = crate::oauth::hash_password_async(&app, password).await?;
+    let account = hub::redeem_first_password(&app.hub.pool, &code, &hash)?;
+    Ok(json_response(StatusCode::OK, &account_token(&app, &account)))
 }
 
 /// `GET /v1/organization/events` (Admin): what vendors did to this organization (provisioning).
@@ -649,8 +726,10 @@ pub async fn create_role(c: Caller, bytes: Bytes) -> Result<Response> {
     let (id, name, roles) = role_fields(&bytes, true)?;
     let id = id.unwrap_or_else(|| slug(&name));
     let data = json!({"Name": name, "Roles": roles, "CustomRoles": []}).as_object().cloned().unwrap_or_default();
-    db::write(&c.app.pool, |tx| {
-        db::insert(tx, Kind::SecurityProfile, "", &hub::profile_of(&id), &data, None).map(|_| ())
+    db::as_hub(|| {
+        db::write(&c.app.pool, |tx| {
+            db::insert(tx, Kind::SecurityProfile, "", &hub::profile_of(&id), &data, None).map(|_| ())
+        })
     })
     .map_err(|e| {
         if e.status == StatusCode::CONFLICT {
@@ -684,7 +763,9 @@ pub async fn save_role(c: Caller, id: String, bytes: Bytes) -> Result<Response> 
     let mut data = profile.data.clone();
     data.insert("Name".into(), json!(name));
     data.insert("Roles".into(), json!(roles));
-    db::write(&c.app.pool, |tx| db::update(tx, profile.seq, Kind::SecurityProfile, &profile.id, &data, None))?;
+    db::as_hub(|| {
+        db::write(&c.app.pool, |tx| db::update(tx, profile.seq, Kind::SecurityProfile, &profile.id, &data, None))
+    })?;
     for m in hub::memberships_of_org(&c.app.hub.pool, &c.app.org)?.iter().filter(|m| m.role == id) {
         crate::oauth::revoke_user_tokens(&c.app, m.user_seq)?;
     }
@@ -710,9 +791,11 @@ pub async fn delete_role(c: Caller, id: String) -> Result<Response> {
             ),
         ));
     }
-    db::write(&c.app.pool, |tx| {
-        crate::crud::cascade(tx, Kind::SecurityProfile, "", &profile.id)?;
-        db::delete(tx, profile.seq)
+    db::as_hub(|| {
+        db::write(&c.app.pool, |tx| {
+            crate::crud::cascade(tx, Kind::SecurityProfile, "", &profile.id)?;
+            db::delete(tx, profile.seq)
+        })
     })?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

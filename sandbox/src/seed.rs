@@ -278,6 +278,7 @@ fn organizations(app: &App, login: &AccountLogin) -> Result<()> {
             "Dana",
             "Demo",
             &crate::oauth::hash_password(&login.password)?,
+            None,
         )?,
     };
     for o in &login.organizations {

@@ -103,7 +103,8 @@ async fn accounts_sign_up_sign_in_and_out_and_never_pass_for_marketplace_tokens(
     // a password change too, and the answer carries a fresh token
     let (_, v) = sign_in(&sb, "ann@example.com", "Strong-Pass-123").await;
     let t = v["access_token"].as_str().unwrap().to_string();
-    let (s, v) = sb.patch("/account", &t, json!({"Password": "Another-Pass-456"})).await;
+    let (s, v) =
+        sb.patch("/account", &t, json!({"CurrentPassword": "Strong-Pass-123", "Password": "Another-Pass-456"})).await;
     assert_eq!(s, StatusCode::OK, "{v}");
     assert_eq!(sb.get("/account", &t).await.0, StatusCode::UNAUTHORIZED);
     assert_eq!(sb.get("/account", v["access_token"].as_str().unwrap()).await.0, StatusCode::OK);

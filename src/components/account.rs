@@ -149,6 +149,22 @@ pub fn LandingPage(config: RuntimeConfig, landing: Landing) -> impl IntoView {
     let base = config.api_base.clone();
     let failed = RwSignal::new(None::<String>);
     let offer = RwSignal::new(None::<Value>);
+    let landing_done = expect_context::<RwSignal<Option<Landing>>>();
+    // the first-password code a session link handed out (accounts made by a vendor)
+    let first_code = RwSignal::new(None::<String>);
+    let first_password = RwSignal::new(String::new());
+    let first_error = RwSignal::new(String::new());
+    let fb = base.clone();
+    let set_first = move |_| {
+        let (b, code, password) = (fb.clone(), first_code.get_untracked(), first_password.get_untracked());
+        leptos::task::spawn_local(async move {
+            let body = json!({"Code": code.unwrap_or_default(), "Password": password});
+            match account::call(&b, None, "POST", hub::FIRST_PASSWORD, Some(body)).await {
+                Ok(_) => landing_done.set(None),
+                Err(e) => first_error.set(e),
+            }
+        });
+    };
     // the invitation's code (its answer does not repeat it)
     let code = match &landing {
         Landing::Invitation(c) => c.clone(),
@@ -156,7 +172,6 @@ pub fn LandingPage(config: RuntimeConfig, landing: Landing) -> impl IntoView {
     };
     let b = base.clone();
     let is_session = matches!(landing, Landing::Session(_));
-    let landing_done = expect_context::<RwSignal<Option<Landing>>>();
     leptos::task::spawn_local(async move {
         match landing {
             Landing::Session(code) => {
@@ -171,7 +186,11 @@ pub fn LandingPage(config: RuntimeConfig, landing: Landing) -> impl IntoView {
                         account::save(Some(&a));
                         session.account.set(Some(a));
                         session.put(account::context(&b, &email, &v["Organization"]));
-                        landing_done.set(None);
+                        // an account a vendor made has no password yet: offer its single-use code
+                        match v["FirstPassword"]["Code"].as_str() {
+                            Some(c) => first_code.set(Some(c.to_string())),
+                            None => landing_done.set(None),
+                        }
                     }
                     Err(e) => failed.set(Some(e)),
                 }
@@ -191,9 +210,20 @@ pub fn LandingPage(config: RuntimeConfig, landing: Landing) -> impl IntoView {
             <main class="card" id="landing">
                 <h1>"Gatehouse"</h1>
                 {move || match (failed.get(), offer.get()) {
+                    _ if first_code.with(Option::is_some) => view! {
+                        <h2 id="landing-title">"Set your password"</h2>
+                        <p class="muted">"Your account has no password yet. Set one now to sign in later with your email; this offer works once, for an hour."</p>
+                        <label for="first-password">"New password"</label>
+                        <input id="first-password" type="password" autocomplete="new-password"
+                            prop:value=first_password on:input=move |ev| first_password.set(event_target_value(&ev))/>
+                        <p class="error" role="alert" id="first-password-error" hidden=move || first_error.with(String::is_empty)>{first_error}</p>
+                        <button class="primary" id="first-password-set" on:click=set_first.clone()>"Set password"</button>
+                        <button id="first-password-later" on:click=move |_| landing_done.set(None)>"Later"</button>
+                    }.into_any(),
                     (Some(e), _) => view! {
                         <h2 id="landing-title">{if is_session { "This sign-in link cannot be used" } else { "This invitation cannot be used" }}</h2>
                         <p class="error" id="landing-error" role="alert">{e}</p>
+                        <p class="muted" id="landing-no-password" hidden=!is_session>"No password yet? Ask for a new link: the page it opens lets you set your first password."</p>
                         <button class="primary" id="landing-signin" on:click=move |_| landing_done.set(None)>"Sign in the usual way"</button>
                     }.into_any(),
                     (None, Some(v)) => {
