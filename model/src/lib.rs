@@ -14,6 +14,7 @@ pub mod password;
 pub mod read;
 pub mod resources;
 pub mod roles;
+pub mod setup;
 pub mod types;
 pub mod validate;
 
