@@ -261,14 +261,18 @@ pub fn key(kind: SetupKind, o: &Obj) -> String {
             format!("{}{} ∋ {}", party_key(t, c), text(o, "UserGroupID"), text(o, "UserID"))
         }
         SetupKind::SecurityProfileAssignments => {
+            // every field: an assignment naming a user and a group differs from one naming the user
             let mut k = format!("{} → ", text(o, "SecurityProfileID"));
-            k.push_str(&crate::access::describe_assignment(&crate::types::SecurityProfileAssignment {
-                security_profile_id: String::new(),
-                buyer_id: Some(text(o, "BuyerID").into()),
-                supplier_id: Some(text(o, "SupplierID").into()),
-                user_id: Some(text(o, "UserID").into()),
-                user_group_id: Some(text(o, "UserGroupID").into()),
-            }));
+            let mut parts = Vec::new();
+            for (f, w) in
+                [("BuyerID", "buyer"), ("SupplierID", "supplier"), ("UserGroupID", "group"), ("UserID", "user")]
+            {
+                if !text(o, f).is_empty() {
+                    parts.push(format!("{w} {}", text(o, f)));
+                }
+            }
+            k.push_str(if parts.is_empty() { "the marketplace" } else { "" });
+            k.push_str(&parts.join(" / "));
             k
         }
         SetupKind::ApiClientAssignments => {
@@ -449,6 +453,10 @@ pub fn export(m: &Marketplace, b: &BuiltIns, opts: &ExportOptions) -> SetupFile 
     }
     for (kind, list) in file.objects.iter_mut() {
         sort_objects(*kind, list);
+        if kind.is_assignment() {
+            // the API keeps one of identical assignments
+            list.dedup();
+        }
     }
     file
 }

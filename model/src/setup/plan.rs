@@ -334,7 +334,7 @@ pub fn plan_index(file: &SetupFile, tx: &Index, target_name: &str, opts: PlanOpt
                 o.insert(f.to_string(), Value::String(name));
             }
             let k = key(kind, &o);
-            if fx.insert((kind, k.clone()), o).is_some() {
+            if fx.insert((kind, k.clone()), o).is_some() && !kind.is_assignment() {
                 errors.push(PlanError::Duplicate { kind, key: k });
             }
         }

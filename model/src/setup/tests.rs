@@ -242,7 +242,7 @@ fn a_broken_reference_is_refused_naming_both_sides() {
     let p = plan(&export(&m, &b, &all()), &Marketplace::new("b", "B"), &b, PlanOptions::default());
     let msgs: Vec<String> = p.errors.iter().map(PlanError::describe).collect();
     assert!(
-        msgs.iter().any(|e| e.contains("security profile assignment NO_SUCH_PROFILE → user buyer01 of buyer B1")
+        msgs.iter().any(|e| e.contains("security profile assignment NO_SUCH_PROFILE → buyer B1 / user buyer01")
             && e.contains("names security profile NO_SUCH_PROFILE")),
         "{msgs:?}"
     );
@@ -376,8 +376,22 @@ fn large_export_and_plan_timed() {
     let mut m = synth::marketplace(1, &synth::Size::LARGE);
     // the synthetic map's deliberate oddities (references to what no list returns) aside
     let profiles: HashSet<String> = m.profiles.iter().map(|p| p.id.clone()).collect();
-    m.assignments
-        .retain(|a| profiles.contains(&a.security_profile_id) && !(a.buyer_id.is_some() && a.supplier_id.is_some()));
+    let parties = m.parties.clone();
+    m.assignments.retain(|a| {
+        let (b, s) = (a.buyer_id.as_deref().unwrap_or(""), a.supplier_id.as_deref().unwrap_or(""));
+        let party = match (b, s) {
+            ("", "") => parties.iter().find(|p| p.user_type == UserType::Admin),
+            (b, "") => parties.iter().find(|p| p.user_type == UserType::Buyer && p.company.id == b),
+            ("", s) => parties.iter().find(|p| p.user_type == UserType::Supplier && p.company.id == s),
+            _ => None,
+        };
+        let names = |v: &Option<String>, ids: Vec<&str>| v.as_deref().is_none_or(|x| x.is_empty() || ids.contains(&x));
+        profiles.contains(&a.security_profile_id)
+            && party.is_some_and(|p| {
+                names(&a.user_group_id, p.groups.iter().map(|g| g.id.as_str()).collect())
+                    && names(&a.user_id, p.users.iter().map(|u| u.id.as_str()).collect())
+            })
+    });
     for p in &mut m.parties {
         let groups: HashSet<String> = p.groups.iter().map(|g| g.id.clone()).collect();
         p.memberships.retain(|x| groups.contains(&x.user_group_id));
