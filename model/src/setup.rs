@@ -28,6 +28,9 @@ pub const FORMAT: u32 = 1;
 /// One object: its fields as the API names them.
 pub type Obj = Map<String, Value>;
 
+/// Objects with their kinds.
+pub type Objects = Vec<(SetupKind, Obj)>;
+
 /// The kinds of object a setup file holds, in the order an apply writes them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum SetupKind {
@@ -331,7 +334,7 @@ fn obj_of<T: Serialize>(kind: SetupKind, v: &T) -> Obj {
 
 /// Every object of a marketplace snapshot, normalized, split into the people-made ones and the
 /// built-in ones (each in the snapshot's order).
-pub fn objects(m: &Marketplace, b: &BuiltIns) -> (Vec<(SetupKind, Obj)>, Vec<(SetupKind, Obj)>) {
+pub fn objects(m: &Marketplace, b: &BuiltIns) -> (Objects, Objects) {
     use SetupKind::*;
     let mut all: Vec<(SetupKind, Obj)> = Vec::new();
     let with_party = |mut o: Obj, t: UserType, c: &str| {
