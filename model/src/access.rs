@@ -175,7 +175,7 @@ impl Marketplace {
             name: name.into(),
             parties: vec![Party {
                 user_type: UserType::Admin,
-                company: Company { id: String::new(), name: name.into(), active: true },
+                company: Company { id: String::new(), name: name.into(), active: true, xp: None },
                 ..Party::default()
             }],
             ..Marketplace::default()

@@ -5,6 +5,7 @@
 //! the password policy. The sandbox serves and enforces it; the portal reads and validates with it.
 
 pub mod access;
+pub mod builtin;
 pub mod error;
 pub mod hub;
 pub mod impersonation;
@@ -13,6 +14,7 @@ pub mod password;
 pub mod read;
 pub mod resources;
 pub mod roles;
+pub mod setup;
 pub mod types;
 pub mod validate;
 

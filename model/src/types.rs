@@ -124,11 +124,13 @@ pub struct Company {
     pub id: String,
     pub name: String,
     pub active: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub xp: Option<Value>,
 }
 
 impl Default for Company {
     fn default() -> Self {
-        Company { id: String::new(), name: String::new(), active: true }
+        Company { id: String::new(), name: String::new(), active: true, xp: None }
     }
 }
 
@@ -140,6 +142,8 @@ pub struct UserGroup {
     pub id: String,
     pub name: String,
     pub description: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub xp: Option<Value>,
 }
 
 /// A user's membership of a group (`UserGroupAssignment`).

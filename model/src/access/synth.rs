@@ -130,8 +130,10 @@ fn fill(
     groups: Vec<String>,
 ) {
     let p = m.party_mut(t, company);
-    p.groups =
-        groups.iter().map(|g| UserGroup { id: g.clone(), name: format!("Group {g}"), description: None }).collect();
+    p.groups = groups
+        .iter()
+        .map(|g| UserGroup { id: g.clone(), name: format!("Group {g}"), ..UserGroup::default() })
+        .collect();
     for local in 0..users {
         let id = user_id(local);
         let u = user(rng, id.clone(), format!("{prefix}{local}"));
@@ -193,15 +195,22 @@ pub fn marketplace(seed: u64, size: &Size) -> Marketplace {
 
     // buyers, suppliers
     for b in 0..size.buyers {
-        let company =
-            Company { id: buyer_id(b), name: format!("Buyer {b}"), active: !(size.buyers > 1 && b == size.buyers - 1) };
+        let company = Company {
+            id: buyer_id(b),
+            name: format!("Buyer {b}"),
+            active: !(size.buyers > 1 && b == size.buyers - 1),
+            xp: None,
+        };
         m.add_company(UserType::Buyer, company);
         let users = size.buyer_users / size.buyers + usize::from(b < size.buyer_users % size.buyers);
         let groups = groups_of(size.buyer_groups, size.buyers, b, "G");
         fill(&mut rng, &mut m, UserType::Buyer, &buyer_id(b), &format!("b{b}u"), users, groups);
     }
     for s in 0..size.suppliers {
-        m.add_company(UserType::Supplier, Company { id: supplier_id(s), name: format!("Supplier {s}"), active: true });
+        m.add_company(
+            UserType::Supplier,
+            Company { id: supplier_id(s), name: format!("Supplier {s}"), active: true, xp: None },
+        );
         let users = size.supplier_users / size.suppliers + usize::from(s < size.supplier_users % size.suppliers);
         let groups = groups_of(size.supplier_groups, size.suppliers, s, "SG");
         fill(&mut rng, &mut m, UserType::Supplier, &supplier_id(s), &format!("s{s}u"), users, groups);
