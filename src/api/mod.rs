@@ -47,6 +47,12 @@ pub fn enc(s: &str) -> String {
     String::from(js_sys::encode_uri_component(s))
 }
 
+/// An object's path: its collection and its encoded ID (the hub's collections are in
+/// `gatehouse_model::hub`).
+pub fn item(collection: &str, id: &str) -> String {
+    format!("{collection}/{}", enc(id))
+}
+
 /// `path?name=value&…` with every name and value percent-encoded; `path` alone when the query
 /// is empty. The one writer of list queries (console, screens, launcher).
 pub fn with_query(path: &str, q: &gatehouse_model::list::ListQuery) -> String {

@@ -2,6 +2,7 @@
 //! default, localStorage when the user stays signed in), silent refresh, and sign-out.
 pub mod account;
 pub mod impersonation;
+pub mod orgs;
 
 use crate::api;
 use crate::json;

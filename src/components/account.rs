@@ -2,10 +2,11 @@
 //! new-organization form, and the two landings a link opens — a vendor's one-time session link
 //! (`?session=`) and an invitation (`?invitation=`). Both codes leave the address bar and the
 //! history before anything else happens.
+use crate::api::item;
 use crate::auth::account::{self, Account};
+use crate::auth::orgs;
 use crate::auth::Session;
 use crate::config::RuntimeConfig;
-use crate::data::item;
 use crate::json;
 use gatehouse_model::hub;
 use gatehouse_model::read::{Invitation, Organization};
@@ -64,7 +65,7 @@ pub fn AccountForm(
         let invitation = invitation.clone();
         busy.set(true);
         leptos::task::spawn_local(async move {
-            let mut r = account::sign_in(session, &base, &e, &p, names).await;
+            let mut r = orgs::sign_in(session, &base, &e, &p, names).await;
             if let (Some(code), Some(a)) = (invitation, session.account.get_untracked()) {
                 r = match account::call(
                     &a.base,
@@ -75,7 +76,7 @@ pub fn AccountForm(
                 )
                 .await
                 {
-                    Ok(v) => account::open(session, &a, &json::string(&v, "ID")).await,
+                    Ok(v) => orgs::open(session, &a, &json::string(&v, "ID")).await,
                     Err(e) => Err(e),
                 };
                 if let (true, Some(l)) = (r.is_ok(), landing) {
@@ -119,7 +120,7 @@ pub fn NewOrganization(#[prop(optional)] done: Option<RwSignal<bool>>) -> impl I
         let body = json!({"Name": name.get_untracked()});
         leptos::task::spawn_local(async move {
             let r = match account::call(&a.base, Some(&a.token), "POST", hub::MY_ORGANIZATIONS, Some(body)).await {
-                Ok(v) => account::open(session, &a, &json::string(&v, "ID")).await,
+                Ok(v) => orgs::open(session, &a, &json::string(&v, "ID")).await,
                 Err(e) => Err(e),
             };
             match r {
@@ -170,7 +171,7 @@ pub fn LandingPage(config: RuntimeConfig, landing: Landing) -> impl IntoView {
                         };
                         account::save(Some(&a));
                         session.account.set(Some(a));
-                        session.put(account::context(&b, &email, &v["Organization"]));
+                        session.put(orgs::context(&b, &email, &v["Organization"]));
                         landing_done.set(None);
                     }
                     Err(e) => failed.set(Some(e)),

@@ -1,12 +1,42 @@
-//! Small shared pieces: spinner, sign-in form, theme.
+//! Small shared pieces: spinner, a load and its problems on screen, sign-in form, theme.
 pub mod account;
+pub mod problems;
 pub mod signin;
 
+pub use problems::Problems;
+
+use crate::data::{one_line, Load, Problem};
 use leptos::prelude::*;
 
 #[component]
 pub fn Spinner(#[prop(optional)] label: &'static str) -> impl IntoView {
     view! { <span class="spinner" role="status" aria-label=if label.is_empty() { "Loading" } else { label }></span> }
+}
+
+/// A [`Load`] on screen, the same everywhere: a spinner (and `waiting`) while the answer is on
+/// its way, its problem in one line if it failed, nothing when there is nothing to load, else
+/// `ok(answer)`.
+pub trait LoadView<T> {
+    fn view(self, waiting: &'static str, ok: impl Fn(T) -> AnyView + Send + Sync + 'static) -> impl IntoView;
+}
+
+impl<T: Clone + Send + Sync + 'static> LoadView<T> for Load<T> {
+    fn view(self, waiting: &'static str, ok: impl Fn(T) -> AnyView + Send + Sync + 'static) -> impl IntoView {
+        move || match self.state.get() {
+            None if self.loading.get() => pending(waiting),
+            None => ().into_any(),
+            Some(Err(p)) => failed(&p),
+            Some(Ok(v)) => ok(v),
+        }
+    }
+}
+
+fn pending(waiting: &'static str) -> AnyView {
+    view! { <p class="loading"><Spinner/>{waiting}</p> }.into_any()
+}
+
+fn failed(p: &[Problem]) -> AnyView {
+    view! { <p class="error" role="alert">{one_line(p)}</p> }.into_any()
 }
 
 const THEME: &str = "gatehouse.theme";

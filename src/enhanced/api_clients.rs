@@ -1,11 +1,11 @@
 //! The API client screen's own panel: the specific buyers and suppliers that may use a client
 //! when it does not allow all of them.
-use super::resource::one_line;
-use super::{change, id_names, list_all, text};
 use crate::api::enc;
 use crate::auth::Session;
 use crate::components::Spinner;
 use crate::data::Load;
+use crate::data::{change, id_names, list_all, one_line};
+use gatehouse_model::read::text;
 use leptos::prelude::*;
 use serde_json::{json, Value};
 

@@ -1,10 +1,13 @@
 //! Effective roles: for one admin, buyer or supplier user, the AvailableRoles the API reports
 //! and, for each role, which profile grants it through which assignment (user, group or
 //! company). The "does it reach" rule is the model's, the same one the sandbox grants with.
+use super::jump::{Jump, RolesTarget};
 use super::security_profiles::{all_assignments, describe_named};
-use super::{call, groups_of, id_names, list_all, text, Jump, Problem, RolesTarget};
 use crate::auth::Session;
+use crate::components::LoadView;
+use crate::data::{call, groups_of, id_names, list_all, Problem};
 use crate::data::{At, Load};
+use gatehouse_model::read::text;
 use gatehouse_model::read::User;
 use gatehouse_model::resources::{Kind, UserType};
 use gatehouse_model::types::Level;
@@ -12,12 +15,15 @@ use gatehouse_model::types::SecurityProfileAssignment;
 use leptos::prelude::*;
 use serde_json::Value;
 
+/// A profile that grants a role, with the level and the assignment through which it reaches the user.
+type Source = (String, (&'static str, SecurityProfileAssignment));
+
 #[derive(Debug, Clone, PartialEq)]
 struct Breakdown {
     username: String,
     available: Vec<String>,
     /// role → (profile, the level and the assignment through which it reaches the user)
-    rows: Vec<(String, Vec<(String, (&'static str, SecurityProfileAssignment))>)>,
+    rows: Vec<(String, Vec<Source>)>,
 }
 
 fn users_of(t: UserType, company: &str) -> At {
@@ -29,11 +35,8 @@ async fn breakdown(session: Session, t: UserType, company: String, id: String) -
     let groups = groups_of(session, crate::auth::Caller::ActingAs, t, &company, &id).await?;
     let assignments = all_assignments(session).await?;
     let profiles = list_all(session, "/securityprofiles", 10_000).await?;
-    let mut rows: Vec<(String, Vec<(String, (&'static str, SecurityProfileAssignment))>)> = Vec::new();
-    let mut add = |role: String, source: (String, (&'static str, SecurityProfileAssignment))| match rows
-        .iter_mut()
-        .find(|(r, _)| *r == role)
-    {
+    let mut rows: Vec<(String, Vec<Source>)> = Vec::new();
+    let mut add = |role: String, source: Source| match rows.iter_mut().find(|(r, _)| *r == role) {
         Some((_, s)) => s.push(source),
         None => rows.push((role, vec![source])),
     };
@@ -66,7 +69,7 @@ pub fn EffectiveRoles() -> impl IntoView {
     let user_type = RwSignal::new(start.user_type.unwrap_or(UserType::Admin));
     let company = RwSignal::new(start.company.clone());
     let user = RwSignal::new(start.user_id.clone());
-    let names = super::Names::new();
+    let names = crate::data::Names::new();
 
     // three loads, each keyed on what it depends on: a newer choice drops an older answer
     let companies = Load::new(

@@ -1,8 +1,10 @@
 //! The user group screens' own panel: the group's members, added and removed with a picker.
-use super::{change, list_all, text};
 use crate::api::enc;
 use crate::auth::Session;
+use crate::components::LoadView;
+use crate::data::{change, list_all};
 use crate::data::{At, Load};
+use gatehouse_model::read::text;
 use gatehouse_model::read::{User, UserGroupAssignment};
 use gatehouse_model::resources::{Kind, ResourceDef, UserType};
 use leptos::prelude::*;
@@ -24,7 +26,7 @@ pub fn Members(def: &'static ResourceDef, company: String, group_id: String, can
     let members = Load::new(
         move || Some(base.get_value()),
         move |(groups, _, gid), _| async move {
-            let rows = super::list_all_as(
+            let rows = crate::data::list_all_as(
                 session,
                 crate::auth::Caller::ActingAs,
                 &format!("{groups}/assignments"),

@@ -1,16 +1,17 @@
 //! The impersonation launcher for call-center reps: find a buyer user, see which configs let
 //! you act as them (or exactly what is missing), act as them with a chosen client and roles,
 //! and keep a history of every act-as session. The banner and "End" live in the shell.
-use super::resource::one_line;
-use super::{call_as, groups_of, text};
 use crate::api::enc;
 use crate::auth::impersonation::{self as imp, Acting};
 use crate::auth::{Caller, Session};
+use crate::components::LoadView;
 use crate::components::Spinner;
+use crate::data::{call_as, groups_of, one_line};
 use crate::data::{At, Load};
 use crate::json;
 use gatehouse_model::impersonation::{config_matches, what_is_missing, Impersonator, Target};
 use gatehouse_model::list::ListQuery;
+use gatehouse_model::read::text;
 use gatehouse_model::read::{ImpersonationRecord, User};
 use gatehouse_model::resources::{Kind, UserType};
 use gatehouse_model::types::ImpersonationConfig;
@@ -116,7 +117,7 @@ pub fn end(session: Session) {
 }
 
 /// GET as the rep (the launcher never works with an act-as token); problems in one line.
-use super::get_as_me as get;
+use crate::data::get_as_me as get;
 
 fn items(v: &Value) -> Vec<Value> {
     v["Items"].as_array().cloned().unwrap_or_default()
@@ -141,7 +142,7 @@ async fn search(
     q: String,
     page: u32,
     signal: Option<web_sys::AbortSignal>,
-) -> Result<Hits, Vec<super::Problem>> {
+) -> Result<Hits, Vec<crate::data::Problem>> {
     let one = buyer.is_some();
     let mut hits = Vec::new();
     let mut paging = None;
@@ -159,7 +160,7 @@ async fn search(
             ..Default::default()
         };
         let path = At::of(Kind::BuyerUser, id.as_str()).list_path(&list);
-        let v = super::call_with(session, Caller::Me, "GET", &path, None, signal.as_ref()).await?;
+        let v = crate::data::call_with(session, Caller::Me, "GET", &path, None, signal.as_ref()).await?;
         let meta = &v["Meta"];
         let n = |k: &str| meta[k].as_u64().unwrap_or(0);
         paging = one.then(|| (n("Page").max(1) as u32, n("TotalPages").max(1), n("TotalCount")));
@@ -286,7 +287,7 @@ pub fn Launcher() -> impl IntoView {
             Some(())
         },
         move |_, signal| async move {
-            super::call_with(session, Caller::Me, "GET", "/impersonations?pageSize=100", None, signal.as_ref())
+            crate::data::call_with(session, Caller::Me, "GET", "/impersonations?pageSize=100", None, signal.as_ref())
                 .await
                 .map(|v| items(&v))
         },
@@ -301,9 +302,15 @@ pub fn Launcher() -> impl IntoView {
     let buyers = Load::new(
         || Some(()),
         move |_, signal| async move {
-            let v =
-                super::call_with(session, Caller::Me, "GET", "/buyers?pageSize=100&sortBy=Name", None, signal.as_ref())
-                    .await?;
+            let v = crate::data::call_with(
+                session,
+                Caller::Me,
+                "GET",
+                "/buyers?pageSize=100&sortBy=Name",
+                None,
+                signal.as_ref(),
+            )
+            .await?;
             Ok(items(&v)
                 .iter()
                 .map(|b| {

@@ -2,12 +2,13 @@
 //! custom roles and provisioning events, and its applications. Everything goes through the
 //! sandbox's `/organization` endpoints with the context's token; what only an Admin may do is
 //! shown read-only to others, saying so.
-use super::resource::Form;
+use super::screen_def::Form;
 use super::widgets::RolePicker;
-use super::{call, change, Problem, Problems};
+use crate::api::item;
 use crate::auth::{Caller, Session};
-use crate::data::item;
+use crate::components::Problems;
 use crate::data::Load;
+use crate::data::{call, change, one_line, Problem};
 use gatehouse_model::hub;
 use gatehouse_model::read::{Application, Invitation, Member, Organization, OrganizationRole, ProvisioningEvent};
 use leptos::prelude::*;
@@ -103,7 +104,7 @@ pub fn Members() -> impl IntoView {
                     email.set(String::new());
                     reload();
                 }
-                Err(p) => failed.set(super::resource::one_line(&p)),
+                Err(p) => failed.set(one_line(&p)),
             }
         });
     };
@@ -245,7 +246,7 @@ pub fn Applications() -> impl IntoView {
             Some(())
         },
         move |_, signal| async move {
-            super::call_with(session, Caller::ActingAs, "GET", hub::APPLICATIONS, None, signal.as_ref())
+            crate::data::call_with(session, Caller::ActingAs, "GET", hub::APPLICATIONS, None, signal.as_ref())
                 .await
                 .map(|v| items(&v))
         },
@@ -266,7 +267,7 @@ pub fn Applications() -> impl IntoView {
             shown.set(Some(v));
             version.update(|n| *n += 1);
         }
-        Err(p) => failed.set(super::resource::one_line(&p)),
+        Err(p) => failed.set(one_line(&p)),
     };
     let create = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();

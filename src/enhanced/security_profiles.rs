@@ -1,8 +1,10 @@
 //! The security profile screen's own panel: where the profile is assigned — the seller
 //! organization, a buyer, a supplier, a user group or a single user.
-use super::{change, id_names, list_all, text, Problem};
 use crate::auth::Session;
+use crate::components::LoadView;
+use crate::data::{change, id_names, list_all, Problem};
 use crate::data::{At, Load};
+use gatehouse_model::read::text;
 use gatehouse_model::read::User;
 use gatehouse_model::resources::{Kind, UserType};
 use gatehouse_model::types::SecurityProfileAssignment;
@@ -70,7 +72,7 @@ pub fn describe(a: &SecurityProfileAssignment) -> String {
 
 /// [`describe`] in names: the company, group and user by name, loaded into `names` as needed
 /// (the ID until then, or when it cannot be read).
-pub fn describe_named(session: Session, names: super::Names, a: &SecurityProfileAssignment) -> String {
+pub fn describe_named(session: Session, names: crate::data::Names, a: &SecurityProfileAssignment) -> String {
     let some = |o: &Option<String>| o.clone().filter(|s| !s.is_empty());
     let (t, company, party) = match (some(&a.buyer_id), some(&a.supplier_id)) {
         (Some(b), _) => (UserType::Buyer, b, "buyer"),
@@ -102,10 +104,10 @@ pub fn ProfileAssignments(profile_id: String) -> impl IntoView {
     let target = RwSignal::new(String::new());
     let problems = RwSignal::new(String::new());
     let added = RwSignal::new(String::new());
-    let names = super::Names::new();
+    let names = crate::data::Names::new();
     // assignments take the profile's write roles; a memo, so the token is read once per change
     let can_write = Memo::new(move |_| {
-        gatehouse_model::roles::allows(&super::held_roles(session), Kind::SecurityProfile.def().write_roles)
+        gatehouse_model::roles::allows(&crate::data::held_roles(session), Kind::SecurityProfile.def().write_roles)
     });
 
     let rows = Load::new(

@@ -1,7 +1,7 @@
 //! The admin user screen's sign-in panel: failed sign-ins since the last success, and unlocking a
 //! user whose security profiles' PasswordConfig locked them out.
-use super::change;
 use crate::auth::{Caller, Session};
+use crate::data::change;
 use crate::data::{At, Load};
 use gatehouse_model::resources::Kind;
 use leptos::prelude::*;
@@ -15,7 +15,7 @@ pub fn SignInStatus(user_id: String, can_write: Signal<bool>) -> impl IntoView {
     let user = Load::new(
         move || Some(path.get_value()),
         move |path, signal| async move {
-            super::call_with(session, Caller::ActingAs, "GET", &path, None, signal.as_ref()).await
+            crate::data::call_with(session, Caller::ActingAs, "GET", &path, None, signal.as_ref()).await
         },
         true,
     );
