@@ -2,7 +2,7 @@
 //! sessionStorage only (it creates organizations and accepts invitations), and account calls go
 //! under `/v1`. Its organizations become contexts in [`super::orgs`].
 use crate::api;
-use crate::json;
+use gatehouse_model::read;
 use leptos::prelude::*;
 use serde_json::{json, Value};
 
@@ -19,8 +19,7 @@ pub struct Account {
 pub fn load() -> Option<Account> {
     let s = window().session_storage().ok().flatten()?;
     let v: Value = serde_json::from_str(&s.get_item(ACCOUNT).ok().flatten()?).ok()?;
-    let a =
-        Account { base: json::string(&v, "base"), token: json::string(&v, "token"), email: json::string(&v, "email") };
+    let a = Account { base: read::text(&v, "base"), token: read::text(&v, "token"), email: read::text(&v, "email") };
     (!a.token.is_empty()).then_some(a)
 }
 

@@ -4,17 +4,17 @@
 //! its own refresh token.
 use super::account::{call, save, Account};
 use super::{from_token, Context, Session};
-use crate::json;
 use gatehouse_model::hub;
+use gatehouse_model::read;
 use leptos::prelude::*;
 use serde_json::{json, Value};
 
 /// A context for an organization token answer (`/account/organizations/{id}/token` or a
 /// session link's).
 pub fn context(base: &str, email: &str, v: &Value) -> Context {
-    let mut c = from_token(base, &json::string(v, "ClientID"), None, email, false, v, None);
-    c.org = json::string(&v["Organization"], "ID");
-    c.org_name = json::string(&v["Organization"], "Name");
+    let mut c = from_token(base, &read::text(v, "ClientID"), None, email, false, v, None);
+    c.org = read::text(&v["Organization"], "ID");
+    c.org_name = read::text(&v["Organization"], "Name");
     c
 }
 
@@ -35,8 +35,8 @@ pub async fn sign_in(
     let v = call(base, None, "POST", path, Some(body)).await?;
     let account = Account {
         base: base.trim_end_matches('/').into(),
-        token: json::string(&v, "access_token"),
-        email: json::string(&v["Account"], "Email"),
+        token: read::text(&v, "access_token"),
+        email: read::text(&v["Account"], "Email"),
     };
     save(Some(&account));
     session.account.set(Some(account.clone()));
@@ -50,7 +50,7 @@ pub async fn open_all(session: Session, a: &Account) -> Result<(), String> {
     let items = orgs["Items"].as_array().cloned().unwrap_or_default();
     // the first organization is put last, so it is the active one
     for o in items.iter().rev() {
-        open(session, a, &json::string(o, "ID")).await?;
+        open(session, a, &read::text(o, "ID")).await?;
     }
     if items.is_empty() {
         return Err("Signed in. This account belongs to no organization yet: create one.".into());

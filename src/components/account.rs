@@ -7,9 +7,8 @@ use crate::auth::account::{self, Account};
 use crate::auth::orgs;
 use crate::auth::Session;
 use crate::config::RuntimeConfig;
-use crate::json;
 use gatehouse_model::hub;
-use gatehouse_model::read::{Invitation, Organization};
+use gatehouse_model::read::{self, Invitation, Organization};
 use leptos::prelude::*;
 use serde_json::{json, Value};
 
@@ -76,7 +75,7 @@ pub fn AccountForm(
                 )
                 .await
                 {
-                    Ok(v) => orgs::open(session, &a, &json::string(&v, "ID")).await,
+                    Ok(v) => orgs::open(session, &a, &read::text(&v, "ID")).await,
                     Err(e) => Err(e),
                 };
                 if let (true, Some(l)) = (r.is_ok(), landing) {
@@ -120,7 +119,7 @@ pub fn NewOrganization(#[prop(optional)] done: Option<RwSignal<bool>>) -> impl I
         let body = json!({"Name": name.get_untracked()});
         leptos::task::spawn_local(async move {
             let r = match account::call(&a.base, Some(&a.token), "POST", hub::MY_ORGANIZATIONS, Some(body)).await {
-                Ok(v) => orgs::open(session, &a, &json::string(&v, "ID")).await,
+                Ok(v) => orgs::open(session, &a, &read::text(&v, "ID")).await,
                 Err(e) => Err(e),
             };
             match r {
@@ -163,10 +162,10 @@ pub fn LandingPage(config: RuntimeConfig, landing: Landing) -> impl IntoView {
             Landing::Session(code) => {
                 match account::call(&b, None, "POST", hub::SESSION, Some(json!({"Code": code}))).await {
                     Ok(v) => {
-                        let email = json::string(&v["Account"]["Account"], "Email");
+                        let email = read::text(&v["Account"]["Account"], "Email");
                         let a = Account {
                             base: b.trim_end_matches('/').into(),
-                            token: json::string(&v["Account"], "access_token"),
+                            token: read::text(&v["Account"], "access_token"),
                             email: email.clone(),
                         };
                         account::save(Some(&a));

@@ -83,12 +83,12 @@ fn parse_history(t: &str) -> Vec<Record> {
     {
         json::list(t, |v| {
             Some(Record {
-                rep: json::string(v, "rep"),
-                username: json::string(v, "username"),
-                user_id: json::string(v, "user_id"),
-                buyer_id: json::string(v, "buyer_id"),
-                client_id: json::string(v, "client_id"),
-                client_name: json::string(v, "client_name"),
+                rep: text(v, "rep"),
+                username: text(v, "username"),
+                user_id: text(v, "user_id"),
+                buyer_id: text(v, "buyer_id"),
+                client_id: text(v, "client_id"),
+                client_name: text(v, "client_name"),
                 roles: json::strings(&v["roles"]),
                 start: json::number(v, "start"),
                 end: v["end"].as_f64(),
