@@ -6,7 +6,9 @@ use crate::api::item;
 use crate::auth::account::{self, Account};
 use crate::auth::orgs;
 use crate::auth::Session;
+use crate::components::Failed;
 use crate::config::RuntimeConfig;
+use crate::data::Write;
 use gatehouse_model::hub;
 use gatehouse_model::read::{self, Invitation, Organization};
 use leptos::prelude::*;
@@ -54,16 +56,14 @@ pub fn AccountForm(
     let creating = RwSignal::new(new_account);
     let first = RwSignal::new(String::new());
     let last = RwSignal::new(String::new());
-    let error = RwSignal::new(String::new());
-    let busy = RwSignal::new(false);
+    let write = Write::new();
     let landing = use_context::<RwSignal<Option<Landing>>>();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let (base, e, p) = (base.clone(), email.get_untracked(), password.get_untracked());
         let names = creating.get_untracked().then(|| (first.get_untracked(), last.get_untracked()));
         let invitation = invitation.clone();
-        busy.set(true);
-        leptos::task::spawn_local(async move {
+        write.run(async move {
             let mut r = orgs::sign_in(session, &base, &e, &p, names).await;
             if let (Some(code), Some(a)) = (invitation, session.account.get_untracked()) {
                 r = match account::call(
@@ -82,8 +82,7 @@ pub fn AccountForm(
                     l.set(None);
                 }
             }
-            error.set(r.err().unwrap_or_default());
-            busy.set(false);
+            r
         });
     };
     view! {
@@ -101,8 +100,8 @@ pub fn AccountForm(
                 <input id="account-last" prop:value=last on:input=move |ev| last.set(event_target_value(&ev))/>
                 <p class="muted">"10 characters or more, with a digit, an upper-case and a lower-case letter and a special character."</p>
             </div>
-            <button id="account-submit" type="submit" class="primary" disabled=busy>{move || if creating.get() { "Create account" } else { "Sign in" }}</button>
-            <p class="error" id="account-error" role="alert" hidden=move || error.with(String::is_empty)>{error}</p>
+            <button id="account-submit" type="submit" class="primary" disabled=move || write.pending()>{move || if creating.get() { "Create account" } else { "Sign in" }}</button>
+            <Failed id="account-error" problem=move || write.failed()/>
         </form>
     }
 }
@@ -112,24 +111,18 @@ pub fn AccountForm(
 pub fn NewOrganization(#[prop(optional)] done: Option<RwSignal<bool>>) -> impl IntoView {
     let session = expect_context::<Session>();
     let name = RwSignal::new(String::new());
-    let error = RwSignal::new(String::new());
+    let write = Write::new();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let Some(a) = session.account.get_untracked() else { return };
         let body = json!({"Name": name.get_untracked()});
-        leptos::task::spawn_local(async move {
-            let r = match account::call(&a.base, Some(&a.token), "POST", hub::MY_ORGANIZATIONS, Some(body)).await {
-                Ok(v) => orgs::open(session, &a, &read::text(&v, "ID")).await,
-                Err(e) => Err(e),
-            };
-            match r {
-                Ok(()) => {
-                    if let Some(d) = done {
-                        d.set(false);
-                    }
-                }
-                Err(e) => error.set(e),
+        write.run(async move {
+            let v = account::call(&a.base, Some(&a.token), "POST", hub::MY_ORGANIZATIONS, Some(body)).await?;
+            orgs::open(session, &a, &read::text(&v, "ID")).await?;
+            if let Some(d) = done {
+                d.set(false);
             }
+            Ok(())
         });
     };
     view! {
@@ -137,7 +130,7 @@ pub fn NewOrganization(#[prop(optional)] done: Option<RwSignal<bool>>) -> impl I
             <label for="new-org-name">"Organization name"</label>
             <input id="new-org-name" required prop:value=name on:input=move |ev| name.set(event_target_value(&ev))/>
             <button class="primary" type="submit">"Create organization"</button>
-            <p class="error" role="alert" id="new-org-error" hidden=move || error.with(String::is_empty)>{error}</p>
+            <Failed id="new-org-error" problem=move || write.failed()/>
         </form>
     }
 }
@@ -147,7 +140,8 @@ pub fn NewOrganization(#[prop(optional)] done: Option<RwSignal<bool>>) -> impl I
 pub fn LandingPage(config: RuntimeConfig, landing: Landing) -> impl IntoView {
     let session = expect_context::<Session>();
     let base = config.api_base.clone();
-    let failed = RwSignal::new(None::<String>);
+    // signing in by the link, or reading the invitation: what went wrong
+    let write = Write::new();
     let offer = RwSignal::new(None::<Value>);
     // the invitation's code (its answer does not repeat it)
     let code = match &landing {
@@ -157,40 +151,36 @@ pub fn LandingPage(config: RuntimeConfig, landing: Landing) -> impl IntoView {
     let b = base.clone();
     let is_session = matches!(landing, Landing::Session(_));
     let landing_done = expect_context::<RwSignal<Option<Landing>>>();
-    leptos::task::spawn_local(async move {
+    write.run(async move {
         match landing {
             Landing::Session(code) => {
-                match account::call(&b, None, "POST", hub::SESSION, Some(json!({"Code": code}))).await {
-                    Ok(v) => {
-                        let email = read::text(&v["Account"]["Account"], "Email");
-                        let a = Account {
-                            base: b.trim_end_matches('/').into(),
-                            token: read::text(&v["Account"], "access_token"),
-                            email: email.clone(),
-                        };
-                        account::save(Some(&a));
-                        session.account.set(Some(a));
-                        session.put(orgs::context(&b, &email, &v["Organization"]));
-                        landing_done.set(None);
-                    }
-                    Err(e) => failed.set(Some(e)),
-                }
+                let v = account::call(&b, None, "POST", hub::SESSION, Some(json!({"Code": code}))).await?;
+                let email = read::text(&v["Account"]["Account"], "Email");
+                let a = Account {
+                    base: b.trim_end_matches('/').into(),
+                    token: read::text(&v["Account"], "access_token"),
+                    email: email.clone(),
+                };
+                account::save(Some(&a));
+                session.account.set(Some(a));
+                session.put(orgs::context(&b, &email, &v["Organization"]));
+                landing_done.set(None);
             }
             Landing::Invitation(code) => {
-                match account::call(&b, None, "GET", &item(hub::INVITATION_CODES, &code), None).await {
-                    Ok(v) if Invitation(&v).status() == "Pending" => offer.set(Some(v)),
-                    Ok(v) => failed
-                        .set(Some(format!("This invitation is {}.", Invitation(&v).status().to_ascii_lowercase()))),
-                    Err(e) => failed.set(Some(e)),
+                let v = account::call(&b, None, "GET", &item(hub::INVITATION_CODES, &code), None).await?;
+                if Invitation(&v).status() != "Pending" {
+                    return Err(format!("This invitation is {}.", Invitation(&v).status().to_ascii_lowercase()));
                 }
+                offer.set(Some(v));
             }
         }
+        Ok(())
     });
     view! {
         <div class="signin-page">
             <main class="card" id="landing">
                 <h1>"Gatehouse"</h1>
-                {move || match (failed.get(), offer.get()) {
+                {move || match (write.failed(), offer.get()) {
                     (Some(e), _) => view! {
                         <h2 id="landing-title">{if is_session { "This sign-in link cannot be used" } else { "This invitation cannot be used" }}</h2>
                         <p class="error" id="landing-error" role="alert">{e}</p>

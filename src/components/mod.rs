@@ -1,4 +1,5 @@
-//! Small shared pieces: spinner, a load and its problems on screen, sign-in form, theme.
+//! Small shared pieces: spinner, a load and a write on screen (the same everywhere), problems,
+//! sign-in form, theme.
 pub mod account;
 pub mod problems;
 pub mod signin;
@@ -37,6 +38,32 @@ fn pending(waiting: &'static str) -> AnyView {
 
 fn failed(p: &[Problem]) -> AnyView {
     view! { <p class="error" role="alert">{one_line(p)}</p> }.into_any()
+}
+
+/// A write's button label: `idle`, or a spinner and `doing` while the write is on its way.
+#[component]
+pub fn Busy(
+    #[prop(into)] when: Signal<bool>,
+    idle: &'static str,
+    doing: &'static str,
+    /// The spinner's name for screen readers ("Loading" when empty).
+    #[prop(optional)]
+    label: &'static str,
+) -> impl IntoView {
+    move || if when.get() { view! { <Spinner label=label/>{doing} }.into_any() } else { idle.into_any() }
+}
+
+/// What went wrong with a write (or a load beside it), in one line; nothing when all is well.
+#[component]
+pub fn Failed(
+    #[prop(into)] problem: Signal<Option<String>>,
+    #[prop(optional, into)] id: Option<String>,
+) -> impl IntoView {
+    view! {
+        <Show when=move || problem.with(|p| p.as_ref().is_some_and(|p| !p.is_empty()))>
+            <p class="error" role="alert" id=id.clone()>{move || problem.get()}</p>
+        </Show>
+    }
 }
 
 const THEME: &str = "gatehouse.theme";

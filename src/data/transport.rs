@@ -2,7 +2,6 @@
 //! force, timing, errors in the API's shape), their answers as JSON or as [`Problem`]s.
 use super::problem::{explain, one_line, Problem};
 use crate::auth::{Caller, Session};
-use leptos::prelude::*;
 use serde_json::Value;
 
 /// Calls the API (as the acting user while impersonating); the JSON answer, or its problems.
@@ -91,27 +90,6 @@ pub async fn call_with(
             }
         })
         .collect())
-}
-
-/// Sends a change from a panel (an assignment, a membership): on success clears `problems` and
-/// runs `then` (which reloads the panel); on failure puts the problems, explained, in one line.
-pub fn change(
-    session: Session,
-    method: &'static str,
-    path: String,
-    body: Option<Value>,
-    problems: RwSignal<String>,
-    then: impl FnOnce() + 'static,
-) {
-    leptos::task::spawn_local(async move {
-        match call(session, method, &path, body.as_ref()).await {
-            Ok(_) => {
-                problems.set(String::new());
-                then();
-            }
-            Err(p) => problems.set(one_line(&p)),
-        }
-    });
 }
 
 /// Every item of a list (following pages, up to `limit` items).

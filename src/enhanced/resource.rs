@@ -6,8 +6,8 @@ use super::screen_def::*;
 use super::widgets::*;
 use crate::auth::Session;
 use crate::components::Problems;
-use crate::components::Spinner;
-use crate::data::{held_roles, Problem};
+use crate::components::{Busy, Spinner};
+use crate::data::{held_roles, Problem, Write};
 use crate::data::{At, Load};
 use crate::fields::{self, check_box, json_box, lines_box, password_box, text_box, Row};
 use crate::route::Route;
@@ -95,10 +95,10 @@ pub fn ResourceScreen(def: &'static ScreenDef) -> impl IntoView {
         local: RwSignal::new(HashMap::new()),
         writable: can_write,
     };
-    let problems = RwSignal::new(Vec::<Problem>::new());
+    // saves and deletes: on their way (the Save button says so), and what went wrong
+    let write = Write::<Vec<Problem>>::new();
     // an object named by the address that could not be opened
     let open_problems = RwSignal::new(Vec::<Problem>::new());
-    let busy = RwSignal::new(false);
     let saved_note = RwSignal::new(None::<String>);
     let confirm_delete = RwSignal::new(false);
 
@@ -168,7 +168,7 @@ pub fn ResourceScreen(def: &'static ScreenDef) -> impl IntoView {
         form.draft.set(draft);
         form.errors.set(HashMap::new());
         form.local.set(HashMap::new());
-        problems.set(Vec::new());
+        write.clear();
         saved_note.set(None);
         confirm_delete.set(false);
         editing.set(e);
@@ -241,12 +241,12 @@ pub fn ResourceScreen(def: &'static ScreenDef) -> impl IntoView {
 
     let save = move |_| {
         saved_note.set(None);
-        problems.set(Vec::new());
+        write.clear();
         let body = match check(rdef, form) {
             Ok(b) => b,
             Err(errs) => {
                 form.errors.set(errs);
-                problems.set(vec![Problem {
+                write.refuse(vec![Problem {
                     status: 0,
                     code: "NotSent".into(),
                     message: "Some fields need attention; nothing was sent.".into(),
@@ -270,8 +270,7 @@ pub fn ResourceScreen(def: &'static ScreenDef) -> impl IntoView {
             _ => (None, Value::Object(body)),
         };
         let at = at();
-        busy.set(true);
-        leptos::task::spawn_local(async move {
+        write.run(async move {
             let answer = match &id {
                 Some(id) => at.patch(session, id, &body).await,
                 None => at.create(session, &body).await,
@@ -305,18 +304,17 @@ pub fn ResourceScreen(def: &'static ScreenDef) -> impl IntoView {
                         }
                     }
                     form.errors.set(errs);
-                    problems.set(list);
+                    return Err(list);
                 }
             }
-            busy.set(false);
+            Ok(())
         });
     };
 
     let delete = move |_| {
         let Editing::Saved(orig) = editing.get_untracked() else { return };
         let (at, id) = (at(), text(&Value::Object(orig), "ID"));
-        busy.set(true);
-        leptos::task::spawn_local(async move {
+        write.run(async move {
             match at.delete(session, &id).await {
                 Ok(_) => {
                     open_now(Editing::None);
@@ -328,10 +326,10 @@ pub fn ResourceScreen(def: &'static ScreenDef) -> impl IntoView {
                         forced_read_only.set(true);
                     }
                     confirm_delete.set(false);
-                    problems.set(list);
+                    return Err(list);
                 }
             }
-            busy.set(false);
+            Ok(())
         });
     };
 
@@ -472,10 +470,10 @@ pub fn ResourceScreen(def: &'static ScreenDef) -> impl IntoView {
                                         <button type="button" id="ed-discard-no" on:click=move |_| keep()>"Keep editing"</button>
                                     </div>
                                 </Show>
-                                <Problems id="ed-errors" problems=problems/>
+                                <Problems id="ed-errors" problems=Signal::derive(move || write.failed().unwrap_or_default())/>
                                 <Show when=move || can_write.get()>
                                     <div class="row actions">
-                                        <button type="submit" class="primary" id="ed-save" disabled=busy>{move || if busy.get() { view! { <Spinner/>" Saving…" }.into_any() } else { "Save".into_any() }}</button>
+                                        <button type="submit" class="primary" id="ed-save" disabled=move || write.pending()><Busy when=move || write.pending() idle="Save" doing=" Saving…"/></button>
                                         <button type="button" id="ed-cancel" on:click=move |_| open(Editing::None)>"Close"</button>
                                         <span class="spacer"></span>
                                         <Show when=move || matches!(editing.get(), Editing::Saved(_))>
