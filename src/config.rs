@@ -1,6 +1,6 @@
 //! Run-time configuration from `config.json` beside `index.html`: edit it after the build to
 //! point `dist/` at another API, no rebuild needed.
-use crate::json;
+use gatehouse_model::read;
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct RuntimeConfig {
@@ -19,9 +19,9 @@ pub async fn load() -> RuntimeConfig {
     if let Ok(res) = gloo_net::http::Request::get("config.json").send().await {
         if let (true, Ok(v)) = (res.ok(), res.json::<serde_json::Value>().await) {
             config = RuntimeConfig {
-                api_base: json::string(&v, "api_base"),
-                client_id: json::string(&v, "client_id"),
-                storefront_url: json::string(&v, "storefront_url"),
+                api_base: read::text(&v, "api_base"),
+                client_id: read::text(&v, "client_id"),
+                storefront_url: read::text(&v, "storefront_url"),
             };
         }
     }

@@ -4,9 +4,6 @@
 //! `#[derive(Serialize)]`, so the stored format is the field names as written in the structs.
 use serde_json::Value;
 
-/// The text at `key`, or empty (the model's, which its readers use).
-pub use gatehouse_model::read::text as string;
-
 /// The text at `key`, if there is text there.
 pub fn opt_string(v: &Value, key: &str) -> Option<String> {
     v[key].as_str().map(String::from)

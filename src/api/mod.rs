@@ -1,7 +1,7 @@
 //! HTTP to the API from the browser: bearer tokens, timing, sizes, and failures that keep
 //! everything on screen.
-use crate::json;
 use gatehouse_model::error::{ApiError, ErrorBody};
+use gatehouse_model::read;
 use gloo_net::http::{Method, RequestBuilder};
 
 /// One answer from the API, as the response viewer shows it.
@@ -33,8 +33,8 @@ impl ApiResponse {
             .as_array()?
             .iter()
             .map(|e| ApiError {
-                error_code: json::string(e, "ErrorCode"),
-                message: json::string(e, "Message"),
+                error_code: read::text(e, "ErrorCode"),
+                message: read::text(e, "Message"),
                 data: e["Data"].clone(),
             })
             .collect();
@@ -45,6 +45,12 @@ impl ApiResponse {
 /// Percent-encodes a path segment or query value.
 pub fn enc(s: &str) -> String {
     String::from(js_sys::encode_uri_component(s))
+}
+
+/// An object's path: its collection and its encoded ID (the hub's collections are in
+/// `gatehouse_model::hub`).
+pub fn item(collection: &str, id: &str) -> String {
+    format!("{collection}/{}", enc(id))
 }
 
 /// `path?name=value&…` with every name and value percent-encoded; `path` alone when the query

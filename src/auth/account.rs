@@ -1,12 +1,8 @@
-//! Accounts (a person by email) above the marketplaces: signing in gives one context per
-//! organization the account belongs to, labelled with the organization's name, so the context
-//! switcher is the organization switcher. The account token itself lives in this tab's
-//! sessionStorage only (it creates organizations and accepts invitations); each organization's
-//! context is an ordinary marketplace context with its own refresh token.
-use super::{Context, Session};
+//! Accounts (a person by email) above the marketplaces: the account token lives in this tab's
+//! sessionStorage only (it creates organizations and accepts invitations), and account calls go
+//! under `/v1`. Its organizations become contexts in [`super::orgs`].
 use crate::api;
-use crate::json;
-use gatehouse_model::hub;
+use gatehouse_model::read;
 use leptos::prelude::*;
 use serde_json::{json, Value};
 
@@ -23,8 +19,7 @@ pub struct Account {
 pub fn load() -> Option<Account> {
     let s = window().session_storage().ok().flatten()?;
     let v: Value = serde_json::from_str(&s.get_item(ACCOUNT).ok().flatten()?).ok()?;
-    let a =
-        Account { base: json::string(&v, "base"), token: json::string(&v, "token"), email: json::string(&v, "email") };
+    let a = Account { base: read::text(&v, "base"), token: read::text(&v, "token"), email: read::text(&v, "email") };
     (!a.token.is_empty()).then_some(a)
 }
 
@@ -56,61 +51,4 @@ pub async fn call(
         Some(e) => format!("{} ({})", e.message, e.error_code),
         None => format!("The API answered {} {}.", res.status, res.status_text),
     })
-}
-
-/// A context for an organization token answer (`/account/organizations/{id}/token` or a
-/// session link's).
-pub fn context(base: &str, email: &str, v: &Value) -> Context {
-    let mut c = super::from_token(base, &json::string(v, "ClientID"), None, email, false, v, None);
-    c.org = json::string(&v["Organization"], "ID");
-    c.org_name = json::string(&v["Organization"], "Name");
-    c
-}
-
-/// Signs an account in (or up, with names): one context per organization it belongs to.
-pub async fn sign_in(
-    session: Session,
-    base: &str,
-    email: &str,
-    password: &str,
-    names: Option<(String, String)>,
-) -> Result<(), String> {
-    let (path, body) = match names {
-        Some((first, last)) => {
-            (hub::SIGN_UP, json!({"Email": email, "Password": password, "FirstName": first, "LastName": last}))
-        }
-        None => (hub::SIGN_IN, json!({"Email": email, "Password": password})),
-    };
-    let v = call(base, None, "POST", path, Some(body)).await?;
-    let account = Account {
-        base: base.trim_end_matches('/').into(),
-        token: json::string(&v, "access_token"),
-        email: json::string(&v["Account"], "Email"),
-    };
-    save(Some(&account));
-    session.account.set(Some(account.clone()));
-    open_all(session, &account).await
-}
-
-/// Opens a context for every organization of the account (the first becomes the active one);
-/// with none, says so.
-pub async fn open_all(session: Session, a: &Account) -> Result<(), String> {
-    let orgs = call(&a.base, Some(&a.token), "GET", hub::MY_ORGANIZATIONS, None).await?;
-    let items = orgs["Items"].as_array().cloned().unwrap_or_default();
-    // the first organization is put last, so it is the active one
-    for o in items.iter().rev() {
-        open(session, a, &json::string(o, "ID")).await?;
-    }
-    if items.is_empty() {
-        return Err("Signed in. This account belongs to no organization yet: create one.".into());
-    }
-    Ok(())
-}
-
-/// Opens (or refreshes) the context of one organization of the signed-in account.
-pub async fn open(session: Session, a: &Account, org: &str) -> Result<(), String> {
-    let t = call(&a.base, Some(&a.token), "POST", &(crate::data::item(hub::MY_ORGANIZATIONS, org) + hub::TOKEN), None)
-        .await?;
-    session.put(context(&a.base, &a.email, &t));
-    Ok(())
 }

@@ -1,5 +1,6 @@
 //! The impersonation token in force (act-as mode), kept apart from the user's own tokens.
 use crate::json;
+use gatehouse_model::read;
 use leptos::prelude::window;
 use serde_json::Value;
 
@@ -39,13 +40,13 @@ pub fn load() -> Option<Acting> {
 pub fn parse(text: &str) -> Option<Acting> {
     let v: Value = serde_json::from_str(text).ok()?;
     let a = Acting {
-        token: json::string(&v, "token"),
-        buyer_id: json::string(&v, "buyer_id"),
-        buyer_name: json::string(&v, "buyer_name"),
-        user_id: json::string(&v, "user_id"),
-        username: json::string(&v, "username"),
-        client_id: json::string(&v, "client_id"),
-        client_name: json::string(&v, "client_name"),
+        token: read::text(&v, "token"),
+        buyer_id: read::text(&v, "buyer_id"),
+        buyer_name: read::text(&v, "buyer_name"),
+        user_id: read::text(&v, "user_id"),
+        username: read::text(&v, "username"),
+        client_id: read::text(&v, "client_id"),
+        client_name: read::text(&v, "client_name"),
         roles: json::strings(&v["roles"]),
         expires_at: json::number(&v, "expires_at"),
         started: json::number(&v, "started"),

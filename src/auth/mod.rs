@@ -2,9 +2,11 @@
 //! default, localStorage when the user stays signed in), silent refresh, and sign-out.
 pub mod account;
 pub mod impersonation;
+pub mod orgs;
 
 use crate::api;
 use crate::json;
+use gatehouse_model::read;
 use leptos::prelude::*;
 use serde_json::Value;
 
@@ -46,20 +48,18 @@ impl Context {
     /// A stored context; `None` unless it names its API, client, user and token.
     fn read(v: &Value) -> Option<Context> {
         let c = Context {
-            base_url: json::string(v, "base_url"),
-            client_id: json::string(v, "client_id"),
+            base_url: read::text(v, "base_url"),
+            client_id: read::text(v, "client_id"),
             client_secret: json::opt_string(v, "client_secret"),
-            username: json::string(v, "username"),
-            access_token: json::string(v, "access_token"),
+            username: read::text(v, "username"),
+            access_token: read::text(v, "access_token"),
             refresh_token: json::opt_string(v, "refresh_token"),
             expires_at: json::number(v, "expires_at"),
             lifetime: json::number(v, "lifetime"),
             persistent: v["persistent"].as_bool().unwrap_or_default(),
-            grant: Some(json::string(v, "grant"))
-                .filter(|g| g == CLIENT_CREDENTIALS)
-                .unwrap_or_else(|| PASSWORD.into()),
-            org: json::string(v, "org"),
-            org_name: json::string(v, "org_name"),
+            grant: Some(read::text(v, "grant")).filter(|g| g == CLIENT_CREDENTIALS).unwrap_or_else(|| PASSWORD.into()),
+            org: read::text(v, "org"),
+            org_name: read::text(v, "org_name"),
         };
         let complete = [&c.base_url, &c.client_id, &c.username, &c.access_token].iter().all(|s| !s.is_empty());
         complete.then_some(c)
@@ -109,9 +109,9 @@ impl TokenInfo {
         let text = window().atob(&b64).ok()?;
         let v: Value = serde_json::from_str(&text).ok()?;
         Some(TokenInfo {
-            usr: json::string(&v, "usr"),
-            usrtype: json::string(&v, "usrtype"),
-            cid: json::string(&v, "cid"),
+            usr: read::text(&v, "usr"),
+            usrtype: read::text(&v, "usrtype"),
+            cid: read::text(&v, "cid"),
             role: json::strings(&v["role"]),
             exp: json::number(&v, "exp"),
             imp: json::opt_string(&v, "imp"),

@@ -2,13 +2,15 @@
 //! new-organization form, and the two landings a link opens — a vendor's one-time session link
 //! (`?session=`) and an invitation (`?invitation=`). Both codes leave the address bar and the
 //! history before anything else happens.
+use crate::api::item;
 use crate::auth::account::{self, Account};
+use crate::auth::orgs;
 use crate::auth::Session;
+use crate::components::Failed;
 use crate::config::RuntimeConfig;
-use crate::data::item;
-use crate::json;
+use crate::data::Write;
 use gatehouse_model::hub;
-use gatehouse_model::read::{Invitation, Organization};
+use gatehouse_model::read::{self, Invitation, Organization};
 use leptos::prelude::*;
 use serde_json::{json, Value};
 
@@ -54,17 +56,15 @@ pub fn AccountForm(
     let creating = RwSignal::new(new_account);
     let first = RwSignal::new(String::new());
     let last = RwSignal::new(String::new());
-    let error = RwSignal::new(String::new());
-    let busy = RwSignal::new(false);
+    let write = Write::new();
     let landing = use_context::<RwSignal<Option<Landing>>>();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let (base, e, p) = (base.clone(), email.get_untracked(), password.get_untracked());
         let names = creating.get_untracked().then(|| (first.get_untracked(), last.get_untracked()));
         let invitation = invitation.clone();
-        busy.set(true);
-        leptos::task::spawn_local(async move {
-            let mut r = account::sign_in(session, &base, &e, &p, names).await;
+        write.run(async move {
+            let mut r = orgs::sign_in(session, &base, &e, &p, names).await;
             if let (Some(code), Some(a)) = (invitation, session.account.get_untracked()) {
                 r = match account::call(
                     &a.base,
@@ -75,15 +75,14 @@ pub fn AccountForm(
                 )
                 .await
                 {
-                    Ok(v) => account::open(session, &a, &json::string(&v, "ID")).await,
+                    Ok(v) => orgs::open(session, &a, &read::text(&v, "ID")).await,
                     Err(e) => Err(e),
                 };
                 if let (true, Some(l)) = (r.is_ok(), landing) {
                     l.set(None);
                 }
             }
-            error.set(r.err().unwrap_or_default());
-            busy.set(false);
+            r
         });
     };
     view! {
@@ -101,8 +100,8 @@ pub fn AccountForm(
                 <input id="account-last" prop:value=last on:input=move |ev| last.set(event_target_value(&ev))/>
                 <p class="muted">"10 characters or more, with a digit, an upper-case and a lower-case letter and a special character."</p>
             </div>
-            <button id="account-submit" type="submit" class="primary" disabled=busy>{move || if creating.get() { "Create account" } else { "Sign in" }}</button>
-            <p class="error" id="account-error" role="alert" hidden=move || error.with(String::is_empty)>{error}</p>
+            <button id="account-submit" type="submit" class="primary" disabled=move || write.pending()>{move || if creating.get() { "Create account" } else { "Sign in" }}</button>
+            <Failed id="account-error" problem=move || write.failed()/>
         </form>
     }
 }
@@ -112,24 +111,18 @@ pub fn AccountForm(
 pub fn NewOrganization(#[prop(optional)] done: Option<RwSignal<bool>>) -> impl IntoView {
     let session = expect_context::<Session>();
     let name = RwSignal::new(String::new());
-    let error = RwSignal::new(String::new());
+    let write = Write::new();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let Some(a) = session.account.get_untracked() else { return };
         let body = json!({"Name": name.get_untracked()});
-        leptos::task::spawn_local(async move {
-            let r = match account::call(&a.base, Some(&a.token), "POST", hub::MY_ORGANIZATIONS, Some(body)).await {
-                Ok(v) => account::open(session, &a, &json::string(&v, "ID")).await,
-                Err(e) => Err(e),
-            };
-            match r {
-                Ok(()) => {
-                    if let Some(d) = done {
-                        d.set(false);
-                    }
-                }
-                Err(e) => error.set(e),
+        write.run(async move {
+            let v = account::call(&a.base, Some(&a.token), "POST", hub::MY_ORGANIZATIONS, Some(body)).await?;
+            orgs::open(session, &a, &read::text(&v, "ID")).await?;
+            if let Some(d) = done {
+                d.set(false);
             }
+            Ok(())
         });
     };
     view! {
@@ -137,7 +130,7 @@ pub fn NewOrganization(#[prop(optional)] done: Option<RwSignal<bool>>) -> impl I
             <label for="new-org-name">"Organization name"</label>
             <input id="new-org-name" required prop:value=name on:input=move |ev| name.set(event_target_value(&ev))/>
             <button class="primary" type="submit">"Create organization"</button>
-            <p class="error" role="alert" id="new-org-error" hidden=move || error.with(String::is_empty)>{error}</p>
+            <Failed id="new-org-error" problem=move || write.failed()/>
         </form>
     }
 }
@@ -147,22 +140,22 @@ pub fn NewOrganization(#[prop(optional)] done: Option<RwSignal<bool>>) -> impl I
 pub fn LandingPage(config: RuntimeConfig, landing: Landing) -> impl IntoView {
     let session = expect_context::<Session>();
     let base = config.api_base.clone();
-    let failed = RwSignal::new(None::<String>);
+    // signing in by the link, or reading the invitation: what went wrong
+    let write = Write::new();
     let offer = RwSignal::new(None::<Value>);
     let landing_done = expect_context::<RwSignal<Option<Landing>>>();
     // the first-password code a session link handed out (accounts made by a vendor)
     let first_code = RwSignal::new(None::<String>);
     let first_password = RwSignal::new(String::new());
-    let first_error = RwSignal::new(String::new());
+    let first: Write = Write::new();
     let fb = base.clone();
     let set_first = move |_| {
         let (b, code, password) = (fb.clone(), first_code.get_untracked(), first_password.get_untracked());
-        leptos::task::spawn_local(async move {
+        first.run(async move {
             let body = json!({"Code": code.unwrap_or_default(), "Password": password});
-            match account::call(&b, None, "POST", hub::FIRST_PASSWORD, Some(body)).await {
-                Ok(_) => landing_done.set(None),
-                Err(e) => first_error.set(e),
-            }
+            account::call(&b, None, "POST", hub::FIRST_PASSWORD, Some(body)).await?;
+            landing_done.set(None);
+            Ok(())
         });
     };
     // the invitation's code (its answer does not repeat it)
@@ -172,51 +165,47 @@ pub fn LandingPage(config: RuntimeConfig, landing: Landing) -> impl IntoView {
     };
     let b = base.clone();
     let is_session = matches!(landing, Landing::Session(_));
-    leptos::task::spawn_local(async move {
+    write.run(async move {
         match landing {
             Landing::Session(code) => {
-                match account::call(&b, None, "POST", hub::SESSION, Some(json!({"Code": code}))).await {
-                    Ok(v) => {
-                        let email = json::string(&v["Account"]["Account"], "Email");
-                        let a = Account {
-                            base: b.trim_end_matches('/').into(),
-                            token: json::string(&v["Account"], "access_token"),
-                            email: email.clone(),
-                        };
-                        account::save(Some(&a));
-                        session.account.set(Some(a));
-                        session.put(account::context(&b, &email, &v["Organization"]));
-                        // an account a vendor made has no password yet: offer its single-use code
-                        match v["FirstPassword"]["Code"].as_str() {
-                            Some(c) => first_code.set(Some(c.to_string())),
-                            None => landing_done.set(None),
-                        }
-                    }
-                    Err(e) => failed.set(Some(e)),
+                let v = account::call(&b, None, "POST", hub::SESSION, Some(json!({"Code": code}))).await?;
+                let email = read::text(&v["Account"]["Account"], "Email");
+                let a = Account {
+                    base: b.trim_end_matches('/').into(),
+                    token: read::text(&v["Account"], "access_token"),
+                    email: email.clone(),
+                };
+                account::save(Some(&a));
+                session.account.set(Some(a));
+                session.put(orgs::context(&b, &email, &v["Organization"]));
+                // an account a vendor made has no password yet: offer its single-use code
+                match v["FirstPassword"]["Code"].as_str() {
+                    Some(c) => first_code.set(Some(c.to_string())),
+                    None => landing_done.set(None),
                 }
             }
             Landing::Invitation(code) => {
-                match account::call(&b, None, "GET", &item(hub::INVITATION_CODES, &code), None).await {
-                    Ok(v) if Invitation(&v).status() == "Pending" => offer.set(Some(v)),
-                    Ok(v) => failed
-                        .set(Some(format!("This invitation is {}.", Invitation(&v).status().to_ascii_lowercase()))),
-                    Err(e) => failed.set(Some(e)),
+                let v = account::call(&b, None, "GET", &item(hub::INVITATION_CODES, &code), None).await?;
+                if Invitation(&v).status() != "Pending" {
+                    return Err(format!("This invitation is {}.", Invitation(&v).status().to_ascii_lowercase()));
                 }
+                offer.set(Some(v));
             }
         }
+        Ok(())
     });
     view! {
         <div class="signin-page">
             <main class="card" id="landing">
                 <h1>"Gatehouse"</h1>
-                {move || match (failed.get(), offer.get()) {
+                {move || match (write.failed(), offer.get()) {
                     _ if first_code.with(Option::is_some) => view! {
                         <h2 id="landing-title">"Set your password"</h2>
                         <p class="muted">"Your account has no password yet. Set one now to sign in later with your email; this offer works once, for an hour."</p>
                         <label for="first-password">"New password"</label>
                         <input id="first-password" type="password" autocomplete="new-password"
                             prop:value=first_password on:input=move |ev| first_password.set(event_target_value(&ev))/>
-                        <p class="error" role="alert" id="first-password-error" hidden=move || first_error.with(String::is_empty)>{first_error}</p>
+                        <Failed id="first-password-error" problem=move || first.failed()/>
                         <button class="primary" id="first-password-set" on:click=set_first.clone()>"Set password"</button>
                         <button id="first-password-later" on:click=move |_| landing_done.set(None)>"Later"</button>
                     }.into_any(),

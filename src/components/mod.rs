@@ -1,12 +1,69 @@
-//! Small shared pieces: spinner, sign-in form, theme.
+//! Small shared pieces: spinner, a load and a write on screen (the same everywhere), problems,
+//! sign-in form, theme.
 pub mod account;
+pub mod problems;
 pub mod signin;
 
+pub use problems::Problems;
+
+use crate::data::{one_line, Load, Problem};
 use leptos::prelude::*;
 
 #[component]
 pub fn Spinner(#[prop(optional)] label: &'static str) -> impl IntoView {
     view! { <span class="spinner" role="status" aria-label=if label.is_empty() { "Loading" } else { label }></span> }
+}
+
+/// A [`Load`] on screen, the same everywhere: a spinner (and `waiting`) while the answer is on
+/// its way, its problem in one line if it failed, nothing when there is nothing to load, else
+/// `ok(answer)`.
+pub trait LoadView<T> {
+    fn view(self, waiting: &'static str, ok: impl Fn(T) -> AnyView + Send + Sync + 'static) -> impl IntoView;
+}
+
+impl<T: Clone + Send + Sync + 'static> LoadView<T> for Load<T> {
+    fn view(self, waiting: &'static str, ok: impl Fn(T) -> AnyView + Send + Sync + 'static) -> impl IntoView {
+        move || match self.state.get() {
+            None if self.loading.get() => pending(waiting),
+            None => ().into_any(),
+            Some(Err(p)) => failed(&p),
+            Some(Ok(v)) => ok(v),
+        }
+    }
+}
+
+fn pending(waiting: &'static str) -> AnyView {
+    view! { <p class="loading"><Spinner/>{waiting}</p> }.into_any()
+}
+
+fn failed(p: &[Problem]) -> AnyView {
+    view! { <p class="error" role="alert">{one_line(p)}</p> }.into_any()
+}
+
+/// A write's button label: `idle`, or a spinner and `doing` while the write is on its way.
+#[component]
+pub fn Busy(
+    #[prop(into)] when: Signal<bool>,
+    idle: &'static str,
+    doing: &'static str,
+    /// The spinner's name for screen readers ("Loading" when empty).
+    #[prop(optional)]
+    label: &'static str,
+) -> impl IntoView {
+    move || if when.get() { view! { <Spinner label=label/>{doing} }.into_any() } else { idle.into_any() }
+}
+
+/// What went wrong with a write (or a load beside it), in one line; nothing when all is well.
+#[component]
+pub fn Failed(
+    #[prop(into)] problem: Signal<Option<String>>,
+    #[prop(optional, into)] id: Option<String>,
+) -> impl IntoView {
+    view! {
+        <Show when=move || problem.with(|p| p.as_ref().is_some_and(|p| !p.is_empty()))>
+            <p class="error" role="alert" id=id.clone()>{move || problem.get()}</p>
+        </Show>
+    }
 }
 
 const THEME: &str = "gatehouse.theme";

@@ -1,8 +1,9 @@
 //! The sign-in form (password or client credentials grant), used as a page and as the dialog a
 //! 401 opens.
 use crate::auth::{self, Session};
-use crate::components::Spinner;
+use crate::components::{Busy, Failed};
 use crate::config::RuntimeConfig;
+use crate::data::Write;
 use leptos::prelude::*;
 
 #[component]
@@ -21,11 +22,10 @@ pub fn SignInForm(
     let grant = RwSignal::new(prefill.as_ref().map(|c| c.grant.clone()).unwrap_or_else(|| auth::PASSWORD.into()));
     let with_password = move || grant.get() == auth::PASSWORD;
     let stay = RwSignal::new(prefill.as_ref().is_some_and(|c| c.persistent));
-    let error = RwSignal::new(None::<String>);
-    let busy = RwSignal::new(false);
+    let write = Write::new();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        if busy.get_untracked() {
+        if write.pending_untracked() {
             return;
         }
         let (b, c, s, u, p, keep) = (
@@ -38,32 +38,27 @@ pub fn SignInForm(
         );
         let by_password = grant.get_untracked() == auth::PASSWORD;
         if b.trim().is_empty() || c.trim().is_empty() || (by_password && (u.trim().is_empty() || p.is_empty())) {
-            error.set(Some(
+            write.refuse(
                 if by_password {
                     "API address, client ID, username and password are all needed."
                 } else {
                     "API address and client ID are needed."
                 }
                 .into(),
-            ));
+            );
             return;
         }
-        busy.set(true);
-        error.set(None);
-        leptos::task::spawn_local(async move {
+        write.clear();
+        write.run(async move {
             let result = if by_password {
                 auth::sign_in(b.trim(), c.trim(), Some(s), u.trim(), &p, keep).await
             } else {
                 auth::sign_in_client(b.trim(), c.trim(), Some(s), keep).await
             };
-            match result {
-                Ok(ctx) => {
-                    password.set(String::new());
-                    session.put(ctx);
-                }
-                Err(e) => error.set(Some(e)),
-            }
-            busy.set(false);
+            let ctx = result?;
+            password.set(String::new());
+            session.put(ctx);
+            Ok(())
         });
     };
     view! {
@@ -89,12 +84,10 @@ pub fn SignInForm(
                 "The token is the default context user's. Without a secret, a client that allows anonymous shopping gives an anonymous shopper's token (a new one each time it is renewed)."
             </p>
             <label class="check"><input id="signin-stay" type="checkbox" prop:checked=stay on:change=move |ev| stay.set(event_target_checked(&ev))/>" Stay signed in on this browser"</label>
-            <button id="signin-submit" type="submit" class="primary" disabled=busy>
-                {move || if busy.get() { view! { <Spinner label="Signing in"/>" Signing in…" }.into_any() } else { "Sign in".into_any() }}
+            <button id="signin-submit" type="submit" class="primary" disabled=move || write.pending()>
+                <Busy when=move || write.pending() idle="Sign in" doing=" Signing in…" label="Signing in"/>
             </button>
-            <Show when=move || error.get().is_some()>
-                <p class="error" id="signin-error" role="alert">{move || error.get().unwrap_or_default()}</p>
-            </Show>
+            <Failed id="signin-error" problem=move || write.failed()/>
         </form>
     }
 }

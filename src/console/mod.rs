@@ -81,7 +81,7 @@ pub fn Console() -> impl IntoView {
         }
     });
     provide_context(route);
-    provide_context(crate::enhanced::Jump::new());
+    provide_context(crate::enhanced::jump::Jump::new());
     provide_context(history::History::new(session));
     let loaded = move || spec().and_then(|s| s.ok());
     view! {

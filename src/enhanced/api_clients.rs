@@ -1,11 +1,11 @@
 //! The API client screen's own panel: the specific buyers and suppliers that may use a client
 //! when it does not allow all of them.
-use super::resource::one_line;
-use super::{change, id_names, list_all, text};
 use crate::api::enc;
 use crate::auth::Session;
-use crate::components::Spinner;
+use crate::components::{Failed, Spinner};
 use crate::data::Load;
+use crate::data::{id_names, list_all, one_line, Write};
+use gatehouse_model::read::text;
 use leptos::prelude::*;
 use serde_json::{json, Value};
 
@@ -59,8 +59,8 @@ fn AssignedList(side: Side, client_id: String, rows: Rows, can_write: Signal<boo
     };
     let all = Load::new(move || Some(side.collection), move |path, _| id_names(session, path), true);
     let choice = RwSignal::new(String::new());
-    let problems = RwSignal::new(String::new());
-    let problem = move || Some(problems.get()).filter(|p| !p.is_empty()).or_else(|| all.problem()).unwrap_or_default();
+    let write = Write::new();
+    let problem = move || write.failed().or_else(|| all.problem());
     let cid = StoredValue::new(client_id);
     let add = move |_| {
         let company = choice.get_untracked();
@@ -68,11 +68,11 @@ fn AssignedList(side: Side, client_id: String, rows: Rows, can_write: Signal<boo
             return;
         }
         let body = json!({"ApiClientID": cid.get_value(), side.field: company});
-        change(session, "POST", "/apiclients/assignments".into(), Some(body), problems, move || rows.reload());
+        write.change(session, "POST", "/apiclients/assignments".into(), Some(body), move || rows.reload());
     };
     let remove = move |company: String| {
         let path = format!("{}/{}/ApiClients/Assignments/{}", side.collection, enc(&company), enc(&cid.get_value()));
-        change(session, "DELETE", path, None, problems, move || rows.reload());
+        write.change(session, "DELETE", path, None, move || rows.reload());
     };
     view! {
         <div class="assigned" id=format!("client-{}", side.id)>
@@ -100,7 +100,7 @@ fn AssignedList(side: Side, client_id: String, rows: Rows, can_write: Signal<boo
                     <button type="button" id=format!("client-{}-add", side.id) on:click=add>"Assign"</button>
                 </span>
             </Show>
-            <Show when=move || !problem().is_empty()><p class="error" role="alert">{problem}</p></Show>
+            <Failed problem=problem/>
         </div>
     }
 }

@@ -1,16 +1,22 @@
 //! Effective roles: for one admin, buyer or supplier user, the AvailableRoles the API reports
 //! and, for each role, which profile grants it through which assignment (user, group or
 //! company). The "does it reach" rule is the model's, the same one the sandbox grants with.
+use super::jump::{Jump, RolesTarget};
 use super::security_profiles::{all_assignments, describe_named};
-use super::{call, groups_of, id_names, list_all, text, Jump, Problem, RolesTarget};
 use crate::auth::Session;
+use crate::components::LoadView;
+use crate::data::{call, groups_of, id_names, list_all, Problem};
 use crate::data::{At, Load};
+use gatehouse_model::read::text;
 use gatehouse_model::read::User;
 use gatehouse_model::resources::{Kind, UserType};
 use gatehouse_model::types::Level;
 use gatehouse_model::types::SecurityProfileAssignment;
 use leptos::prelude::*;
 use serde_json::Value;
+
+/// A profile that grants a role, with the level and the assignment through which it reaches the user.
+type Source = (String, (&'static str, SecurityProfileAssignment));
 
 #[derive(Debug, Clone, PartialEq)]
 struct Breakdown {
@@ -19,9 +25,6 @@ struct Breakdown {
     /// role → (profile, the level and the assignment through which it reaches the user)
     rows: Vec<(String, Vec<Source>)>,
 }
-
-/// A profile granting a role, with the level and the assignment through which it reaches the user.
-type Source = (String, (&'static str, SecurityProfileAssignment));
 
 fn users_of(t: UserType, company: &str) -> At {
     At::of(Kind::user_kind(t), company)
@@ -66,7 +69,7 @@ pub fn EffectiveRoles() -> impl IntoView {
     let user_type = RwSignal::new(start.user_type.unwrap_or(UserType::Admin));
     let company = RwSignal::new(start.company.clone());
     let user = RwSignal::new(start.user_id.clone());
-    let names = super::Names::new();
+    let names = crate::data::Names::new();
 
     // three loads, each keyed on what it depends on: a newer choice drops an older answer
     let companies = Load::new(

@@ -1,8 +1,10 @@
 //! The user group screens' own panel: the group's members, added and removed with a picker.
-use super::{change, list_all, text};
 use crate::api::enc;
 use crate::auth::Session;
+use crate::components::{Failed, LoadView};
+use crate::data::{list_all, Write};
 use crate::data::{At, Load};
+use gatehouse_model::read::text;
 use gatehouse_model::read::{User, UserGroupAssignment};
 use gatehouse_model::resources::{Kind, ResourceDef, UserType};
 use leptos::prelude::*;
@@ -20,11 +22,11 @@ pub fn Members(def: &'static ResourceDef, company: String, group_id: String, can
     let users_path = At::of(Kind::user_kind(t), company).collection();
     let base = StoredValue::new((groups, users_path, group_id));
     let choice = RwSignal::new(String::new());
-    let problems = RwSignal::new(String::new());
+    let write = Write::new();
     let members = Load::new(
         move || Some(base.get_value()),
         move |(groups, _, gid), _| async move {
-            let rows = super::list_all_as(
+            let rows = crate::data::list_all_as(
                 session,
                 crate::auth::Caller::ActingAs,
                 &format!("{groups}/assignments"),
@@ -52,8 +54,7 @@ pub fn Members(def: &'static ResourceDef, company: String, group_id: String, can
         },
         true,
     );
-    let problem =
-        move || Some(problems.get()).filter(|p| !p.is_empty()).or_else(|| users.problem()).unwrap_or_default();
+    let problem = move || write.failed().or_else(|| users.problem());
     let add = move |_| {
         let user = choice.get_untracked();
         if user.is_empty() {
@@ -61,12 +62,12 @@ pub fn Members(def: &'static ResourceDef, company: String, group_id: String, can
         }
         let (groups, _, gid) = base.get_value();
         let body = json!({"UserGroupID": gid, "UserID": user});
-        change(session, "POST", format!("{groups}/assignments"), Some(body), problems, move || members.reload());
+        write.change(session, "POST", format!("{groups}/assignments"), Some(body), move || members.reload());
     };
     let remove = move |user: String| {
         let (groups, _, gid) = base.get_value();
         let path = format!("{groups}/{}/assignments/{}", enc(&gid), enc(&user));
-        change(session, "DELETE", path, None, problems, move || members.reload());
+        write.change(session, "DELETE", path, None, move || members.reload());
     };
     view! {
         <div class="panel" id="group-members">
@@ -95,7 +96,7 @@ pub fn Members(def: &'static ResourceDef, company: String, group_id: String, can
                     <button type="button" id="members-add" on:click=add>"Add"</button>
                 </span>
             </Show>
-            <Show when=move || !problem().is_empty()><p class="error" role="alert" id="members-error">{problem}</p></Show>
+            <Failed id="members-error" problem=problem/>
         </div>
     }
 }

@@ -1,16 +1,17 @@
 //! The impersonation launcher for call-center reps: find a buyer user, see which configs let
 //! you act as them (or exactly what is missing), act as them with a chosen client and roles,
 //! and keep a history of every act-as session. The banner and "End" live in the shell.
-use super::resource::one_line;
-use super::{call_as, groups_of, text};
 use crate::api::enc;
 use crate::auth::impersonation::{self as imp, Acting};
 use crate::auth::{Caller, Session};
 use crate::components::Spinner;
+use crate::components::{Failed, LoadView};
+use crate::data::{call_as, groups_of, one_line, Write};
 use crate::data::{At, Load};
 use crate::json;
 use gatehouse_model::impersonation::{config_matches, what_is_missing, Impersonator, Target};
 use gatehouse_model::list::ListQuery;
+use gatehouse_model::read::text;
 use gatehouse_model::read::{ImpersonationRecord, User};
 use gatehouse_model::resources::{Kind, UserType};
 use gatehouse_model::types::ImpersonationConfig;
@@ -82,12 +83,12 @@ fn parse_history(t: &str) -> Vec<Record> {
     {
         json::list(t, |v| {
             Some(Record {
-                rep: json::string(v, "rep"),
-                username: json::string(v, "username"),
-                user_id: json::string(v, "user_id"),
-                buyer_id: json::string(v, "buyer_id"),
-                client_id: json::string(v, "client_id"),
-                client_name: json::string(v, "client_name"),
+                rep: text(v, "rep"),
+                username: text(v, "username"),
+                user_id: text(v, "user_id"),
+                buyer_id: text(v, "buyer_id"),
+                client_id: text(v, "client_id"),
+                client_name: text(v, "client_name"),
                 roles: json::strings(&v["roles"]),
                 start: json::number(v, "start"),
                 end: v["end"].as_f64(),
@@ -116,7 +117,7 @@ pub fn end(session: Session) {
 }
 
 /// GET as the rep (the launcher never works with an act-as token); problems in one line.
-use super::get_as_me as get;
+use crate::data::get_as_me as get;
 
 fn items(v: &Value) -> Vec<Value> {
     v["Items"].as_array().cloned().unwrap_or_default()
@@ -141,7 +142,7 @@ async fn search(
     q: String,
     page: u32,
     signal: Option<web_sys::AbortSignal>,
-) -> Result<Hits, Vec<super::Problem>> {
+) -> Result<Hits, Vec<crate::data::Problem>> {
     let one = buyer.is_some();
     let mut hits = Vec::new();
     let mut paging = None;
@@ -159,7 +160,7 @@ async fn search(
             ..Default::default()
         };
         let path = At::of(Kind::BuyerUser, id.as_str()).list_path(&list);
-        let v = super::call_with(session, Caller::Me, "GET", &path, None, signal.as_ref()).await?;
+        let v = crate::data::call_with(session, Caller::Me, "GET", &path, None, signal.as_ref()).await?;
         let meta = &v["Meta"];
         let n = |k: &str| meta[k].as_u64().unwrap_or(0);
         paging = one.then(|| (n("Page").max(1) as u32, n("TotalPages").max(1), n("TotalCount")));
@@ -275,8 +276,8 @@ pub fn Launcher() -> impl IntoView {
     let client_typed = RwSignal::new(String::new());
     let chosen = RwSignal::new(0usize);
     let roles = RwSignal::new(Vec::<String>::new());
-    let acting_error = RwSignal::new(None::<String>);
-    let busy = RwSignal::new(false);
+    // starting a session: on its way, and what went wrong
+    let write = Write::new();
     let history_sig = RwSignal::new(history());
     // the API's record of every rep's impersonation tokens, when it offers one (the sandbox's
     // GET /v1/impersonations); else this browser's own history
@@ -286,7 +287,7 @@ pub fn Launcher() -> impl IntoView {
             Some(())
         },
         move |_, signal| async move {
-            super::call_with(session, Caller::Me, "GET", "/impersonations?pageSize=100", None, signal.as_ref())
+            crate::data::call_with(session, Caller::Me, "GET", "/impersonations?pageSize=100", None, signal.as_ref())
                 .await
                 .map(|v| items(&v))
         },
@@ -301,9 +302,15 @@ pub fn Launcher() -> impl IntoView {
     let buyers = Load::new(
         || Some(()),
         move |_, signal| async move {
-            let v =
-                super::call_with(session, Caller::Me, "GET", "/buyers?pageSize=100&sortBy=Name", None, signal.as_ref())
-                    .await?;
+            let v = crate::data::call_with(
+                session,
+                Caller::Me,
+                "GET",
+                "/buyers?pageSize=100&sortBy=Name",
+                None,
+                signal.as_ref(),
+            )
+            .await?;
             Ok(items(&v)
                 .iter()
                 .map(|b| {
@@ -354,7 +361,7 @@ pub fn Launcher() -> impl IntoView {
         searched.set(query.get_untracked());
     };
     let pick = move |h: Hit| {
-        acting_error.set(None);
+        write.clear();
         picked.set(Some(h));
     };
     // the offers for the user picked last: picking another drops (and stops) an older answer
@@ -378,7 +385,7 @@ pub fn Launcher() -> impl IntoView {
         let offer = if unchecked.with_untracked(Option::is_some) {
             let id = client_typed.get_untracked().trim().to_string();
             if id.is_empty() {
-                acting_error.set(Some("Name the application (API client ID) to act in; nothing was sent.".into()));
+                write.refuse("Name the application (API client ID) to act in; nothing was sent.".into());
                 return;
             }
             let client_name = known_clients().into_iter().find(|c| c.0 == id).map(|c| c.1).unwrap_or_default();
@@ -396,12 +403,11 @@ pub fn Launcher() -> impl IntoView {
         };
         let wanted = roles.get_untracked();
         if wanted.is_empty() && offer.roles_known {
-            acting_error.set(Some("Choose at least one role for the session; nothing was sent.".into()));
+            write.refuse("Choose at least one role for the session; nothing was sent.".into());
             return;
         }
-        busy.set(true);
-        acting_error.set(None);
-        leptos::task::spawn_local(async move {
+        write.clear();
+        write.run(async move {
             let path = format!("{}/accesstoken", At::of(Kind::BuyerUser, h.buyer_id.as_str()).item(&h.user_id));
             // roles not known here: none named, so the session has every role of the config's profile
             let body = if offer.roles_known {
@@ -442,10 +448,10 @@ pub fn Launcher() -> impl IntoView {
                     save_history(&hist);
                     imp::save(&Some(a.clone()));
                     session.acting.set(Some(a));
+                    Ok(())
                 }
-                Err(p) => acting_error.set(Some(one_line(&p))),
+                Err(p) => Err(one_line(&p)),
             }
-            busy.set(false);
         });
     };
 
@@ -518,7 +524,7 @@ pub fn Launcher() -> impl IntoView {
                             <input id="imp-client" list="imp-clients" autocomplete="off" prop:value=client_typed on:input=move |ev| client_typed.set(event_target_value(&ev))/>
                             <datalist id="imp-clients">{known_clients().into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()}</datalist>
                             <p class="muted">"The session gets every role of the config's profile."</p>
-                            <button class="primary" id="imp-act" on:click=act disabled=move || busy.get() || !can_act() || session.acting.with(Option::is_some)>"Act as this user"</button>
+                            <button class="primary" id="imp-act" on:click=act disabled=move || write.pending() || !can_act() || session.acting.with(Option::is_some)>"Act as this user"</button>
                         }.into_any(),
                         Some(Ok(list)) => {
                             let list2 = list.clone();
@@ -543,12 +549,12 @@ pub fn Launcher() -> impl IntoView {
                                             on:change=move |ev| { let on = event_target_checked(&ev); roles.update(|rs| { rs.retain(|x| x != &r2); if on { rs.push(r2.clone()); } }); }/>{format!(" {r}")}</label> }
                                     }).collect_view()}
                                 </fieldset>
-                                <button class="primary" id="imp-act" on:click=act disabled=move || busy.get() || !can_act() || session.acting.with(Option::is_some)
+                                <button class="primary" id="imp-act" on:click=act disabled=move || write.pending() || !can_act() || session.acting.with(Option::is_some)
                                     title=move || if session.acting.with(Option::is_some) { "End the current act-as session first" } else { "" }>"Act as this user"</button>
                             }.into_any()
                         }
                     }}
-                    <Show when=move || acting_error.get().is_some()><p class="error" role="alert" id="imp-error">{move || acting_error.get()}</p></Show>
+                    <Failed id="imp-error" problem=move || write.failed()/>
                 </div>
             })}
             {move || match record.state.get() {

@@ -2,12 +2,13 @@
 //! custom roles and provisioning events, and its applications. Everything goes through the
 //! sandbox's `/organization` endpoints with the context's token; what only an Admin may do is
 //! shown read-only to others, saying so.
-use super::resource::Form;
+use super::screen_def::Form;
 use super::widgets::RolePicker;
-use super::{call, change, Problem, Problems};
+use crate::api::item;
 use crate::auth::{Caller, Session};
-use crate::data::item;
+use crate::components::{Failed, Problems};
 use crate::data::Load;
+use crate::data::{call, one_line, Problem, Write};
 use gatehouse_model::hub;
 use gatehouse_model::read::{Application, Invitation, Member, Organization, OrganizationRole, ProvisioningEvent};
 use leptos::prelude::*;
@@ -86,7 +87,7 @@ pub fn Members() -> impl IntoView {
     let session = expect_context::<Session>();
     let version = RwSignal::new(0u32);
     let (org, problems) = loader(session, version, true);
-    let failed = RwSignal::new(String::new());
+    let write = Write::new();
     let reload = move || version.update(|v| *v += 1);
     let is_admin = move || org.with(|o| o.as_ref().is_some_and(|o| Organization(&o.me).role() == "Admin"));
     let email = RwSignal::new(String::new());
@@ -95,16 +96,12 @@ pub fn Members() -> impl IntoView {
     let invite = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let body = json!({"Email": email.get_untracked(), "Role": role.get_untracked()});
-        leptos::task::spawn_local(async move {
-            match call(session, "POST", hub::INVITATIONS, Some(&body)).await {
-                Ok(v) => {
-                    failed.set(String::new());
-                    link.set(Invitation(&v).link());
-                    email.set(String::new());
-                    reload();
-                }
-                Err(p) => failed.set(super::resource::one_line(&p)),
-            }
+        write.run(async move {
+            let v = call(session, "POST", hub::INVITATIONS, Some(&body)).await.map_err(|p| one_line(&p))?;
+            link.set(Invitation(&v).link());
+            email.set(String::new());
+            reload();
+            Ok(())
         });
     };
     // the custom role editor: a name and the role picker of security profiles
@@ -117,7 +114,7 @@ pub fn Members() -> impl IntoView {
     let save_role = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let body = Value::Object(role_form.draft.get_untracked());
-        change(session, "POST", hub::ROLES.into(), Some(body), failed, move || {
+        write.change(session, "POST", hub::ROLES.into(), Some(body), move || {
             role_form.draft.set(Map::new());
             reload();
         });
@@ -125,19 +122,11 @@ pub fn Members() -> impl IntoView {
     let leave = move |_| {
         let Some(a) = session.account.get_untracked() else { return };
         let Some(ctx) = session.current_untracked() else { return };
-        leptos::task::spawn_local(async move {
-            match crate::auth::account::call(
-                &a.base,
-                Some(&a.token),
-                "DELETE",
-                &item(hub::MY_ORGANIZATIONS, &ctx.org),
-                None,
-            )
-            .await
-            {
-                Ok(_) => session.drop_context(&ctx.id()),
-                Err(e) => failed.set(e),
-            }
+        write.run(async move {
+            crate::auth::account::call(&a.base, Some(&a.token), "DELETE", &item(hub::MY_ORGANIZATIONS, &ctx.org), None)
+                .await?;
+            session.drop_context(&ctx.id());
+            Ok(())
         });
     };
     view! {
@@ -160,16 +149,16 @@ pub fn Members() -> impl IntoView {
                         <td>{m.email()}</td>
                         <td>{if is_admin() {
                             view! { <select class="member-role" aria-label=format!("Role of {}", m.email()) on:change=move |ev| {
-                                change(session, "PATCH", item(hub::MEMBERS, &id), Some(json!({"Role": event_target_value(&ev)})), failed, reload);
+                                write.change(session, "PATCH", item(hub::MEMBERS, &id), Some(json!({"Role": event_target_value(&ev)})), reload);
                             }>{role_options(&roles, &current)}</select> }.into_any()
                         } else { current.clone().into_any() }}</td>
                         <td>{is_admin().then(|| view! { <button class="ghost member-remove" on:click=move |_| {
-                            change(session, "DELETE", item(hub::MEMBERS, &id2), None, failed, reload);
+                            write.change(session, "DELETE", item(hub::MEMBERS, &id2), None, reload);
                         }>"Remove"</button> })}</td>
                     </tr> }
                 }).collect_view())}</tbody>
             </table>
-            <p class="error" id="members-error" role="alert" hidden=move || failed.with(String::is_empty)>{failed}</p>
+            <Failed id="members-error" problem=move || write.failed()/>
             {move || is_admin().then(|| view! {
                 <h3>"Invite someone"</h3>
                 <form class="inline-form" id="invite" on:submit=invite>
@@ -193,7 +182,7 @@ pub fn Members() -> impl IntoView {
                         view! { <tr data-email=i.email()><td>{i.email()}</td><td>{i.role()}</td><td>{i.status()}</td><td>{i.expires()}</td>
                             <td>{pending.then(|| view! {
                                 <button class="ghost" on:click=move |_| copy(l.clone())>"Copy link"</button>
-                                <button class="ghost invitation-revoke" on:click=move |_| change(session, "DELETE", item(hub::INVITATIONS, &id), None, failed, reload)>"Revoke"</button>
+                                <button class="ghost invitation-revoke" on:click=move |_| write.change(session, "DELETE", item(hub::INVITATIONS, &id), None, reload)>"Revoke"</button>
                             })}</td></tr> }
                     }).collect_view())}</tbody>
                 </table>
@@ -201,7 +190,7 @@ pub fn Members() -> impl IntoView {
                 <ul id="custom-roles">{move || org.get().map(|o| o.roles.iter().filter(|r| !OrganizationRole(r).built_in()).map(|r| {
                     let id = OrganizationRole(r).id();
                     view! { <li>{OrganizationRole(r).name()}" — "{crate::json::strings(&r["Roles"]).join(", ")}" "
-                        <button class="ghost" on:click=move |_| change(session, "DELETE", item(hub::ROLES, &id), None, failed, reload)>"Delete"</button></li> }
+                        <button class="ghost" on:click=move |_| write.change(session, "DELETE", item(hub::ROLES, &id), None, reload)>"Delete"</button></li> }
                 }).collect_view())}</ul>
                 <form id="role-editor" on:submit=save_role>
                     <label for="ed-Name">"Role name"</label>
@@ -245,13 +234,13 @@ pub fn Applications() -> impl IntoView {
             Some(())
         },
         move |_, signal| async move {
-            super::call_with(session, Caller::ActingAs, "GET", hub::APPLICATIONS, None, signal.as_ref())
+            crate::data::call_with(session, Caller::ActingAs, "GET", hub::APPLICATIONS, None, signal.as_ref())
                 .await
                 .map(|v| items(&v))
         },
         true,
     );
-    let failed = RwSignal::new(String::new());
+    let write = Write::new();
     let is_admin = move || org.with(|o| o.as_ref().is_some_and(|o| Organization(&o.me).role() == "Admin"));
     let kind = RwSignal::new("SalesChannel".to_string());
     let name = RwSignal::new(String::new());
@@ -260,13 +249,10 @@ pub fn Applications() -> impl IntoView {
     let shown = RwSignal::new(None::<Value>);
     let confirm = RwSignal::new(String::new());
     let base = move || session.current().map(|c| c.base_url).unwrap_or_default();
-    let answer = move |r: Result<Value, Vec<Problem>>| match r {
-        Ok(v) => {
-            failed.set(String::new());
-            shown.set(Some(v));
-            version.update(|n| *n += 1);
-        }
-        Err(p) => failed.set(super::resource::one_line(&p)),
+    let answer = move |r: Result<Value, Vec<Problem>>| -> Result<(), String> {
+        shown.set(Some(r.map_err(|p| one_line(&p))?));
+        version.update(|n| *n += 1);
+        Ok(())
     };
     let create = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -274,7 +260,7 @@ pub fn Applications() -> impl IntoView {
         if kind.get_untracked() == "Integration" {
             body["Role"] = json!(role.get_untracked());
         }
-        leptos::task::spawn_local(async move { answer(call(session, "POST", hub::APPLICATIONS, Some(&body)).await) });
+        write.run(async move { answer(call(session, "POST", hub::APPLICATIONS, Some(&body)).await) });
     };
     view! {
         <section class="enhanced screen" id="screen" data-screen="applications" aria-labelledby="applications-title">
@@ -293,19 +279,19 @@ pub fn Applications() -> impl IntoView {
                         <td>{is_admin().then(|| view! {
                             {integration.then(|| view! { <button class="ghost app-rotate" on:click=move |_| {
                                 let path = item(hub::APPLICATIONS, &id2) + hub::SECRET;
-                                leptos::task::spawn_local(async move { answer(call(session, "POST", &path, None).await) });
+                                write.run(async move { answer(call(session, "POST", &path, None).await) });
                             }>"Rotate secret"</button> })}
                             <button class="ghost danger app-delete" on:click=move |_| {
                                 if confirm.get_untracked() != id3 {
                                     confirm.set(id3.clone());
                                     return;
                                 }
-                                change(session, "DELETE", item(hub::APPLICATIONS, &id3), None, failed, move || version.update(|n| *n += 1));
+                                write.change(session, "DELETE", item(hub::APPLICATIONS, &id3), None, move || version.update(|n| *n += 1));
                             }>{let id = id.clone(); move || if confirm.get() == id { "Really delete?" } else { "Delete" }}</button>
                         })}</td></tr> }
                 }).collect_view()}</tbody>
             </table>
-            <p class="error" role="alert" id="applications-error" hidden=move || failed.with(String::is_empty)>{failed}</p>
+            <Failed id="applications-error" problem=move || write.failed()/>
             {move || shown.get().map(|a| {
                 let secret = Application(&a).client_secret();
                 let request = curl(&base(), &a["TokenRequest"]);

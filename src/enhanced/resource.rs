@@ -2,116 +2,24 @@
 //! parent buyer / supplier for nested resources) beside an editor (create, edit, delete) laid
 //! out by a [`ScreenDef`]. Input is validated with the model's rules before sending; whatever
 //! the API or the network answers, the input stays on screen.
+use super::screen_def::*;
 use super::widgets::*;
-use super::{held_roles, text, Problem, Problems};
 use crate::auth::Session;
-use crate::components::Spinner;
+use crate::components::Problems;
+use crate::components::{Busy, Spinner};
+use crate::data::{held_roles, Problem, Write};
 use crate::data::{At, Load};
 use crate::fields::{self, check_box, json_box, lines_box, password_box, text_box, Row};
 use crate::route::Route;
 use gatehouse_model::list::ListQuery;
+use gatehouse_model::read::text;
 use gatehouse_model::resources::article;
-use gatehouse_model::resources::{label, Kind, ResourceDef, Ty, UserType};
+use gatehouse_model::resources::{label, ResourceDef, Ty, UserType};
 use gatehouse_model::roles::allows;
 use gatehouse_model::validate::{validate_with, Mode};
 use leptos::prelude::*;
 use serde_json::{Map, Value};
 use std::collections::HashMap;
-
-/// The widget for one property.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum W {
-    Text,
-    LongText,
-    Password,
-    /// A checkbox with its label.
-    Bool(&'static str),
-    /// A duration in minutes, typed with a unit.
-    Minutes,
-    Secret,
-    Json,
-    Tags,
-    Roles,
-    Pick(Pick),
-}
-
-/// What a picker lists.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Pick {
-    Buyers,
-    Profiles,
-    Clients,
-    /// Usernames of admin, buyer and supplier users.
-    Usernames,
-    /// Groups of the buyer named in `buyer_field`; admin groups when it is empty (if allowed).
-    Groups {
-        buyer_field: &'static str,
-        admin_when_empty: bool,
-    },
-    Users {
-        buyer_field: &'static str,
-        admin_when_empty: bool,
-    },
-}
-
-/// Panels below the editor of a saved object.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Extra {
-    ClientAssignments,
-    ProfileAssignments,
-    Members,
-    EffectiveRoles,
-    /// Failed sign-ins and unlocking (admin users).
-    SignInStatus,
-}
-
-pub struct ScreenDef {
-    /// In the URL: `?op=enhanced:{key}`.
-    pub key: &'static str,
-    pub label: &'static str,
-    pub kind: Kind,
-    pub intro: &'static str,
-    pub columns: &'static [&'static str],
-    /// The property that names an object in headings.
-    pub title: &'static str,
-    pub sections: &'static [Section],
-    pub extras: &'static [Extra],
-}
-
-/// One field on a screen: property name, widget, hint.
-pub type Placed = (&'static str, W, &'static str);
-/// A titled group of fields.
-pub type Section = (&'static str, &'static [Placed]);
-
-/// The editor's state, shared with its widgets.
-#[derive(Clone, Copy)]
-pub struct Form {
-    pub draft: RwSignal<Map<String, Value>>,
-    /// Field → message, from validation or from the API.
-    pub errors: RwSignal<HashMap<String, String>>,
-    /// Field → message for input that cannot become a value yet (kept as typed).
-    pub local: RwSignal<HashMap<String, String>>,
-    pub writable: Signal<bool>,
-}
-
-/// What the editor shows.
-#[derive(Debug, Clone, PartialEq)]
-enum Editing {
-    None,
-    New,
-    /// A saved object, as last read from the API.
-    Saved(Map<String, Value>),
-}
-
-impl Editing {
-    /// The ID of the saved object in the editor; empty for none or a new one.
-    fn id(&self) -> String {
-        match self {
-            Editing::Saved(m) => m.get("ID").and_then(Value::as_str).unwrap_or_default().to_string(),
-            _ => String::new(),
-        }
-    }
-}
 
 fn cell(v: &Value) -> String {
     match v {
@@ -187,16 +95,19 @@ pub fn ResourceScreen(def: &'static ScreenDef) -> impl IntoView {
         local: RwSignal::new(HashMap::new()),
         writable: can_write,
     };
-    let problems = RwSignal::new(Vec::<Problem>::new());
+    // saves and deletes: on their way (the Save button says so), and what went wrong
+    let write = Write::<Vec<Problem>>::new();
     // an object named by the address that could not be opened
     let open_problems = RwSignal::new(Vec::<Problem>::new());
-    let busy = RwSignal::new(false);
     let saved_note = RwSignal::new(None::<String>);
     let confirm_delete = RwSignal::new(false);
 
     // the parent buyer / supplier of nested resources
-    let parents =
-        Load::new(move || rdef.parent.map(|pk| pk.def().path), move |path, _| super::id_names(session, path), true);
+    let parents = Load::new(
+        move || rdef.parent.map(|pk| pk.def().path),
+        move |path, _| crate::data::id_names(session, path),
+        true,
+    );
     // the first one is chosen when the address names none
     Effect::new(move |_| {
         parents.state.with(|s| {
@@ -257,7 +168,7 @@ pub fn ResourceScreen(def: &'static ScreenDef) -> impl IntoView {
         form.draft.set(draft);
         form.errors.set(HashMap::new());
         form.local.set(HashMap::new());
-        problems.set(Vec::new());
+        write.clear();
         saved_note.set(None);
         confirm_delete.set(false);
         editing.set(e);
@@ -330,12 +241,12 @@ pub fn ResourceScreen(def: &'static ScreenDef) -> impl IntoView {
 
     let save = move |_| {
         saved_note.set(None);
-        problems.set(Vec::new());
+        write.clear();
         let body = match check(rdef, form) {
             Ok(b) => b,
             Err(errs) => {
                 form.errors.set(errs);
-                problems.set(vec![Problem {
+                write.refuse(vec![Problem {
                     status: 0,
                     code: "NotSent".into(),
                     message: "Some fields need attention; nothing was sent.".into(),
@@ -359,8 +270,7 @@ pub fn ResourceScreen(def: &'static ScreenDef) -> impl IntoView {
             _ => (None, Value::Object(body)),
         };
         let at = at();
-        busy.set(true);
-        leptos::task::spawn_local(async move {
+        write.run(async move {
             let answer = match &id {
                 Some(id) => at.patch(session, id, &body).await,
                 None => at.create(session, &body).await,
@@ -394,18 +304,17 @@ pub fn ResourceScreen(def: &'static ScreenDef) -> impl IntoView {
                         }
                     }
                     form.errors.set(errs);
-                    problems.set(list);
+                    return Err(list);
                 }
             }
-            busy.set(false);
+            Ok(())
         });
     };
 
     let delete = move |_| {
         let Editing::Saved(orig) = editing.get_untracked() else { return };
         let (at, id) = (at(), text(&Value::Object(orig), "ID"));
-        busy.set(true);
-        leptos::task::spawn_local(async move {
+        write.run(async move {
             match at.delete(session, &id).await {
                 Ok(_) => {
                     open_now(Editing::None);
@@ -417,10 +326,10 @@ pub fn ResourceScreen(def: &'static ScreenDef) -> impl IntoView {
                         forced_read_only.set(true);
                     }
                     confirm_delete.set(false);
-                    problems.set(list);
+                    return Err(list);
                 }
             }
-            busy.set(false);
+            Ok(())
         });
     };
 
@@ -561,10 +470,10 @@ pub fn ResourceScreen(def: &'static ScreenDef) -> impl IntoView {
                                         <button type="button" id="ed-discard-no" on:click=move |_| keep()>"Keep editing"</button>
                                     </div>
                                 </Show>
-                                <Problems id="ed-errors" problems=problems/>
+                                <Problems id="ed-errors" problems=Signal::derive(move || write.failed().unwrap_or_default())/>
                                 <Show when=move || can_write.get()>
                                     <div class="row actions">
-                                        <button type="submit" class="primary" id="ed-save" disabled=busy>{move || if busy.get() { view! { <Spinner/>" Saving…" }.into_any() } else { "Save".into_any() }}</button>
+                                        <button type="submit" class="primary" id="ed-save" disabled=move || write.pending()><Busy when=move || write.pending() idle="Save" doing=" Saving…"/></button>
                                         <button type="button" id="ed-cancel" on:click=move |_| open(Editing::None)>"Close"</button>
                                         <span class="spacer"></span>
                                         <Show when=move || matches!(editing.get(), Editing::Saved(_))>
@@ -633,27 +542,17 @@ fn extra_view(x: Extra, def: &'static ResourceDef, parent: String, id: String, c
             view! { <super::sign_in_status::SignInStatus user_id=id can_write=can_write/> }.into_any()
         }
         Extra::EffectiveRoles => {
-            let jump = expect_context::<super::Jump>();
+            let jump = expect_context::<super::jump::Jump>();
             let route = expect_context::<crate::route::Route>();
             let t = def.kind.user_type();
             view! {
                 <div class="panel">
                     <button id="ed-effective-roles" on:click=move |_| {
-                        jump.roles.set(super::RolesTarget { user_type: t, company: parent.clone(), user_id: id.clone() });
+                        jump.roles.set(super::jump::RolesTarget { user_type: t, company: parent.clone(), user_id: id.clone() });
                         route.go("enhanced:effective-roles");
                     }>"Effective roles: what this user may do, and why"</button>
                 </div>
             }.into_any()
         }
     }
-}
-
-/// Problems from a failed call, as one line (for small panels).
-pub fn one_line(p: &[Problem]) -> String {
-    p.iter()
-        .map(|p| {
-            format!("{} ({}){}", p.message, p.code, p.explain.as_ref().map(|e| format!(" — {e}")).unwrap_or_default())
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
 }

@@ -1,6 +1,6 @@
 //! The layout of each resource screen: its columns, its form sections and the widget for each
 //! field. Field facts (types, max lengths, required, roles) come from the model's tables.
-use super::resource::{Extra, Pick, ScreenDef, Section, W};
+use super::screen_def::{Extra, Pick, ScreenDef, Section, W};
 use gatehouse_model::resources::Kind;
 
 const USER_FORM: &[Section] = &[

@@ -1,8 +1,10 @@
 //! The security profile screen's own panel: where the profile is assigned — the seller
 //! organization, a buyer, a supplier, a user group or a single user.
-use super::{change, id_names, list_all, text, Problem};
 use crate::auth::Session;
+use crate::components::{Failed, LoadView};
+use crate::data::{id_names, list_all, Problem, Write};
 use crate::data::{At, Load};
+use gatehouse_model::read::text;
 use gatehouse_model::read::User;
 use gatehouse_model::resources::{Kind, UserType};
 use gatehouse_model::types::SecurityProfileAssignment;
@@ -70,7 +72,7 @@ pub fn describe(a: &SecurityProfileAssignment) -> String {
 
 /// [`describe`] in names: the company, group and user by name, loaded into `names` as needed
 /// (the ID until then, or when it cannot be read).
-pub fn describe_named(session: Session, names: super::Names, a: &SecurityProfileAssignment) -> String {
+pub fn describe_named(session: Session, names: crate::data::Names, a: &SecurityProfileAssignment) -> String {
     let some = |o: &Option<String>| o.clone().filter(|s| !s.is_empty());
     let (t, company, party) = match (some(&a.buyer_id), some(&a.supplier_id)) {
         (Some(b), _) => (UserType::Buyer, b, "buyer"),
@@ -100,12 +102,12 @@ pub fn ProfileAssignments(profile_id: String) -> impl IntoView {
     let level = RwSignal::new("seller".to_string());
     let company = RwSignal::new(String::new());
     let target = RwSignal::new(String::new());
-    let problems = RwSignal::new(String::new());
+    let write = Write::new();
     let added = RwSignal::new(String::new());
-    let names = super::Names::new();
+    let names = crate::data::Names::new();
     // assignments take the profile's write roles; a memo, so the token is read once per change
     let can_write = Memo::new(move |_| {
-        gatehouse_model::roles::allows(&super::held_roles(session), Kind::SecurityProfile.def().write_roles)
+        gatehouse_model::roles::allows(&crate::data::held_roles(session), Kind::SecurityProfile.def().write_roles)
     });
 
     let rows = Load::new(
@@ -140,13 +142,7 @@ pub fn ProfileAssignments(profile_id: String) -> impl IntoView {
         false,
     );
     // what went wrong: the last change, else a list that could not be loaded
-    let problem = move || {
-        let p = problems.get();
-        if !p.is_empty() {
-            return p;
-        }
-        companies.problem().or_else(|| targets.problem()).unwrap_or_default()
-    };
+    let problem = move || write.failed().or_else(|| companies.problem()).or_else(|| targets.problem());
 
     let add = move |_| {
         let (l, c, t) = (level.get_untracked(), company.get_untracked(), target.get_untracked());
@@ -154,21 +150,21 @@ pub fn ProfileAssignments(profile_id: String) -> impl IntoView {
         body.insert("SecurityProfileID".into(), Value::String(pid.get_value()));
         if let Some((_, field)) = company_of(&l) {
             if c.is_empty() {
-                problems.set("Choose which one first.".into());
+                write.refuse("Choose which one first.".into());
                 return;
             }
             body.insert(field.into(), Value::String(c.clone()));
         }
         if let Some((_, field)) = target_of(&l, &c) {
             if t.is_empty() {
-                problems.set("Choose the group or user first.".into());
+                write.refuse("Choose the group or user first.".into());
                 return;
             }
             body.insert(field.into(), Value::String(t));
         }
         let body = Value::Object(body);
         let a: SecurityProfileAssignment = serde_json::from_value(body.clone()).unwrap_or_default();
-        change(session, "POST", "/securityprofiles/assignments".into(), Some(body), problems, move || {
+        write.change(session, "POST", "/securityprofiles/assignments".into(), Some(body), move || {
             added.set(format!("Assigned to {}.", describe_named(session, names, &a)));
             rows.reload();
         });
@@ -188,7 +184,7 @@ pub fn ProfileAssignments(profile_id: String) -> impl IntoView {
             &format!("{profile}/assignments"),
             &gatehouse_model::list::ListQuery { params, ..Default::default() },
         );
-        change(session, "DELETE", path, None, problems, move || {
+        write.change(session, "DELETE", path, None, move || {
             added.set(format!("Removed the assignment to {}.", describe_named(session, names, &a)));
             rows.reload();
         });
@@ -241,7 +237,7 @@ pub fn ProfileAssignments(profile_id: String) -> impl IntoView {
                 </div>
             </Show>
             <Show when=move || !added.get().is_empty()><p class="ok" id="spa-done" role="status">{move || added.get()}</p></Show>
-            <Show when=move || !problem().is_empty()><p class="error" id="spa-error" role="alert">{problem}</p></Show>
+            <Failed id="spa-error" problem=problem/>
         </div>
     }
 }

@@ -1,7 +1,8 @@
 //! The admin user screen's sign-in panel: failed sign-ins since the last success, and unlocking a
 //! user whose security profiles' PasswordConfig locked them out.
-use super::change;
 use crate::auth::{Caller, Session};
+use crate::components::Failed;
+use crate::data::Write;
 use crate::data::{At, Load};
 use gatehouse_model::resources::Kind;
 use leptos::prelude::*;
@@ -10,21 +11,21 @@ use leptos::prelude::*;
 pub fn SignInStatus(user_id: String, can_write: Signal<bool>) -> impl IntoView {
     let session = expect_context::<Session>();
     let path = StoredValue::new(At::of(Kind::AdminUser, "").item(&user_id));
-    let problems = RwSignal::new(String::new());
+    let write = Write::new();
     let done = RwSignal::new(false);
     let user = Load::new(
         move || Some(path.get_value()),
         move |path, signal| async move {
-            super::call_with(session, Caller::ActingAs, "GET", &path, None, signal.as_ref()).await
+            crate::data::call_with(session, Caller::ActingAs, "GET", &path, None, signal.as_ref()).await
         },
         true,
     );
     let failures = move || {
         user.state.with(|u| u.as_ref().and_then(|u| u.as_ref().ok()).and_then(|u| u["FailedLoginAttempts"].as_i64()))
     };
-    let problem = move || Some(problems.get()).filter(|p| !p.is_empty()).or_else(|| user.problem()).unwrap_or_default();
+    let problem = move || write.failed().or_else(|| user.problem());
     let unlock = move |_| {
-        change(session, "POST", format!("{}/unlock", path.get_value()), None, problems, move || {
+        write.change(session, "POST", format!("{}/unlock", path.get_value()), None, move || {
             done.set(true);
             user.reload();
         });
@@ -39,7 +40,7 @@ pub fn SignInStatus(user_id: String, can_write: Signal<bool>) -> impl IntoView {
             }}</p>
             <button id="sign-in-unlock" disabled=move || !can_write.get() on:click=unlock>"Unlock (ends a lockout, clears the count)"</button>
             {move || done.get().then(|| view! { <p class="ok" id="sign-in-unlocked" role="status">"Unlocked."</p> })}
-            {move || Some(problem()).filter(|p| !p.is_empty()).map(|p| view! { <p class="error" role="alert">{p}</p> })}
+            <Failed problem=problem/>
         </div>
     }
 }

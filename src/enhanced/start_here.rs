@@ -3,10 +3,11 @@
 //! the API holds, so it stays true whoever did the work and wherever. A new marketplace already
 //! holds what its owner signs in with (the owner's client, profile and assignment): those do not
 //! count. Gone once every step is done.
-use super::{get_as_me, text};
 use crate::auth::Session;
+use crate::data::get_as_me;
 use crate::data::Load;
 use gatehouse_model::list::ListQuery;
+use gatehouse_model::read::text;
 use gatehouse_model::read::User;
 use gatehouse_model::resources::Kind;
 use gatehouse_model::types::SecurityProfileAssignment;

@@ -1,12 +1,13 @@
 //! Form widgets of the enhanced screens, each bound to one property of the draft object:
 //! text, booleans, durations with units, passwords with their rules, secrets, JSON, lists,
 //! the grouped role picker, and pickers that list the objects an ID may name.
-use super::resource::{Form, Pick};
-use super::{list_all, text};
+use super::screen_def::{Form, Pick};
 use crate::auth::Session;
+use crate::data::list_all;
 use crate::data::{At, Load};
 use crate::fields::Slot;
 use crate::text::{fold, number};
+use gatehouse_model::read::text;
 use gatehouse_model::read::User;
 use gatehouse_model::resources::Kind;
 use gatehouse_model::roles::{FULL_ACCESS, ROLE_AREAS};
@@ -318,7 +319,7 @@ pub async fn load_options(
     session: Session,
     pick: Pick,
     paths: Vec<String>,
-) -> Result<Vec<(String, String)>, Vec<super::Problem>> {
+) -> Result<Vec<(String, String)>, Vec<crate::data::Problem>> {
     let mut out = Vec::new();
     for p in paths {
         // the users of every buyer, or of every supplier (for usernames)

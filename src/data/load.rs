@@ -1,72 +1,11 @@
-//! The data client's typed side: a collection of the API named by the model's resource table
-//! (and, for nested resources, the parent's ID), with the verbs the screens use. Every URL of a
-//! resource object is made here; the requests go through `enhanced::call` / `load_latest`, and
-//! from there through `Session::send` (the caller in force, timing, errors in the API's shape).
-use crate::api::{enc, with_query, Latest, Ticket};
-use crate::auth::{Caller, Session};
-use crate::enhanced::{call, call_with, load_latest, Problem};
-use gatehouse_model::list::ListQuery;
-use gatehouse_model::resources::{Kind, ResourceDef};
+//! Loads: what a screen shows of the API, keyed on what it depends on, the older run aborted
+//! when a newer one begins (see [`Load`]). How a load looks on screen is the components' part
+//! (`components::LoadView`).
+use super::problem::Problem;
+use crate::api::{Latest, Ticket};
 use leptos::prelude::*;
-use serde_json::Value;
 use std::future::Future;
 use web_sys::AbortSignal;
-
-/// One collection: `/buyers/B1/users` is `At::new(Kind::BuyerUser.def(), "B1")`.
-#[derive(Clone)]
-pub struct At {
-    pub def: &'static ResourceDef,
-    /// The parent's ID for a nested resource; empty for a top-level one.
-    pub parent: String,
-}
-
-impl At {
-    pub fn new(def: &'static ResourceDef, parent: impl Into<String>) -> At {
-        At { def, parent: parent.into() }
-    }
-    pub fn of(kind: Kind, parent: impl Into<String>) -> At {
-        At::new(kind.def(), parent)
-    }
-    /// The collection's path, the parent filled in.
-    pub fn collection(&self) -> String {
-        match self.def.parent_param() {
-            Some(p) => self.def.path.replace(&format!("{{{p}}}"), &enc(&self.parent)),
-            None => self.def.path.to_string(),
-        }
-    }
-    /// One object's path.
-    pub fn item(&self, id: &str) -> String {
-        item(&self.collection(), id)
-    }
-    /// A list request's path.
-    pub fn list_path(&self, q: &ListQuery) -> String {
-        with_query(&self.collection(), q)
-    }
-
-    /// One page of the list (`signal` aborts it: see [`Load`]).
-    pub async fn list(
-        &self,
-        session: Session,
-        q: &ListQuery,
-        signal: Option<&AbortSignal>,
-    ) -> Result<Value, Vec<Problem>> {
-        call_with(session, Caller::ActingAs, "GET", &self.list_path(q), None, signal).await
-    }
-    /// One object; `None` when a newer load of `latest` began.
-    pub async fn get(&self, session: Session, id: &str, latest: Latest) -> Option<Result<Value, Vec<Problem>>> {
-        load_latest(session, Caller::ActingAs, &self.item(id), latest).await
-    }
-    pub async fn create(&self, session: Session, body: &Value) -> Result<Value, Vec<Problem>> {
-        call(session, "POST", &self.collection(), Some(body)).await
-    }
-    /// Changes the given fields only.
-    pub async fn patch(&self, session: Session, id: &str, body: &Value) -> Result<Value, Vec<Problem>> {
-        call(session, "PATCH", &self.item(id), Some(body)).await
-    }
-    pub async fn delete(&self, session: Session, id: &str) -> Result<Value, Vec<Problem>> {
-        call(session, "DELETE", &self.item(id), None).await
-    }
-}
 
 type Task = std::pin::Pin<Box<dyn Future<Output = ()>>>;
 
@@ -114,33 +53,11 @@ impl<T: Clone + Default + Send + Sync + 'static> Load<T> {
     }
 }
 
-impl<T: Clone + Send + Sync + 'static> Load<T> {
-    /// This load on screen, the same everywhere: a spinner (and `waiting`) while the answer is
-    /// on its way, its problem in one line if it failed, nothing when there is nothing to load,
-    /// else `ok(answer)`.
-    pub fn view(self, waiting: &'static str, ok: impl Fn(T) -> AnyView + Send + Sync + 'static) -> impl IntoView {
-        move || match self.state.get() {
-            None if self.loading.get() => pending(waiting),
-            None => ().into_any(),
-            Some(Err(p)) => failed(&p),
-            Some(Ok(v)) => ok(v),
-        }
-    }
-}
-
-fn pending(waiting: &'static str) -> AnyView {
-    view! { <p class="loading"><crate::components::Spinner/>{waiting}</p> }.into_any()
-}
-
-fn failed(p: &[Problem]) -> AnyView {
-    view! { <p class="error" role="alert">{crate::enhanced::resource::one_line(p)}</p> }.into_any()
-}
-
 impl Load<Vec<(String, String)>> {
     /// The name of `id` among loaded (ID, name) pairs; the ID until they are in.
     pub fn name_of(&self, id: &str) -> String {
         self.state.with(|s| match s {
-            Some(Ok(list)) => crate::enhanced::name_in(list, id),
+            Some(Ok(list)) => super::names::name_in(list, id),
             _ => id.to_string(),
         })
     }
@@ -190,7 +107,7 @@ impl<T: Send + Sync + 'static> Load<T> {
     /// What went wrong, in one line (None while loading or after an answer).
     pub fn problem(&self) -> Option<String> {
         self.state.with(|s| match s {
-            Some(Err(p)) => Some(crate::enhanced::resource::one_line(p)),
+            Some(Err(p)) => Some(super::problem::one_line(p)),
             _ => None,
         })
     }
@@ -204,10 +121,4 @@ impl<T: Send + Sync + 'static> Load<T> {
     pub fn reload(&self) {
         self.version.update(|v| *v += 1);
     }
-}
-
-/// An object's path: its collection and its encoded ID (the hub's collections are in
-/// `gatehouse_model::hub`).
-pub fn item(collection: &str, id: &str) -> String {
-    format!("{collection}/{}", enc(id))
 }
