@@ -3,28 +3,28 @@
 //! `App::open` opens (or creates) the database and signing key; `router` builds every route;
 //! `serve` runs it on a listener. The binary in `main.rs` adds the command line.
 
-pub mod applications;
-pub mod assignments;
+// The rooms, lower to higher: a room imports only rooms above it in this list (tests/shape.rs).
+pub mod access;
 pub mod auth;
-pub mod crud;
-pub mod db;
-pub mod error;
+pub mod http;
 pub mod hub;
-pub mod impersonation;
-pub mod keys;
-pub mod list;
-pub mod me;
-pub mod oauth;
-pub mod oem;
-pub mod openapi;
-pub mod orgs;
-pub mod roles;
+pub mod marketplace;
 pub mod seed;
-pub mod text;
+pub mod storage;
 
-use crate::auth::Caller;
+// Paths outside callers (tests, examples) know.
+pub use auth::oauth;
+pub use http::error;
+pub use hub::oem;
+pub use storage::db;
 
-use crate::error::{Failure, Result};
+use crate::access::assignments;
+use crate::auth::{impersonation, keys, Caller};
+use crate::http::error::{Failure, Result};
+use crate::http::openapi;
+use crate::hub::{applications, routes as orgs};
+use crate::marketplace::{crud, me};
+use crate::storage::clients;
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, HeaderValue, Method};
@@ -188,7 +188,7 @@ impl App {
             markets: Mutex::new(HashMap::from([(hub::MAIN_ORG.to_string(), market.clone())])),
         });
         let app = App { market, hub };
-        hub::index_clients(&app)?;
+        clients::index_clients(&app)?;
         Ok(app)
     }
 
@@ -197,7 +197,7 @@ impl App {
         if let Some(m) = self.hub.markets.lock().get(org) {
             return Ok(App { market: m.clone(), hub: self.hub.clone() });
         }
-        if !hub::org_exists(&self.hub.pool, org)? {
+        if !clients::org_exists(&self.hub.pool, org)? {
             return Err(Failure::not_found("Organization", org));
         }
         let path = self.hub.dir.join(format!("{org}.db"));
@@ -213,7 +213,7 @@ impl App {
         if let Some(org) = self.hub.client_orgs.read().get(client_id).cloned() {
             return self.market(&org);
         }
-        match hub::client_org(&self.hub.pool, client_id)? {
+        match clients::client_org(&self.hub.pool, client_id)? {
             Some(org) => {
                 let mut known = self.hub.client_orgs.write();
                 if known.len() >= VERIFIED_CACHE {
@@ -551,7 +551,7 @@ async fn openapi_doc() -> Response {
 
 async fn certs(State(app): State<App>, Path(kid): Path<String>) -> Response {
     if kid == app.hub.keys.kid {
-        crud::json_response(axum::http::StatusCode::OK, &app.hub.keys.jwk)
+        http::json_response(axum::http::StatusCode::OK, &app.hub.keys.jwk)
     } else {
         Failure::not_found("Cert", &kid).into_response()
     }

@@ -1,8 +1,9 @@
 //! `GET/PUT/PATCH /me`, and the admin-user extras (revoke tokens, unlock).
 use crate::auth::Caller;
-use crate::crud::{self, json_response, parse_body, Params};
-use crate::db;
-use crate::error::{Failure, Result};
+use crate::http::error::{Failure, Result};
+use crate::http::{json_response, parse_body, Params};
+use crate::marketplace::crud;
+use crate::storage::db;
 use crate::App;
 use axum::body::Bytes;
 use axum::http::StatusCode;
@@ -105,7 +106,7 @@ pub async fn revoke_tokens(app: App, caller: Caller, params: Params) -> Result<R
     caller.seller_only("Admin users")?;
     let id = params.get("userID").cloned().unwrap_or_default();
     let user = db::must_get(&*app.conn()?, Kind::AdminUser, "", &id)?;
-    crate::oauth::revoke_user_tokens(&app, user.seq)?;
+    crate::auth::oauth::revoke_user_tokens(&app, user.seq)?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
@@ -114,6 +115,6 @@ pub async fn unlock(app: App, caller: Caller, params: Params) -> Result<Response
     caller.seller_only("Admin users")?;
     let id = params.get("userID").cloned().unwrap_or_default();
     let user = db::must_get(&*app.conn()?, Kind::AdminUser, "", &id)?;
-    crate::oauth::unlock_user(&app, user.seq)?;
+    crate::auth::oauth::unlock_user(&app, user.seq)?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

@@ -1,11 +1,11 @@
 //! Assignments: API clients to buyers / suppliers, security profiles to a party (seller,
 //! buyer, supplier, user group, user), and users to user groups. Saving answers 204.
 use crate::auth::Caller;
-use crate::crud::{json_response, parse_body, Params};
-use crate::db;
-use crate::error::{Failure, Result};
-use crate::list::{self, ListSpec};
-use crate::roles::SP_ASSIGNMENT_KIND;
+use crate::http::error::{Failure, Result};
+use crate::http::list::{self, ListSpec};
+use crate::http::{json_response, parse_body, Params};
+use crate::storage::db;
+use crate::storage::roles::SP_ASSIGNMENT_KIND;
 use crate::App;
 use axum::body::Bytes;
 use axum::http::StatusCode;
@@ -16,7 +16,7 @@ use gatehouse_model::validate::{self, Mode};
 use r2d2_sqlite::rusqlite::Connection;
 use serde_json::{json, Map, Value};
 
-pub const API_CLIENT_KIND: &str = "apiclient";
+pub use crate::storage::roles::API_CLIENT_KIND;
 
 /// Saves an assignment of `kind` under `parent` from its fields (its key computed from them).
 pub fn save(
@@ -36,7 +36,7 @@ pub fn key_fields(kind: &str) -> &'static [&'static str] {
     }
 }
 
-use crate::db::text as s;
+use crate::storage::db::text as s;
 
 fn required(fields: &Map<String, Value>, names: &[&str]) -> Result<()> {
     let missing: Vec<ApiError> = names
