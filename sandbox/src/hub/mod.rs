@@ -88,6 +88,79 @@ pub fn is_email(e: &str) -> bool {
     }) && !e.chars().any(char::is_whitespace)
 }
 
+/// This room's routes under `/v1`: accounts, organizations, members, invitations, roles and
+/// applications.
+pub fn router() -> axum::Router<App> {
+    use crate::auth::Caller;
+    use axum::body::Bytes;
+    use axum::extract::{Path, State};
+    use axum::routing::{delete, get, post};
+    use gatehouse_model::hub as paths;
+    axum::Router::new()
+        .route(paths::SIGN_UP, post(|State(app): State<App>, b: Bytes| routes::sign_up(app, b)))
+        .route(paths::SIGN_IN, post(|State(app): State<App>, b: Bytes| routes::sign_in(app, b)))
+        .route(paths::SIGN_OUT, post(routes::sign_out))
+        .route(paths::ACCOUNT, get(routes::me).patch(routes::update_me))
+        .route(paths::MY_ORGANIZATIONS, get(routes::my_orgs).post(routes::create_org))
+        .route(
+            &format!("{}/{{orgID}}", paths::MY_ORGANIZATIONS),
+            delete(|c: routes::AccountCaller, Path(o): Path<String>| routes::leave_org(c, o)),
+        )
+        .route(paths::SESSION, post(|State(app): State<App>, b: Bytes| routes::redeem_session(app, b)))
+        .route(paths::FIRST_PASSWORD, post(|State(app): State<App>, b: Bytes| routes::set_first_password(app, b)))
+        .route(paths::EVENTS, get(routes::events))
+        .route(
+            &format!("{}/{{orgID}}{}", paths::MY_ORGANIZATIONS, paths::TOKEN),
+            post(|c: routes::AccountCaller, Path(o): Path<String>, b: Bytes| routes::org_token(c, o, b)),
+        )
+        .route(
+            &format!("{}/{{code}}", paths::INVITATION_CODES),
+            get(|State(app): State<App>, Path(code): Path<String>| routes::show_invitation(app, code)),
+        )
+        .route(
+            &format!("{}/{{code}}{}", paths::INVITATION_CODES, paths::ACCEPT),
+            post(|c: routes::AccountCaller, Path(code): Path<String>| routes::accept_invitation(c, code)),
+        )
+        .route(paths::ORGANIZATION, get(routes::get_org).patch(routes::rename_org))
+        .route(paths::MEMBERS, get(routes::list_members))
+        .route(
+            &format!("{}/{{accountID}}", paths::MEMBERS),
+            axum::routing::patch(|c: Caller, Path(a): Path<String>, b: Bytes| routes::set_member_role(c, a, b))
+                .delete(|c: Caller, Path(a): Path<String>| routes::remove_member(c, a)),
+        )
+        .route(paths::INVITATIONS, get(routes::list_invitations).post(routes::invite))
+        .route(
+            &format!("{}/{{invitationID}}", paths::INVITATIONS),
+            delete(|c: Caller, Path(i): Path<String>| routes::revoke_invitation(c, i)),
+        )
+        .route(paths::APPLICATIONS, get(applications::list).post(applications::create))
+        .route(
+            &format!("{}/{{applicationID}}", paths::APPLICATIONS),
+            get(|c: Caller, Path(a): Path<String>| applications::get(c, a))
+                .patch(|c: Caller, Path(a): Path<String>, b: Bytes| applications::rename(c, a, b))
+                .delete(|c: Caller, Path(a): Path<String>| applications::delete(c, a)),
+        )
+        .route(
+            &format!("{}/{{applicationID}}{}", paths::APPLICATIONS, paths::SECRET),
+            post(|c: Caller, Path(a): Path<String>| applications::rotate(c, a)),
+        )
+        .route(paths::ROLES, get(routes::list_roles).post(routes::create_role))
+        .route(
+            &format!("{}/{{roleID}}", paths::ROLES),
+            axum::routing::put(|c: Caller, Path(r): Path<String>, b: Bytes| routes::save_role(c, r, b))
+                .delete(|c: Caller, Path(r): Path<String>| routes::delete_role(c, r)),
+        )
+}
+
+/// This room's routes outside `/v1`: the OEM API.
+pub fn outer_router() -> axum::Router<App> {
+    use axum::routing::post;
+    axum::Router::new()
+        .route("/api/oem-api/organization", post(oem::create_organization))
+        .route("/api/oem-api/organization/session", post(oem::create_session))
+        .route("/api/oem-api/user", post(oem::create_user).delete(oem::delete_user))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
