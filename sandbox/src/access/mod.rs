@@ -3,9 +3,9 @@
 pub mod assignments;
 
 use crate::auth::Caller;
+use crate::http::JsonBody;
 use crate::http::Params;
 use crate::App;
-use axum::body::Bytes;
 use axum::extract::{Path, RawQuery};
 use axum::routing::{delete, get};
 use axum::Router;
@@ -19,7 +19,7 @@ pub fn router() -> Router<App> {
         .route(
             "/apiclients/assignments",
             get(|c: Caller, RawQuery(q): RawQuery| assignments::list_api_client(c.app.clone(), c, q))
-                .post(|c: Caller, b: Bytes| assignments::save_api_client(c.app.clone(), c, b)),
+                .post(|c: Caller, b: JsonBody| assignments::save_api_client(c.app.clone(), c, b)),
         )
         .route(
             "/buyers/{buyerID}/ApiClients/Assignments/{apiClientID}",
@@ -32,7 +32,7 @@ pub fn router() -> Router<App> {
         .route(
             "/securityprofiles/assignments",
             get(|c: Caller, RawQuery(q): RawQuery| assignments::list_security_profile(c.app.clone(), c, q))
-                .post(|c: Caller, b: Bytes| assignments::save_security_profile(c.app.clone(), c, b)),
+                .post(|c: Caller, b: JsonBody| assignments::save_security_profile(c.app.clone(), c, b)),
         )
         .route(
             "/securityprofiles/{securityProfileID}/assignments",
@@ -51,7 +51,9 @@ pub fn router() -> Router<App> {
                 get(move |c: Caller, Path(p): P, RawQuery(q): RawQuery| {
                     assignments::list_memberships(t, c.app.clone(), c, p, q)
                 })
-                .post(move |c: Caller, Path(p): P, b: Bytes| assignments::save_membership(t, c.app.clone(), c, p, b)),
+                .post(move |c: Caller, Path(p): P, b: JsonBody| {
+                    assignments::save_membership(t, c.app.clone(), c, p, b)
+                }),
             )
             .route(
                 &format!("{base}/{{userGroupID}}/assignments/{{userID}}"),

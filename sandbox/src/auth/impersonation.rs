@@ -2,11 +2,11 @@
 //! only where an impersonation config matches the impersonator, the user and the API client.
 use crate::auth::Caller;
 use crate::http::error::{Failure, Result};
-use crate::http::{json_response, parse_body, Params};
+use crate::http::JsonBody;
+use crate::http::{json_response, Params};
 use crate::storage::db;
 use crate::storage::roles::groups_of;
 use crate::App;
-use axum::body::Bytes;
 use axum::http::StatusCode;
 use axum::response::Response;
 use gatehouse_model::error::codes;
@@ -16,7 +16,7 @@ use gatehouse_model::types::{AccessToken, ApiClient, Claims, ImpersonateTokenReq
 use gatehouse_model::validate::{self, Mode};
 use serde_json::{json, Value};
 
-pub async fn access_token(app: App, caller: Caller, params: Params, body: Bytes) -> Result<Response> {
+pub async fn access_token(app: App, caller: Caller, params: Params, body: JsonBody) -> Result<Response> {
     caller.require(&["BuyerImpersonation"])?;
     if caller.user_type == UserType::Supplier || caller.anonymous {
         return Err(Failure::new(
@@ -25,7 +25,7 @@ pub async fn access_token(app: App, caller: Caller, params: Params, body: Bytes)
             "Only admin users and buyer users (within their own buyer) may impersonate.",
         ));
     }
-    let value = parse_body(&body)?;
+    let value = body.value()?;
     let fields = validate::validate(&res::IMPERSONATE_TOKEN_REQUEST, &["ClientID"], &value, Mode::Full)
         .map_err(Failure::validation)?;
     let req: ImpersonateTokenRequest = serde_json::from_value(Value::Object(fields)).unwrap_or_default();

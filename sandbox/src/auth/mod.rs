@@ -8,6 +8,7 @@ pub mod oauth;
 pub use caller::{issued_ms, Caller, Present};
 
 use crate::http::error::Failure;
+use crate::http::JsonBody;
 use crate::http::Params;
 use crate::App;
 use axum::extract::{Path, RawQuery, State};
@@ -20,9 +21,7 @@ pub fn router() -> Router<App> {
     Router::new()
         .route(
             "/buyers/{buyerID}/users/{userID}/accesstoken",
-            post(|c: Caller, Path(p): Path<Params>, b: axum::body::Bytes| {
-                impersonation::access_token(c.app.clone(), c, p, b)
-            }),
+            post(|c: Caller, Path(p): Path<Params>, b: JsonBody| impersonation::access_token(c.app.clone(), c, p, b)),
         )
         .route("/impersonations", get(|c: Caller, RawQuery(q): RawQuery| impersonation::log(c.app.clone(), c, q)))
 }

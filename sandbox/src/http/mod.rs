@@ -6,7 +6,7 @@ pub mod list;
 pub mod openapi;
 pub mod text;
 
-pub use json::{json_response, parse_body, Params};
+pub use json::{json_response, JsonBody, Params};
 
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};

@@ -13,12 +13,12 @@
 use crate::auth::Caller;
 use crate::http::error::{Failure, Result};
 use crate::http::json_response;
+use crate::http::JsonBody;
 use crate::hub;
 use crate::hub::routes::{admin, member, Body};
 use crate::storage::db;
 use crate::storage::roles::SP_ASSIGNMENT_KIND;
 use crate::App;
-use axum::body::Bytes;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use gatehouse_model::resources::Kind;
@@ -115,7 +115,7 @@ fn new_secret() -> String {
 
 /// `POST /v1/organization/applications` `{"Kind", "Name", "Role"}` (Admin). The answer shows an
 /// integration's secret, once.
-pub async fn create(c: Caller, bytes: Bytes) -> Result<Response> {
+pub async fn create(c: Caller, bytes: JsonBody) -> Result<Response> {
     admin(&c, "create applications")?;
     let mut b = Body::parse(&bytes)?;
     let kind = b.text("Kind", true, 20);
@@ -236,7 +236,7 @@ pub async fn create(c: Caller, bytes: Bytes) -> Result<Response> {
 }
 
 /// `PATCH /v1/organization/applications/{id}` `{"Name"}` (Admin): renames the API client.
-pub async fn rename(c: Caller, id: String, bytes: Bytes) -> Result<Response> {
+pub async fn rename(c: Caller, id: String, bytes: JsonBody) -> Result<Response> {
     admin(&c, "rename applications")?;
     let mut b = Body::parse(&bytes)?;
     let name = b.text("Name", true, 100);

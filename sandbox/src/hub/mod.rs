@@ -92,13 +92,13 @@ pub fn is_email(e: &str) -> bool {
 /// applications.
 pub fn router() -> axum::Router<App> {
     use crate::auth::Caller;
-    use axum::body::Bytes;
+    use crate::http::JsonBody;
     use axum::extract::{Path, State};
     use axum::routing::{delete, get, post};
     use gatehouse_model::hub as paths;
     axum::Router::new()
-        .route(paths::SIGN_UP, post(|State(app): State<App>, b: Bytes| routes::sign_up(app, b)))
-        .route(paths::SIGN_IN, post(|State(app): State<App>, b: Bytes| routes::sign_in(app, b)))
+        .route(paths::SIGN_UP, post(|State(app): State<App>, b: JsonBody| routes::sign_up(app, b)))
+        .route(paths::SIGN_IN, post(|State(app): State<App>, b: JsonBody| routes::sign_in(app, b)))
         .route(paths::SIGN_OUT, post(routes::sign_out))
         .route(paths::ACCOUNT, get(routes::me).patch(routes::update_me))
         .route(paths::MY_ORGANIZATIONS, get(routes::my_orgs).post(routes::create_org))
@@ -106,12 +106,12 @@ pub fn router() -> axum::Router<App> {
             &format!("{}/{{orgID}}", paths::MY_ORGANIZATIONS),
             delete(|c: routes::AccountCaller, Path(o): Path<String>| routes::leave_org(c, o)),
         )
-        .route(paths::SESSION, post(|State(app): State<App>, b: Bytes| routes::redeem_session(app, b)))
-        .route(paths::FIRST_PASSWORD, post(|State(app): State<App>, b: Bytes| routes::set_first_password(app, b)))
+        .route(paths::SESSION, post(|State(app): State<App>, b: JsonBody| routes::redeem_session(app, b)))
+        .route(paths::FIRST_PASSWORD, post(|State(app): State<App>, b: JsonBody| routes::set_first_password(app, b)))
         .route(paths::EVENTS, get(routes::events))
         .route(
             &format!("{}/{{orgID}}{}", paths::MY_ORGANIZATIONS, paths::TOKEN),
-            post(|c: routes::AccountCaller, Path(o): Path<String>, b: Bytes| routes::org_token(c, o, b)),
+            post(|c: routes::AccountCaller, Path(o): Path<String>, b: JsonBody| routes::org_token(c, o, b)),
         )
         .route(
             &format!("{}/{{code}}", paths::INVITATION_CODES),
@@ -125,7 +125,7 @@ pub fn router() -> axum::Router<App> {
         .route(paths::MEMBERS, get(routes::list_members))
         .route(
             &format!("{}/{{accountID}}", paths::MEMBERS),
-            axum::routing::patch(|c: Caller, Path(a): Path<String>, b: Bytes| routes::set_member_role(c, a, b))
+            axum::routing::patch(|c: Caller, Path(a): Path<String>, b: JsonBody| routes::set_member_role(c, a, b))
                 .delete(|c: Caller, Path(a): Path<String>| routes::remove_member(c, a)),
         )
         .route(paths::INVITATIONS, get(routes::list_invitations).post(routes::invite))
@@ -137,7 +137,7 @@ pub fn router() -> axum::Router<App> {
         .route(
             &format!("{}/{{applicationID}}", paths::APPLICATIONS),
             get(|c: Caller, Path(a): Path<String>| applications::get(c, a))
-                .patch(|c: Caller, Path(a): Path<String>, b: Bytes| applications::rename(c, a, b))
+                .patch(|c: Caller, Path(a): Path<String>, b: JsonBody| applications::rename(c, a, b))
                 .delete(|c: Caller, Path(a): Path<String>| applications::delete(c, a)),
         )
         .route(
@@ -147,7 +147,7 @@ pub fn router() -> axum::Router<App> {
         .route(paths::ROLES, get(routes::list_roles).post(routes::create_role))
         .route(
             &format!("{}/{{roleID}}", paths::ROLES),
-            axum::routing::put(|c: Caller, Path(r): Path<String>, b: Bytes| routes::save_role(c, r, b))
+            axum::routing::put(|c: Caller, Path(r): Path<String>, b: JsonBody| routes::save_role(c, r, b))
                 .delete(|c: Caller, Path(r): Path<String>| routes::delete_role(c, r)),
         )
 }

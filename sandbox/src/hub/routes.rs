@@ -9,11 +9,11 @@
 //!   token's own, as for every other `/v1` request, and the member's role decides the rest.
 use crate::auth::Caller;
 use crate::http::error::{Failure, Result};
-use crate::http::{json_response, parse_body};
+use crate::http::json_response;
+use crate::http::JsonBody;
 use crate::hub::{self, Account, Membership, ADMIN};
 use crate::storage::db;
 use crate::App;
-use axum::body::Bytes;
 use axum::extract::FromRequestParts;
 use axum::http::{header, request::Parts, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -33,8 +33,8 @@ pub struct Body {
 }
 
 impl Body {
-    pub fn parse(bytes: &Bytes) -> Result<Body> {
-        match parse_body(bytes)? {
+    pub fn parse(bytes: &JsonBody) -> Result<Body> {
+        match bytes.value()? {
             Value::Object(map) => Ok(Body { map, known: Vec::new(), problems: Vec::new() }),
             _ => Err(Failure::bad_request(codes::INVALID_BODY, "The request body must be a JSON object.")),
         }
@@ -219,7 +219,7 @@ fn password_problem(body: &mut Body, password: &str) {
 // ---- /v1/account ----
 
 /// `POST /v1/account/signup`: a new account (same password policy and hashing as admin users).
-pub async fn sign_up(app: App, bytes: Bytes) -> Result<Response> {
+pub async fn sign_up(app: App, bytes: JsonBody) -> Result<Response> {
     let mut b = Body::parse(&bytes)?;
     let email = b.email("Email");
     let password = b.text("Password", true, 200);
@@ -245,7 +245,7 @@ pub async fn sign_up(app: App, bytes: Bytes) -> Result<Response> {
 
 /// `POST /v1/account/signin`: an account token for email and password. An unknown email costs
 /// the same hashing as a wrong password, and both get the same answer.
-pub async fn sign_in(app: App, bytes: Bytes) -> Result<Response> {
+pub async fn sign_in(app: App, bytes: JsonBody) -> Result<Response> {
     let mut b = Body::parse(&bytes)?;
     let email = b.text("Email", true, 254);
     let password = b.text("Password", true, 200);
@@ -308,7 +308,7 @@ pub async fn me(c: AccountCaller) -> Result<Response> {
 /// `PATCH /v1/account`: names, and the password (which ends the other account tokens and every
 /// organization token of the account). Changing the password needs the current one; an account
 /// made without a password sets its first one with a single-use code (`POST /v1/account/password`).
-pub async fn update_me(c: AccountCaller, bytes: Bytes) -> Result<Response> {
+pub async fn update_me(c: AccountCaller, bytes: JsonBody) -> Result<Response> {
     let mut b = Body::parse(&bytes)?;
     let first = b.text("FirstName", false, 100);
     let last = b.text("LastName", false, 100);
@@ -390,7 +390,7 @@ pub async fn my_orgs(c: AccountCaller) -> Result<Response> {
 }
 
 /// `POST /v1/account/organizations`: a new organization, with the account as its Admin.
-pub async fn create_org(c: AccountCaller, bytes: Bytes) -> Result<Response> {
+pub async fn create_org(c: AccountCaller, bytes: JsonBody) -> Result<Response> {
     let mut b = Body::parse(&bytes)?;
     let name = b.text("Name", true, 100);
     b.finish()?;
@@ -419,8 +419,8 @@ pub async fn leave_org(c: AccountCaller, org: String) -> Result<Response> {
 /// the account's seller user, with the roles of its membership, and a refresh token. Optional
 /// body `{"ClientID": ...}`: through another of the organization's API clients (a webapp), as
 /// long as it lets seller users in.
-pub async fn org_token(c: AccountCaller, org: String, bytes: Bytes) -> Result<Response> {
-    let client_wanted = if bytes.iter().all(u8::is_ascii_whitespace) {
+pub async fn org_token(c: AccountCaller, org: String, bytes: JsonBody) -> Result<Response> {
+    let client_wanted = if bytes.is_blank() {
         None
     } else {
         let mut b = Body::parse(&bytes)?;
@@ -482,7 +482,7 @@ fn issue_org_token(main: &App, m: &Membership, client_wanted: Option<String>) ->
 
 /// `POST /v1/account/session` `{"Code"}`: exchanges a vendor's one-time sign-in link for an
 /// account token and a token of the link's organization (404 unknown, 410 used or expired).
-pub async fn redeem_session(app: App, bytes: Bytes) -> Result<Response> {
+pub async fn redeem_session(app: App, bytes: JsonBody) -> Result<Response> {
     let mut b = Body::parse(&bytes)?;
     let code = b.text("Code", true, 200);
     b.finish()?;
@@ -503,7 +503,7 @@ pub async fn redeem_session(app: App, bytes: Bytes) -> Result<Response> {
 /// `POST /v1/account/password` `{"Code", "Password"}`: sets the first password of an account made
 /// without one (by a vendor), with the single-use code its session link handed out. No token: the
 /// code is the secret. Answers a fresh account token.
-pub async fn set_first_password(app: App, bytes: Bytes) -> Result<Response> {
+pub async fn set_first_password(app: App, bytes: JsonBody) -> Result<Response> {
     let mut b = Body::parse(&bytes)?;
     let code = b.text("Code", true, 200);
     let password = b.text("Password", true, 200);
@@ -602,7 +602,7 @@ pub async fn get_org(c: Caller) -> Result<Response> {
 }
 
 /// `PATCH /v1/organization`: renames it (Admin).
-pub async fn rename_org(c: Caller, bytes: Bytes) -> Result<Response> {
+pub async fn rename_org(c: Caller, bytes: JsonBody) -> Result<Response> {
     admin(&c, "rename it")?;
     let mut b = Body::parse(&bytes)?;
     let name = b.text("Name", true, 100);
@@ -623,7 +623,7 @@ pub async fn list_members(c: Caller) -> Result<Response> {
     Ok(json_response(StatusCode::OK, &crate::http::list::page_of(hub::members(&c.app)?)))
 }
 
-fn role_body(bytes: &Bytes) -> Result<String> {
+fn role_body(bytes: &JsonBody) -> Result<String> {
     let mut b = Body::parse(bytes)?;
     let role = b.text("Role", true, 100);
     b.finish()?;
@@ -631,7 +631,7 @@ fn role_body(bytes: &Bytes) -> Result<String> {
 }
 
 /// `PATCH /v1/organization/members/{accountID}` `{"Role": ...}` (Admin).
-pub async fn set_member_role(c: Caller, account: String, bytes: Bytes) -> Result<Response> {
+pub async fn set_member_role(c: Caller, account: String, bytes: JsonBody) -> Result<Response> {
     admin(&c, "change roles")?;
     let role = role_body(&bytes)?;
     hub::set_role(&c.app, &account, &role)?;
@@ -658,7 +658,7 @@ pub async fn list_invitations(c: Caller) -> Result<Response> {
 
 /// `POST /v1/organization/invitations` `{"Email", "Role"}` (Admin): the answer carries the link
 /// to hand over; the sandbox's outbox keeps the message it would have mailed.
-pub async fn invite(c: Caller, bytes: Bytes) -> Result<Response> {
+pub async fn invite(c: Caller, bytes: JsonBody) -> Result<Response> {
     let (_, by) = admin(&c, "invite people")?;
     let mut b = Body::parse(&bytes)?;
     let email = b.email("Email");
@@ -683,7 +683,7 @@ pub async fn list_roles(c: Caller) -> Result<Response> {
     Ok(json_response(StatusCode::OK, &crate::http::list::page_of(hub::roles(&c.app)?)))
 }
 
-fn role_fields(bytes: &Bytes, id_needed: bool) -> Result<(Option<String>, String, Vec<String>)> {
+fn role_fields(bytes: &JsonBody, id_needed: bool) -> Result<(Option<String>, String, Vec<String>)> {
     let mut b = Body::parse(bytes)?;
     let id = if id_needed { b.text("ID", false, 60) } else { None };
     let name = b.text("Name", true, 100);
@@ -724,7 +724,7 @@ fn slug(name: &str) -> String {
 
 /// `POST /v1/organization/roles` `{"ID"?, "Name", "Roles"}` (Admin): a custom role, kept as the
 /// security profile `ORG_ROLE_<ID>`.
-pub async fn create_role(c: Caller, bytes: Bytes) -> Result<Response> {
+pub async fn create_role(c: Caller, bytes: JsonBody) -> Result<Response> {
     admin(&c, "define roles")?;
     let (id, name, roles) = role_fields(&bytes, true)?;
     let id = id.unwrap_or_else(|| slug(&name));
@@ -759,7 +759,7 @@ fn custom_or_404(app: &App, id: &str) -> Result<db::Obj> {
 
 /// `PUT /v1/organization/roles/{roleID}` `{"Name", "Roles"}` (Admin): members holding it get the
 /// new roles from their next token; their current tokens are refused.
-pub async fn save_role(c: Caller, id: String, bytes: Bytes) -> Result<Response> {
+pub async fn save_role(c: Caller, id: String, bytes: JsonBody) -> Result<Response> {
     admin(&c, "define roles")?;
     let (_, name, roles) = role_fields(&bytes, false)?;
     let profile = custom_or_404(&c.app, &id)?;

@@ -4,14 +4,14 @@
 use crate::auth::Caller;
 use crate::http::error::{Failure, Result};
 use crate::http::list::{self, ListSpec};
-use crate::http::{json_response, parse_body, Params};
+use crate::http::JsonBody;
+use crate::http::{json_response, Params};
 use crate::storage::clock::now_rfc3339;
 use crate::storage::db::{self, Obj};
 use crate::storage::id::new_id;
 use crate::storage::roles;
 use crate::storage::store::cascade;
 use crate::App;
-use axum::body::Bytes;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use gatehouse_model::error::{codes, ApiError};
@@ -317,11 +317,11 @@ pub async fn create(
     app: App,
     caller: Caller,
     params: Params,
-    body: Bytes,
+    body: JsonBody,
 ) -> Result<Response> {
     caller.require(def.write_roles)?;
     check_scope(&caller, def)?;
-    let value = parse_body(&body)?;
+    let value = body.value()?;
     let mut fields = validate::validate(def.schema, def.required, &value, Mode::Full).map_err(Failure::validation)?;
     let id = if def.schema.field("ID").is_some_and(|f| f.read_only) {
         new_id(def.kind)
@@ -372,7 +372,7 @@ pub async fn save(
     app: App,
     caller: Caller,
     params: Params,
-    body: Bytes,
+    body: JsonBody,
 ) -> Result<Response> {
     write_existing(def, app, caller, params, body, Mode::Full).await
 }
@@ -382,7 +382,7 @@ pub async fn patch(
     app: App,
     caller: Caller,
     params: Params,
-    body: Bytes,
+    body: JsonBody,
 ) -> Result<Response> {
     write_existing(def, app, caller, params, body, Mode::Partial).await
 }
@@ -406,12 +406,12 @@ async fn write_existing(
     app: App,
     caller: Caller,
     params: Params,
-    body: Bytes,
+    body: JsonBody,
     mode: Mode,
 ) -> Result<Response> {
     caller.require(def.write_roles)?;
     check_scope(&caller, def)?;
-    let value = parse_body(&body)?;
+    let value = body.value()?;
     let mut fields = validate::validate(def.schema, def.required, &value, mode).map_err(Failure::validation)?;
     let uri_id = item_id(def, &params).to_string();
     if def.kind == Kind::ApiClient {

@@ -4,9 +4,9 @@ pub mod crud;
 pub mod me;
 
 use crate::auth::Caller;
+use crate::http::JsonBody;
 use crate::http::Params;
 use crate::App;
-use axum::body::Bytes;
 use axum::extract::{Path, RawQuery};
 use axum::routing::{delete, get, post};
 use axum::Router;
@@ -25,21 +25,21 @@ pub fn router() -> Router<App> {
             .route(
                 def.path,
                 get(move |c: Caller, Path(p): P, RawQuery(q): RawQuery| crud::list(def, c.app.clone(), c, p, q))
-                    .post(move |c: Caller, Path(p): P, b: Bytes| crud::create(def, c.app.clone(), c, p, b)),
+                    .post(move |c: Caller, Path(p): P, b: JsonBody| crud::create(def, c.app.clone(), c, p, b)),
             )
             .route(
                 &def.item_path(),
                 get(move |c: Caller, Path(p): P| crud::get(def, c.app.clone(), c, p))
-                    .put(move |c: Caller, Path(p): P, b: Bytes| crud::save(def, c.app.clone(), c, p, b))
-                    .patch(move |c: Caller, Path(p): P, b: Bytes| crud::patch(def, c.app.clone(), c, p, b))
+                    .put(move |c: Caller, Path(p): P, b: JsonBody| crud::save(def, c.app.clone(), c, p, b))
+                    .patch(move |c: Caller, Path(p): P, b: JsonBody| crud::patch(def, c.app.clone(), c, p, b))
                     .delete(move |c: Caller, Path(p): P| crud::delete(def, c.app.clone(), c, p)),
             );
     }
     r.route(
         "/me",
         get(|c: Caller| me::get(c.app.clone(), c))
-            .put(|c: Caller, b: Bytes| me::update(c.app.clone(), c, b, Mode::Full))
-            .patch(|c: Caller, b: Bytes| me::update(c.app.clone(), c, b, Mode::Partial)),
+            .put(|c: Caller, b: JsonBody| me::update(c.app.clone(), c, b, Mode::Full))
+            .patch(|c: Caller, b: JsonBody| me::update(c.app.clone(), c, b, Mode::Partial)),
     )
     .route("/adminusers/{userID}/tokens", delete(|c: Caller, Path(p): P| me::revoke_tokens(c.app.clone(), c, p)))
     .route("/adminusers/{userID}/unlock", post(|c: Caller, Path(p): P| me::unlock(c.app.clone(), c, p)))
