@@ -78,6 +78,89 @@ fn violations(src: &Path) -> Vec<String> {
     bad
 }
 
+/// Sibling files a file names: `crate::<room>::<file>` (also inside `{…}`) and `super::<file>`.
+fn sibling_refs(text: &str, room: &str, siblings: &[String]) -> Vec<String> {
+    let mut found = Vec::new();
+    for line in text.lines() {
+        let code = line.split("//").next().unwrap_or("");
+        for prefix in [format!("crate::{room}::"), "super::".to_string()] {
+            let mut rest = code;
+            while let Some(i) = rest.find(&prefix) {
+                let after = &rest[i + prefix.len()..];
+                let names: Vec<&str> = match after.strip_prefix('{') {
+                    Some(group) => group.split('}').next().unwrap_or("").split(',').collect(),
+                    None => vec![after],
+                };
+                for n in names {
+                    let head: String =
+                        n.trim().chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+                    if siblings.contains(&head) && !found.contains(&head) {
+                        found.push(head);
+                    }
+                }
+                rest = after;
+            }
+        }
+    }
+    found
+}
+
+/// Circles among the files of one room (its `mod.rs`, the room's front door, left out), each as
+/// `a → b → a`. Files that take their room through `use super::*` are not seen here.
+fn file_circles(room_dir: &Path, room: &str) -> Vec<String> {
+    let mut files = Vec::new();
+    rust_files(room_dir, &mut files);
+    let stem = |p: &PathBuf| p.file_stem().unwrap().to_str().unwrap().to_string();
+    let siblings: Vec<String> = files.iter().map(stem).filter(|s| s != "mod").collect();
+    let edges: Vec<(String, Vec<String>)> = files
+        .iter()
+        .filter(|p| stem(p) != "mod")
+        .map(|p| {
+            let refs = sibling_refs(&std::fs::read_to_string(p).unwrap(), room, &siblings);
+            (stem(p), refs.into_iter().filter(|r| *r != stem(p)).collect())
+        })
+        .collect();
+    let next = |n: &str| edges.iter().find(|(a, _)| a == n).map(|(_, b)| b.clone()).unwrap_or_default();
+    let mut circles = Vec::new();
+    for (start, _) in &edges {
+        // depth-first from `start`, reporting a path back to it
+        let mut stack = vec![vec![start.clone()]];
+        let mut seen: Vec<String> = Vec::new();
+        while let Some(path) = stack.pop() {
+            for n in next(path.last().unwrap()) {
+                if n == *start {
+                    circles.push(format!("{room}: {} → {start}", path.join(" → ")));
+                } else if !seen.contains(&n) {
+                    seen.push(n.clone());
+                    let mut p = path.clone();
+                    p.push(n);
+                    stack.push(p);
+                }
+            }
+        }
+    }
+    circles
+}
+
+#[test]
+fn no_circles_among_the_files_of_a_room() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let circles: Vec<String> = ROOMS.iter().flat_map(|r| file_circles(&src.join(r), r)).collect();
+    assert!(circles.is_empty(), "import circles inside a room:\n{}", circles.join("\n"));
+}
+
+#[test]
+fn the_circle_check_sees_a_circle() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.rs"), "use crate::auth::b::X;\n").unwrap();
+    std::fs::write(dir.path().join("b.rs"), "use super::{c, Y};\n").unwrap();
+    std::fs::write(dir.path().join("c.rs"), "fn f() { crate::auth::a::g(); }\n").unwrap();
+    std::fs::write(dir.path().join("d.rs"), "use crate::auth::a;\n").unwrap();
+    let circles = file_circles(dir.path(), "auth");
+    assert_eq!(circles.len(), 3, "{circles:#?}");
+    assert!(circles.iter().all(|c| !c.contains('d')), "{circles:#?}");
+}
+
 #[test]
 fn lower_rooms_never_import_higher_ones() {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
