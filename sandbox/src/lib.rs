@@ -225,7 +225,7 @@ impl App {
 
     /// Verifies a bearer token's signature and lifetime (remembering good ones until expiry).
     pub fn verify(&self, token: &str) -> Result<Claims> {
-        let now = time::OffsetDateTime::now_utc().unix_timestamp();
+        let now = storage::clock::now_s();
         if let Some(c) = self.hub.verified.lock().get(token) {
             if c.exp > now && c.nbf <= now {
                 return Ok(c.clone());

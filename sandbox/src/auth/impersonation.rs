@@ -162,10 +162,10 @@ pub async fn access_token(app: App, caller: Caller, params: Params, body: JsonBo
 }
 
 fn rfc3339(secs: i64) -> Value {
-    time::OffsetDateTime::from_unix_timestamp(secs)
-        .ok()
-        .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok())
-        .map_or(Value::Null, Value::String)
+    match crate::storage::clock::rfc3339(secs.saturating_mul(1000)) {
+        t if t.is_empty() => Value::Null,
+        t => Value::String(t),
+    }
 }
 
 /// Records an impersonation token issued (the act-as audit).

@@ -46,7 +46,7 @@ impl Keys {
                 };
                 let kid = URL_SAFE_NO_PAD.encode(random_bytes::<12>());
                 let pem = secret.to_pkcs8_pem(LineEnding::LF).map_err(|e| e.to_string())?;
-                let now = time::OffsetDateTime::now_utc().unix_timestamp();
+                let now = crate::storage::clock::now_s();
                 conn.execute(
                     "INSERT INTO signing_keys (kid, pem, created) VALUES (?1, ?2, ?3)",
                     params![kid, pem.as_str(), now],

@@ -197,7 +197,7 @@ impl FromRequestParts<App> for AccountCaller {
 }
 
 fn account_token(app: &App, account: &Account) -> Value {
-    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let now = crate::storage::clock::now_s();
     let claims = AccountClaims {
         sub: account.id.clone(),
         email: account.email.clone(),

@@ -2,6 +2,7 @@
 use base64::Engine;
 use gatehouse_model::resources::Kind;
 
+/// `N` bytes from the operating system's random source.
 pub fn random_bytes<const N: usize>() -> [u8; N] {
     let mut buf = [0u8; N];
     getrandom::getrandom(&mut buf).expect("the operating system's random source works");
