@@ -3,38 +3,30 @@
 //! `App::open` opens (or creates) the database and signing key; `router` builds every route;
 //! `serve` runs it on a listener. The binary in `main.rs` adds the command line.
 
-pub mod applications;
-pub mod assignments;
+// The rooms, lower to higher: a room imports only rooms above it in this list (tests/shape.rs).
+pub mod access;
 pub mod auth;
-pub mod crud;
-pub mod db;
-pub mod error;
+pub mod http;
 pub mod hub;
-pub mod impersonation;
-pub mod keys;
-pub mod list;
-pub mod me;
-pub mod oauth;
-pub mod oem;
-pub mod openapi;
-pub mod orgs;
-pub mod roles;
+pub mod marketplace;
 pub mod seed;
-pub mod text;
+pub mod storage;
 
-use crate::auth::Caller;
+// Paths outside callers (tests, examples) know.
+pub use auth::oauth;
+pub use http::error;
+pub use hub::oem;
+pub use storage::db;
 
-use crate::error::{Failure, Result};
-use axum::body::Bytes;
-use axum::extract::{Path, RawQuery, State};
+use crate::auth::keys;
+use crate::http::error::{Failure, Result};
+use crate::storage::clients;
 use axum::http::{header, HeaderValue, Method};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get, post};
+use axum::routing::get;
 use axum::Router;
-use gatehouse_model::hub as paths;
-use gatehouse_model::resources::{Kind, UserType, RESOURCES};
+use gatehouse_model::resources::{Kind, UserType};
 use gatehouse_model::types::Claims;
-use gatehouse_model::validate::Mode;
 use parking_lot::{Mutex, RwLock};
 use std::collections::HashMap;
 use std::path::Path as FsPath;
@@ -188,7 +180,7 @@ impl App {
             markets: Mutex::new(HashMap::from([(hub::MAIN_ORG.to_string(), market.clone())])),
         });
         let app = App { market, hub };
-        hub::index_clients(&app)?;
+        clients::index_clients(&app)?;
         Ok(app)
     }
 
@@ -197,7 +189,7 @@ impl App {
         if let Some(m) = self.hub.markets.lock().get(org) {
             return Ok(App { market: m.clone(), hub: self.hub.clone() });
         }
-        if !hub::org_exists(&self.hub.pool, org)? {
+        if !clients::org_exists(&self.hub.pool, org)? {
             return Err(Failure::not_found("Organization", org));
         }
         let path = self.hub.dir.join(format!("{org}.db"));
@@ -213,7 +205,7 @@ impl App {
         if let Some(org) = self.hub.client_orgs.read().get(client_id).cloned() {
             return self.market(&org);
         }
-        match hub::client_org(&self.hub.pool, client_id)? {
+        match clients::client_org(&self.hub.pool, client_id)? {
             Some(org) => {
                 let mut known = self.hub.client_orgs.write();
                 if known.len() >= VERIFIED_CACHE {
@@ -233,7 +225,7 @@ impl App {
 
     /// Verifies a bearer token's signature and lifetime (remembering good ones until expiry).
     pub fn verify(&self, token: &str) -> Result<Claims> {
-        let now = time::OffsetDateTime::now_utc().unix_timestamp();
+        let now = storage::clock::now_s();
         if let Some(c) = self.hub.verified.lock().get(token) {
             if c.exp > now && c.nbf <= now {
                 return Ok(c.clone());
@@ -336,151 +328,25 @@ fn hashing_slots() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get().saturating_sub(1).max(1))
 }
 
-type P = Path<HashMap<String, String>>;
-
-/// Every route of the API.
+/// Every route of the API: each room's routes, merged; under `/v1` with the path ID check.
 pub fn router(app: App) -> Router {
-    let mut v1: Router<App> = Router::new();
-    for def in RESOURCES {
-        let def: &'static _ = def;
-        v1 = v1
-            .route(
-                def.path,
-                get(move |c: Caller, Path(p): P, RawQuery(q): RawQuery| crud::list(def, c.app.clone(), c, p, q))
-                    .post(move |c: Caller, Path(p): P, b: Bytes| crud::create(def, c.app.clone(), c, p, b)),
-            )
-            .route(
-                &def.item_path(),
-                get(move |c: Caller, Path(p): P| crud::get(def, c.app.clone(), c, p))
-                    .put(move |c: Caller, Path(p): P, b: Bytes| crud::save(def, c.app.clone(), c, p, b))
-                    .patch(move |c: Caller, Path(p): P, b: Bytes| crud::patch(def, c.app.clone(), c, p, b))
-                    .delete(move |c: Caller, Path(p): P| crud::delete(def, c.app.clone(), c, p)),
-            );
-    }
-    v1 = v1
-        .route(
-            "/apiclients/assignments",
-            get(|c: Caller, RawQuery(q): RawQuery| assignments::list_api_client(c.app.clone(), c, q))
-                .post(|c: Caller, b: Bytes| assignments::save_api_client(c.app.clone(), c, b)),
-        )
-        .route(
-            "/buyers/{buyerID}/ApiClients/Assignments/{apiClientID}",
-            delete(|c: Caller, Path(p): P| assignments::delete_api_client(c.app.clone(), c, p, "BuyerID")),
-        )
-        .route(
-            "/suppliers/{supplierID}/ApiClients/Assignments/{apiClientID}",
-            delete(|c: Caller, Path(p): P| assignments::delete_api_client(c.app.clone(), c, p, "SupplierID")),
-        )
-        .route(
-            "/securityprofiles/assignments",
-            get(|c: Caller, RawQuery(q): RawQuery| assignments::list_security_profile(c.app.clone(), c, q))
-                .post(|c: Caller, b: Bytes| assignments::save_security_profile(c.app.clone(), c, b)),
-        )
-        .route(
-            "/securityprofiles/{securityProfileID}/assignments",
-            delete(|c: Caller, Path(p): P, RawQuery(q): RawQuery| {
-                assignments::delete_security_profile(c.app.clone(), c, p, q)
-            }),
-        )
-        .route(
-            "/buyers/{buyerID}/users/{userID}/accesstoken",
-            post(|c: Caller, Path(p): P, b: Bytes| impersonation::access_token(c.app.clone(), c, p, b)),
-        )
-        .route(
-            "/me",
-            get(|c: Caller| me::get(c.app.clone(), c))
-                .put(|c: Caller, b: Bytes| me::update(c.app.clone(), c, b, Mode::Full))
-                .patch(|c: Caller, b: Bytes| me::update(c.app.clone(), c, b, Mode::Partial)),
-        )
-        .route("/impersonations", get(|c: Caller, RawQuery(q): RawQuery| impersonation::log(c.app.clone(), c, q)))
-        .route("/adminusers/{userID}/tokens", delete(|c: Caller, Path(p): P| me::revoke_tokens(c.app.clone(), c, p)))
-        .route("/adminusers/{userID}/unlock", post(|c: Caller, Path(p): P| me::unlock(c.app.clone(), c, p)))
-        .route("/openapi/v3", get(openapi_doc))
-        .route(paths::SIGN_UP, post(|State(app): State<App>, b: Bytes| orgs::sign_up(app, b)))
-        .route(paths::SIGN_IN, post(|State(app): State<App>, b: Bytes| orgs::sign_in(app, b)))
-        .route(paths::SIGN_OUT, post(orgs::sign_out))
-        .route(paths::ACCOUNT, get(orgs::me).patch(orgs::update_me))
-        .route(paths::MY_ORGANIZATIONS, get(orgs::my_orgs).post(orgs::create_org))
-        .route(
-            &format!("{}/{{orgID}}", paths::MY_ORGANIZATIONS),
-            delete(|c: orgs::AccountCaller, Path(o): Path<String>| orgs::leave_org(c, o)),
-        )
-        .route(paths::SESSION, post(|State(app): State<App>, b: Bytes| orgs::redeem_session(app, b)))
-        .route(paths::FIRST_PASSWORD, post(|State(app): State<App>, b: Bytes| orgs::set_first_password(app, b)))
-        .route(paths::EVENTS, get(orgs::events))
-        .route(
-            &format!("{}/{{orgID}}{}", paths::MY_ORGANIZATIONS, paths::TOKEN),
-            post(|c: orgs::AccountCaller, Path(o): Path<String>, b: Bytes| orgs::org_token(c, o, b)),
-        )
-        .route(
-            &format!("{}/{{code}}", paths::INVITATION_CODES),
-            get(|State(app): State<App>, Path(code): Path<String>| orgs::show_invitation(app, code)),
-        )
-        .route(
-            &format!("{}/{{code}}{}", paths::INVITATION_CODES, paths::ACCEPT),
-            post(|c: orgs::AccountCaller, Path(code): Path<String>| orgs::accept_invitation(c, code)),
-        )
-        .route(paths::ORGANIZATION, get(orgs::get_org).patch(orgs::rename_org))
-        .route(paths::MEMBERS, get(orgs::list_members))
-        .route(
-            &format!("{}/{{accountID}}", paths::MEMBERS),
-            axum::routing::patch(|c: Caller, Path(a): Path<String>, b: Bytes| orgs::set_member_role(c, a, b))
-                .delete(|c: Caller, Path(a): Path<String>| orgs::remove_member(c, a)),
-        )
-        .route(paths::INVITATIONS, get(orgs::list_invitations).post(orgs::invite))
-        .route(
-            &format!("{}/{{invitationID}}", paths::INVITATIONS),
-            delete(|c: Caller, Path(i): Path<String>| orgs::revoke_invitation(c, i)),
-        )
-        .route(paths::APPLICATIONS, get(applications::list).post(applications::create))
-        .route(
-            &format!("{}/{{applicationID}}", paths::APPLICATIONS),
-            get(|c: Caller, Path(a): Path<String>| applications::get(c, a))
-                .patch(|c: Caller, Path(a): Path<String>, b: Bytes| applications::rename(c, a, b))
-                .delete(|c: Caller, Path(a): Path<String>| applications::delete(c, a)),
-        )
-        .route(
-            &format!("{}/{{applicationID}}{}", paths::APPLICATIONS, paths::SECRET),
-            post(|c: Caller, Path(a): Path<String>| applications::rotate(c, a)),
-        )
-        .route(paths::ROLES, get(orgs::list_roles).post(orgs::create_role))
-        .route(
-            &format!("{}/{{roleID}}", paths::ROLES),
-            axum::routing::put(|c: Caller, Path(r): Path<String>, b: Bytes| orgs::save_role(c, r, b))
-                .delete(|c: Caller, Path(r): Path<String>| orgs::delete_role(c, r)),
-        );
-    for (t, base) in [
-        (UserType::Admin, "/usergroups"),
-        (UserType::Buyer, "/buyers/{buyerID}/usergroups"),
-        (UserType::Supplier, "/suppliers/{supplierID}/usergroups"),
-    ] {
-        v1 = v1
-            .route(
-                &format!("{base}/assignments"),
-                get(move |c: Caller, Path(p): P, RawQuery(q): RawQuery| {
-                    assignments::list_memberships(t, c.app.clone(), c, p, q)
-                })
-                .post(move |c: Caller, Path(p): P, b: Bytes| assignments::save_membership(t, c.app.clone(), c, p, b)),
-            )
-            .route(
-                &format!("{base}/{{userGroupID}}/assignments/{{userID}}"),
-                delete(move |c: Caller, Path(p): P| assignments::delete_membership(t, c.app.clone(), c, p)),
-            );
-    }
     let cors = CorsLayer::new()
         .allow_origin(Any)
         .allow_methods([Method::GET, Method::POST, Method::PUT, Method::PATCH, Method::DELETE, Method::OPTIONS])
         .allow_headers(Any)
         .expose_headers(Any)
         .max_age(std::time::Duration::from_secs(3600));
-    let v1 = v1.layer(axum::middleware::from_fn(path_ids_fit));
+    let v1 = Router::new()
+        .merge(http::router())
+        .merge(auth::router())
+        .merge(access::router())
+        .merge(marketplace::router())
+        .merge(hub::router())
+        .layer(axum::middleware::from_fn(path_ids_fit));
     Router::new()
         .nest("/v1", v1)
-        .route("/oauth/token", post(oauth::token))
-        .route("/api/oem-api/organization", post(oem::create_organization))
-        .route("/api/oem-api/organization/session", post(oem::create_session))
-        .route("/api/oem-api/user", post(oem::create_user).delete(oem::delete_user))
-        .route("/oauth/certs/{kid}", get(certs))
+        .merge(auth::outer_router())
+        .merge(hub::outer_router())
         .route(
             "/",
             get(|| async {
@@ -539,22 +405,6 @@ fn percent_decoded_len(seg: &str) -> usize {
         }
     }
     String::from_utf8_lossy(&decoded).chars().count()
-}
-
-async fn openapi_doc() -> Response {
-    static DOC: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
-    let body = DOC.get_or_init(|| serde_json::to_vec(&openapi::document()).unwrap_or_default()).clone();
-    let mut res = body.into_response();
-    res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json; charset=utf-8"));
-    res
-}
-
-async fn certs(State(app): State<App>, Path(kid): Path<String>) -> Response {
-    if kid == app.hub.keys.kid {
-        crud::json_response(axum::http::StatusCode::OK, &app.hub.keys.jwk)
-    } else {
-        Failure::not_found("Cert", &kid).into_response()
-    }
 }
 
 /// Serves the API on `listener` until the process is stopped.

@@ -5,7 +5,7 @@
 //! nothing that is already there.
 use crate::db;
 use crate::error::Result;
-use crate::roles::SP_ASSIGNMENT_KIND;
+use crate::storage::roles::SP_ASSIGNMENT_KIND;
 use crate::App;
 use gatehouse_model::resources::Kind;
 use serde::Serialize;
@@ -138,11 +138,11 @@ fn put(app: &App, kind: Kind, parent: &str, id: &str, data: Value, password: Opt
         Some(p) => Some(crate::oauth::hash_password(p)?),
         None => None,
     };
-    crate::crud::put_if_missing(&app.pool, kind, parent, id, db::obj(data), secret.as_deref())
+    crate::storage::store::put_if_missing(&app.pool, kind, parent, id, db::obj(data), secret.as_deref())
 }
 
 fn assign(app: &App, kind: &str, parent: &str, data: Value) -> Result<()> {
-    db::write(&app.pool, |tx| crate::assignments::save(tx, kind, parent, &db::obj(data)))
+    db::write(&app.pool, |tx| crate::access::assignments::save(tx, kind, parent, &db::obj(data)))
 }
 
 /// Creates whatever of the demo marketplace is missing; returns its logins.
@@ -246,7 +246,7 @@ pub fn run(app: &App) -> Result<Demo> {
         "ImpersonationGroupID": "CALL_CENTER", "BuyerID": BUYER_ID, "SecurityProfileID": "BUYER_PROFILE", "ClientID": STOREFRONT_CLIENT_ID}),
         None,
     )?;
-    crate::hub::index_clients(app).map_err(crate::error::Failure::internal)?;
+    crate::storage::clients::index_clients(app).map_err(crate::error::Failure::internal)?;
     organizations(app, &d.account)?;
     crate::oem::ensure_demo_vendor(&app.hub.pool)?;
     Ok(d)

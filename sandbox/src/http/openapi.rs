@@ -394,7 +394,7 @@ fn extra_paths(paths: &mut Map<String, Value>) {
         "Impersonations.List".into(),
         "Impersonations",
         "List the impersonation tokens issued, newest first (sandbox extension)".into(),
-        crate::impersonation::IMPERSONATION_LOG_ROLES,
+        IMPERSONATION_LOG_ROLES,
         pages(),
         None,
         ok("200", Some(list_of("ImpersonationRecord"))),
@@ -1113,3 +1113,7 @@ pub fn document() -> Value {
         }
     })
 }
+
+/// Who may read the impersonation records (FullAccess passes too): the document states it and
+/// `auth::impersonation::log` enforces it.
+pub const IMPERSONATION_LOG_ROLES: &[&str] = &["BuyerImpersonation"];

@@ -1,7 +1,8 @@
 //! `POST /oauth/token`: password, client_credentials and refresh_token grants; token issue.
-use crate::db::{self, Obj};
-use crate::error::{Failure, Result};
-use crate::roles;
+use crate::http::error::{Failure, Result};
+use crate::storage::clock::{now_ms, now_s as now};
+use crate::storage::db::{self, Obj};
+use crate::storage::roles;
 use crate::App;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
@@ -16,7 +17,7 @@ use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
 pub fn hash_password(password: &str) -> Result<String> {
-    let salt = SaltString::encode_b64(&crate::keys::random_bytes::<16>()).map_err(Failure::internal)?;
+    let salt = SaltString::encode_b64(&crate::storage::id::random_bytes::<16>()).map_err(Failure::internal)?;
     Ok(Argon2::default().hash_password(password.as_bytes(), &salt).map_err(Failure::internal)?.to_string())
 }
 
@@ -38,7 +39,7 @@ fn oauth_err(error: &'static str, code: &'static str, message: impl Into<String>
 
 impl IntoResponse for OAuthError {
     fn into_response(self) -> Response {
-        crate::crud::json_response(
+        crate::http::json_response(
             self.status,
             &json!({
                 "error": self.error,
@@ -54,14 +55,6 @@ impl From<Failure> for OAuthError {
         let message = f.errors.first().map(|e| e.message.clone()).unwrap_or_default();
         OAuthError { status: f.status, error: "server_error", code: "ServerError", message }
     }
-}
-
-fn now() -> i64 {
-    time::OffsetDateTime::now_utc().unix_timestamp()
-}
-
-fn now_ms() -> i64 {
-    (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64
 }
 
 pub fn sha(text: &str) -> String {
@@ -95,7 +88,7 @@ pub fn access_token(
 ) -> (String, Claims) {
     let now = now();
     let expires_in = minutes.max(1) * 60;
-    let rand = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(crate::keys::random_bytes::<9>());
+    let rand = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(crate::storage::id::random_bytes::<9>());
     let claims = Claims {
         usr: user.data.get("Username").and_then(Value::as_str).unwrap_or("").to_string(),
         cid: client_id.to_string(),
@@ -142,7 +135,7 @@ pub async fn token(app: axum::extract::State<App>, body: Bytes) -> Response {
         Err(e) => return OAuthError::from(e).into_response(),
     };
     match grant(&app, &body).await {
-        Ok(t) => crate::crud::json_response(StatusCode::OK, &t),
+        Ok(t) => crate::http::json_response(StatusCode::OK, &t),
         Err(e) => e.into_response(),
     }
 }
@@ -159,7 +152,7 @@ pub fn client_allows(
     company: &str,
 ) -> Result<bool> {
     let assigned = |field: &str| -> Result<bool> {
-        Ok(db::assignments(conn, crate::assignments::API_CLIENT_KIND, "")?.iter().any(|a| {
+        Ok(db::assignments(conn, crate::storage::roles::API_CLIENT_KIND, "")?.iter().any(|a| {
             a.get("ApiClientID").and_then(Value::as_str) == Some(client.id.as_str())
                 && a.get(field).and_then(Value::as_str) == Some(company)
         }))
@@ -397,7 +390,8 @@ async fn grant(app: &App, body: &Bytes) -> std::result::Result<AccessToken, OAut
         }
     };
     drop(conn);
-    let issue = if anonymous { Issue::Anonymous { order_id: crate::crud::new_id(Kind::Buyer) } } else { Issue::Own };
+    let issue =
+        if anonymous { Issue::Anonymous { order_id: crate::storage::id::new_id(Kind::Buyer) } } else { Issue::Own };
     // an anonymous shopper's token lasts a fixed week, whatever the client says
     let minutes = if anonymous { ANONYMOUS_MINUTES } else { client.access_token_duration };
     let (access, claims) = access_token(app, &user, t, &client.id, client_obj.seq, minutes, roles.clone(), issue);
@@ -423,7 +417,7 @@ pub fn issue_refresh_token(
     roles: &[String],
     scope: &[String],
 ) -> Result<String> {
-    let rt = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(crate::keys::random_bytes::<32>());
+    let rt = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(crate::storage::id::random_bytes::<32>());
     let expires = now() + minutes * 60;
     db::write(&app.pool, |tx| {
         tx.execute(
@@ -497,7 +491,7 @@ fn lockout_message(until: i64) -> String {
 /// security profiles' `PasswordConfig` says so; returns the lockout's end if it started now.
 fn sign_in_failed(app: &App, conn: &r2d2_sqlite::rusqlite::Connection, user: &db::Obj) -> Result<Option<i64>> {
     let Some(t) = user_type_of(user) else { return Ok(None) };
-    let limits = crate::roles::sign_in_limits(conn, t, &user.parent, &user.id)?;
+    let limits = crate::storage::roles::sign_in_limits(conn, t, &user.parent, &user.id)?;
     // (the store's own bookkeeping: membership users count failures too)
     db::as_hub(|| {
         db::write(&app.pool, |tx| {

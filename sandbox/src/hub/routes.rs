@@ -8,12 +8,12 @@
 //!   user, for what belongs to the organization (`/v1/organization/...`). The organization is the
 //!   token's own, as for every other `/v1` request, and the member's role decides the rest.
 use crate::auth::Caller;
-use crate::crud::{json_response, parse_body};
-use crate::db;
-use crate::error::{Failure, Result};
+use crate::http::error::{Failure, Result};
+use crate::http::json_response;
+use crate::http::JsonBody;
 use crate::hub::{self, Account, Membership, ADMIN};
+use crate::storage::db;
 use crate::App;
-use axum::body::Bytes;
 use axum::extract::FromRequestParts;
 use axum::http::{header, request::Parts, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -33,8 +33,8 @@ pub struct Body {
 }
 
 impl Body {
-    pub fn parse(bytes: &Bytes) -> Result<Body> {
-        match parse_body(bytes)? {
+    pub fn parse(bytes: &JsonBody) -> Result<Body> {
+        match bytes.value()? {
             Value::Object(map) => Ok(Body { map, known: Vec::new(), problems: Vec::new() }),
             _ => Err(Failure::bad_request(codes::INVALID_BODY, "The request body must be a JSON object.")),
         }
@@ -70,7 +70,7 @@ impl Body {
                 let s = if name.contains("Password") || name == "Code" {
                     s
                 } else {
-                    match crate::text::clean(&s) {
+                    match crate::http::text::clean(&s) {
                         Ok(s) => s,
                         Err(why) => {
                             self.problem(name, "Format", format!("{name} {why}."));
@@ -114,7 +114,7 @@ impl Body {
             self.problem(name, "Format", format!("{name} is not an email address."));
             return None;
         }
-        match crate::text::email(&e) {
+        match crate::http::text::email(&e) {
             Ok(e) => Some(e),
             Err(why) => {
                 self.problem(name, "Format", format!("{name} {why}."));
@@ -197,7 +197,7 @@ impl FromRequestParts<App> for AccountCaller {
 }
 
 fn account_token(app: &App, account: &Account) -> Value {
-    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let now = crate::storage::clock::now_s();
     let claims = AccountClaims {
         sub: account.id.clone(),
         email: account.email.clone(),
@@ -219,7 +219,7 @@ fn password_problem(body: &mut Body, password: &str) {
 // ---- /v1/account ----
 
 /// `POST /v1/account/signup`: a new account (same password policy and hashing as admin users).
-pub async fn sign_up(app: App, bytes: Bytes) -> Result<Response> {
+pub async fn sign_up(app: App, bytes: JsonBody) -> Result<Response> {
     let mut b = Body::parse(&bytes)?;
     let email = b.email("Email");
     let password = b.text("Password", true, 200);
@@ -238,14 +238,14 @@ pub async fn sign_up(app: App, bytes: Bytes) -> Result<Response> {
             "An account with this email already exists; sign in instead.",
         ));
     }
-    let hash = crate::oauth::hash_password_async(&app, password).await?;
+    let hash = crate::auth::oauth::hash_password_async(&app, password).await?;
     let account = hub::create_account(&app.hub.pool, &email, &first, &last, &hash, None)?;
     Ok(json_response(StatusCode::CREATED, &account_token(&app, &account)))
 }
 
 /// `POST /v1/account/signin`: an account token for email and password. An unknown email costs
 /// the same hashing as a wrong password, and both get the same answer.
-pub async fn sign_in(app: App, bytes: Bytes) -> Result<Response> {
+pub async fn sign_in(app: App, bytes: JsonBody) -> Result<Response> {
     let mut b = Body::parse(&bytes)?;
     let email = b.text("Email", true, 254);
     let password = b.text("Password", true, 200);
@@ -265,7 +265,7 @@ pub async fn sign_in(app: App, bytes: Bytes) -> Result<Response> {
     if let Some(until) = account.as_ref().map(|a| hub::locked_until(&app.hub.pool, &a.id)).transpose()?.flatten() {
         return Err(locked(until));
     }
-    let ok = crate::oauth::check_password(&app, &password, account.as_ref().map(|a| a.hash.clone())).await?;
+    let ok = crate::auth::oauth::check_password(&app, &password, account.as_ref().map(|a| a.hash.clone())).await?;
     match (account, ok) {
         (Some(a), true) => {
             hub::sign_in_succeeded(&app.hub.pool, &a.id)?;
@@ -308,7 +308,7 @@ pub async fn me(c: AccountCaller) -> Result<Response> {
 /// `PATCH /v1/account`: names, and the password (which ends the other account tokens and every
 /// organization token of the account). Changing the password needs the current one; an account
 /// made without a password sets its first one with a single-use code (`POST /v1/account/password`).
-pub async fn update_me(c: AccountCaller, bytes: Bytes) -> Result<Response> {
+pub async fn update_me(c: AccountCaller, bytes: JsonBody) -> Result<Response> {
     let mut b = Body::parse(&bytes)?;
     let first = b.text("FirstName", false, 100);
     let last = b.text("LastName", false, 100);
@@ -337,7 +337,7 @@ pub async fn update_me(c: AccountCaller, bytes: Bytes) -> Result<Response> {
                 format!("Too many wrong passwords: this account is locked for {minutes} more minute(s)."),
             ));
         }
-        if !crate::oauth::check_password(&c.app, &cur, Some(c.account.hash.clone())).await? {
+        if !crate::auth::oauth::check_password(&c.app, &cur, Some(c.account.hash.clone())).await? {
             // counted like a wrong sign-in, so a stolen account token cannot guess at leisure
             hub::sign_in_failed(&c.app.hub.pool, &c.account.id)?;
             return Err(Failure::new(StatusCode::FORBIDDEN, "Account.WrongPassword", "The current password is wrong."));
@@ -345,7 +345,7 @@ pub async fn update_me(c: AccountCaller, bytes: Bytes) -> Result<Response> {
         hub::sign_in_succeeded(&c.app.hub.pool, &c.account.id)?;
     }
     let hash = match password {
-        Some(p) => Some(crate::oauth::hash_password_async(&c.app, p).await?),
+        Some(p) => Some(crate::auth::oauth::hash_password_async(&c.app, p).await?),
         None => None,
     };
     let id = c.account.id.clone();
@@ -386,11 +386,11 @@ pub async fn my_orgs(c: AccountCaller) -> Result<Response> {
             items.push(org_value(&o, &m));
         }
     }
-    Ok(json_response(StatusCode::OK, &crate::list::page_of(items)))
+    Ok(json_response(StatusCode::OK, &crate::http::list::page_of(items)))
 }
 
 /// `POST /v1/account/organizations`: a new organization, with the account as its Admin.
-pub async fn create_org(c: AccountCaller, bytes: Bytes) -> Result<Response> {
+pub async fn create_org(c: AccountCaller, bytes: JsonBody) -> Result<Response> {
     let mut b = Body::parse(&bytes)?;
     let name = b.text("Name", true, 100);
     b.finish()?;
@@ -419,8 +419,8 @@ pub async fn leave_org(c: AccountCaller, org: String) -> Result<Response> {
 /// the account's seller user, with the roles of its membership, and a refresh token. Optional
 /// body `{"ClientID": ...}`: through another of the organization's API clients (a webapp), as
 /// long as it lets seller users in.
-pub async fn org_token(c: AccountCaller, org: String, bytes: Bytes) -> Result<Response> {
-    let client_wanted = if bytes.iter().all(u8::is_ascii_whitespace) {
+pub async fn org_token(c: AccountCaller, org: String, bytes: JsonBody) -> Result<Response> {
+    let client_wanted = if bytes.is_blank() {
         None
     } else {
         let mut b = Body::parse(&bytes)?;
@@ -454,11 +454,11 @@ fn issue_org_token(main: &App, m: &Membership, client_wanted: Option<String>) ->
     let user = db::by_seq(&conn, m.user_seq)?.ok_or_else(|| {
         Failure::unauthorized("Your seller user in this organization is gone; ask an Admin to add you again.")
     })?;
-    let (roles, _) = crate::roles::available_roles(&conn, UserType::Admin, "", &user.id)?;
+    let (roles, _) = crate::storage::roles::available_roles(&conn, UserType::Admin, "", &user.id)?;
     drop(conn);
     let minutes = client.data.get("AccessTokenDuration").and_then(Value::as_i64).unwrap_or(600);
     let refresh_minutes = client.data.get("RefreshTokenDuration").and_then(Value::as_i64).unwrap_or(0);
-    let (access, claims) = crate::oauth::access_token(
+    let (access, claims) = crate::auth::oauth::access_token(
         &market,
         &user,
         UserType::Admin,
@@ -466,10 +466,10 @@ fn issue_org_token(main: &App, m: &Membership, client_wanted: Option<String>) ->
         client.seq,
         minutes,
         roles.clone(),
-        crate::oauth::Issue::Own,
+        crate::auth::oauth::Issue::Own,
     );
     let refresh = if refresh_minutes > 0 {
-        Some(crate::oauth::issue_refresh_token(&market, &user, &client_id, refresh_minutes, &roles, &[])?)
+        Some(crate::auth::oauth::issue_refresh_token(&market, &user, &client_id, refresh_minutes, &roles, &[])?)
     } else {
         None
     };
@@ -482,11 +482,11 @@ fn issue_org_token(main: &App, m: &Membership, client_wanted: Option<String>) ->
 
 /// `POST /v1/account/session` `{"Code"}`: exchanges a vendor's one-time sign-in link for an
 /// account token and a token of the link's organization (404 unknown, 410 used or expired).
-pub async fn redeem_session(app: App, bytes: Bytes) -> Result<Response> {
+pub async fn redeem_session(app: App, bytes: JsonBody) -> Result<Response> {
     let mut b = Body::parse(&bytes)?;
     let code = b.text("Code", true, 200);
     b.finish()?;
-    let (org, account) = crate::oem::redeem_session(&app.hub.pool, &code.unwrap_or_default())?;
+    let (org, account) = crate::hub::oem::redeem_session(&app.hub.pool, &code.unwrap_or_default())?;
     let account = hub::account(&app.hub.pool, &account)?.ok_or_else(|| Failure::not_found("Account", &account))?;
     let m =
         hub::membership(&app.hub.pool, &account.id, &org)?.ok_or_else(|| Failure::not_found("Organization", &org))?;
@@ -503,7 +503,7 @@ pub async fn redeem_session(app: App, bytes: Bytes) -> Result<Response> {
 /// `POST /v1/account/password` `{"Code", "Password"}`: sets the first password of an account made
 /// without one (by a vendor), with the single-use code its session link handed out. No token: the
 /// code is the secret. Answers a fresh account token.
-pub async fn set_first_password(app: App, bytes: Bytes) -> Result<Response> {
+pub async fn set_first_password(app: App, bytes: JsonBody) -> Result<Response> {
     let mut b = Body::parse(&bytes)?;
     let code = b.text("Code", true, 200);
     let password = b.text("Password", true, 200);
@@ -514,7 +514,7 @@ pub async fn set_first_password(app: App, bytes: Bytes) -> Result<Response> {
     let (Some(code), Some(password)) = (code, password) else {
         return Err(Failure::internal("checked fields missing"));
     };
-    let hash = crate::oauth::hash_password_async(&app, password).await?;
+    let hash = crate::auth::oauth::hash_password_async(&app, password).await?;
     let account = hub::redeem_first_password(&app.hub.pool, &code, &hash)?;
     Ok(json_response(StatusCode::OK, &account_token(&app, &account)))
 }
@@ -522,7 +522,10 @@ pub async fn set_first_password(app: App, bytes: Bytes) -> Result<Response> {
 /// `GET /v1/organization/events` (Admin): what vendors did to this organization (provisioning).
 pub async fn events(c: Caller) -> Result<Response> {
     admin(&c, "see provisioning events")?;
-    Ok(json_response(StatusCode::OK, &crate::list::page_of(crate::oem::audit(&c.app.hub.pool, Some(&c.app.org))?)))
+    Ok(json_response(
+        StatusCode::OK,
+        &crate::http::list::page_of(crate::hub::oem::audit(&c.app.hub.pool, Some(&c.app.org))?),
+    ))
 }
 
 // ---- invitations (the person invited) ----
@@ -599,7 +602,7 @@ pub async fn get_org(c: Caller) -> Result<Response> {
 }
 
 /// `PATCH /v1/organization`: renames it (Admin).
-pub async fn rename_org(c: Caller, bytes: Bytes) -> Result<Response> {
+pub async fn rename_org(c: Caller, bytes: JsonBody) -> Result<Response> {
     admin(&c, "rename it")?;
     let mut b = Body::parse(&bytes)?;
     let name = b.text("Name", true, 100);
@@ -617,10 +620,10 @@ pub async fn rename_org(c: Caller, bytes: Bytes) -> Result<Response> {
 
 pub async fn list_members(c: Caller) -> Result<Response> {
     member(&c)?;
-    Ok(json_response(StatusCode::OK, &crate::list::page_of(hub::members(&c.app)?)))
+    Ok(json_response(StatusCode::OK, &crate::http::list::page_of(hub::members(&c.app)?)))
 }
 
-fn role_body(bytes: &Bytes) -> Result<String> {
+fn role_body(bytes: &JsonBody) -> Result<String> {
     let mut b = Body::parse(bytes)?;
     let role = b.text("Role", true, 100);
     b.finish()?;
@@ -628,7 +631,7 @@ fn role_body(bytes: &Bytes) -> Result<String> {
 }
 
 /// `PATCH /v1/organization/members/{accountID}` `{"Role": ...}` (Admin).
-pub async fn set_member_role(c: Caller, account: String, bytes: Bytes) -> Result<Response> {
+pub async fn set_member_role(c: Caller, account: String, bytes: JsonBody) -> Result<Response> {
     admin(&c, "change roles")?;
     let role = role_body(&bytes)?;
     hub::set_role(&c.app, &account, &role)?;
@@ -650,12 +653,12 @@ pub async fn list_invitations(c: Caller) -> Result<Response> {
         .iter()
         .map(|i| invitation_value(i, (i.status() == "Pending").then_some(base.as_str())))
         .collect();
-    Ok(json_response(StatusCode::OK, &crate::list::page_of(items)))
+    Ok(json_response(StatusCode::OK, &crate::http::list::page_of(items)))
 }
 
 /// `POST /v1/organization/invitations` `{"Email", "Role"}` (Admin): the answer carries the link
 /// to hand over; the sandbox's outbox keeps the message it would have mailed.
-pub async fn invite(c: Caller, bytes: Bytes) -> Result<Response> {
+pub async fn invite(c: Caller, bytes: JsonBody) -> Result<Response> {
     let (_, by) = admin(&c, "invite people")?;
     let mut b = Body::parse(&bytes)?;
     let email = b.email("Email");
@@ -677,10 +680,10 @@ pub async fn revoke_invitation(c: Caller, id: String) -> Result<Response> {
 
 pub async fn list_roles(c: Caller) -> Result<Response> {
     member(&c)?;
-    Ok(json_response(StatusCode::OK, &crate::list::page_of(hub::roles(&c.app)?)))
+    Ok(json_response(StatusCode::OK, &crate::http::list::page_of(hub::roles(&c.app)?)))
 }
 
-fn role_fields(bytes: &Bytes, id_needed: bool) -> Result<(Option<String>, String, Vec<String>)> {
+fn role_fields(bytes: &JsonBody, id_needed: bool) -> Result<(Option<String>, String, Vec<String>)> {
     let mut b = Body::parse(bytes)?;
     let id = if id_needed { b.text("ID", false, 60) } else { None };
     let name = b.text("Name", true, 100);
@@ -721,7 +724,7 @@ fn slug(name: &str) -> String {
 
 /// `POST /v1/organization/roles` `{"ID"?, "Name", "Roles"}` (Admin): a custom role, kept as the
 /// security profile `ORG_ROLE_<ID>`.
-pub async fn create_role(c: Caller, bytes: Bytes) -> Result<Response> {
+pub async fn create_role(c: Caller, bytes: JsonBody) -> Result<Response> {
     admin(&c, "define roles")?;
     let (id, name, roles) = role_fields(&bytes, true)?;
     let id = id.unwrap_or_else(|| slug(&name));
@@ -756,7 +759,7 @@ fn custom_or_404(app: &App, id: &str) -> Result<db::Obj> {
 
 /// `PUT /v1/organization/roles/{roleID}` `{"Name", "Roles"}` (Admin): members holding it get the
 /// new roles from their next token; their current tokens are refused.
-pub async fn save_role(c: Caller, id: String, bytes: Bytes) -> Result<Response> {
+pub async fn save_role(c: Caller, id: String, bytes: JsonBody) -> Result<Response> {
     admin(&c, "define roles")?;
     let (_, name, roles) = role_fields(&bytes, false)?;
     let profile = custom_or_404(&c.app, &id)?;
@@ -767,7 +770,7 @@ pub async fn save_role(c: Caller, id: String, bytes: Bytes) -> Result<Response> 
         db::write(&c.app.pool, |tx| db::update(tx, profile.seq, Kind::SecurityProfile, &profile.id, &data, None))
     })?;
     for m in hub::memberships_of_org(&c.app.hub.pool, &c.app.org)?.iter().filter(|m| m.role == id) {
-        crate::oauth::revoke_user_tokens(&c.app, m.user_seq)?;
+        crate::auth::oauth::revoke_user_tokens(&c.app, m.user_seq)?;
     }
     let v = hub::roles(&c.app)?.into_iter().find(|r| r["ID"] == json!(id)).unwrap_or(Value::Null);
     Ok(json_response(StatusCode::OK, &v))
@@ -793,7 +796,7 @@ pub async fn delete_role(c: Caller, id: String) -> Result<Response> {
     }
     db::as_hub(|| {
         db::write(&c.app.pool, |tx| {
-            crate::crud::cascade(tx, Kind::SecurityProfile, "", &profile.id)?;
+            crate::storage::store::cascade(tx, Kind::SecurityProfile, "", &profile.id)?;
             db::delete(tx, profile.seq)
         })
     })?;

@@ -1,7 +1,7 @@
 //! Which roles a user has: the union of the security profiles assigned to the user, to any of
 //! the user's groups, and to the user's company (buyer, supplier, or the seller organization).
-use crate::db;
-use crate::error::Result;
+use crate::http::error::Result;
+use crate::storage::db;
 use gatehouse_model::resources::{Kind, UserType};
 use gatehouse_model::roles::ALL_ROLES;
 use gatehouse_model::types::SecurityProfileAssignment;
@@ -10,8 +10,10 @@ use serde_json::{Map, Value};
 use std::collections::BTreeSet;
 
 pub const SP_ASSIGNMENT_KIND: &str = "securityprofile";
+/// The assignment kind of API client assignments.
+pub const API_CLIENT_KIND: &str = "apiclient";
 
-use crate::db::text as s;
+use crate::storage::db::text as s;
 
 /// Group-assignment kind key for the user type (`adminusergroup` etc.).
 pub fn membership_kind(t: UserType) -> &'static str {

@@ -11,10 +11,10 @@
 //!
 //! Every call is counted against the vendor's rate (per minute, 429 with Retry-After past it)
 //! and recorded in the audit log (vendor, what, organization, whom, result, when).
-use crate::db::{self, Pool};
-use crate::error::Failure;
+use crate::auth::oauth::sha;
+use crate::http::error::Failure;
 use crate::hub::{self, now_ms};
-use crate::oauth::sha;
+use crate::storage::db::{self, Pool};
 use crate::App;
 use axum::body::Bytes;
 use axum::http::{header, HeaderValue, StatusCode};
@@ -56,7 +56,7 @@ impl IntoResponse for OemError {
         if !self.errors.is_empty() {
             body["errors"] = self.errors.iter().map(|(f, m)| json!({"field": f, "message": m})).collect();
         }
-        let mut res = crate::crud::json_response(self.status, &body);
+        let mut res = crate::http::json_response(self.status, &body);
         if let Some(s) = self.retry_after {
             if let Ok(v) = HeaderValue::from_str(&s.to_string()) {
                 res.headers_mut().insert(header::RETRY_AFTER, v);
@@ -93,7 +93,7 @@ fn row_vendor(r: &r2d2_sqlite::rusqlite::Row) -> r2d2_sqlite::rusqlite::Result<V
 
 const VENDOR_COLS: &str = "id, name, client_id, secret_hash, active, per_minute";
 
-fn vendor_by_client(pool: &Pool, client_id: &str) -> crate::error::Result<Option<Vendor>> {
+fn vendor_by_client(pool: &Pool, client_id: &str) -> crate::http::error::Result<Option<Vendor>> {
     let conn = pool.get()?;
     Ok(conn
         .query_row(&format!("SELECT {VENDOR_COLS} FROM vendors WHERE client_id = ?1"), params![client_id], row_vendor)
@@ -107,7 +107,7 @@ pub fn add_vendor(
     name: &str,
     per_minute: i64,
     fixed: Option<(&str, &str)>,
-) -> crate::error::Result<(Vendor, String)> {
+) -> crate::http::error::Result<(Vendor, String)> {
     let (client_id, secret) = match fixed {
         Some((c, s)) => (c.to_string(), s.to_string()),
         None => (hub::new_id("vnd"), hub::random_code::<32>()),
@@ -127,14 +127,14 @@ pub fn add_vendor(
 /// The demo vendor of `seed` (fixed credentials, so `seed --json` can print them every time).
 pub const DEMO_VENDOR: (&str, &str) = ("demo-vendor", "demo-vendor-secret-change-me");
 
-pub fn ensure_demo_vendor(pool: &Pool) -> crate::error::Result<()> {
+pub fn ensure_demo_vendor(pool: &Pool) -> crate::http::error::Result<()> {
     if vendor_by_client(pool, DEMO_VENDOR.0)?.is_none() {
         add_vendor(pool, "Demo vendor", DEFAULT_PER_MINUTE, Some(DEMO_VENDOR))?;
     }
     Ok(())
 }
 
-pub fn list_vendors(pool: &Pool) -> crate::error::Result<Vec<Value>> {
+pub fn list_vendors(pool: &Pool) -> crate::http::error::Result<Vec<Value>> {
     let conn = pool.get()?;
     let mut st = conn.prepare(&format!("SELECT {VENDOR_COLS}, created_ms FROM vendors ORDER BY created_ms"))?;
     let rows = st.query_map([], |r| {
@@ -145,14 +145,14 @@ pub fn list_vendors(pool: &Pool) -> crate::error::Result<Vec<Value>> {
 }
 
 /// Disables (or enables again) a vendor: a disabled vendor's calls are 401.
-pub fn set_vendor_active(pool: &Pool, client_id: &str, active: bool) -> crate::error::Result<bool> {
+pub fn set_vendor_active(pool: &Pool, client_id: &str, active: bool) -> crate::http::error::Result<bool> {
     db::write(pool, |tx| {
         Ok(tx.execute("UPDATE vendors SET active = ?2 WHERE client_id = ?1", params![client_id, active as i64])? > 0)
     })
 }
 
 /// The audit log, oldest first; only `org`'s entries when given.
-pub fn audit(pool: &Pool, org: Option<&str>) -> crate::error::Result<Vec<Value>> {
+pub fn audit(pool: &Pool, org: Option<&str>) -> crate::http::error::Result<Vec<Value>> {
     let conn = pool.get()?;
     let mut st = conn.prepare(
         "SELECT a.seq, COALESCE(v.name, a.vendor), a.action, a.org, a.subject, a.status, a.message, a.at_ms
@@ -247,7 +247,7 @@ impl Envelope {
                 None
             }
             // what people read (names, emails) is NFC with no invisible characters
-            Some(Value::String(s)) if within.is_some() => match crate::text::clean(s.trim()) {
+            Some(Value::String(s)) if within.is_some() => match crate::http::text::clean(s.trim()) {
                 Ok(s) => Some(s),
                 Err(why) => {
                     self.problems.push((field, why));
@@ -269,7 +269,7 @@ impl Envelope {
             self.problems.push((format!("data.{name}"), "is not an email address".into()));
             return None;
         }
-        match crate::text::email(&e) {
+        match crate::http::text::email(&e) {
             Ok(e) => Some(e),
             Err(why) => {
                 self.problems.push((format!("data.{name}"), why));
@@ -362,7 +362,7 @@ async fn run(
         }
     };
     call.record(&app.hub.pool, status, body["message"].as_str().unwrap_or(""));
-    crate::crud::json_response(status, &body)
+    crate::http::json_response(status, &body)
 }
 
 fn new_oem_token(
@@ -371,7 +371,7 @@ fn new_oem_token(
     org: &str,
     account: &str,
     vendor_user_id: Option<&str>,
-) -> crate::error::Result<String> {
+) -> crate::http::error::Result<String> {
     let token = hub::random_code::<32>();
     db::write(pool, |tx| {
         tx.execute(
@@ -494,7 +494,7 @@ pub async fn create_organization(app: axum::extract::State<App>, bytes: Bytes) -
             Ok(())
         })?;
         call.org = Some(org.clone());
-        let joined = (|| -> crate::error::Result<(hub::Account, String)> {
+        let joined = (|| -> crate::http::error::Result<(hub::Account, String)> {
             let account = match &existing {
                 Some(a) => a.clone(),
                 None => hub::account(&app.hub.pool, new_account.as_deref().unwrap_or(""))?
@@ -623,7 +623,7 @@ pub async fn create_session(app: axum::extract::State<App>, bytes: Bytes) -> Res
 
 /// Uses a session link's code up (once, within its lifetime): the (organization, account) it
 /// signs in. 404 for an unknown code, 410 for a used or expired one.
-pub fn redeem_session(pool: &Pool, code: &str) -> crate::error::Result<(String, String)> {
+pub fn redeem_session(pool: &Pool, code: &str) -> crate::http::error::Result<(String, String)> {
     let hash = sha(code);
     let now = now_ms();
     let row: Option<(String, String, i64, Option<i64>)> = {

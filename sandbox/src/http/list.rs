@@ -1,6 +1,6 @@
 //! List queries: page / pageSize, search / searchOn, sortBy (`!` = descending), and filters with
 //! OrderCloud's operators on top-level fields and `xp.` paths.
-use crate::error::{Failure, Result};
+use crate::http::error::{Failure, Result};
 use gatehouse_model::error::codes;
 pub use gatehouse_model::list::ListQuery;
 use gatehouse_model::list::{ListPage, Meta, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};

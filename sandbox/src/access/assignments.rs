@@ -1,13 +1,13 @@
 //! Assignments: API clients to buyers / suppliers, security profiles to a party (seller,
 //! buyer, supplier, user group, user), and users to user groups. Saving answers 204.
 use crate::auth::Caller;
-use crate::crud::{json_response, parse_body, Params};
-use crate::db;
-use crate::error::{Failure, Result};
-use crate::list::{self, ListSpec};
-use crate::roles::SP_ASSIGNMENT_KIND;
+use crate::http::error::{Failure, Result};
+use crate::http::list::{self, ListSpec};
+use crate::http::JsonBody;
+use crate::http::{json_response, Params};
+use crate::storage::db;
+use crate::storage::roles::SP_ASSIGNMENT_KIND;
 use crate::App;
-use axum::body::Bytes;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use gatehouse_model::error::{codes, ApiError};
@@ -16,7 +16,7 @@ use gatehouse_model::validate::{self, Mode};
 use r2d2_sqlite::rusqlite::Connection;
 use serde_json::{json, Map, Value};
 
-pub const API_CLIENT_KIND: &str = "apiclient";
+pub use crate::storage::roles::API_CLIENT_KIND;
 
 /// Saves an assignment of `kind` under `parent` from its fields (its key computed from them).
 pub fn save(
@@ -36,7 +36,7 @@ pub fn key_fields(kind: &str) -> &'static [&'static str] {
     }
 }
 
-use crate::db::text as s;
+use crate::storage::db::text as s;
 
 fn required(fields: &Map<String, Value>, names: &[&str]) -> Result<()> {
     let missing: Vec<ApiError> = names
@@ -89,10 +89,10 @@ pub async fn list_api_client(app: App, caller: Caller, raw: Option<String>) -> R
     list_response(rows, raw, &res::API_CLIENT_ASSIGNMENT, &[])
 }
 
-pub async fn save_api_client(app: App, caller: Caller, body: Bytes) -> Result<Response> {
+pub async fn save_api_client(app: App, caller: Caller, body: JsonBody) -> Result<Response> {
     caller.require(API_CLIENT_WRITE)?;
     caller.seller_only("API client assignments")?;
-    let value = parse_body(&body)?;
+    let value = body.value()?;
     let fields = clean(
         validate::validate(&res::API_CLIENT_ASSIGNMENT, &[], &value, Mode::Full).map_err(Failure::validation)?,
         API_CLIENT_KIND,
@@ -213,10 +213,10 @@ fn check_party(conn: &Connection, f: &Map<String, Value>) -> Result<()> {
     Ok(())
 }
 
-pub async fn save_security_profile(app: App, caller: Caller, body: Bytes) -> Result<Response> {
+pub async fn save_security_profile(app: App, caller: Caller, body: JsonBody) -> Result<Response> {
     caller.require(SP_WRITE)?;
     caller.seller_only("Security profile assignments")?;
-    let value = parse_body(&body)?;
+    let value = body.value()?;
     let fields = clean(
         validate::validate(&res::SECURITY_PROFILE_ASSIGNMENT, &[], &value, Mode::Full).map_err(Failure::validation)?,
         SP_ASSIGNMENT_KIND,
@@ -308,9 +308,15 @@ pub async fn list_memberships(
     list_response(rows, raw, &res::USER_GROUP_ASSIGNMENT, &[])
 }
 
-pub async fn save_membership(t: UserType, app: App, caller: Caller, params: Params, body: Bytes) -> Result<Response> {
+pub async fn save_membership(
+    t: UserType,
+    app: App,
+    caller: Caller,
+    params: Params,
+    body: JsonBody,
+) -> Result<Response> {
     caller.require(Kind::group_kind(t).def().write_roles)?;
-    let value = parse_body(&body)?;
+    let value = body.value()?;
     let fields = clean(
         validate::validate(&res::USER_GROUP_ASSIGNMENT, &[], &value, Mode::Full).map_err(Failure::validation)?,
         "group",

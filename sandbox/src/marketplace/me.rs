@@ -1,10 +1,11 @@
 //! `GET/PUT/PATCH /me`, and the admin-user extras (revoke tokens, unlock).
 use crate::auth::Caller;
-use crate::crud::{self, json_response, parse_body, Params};
-use crate::db;
-use crate::error::{Failure, Result};
+use crate::http::error::{Failure, Result};
+use crate::http::JsonBody;
+use crate::http::{json_response, Params};
+use crate::marketplace::crud;
+use crate::storage::db;
 use crate::App;
-use axum::body::Bytes;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use gatehouse_model::error::codes;
@@ -61,7 +62,7 @@ pub async fn get(app: App, caller: Caller) -> Result<Response> {
     Ok(json_response(StatusCode::OK, &me_value(&app, &caller)?))
 }
 
-pub async fn update(app: App, caller: Caller, body: Bytes, mode: Mode) -> Result<Response> {
+pub async fn update(app: App, caller: Caller, body: JsonBody, mode: Mode) -> Result<Response> {
     caller.require(&["MeAdmin"])?;
     if caller.anonymous {
         return Err(Failure::new(
@@ -70,7 +71,7 @@ pub async fn update(app: App, caller: Caller, body: Bytes, mode: Mode) -> Result
             "An anonymous shopper has no profile to change; register the shopper as a user first.",
         ));
     }
-    let value = parse_body(&body)?;
+    let value = body.value()?;
     // validate against the user schema first, so errors speak of the same fields
     validate::validate(&res::USER, res::Kind::AdminUser.def().required, &value, mode).map_err(Failure::validation)?;
     let (def, params) = {
@@ -105,7 +106,7 @@ pub async fn revoke_tokens(app: App, caller: Caller, params: Params) -> Result<R
     caller.seller_only("Admin users")?;
     let id = params.get("userID").cloned().unwrap_or_default();
     let user = db::must_get(&*app.conn()?, Kind::AdminUser, "", &id)?;
-    crate::oauth::revoke_user_tokens(&app, user.seq)?;
+    crate::auth::oauth::revoke_user_tokens(&app, user.seq)?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
@@ -114,6 +115,6 @@ pub async fn unlock(app: App, caller: Caller, params: Params) -> Result<Response
     caller.seller_only("Admin users")?;
     let id = params.get("userID").cloned().unwrap_or_default();
     let user = db::must_get(&*app.conn()?, Kind::AdminUser, "", &id)?;
-    crate::oauth::unlock_user(&app, user.seq)?;
+    crate::auth::oauth::unlock_user(&app, user.seq)?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

@@ -11,14 +11,14 @@
 //! - **Webapp**: an API client for seller users with no roles and no user of its own: its tokens
 //!   carry the roles of whoever signs in through it.
 use crate::auth::Caller;
-use crate::crud::json_response;
-use crate::db;
-use crate::error::{Failure, Result};
+use crate::http::error::{Failure, Result};
+use crate::http::json_response;
+use crate::http::JsonBody;
 use crate::hub;
-use crate::orgs::{admin, member, Body};
-use crate::roles::SP_ASSIGNMENT_KIND;
+use crate::hub::routes::{admin, member, Body};
+use crate::storage::db;
+use crate::storage::roles::SP_ASSIGNMENT_KIND;
 use crate::App;
-use axum::body::Bytes;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use gatehouse_model::resources::Kind;
@@ -100,7 +100,7 @@ fn value(app: &App, s: &Stored, secret: Option<&str>) -> Result<Value> {
 pub async fn list(c: Caller) -> Result<Response> {
     member(&c)?;
     let items = stored(&c.app)?.iter().map(|s| value(&c.app, s, None)).collect::<Result<Vec<_>>>()?;
-    Ok(json_response(StatusCode::OK, &crate::list::page_of(items)))
+    Ok(json_response(StatusCode::OK, &crate::http::list::page_of(items)))
 }
 
 pub async fn get(c: Caller, id: String) -> Result<Response> {
@@ -115,7 +115,7 @@ fn new_secret() -> String {
 
 /// `POST /v1/organization/applications` `{"Kind", "Name", "Role"}` (Admin). The answer shows an
 /// integration's secret, once.
-pub async fn create(c: Caller, bytes: Bytes) -> Result<Response> {
+pub async fn create(c: Caller, bytes: JsonBody) -> Result<Response> {
     admin(&c, "create applications")?;
     let mut b = Body::parse(&bytes)?;
     let kind = b.text("Kind", true, 20);
@@ -142,18 +142,18 @@ pub async fn create(c: Caller, bytes: Bytes) -> Result<Response> {
     }
     b.finish()?;
     let (Some(kind), Some(name)) = (kind, name) else { return Err(Failure::internal("checked fields missing")) };
-    let client_id = crate::crud::new_id(Kind::ApiClient);
+    let client_id = crate::storage::id::new_id(Kind::ApiClient);
     let object_id = format!("APP_{}", &client_id.replace('-', "")[..12]);
-    hub::claim_client(&c.app, &client_id)?;
+    crate::storage::clients::claim_client(&c.app, &client_id)?;
     let secret = (kind == INTEGRATION).then(new_secret);
-    let now = crate::crud::now_rfc3339();
+    let now = crate::storage::clock::now_rfc3339();
     db::write(&c.app.pool, |tx| {
         let mut client = db::obj(json!({
             "AppName": name, "Active": true, "AccessTokenDuration": 600, "RefreshTokenDuration": 0,
             "AllowSeller": false, "AllowAnyBuyer": false, "AllowAnySupplier": false, "IsAnonBuyer": false, "DateCreated": now,
         }));
         let assign = |tx: &r2d2_sqlite::rusqlite::Transaction, data: Value| {
-            crate::assignments::save(tx, SP_ASSIGNMENT_KIND, "", &db::obj(data))
+            crate::access::assignments::save(tx, SP_ASSIGNMENT_KIND, "", &db::obj(data))
         };
         match kind.as_str() {
             SALES_CHANNEL => {
@@ -236,7 +236,7 @@ pub async fn create(c: Caller, bytes: Bytes) -> Result<Response> {
 }
 
 /// `PATCH /v1/organization/applications/{id}` `{"Name"}` (Admin): renames the API client.
-pub async fn rename(c: Caller, id: String, bytes: Bytes) -> Result<Response> {
+pub async fn rename(c: Caller, id: String, bytes: JsonBody) -> Result<Response> {
     admin(&c, "rename applications")?;
     let mut b = Body::parse(&bytes)?;
     let name = b.text("Name", true, 100);
@@ -273,7 +273,7 @@ pub async fn rotate(c: Caller, id: String) -> Result<Response> {
         Ok(db::get(tx, Kind::AdminUser, "", &format!("{}-integration", s.object_id))?.map(|u| u.seq))
     })?;
     if let Some(seq) = user_seq {
-        crate::oauth::revoke_user_tokens(&c.app, seq)?;
+        crate::auth::oauth::revoke_user_tokens(&c.app, seq)?;
     }
     Ok(json_response(StatusCode::OK, &value(&c.app, &s, Some(&secret))?))
 }
@@ -286,30 +286,30 @@ pub async fn delete(c: Caller, id: String) -> Result<Response> {
     let users = db::write(&c.app.pool, |tx| {
         let mut users = Vec::new();
         if let Some(client) = db::get(tx, Kind::ApiClient, "", &s.client_id)? {
-            crate::crud::cascade(tx, Kind::ApiClient, "", &client.id)?;
+            crate::storage::store::cascade(tx, Kind::ApiClient, "", &client.id)?;
             db::delete(tx, client.seq)?;
         }
         let integration_user = format!("{}-integration", s.object_id);
         if let Some(u) = db::get(tx, Kind::AdminUser, "", &integration_user)? {
-            crate::crud::cascade(tx, Kind::AdminUser, "", &u.id)?;
+            crate::storage::store::cascade(tx, Kind::AdminUser, "", &u.id)?;
             db::delete(tx, u.seq)?;
             users.push(u.seq);
         }
         if let Some(p) = db::get(tx, Kind::SecurityProfile, "", &s.object_id)? {
-            crate::crud::cascade(tx, Kind::SecurityProfile, "", &p.id)?;
+            crate::storage::store::cascade(tx, Kind::SecurityProfile, "", &p.id)?;
             db::delete(tx, p.seq)?;
         }
         if let Some(b) = db::get(tx, Kind::Buyer, "", &s.object_id)? {
             users.extend(db::list(tx, Kind::BuyerUser, &b.id)?.iter().map(|u| u.seq));
-            crate::crud::cascade(tx, Kind::Buyer, "", &b.id)?;
+            crate::storage::store::cascade(tx, Kind::Buyer, "", &b.id)?;
             db::delete(tx, b.seq)?;
         }
         tx.execute("DELETE FROM applications WHERE client_id = ?1", params![s.client_id])?;
         Ok(users)
     })?;
-    hub::release_client(&c.app, &s.client_id)?;
+    crate::storage::clients::release_client(&c.app, &s.client_id)?;
     for seq in users {
-        crate::oauth::revoke_user_tokens(&c.app, seq)?;
+        crate::auth::oauth::revoke_user_tokens(&c.app, seq)?;
     }
     Ok(StatusCode::NO_CONTENT.into_response())
 }

@@ -2,7 +2,7 @@
 //!
 //! Resources are rows of `objects` (kind, parent company, ID, JSON document, password hash);
 //! assignments are rows of `assignments`. The internal `seq` of a user is its `u` claim.
-use crate::error::{Failure, Result};
+use crate::http::error::{Failure, Result};
 use gatehouse_model::resources::Kind;
 use r2d2_sqlite::rusqlite::{self, params, OptionalExtension, Transaction};
 use r2d2_sqlite::SqliteConnectionManager;

@@ -1,5 +1,5 @@
 //! Bearer tokens on requests: who is calling, with which roles, and the role checks.
-use crate::error::{Failure, Result};
+use crate::http::error::{Failure, Result};
 use crate::App;
 use axum::extract::FromRequestParts;
 use axum::http::{header, request::Parts, StatusCode};

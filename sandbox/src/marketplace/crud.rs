@@ -2,12 +2,16 @@
 //! by the model's resource table, with the rules particular to users, API clients, companies,
 //! groups, security profiles and impersonation configs.
 use crate::auth::Caller;
-use crate::db::{self, Obj};
-use crate::error::{Failure, Result};
-use crate::list::{self, ListSpec};
-use crate::roles;
+use crate::http::error::{Failure, Result};
+use crate::http::list::{self, ListSpec};
+use crate::http::JsonBody;
+use crate::http::{json_response, Params};
+use crate::storage::clock::now_rfc3339;
+use crate::storage::db::{self, Obj};
+use crate::storage::id::new_id;
+use crate::storage::roles;
+use crate::storage::store::cascade;
 use crate::App;
-use axum::body::Bytes;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use gatehouse_model::error::{codes, ApiError};
@@ -15,75 +19,6 @@ use gatehouse_model::resources::{Kind, ResourceDef, UserType};
 use gatehouse_model::validate::{self, Mode};
 use r2d2_sqlite::rusqlite::{Connection, Transaction};
 use serde_json::{json, Map, Value};
-use std::collections::HashMap;
-
-pub type Params = HashMap<String, String>;
-
-pub fn json_response(status: StatusCode, value: &impl serde::Serialize) -> Response {
-    let body = serde_json::to_vec(value).unwrap_or_default();
-    (status, [(axum::http::header::CONTENT_TYPE, "application/json; charset=utf-8")], body).into_response()
-}
-
-/// Parses a request body as JSON, reporting where it breaks.
-pub fn parse_body(bytes: &Bytes) -> Result<Value> {
-    if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Err(Failure::bad_request(codes::INVALID_BODY, "The request body is empty; send a JSON object."));
-    }
-    serde_json::from_slice(bytes).map_err(|e| {
-        Failure::bad_request(codes::INVALID_BODY, format!("The request body is not valid JSON: {e}."))
-            .data(json!({"Line": e.line(), "Column": e.column()}))
-    })
-}
-
-/// Creates an object unless one of that kind and ID is there already (then nothing is written:
-/// no transaction, no new write generation), stamping `DateCreated`, and `PasswordLastSetDate`
-/// when it has a password hash. For what the sandbox itself provides: the seed, an organization's
-/// basics.
-pub fn put_if_missing(
-    pool: &db::Pool,
-    kind: Kind,
-    parent: &str,
-    id: &str,
-    mut data: Map<String, Value>,
-    secret: Option<&str>,
-) -> Result<()> {
-    if db::get(&*pool.get()?, kind, parent, id)?.is_some() {
-        return Ok(());
-    }
-    if kind.def().schema.field("DateCreated").is_some() {
-        data.insert("DateCreated".into(), json!(now_rfc3339()));
-    }
-    if secret.is_some() {
-        data.insert("PasswordLastSetDate".into(), json!(now_rfc3339()));
-    }
-    db::write(pool, |tx| {
-        // (created meanwhile by a concurrent call: kept as it is)
-        if db::get(tx, kind, parent, id)?.is_none() {
-            db::insert(tx, kind, parent, id, &data, secret)?;
-        }
-        Ok(())
-    })
-}
-
-pub fn now_rfc3339() -> String {
-    time::OffsetDateTime::now_utc()
-        .replace_nanosecond(0)
-        .ok()
-        .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok())
-        .unwrap_or_default()
-}
-
-/// A new random ID: 22 URL-safe characters, or an upper-case GUID for API clients.
-pub fn new_id(kind: Kind) -> String {
-    use base64::Engine;
-    let bytes = crate::keys::random_bytes::<16>();
-    if kind == Kind::ApiClient {
-        let h: String = bytes.iter().map(|b| format!("{b:02X}")).collect();
-        format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
-    } else {
-        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
-    }
-}
 
 fn check_id(id: &str) -> Result<()> {
     let pattern = gatehouse_model::resources::ID_PATTERN;
@@ -143,7 +78,7 @@ pub fn present(conn: &Connection, obj: &Obj) -> Result<Value> {
         out.entry("FailedLoginAttempts").or_insert(json!(0));
     }
     if kind == Some(Kind::ApiClient) {
-        let assigned = db::assignments(conn, crate::assignments::API_CLIENT_KIND, "")?;
+        let assigned = db::assignments(conn, crate::storage::roles::API_CLIENT_KIND, "")?;
         let mine = assigned.iter().filter(|a| a.get("ApiClientID").and_then(Value::as_str) == Some(obj.id.as_str()));
         let (mut b, mut s) = (0, 0);
         for a in mine {
@@ -218,7 +153,7 @@ async fn take_password(app: &App, def: &ResourceDef, fields: &mut Map<String, Va
         return Err(Failure::validation(vec![ApiError::new(codes::INSECURE_PASSWORD, msg)
             .with_data(serde_json::to_value(t.password_policy()).unwrap_or_default())]));
     }
-    Ok(Some(crate::oauth::hash_password_async(app, p).await?))
+    Ok(Some(crate::auth::oauth::hash_password_async(app, p).await?))
 }
 
 /// The roles a security profile would grant once written, or that an impersonation config
@@ -382,11 +317,11 @@ pub async fn create(
     app: App,
     caller: Caller,
     params: Params,
-    body: Bytes,
+    body: JsonBody,
 ) -> Result<Response> {
     caller.require(def.write_roles)?;
     check_scope(&caller, def)?;
-    let value = parse_body(&body)?;
+    let value = body.value()?;
     let mut fields = validate::validate(def.schema, def.required, &value, Mode::Full).map_err(Failure::validation)?;
     let id = if def.schema.field("ID").is_some_and(|f| f.read_only) {
         new_id(def.kind)
@@ -398,7 +333,7 @@ pub async fn create(
     };
     check_id(&id)?;
     if def.kind == Kind::ApiClient {
-        crate::hub::claim_client(&app, &id)?;
+        crate::storage::clients::claim_client(&app, &id)?;
     }
     let secret = take_password(&app, def, &mut fields).await?;
     finish_fields(def, &mut fields, None, secret.is_some());
@@ -437,7 +372,7 @@ pub async fn save(
     app: App,
     caller: Caller,
     params: Params,
-    body: Bytes,
+    body: JsonBody,
 ) -> Result<Response> {
     write_existing(def, app, caller, params, body, Mode::Full).await
 }
@@ -447,7 +382,7 @@ pub async fn patch(
     app: App,
     caller: Caller,
     params: Params,
-    body: Bytes,
+    body: JsonBody,
 ) -> Result<Response> {
     write_existing(def, app, caller, params, body, Mode::Partial).await
 }
@@ -471,17 +406,17 @@ async fn write_existing(
     app: App,
     caller: Caller,
     params: Params,
-    body: Bytes,
+    body: JsonBody,
     mode: Mode,
 ) -> Result<Response> {
     caller.require(def.write_roles)?;
     check_scope(&caller, def)?;
-    let value = parse_body(&body)?;
+    let value = body.value()?;
     let mut fields = validate::validate(def.schema, def.required, &value, mode).map_err(Failure::validation)?;
     let uri_id = item_id(def, &params).to_string();
     if def.kind == Kind::ApiClient {
         // a PUT may create the client: its ID must not be another organization's
-        crate::hub::claim_client(&app, &uri_id)?;
+        crate::storage::clients::claim_client(&app, &uri_id)?;
     }
     let password_given = fields.contains_key("Password");
     let secret = take_password(&app, def, &mut fields).await?;
@@ -556,7 +491,7 @@ async fn write_existing(
 /// memberships, client assignments, impersonation configs and, for a company, its users and
 /// groups. Nothing keeps pointing at the old ID, so whoever takes it next inherits nothing.
 fn rename_references(tx: &Transaction, kind: Kind, parent: &str, old: &str, new: &str) -> Result<()> {
-    use crate::assignments::{key_fields, API_CLIENT_KIND};
+    use crate::access::assignments::{key_fields, API_CLIENT_KIND};
     let sp = roles::SP_ASSIGNMENT_KIND;
     // (field, value) pairs naming the company of a user or group: (BuyerID, b) etc.
     let company_field = match kind.def().parent {
@@ -693,88 +628,11 @@ pub async fn delete(def: &'static ResourceDef, app: App, caller: Caller, params:
         Ok(obj.seq)
     })?;
     if def.kind == Kind::ApiClient {
-        crate::hub::release_client(&app, &id)?;
+        crate::storage::clients::release_client(&app, &id)?;
     }
     // a deleted user's tokens are revoked (its refresh tokens go with them)
     if def.kind.user_type().is_some() {
-        crate::oauth::revoke_user_tokens(&app, seq)?;
+        crate::auth::oauth::revoke_user_tokens(&app, seq)?;
     }
     Ok(StatusCode::NO_CONTENT.into_response())
-}
-
-/// What goes (or what stops a delete) when an object is deleted.
-pub(crate) fn cascade(tx: &Transaction, kind: Kind, parent: &str, id: &str) -> Result<()> {
-    let is = |m: &Map<String, Value>, k: &str| m.get(k).and_then(Value::as_str) == Some(id);
-    match kind {
-        Kind::ApiClient => {
-            if let Some(cfg) =
-                db::list(tx, Kind::ImpersonationConfig, "")?.into_iter().find(|c| is(&c.data, "ClientID"))
-            {
-                return Err(Failure::conflict(
-                    codes::USED_BY_IMPERSONATION,
-                    format!(
-                        "API client {id} is used by impersonation config {}; delete or change that config first.",
-                        cfg.id
-                    ),
-                )
-                .data(json!({"ImpersonationConfigID": cfg.id})));
-            }
-            db::delete_assignments(tx, crate::assignments::API_CLIENT_KIND, Some(""), |a| is(a, "ApiClientID"))?;
-            tx.execute("DELETE FROM refresh_tokens WHERE client_id = ?1", r2d2_sqlite::rusqlite::params![id])?;
-        }
-        Kind::SecurityProfile => {
-            if let Some(cfg) =
-                db::list(tx, Kind::ImpersonationConfig, "")?.into_iter().find(|c| is(&c.data, "SecurityProfileID"))
-            {
-                return Err(Failure::conflict(
-                    codes::IMPERSONATION_CONFIG,
-                    format!(
-                        "Security profile {id} is used by impersonation config {}; delete or change that config first.",
-                        cfg.id
-                    ),
-                ));
-            }
-            db::delete_assignments(tx, roles::SP_ASSIGNMENT_KIND, Some(""), |a| is(a, "SecurityProfileID"))?;
-        }
-        Kind::Buyer | Kind::Supplier => {
-            let (users, groups, field) = if kind == Kind::Buyer {
-                (Kind::BuyerUser, Kind::BuyerUserGroup, "BuyerID")
-            } else {
-                (Kind::SupplierUser, Kind::SupplierUserGroup, "SupplierID")
-            };
-            db::delete_children(tx, &[users, groups], id)?;
-            db::delete_assignments(tx, groups.key(), Some(id), |_| true)?;
-            db::delete_assignments(tx, roles::SP_ASSIGNMENT_KIND, Some(""), |a| is(a, field))?;
-            db::delete_assignments(tx, crate::assignments::API_CLIENT_KIND, Some(""), |a| is(a, field))?;
-        }
-        Kind::AdminUser | Kind::BuyerUser | Kind::SupplierUser => {
-            let t = kind.user_type().expect("user kinds have a user type");
-            db::delete_assignments(tx, roles::membership_kind(t), Some(parent), |a| is(a, "UserID"))?;
-            db::delete_assignments(tx, roles::SP_ASSIGNMENT_KIND, Some(""), |a| {
-                is(a, "UserID") && company_matches(a, t, parent)
-            })?;
-        }
-        Kind::AdminUserGroup | Kind::BuyerUserGroup | Kind::SupplierUserGroup => {
-            let t = match kind {
-                Kind::AdminUserGroup => UserType::Admin,
-                Kind::BuyerUserGroup => UserType::Buyer,
-                _ => UserType::Supplier,
-            };
-            db::delete_assignments(tx, kind.key(), Some(parent), |a| is(a, "UserGroupID"))?;
-            db::delete_assignments(tx, roles::SP_ASSIGNMENT_KIND, Some(""), |a| {
-                is(a, "UserGroupID") && company_matches(a, t, parent)
-            })?;
-        }
-        Kind::ImpersonationConfig => {}
-    }
-    Ok(())
-}
-
-fn company_matches(a: &Map<String, Value>, t: UserType, company: &str) -> bool {
-    let get = |k: &str| a.get(k).and_then(Value::as_str).filter(|v| !v.is_empty());
-    match t {
-        UserType::Admin => get("BuyerID").is_none() && get("SupplierID").is_none(),
-        UserType::Buyer => get("BuyerID") == Some(company),
-        UserType::Supplier => get("SupplierID") == Some(company),
-    }
 }

@@ -1,6 +1,7 @@
 //! The token signing key: an ES256 (P-256) key pair made on first start and kept in the
 //! database, so tokens stay valid across restarts. Its public half is served as a JWK.
-use crate::db::Pool;
+use crate::storage::db::Pool;
+use crate::storage::id::random_bytes;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use gatehouse_model::types::Claims;
@@ -9,6 +10,9 @@ use p256::elliptic_curve::sec1::ToEncodedPoint;
 use p256::pkcs8::{DecodePrivateKey, EncodePrivateKey, LineEnding};
 use r2d2_sqlite::rusqlite::{params, OptionalExtension};
 use serde_json::{json, Value};
+
+/// The audience of account tokens (never a marketplace token's).
+pub const ACCOUNT_AUDIENCE: &str = "urn:gatehouse:sandbox:accounts";
 
 pub struct Keys {
     pub kid: String,
@@ -19,12 +23,6 @@ pub struct Keys {
     /// Accepts account tokens only (their own audience): an account token is never a marketplace
     /// token, nor the other way round.
     account_validation: Validation,
-}
-
-pub fn random_bytes<const N: usize>() -> [u8; N] {
-    let mut buf = [0u8; N];
-    getrandom::getrandom(&mut buf).expect("the operating system's random source works");
-    buf
 }
 
 impl Keys {
@@ -48,7 +46,7 @@ impl Keys {
                 };
                 let kid = URL_SAFE_NO_PAD.encode(random_bytes::<12>());
                 let pem = secret.to_pkcs8_pem(LineEnding::LF).map_err(|e| e.to_string())?;
-                let now = time::OffsetDateTime::now_utc().unix_timestamp();
+                let now = crate::storage::clock::now_s();
                 conn.execute(
                     "INSERT INTO signing_keys (kid, pem, created) VALUES (?1, ?2, ?3)",
                     params![kid, pem.as_str(), now],
@@ -71,7 +69,7 @@ impl Keys {
         validation.set_audience(&[audience]);
         validation.set_required_spec_claims(&["exp", "nbf", "iss", "aud"]);
         let mut account_validation = validation.clone();
-        account_validation.set_audience(&[crate::hub::ACCOUNT_AUDIENCE]);
+        account_validation.set_audience(&[ACCOUNT_AUDIENCE]);
         account_validation.set_required_spec_claims(&["exp", "nbf", "iss", "aud", "sub"]);
         Ok(Keys { kid, encoding, decoding, jwk, validation, account_validation })
     }

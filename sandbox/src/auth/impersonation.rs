@@ -1,12 +1,12 @@
 //! `POST /buyers/{buyerID}/users/{userID}/accesstoken`: a token to act as a buyer user, granted
 //! only where an impersonation config matches the impersonator, the user and the API client.
 use crate::auth::Caller;
-use crate::crud::{json_response, parse_body, Params};
-use crate::db;
-use crate::error::{Failure, Result};
-use crate::roles::groups_of;
+use crate::http::error::{Failure, Result};
+use crate::http::JsonBody;
+use crate::http::{json_response, Params};
+use crate::storage::db;
+use crate::storage::roles::groups_of;
 use crate::App;
-use axum::body::Bytes;
 use axum::http::StatusCode;
 use axum::response::Response;
 use gatehouse_model::error::codes;
@@ -16,7 +16,7 @@ use gatehouse_model::types::{AccessToken, ApiClient, Claims, ImpersonateTokenReq
 use gatehouse_model::validate::{self, Mode};
 use serde_json::{json, Value};
 
-pub async fn access_token(app: App, caller: Caller, params: Params, body: Bytes) -> Result<Response> {
+pub async fn access_token(app: App, caller: Caller, params: Params, body: JsonBody) -> Result<Response> {
     caller.require(&["BuyerImpersonation"])?;
     if caller.user_type == UserType::Supplier || caller.anonymous {
         return Err(Failure::new(
@@ -25,7 +25,7 @@ pub async fn access_token(app: App, caller: Caller, params: Params, body: Bytes)
             "Only admin users and buyer users (within their own buyer) may impersonate.",
         ));
     }
-    let value = parse_body(&body)?;
+    let value = body.value()?;
     let fields = validate::validate(&res::IMPERSONATE_TOKEN_REQUEST, &["ClientID"], &value, Mode::Full)
         .map_err(Failure::validation)?;
     let req: ImpersonateTokenRequest = serde_json::from_value(Value::Object(fields)).unwrap_or_default();
@@ -107,7 +107,7 @@ pub async fn access_token(app: App, caller: Caller, params: Params, body: Bytes)
             format!("API client {} of this impersonation config is not active.", client.id),
         ));
     }
-    if !crate::oauth::client_allows(&conn, &client, UserType::Buyer, &buyer_id)? {
+    if !crate::auth::oauth::client_allows(&conn, &client, UserType::Buyer, &buyer_id)? {
         return Err(Failure::new(
             StatusCode::FORBIDDEN,
             "Auth.UnauthorizedClient",
@@ -139,7 +139,7 @@ pub async fn access_token(app: App, caller: Caller, params: Params, body: Bytes)
             .filter(|r| req.custom_roles.is_empty() || req.custom_roles.contains(r)),
     );
     drop(conn);
-    let (token, claims) = crate::oauth::access_token(
+    let (token, claims) = crate::auth::oauth::access_token(
         &app,
         &target,
         UserType::Buyer,
@@ -147,7 +147,7 @@ pub async fn access_token(app: App, caller: Caller, params: Params, body: Bytes)
         client_obj.seq,
         client.access_token_duration,
         roles,
-        crate::oauth::Issue::Impersonation { by: me.seq.to_string() },
+        crate::auth::oauth::Issue::Impersonation { by: me.seq.to_string() },
     );
     record(&app, &me, &target, &buyer_id, &client, &claims)?;
     Ok(json_response(
@@ -162,10 +162,10 @@ pub async fn access_token(app: App, caller: Caller, params: Params, body: Bytes)
 }
 
 fn rfc3339(secs: i64) -> Value {
-    time::OffsetDateTime::from_unix_timestamp(secs)
-        .ok()
-        .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok())
-        .map_or(Value::Null, Value::String)
+    match crate::storage::clock::rfc3339(secs.saturating_mul(1000)) {
+        t if t.is_empty() => Value::Null,
+        t => Value::String(t),
+    }
 }
 
 /// Records an impersonation token issued (the act-as audit).
@@ -217,15 +217,15 @@ pub async fn log(app: App, caller: Caller, raw: Option<String>) -> Result<Respon
             Some(m)
         })
         .collect();
-    let spec = crate::list::ListSpec {
+    let spec = crate::http::list::ListSpec {
         schema: &res::IMPERSONATION_RECORD,
         search_on: res::IMPERSONATION_RECORD_SEARCH,
         sort_by: res::IMPERSONATION_RECORD_SORT,
         params: &[],
     };
-    let q = crate::list::parse(raw.as_deref(), &spec)?;
-    Ok(json_response(StatusCode::OK, &crate::list::apply(items, &q, &spec)))
+    let q = crate::http::list::parse(raw.as_deref(), &spec)?;
+    Ok(json_response(StatusCode::OK, &crate::http::list::apply(items, &q, &spec)))
 }
 
-/// Who may read the impersonation records (FullAccess passes too).
-pub const IMPERSONATION_LOG_ROLES: &[&str] = &["BuyerImpersonation"];
+/// Who may read the impersonation records (FullAccess passes too); the API document names the same.
+pub use crate::http::openapi::IMPERSONATION_LOG_ROLES;
