@@ -11,7 +11,6 @@ use gatehouse_model::access::{role_index, AccessLevel, AccessMap, Gap, Input, Ro
 use gatehouse_model::resources::UserType;
 use gatehouse_sandbox::{seed, App};
 use reqwest::StatusCode;
-use serde_json::json;
 use std::time::Instant;
 
 /// Compares the map's roles of the given rows with the `AvailableRoles` the API answered for
