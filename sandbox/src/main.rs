@@ -26,6 +26,9 @@ enum Command {
         /// Seed the demo marketplace before serving (idempotent) and print its logins.
         #[arg(long)]
         seed: bool,
+        /// With --seed: add the large synthetic marketplace too (10,000 buyer users; idempotent).
+        #[arg(long, requires = "seed")]
+        large: bool,
         /// Also serve a built portal (a `dist/` folder) with a config.json pointing at this API.
         #[arg(long)]
         portal_dir: Option<PathBuf>,
@@ -74,6 +77,9 @@ enum Command {
         /// Base URL to print with the logins.
         #[arg(long, default_value = "http://127.0.0.1:8787")]
         base_url: String,
+        /// Add the large synthetic marketplace too (10,000 buyer users in 100 buyers; idempotent).
+        #[arg(long)]
+        large: bool,
     },
 }
 
@@ -154,17 +160,32 @@ fn main() -> ExitCode {
     }
 }
 
-fn seed_demo(app: &App) -> Result<seed::Demo, String> {
-    seed::run(app).map_err(|e| {
+fn seed_demo(app: &App, large: bool) -> Result<seed::Demo, String> {
+    let fail = |e: gatehouse_sandbox::error::Failure| {
         format!("seeding failed: {}", e.errors.first().map(|e| e.message.as_str()).unwrap_or("unknown error"))
-    })
+    };
+    let demo = seed::run(app).map_err(fail)?;
+    if large {
+        let n = seed::large(app).map_err(fail)?;
+        if n.created {
+            // on stderr, so that `seed --json` prints one JSON object
+            eprintln!(
+                "Large marketplace seeded in {} ms: {} users, {} buyers, {} suppliers, {} groups, {} memberships, {} profiles, {} assignments, {} API clients, {} impersonation configs (password of every synthetic user: {})",
+                n.millis, n.users, n.buyers, n.suppliers, n.groups, n.memberships, n.profiles, n.assignments,
+                n.api_clients, n.impersonation_configs, seed::LARGE_PASSWORD
+            );
+        } else {
+            eprintln!("Large marketplace already there (nothing written).");
+        }
+    }
+    Ok(demo)
 }
 
 /// Runs a command; every failure is one line for stderr.
 fn run(command: Command) -> Result<(), String> {
     match command {
-        Command::Seed { db, json, base_url } => {
-            let d = seed_demo(&App::open(&db)?)?;
+        Command::Seed { db, json, base_url, large } => {
+            let d = seed_demo(&App::open(&db)?, large)?;
             if json {
                 println!("{}", serde_json::to_string(&d).unwrap_or_default());
             } else {
@@ -239,12 +260,12 @@ fn run(command: Command) -> Result<(), String> {
             }
             Ok(())
         }
-        Command::Serve { listen, db, seed: do_seed, portal_dir, portal_listen, portal_url } => {
+        Command::Serve { listen, db, seed: do_seed, large, portal_dir, portal_listen, portal_url } => {
             let app = App::open(&db)?;
             if let Some(url) = &portal_url {
                 app.hub.set_portal_url(url);
             }
-            let demo = if do_seed { Some(seed_demo(&app)?) } else { None };
+            let demo = if do_seed { Some(seed_demo(&app, large)?) } else { None };
             if let Some(dir) = &portal_dir {
                 if !dir.join("index.html").exists() {
                     return Err(format!("{} has no index.html (build the portal first)", dir.display()));

@@ -325,3 +325,190 @@ pub fn empty_marketplace(app: &App) -> Result<()> {
     )?;
     assign(app, SP_ASSIGNMENT_KIND, "", json!({"SecurityProfileID": "OWNER_PROFILE", "UserID": "OWNER"}))
 }
+
+// ---------------------------------------------------------------------------------------------
+// The large marketplace (issue 25): the model's synthetic marketplace, stored as the API would
+
+/// The seed of the large marketplace: the same seed gives the same marketplace as
+/// `gatehouse_model::access::synth::marketplace(LARGE_SEED, &Size::LARGE)`.
+pub const LARGE_SEED: u64 = 25;
+/// The password of every synthetic user (one hash, computed once, shared by all of them).
+pub const LARGE_PASSWORD: &str = "Synthetic-Pass1";
+
+/// What `large` stored, and how long it took.
+#[derive(Debug, Default, Serialize)]
+pub struct LargeSeed {
+    /// False when the marketplace was already there (nothing was written).
+    pub created: bool,
+    pub users: usize,
+    pub buyers: usize,
+    pub suppliers: usize,
+    pub groups: usize,
+    pub memberships: usize,
+    pub profiles: usize,
+    pub assignments: usize,
+    pub api_clients: usize,
+    pub api_client_assignments: usize,
+    pub impersonation_configs: usize,
+    /// Synthetic objects the API itself would refuse, left out (they grant nothing the map
+    /// could show): assignments to an unlisted profile or to a buyer and a supplier at once,
+    /// memberships of a group that does not exist, configs repeating another's parties.
+    pub left_out: usize,
+    pub millis: u128,
+}
+
+/// The fields that tell impersonation configs apart (the API refuses a second config with the
+/// same ones).
+const CONFIG_PARTIES: &[&str] = &[
+    "ImpersonationBuyerID",
+    "ImpersonationGroupID",
+    "ImpersonationUserID",
+    "BuyerID",
+    "GroupID",
+    "UserID",
+    "ClientID",
+];
+
+/// The fields of a model object as the API stores them: writable schema fields only, without
+/// the ID, nulls or empty strings; `DateCreated` (and a user's `PasswordLastSetDate`) set.
+fn stored<T: Serialize>(kind: Kind, value: &T, now: &str, password: bool) -> serde_json::Map<String, Value> {
+    let schema = kind.def().schema;
+    let mut out: serde_json::Map<String, Value> = db::obj(serde_json::to_value(value).unwrap_or_default())
+        .into_iter()
+        .filter(|(k, v)| {
+            k != "ID"
+                && schema.field(k).is_some_and(|f| !f.read_only)
+                && !v.is_null()
+                && v.as_str().is_none_or(|s| !s.is_empty())
+        })
+        .collect();
+    if schema.field("DateCreated").is_some() {
+        out.insert("DateCreated".into(), json!(now));
+    }
+    if kind.user_type().is_some() {
+        out.insert("PasswordLastSetDate".into(), if password { json!(now) } else { Value::Null });
+    }
+    out
+}
+
+/// Adds the large synthetic marketplace (10,000 buyer users in 100 buyers, 200 groups, 40
+/// profiles, 3,000 assignments, 50 impersonation configs, some admins and suppliers; see
+/// `synth::Size::LARGE`) beside whatever is there, in one transaction. Every synthetic user
+/// signs in with [`LARGE_PASSWORD`]. Nothing is written when its first buyer exists already.
+pub fn large(app: &App) -> Result<LargeSeed> {
+    use gatehouse_model::access::synth::{self, Size};
+    use gatehouse_model::resources::UserType;
+    use r2d2_sqlite::rusqlite::params;
+    let started = std::time::Instant::now();
+    let m = synth::marketplace(LARGE_SEED, &Size::LARGE);
+    let first_buyer = m.parties.iter().find(|p| p.user_type == UserType::Buyer).map(|p| p.company.id.clone());
+    if let Some(b) = &first_buyer {
+        if db::get(&*app.conn()?, Kind::Buyer, "", b)?.is_some() {
+            return Ok(LargeSeed { millis: started.elapsed().as_millis(), ..LargeSeed::default() });
+        }
+    }
+    let hash = crate::oauth::hash_password(LARGE_PASSWORD)?;
+    let now = crate::crud::now_rfc3339();
+    let mut n = LargeSeed { created: true, ..LargeSeed::default() };
+    db::write(&app.pool, |tx| {
+        let mut object =
+            tx.prepare("INSERT INTO objects (kind, parent, id, data, secret) VALUES (?1, ?2, ?3, ?4, ?5)")?;
+        let mut put =
+            |kind: Kind, parent: &str, id: &str, data: &serde_json::Map<String, Value>, secret: Option<&str>| {
+                object.execute(params![kind.key(), parent, id, serde_json::to_string(data)?, secret])?;
+                Result::Ok(())
+            };
+        let link = |kind: &str, parent: &str, data: serde_json::Map<String, Value>| {
+            let key = db::assignment_key(&data, crate::assignments::key_fields(kind));
+            db::save_assignment(tx, kind, parent, &key, &data)
+        };
+        for p in &m.profiles {
+            put(Kind::SecurityProfile, "", &p.id, &stored(Kind::SecurityProfile, p, &now, false), None)?;
+            n.profiles += 1;
+        }
+        for party in &m.parties {
+            let t = party.user_type;
+            let company = party.company.id.as_str();
+            match t {
+                UserType::Admin => {}
+                UserType::Buyer | UserType::Supplier => {
+                    let kind = if t == UserType::Buyer { Kind::Buyer } else { Kind::Supplier };
+                    put(kind, "", company, &stored(kind, &party.company, &now, false), None)?;
+                    *(if t == UserType::Buyer { &mut n.buyers } else { &mut n.suppliers }) += 1;
+                }
+            }
+            let (user_kind, group_kind) = (Kind::user_kind(t), Kind::group_kind(t));
+            for u in &party.users {
+                put(user_kind, company, &u.id, &stored(user_kind, u, &now, true), Some(&hash))?;
+                n.users += 1;
+            }
+            for g in &party.groups {
+                put(group_kind, company, &g.id, &stored(group_kind, g, &now, false), None)?;
+                n.groups += 1;
+            }
+            for ms in &party.memberships {
+                if !party.groups.iter().any(|g| g.id == ms.user_group_id) {
+                    n.left_out += 1;
+                    continue;
+                }
+                link(
+                    group_kind.key(),
+                    company,
+                    db::obj(json!({"UserGroupID": ms.user_group_id, "UserID": ms.user_id})),
+                )?;
+                n.memberships += 1;
+            }
+        }
+        let profiles: std::collections::HashSet<&str> = m.profiles.iter().map(|p| p.id.as_str()).collect();
+        for a in &m.assignments {
+            let set = |v: &Option<String>| v.clone().filter(|s| !s.is_empty());
+            let (buyer, supplier, mut group, user) =
+                (set(&a.buyer_id), set(&a.supplier_id), set(&a.user_group_id), set(&a.user_id));
+            if !profiles.contains(a.security_profile_id.as_str()) || (buyer.is_some() && supplier.is_some()) {
+                n.left_out += 1;
+                continue;
+            }
+            // a user-level assignment naming a group as well reaches the user alone: the API
+            // takes it as the user-level one
+            if user.is_some() {
+                group = None;
+            }
+            let mut data = serde_json::Map::new();
+            data.insert("SecurityProfileID".into(), json!(a.security_profile_id));
+            for (k, v) in [("BuyerID", buyer), ("SupplierID", supplier), ("UserGroupID", group), ("UserID", user)] {
+                if let Some(v) = v {
+                    data.insert(k.into(), json!(v));
+                }
+            }
+            link(SP_ASSIGNMENT_KIND, "", data)?;
+            n.assignments += 1;
+        }
+        for c in &m.api_clients {
+            put(Kind::ApiClient, "", &c.id, &stored(Kind::ApiClient, c, &now, false), None)?;
+            n.api_clients += 1;
+        }
+        for a in &m.api_client_assignments {
+            link(
+                crate::assignments::API_CLIENT_KIND,
+                "",
+                db::obj(serde_json::to_value(a)?).into_iter().filter(|(_, v)| !v.is_null()).collect(),
+            )?;
+            n.api_client_assignments += 1;
+        }
+        let mut seen = std::collections::HashSet::new();
+        for c in &m.impersonation_configs {
+            let data = stored(Kind::ImpersonationConfig, c, &now, false);
+            let parties: Vec<Option<&Value>> = CONFIG_PARTIES.iter().map(|k| data.get(*k)).collect();
+            if !seen.insert(format!("{parties:?}")) {
+                n.left_out += 1;
+                continue;
+            }
+            put(Kind::ImpersonationConfig, "", &c.id, &data, None)?;
+            n.impersonation_configs += 1;
+        }
+        Ok(())
+    })?;
+    crate::hub::index_clients(app).map_err(crate::error::Failure::internal)?;
+    n.millis = started.elapsed().as_millis();
+    Ok(n)
+}

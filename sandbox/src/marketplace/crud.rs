@@ -63,12 +63,22 @@ fn item_id<'a>(def: &ResourceDef, params: &'a Params) -> &'a str {
 
 /// The object as the API returns it: stored fields plus computed read-only ones.
 pub fn present(conn: &Connection, obj: &Obj) -> Result<Value> {
+    present_with(conn, obj, &mut None)
+}
+
+/// Like `present`; the users' roles resolved with `resolver` (read at the first user, then
+/// reused: a list reads the profiles and assignments once).
+fn present_with(conn: &Connection, obj: &Obj, resolver: &mut Option<roles::Resolver>) -> Result<Value> {
     let mut out = Map::with_capacity(obj.data.len() + 4);
     out.insert("ID".into(), Value::String(obj.id.clone()));
     out.extend(obj.data.iter().map(|(k, v)| (k.clone(), v.clone())));
     let kind = Kind::from_key(&obj.kind);
     if let Some(t) = kind.and_then(Kind::user_type) {
-        let (roles, _custom) = roles::available_roles(conn, t, &obj.parent, &obj.id)?;
+        let resolver = match resolver {
+            Some(r) => r,
+            None => resolver.insert(roles::Resolver::load(conn)?),
+        };
+        let (roles, _custom) = resolver.available_roles(conn, t, &obj.parent, &obj.id)?;
         out.insert("AvailableRoles".into(), json!(roles));
         out.insert(
             "CompanyID".into(),
@@ -125,8 +135,9 @@ pub async fn list(
         objs.retain(|o| members.contains(&o.id));
     }
     let mut items = Vec::with_capacity(objs.len());
+    let mut resolver = None;
     for o in &objs {
-        if let Value::Object(m) = present(&conn, o)? {
+        if let Value::Object(m) = present_with(&conn, o, &mut resolver)? {
             items.push(m);
         }
     }

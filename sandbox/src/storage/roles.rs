@@ -7,7 +7,7 @@ use gatehouse_model::roles::ALL_ROLES;
 use gatehouse_model::types::SecurityProfileAssignment;
 use r2d2_sqlite::rusqlite::Connection;
 use serde_json::{Map, Value};
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 pub const SP_ASSIGNMENT_KIND: &str = "securityprofile";
 /// The assignment kind of API client assignments.
@@ -97,20 +97,78 @@ pub fn available_roles(
     company: &str,
     user_id: &str,
 ) -> Result<(Vec<String>, Vec<String>)> {
-    let mut roles = BTreeSet::new();
-    let mut custom = BTreeSet::new();
-    for p in profiles_reaching(conn, t, company, user_id)? {
-        for r in p.data.get("Roles").and_then(Value::as_array).into_iter().flatten() {
-            if let Some(r) = r.as_str() {
-                roles.insert(r.to_string());
-            }
-        }
-        for r in p.data.get("CustomRoles").and_then(Value::as_array).into_iter().flatten() {
-            if let Some(r) = r.as_str() {
-                custom.insert(r.to_string());
-            }
-        }
+    Resolver::load(conn)?.available_roles(conn, t, company, user_id)
+}
+
+/// The security profiles and their assignments, read once, to resolve the roles of many users
+/// (a list of users answers every user's `AvailableRoles` without reading every assignment
+/// again for each of them). Valid for the connection's current view of the database only.
+pub struct Resolver {
+    assignments: Vec<SecurityProfileAssignment>,
+    /// Profile ID → (roles, custom roles).
+    profiles: HashMap<String, (Vec<String>, Vec<String>)>,
+    /// (user type, company) → user ID → group IDs, read when first needed.
+    groups: HashMap<(UserType, String), HashMap<String, Vec<String>>>,
+}
+
+impl Resolver {
+    pub fn load(conn: &Connection) -> Result<Resolver> {
+        let strings = |v: Option<&Value>| -> Vec<String> {
+            v.and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).map(String::from).collect()
+        };
+        let profiles = db::list(conn, Kind::SecurityProfile, "")?
+            .into_iter()
+            .map(|p| {
+                let roles = (strings(p.data.get("Roles")), strings(p.data.get("CustomRoles")));
+                (p.id, roles)
+            })
+            .collect();
+        let assignments = db::assignments(conn, SP_ASSIGNMENT_KIND, "")?
+            .iter()
+            .map(|a| {
+                let o = |k: &str| s(a, k).map(String::from);
+                SecurityProfileAssignment {
+                    security_profile_id: o("SecurityProfileID").unwrap_or_default(),
+                    buyer_id: o("BuyerID"),
+                    supplier_id: o("SupplierID"),
+                    user_id: o("UserID"),
+                    user_group_id: o("UserGroupID"),
+                }
+            })
+            .collect();
+        Ok(Resolver { assignments, profiles, groups: HashMap::new() })
     }
-    let ordered = ALL_ROLES.iter().filter(|r| roles.contains(**r)).map(|r| r.to_string()).collect();
-    Ok((ordered, custom.into_iter().collect()))
+
+    /// Like [`available_roles`], from what was read.
+    pub fn available_roles(
+        &mut self,
+        conn: &Connection,
+        t: UserType,
+        company: &str,
+        user_id: &str,
+    ) -> Result<(Vec<String>, Vec<String>)> {
+        let key = (t, company.to_string());
+        if !self.groups.contains_key(&key) {
+            let mut by_user: HashMap<String, Vec<String>> = HashMap::new();
+            for a in db::assignments(conn, membership_kind(t), company)? {
+                if let (Some(u), Some(g)) = (s(&a, "UserID"), s(&a, "UserGroupID")) {
+                    by_user.entry(u.to_string()).or_default().push(g.to_string());
+                }
+            }
+            self.groups.insert(key.clone(), by_user);
+        }
+        let groups = self.groups[&key].get(user_id).map(Vec::as_slice).unwrap_or_default();
+        let mut roles = BTreeSet::new();
+        let mut custom = BTreeSet::new();
+        for a in &self.assignments {
+            if !a.reaches(t, company, user_id, groups) {
+                continue;
+            }
+            let Some((r, c)) = self.profiles.get(&a.security_profile_id) else { continue };
+            roles.extend(r.iter().map(String::as_str));
+            custom.extend(c.iter().cloned());
+        }
+        let ordered = ALL_ROLES.iter().filter(|r| roles.contains(**r)).map(|r| r.to_string()).collect();
+        Ok((ordered, custom.into_iter().collect()))
+    }
 }
