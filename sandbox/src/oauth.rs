@@ -444,9 +444,6 @@ pub fn issue_refresh_token(
     Ok(rt)
 }
 
-/// A stored refresh token: user, roles, scope, password tag, expiry.
-type RefreshRow = (i64, String, Option<String>, Option<String>, i64);
-
 /// How long an anonymous shopper's token lasts (one week, as on the real API).
 pub const ANONYMOUS_MINUTES: i64 = 7 * 24 * 60;
 
