@@ -412,6 +412,17 @@ async fn measure_apply_of_the_large_synthetic_marketplace() {
         report.failed(),
         last.lock().unwrap().1
     );
-    let (_, _, ix) = read_index(&b, "B").await.unwrap();
-    eprintln!("re-plan: {} change(s)", plan_index(&file, &ix, "B", PlanOptions::default()).changes());
+    let t = std::time::Instant::now();
+    let (m, bi, _) = read_index(&b, "B").await.unwrap();
+    let read_secs = t.elapsed().as_secs_f64();
+    let t = std::time::Instant::now();
+    let ix = gatehouse_model::setup::plan::Index::of(&m, &bi);
+    let index_secs = t.elapsed().as_secs_f64();
+    let t = std::time::Instant::now();
+    let changes = plan_index(&file, &ix, "B", PlanOptions::default()).changes();
+    eprintln!(
+        "re-plan: {changes} change(s); read {read_secs:.2} s ({} requests), index {index_secs:.2} s, plan {:.2} s",
+        b.requests(),
+        t.elapsed().as_secs_f64()
+    );
 }
