@@ -412,6 +412,12 @@ async fn measure_apply_of_the_large_synthetic_marketplace() {
         report.failed(),
         last.lock().unwrap().1
     );
+    // what one page of each whole-marketplace list costs, and how many pages it has
+    for input in gatehouse_model::access::Input::ALL.iter().filter(|i| i.per_company().is_none()) {
+        let t = std::time::Instant::now();
+        let a = b.send("GET", &format!("{}?page=1&pageSize=100", input.path("")), None).await.unwrap();
+        eprintln!("{input:?}: {} pages, page 1 in {:.3} s", a.body["Meta"]["TotalPages"], t.elapsed().as_secs_f64());
+    }
     let t = std::time::Instant::now();
     let (m, bi, _) = read_index(&b, "B").await.unwrap();
     let read_secs = t.elapsed().as_secs_f64();
@@ -425,4 +431,15 @@ async fn measure_apply_of_the_large_synthetic_marketplace() {
         b.requests(),
         t.elapsed().as_secs_f64()
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_refused_list_is_a_gap_not_a_failure() {
+    let sb = start().await;
+    let d = seed::demo();
+    let buyer = Auth::Password { client_id: d.buyer.client_id, username: d.buyer.username, password: d.buyer.password };
+    let api = Api::connect(&sb.base, buyer).await.unwrap();
+    let m = gatehouse_cli::read_marketplace(&api, "A").await.unwrap();
+    assert!(m.gaps.iter().any(|g| g.input == gatehouse_model::access::Input::Buyers), "{:?}", m.gaps);
+    assert!(m.gaps.iter().any(|g| g.describe().contains("BuyerReader")));
 }
