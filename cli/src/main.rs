@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 #[derive(Parser)]
-#[command(name = "gatehouse", about = "Export, plan and apply a marketplace's access setup")]
+#[command(name = "gatehouse-cli", about = "Export, plan and apply a marketplace's access setup")]
 struct Cli {
     #[command(subcommand)]
     command: Command,

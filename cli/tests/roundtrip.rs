@@ -286,7 +286,7 @@ async fn stop_on_error_and_cancel_leave_the_rest_unsent() {
 }
 
 fn cli(args: &[&str]) -> (i32, String, String) {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_gatehouse")).args(args).output().unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_gatehouse-cli")).args(args).output().unwrap();
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&out.stdout).into_owned(),

@@ -408,7 +408,7 @@ pub fn large(app: &App) -> Result<LargeSeed> {
         }
     }
     let hash = crate::oauth::hash_password(LARGE_PASSWORD)?;
-    let now = crate::crud::now_rfc3339();
+    let now = crate::storage::clock::now_rfc3339();
     let mut n = LargeSeed { created: true, ..LargeSeed::default() };
     db::write(&app.pool, |tx| {
         let mut object =
@@ -419,7 +419,7 @@ pub fn large(app: &App) -> Result<LargeSeed> {
                 Result::Ok(())
             };
         let link = |kind: &str, parent: &str, data: serde_json::Map<String, Value>| {
-            let key = db::assignment_key(&data, crate::assignments::key_fields(kind));
+            let key = db::assignment_key(&data, crate::access::assignments::key_fields(kind));
             db::save_assignment(tx, kind, parent, &key, &data)
         };
         for p in &m.profiles {
@@ -489,7 +489,7 @@ pub fn large(app: &App) -> Result<LargeSeed> {
         }
         for a in &m.api_client_assignments {
             link(
-                crate::assignments::API_CLIENT_KIND,
+                crate::access::assignments::API_CLIENT_KIND,
                 "",
                 db::obj(serde_json::to_value(a)?).into_iter().filter(|(_, v)| !v.is_null()).collect(),
             )?;
@@ -508,7 +508,7 @@ pub fn large(app: &App) -> Result<LargeSeed> {
         }
         Ok(())
     })?;
-    crate::hub::index_clients(app).map_err(crate::error::Failure::internal)?;
+    crate::storage::clients::index_clients(app).map_err(crate::error::Failure::internal)?;
     n.millis = started.elapsed().as_millis();
     Ok(n)
 }
