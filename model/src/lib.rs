@@ -6,6 +6,7 @@
 
 pub mod access;
 pub mod builtin;
+pub mod csv;
 pub mod error;
 pub mod hub;
 pub mod impersonation;
@@ -16,6 +17,7 @@ pub mod resources;
 pub mod roles;
 pub mod setup;
 pub mod types;
+pub mod user_import;
 pub mod validate;
 
 pub use error::{ApiError, ErrorBody};

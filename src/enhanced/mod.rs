@@ -8,8 +8,10 @@
 //! as a buyer the screens call the API as that buyer.
 pub mod api_clients;
 pub mod effective_roles;
+pub mod files;
 pub mod groups;
 pub mod impersonation;
+pub mod import_users;
 pub mod jump;
 pub mod organization;
 pub mod resource;
@@ -28,6 +30,7 @@ pub fn menu() -> Vec<(String, &'static str)> {
         screens::ALL.iter().map(|s| (format!("enhanced:{}", s.key), s.label)).collect();
     out.insert(2, ("enhanced:effective-roles".into(), "Effective roles"));
     out.push(("enhanced:impersonation".into(), "Impersonation launcher"));
+    out.push(("enhanced:import-users".into(), "Import users"));
     out.push(("enhanced:members".into(), "Members"));
     out.push(("enhanced:applications".into(), "Applications"));
     out
@@ -39,6 +42,7 @@ pub fn screen_for(key: &str) -> Option<AnyView> {
     Some(match name {
         "impersonation" => view! { <impersonation::Launcher/> }.into_any(),
         "effective-roles" => view! { <effective_roles::EffectiveRoles/> }.into_any(),
+        "import-users" => view! { <import_users::ImportUsers/> }.into_any(),
         "members" => view! { <organization::Members/> }.into_any(),
         "applications" => view! { <organization::Applications/> }.into_any(),
         _ => {
