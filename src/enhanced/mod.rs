@@ -6,6 +6,7 @@
 //! The parts that are particular to a resource (client assignments, profile assignments, group
 //! members) are panels in their own modules. Calls go through the session, so while a rep acts
 //! as a buyer the screens call the API as that buyer.
+pub mod access_code;
 pub mod api_clients;
 pub mod effective_roles;
 pub mod files;
@@ -31,6 +32,7 @@ pub fn menu() -> Vec<(String, &'static str)> {
     out.insert(2, ("enhanced:effective-roles".into(), "Effective roles"));
     out.push(("enhanced:impersonation".into(), "Impersonation launcher"));
     out.push(("enhanced:import-users".into(), "Import users"));
+    out.push(("enhanced:access-code".into(), "Access as code"));
     out.push(("enhanced:members".into(), "Members"));
     out.push(("enhanced:applications".into(), "Applications"));
     out
@@ -42,6 +44,7 @@ pub fn screen_for(key: &str) -> Option<AnyView> {
     Some(match name {
         "impersonation" => view! { <impersonation::Launcher/> }.into_any(),
         "effective-roles" => view! { <effective_roles::EffectiveRoles/> }.into_any(),
+        "access-code" => view! { <access_code::AccessCode/> }.into_any(),
         "import-users" => view! { <import_users::ImportUsers/> }.into_any(),
         "members" => view! { <organization::Members/> }.into_any(),
         "applications" => view! { <organization::Applications/> }.into_any(),

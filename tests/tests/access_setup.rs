@@ -99,3 +99,103 @@ async fn users_from_csv_checked_created_and_failures_downloaded() {
     assert!(rows[3].1[7].contains("IdExists"), "{:?}", rows[3]);
     assert_eq!(rows[2].1[6], "bad ID and Active");
 }
+
+/// Checks the box of the plan's confirmation and applies; waits for the end of the run.
+async fn apply_and_wait(b: &Browser, want: &str) -> String {
+    b.click("#apply-confirm").await;
+    b.click("#apply-start").await;
+    b.wait_text("#apply-counts", want).await
+}
+
+/// Uploads `text` as the setup file `name`.
+async fn upload(b: &Browser, dir: &std::path::Path, name: &str, text: &str) {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    b.find("#setup-file").await.send_keys(&path.display().to_string()).await.unwrap();
+}
+
+/// The plan's count of `change` for `kind`.
+async fn count(b: &Browser, kind: &str, change: &str) -> String {
+    b.text(&format!("#plan-counts tr[data-kind='{kind}'] .{change}")).await
+}
+
+#[tokio::test]
+async fn access_exported_planned_and_applied() {
+    use gatehouse_model::setup::{SetupFile, SetupKind};
+    let w = world().await;
+    let b = browser().await;
+    let files = tempfile::tempdir().unwrap();
+    let downloads = tempfile::tempdir().unwrap();
+    b.allow_downloads(downloads.path()).await;
+    b.sign_in(&w, ADMIN.0, ADMIN.1).await;
+    b.menu_screen("Access as code", "access-code").await;
+
+    // export: a real file, the model's format, no secrets nor passwords
+    b.gone("#access-reading").await;
+    b.click("#export-download").await;
+    let (name, text) = b.downloaded(downloads.path(), ".json").await;
+    assert!(name.starts_with("access-") && name.ends_with(".json"), "{name}");
+    assert!(!text.contains("ClientSecret") && !text.contains("\"Password\""), "{text}");
+    let exported = SetupFile::parse(&text).unwrap();
+    assert_eq!(exported.to_text(), text, "the download is the canonical text");
+    let buyers = &exported.objects[&SetupKind::Buyers];
+    assert!(buyers.iter().any(|o| o["ID"] == BUYER_ID), "{text}");
+
+    // a file with a broken reference: refused, naming both sides, nothing offered to send
+    let mut broken = exported.clone();
+    broken.objects.entry(SetupKind::SecurityProfileAssignments).or_default().push(
+        serde_json::json!({"SecurityProfileID": "NO_SUCH_PROFILE", "BuyerID": BUYER_ID}).as_object().unwrap().clone(),
+    );
+    upload(&b, files.path(), "broken.json", &broken.to_text()).await;
+    let refused = b.wait_text("#plan-errors", "NO_SUCH_PROFILE").await;
+    assert!(refused.contains("nothing will be sent"), "{refused}");
+    assert!(!b.exists("#apply-start").await);
+
+    // the changed file: a new profile, its assignment to the buyer, the buyer renamed
+    let mut changed = exported.clone();
+    let profiles = changed.objects.get_mut(&SetupKind::SecurityProfiles).unwrap();
+    let mut profile = profiles[0].clone();
+    profile.insert("ID".into(), "AS_CODE".into());
+    profile.insert("Name".into(), "Made from a file".into());
+    profiles.push(profile);
+    changed
+        .objects
+        .entry(SetupKind::SecurityProfileAssignments)
+        .or_default()
+        .push(serde_json::json!({"SecurityProfileID": "AS_CODE", "BuyerID": BUYER_ID}).as_object().unwrap().clone());
+    let buyer = changed.objects.get_mut(&SetupKind::Buyers).unwrap().iter_mut().find(|o| o["ID"] == BUYER_ID).unwrap();
+    buyer.insert("Name".into(), "Renamed by a file".into());
+    upload(&b, files.path(), "changed.json", &changed.to_text()).await;
+    b.wait_text("#plan h3", "Plan: 3 changes").await;
+    assert!(!b.exists("#plan-errors").await);
+    assert_eq!(count(&b, "SecurityProfiles", "create").await, "1");
+    assert_eq!(count(&b, "SecurityProfileAssignments", "create").await, "1");
+    assert_eq!(count(&b, "Buyers", "update").await, "1");
+    let update = b.text("#plan-items li[data-change='update']").await;
+    assert!(update.contains("Name") && update.contains("Renamed by a file"), "{update}");
+    let found = b.axe().await;
+    assert!(found.is_empty(), "{found:?}");
+
+    // nothing sent before the person confirms
+    let token = w.token(ADMIN.0, ADMIN.1).await;
+    assert_eq!(w.call("GET", "/securityprofiles/AS_CODE", &token, None).await.0, 404);
+
+    // apply: progress and a result per object, the end state confirmed over the API
+    apply_and_wait(&b, "3 of 3: 3 done, 0 failed.").await;
+    assert_eq!(b.attr("#apply-progress", "value").await.as_deref(), Some("3"));
+    let results = b.text("#apply-results").await;
+    assert!(results.contains("AS_CODE: created") && results.contains(&format!("{BUYER_ID}: updated")), "{results}");
+    let (status, p) = w.call("GET", "/securityprofiles/AS_CODE", &token, None).await;
+    assert_eq!((status, p["Name"].as_str()), (200, Some("Made from a file")));
+    let (_, buyer) = w.call("GET", &format!("/buyers/{BUYER_ID}"), &token, None).await;
+    assert_eq!(buyer["Name"], "Renamed by a file");
+    let (_, list) =
+        w.call("GET", &format!("/securityprofiles/assignments?BuyerID={BUYER_ID}&pageSize=100"), &token, None).await;
+    assert!(list["Items"].as_array().unwrap().iter().any(|a| a["SecurityProfileID"] == "AS_CODE"), "{list}");
+
+    // read again: the same file plans no changes
+    b.click("#plan-reread").await;
+    b.wait_text("#plan h3", "Plan: 0 changes").await;
+    let found = b.axe().await;
+    assert!(found.is_empty(), "{found:?}");
+}
