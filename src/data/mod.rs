@@ -1,11 +1,12 @@
 //! The data layer under every screen: the transport and its calls ([`transport`]), what went
 //! wrong, worded for people ([`problem`]), names for IDs ([`names`]), loads keyed on what they
-//! depend on ([`load`]), writes as actions ([`write`]) and the addresses of the API's
+//! depend on ([`load`]), a whole marketplace read for an access review ([`marketplace`]), writes as actions ([`write`]) and the addresses of the API's
 //! collections ([`at`]). It stands on `api` (HTTP) and `auth` (the session and its callers) and
 //! never on a screen: nothing here imports `enhanced`, `console` or `components`
 //! (tests/tests/shape.rs checks it).
 pub mod at;
 pub mod load;
+pub mod marketplace;
 pub mod names;
 pub mod problem;
 pub mod transport;
