@@ -6,6 +6,7 @@
 //! The parts that are particular to a resource (client assignments, profile assignments, group
 //! members) are panels in their own modules. Calls go through the session, so while a rep acts
 //! as a buyer the screens call the API as that buyer.
+pub mod access_map;
 pub mod api_clients;
 pub mod effective_roles;
 pub mod groups;
@@ -27,18 +28,20 @@ pub fn menu() -> Vec<(String, &'static str)> {
     let mut out: Vec<(String, &'static str)> =
         screens::ALL.iter().map(|s| (format!("enhanced:{}", s.key), s.label)).collect();
     out.insert(2, ("enhanced:effective-roles".into(), "Effective roles"));
+    out.insert(3, ("enhanced:access-map".into(), "Access map"));
     out.push(("enhanced:impersonation".into(), "Impersonation launcher"));
     out.push(("enhanced:members".into(), "Members"));
     out.push(("enhanced:applications".into(), "Applications"));
     out
 }
 
-/// The enhanced screen for a menu key, if it is one.
-pub fn screen_for(key: &str) -> Option<AnyView> {
+/// The enhanced screen for a menu key, if it is one (`spec`: the API description loaded).
+pub fn screen_for(key: &str, spec: &std::sync::Arc<crate::spec::Spec>) -> Option<AnyView> {
     let name = key.strip_prefix("enhanced:")?;
     Some(match name {
         "impersonation" => view! { <impersonation::Launcher/> }.into_any(),
         "effective-roles" => view! { <effective_roles::EffectiveRoles/> }.into_any(),
+        "access-map" => view! { <access_map::AccessMapScreen spec=spec.clone()/> }.into_any(),
         "members" => view! { <organization::Members/> }.into_any(),
         "applications" => view! { <organization::Applications/> }.into_any(),
         _ => {
