@@ -560,7 +560,8 @@ fn CanCall(map: Map, spec: Arc<Spec>) -> impl IntoView {
         let roles_line = if o.roles.is_empty() {
             "The operation needs no role: any valid token may call it.".to_string()
         } else {
-            format!("The operation needs one of: {}, or FullAccess.", o.roles.join(", "))
+            let own: Vec<&str> = o.roles.iter().map(String::as_str).filter(|r| *r != "FullAccess").collect();
+            format!("The operation needs one of: {}, or FullAccess.", own.join(", "))
         };
         let sign_in: Vec<AnyView> = check
             .sign_in

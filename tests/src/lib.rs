@@ -151,6 +151,22 @@ impl fantoccini::wd::WebDriverCompatibleCommand for SetPermission {
     }
 }
 
+/// Chromium's DevTools protocol through chromedriver (`goog/cdp/execute`): one command.
+#[derive(Debug)]
+struct Cdp {
+    cmd: &'static str,
+    params: Value,
+}
+
+impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
+    fn endpoint(&self, base: &url::Url, session: Option<&str>) -> Result<url::Url, url::ParseError> {
+        base.join(&format!("session/{}/goog/cdp/execute", session.unwrap_or_default()))
+    }
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        (http::Method::POST, Some(json!({"cmd": self.cmd, "params": self.params}).to_string()))
+    }
+}
+
 /// Serves `dist/` with a `config.json` naming `api` (what an operator edits after deploying).
 pub async fn serve_portal(api: &str) -> String {
     let dist = dist();
@@ -457,6 +473,26 @@ impl Browser {
     /// Cuts the browser off the network (or reconnects it).
     pub async fn offline(&self, offline: bool) {
         self.c.issue_cmd(NetworkConditions { offline }).await.unwrap();
+    }
+
+    /// Saves the page's downloads into `dir` (without asking), as a person's browser would.
+    pub async fn allow_downloads(&self, dir: &std::path::Path) {
+        let params = json!({"behavior": "allow", "downloadPath": dir.display().to_string(), "eventsEnabled": false});
+        self.c.issue_cmd(Cdp { cmd: "Browser.setDownloadBehavior", params }).await.unwrap();
+    }
+
+    /// Waits for a finished download in `dir` whose name ends with `ext`; its name and content.
+    pub async fn downloaded(&self, dir: &std::path::Path, ext: &str) -> (String, String) {
+        for _ in 0..150 {
+            for e in std::fs::read_dir(dir).unwrap().flatten() {
+                let name = e.file_name().to_string_lossy().into_owned();
+                if name.ends_with(ext) {
+                    return (name, std::fs::read_to_string(e.path()).unwrap());
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("no {ext} file was downloaded into {}", dir.display());
     }
 
     /// Lets the page write to and read from the clipboard.
