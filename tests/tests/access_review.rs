@@ -391,6 +391,32 @@ async fn the_access_map_of_the_demo_marketplace() {
     assert_eq!(status, 200, "{t}");
     assert!(b.axe().await.is_empty(), "axe on reach: {:?}", b.axe().await);
 
+    // made elsewhere meanwhile: "Read again" shows it; only the rows in view are drawn
+    for i in 0..60 {
+        let body = json!({"ID": format!("ZZ{i:03}"), "Username": format!("zz-buyer-{i:03}"), "FirstName": "Zed",
+            "LastName": format!("Number {i}"), "Email": format!("zz{i}@example.com"), "Active": i % 10 != 0});
+        let (status, v) = w.call("POST", "/buyers/BUYER_ORGANIZATION/users", &admin, Some(body)).await;
+        assert_eq!(status, 201, "{v}");
+    }
+    b.click("#am-tab-matrix").await;
+    b.click("#am-reload").await;
+    let total = roles.len() + 60;
+    b.find(&format!("#am-ready[data-users='{total}']")).await;
+    b.click("#am-tab-matrix").await;
+    b.find("#am-matrix tbody tr[data-user]").await;
+    let drawn = b.js("return document.querySelectorAll('#am-matrix tbody tr[data-user]').length;").await;
+    assert!(drawn.as_u64().unwrap() < total as u64, "{drawn} of {total} rows drawn");
+    assert_eq!(b.attr("#am-matrix table", "aria-rowcount").await.unwrap(), (total + 1).to_string());
+    assert!(
+        b.exists("#am-matrix tr[data-user='zz-buyer-010'] .badge").await
+            || !b.exists("#am-matrix tr[data-user='zz-buyer-010']").await
+    );
+    b.js("const m = document.querySelector('#am-matrix'); m.scrollTop = m.scrollHeight;").await;
+    b.find("#am-matrix tr[data-user='zz-buyer-059']").await;
+    assert!(!b.exists("#am-matrix tr[data-user='admin01']").await, "rows scrolled out are not drawn");
+    let inactive = b.text("#am-matrix tr[data-user='zz-buyer-050'] th.user").await;
+    assert!(inactive.contains("user inactive"), "{inactive}");
+
     // a user who cannot read the assignments (every admin user here can) is told what is missing
     b.js("sessionStorage.clear(); localStorage.clear();").await;
     b.sign_in(&w, BUYER.0, BUYER.1).await;
