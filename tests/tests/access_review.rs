@@ -407,10 +407,6 @@ async fn the_access_map_of_the_demo_marketplace() {
     let drawn = b.js("return document.querySelectorAll('#am-matrix tbody tr[data-user]').length;").await;
     assert!(drawn.as_u64().unwrap() < total as u64, "{drawn} of {total} rows drawn");
     assert_eq!(b.attr("#am-matrix table", "aria-rowcount").await.unwrap(), (total + 1).to_string());
-    assert!(
-        b.exists("#am-matrix tr[data-user='zz-buyer-010'] .badge").await
-            || !b.exists("#am-matrix tr[data-user='zz-buyer-010']").await
-    );
     b.js("const m = document.querySelector('#am-matrix'); m.scrollTop = m.scrollHeight;").await;
     b.find("#am-matrix tr[data-user='zz-buyer-059']").await;
     assert!(!b.exists("#am-matrix tr[data-user='admin01']").await, "rows scrolled out are not drawn");
