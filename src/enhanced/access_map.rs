@@ -69,6 +69,32 @@ fn sources_short(map: &AccessMap, row: &Row, role: RoleRef) -> String {
     map.sources(row, role).iter().map(|s| s.short(map.market())).collect::<Vec<_>>().join("; ")
 }
 
+/// The profile's screen with `grant`'s assignment filled in (its level, company and group or user).
+fn assign_href(profile: &str, t: UserType, grant: &gatehouse_model::access::Grant) -> String {
+    use gatehouse_model::access::AccessLevel;
+    let a = &grant.assignment;
+    let party = match t {
+        UserType::Admin => "admin",
+        UserType::Buyer => "buyer",
+        UserType::Supplier => "supplier",
+    };
+    let (level, target) = match grant.level {
+        AccessLevel::Marketplace => ("seller".to_string(), None),
+        AccessLevel::Buyer => ("buyer".to_string(), None),
+        AccessLevel::Supplier => ("supplier".to_string(), None),
+        AccessLevel::Group => (format!("{party}group"), a.user_group_id.clone()),
+        AccessLevel::User => (format!("{party}user"), a.user_id.clone()),
+    };
+    let company = a.buyer_id.clone().or_else(|| a.supplier_id.clone()).unwrap_or_default();
+    let mut h = crate::route::object_href("enhanced:securityprofiles", "", profile);
+    for (k, v) in [("assign.level", Some(level)), ("assign.company", Some(company)), ("assign.target", target)] {
+        if let Some(v) = v.filter(|v| !v.is_empty()) {
+            h.push_str(&format!("&{k}={}", crate::api::enc(&v)));
+        }
+    }
+    h
+}
+
 /// Saves `text` as a file named `name` (a Blob and a link with `download`).
 fn download(name: &str, mime: &str, text: &str) {
     use wasm_bindgen::JsCast;
@@ -595,7 +621,8 @@ fn CanCall(map: Map, spec: Arc<Spec>) -> impl IntoView {
                 } else {
                     ""
                 };
-                let href = crate::route::object_href("enhanced:securityprofiles", "", &p.id);
+                let href = assign_href(&p.id, t, g);
+                let link = format!("Assign {} to {to}", p.id);
                 let can = viewer.is_some_and(|v| map.may_make(v, g));
                 let who = if can {
                     "You can make this assignment.".to_string()
@@ -614,7 +641,7 @@ fn CanCall(map: Map, spec: Arc<Spec>) -> impl IntoView {
                 };
                 view! { <li class="cc-grant">
                     {format!("Assign {} ({}) — it holds {} — to {to}{level_note}. ", p.name, p.id, g.roles.names().join(", "))}
-                    <a href=href>{format!("Open profile {} to assign it", p.id)}</a>
+                    <a href=href>{link}</a>
                     {format!(" {who}")}
                 </li> }
                 .into_any()

@@ -367,6 +367,24 @@ async fn the_access_map_of_the_demo_marketplace() {
     assert_eq!(w.call("GET", "/me", &buyer, None).await.0, 200);
     assert!(b.axe().await.is_empty(), "axe on can-call: {:?}", b.axe().await);
 
+    // the suggestion followed: the profile's screen opens with the assignment filled in
+    let (yes, _) = can_call(&b, "buyer01", SHARED_CLIENT_ID, "GET /buyers").await;
+    assert!(!yes);
+    b.click("#cc-grants a[href*='CALL_CENTER_PROFILE'][href*='assign.level=buyer']").await;
+    b.find("#screen[data-screen='securityprofiles'] #spa-add").await;
+    assert_eq!(b.value("#spa-level").await, "buyer");
+    b.wait_text("#spa-company", "Example Buyer").await;
+    b.click("#spa-add").await;
+    b.wait_text("#spa-done", "Assigned").await;
+    b.open_screen(&w, "access-map").await;
+    b.find("#am-ready").await;
+    b.click("#am-tab-call").await;
+    let (yes, text) = can_call(&b, "buyer01", SHARED_CLIENT_ID, "GET /buyers").await;
+    assert!(yes, "{text}");
+    assert!(text.contains("assigned to buyer BUYER_ORGANIZATION"), "{text}");
+    let buyer = try_token(&w, SHARED_CLIENT_ID, BUYER).await.unwrap();
+    assert_eq!(w.call("GET", "/buyers", &buyer, None).await.0, 200);
+
     // impersonation reach, both ways, for the seeded call-center config
     b.click("#am-tab-reach").await;
     let configs = b.text("#ir-configs tr[data-config='CALL_CENTER_STOREFRONT']").await;
