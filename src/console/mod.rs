@@ -98,7 +98,7 @@ pub fn Console() -> impl IntoView {
                         {move || {
                             let s = loaded()?;
                             let key = selected.get()?;
-                            if let Some(screen) = crate::enhanced::screen_for(&key) {
+                            if let Some(screen) = crate::enhanced::screen_for(&key, &s) {
                                 return Some(screen);
                             }
                             let op = s.op(&key).cloned();

@@ -9,9 +9,6 @@
 //! screen or starting a newer read stops it). A list refused with 403 becomes a gap
 //! ([`Marketplace::refused`]): the map says what it leaves out. Any other failure fails the
 //! whole read: never a wrong or an empty map.
-// the screens that read with it come in their own commits (the access map)
-#![allow(dead_code)]
-
 use super::problem::Problem;
 use super::transport::call_with;
 use crate::auth::{Caller, Session};
@@ -41,19 +38,6 @@ pub struct Progress {
     pub lists_done: usize,
     /// Lists known so far.
     pub lists: usize,
-}
-
-impl Progress {
-    /// Done so far, 0 to 1, by objects (by lists while no object count is known).
-    pub fn fraction(&self) -> f64 {
-        if self.total > 0 {
-            (self.loaded as f64 / self.total as f64).min(1.0)
-        } else if self.lists > 0 {
-            self.lists_done as f64 / self.lists as f64
-        } else {
-            0.0
-        }
-    }
 }
 
 /// One page's answer: its items and the list's totals, or refused (403).

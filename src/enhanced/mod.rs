@@ -7,6 +7,7 @@
 //! members) are panels in their own modules. Calls go through the session, so while a rep acts
 //! as a buyer the screens call the API as that buyer.
 pub mod access_code;
+pub mod access_map;
 pub mod api_clients;
 pub mod effective_roles;
 pub mod files;
@@ -30,6 +31,7 @@ pub fn menu() -> Vec<(String, &'static str)> {
     let mut out: Vec<(String, &'static str)> =
         screens::ALL.iter().map(|s| (format!("enhanced:{}", s.key), s.label)).collect();
     out.insert(2, ("enhanced:effective-roles".into(), "Effective roles"));
+    out.insert(3, ("enhanced:access-map".into(), "Access map"));
     out.push(("enhanced:impersonation".into(), "Impersonation launcher"));
     out.push(("enhanced:import-users".into(), "Import users"));
     out.push(("enhanced:access-code".into(), "Access as code"));
@@ -38,14 +40,15 @@ pub fn menu() -> Vec<(String, &'static str)> {
     out
 }
 
-/// The enhanced screen for a menu key, if it is one.
-pub fn screen_for(key: &str) -> Option<AnyView> {
+/// The enhanced screen for a menu key, if it is one (`spec`: the API description loaded).
+pub fn screen_for(key: &str, spec: &std::sync::Arc<crate::spec::Spec>) -> Option<AnyView> {
     let name = key.strip_prefix("enhanced:")?;
     Some(match name {
         "impersonation" => view! { <impersonation::Launcher/> }.into_any(),
         "effective-roles" => view! { <effective_roles::EffectiveRoles/> }.into_any(),
         "access-code" => view! { <access_code::AccessCode/> }.into_any(),
         "import-users" => view! { <import_users::ImportUsers/> }.into_any(),
+        "access-map" => view! { <access_map::AccessMapScreen spec=spec.clone()/> }.into_any(),
         "members" => view! { <organization::Members/> }.into_any(),
         "applications" => view! { <organization::Applications/> }.into_any(),
         _ => {

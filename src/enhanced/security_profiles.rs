@@ -99,9 +99,14 @@ pub fn describe_named(session: Session, names: crate::data::Names, a: &SecurityP
 pub fn ProfileAssignments(profile_id: String) -> impl IntoView {
     let session = expect_context::<Session>();
     let pid = StoredValue::new(profile_id);
-    let level = RwSignal::new("seller".to_string());
-    let company = RwSignal::new(String::new());
-    let target = RwSignal::new(String::new());
+    // an assignment suggested elsewhere (the access map) comes filled in: `assign.level`,
+    // `assign.company`, `assign.target` in the address
+    let query = leptos_router::hooks::use_query_map();
+    let asked = |k: &str| query.with_untracked(|q| q.get(k)).unwrap_or_default();
+    let start = Some(asked("assign.level")).filter(|l| LEVELS.iter().any(|(k, _)| k == l));
+    let level = RwSignal::new(start.clone().unwrap_or_else(|| "seller".to_string()));
+    let company = RwSignal::new(if start.is_some() { asked("assign.company") } else { String::new() });
+    let target = RwSignal::new(if start.is_some() { asked("assign.target") } else { String::new() });
     let write = Write::new();
     let added = RwSignal::new(String::new());
     let names = crate::data::Names::new();
@@ -220,14 +225,14 @@ pub fn ProfileAssignments(profile_id: String) -> impl IntoView {
                         <label for="spa-company">{move || if level.get().starts_with("buyer") { "Buyer" } else { "Supplier" }}</label>
                         <select id="spa-company" on:change=move |ev| { target.set(String::new()); company.set(event_target_value(&ev)); }>
                             <option value="">"— choose —"</option>
-                            {move || companies.value().into_iter().map(|(id, name)| view! { <option value=id.clone()>{format!("{name} ({id})")}</option> }).collect_view()}
+                            {move || companies.value().into_iter().map(|(id, name)| { let id2 = id.clone(); view! { <option value=id.clone() selected=move || company.get() == id2>{format!("{name} ({id})")}</option> } }).collect_view()}
                         </select>
                     </Show>
                     <Show when=move || target_of(&level.get(), "").is_some()>
                         <label for="spa-target">{move || if user_level() { "User" } else { "Group" }}</label>
                         <select id="spa-target" on:change=move |ev| target.set(event_target_value(&ev))>
                             <option value="">"— choose —"</option>
-                            {move || targets.value().into_iter().map(|(id, label)| view! { <option value=id>{label}</option> }).collect_view()}
+                            {move || targets.value().into_iter().map(|(id, label)| { let id2 = id.clone(); view! { <option value=id selected=move || target.get() == id2>{label}</option> } }).collect_view()}
                         </select>
                     </Show>
                     <Show when=user_level>

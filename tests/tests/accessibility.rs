@@ -41,6 +41,9 @@ async fn every_page(b: &Browser, w: &World, theme: &str) {
     }
     b.open_screen(w, "effective-roles").await;
     clean(b, &format!("{theme}: effective roles")).await;
+    b.open_screen(w, "access-map").await;
+    b.find("#am-ready").await;
+    clean(b, &format!("{theme}: access map")).await;
 }
 
 #[tokio::test]

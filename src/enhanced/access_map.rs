@@ -1,0 +1,826 @@
+//! The access map: every user of the marketplace in view against the API roles they hold, each
+//! held role with its sources; the roles and who holds them; "can this user call this
+//! operation?"; and who can act as whom. Read once through the documented list endpoints
+//! (`data::marketplace`), answered by the model's [`AccessMap`] without another request.
+use crate::auth::Session;
+use crate::data::marketplace::{read_marketplace, Progress};
+use crate::data::Load;
+use crate::spec::Spec;
+use gatehouse_model::access::export;
+use gatehouse_model::access::{
+    describe_assignment, describe_impersonators, describe_targets, elevated_reason, AccessMap, Filter, Operation,
+    RoleRef, Row, SignInProblem, SortBy,
+};
+use gatehouse_model::resources::UserType;
+use leptos::prelude::*;
+use std::collections::HashSet;
+use std::sync::Arc;
+
+/// Height of a matrix row in pixels (fixed, so the rows in view follow from the scroll offset).
+const ROW_H: f64 = 32.0;
+/// Height of the matrix's scroll region.
+const VIEW_H: f64 = 480.0;
+/// Rows drawn above and below those in view.
+const OVERSCAN: usize = 6;
+/// Items listed at most in one list of a panel (a search narrows it).
+const LIST_MAX: usize = 100;
+
+type Map = Arc<AccessMap>;
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Tab {
+    Matrix,
+    Holders,
+    Call,
+    Reach,
+}
+
+/// The name the marketplace goes by in headings and file names: its organization's, else the
+/// API's host.
+fn market_name(session: Session) -> (String, String) {
+    let c = session.current_untracked();
+    let org = c.as_ref().map(|c| c.org.clone()).unwrap_or_default();
+    let name = c
+        .map(|c| {
+            if c.org_name.is_empty() {
+                c.base_url.split("://").nth(1).unwrap_or(&c.base_url).trim_end_matches('/').to_string()
+            } else {
+                c.org_name
+            }
+        })
+        .unwrap_or_default();
+    (org, name)
+}
+
+fn user_label(map: &AccessMap, row: &Row) -> String {
+    let u = map.user(row);
+    let name = format!("{} {}", u.first_name, u.last_name);
+    let name = name.trim();
+    let company = map.company_id(row);
+    match (name.is_empty(), company.is_empty()) {
+        (true, true) => u.username.clone(),
+        (true, false) => format!("{} ({company})", u.username),
+        (false, true) => format!("{} — {name}", u.username),
+        (false, false) => format!("{} — {name} ({company})", u.username),
+    }
+}
+
+fn sources_short(map: &AccessMap, row: &Row, role: RoleRef) -> String {
+    map.sources(row, role).iter().map(|s| s.short(map.market())).collect::<Vec<_>>().join("; ")
+}
+
+/// The profile's screen with `grant`'s assignment filled in (its level, company and group or user).
+fn assign_href(profile: &str, t: UserType, grant: &gatehouse_model::access::Grant) -> String {
+    use gatehouse_model::access::AccessLevel;
+    let a = &grant.assignment;
+    let party = match t {
+        UserType::Admin => "admin",
+        UserType::Buyer => "buyer",
+        UserType::Supplier => "supplier",
+    };
+    let (level, target) = match grant.level {
+        AccessLevel::Marketplace => ("seller".to_string(), None),
+        AccessLevel::Buyer => ("buyer".to_string(), None),
+        AccessLevel::Supplier => ("supplier".to_string(), None),
+        AccessLevel::Group => (format!("{party}group"), a.user_group_id.clone()),
+        AccessLevel::User => (format!("{party}user"), a.user_id.clone()),
+    };
+    let company = a.buyer_id.clone().or_else(|| a.supplier_id.clone()).unwrap_or_default();
+    let mut h = crate::route::object_href("enhanced:securityprofiles", "", profile);
+    for (k, v) in [("assign.level", Some(level)), ("assign.company", Some(company)), ("assign.target", target)] {
+        if let Some(v) = v.filter(|v| !v.is_empty()) {
+            h.push_str(&format!("&{k}={}", crate::api::enc(&v)));
+        }
+    }
+    h
+}
+
+/// Saves `text` as a file named `name` (a Blob and a link with `download`).
+fn download(name: &str, mime: &str, text: &str) {
+    use wasm_bindgen::JsCast;
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let bag = web_sys::BlobPropertyBag::new();
+    bag.set_type(mime);
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &bag) else { return };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else { return };
+    let Ok(a) = document().create_element("a") else { return };
+    let _ = a.set_attribute("href", &url);
+    let _ = a.set_attribute("download", name);
+    let _ = a.set_attribute("hidden", "");
+    let _ = document().body().map(|b| b.append_child(&a));
+    a.unchecked_ref::<web_sys::HtmlElement>().click();
+    a.remove();
+    // the browser has the file once the click is handled; the address goes a little later
+    gloo_timers::callback::Timeout::new(10_000, move || {
+        let _ = web_sys::Url::revoke_object_url(&url);
+    })
+    .forget();
+}
+
+#[component]
+pub fn AccessMapScreen(spec: Arc<Spec>) -> impl IntoView {
+    let session = expect_context::<Session>();
+    let progress = RwSignal::new(Progress::default());
+    let (id, name) = market_name(session);
+    // read on every visit (never a stale map); leaving the screen aborts the read
+    let load: Load<Map> = Load::new(
+        move || Some(()),
+        move |_, signal| {
+            let (id, name) = (id.clone(), name.clone());
+            async move {
+                progress.set(Progress::default());
+                let m = read_marketplace(session, &id, &name, signal, move |p| {
+                    progress.try_set(p);
+                })
+                .await?;
+                Ok(Arc::new(AccessMap::build(m)))
+            }
+        },
+        true,
+    );
+    let spec = StoredValue::new(spec);
+    view! {
+        <section class="enhanced screen" id="screen" data-screen="access-map" aria-label="Access map">
+            <header class="screen-head">
+                <h2 tabindex="-1">"⚡ Access map"</h2>
+                <button type="button" id="am-reload" on:click=move |_| load.reload() disabled=move || load.loading.get()>"Read again"</button>
+            </header>
+            <p class="muted">"Who holds which API roles in this marketplace and through what (security profile and assignment level), who can call an operation, and who can act as whom. Read from the API's list endpoints each time you open it."</p>
+            <Show when=move || load.loading.get()>
+                <div class="am-progress" id="am-progress" role="status">
+                    <progress aria-label="Reading the marketplace" max=move || progress.get().total.max(1).to_string()
+                        value=move || progress.get().loaded.to_string()></progress>
+                    <span>{move || {
+                        let p = progress.get();
+                        format!("Reading the marketplace: {} of {} objects ({} of {} lists{})", p.loaded, p.total, p.lists_done, p.lists,
+                            if p.pass == 2 { ", users of each company" } else { "" })
+                    }}</span>
+                </div>
+            </Show>
+            {move || load.state.with(|s| match s {
+                Some(Err(p)) => view! { <p class="error" role="alert" id="am-error">{crate::data::one_line(p)}</p> }.into_any(),
+                Some(Ok(map)) => view! { <Loaded map=map.clone() spec=spec.get_value()/> }.into_any(),
+                None => ().into_any(),
+            })}
+        </section>
+    }
+}
+
+#[component]
+fn Loaded(map: Map, spec: Arc<Spec>) -> impl IntoView {
+    let tab = RwSignal::new(Tab::Matrix);
+    let m = map.market();
+    let counts = |t: UserType| map.rows().iter().filter(|r| r.user_type == t).count();
+    let summary = format!(
+        "{} users ({} admin, {} buyer, {} supplier users) in {} buyers and {} suppliers; {} roles in use; {} security profiles, {} assignments, {} API clients, {} impersonation configs.",
+        map.len(),
+        counts(UserType::Admin),
+        counts(UserType::Buyer),
+        counts(UserType::Supplier),
+        m.parties.iter().filter(|p| p.user_type == UserType::Buyer).count(),
+        m.parties.iter().filter(|p| p.user_type == UserType::Supplier).count(),
+        map.roles_in_use().len(),
+        m.profiles.len(),
+        m.assignments.len(),
+        m.api_clients.len(),
+        m.impersonation_configs.len(),
+    );
+    let gaps: Vec<String> = m.gaps.iter().map(|g| g.describe()).collect();
+    let tab_button = move |t: Tab, id: &'static str, label: &'static str| {
+        view! { <button type="button" id=id class="tab" aria-pressed=move || (tab.get() == t).to_string() on:click=move |_| tab.set(t)>{label}</button> }
+    };
+    let (m1, m2, m3) = (map.clone(), map.clone(), map.clone());
+    view! {
+        <div id="am-ready" data-users=map.len().to_string()>
+            <p id="am-summary">{summary}</p>
+            {(!gaps.is_empty()).then(|| view! {
+                <div class="warn" id="am-gaps" role="status">
+                    <p><strong>"This map is incomplete: your roles do not let you read all of it."</strong></p>
+                    <ul>{gaps.into_iter().map(|g| view! { <li>{g}</li> }).collect_view()}</ul>
+                </div>
+            })}
+            <div class="row tabs" role="group" aria-label="Views">
+                {tab_button(Tab::Matrix, "am-tab-matrix", "Users × roles")}
+                {tab_button(Tab::Holders, "am-tab-holders", "Roles → holders")}
+                {tab_button(Tab::Call, "am-tab-call", "Can this user call…?")}
+                {tab_button(Tab::Reach, "am-tab-reach", "Impersonation reach")}
+            </div>
+            <Show when=move || matches!(tab.get(), Tab::Matrix | Tab::Holders)>
+                <Review map=m1.clone() holders=Signal::derive(move || tab.get() == Tab::Holders)/>
+            </Show>
+            <Show when=move || tab.get() == Tab::Call><CanCall map=m2.clone() spec=spec.clone()/></Show>
+            <Show when=move || tab.get() == Tab::Reach><Reach map=m3.clone()/></Show>
+        </div>
+    }
+}
+
+/// The filters, and the matrix or the roles → holders view of the users they keep.
+#[component]
+fn Review(map: Map, holders: Signal<bool>) -> impl IntoView {
+    let filter = RwSignal::new(Filter::default());
+    let sort = RwSignal::new(SortBy::User);
+    let mv = map.clone();
+    let shown: Memo<Vec<u32>> = Memo::new(move |_| filter.with(|f| mv.view(f, sort.get())));
+    let selected = RwSignal::new(None::<u32>);
+    let m = map.market();
+    let companies: Vec<(usize, String)> = m
+        .parties
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.user_type != UserType::Admin)
+        .map(|(i, p)| {
+            let name = if p.company.name.is_empty() { p.company.id.clone() } else { p.company.name.clone() };
+            let inactive = if p.company.active { "" } else { ", inactive" };
+            (i, format!("{name} ({} {}{inactive})", p.user_type.as_str(), p.company.id))
+        })
+        .collect();
+    let groups: Vec<(String, String)> = m
+        .parties
+        .iter()
+        .enumerate()
+        .flat_map(|(pi, p)| {
+            p.groups.iter().enumerate().map(move |(gi, g)| {
+                let name = if g.name.is_empty() { g.id.clone() } else { g.name.clone() };
+                let owner = if p.company.id.is_empty() { "admin".to_string() } else { p.company.id.clone() };
+                (format!("{pi}:{gi}"), format!("{name} ({owner})"))
+            })
+        })
+        .collect();
+    let roles: Vec<(String, String)> = map
+        .roles_in_use()
+        .into_iter()
+        .map(|(r, n)| {
+            let name = map.role_name(r).to_string();
+            let custom = if matches!(r, RoleRef::Custom(_)) { ", custom" } else { "" };
+            (name.clone(), format!("{name} ({n}{custom})"))
+        })
+        .collect();
+    let mr = map.clone();
+    let set_role = move |v: String| filter.update(|f| f.role = mr.role_ref(&v));
+    let me = map.clone();
+    let export_file = move |ext: &'static str| {
+        let rows = shown.get_untracked();
+        let time = String::from(js_sys::Date::new_0().to_iso_string());
+        let name = export::file_name(&me, &time, ext);
+        if ext == "csv" {
+            download(&name, "text/csv;charset=utf-8", &export::csv(&me, &rows));
+        } else {
+            download(&name, "application/json", &export::json(&me, &rows, &time));
+        }
+    };
+    let (m1, m2, m3) = (map.clone(), map.clone(), map.clone());
+    view! {
+        <div class="row pickers am-filters" role="group" aria-label="Filters">
+            <label for="am-search">"Search"</label>
+            <input id="am-search" type="search" placeholder="Name, username, ID or email" prop:value=move || filter.with(|f| f.search.clone())
+                on:input=move |ev| filter.update(|f| f.search = event_target_value(&ev))/>
+            <label for="am-type">"User type"</label>
+            <select id="am-type" on:change=move |ev| filter.update(|f| f.user_type = UserType::parse(&event_target_value(&ev)))>
+                <option value="">"All"</option>
+                {[UserType::Admin, UserType::Buyer, UserType::Supplier].into_iter().map(|t| view! { <option value=t.as_str()>{t.as_str()}</option> }).collect_view()}
+            </select>
+            <label for="am-company">"Company"</label>
+            <select id="am-company" on:change=move |ev| filter.update(|f| f.company = event_target_value(&ev).parse().ok())>
+                <option value="">"All"</option>
+                {companies.into_iter().map(|(i, label)| view! { <option value=i.to_string()>{label}</option> }).collect_view()}
+            </select>
+            <label for="am-group">"Group"</label>
+            <select id="am-group" on:change=move |ev| filter.update(|f| {
+                let v = event_target_value(&ev);
+                f.group = v.split_once(':').and_then(|(p, g)| Some((p.parse().ok()?, g.parse().ok()?)));
+            })>
+                <option value="">"All"</option>
+                {groups.into_iter().map(|(v, label)| view! { <option value=v>{label}</option> }).collect_view()}
+            </select>
+            <label for="am-role">"Role"</label>
+            <select id="am-role" on:change=move |ev| set_role(event_target_value(&ev))>
+                <option value="">"All"</option>
+                {roles.into_iter().map(|(v, label)| view! { <option value=v>{label}</option> }).collect_view()}
+            </select>
+            <label for="am-status">"Status"</label>
+            <select id="am-status" on:change=move |ev| filter.update(|f| f.active = match event_target_value(&ev).as_str() { "active" => Some(true), "inactive" => Some(false), _ => None })>
+                <option value="">"All"</option>
+                <option value="active">"Active"</option>
+                <option value="inactive">"Inactive (or of an inactive company)"</option>
+            </select>
+            <label class="check"><input type="checkbox" id="am-elevated" on:change=move |ev| filter.update(|f| f.elevated = event_target_checked(&ev))/>"Only elevated roles"</label>
+            <label for="am-sort">"Sort"</label>
+            <select id="am-sort" on:change=move |ev| sort.set(match event_target_value(&ev).as_str() {
+                "user-desc" => SortBy::UserDescending, "most" => SortBy::MostRoles, "fewest" => SortBy::FewestRoles, _ => SortBy::User })>
+                <option value="user">"By user (A–Z)"</option>
+                <option value="user-desc">"By user (Z–A)"</option>
+                <option value="most">"Most roles first"</option>
+                <option value="fewest">"Fewest roles first"</option>
+            </select>
+        </div>
+        <div class="row">
+            <span id="am-count" role="status">{move || format!("{} of {} users", shown.with(Vec::len), m3.len())}</span>
+            <button type="button" id="am-export-csv" on:click={ let e = export_file.clone(); move |_| e("csv") }>"Export CSV"</button>
+            <button type="button" id="am-export-json" on:click=move |_| export_file("json")>"Export JSON"</button>
+        </div>
+        {move || if holders.get() {
+            view! { <Holders map=m1.clone() shown=shown/> }.into_any()
+        } else {
+            view! { <Matrix map=m1.clone() shown=shown selected=selected/> }.into_any()
+        }}
+        {move || selected.get().map(|r| view! { <Detail map=m2.clone() row=r/> })}
+    }
+}
+
+/// Users × roles, the rows in view only.
+#[component]
+fn Matrix(map: Map, shown: Memo<Vec<u32>>, selected: RwSignal<Option<u32>>) -> impl IntoView {
+    let top = RwSignal::new(0.0f64);
+    let region = NodeRef::<leptos::html::Div>::new();
+    // a new filter or sort starts at the top
+    Effect::new(move |_| {
+        shown.track();
+        if let Some(el) = region.get_untracked() {
+            el.set_scroll_top(0);
+        }
+        top.set(0.0);
+    });
+    let cols: Vec<RoleRef> =
+        map.roles_in_use().into_iter().map(|(r, _)| r).filter(|r| matches!(r, RoleRef::Api(_))).collect();
+    let has_custom = !map.custom_roles().is_empty();
+    let head: Vec<String> = cols.iter().map(|r| map.role_name(*r).to_string()).collect();
+    let ncols = cols.len() + 3 + usize::from(has_custom);
+    let cols = StoredValue::new(cols);
+    let range = move || {
+        let n = shown.with(Vec::len);
+        let first = ((top.get() / ROW_H) as usize).saturating_sub(OVERSCAN).min(n);
+        let last = (first + (VIEW_H / ROW_H) as usize + 2 * OVERSCAN).min(n);
+        (first, last, n)
+    };
+    let mr = map.clone();
+    let rows = move || {
+        let (first, last, n) = range();
+        let ids: Vec<u32> = shown.with(|s| s[first..last].to_vec());
+        let map = mr.clone();
+        let body = ids
+            .into_iter()
+            .enumerate()
+            .map(|(k, r)| {
+                let row = map.row(r as usize);
+                let user = map.user(row);
+                let username = user.username.clone();
+                let party = map.party(row);
+                let marks = [(!user.active).then_some("user inactive"), (!party.company.active).then_some("company inactive")]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let label = user_label(&map, row);
+                let n_roles = row.roles.len() as usize + row.custom.len();
+                let cells = cols.with_value(|cols| {
+                    cols.iter()
+                        .map(|c| {
+                            let role = map.role_name(*c).to_string();
+                            if map.holds(row, *c) {
+                                let src = sources_short(&map, row, *c);
+                                let aria = format!("{role} held by {username} through {src}");
+                                let title = src.clone();
+                                view! { <td data-role=role data-sources=src class="held">
+                                    <button type="button" class="cell" title=title aria-label=aria on:click=move |_| selected.set(Some(r))>"●"</button>
+                                </td> }
+                                .into_any()
+                            } else {
+                                view! { <td data-role=role></td> }.into_any()
+                            }
+                        })
+                        .collect_view()
+                });
+                let custom = has_custom.then(|| {
+                    let names = map.custom_names(row).join(", ");
+                    let text = names.clone();
+                    view! { <td class="custom" data-custom=names>{text}</td> }
+                });
+                let inactive = !marks.is_empty();
+                view! {
+                    <tr data-user=username.clone() aria-rowindex=(first + k + 2).to_string() class:inactive=inactive>
+                        <th scope="row" class="user">
+                            <button type="button" class="link" on:click=move |_| selected.set(Some(r))>{label}</button>
+                            {inactive.then(|| view! { <span class="badge">{marks}</span> })}
+                        </th>
+                        <td>{row.user_type.as_str()}</td>
+                        <td class="num">{n_roles}</td>
+                        {cells}
+                        {custom}
+                    </tr>
+                }
+            })
+            .collect_view();
+        let above = first as f64 * ROW_H;
+        let below = (n - last) as f64 * ROW_H;
+        view! {
+            {(above > 0.0).then(|| view! { <tr aria-hidden="true" class="spacer" style:height=format!("{above}px")><td colspan=ncols.to_string()></td></tr> })}
+            {body}
+            {(below > 0.0).then(|| view! { <tr aria-hidden="true" class="spacer" style:height=format!("{below}px")><td colspan=ncols.to_string()></td></tr> })}
+        }
+    };
+    view! {
+        <div class="am-matrix" id="am-matrix" node_ref=region tabindex="0" role="region" aria-label="Users and the roles they hold"
+            style:max-height=format!("{VIEW_H}px") on:scroll=move |ev| {
+                let el: web_sys::Element = event_target(&ev);
+                top.set(el.scroll_top() as f64);
+            }>
+            <table class="grid" aria-rowcount=move || (shown.with(Vec::len) + 1).to_string()>
+                <thead><tr aria-rowindex="1">
+                    <th scope="col">"User"</th><th scope="col">"Type"</th><th scope="col">"Roles"</th>
+                    {head.into_iter().map(|h| {
+                        let elevated = elevated_reason(&h);
+                        view! { <th scope="col" class="role" class:elevated=elevated.is_some() title=elevated.unwrap_or_default()>{h}</th> }
+                    }).collect_view()}
+                    {has_custom.then(|| view! { <th scope="col">"Custom roles"</th> })}
+                </tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+        <Show when=move || shown.with(Vec::is_empty)><p class="muted" id="am-none">"No user matches these filters."</p></Show>
+    }
+}
+
+/// One user: every role held, each with its sources, and why the elevated ones are elevated.
+#[component]
+fn Detail(map: Map, row: u32) -> impl IntoView {
+    let r = map.row(row as usize);
+    let user = map.user(r);
+    let party = map.party(r);
+    let m = map.market();
+    let groups = map.group_ids(r);
+    let mut roles: Vec<RoleRef> = r.roles.iter().map(RoleRef::Api).collect();
+    roles.extend(r.custom.iter().map(|c| RoleRef::Custom(*c as usize)));
+    let company = if party.company.id.is_empty() {
+        "the marketplace (admin user)".to_string()
+    } else {
+        format!("{} {} ({})", r.user_type.as_str(), party.company.name, party.company.id)
+    };
+    view! {
+        <div class="panel" id="am-detail" data-user=user.username.clone()>
+            <h3>{format!("{} holds {} roles", user_label(&map, r), roles.len())}</h3>
+            <p>{format!("Company: {company}{}. Groups: {}. {}",
+                if party.company.active { "" } else { " — inactive" },
+                if groups.is_empty() { "none".to_string() } else { groups.join(", ") },
+                if user.active { "Active." } else { "Inactive: cannot sign in." })}</p>
+            <table class="grid">
+                <thead><tr><th scope="col">"Role"</th><th scope="col">"Granted through"</th></tr></thead>
+                <tbody>{roles.into_iter().map(|role| {
+                    let name = map.role_name(role).to_string();
+                    let kind = if matches!(role, RoleRef::Custom(_)) { " (custom)" } else { "" };
+                    let why = elevated_reason(&name).map(|w| format!("Elevated: {w}."));
+                    let sources: Vec<String> = map.sources(r, role).iter().map(|s| format!("{} — {} level", s.describe(m), s.level.as_str())).collect();
+                    view! { <tr data-role=name.clone()>
+                        <th scope="row"><code>{name.clone()}</code>{kind}{why.map(|w| view! { <div class="warn small">{w}</div> })}</th>
+                        <td><ul>{sources.into_iter().map(|s| view! { <li>{s}</li> }).collect_view()}</ul></td>
+                    </tr> }
+                }).collect_view()}</tbody>
+            </table>
+        </div>
+    }
+}
+
+/// Roles → the users (kept by the filters) holding them.
+#[component]
+fn Holders(map: Map, shown: Memo<Vec<u32>>) -> impl IntoView {
+    let open = RwSignal::new(HashSet::<String>::new());
+    let roles = map.roles_in_use();
+    let m = map.clone();
+    move || {
+        let ids = shown.get();
+        let map = m.clone();
+        view! {
+            <div id="am-holders">
+                {roles.iter().map(|(role, _)| {
+                    let role = *role;
+                    let name = map.role_name(role).to_string();
+                    let holders: Vec<u32> = ids.iter().copied().filter(|r| map.holds(map.row(*r as usize), role)).collect();
+                    let n = holders.len();
+                    let custom = matches!(role, RoleRef::Custom(_));
+                    let elevated = elevated_reason(&name);
+                    let (map, name1, name2, name3, name4) = (map.clone(), name.clone(), name.clone(), name.clone(), name.clone());
+                    view! {
+                        <details class="am-role" data-role=name1 data-holders=n.to_string()
+                            prop:open=move || open.with(|o| o.contains(&name2))
+                            on:toggle=move |ev| {
+                                let el: web_sys::HtmlDetailsElement = event_target(&ev);
+                                let now = el.open();
+                                open.update(|o| { if now { o.insert(name3.clone()); } else { o.remove(&name3); } });
+                            }>
+                            <summary>
+                                <code>{name4}</code>
+                                {format!(" — {n} {}", if n == 1 { "holder" } else { "holders" })}
+                                {custom.then_some(" (custom role)")}
+                                {elevated.map(|w| view! { <span class="badge" title=w>" elevated"</span> })}
+                            </summary>
+                            {move || open.with(|o| o.contains(&name)).then(|| view! {
+                                <ul>{holders.iter().take(LIST_MAX * 5).map(|r| {
+                                    let row = map.row(*r as usize);
+                                    let user = map.user(row).username.clone();
+                                    view! { <li data-user=user>{format!("{} — {}", user_label(&map, row), sources_short(&map, row, role))}</li> }
+                                }).collect_view()}</ul>
+                            })}
+                        </details>
+                    }
+                }).collect_view()}
+            </div>
+        }
+    }
+}
+
+/// "Can this user call this operation through this application?"
+#[component]
+fn CanCall(map: Map, spec: Arc<Spec>) -> impl IntoView {
+    let session = expect_context::<Session>();
+    let user = RwSignal::new(String::new());
+    let client = RwSignal::new(String::new());
+    let op = RwSignal::new(String::new());
+    let users: Vec<(String, String)> = map
+        .view(&Filter::default(), SortBy::User)
+        .into_iter()
+        .map(|r| (r.to_string(), user_label(&map, map.row(r as usize))))
+        .collect();
+    let clients: Vec<(String, String)> = map
+        .market()
+        .api_clients
+        .iter()
+        .map(|c| (c.id.clone(), format!("{}{}", c.app_name, if c.active { "" } else { " (inactive)" })))
+        .collect();
+    let ops: Vec<(String, String)> = spec.ops.iter().map(|o| (o.key.clone(), o.label())).collect();
+    let viewer = session.current_untracked().and_then(|c| map.find_username(&c.username));
+    let m = map.clone();
+    let answer = move || {
+        let (u, c, k) = (user.get(), client.get(), op.get());
+        let (Ok(r), false, Some(o)) = (u.parse::<usize>(), c.is_empty(), spec.op(&k)) else {
+            return view! { <p class="muted" id="cc-hint">"Pick a user, an API client and an operation."</p> }
+                .into_any();
+        };
+        let map = m.clone();
+        let operation = Operation { id: &o.operation_id, method: &o.method, path: &o.path, roles: &o.roles };
+        let check = map.can_call(r, &c, &operation);
+        let row = map.row(r);
+        let t = row.user_type;
+        let username = map.user(row).username.clone();
+        let client_name =
+            map.market().api_clients.iter().find(|x| x.id == c).map(|x| x.app_name.clone()).unwrap_or(c.clone());
+        let verdict = if check.allowed {
+            format!("Yes: {username} can call {} through {client_name}.", o.key)
+        } else {
+            format!("No: {username} cannot call {} through {client_name}.", o.key)
+        };
+        let m = map.market();
+        let held: Vec<String> = check
+            .held
+            .iter()
+            .map(|(i, via)| {
+                let role = gatehouse_model::roles::ALL_ROLES[*i];
+                let through: Vec<String> = via
+                    .iter()
+                    .map(|a| {
+                        let p = map.profile_of(*a).map(|p| format!("{} ({})", p.name, p.id)).unwrap_or_default();
+                        format!("{p} assigned to {}", describe_assignment(&m.assignments[*a]))
+                    })
+                    .collect();
+                format!("Holds {role} through {}.", through.join("; "))
+            })
+            .collect();
+        let roles_line = if o.roles.is_empty() {
+            "The operation needs no role: any valid token may call it.".to_string()
+        } else {
+            let own: Vec<&str> = o.roles.iter().map(String::as_str).filter(|r| *r != "FullAccess").collect();
+            format!("The operation needs one of: {}, or FullAccess.", own.join(", "))
+        };
+        let sign_in: Vec<AnyView> = check
+            .sign_in
+            .iter()
+            .map(|p| {
+                let text = p.describe(t);
+                let fix = matches!(p, SignInProblem::ClientDoesNotAdmit { fix: Some(_) }).then(|| {
+                    let href = crate::route::object_href("enhanced:apiclients", "", &c);
+                    let what = format!(
+                        "Assign {} {} to {client_name} on the API clients screen",
+                        t.as_str(),
+                        map.company_id(row)
+                    );
+                    view! { " " <a href=href class="cc-fix">{what}</a> }
+                });
+                view! { <li>{text}{fix}</li> }.into_any()
+            })
+            .collect();
+        let scope = check.scope.note(t);
+        let missing = (!check.missing.is_empty())
+            .then(|| format!("Missing: {} holds none of {}.", username, check.missing.join(", ")));
+        let grants: Vec<AnyView> = check
+            .grants
+            .iter()
+            .take(5)
+            .map(|g| {
+                let p = &m.profiles[g.profile];
+                let to = describe_assignment(&g.assignment);
+                let level_note = if g.level == gatehouse_model::access::AccessLevel::User {
+                    " (a user-level assignment: hard to keep track of; prefer a group or the company)"
+                } else {
+                    ""
+                };
+                let href = assign_href(&p.id, t, g);
+                let link = format!("Assign {} to {to}", p.id);
+                let can = viewer.is_some_and(|v| map.may_make(v, g));
+                let who = if can {
+                    "You can make this assignment.".to_string()
+                } else {
+                    let names: Vec<String> = map
+                        .who_can_make(g)
+                        .into_iter()
+                        .take(10)
+                        .map(|w| map.user(map.row(w as usize)).username.clone())
+                        .collect();
+                    if names.is_empty() {
+                        "Nobody in this map can make it (it needs an admin user with SecurityProfileAdmin or SetSecurityProfile and either GrantForAnyRole or every role of the profile).".into()
+                    } else {
+                        format!("You cannot make it; who can: {}.", names.join(", "))
+                    }
+                };
+                view! { <li class="cc-grant">
+                    {format!("Assign {} ({}) — it holds {} — to {to}{level_note}. ", p.name, p.id, g.roles.names().join(", "))}
+                    <a href=href>{link}</a>
+                    {format!(" {who}")}
+                </li> }
+                .into_any()
+            })
+            .collect();
+        let no_profile = check.no_profile.then(|| {
+            let href = crate::route::new_href("enhanced:securityprofiles", &[("Name", format!("Can call {}", o.key))]);
+            view! { <p id="cc-no-profile">"No security profile holds any of these roles. "<a href=href>"Make a profile"</a>" holding one, then assign it."</p> }
+        });
+        let allowed = if check.allowed { "yes" } else { "no" };
+        view! {
+            <div class="panel" id="cc-result" data-allowed=allowed>
+                <p id="cc-answer" class=if check.allowed { "ok" } else { "error" }><strong>{verdict}</strong></p>
+                <p>{roles_line}</p>
+                {(!held.is_empty()).then(|| view! { <ul id="cc-held">{held.into_iter().map(|h| view! { <li>{h}</li> }).collect_view()}</ul> })}
+                {missing.map(|t| view! { <p id="cc-missing">{t}</p> })}
+                {if check.sign_in.is_empty() {
+                    view! { <p id="cc-sign-in">{format!("{username} may sign in through {client_name}.")}</p> }.into_any()
+                } else {
+                    view! { <div id="cc-sign-in"><p>{format!("{username} may not sign in through {client_name}:")}</p><ul>{sign_in}</ul></div> }.into_any()
+                }}
+                {scope.map(|s| view! { <p class="muted" id="cc-scope">{s}</p> })}
+                {(!grants.is_empty()).then(|| view! { <div id="cc-grants"><p>"Assignments that would grant it (narrowest first):"</p><ul>{grants}</ul></div> })}
+                {no_profile}
+            </div>
+        }
+        .into_any()
+    };
+    view! {
+        <div class="panel" id="am-call">
+            <h3>"Can this user call this operation?"</h3>
+            <div class="row pickers">
+                <label for="cc-user">"User"</label>
+                <select id="cc-user" on:change=move |ev| user.set(event_target_value(&ev))>
+                    <option value="">"— choose a user —"</option>
+                    {users.into_iter().map(|(v, l)| view! { <option value=v>{l}</option> }).collect_view()}
+                </select>
+                <label for="cc-client">"API client"</label>
+                <select id="cc-client" on:change=move |ev| client.set(event_target_value(&ev))>
+                    <option value="">"— choose an API client —"</option>
+                    {clients.into_iter().map(|(v, l)| view! { <option value=v>{l}</option> }).collect_view()}
+                </select>
+                <label for="cc-op">"Operation"</label>
+                <select id="cc-op" on:change=move |ev| op.set(event_target_value(&ev))>
+                    <option value="">"— choose an operation —"</option>
+                    {ops.into_iter().map(|(v, l)| view! { <option value=v>{l}</option> }).collect_view()}
+                </select>
+            </div>
+            {answer}
+        </div>
+    }
+}
+
+/// Who can act as whom: every config resolved, and both ways for a picked user.
+#[component]
+fn Reach(map: Map) -> impl IntoView {
+    let m = map.market();
+    let configs: Vec<AnyView> = map
+        .impersonation_reach()
+        .into_iter()
+        .map(|c| {
+            let cfg = &m.impersonation_configs[c.config];
+            let client = match c.client {
+                Some(i) => {
+                    let a = &m.api_clients[i];
+                    format!("{}{}", a.app_name, if a.active { "" } else { " (inactive)" })
+                }
+                None => format!("{} (not listed)", cfg.client_id),
+            };
+            let profile = match c.profile {
+                Some(i) => format!("{} ({})", m.profiles[i].name, m.profiles[i].id),
+                None => format!("{} (not listed)", cfg.security_profile_id),
+            };
+            let flag = if c.every_buyer {
+                "reaches every user of every buyer"
+            } else if c.whole_buyer {
+                "reaches every user of a buyer"
+            } else {
+                ""
+            };
+            view! { <tr data-config=cfg.id.clone()>
+                <th scope="row">{cfg.id.clone()}</th>
+                <td>{format!("{} ({} users)", describe_impersonators(cfg), c.impersonators)}</td>
+                <td>{format!("{} ({} buyer users)", describe_targets(cfg), c.targets)}</td>
+                <td>{client}</td><td>{profile}</td>
+                <td>{(!flag.is_empty()).then(|| view! { <span class="badge warn">{flag}</span> })}</td>
+            </tr> }
+            .into_any()
+        })
+        .collect();
+    let none = configs.is_empty();
+    let reps: Vec<(String, String)> = map
+        .view(&Filter::default(), SortBy::User)
+        .into_iter()
+        .filter(|r| map.row(*r as usize).user_type != UserType::Supplier)
+        .map(|r| (r.to_string(), user_label(&map, map.row(r as usize))))
+        .collect();
+    let buyers: Vec<(String, String)> = map
+        .view(&Filter { user_type: Some(UserType::Buyer), ..Filter::default() }, SortBy::User)
+        .into_iter()
+        .map(|r| (r.to_string(), user_label(&map, map.row(r as usize))))
+        .collect();
+    let rep = RwSignal::new(String::new());
+    let target = RwSignal::new(String::new());
+    let rep_search = RwSignal::new(String::new());
+    let target_search = RwSignal::new(String::new());
+    let (ma, mb) = (map.clone(), map.clone());
+    let list = move |map: &AccessMap,
+                     found: Vec<(u32, gatehouse_model::access::ActAs)>,
+                     needle: String,
+                     id: &'static str| {
+        let needle = needle.trim().to_lowercase();
+        let m = map.market();
+        let matching: Vec<(String, String, String)> = found
+            .into_iter()
+            .map(|(r, a)| {
+                let row = map.row(r as usize);
+                let how = if a.works() {
+                    format!("through {}", m.impersonation_configs[a.config].id)
+                } else {
+                    format!(
+                        "config {} matches but does not work: {}",
+                        m.impersonation_configs[a.config].id,
+                        a.problems.iter().map(|p| p.describe()).collect::<Vec<_>>().join("; ")
+                    )
+                };
+                (map.user(row).username.clone(), user_label(map, row), how)
+            })
+            .filter(|(_, label, _)| needle.is_empty() || label.to_lowercase().contains(&needle))
+            .collect();
+        let n = matching.len();
+        view! {
+            <p role="status">{format!("{n} {}", if n == 1 { "user" } else { "users" })}{(n > LIST_MAX).then(|| format!(", the first {LIST_MAX} shown: search to narrow"))}</p>
+            <ul id=id>{matching.into_iter().take(LIST_MAX).map(|(u, label, how)| view! { <li data-user=u>{format!("{label} — {how}")}</li> }).collect_view()}</ul>
+        }
+        .into_any()
+    };
+    let as_rep = move || {
+        let r: usize = rep.get().parse().ok()?;
+        Some(list(&ma, ma.acts_as(r), rep_search.get(), "ir-acts-as"))
+    };
+    let as_target = move || {
+        let r: usize = target.get().parse().ok()?;
+        Some(list(&mb, mb.who_can_act_as(r), target_search.get(), "ir-acted-by"))
+    };
+    view! {
+        <div class="panel" id="am-reach">
+            <h3>"Impersonation reach"</h3>
+            {if none {
+                view! { <p class="muted" id="ir-none">"No impersonation config: nobody can act as anyone."</p> }.into_any()
+            } else {
+                view! { <table class="grid" id="ir-configs">
+                    <thead><tr><th scope="col">"Config"</th><th scope="col">"Who impersonates"</th><th scope="col">"Whom"</th>
+                        <th scope="col">"Application"</th><th scope="col">"Profile granted"</th><th scope="col">"Reach"</th></tr></thead>
+                    <tbody>{configs}</tbody>
+                </table> }.into_any()
+            }}
+            <h4>"Whom can this user act as?"</h4>
+            <div class="row pickers">
+                <label for="ir-rep">"Admin or buyer user"</label>
+                <select id="ir-rep" on:change=move |ev| rep.set(event_target_value(&ev))>
+                    <option value="">"— choose —"</option>
+                    {reps.into_iter().map(|(v, l)| view! { <option value=v>{l}</option> }).collect_view()}
+                </select>
+                <label for="ir-rep-search">"Search the buyer users"</label>
+                <input id="ir-rep-search" type="search" on:input=move |ev| rep_search.set(event_target_value(&ev))/>
+            </div>
+            {as_rep}
+            <h4>"Who can act as this buyer user?"</h4>
+            <div class="row pickers">
+                <label for="ir-target">"Buyer user"</label>
+                <select id="ir-target" on:change=move |ev| target.set(event_target_value(&ev))>
+                    <option value="">"— choose —"</option>
+                    {buyers.into_iter().map(|(v, l)| view! { <option value=v>{l}</option> }).collect_view()}
+                </select>
+                <label for="ir-target-search">"Search the users who can"</label>
+                <input id="ir-target-search" type="search" on:input=move |ev| target_search.set(event_target_value(&ev))/>
+            </div>
+            {as_target}
+        </div>
+    }
+}
