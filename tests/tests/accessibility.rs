@@ -44,6 +44,12 @@ async fn every_page(b: &Browser, w: &World, theme: &str) {
     b.open_screen(w, "access-map").await;
     b.find("#am-ready").await;
     clean(b, &format!("{theme}: access map")).await;
+    b.open_screen(w, "import-users").await;
+    b.find("#csv-file").await;
+    clean(b, &format!("{theme}: import users")).await;
+    b.open_screen(w, "access-code").await;
+    b.find("#export-download:not([disabled])").await;
+    clean(b, &format!("{theme}: access as code")).await;
 }
 
 #[tokio::test]
