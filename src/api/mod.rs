@@ -238,7 +238,7 @@ pub async fn diagnose(url: &str) -> String {
         )
     } else {
         format!(
-            "Could not reach the API at {api_origin}: nothing answers there. Check that the API is running (the sandbox: scripts/run) and that the address is right (the sign-in form, or api_base in config.json); else the network is down."
+            "Could not reach the API at {api_origin}: nothing answers there. Nothing was sent. Check that the API is running (the sandbox: scripts/run) and that the address is right (the sign-in form, or api_base in config.json); else the network is down."
         )
     }
 }
