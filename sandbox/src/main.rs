@@ -286,6 +286,8 @@ fn run(command: Command) -> Result<(), String> {
                 }
                 app.hub.set_token_seconds(s);
             }
+            // a wrong origin is said before anything listens
+            app.hub.set_allowed_origins(&allow_origins)?;
             if let Some(url) = &portal_url {
                 app.hub.set_portal_url(url);
             }
