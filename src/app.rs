@@ -63,6 +63,8 @@ fn SignInPage(config: RuntimeConfig) -> impl IntoView {
 #[component]
 fn Shell(config: RuntimeConfig) -> impl IntoView {
     let session = expect_context::<Session>();
+    // the screens read settings of config.json (the launcher: whether a reason is required)
+    provide_context(config.clone());
     // the identity in force: the buyer's while acting as one, said so beside the name
     let info = move || session.in_force().info;
     let acting = move || session.acting.get().is_some();

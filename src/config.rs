@@ -10,6 +10,9 @@ pub struct RuntimeConfig {
     pub client_id: String,
     /// Storefront URL opened with an impersonation token.
     pub storefront_url: String,
+    /// Acting as a buyer user needs no reason (`"impersonation_reason_required": false`); by
+    /// default the launcher asks for one.
+    pub impersonation_reason_optional: bool,
 }
 
 /// The file's settings; the API defaults to the portal's own origin when the file is missing,
@@ -22,6 +25,7 @@ pub async fn load() -> RuntimeConfig {
                 api_base: read::text(&v, "api_base"),
                 client_id: read::text(&v, "client_id"),
                 storefront_url: read::text(&v, "storefront_url"),
+                impersonation_reason_optional: v["impersonation_reason_required"] == false,
             };
         }
     }

@@ -7,6 +7,12 @@ fn opt(s: &Option<String>) -> Option<&str> {
     s.as_deref().filter(|v| !v.is_empty())
 }
 
+/// The longest reason for an act-as session (a ticket number or a few words), in characters.
+pub const REASON_MAX: usize = 200;
+/// Who ended an act-as session: the rep (End), or the clock (the token expired).
+pub const ENDED_BY_REP: &str = "Rep";
+pub const ENDED_BY_CLOCK: &str = "Clock";
+
 /// The impersonating party.
 pub struct Impersonator<'a> {
     pub user_type: UserType,

@@ -80,6 +80,7 @@ reader! {
             id = "ID", impersonator_user_id = "ImpersonatorUserID", impersonator_username = "ImpersonatorUsername",
             impersonator_type = "ImpersonatorType", user_id = "UserID", username = "Username", buyer_id = "BuyerID",
             client_id = "ClientID", client_name = "ClientName", issued = "Issued", expires = "Expires",
+            reason = "Reason", ended = "Ended", ended_by = "EndedBy",
         ],
         flag: [revoked = "Revoked"],
     }

@@ -314,7 +314,24 @@ pub static IMPERSONATION_RECORD: Schema = Schema {
         s("Issued").fmt("date-time").ro(),
         s("Expires").fmt("date-time").ro(),
         f("Revoked", Ty::Bool).ro(),
+        s("Reason").ro(),
+        s("Ended").fmt("date-time").ro(),
+        s("EndedBy").ro(),
+        f("Requests", Ty::Int).ro(),
     ],
+};
+
+/// The reason a rep gives for acting as a buyer user (sandbox extension:
+/// `POST /v1/impersonation/sessions`, sent with the act-as token itself).
+pub static IMPERSONATION_SESSION: Schema =
+    Schema { name: "ImpersonationSession", fields: &[s("Reason").max(crate::impersonation::REASON_MAX as u32)] };
+
+/// How an act-as session ended (sandbox extension: `POST /v1/impersonation/sessions/{id}/end`,
+/// sent with the rep's own token). `EndedBy`: `Rep` or `Clock`; `Requests`: how many requests
+/// the portal sent as the buyer.
+pub static IMPERSONATION_SESSION_END: Schema = Schema {
+    name: "ImpersonationSessionEnd",
+    fields: &[s("EndedBy").max(10), f("Requests", Ty::Int).range(0, 1_000_000_000)],
 };
 pub const IMPERSONATION_RECORD_SEARCH: &[&str] = &["ImpersonatorUsername", "Username", "BuyerID", "ClientName"];
 pub const IMPERSONATION_RECORD_SORT: &[&str] = &["Issued", "Expires", "ImpersonatorUsername", "Username", "BuyerID"];
@@ -334,6 +351,8 @@ pub static SCHEMAS: &[&Schema] = &[
     &ACCESS_TOKEN,
     &ME_USER,
     &IMPERSONATION_RECORD,
+    &IMPERSONATION_SESSION,
+    &IMPERSONATION_SESSION_END,
 ];
 
 /// Menu sections (OpenAPI tags carrying `x-id`).

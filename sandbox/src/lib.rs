@@ -71,6 +71,12 @@ pub struct Hub {
     pub client_orgs: RwLock<HashMap<String, String>>,
     /// The organizations' marketplaces opened so far (the main one included).
     markets: Mutex<HashMap<String, Arc<Market>>>,
+    /// Every access token lasts this many seconds when above 0 (`serve --token-seconds`), in
+    /// place of its API client's AccessTokenDuration minutes: for watching tokens expire.
+    token_seconds: std::sync::atomic::AtomicI64,
+    /// The browser origins allowed to call the API (`serve --allow-origin`); empty: any. Read
+    /// when a router is built.
+    allowed_origins: RwLock<Vec<String>>,
 }
 
 /// One organization's marketplace: its own database file, revocations and present cache.
@@ -79,6 +85,8 @@ pub struct Market {
     pub org: String,
     pub pool: db::Pool,
     revoked: RwLock<HashMap<i64, i64>>,
+    /// Impersonation tokens (their `jti`) ended by their rep before they expired.
+    revoked_tokens: RwLock<std::collections::HashSet<String>>,
     /// (user, client, impersonator) → what the database said of them at a write generation.
     present: Mutex<HashMap<PresentKey, PresentEntry>>,
 }
@@ -121,6 +129,36 @@ impl Hub {
         *self.portal_url.write() = url.to_string();
     }
 
+    /// Access tokens issued from now on last `seconds` (0: their client's duration again).
+    pub fn set_token_seconds(&self, seconds: i64) {
+        self.token_seconds.store(seconds.max(0), std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// The lifetime set by [`Hub::set_token_seconds`], if any.
+    pub fn token_seconds(&self) -> Option<i64> {
+        Some(self.token_seconds.load(std::sync::atomic::Ordering::Relaxed)).filter(|s| *s > 0)
+    }
+
+    /// Only these origins (`https://portal.example`, no path; a trailing `/` is dropped) may call
+    /// the API from a browser, in routers built from now on; empty: any origin. An origin that
+    /// is no valid header value is refused here.
+    pub fn set_allowed_origins(&self, origins: &[String]) -> std::result::Result<(), String> {
+        let mut list = Vec::new();
+        for o in origins {
+            let o = o.trim().trim_end_matches('/');
+            if !(o.starts_with("http://") || o.starts_with("https://")) || HeaderValue::from_str(o).is_err() {
+                return Err(format!("{o} is no origin (scheme://host[:port], e.g. http://127.0.0.1:8080)"));
+            }
+            list.push(o.to_string());
+        }
+        *self.allowed_origins.write() = list;
+        Ok(())
+    }
+
+    pub fn allowed_origins(&self) -> Vec<String> {
+        self.allowed_origins.read().clone()
+    }
+
     /// Counts a call of `vendor` against `per_minute` (fixed one-minute windows); past it, the
     /// seconds to wait.
     pub fn rate_limit(&self, vendor: &str, per_minute: i64) -> Option<i64> {
@@ -149,7 +187,21 @@ impl Market {
                 st.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))).map_err(|e| e.to_string())?;
             rows.collect::<std::result::Result<HashMap<_, _>, _>>().map_err(|e| e.to_string())?
         };
-        Ok(Market { org: org.to_string(), pool, revoked: RwLock::new(revoked), present: Mutex::new(HashMap::new()) })
+        let revoked_tokens = {
+            let conn = pool.get().map_err(|e| e.to_string())?;
+            let mut st = conn
+                .prepare("SELECT json_extract(data, '$.TokenID') FROM impersonations WHERE json_extract(data, '$.TokenRevoked') = 1")
+                .map_err(|e| e.to_string())?;
+            let rows = st.query_map([], |r| r.get::<_, Option<String>>(0)).map_err(|e| e.to_string())?;
+            rows.filter_map(|r| r.ok().flatten()).collect()
+        };
+        Ok(Market {
+            org: org.to_string(),
+            pool,
+            revoked: RwLock::new(revoked),
+            revoked_tokens: RwLock::new(revoked_tokens),
+            present: Mutex::new(HashMap::new()),
+        })
     }
 }
 
@@ -178,6 +230,8 @@ impl App {
             provisioning: Mutex::new(()),
             client_orgs: RwLock::new(HashMap::new()),
             markets: Mutex::new(HashMap::from([(hub::MAIN_ORG.to_string(), market.clone())])),
+            token_seconds: std::sync::atomic::AtomicI64::new(0),
+            allowed_origins: RwLock::new(Vec::new()),
         });
         let app = App { market, hub };
         clients::index_clients(&app)?;
@@ -317,6 +371,15 @@ impl App {
         self.revoked.write().insert(user_seq, before_ms);
     }
 
+    /// Whether the token with this `jti` was ended by its rep (impersonation tokens).
+    pub fn token_revoked(&self, jti: &str) -> bool {
+        self.revoked_tokens.read().contains(jti)
+    }
+
+    pub fn revoke_token(&self, jti: &str) {
+        self.revoked_tokens.write().insert(jti.to_string());
+    }
+
     /// Signs arbitrary claims with the sandbox key (for tests of expiry and tampering).
     pub fn sign(&self, claims: &Claims) -> String {
         self.hub.keys.sign(claims)
@@ -330,8 +393,16 @@ fn hashing_slots() -> usize {
 
 /// Every route of the API: each room's routes, merged; under `/v1` with the path ID check.
 pub fn router(app: App) -> Router {
+    // any origin unless `--allow-origin` named some: then only those get CORS headers, and a
+    // browser on another origin sees the answer refused
+    let origins = app.hub.allowed_origins();
+    let allow = if origins.is_empty() {
+        tower_http::cors::AllowOrigin::any()
+    } else {
+        tower_http::cors::AllowOrigin::list(origins.iter().filter_map(|o| HeaderValue::from_str(o).ok()))
+    };
     let cors = CorsLayer::new()
-        .allow_origin(Any)
+        .allow_origin(allow)
         .allow_methods([Method::GET, Method::POST, Method::PUT, Method::PATCH, Method::DELETE, Method::OPTIONS])
         .allow_headers(Any)
         .expose_headers(Any)
@@ -476,8 +547,10 @@ pub fn portal_router(dir: std::path::PathBuf, config: serde_json::Value) -> Rout
 pub async fn spawn(app: App) -> std::io::Result<String> {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
+    // built now: it reads the hub's settings (allowed origins) as they are at this call
+    let router = router(app);
     tokio::spawn(async move {
-        let _ = axum::serve(listener, router(app)).await;
+        let _ = axum::serve(listener, router).await;
     });
     Ok(format!("http://{addr}"))
 }

@@ -39,6 +39,14 @@ enum Command {
         /// with --portal-dir, else http://127.0.0.1:8080/).
         #[arg(long)]
         portal_url: Option<String>,
+        /// Only this browser origin may call the API (CORS), e.g. http://127.0.0.1:8080;
+        /// repeat it for several (the portal served with --portal-dir is added). Default: any origin.
+        #[arg(long = "allow-origin", value_name = "ORIGIN", env = "GATEHOUSE_ALLOW_ORIGINS", value_delimiter = ',')]
+        allow_origins: Vec<String>,
+        /// Every access token lasts this many seconds instead of its API client's
+        /// AccessTokenDuration (to watch act-as sessions end by the clock). Default: the client's.
+        #[arg(long, value_name = "SECONDS", env = "GATEHOUSE_TOKEN_SECONDS")]
+        token_seconds: Option<i64>,
     },
     /// Vendors of the OEM provisioning API: add (the secret is printed once), list, disable.
     Vendor {
@@ -260,8 +268,26 @@ fn run(command: Command) -> Result<(), String> {
             }
             Ok(())
         }
-        Command::Serve { listen, db, seed: do_seed, large, portal_dir, portal_listen, portal_url } => {
+        Command::Serve {
+            listen,
+            db,
+            seed: do_seed,
+            large,
+            portal_dir,
+            portal_listen,
+            portal_url,
+            mut allow_origins,
+            token_seconds,
+        } => {
             let app = App::open(&db)?;
+            if let Some(s) = token_seconds {
+                if s < 1 {
+                    return Err("--token-seconds must be 1 or more".into());
+                }
+                app.hub.set_token_seconds(s);
+            }
+            // a wrong origin is said before anything listens
+            app.hub.set_allowed_origins(&allow_origins)?;
             if let Some(url) = &portal_url {
                 app.hub.set_portal_url(url);
             }
@@ -289,6 +315,10 @@ fn run(command: Command) -> Result<(), String> {
                     if portal_url.is_none() {
                         app.hub.set_portal_url(&format!("http://{paddr}/"));
                     }
+                    // the portal served here may always call its API
+                    if !allow_origins.is_empty() {
+                        allow_origins.push(format!("http://{paddr}"));
+                    }
                     let config = gatehouse_sandbox::portal_config(
                         &dir,
                         serde_json::json!({"api_base": api, "client_id": seed::SHARED_CLIENT_ID, "storefront_url": ""}),
@@ -302,6 +332,10 @@ fn run(command: Command) -> Result<(), String> {
                 }
                 if let Some(d) = &demo {
                     print_demo(&api, d);
+                }
+                app.hub.set_allowed_origins(&allow_origins)?;
+                if !allow_origins.is_empty() {
+                    println!("  Browser origins allowed: {}", app.hub.allowed_origins().join(", "));
                 }
                 gatehouse_sandbox::serve(app, listener).await.map_err(|e| e.to_string())
             })

@@ -156,9 +156,11 @@ pub async fn send(
         None => req.send().await,
     };
     // said in words: the browser's own text ("TypeError: Failed to fetch") tells people nothing
-    let res = sent.map_err(|_| {
-        format!("Could not reach the API at {url}: the network is down or the address is wrong. Nothing was sent.")
-    })?;
+    let res = match sent {
+        Ok(res) => res,
+        Err(_) if signal.is_some_and(|s| s.aborted()) => return Err("The request was cancelled.".into()),
+        Err(_) => return Err(diagnose(url).await),
+    };
     let text = res.text().await.unwrap_or_default();
     let received_at = now_ms();
     let ms = received_at - start;
@@ -190,8 +192,11 @@ pub async fn token_request(base: &str, form: &[(&str, &str)]) -> Result<serde_js
         .body(body)
         .map_err(|e| e.to_string())?
         .send()
-        .await
-        .map_err(|_| format!("Could not reach the API at {url}: the network is down or the address is wrong."))?;
+        .await;
+    let res = match res {
+        Ok(res) => res,
+        Err(_) => return Err(diagnose(&url).await),
+    };
     let status = res.status();
     let text = res.text().await.unwrap_or_default();
     let value: serde_json::Value = serde_json::from_str(&text).unwrap_or(serde_json::Value::Null);
@@ -205,4 +210,35 @@ pub async fn token_request(base: &str, form: &[(&str, &str)]) -> Result<serde_js
         .unwrap_or_else(|| format!("Sign-in failed with HTTP {status}."));
     let code = value["Errors"][0]["ErrorCode"].as_str().or(value["error"].as_str()).unwrap_or("");
     Err(if code.is_empty() { message } else { format!("{message} ({code})") })
+}
+
+/// Why a request to `url` failed before any answer (the browser says only "Failed to fetch"),
+/// in words, with what to change. One of three, told apart without guessing:
+/// - an https page calling an http API (other than loopback, which browsers exempt): the browser
+///   blocked it as mixed content, and nothing was sent;
+/// - the API answers a `no-cors` probe (an opaque answer reaches the page) but not the request:
+///   it does not allow this page's origin (CORS);
+/// - the probe fails too: the API cannot be reached (not running, wrong address, network down).
+pub async fn diagnose(url: &str) -> String {
+    let location = leptos::prelude::window().location();
+    let page_https = location.protocol().is_ok_and(|p| p == "https:");
+    let origin = location.origin().unwrap_or_default();
+    let api_origin = url.splitn(4, '/').take(3).collect::<Vec<_>>().join("/");
+    let host = api_origin.trim_start_matches("http://").rsplit_once(':').map_or(&api_origin[..], |h| h.0).to_string();
+    let loopback = ["localhost", "127.0.0.1", "[::1]"].contains(&host.as_str());
+    if page_https && url.starts_with("http://") && !loopback {
+        return format!(
+            "Blocked by the browser (mixed content): this page is served over https ({origin}) and the API at {api_origin} over plain http, which an https page may not call. Nothing was sent. Serve the API over https (and sign in with its https address), or open the portal over http."
+        );
+    }
+    let probe = RequestBuilder::new(url).method(Method::GET).mode(web_sys::RequestMode::NoCors).send().await;
+    if probe.is_ok() {
+        format!(
+            "The API at {api_origin} answers, but does not allow this page's origin ({origin}): the browser refused its answer (CORS). Allow the origin {origin} in the API's CORS settings; the Gatehouse sandbox allows any origin unless started with --allow-origin, so add --allow-origin {origin} (or GATEHOUSE_ALLOW_ORIGINS) or drop the option."
+        )
+    } else {
+        format!(
+            "Could not reach the API at {api_origin}: nothing answers there. Nothing was sent. Check that the API is running (the sandbox: scripts/run) and that the address is right (the sign-in form, or api_base in config.json); else the network is down."
+        )
+    }
 }

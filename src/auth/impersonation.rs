@@ -20,6 +20,11 @@ pub struct Acting {
     pub roles: Vec<String>,
     pub expires_at: f64,
     pub started: f64,
+    /// Why the rep acts (a ticket number or words); empty when config.json made it optional.
+    pub reason: String,
+    /// The API's record of this session when it keeps one (the sandbox's
+    /// `POST /v1/impersonation/sessions`), else empty.
+    pub session_id: String,
 }
 
 impl Acting {
@@ -28,6 +33,7 @@ impl Acting {
         serde_json::json!({
             "token": self.token, "buyer_id": self.buyer_id, "buyer_name": self.buyer_name, "user_id": self.user_id, "username": self.username,
             "client_id": self.client_id, "client_name": self.client_name, "roles": self.roles, "expires_at": self.expires_at, "started": self.started,
+            "reason": self.reason, "session_id": self.session_id,
         })
     }
 }
@@ -50,8 +56,36 @@ pub fn parse(text: &str) -> Option<Acting> {
         roles: json::strings(&v["roles"]),
         expires_at: json::number(&v, "expires_at"),
         started: json::number(&v, "started"),
+        reason: read::text(&v, "reason"),
+        session_id: read::text(&v, "session_id"),
     };
     (!a.token.is_empty()).then_some(a)
+}
+
+const REQUESTS: &str = "gatehouse.impersonation.requests";
+
+/// Counts one request sent as the buyer (with the act-as token), for the act-as record.
+pub fn count_request() {
+    if let Some(s) = window().session_storage().ok().flatten() {
+        let _ = s.set_item(REQUESTS, &(requests() + 1).to_string());
+    }
+}
+
+/// The requests sent as the buyer since the act-as session began.
+pub fn requests() -> u32 {
+    window()
+        .session_storage()
+        .ok()
+        .flatten()
+        .and_then(|s| s.get_item(REQUESTS).ok().flatten())
+        .and_then(|t| t.parse().ok())
+        .unwrap_or(0)
+}
+
+pub fn reset_requests() {
+    if let Some(s) = window().session_storage().ok().flatten() {
+        let _ = s.remove_item(REQUESTS);
+    }
 }
 
 pub fn save(acting: &Option<Acting>) {
@@ -84,6 +118,8 @@ mod tests {
             roles: vec!["Shopper".into(), "MeAdmin".into()],
             expires_at: 1.7e12,
             started: 1.6e12,
+            reason: "TICKET-1".into(),
+            session_id: "7".into(),
         };
         assert_eq!(parse(&a.to_json().to_string()), Some(a));
         assert_eq!(parse("{\"token\":\"\"}"), None, "no token, no act-as state");

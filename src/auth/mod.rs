@@ -377,6 +377,9 @@ impl Session {
         caller: Caller,
         signal: Option<&web_sys::AbortSignal>,
     ) -> Result<api::ApiResponse, String> {
+        if caller == Caller::ActingAs && self.acting.with_untracked(Option::is_some) {
+            impersonation::count_request();
+        }
         let res = api::send(method, url, self.token(caller).as_deref(), body, signal).await?;
         if res.status != 401 || (caller == Caller::ActingAs && self.acting.get_untracked().is_some()) {
             return Ok(res);

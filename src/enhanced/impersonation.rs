@@ -9,7 +9,9 @@ use crate::components::{Failed, LoadView};
 use crate::data::{call_as, groups_of, one_line, Write};
 use crate::data::{At, Load};
 use crate::json;
-use gatehouse_model::impersonation::{config_matches, what_is_missing, Impersonator, Target};
+use gatehouse_model::impersonation::{
+    config_matches, what_is_missing, Impersonator, Target, ENDED_BY_CLOCK, ENDED_BY_REP, REASON_MAX,
+};
 use gatehouse_model::list::ListQuery;
 use gatehouse_model::read::text;
 use gatehouse_model::read::{ImpersonationRecord, User};
@@ -54,6 +56,16 @@ pub struct Record {
     pub roles: Vec<String>,
     pub start: f64,
     pub end: Option<f64>,
+    /// Why the rep acted (empty when none was asked for).
+    pub reason: String,
+    /// Who ended it: `Rep` (End) or `Clock` (the token expired); empty while active.
+    pub ended_by: String,
+    /// Requests sent as the buyer during the session.
+    pub requests: u32,
+    /// When the act-as token expires at the API (epoch ms).
+    pub valid_until: f64,
+    /// The API revoked the token when the rep ended the session (the sandbox does).
+    pub revoked: bool,
 }
 
 const HISTORY: &str = "gatehouse.impersonation.history";
@@ -64,6 +76,7 @@ impl Record {
         json!({
             "rep": self.rep, "username": self.username, "user_id": self.user_id, "buyer_id": self.buyer_id,
             "client_id": self.client_id, "client_name": self.client_name, "roles": self.roles, "start": self.start, "end": self.end,
+            "reason": self.reason, "ended_by": self.ended_by, "requests": self.requests, "valid_until": self.valid_until, "revoked": self.revoked,
         })
     }
 }
@@ -92,6 +105,11 @@ fn parse_history(t: &str) -> Vec<Record> {
                 roles: json::strings(&v["roles"]),
                 start: json::number(v, "start"),
                 end: v["end"].as_f64(),
+                reason: text(v, "reason"),
+                ended_by: text(v, "ended_by"),
+                requests: json::number(v, "requests") as u32,
+                valid_until: json::number(v, "valid_until"),
+                revoked: v["revoked"].as_bool() == Some(true),
             })
         })
     }
@@ -103,17 +121,52 @@ fn save_history(h: &[Record]) {
     }
 }
 
-/// Ends act-as mode: drops the impersonation token and closes the history record.
-pub fn end(session: Session) {
-    if let Some(a) = session.acting.get_untracked() {
-        let mut h = history();
-        if let Some(r) = h.iter_mut().rev().find(|r| r.start == a.started && r.end.is_none()) {
-            r.end = Some(js_sys::Date::now());
-        }
-        save_history(&h);
+/// Ends act-as mode, `by` the rep (End) or the clock (the token expired): drops the
+/// impersonation token, closes this browser's record (end, who ended it, requests sent as the
+/// buyer) and, where the API keeps a record of the session (the sandbox), ends it there too,
+/// which revokes the token when the rep ended it before it expired.
+pub fn end(session: Session, by: &'static str) {
+    let Some(a) = session.acting.get_untracked() else { return };
+    let requests = imp::requests();
+    let mut h = history();
+    if let Some(r) = h.iter_mut().rev().find(|r| r.start == a.started && r.end.is_none()) {
+        r.end = Some(js_sys::Date::now());
+        r.ended_by = by.into();
+        r.requests = requests;
     }
+    save_history(&h);
     session.acting.set(None);
     imp::save(&None);
+    imp::reset_requests();
+    if a.session_id.is_empty() {
+        return;
+    }
+    leptos::task::spawn_local(async move {
+        let path = format!("/impersonation/sessions/{}/end", enc(&a.session_id));
+        let body = json!({"EndedBy": by, "Requests": requests});
+        if let Ok(v) = call_as(session, Caller::Me, "POST", &path, Some(&body)).await {
+            let mut h = history();
+            if let Some(r) = h.iter_mut().rev().find(|r| r.start == a.started) {
+                r.revoked = v["Revoked"].as_bool() == Some(true);
+            }
+            save_history(&h);
+        }
+        // the records on screen read again
+        session.acting.update(|_| {});
+    });
+}
+
+/// What became of an ended session's token, in words: revoked, expired, or valid until when.
+fn token_after_end(r: &Record) -> String {
+    let at =
+        |t: f64| String::from(js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(t)).to_locale_time_string("en-GB"));
+    if r.revoked {
+        "revoked by the API at End: no longer valid".into()
+    } else if r.ended_by == ENDED_BY_CLOCK || r.valid_until <= js_sys::Date::now() {
+        format!("expired at {}", at(r.valid_until))
+    } else {
+        format!("still valid at the API until {}", at(r.valid_until))
+    }
 }
 
 /// GET as the rep (the launcher never works with an act-as token); problems in one line.
@@ -274,6 +327,10 @@ pub fn Launcher() -> impl IntoView {
     let picked = RwSignal::new(None::<Hit>);
     // the client named by the rep when the configs cannot be read
     let client_typed = RwSignal::new(String::new());
+    // why the rep acts: required unless config.json says otherwise
+    let reason = RwSignal::new(String::new());
+    let reason_optional =
+        use_context::<crate::config::RuntimeConfig>().is_some_and(|c| c.impersonation_reason_optional);
     let chosen = RwSignal::new(0usize);
     let roles = RwSignal::new(Vec::<String>::new());
     // starting a session: on its way, and what went wrong
@@ -401,6 +458,13 @@ pub fn Launcher() -> impl IntoView {
             let Some(offer) = list.get(chosen.get_untracked()).cloned() else { return };
             offer
         };
+        let why = reason.get_untracked().trim().to_string();
+        if why.is_empty() && !reason_optional {
+            write.refuse(
+                "Give the reason for acting as this user (a ticket number or a few words); nothing was sent.".into(),
+            );
+            return;
+        }
         let wanted = roles.get_untracked();
         if wanted.is_empty() && offer.roles_known {
             write.refuse("Choose at least one role for the session; nothing was sent.".into());
@@ -420,6 +484,26 @@ pub fn Launcher() -> impl IntoView {
                     let token = text(&v, "access_token");
                     let info = crate::auth::TokenInfo::decode(&token).unwrap_or_default();
                     let now = js_sys::Date::now();
+                    // the reason travels beside OrderCloud's token request, sent with the act-as
+                    // token itself to where the API keeps a record of sessions (the sandbox);
+                    // an API without one keeps none, and this browser's record is the record
+                    let note =
+                        json!({"Reason": if why.is_empty() { "(no reason asked)" } else { why.as_str() }}).to_string();
+                    let session_id = match crate::api::send(
+                        "POST",
+                        &session.url("/impersonation/sessions"),
+                        Some(token.as_str()),
+                        Some(note.as_str()),
+                        None,
+                    )
+                    .await
+                    {
+                        Ok(r) if r.status == 201 => {
+                            serde_json::from_str::<Value>(&r.body).map(|v| text(&v, "ID")).unwrap_or_default()
+                        }
+                        _ => String::new(),
+                    };
+                    imp::reset_requests();
                     let a = Acting {
                         token,
                         buyer_id: h.buyer_id.clone(),
@@ -431,6 +515,8 @@ pub fn Launcher() -> impl IntoView {
                         roles: info.role.clone(),
                         expires_at: now + v["expires_in"].as_f64().unwrap_or(0.0) * 1000.0,
                         started: now,
+                        reason: why.clone(),
+                        session_id,
                     };
                     let rep = session.current_untracked().map(|c| c.username).unwrap_or_default();
                     let mut hist = history();
@@ -444,6 +530,11 @@ pub fn Launcher() -> impl IntoView {
                         roles: a.roles.clone(),
                         start: now,
                         end: None,
+                        reason: why,
+                        ended_by: String::new(),
+                        requests: 0,
+                        valid_until: a.expires_at,
+                        revoked: false,
                     });
                     save_history(&hist);
                     imp::save(&Some(a.clone()));
@@ -509,6 +600,9 @@ pub fn Launcher() -> impl IntoView {
             {move || picked.get().map(|h| view! {
                 <div class="panel" id="imp-offer">
                     <h3>{format!("Act as {} ({}) of {}", if h.name.is_empty() { &h.username } else { &h.name }, h.username, h.buyer_name)}</h3>
+                    <label for="imp-reason">{if reason_optional { "Reason (a ticket number or a few words; optional)" } else { "Reason (a ticket number or a few words; required)" }}</label>
+                    <input id="imp-reason" autocomplete="off" maxlength=REASON_MAX.to_string() aria-required=(!reason_optional).to_string()
+                        prop:value=reason on:input=move |ev| reason.set(event_target_value(&ev))/>
                     {move || match offers_sig() {
                         None => view! { <p><Spinner/>" Checking impersonation configs…"</p> }.into_any(),
                         Some(Err(e)) => view! {
@@ -559,9 +653,9 @@ pub fn Launcher() -> impl IntoView {
             })}
             {move || match record.state.get() {
                 Some(Ok(rows)) => view! {
-                    <h3>"Act-as record (every rep, kept by the API)"</h3>
+                    <h3>"Supervisor's view: every rep's act-as sessions (kept by the API)"</h3>
                     <table class="grid" id="impersonation-record">
-                        <thead><tr><th>"Rep"</th><th>"User"</th><th>"Buyer"</th><th>"Client"</th><th>"Roles"</th><th>"Issued"</th><th>"Expires"</th><th>"State"</th></tr></thead>
+                        <thead><tr><th>"Rep"</th><th>"User"</th><th>"Buyer"</th><th>"Client"</th><th>"Roles"</th><th>"Reason"</th><th>"Issued"</th><th>"Expires"</th><th>"Ended"</th><th>"Ended by"</th><th>"Requests"</th><th>"State"</th></tr></thead>
                         <tbody>{rows.into_iter().map(|r| {
                             let r = ImpersonationRecord(&r);
                             let when = |t: String| String::from(js_sys::Date::new(&wasm_bindgen::JsValue::from_str(&t)).to_locale_string("en-GB", &wasm_bindgen::JsValue::UNDEFINED));
@@ -570,8 +664,12 @@ pub fn Launcher() -> impl IntoView {
                             let client = Some(r.client_name()).filter(|n| !n.is_empty()).unwrap_or_else(|| r.client_id());
                             let buyer_id = r.buyer_id();
                             let buyer = buyers.name_of(&buyer_id);
+                            let ended = Some(r.ended()).filter(|t| !t.is_empty()).map(when).unwrap_or_else(|| "—".into());
+                            let by = match r.ended_by().as_str() { ENDED_BY_CLOCK => "the clock".to_string(), ENDED_BY_REP => "the rep".to_string(), _ => "—".into() };
+                            let requests = r.0["Requests"].as_u64().map(|n| n.to_string()).unwrap_or_else(|| "—".into());
                             view! { <tr><td>{r.impersonator_username()}</td><td>{r.username()}</td><td title=buyer_id.clone()>{buyer}</td><td>{client}</td>
-                                <td>{json::strings(&r.0["Roles"]).join(", ")}</td><td>{when(r.issued())}</td><td>{when(r.expires())}</td><td class="imp-state">{state}</td></tr> }
+                                <td>{json::strings(&r.0["Roles"]).join(", ")}</td><td class="imp-reason">{r.reason()}</td><td>{when(r.issued())}</td><td>{when(r.expires())}</td>
+                                <td>{ended}</td><td class="imp-ended-by">{by}</td><td>{requests}</td><td class="imp-state">{state}</td></tr> }
                         }).collect_view()}</tbody>
                     </table>
                 }.into_any(),
@@ -579,11 +677,13 @@ pub fn Launcher() -> impl IntoView {
                     <h3>"Act-as history (this browser)"</h3>
                     {other.and_then(Result::err).map(|e| one_line(&e)).map(|e| view! { <p class="muted" id="impersonation-record-note">{format!("Sessions started in this browser; the API keeps no record you can read ({e}).")}</p> })}
                     <table class="grid" id="impersonation-history">
-                        <thead><tr><th>"Rep"</th><th>"User"</th><th>"Buyer"</th><th>"Client"</th><th>"Roles"</th><th>"Start"</th><th>"End"</th></tr></thead>
+                        <thead><tr><th>"Rep"</th><th>"User"</th><th>"Buyer"</th><th>"Client"</th><th>"Roles"</th><th>"Reason"</th><th>"Start"</th><th>"End"</th><th>"Ended by"</th><th>"Requests"</th><th>"Token"</th></tr></thead>
                         <tbody>{history_sig.get().into_iter().rev().map(|r| {
                             let when = |t: f64| String::from(js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(t)).to_locale_string("en-GB", &wasm_bindgen::JsValue::UNDEFINED));
                             view! { <tr><td>{r.rep.clone()}</td><td>{r.username.clone()}</td><td>{r.buyer_id.clone()}</td><td>{if r.client_name.is_empty() { r.client_id.clone() } else { r.client_name.clone() }}</td>
-                                <td>{r.roles.join(", ")}</td><td>{when(r.start)}</td><td class="imp-end">{r.end.map(when).unwrap_or_else(|| "active".into())}</td></tr> }
+                                <td>{r.roles.join(", ")}</td><td class="imp-reason">{r.reason.clone()}</td><td>{when(r.start)}</td><td class="imp-end">{r.end.map(when).unwrap_or_else(|| "active".into())}</td>
+                                <td class="imp-ended-by">{match r.ended_by.as_str() { ENDED_BY_CLOCK => "the clock", ENDED_BY_REP => "the rep", _ => "" }}</td><td>{r.requests}</td>
+                                <td class="imp-token">{if r.end.is_some() { token_after_end(&r) } else { String::new() }}</td></tr> }
                         }).collect_view()}</tbody>
                     </table>
                 }.into_any(),
@@ -596,10 +696,52 @@ pub fn Launcher() -> impl IntoView {
 #[component]
 pub fn ActingBanner(storefront_url: String) -> impl IntoView {
     let session = expect_context::<Session>();
+    // the clock ends the session when its token expires, and the rep works as themself again
+    Effect::new(move |_| {
+        let now = session.now.get();
+        if session.acting.with(|a| a.as_ref().is_some_and(|a| now >= a.expires_at)) {
+            end(session, ENDED_BY_CLOCK);
+        }
+    });
+    // the session ended last (its start), said once below the header until dismissed
+    let ended = RwSignal::new(None::<f64>);
+    Effect::new(move |prev: Option<Option<f64>>| {
+        let started = session.acting.with(|a| a.as_ref().map(|a| a.started));
+        if let (Some(Some(s)), None) = (prev, started) {
+            ended.set(Some(s));
+        }
+        if started.is_some() {
+            ended.set(None);
+        }
+        started
+    });
+    let ended_record = move || {
+        session.acting.track();
+        let start = ended.get()?;
+        history().into_iter().rev().find(|r| r.start == start)
+    };
     view! {
+        {move || ended_record().map(|r| {
+            let at = |t: f64| String::from(js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(t)).to_locale_time_string("en-GB"));
+            let how = if r.ended_by == ENDED_BY_CLOCK { "ended by the clock (its token expired)" } else { "ended by you" };
+            let text = format!(
+                "The act-as session as {} ({}) {how} at {}, after {} request{} as the buyer. Its token: {}. You work as {} again.",
+                r.username, r.reason, r.end.map(at).unwrap_or_default(), r.requests, if r.requests == 1 { "" } else { "s" }, token_after_end(&r), r.rep
+            );
+            view! {
+                <div class="acting-ended" id="acting-ended" role="status">
+                    <span>{text}</span>
+                    <button class="ghost" id="acting-ended-close" on:click=move |_| ended.set(None)>"Dismiss"</button>
+                </div>
+            }
+        })}
         {move || session.acting.get().map(|a| {
             let rep = session.current().map(|c| c.username).unwrap_or_default();
             let left = move || crate::auth::fmt_left(a.expires_at - session.now.get());
+            // two minutes before the end: a warning, said once (its words do not tick)
+            let warn = move || a.expires_at - session.now.get() <= 120_000.0;
+            let ends_at = String::from(js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(a.expires_at)).to_locale_time_string("en-GB"));
+            let warning = format!("Less than two minutes left: the session as {} ends at {ends_at}, and you work as {rep} again. Finish now; a new session needs a new reason.", a.username);
             let storefront = (!storefront_url.is_empty()).then(|| format!("{}/impersonation?token={}", storefront_url.trim_end_matches('/'), enc(&a.token)));
             let or_id = |name: &str, id: &str| if name.is_empty() { id.to_string() } else { name.to_string() };
             let (buyer, client) = (or_id(&a.buyer_name, &a.buyer_id), or_id(&a.client_name, &a.client_id));
@@ -611,8 +753,11 @@ pub fn ActingBanner(storefront_url: String) -> impl IntoView {
                         {format!(" · {buyer} · {client} · {}", a.roles.join(", "))}</span>
                     <span class="acting-left"><span id="acting-left">{left}</span>" left"</span>
                     {storefront.map(|u| view! { <button class="ghost" id="open-storefront" on:click=move |_| { let _ = window().open_with_url_and_target_and_features(&u, "_blank", "noopener,noreferrer"); }>"Open storefront"</button> })}
-                    <button id="acting-end" on:click=move |_| end(session)>"End"</button>
+                    <button id="acting-end" on:click=move |_| end(session, ENDED_BY_REP)>"End"</button>
                 </div>
+                <Show when=warn>
+                    <p class="acting-warning" id="acting-warning" role="alert">{warning.clone()}</p>
+                </Show>
             }
         })}
     }
@@ -634,6 +779,11 @@ mod tests {
             roles: vec!["Shopper".into()],
             start: 1.6e12,
             end,
+            reason: "TICKET-1".into(),
+            ended_by: "Clock".into(),
+            requests: 3,
+            valid_until: 1.8e12,
+            revoked: true,
         };
         let h = vec![rec(Some(1.7e12)), rec(None)];
         assert_eq!(parse_history(&Value::Array(h.iter().map(Record::to_json).collect()).to_string()), h);

@@ -272,6 +272,11 @@ fn free_port() -> u16 {
 }
 
 pub async fn browser() -> Browser {
+    browser_with(&[]).await
+}
+
+/// [`browser`], with more Chromium switches (e.g. `--host-resolver-rules=…`).
+pub async fn browser_with(extra: &[&str]) -> Browser {
     let port = free_port();
     let chromedriver = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
     let profile = tempfile::tempdir().unwrap();
@@ -293,6 +298,10 @@ pub async fn browser() -> Browser {
         "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
         "--window-size=1400,900", format!("--user-data-dir={}", profile.path().display())
     ]}});
+    let mut caps = caps;
+    if let Some(args) = caps["goog:chromeOptions"]["args"].as_array_mut() {
+        args.extend(extra.iter().map(|a| json!(a)));
+    }
     let caps = caps.as_object().unwrap().clone();
     let url = format!("http://127.0.0.1:{port}");
     let mut last = None;

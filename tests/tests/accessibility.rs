@@ -113,6 +113,7 @@ async fn the_launcher_and_the_organization_screens_have_no_violation() {
         b.fill("#imp-search", "buyer01").await;
         b.click("#imp-search-go").await;
         b.find("#imp-results tr[data-user='BUYER01'] .imp-pick").await.click().await.unwrap();
+        b.fill("#imp-reason", "TICKET-1").await;
         b.click("#imp-act").await;
         b.wait_text("#acting-banner", "acting as buyer01").await;
         clean(&b, &format!("{theme}: launcher acting")).await;

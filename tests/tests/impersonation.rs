@@ -16,6 +16,7 @@ async fn find_buyer01(b: &Browser) {
     b.fill("#imp-search", "buyer01").await;
     b.click("#imp-search-go").await;
     b.find("#imp-results tr[data-user='BUYER01'] .imp-pick").await.click().await.unwrap();
+    b.fill("#imp-reason", "TICKET-1").await;
 }
 
 #[tokio::test]
@@ -189,6 +190,7 @@ async fn the_launcher_is_look_up_only_without_the_role_keeps_input_offline_and_v
     b.offline(false).await;
     b.click("#imp-search-go").await;
     b.find("#imp-results tr[data-user='BUYER01'] .imp-pick").await.click().await.unwrap();
+    b.fill("#imp-reason", "TICKET-1").await;
     // no role chosen: nothing sent
     b.find("#imp-roles").await;
     b.js("document.querySelectorAll('#imp-roles input:checked').forEach(e => e.click());").await;
@@ -247,6 +249,7 @@ async fn results_are_named_after_their_users_and_act_as_waits_while_acting() {
     b.wait_text("#acting-banner", "acting as buyer01").await;
     // while acting, another act-as waits for this one to end
     b.find("#imp-results tr[data-user='BUYER01'] .imp-pick").await.click().await.unwrap();
+    b.fill("#imp-reason", "TICKET-1").await;
     assert!(b.attr("#imp-act", "disabled").await.is_some());
     b.click("#acting-end").await;
     b.gone("#acting-banner").await;
@@ -307,6 +310,7 @@ async fn the_launcher_browses_buyer_users_page_by_page_and_names_what_it_may_rea
     b.fill("#imp-search", "buyer01").await;
     b.click("#imp-search-go").await;
     b.find("#imp-results tr[data-user='BUYER01'] .imp-pick").await.click().await.unwrap();
+    b.fill("#imp-reason", "TICKET-1").await;
     // the offer and the banner name the client and the buyer
     let offer = b.text("#imp-config").await;
     assert!(offer.contains("Storefront (client"), "{offer}");

@@ -718,6 +718,7 @@ async fn guide_walks_every_screen() {
     b.sign_in(&w, REP.0, REP.1).await;
     b.click(".enhanced-section [data-screen='Impersonation launcher']").await;
     b.find("#imp-results tr[data-user='BUYER01'] .imp-pick").await.click().await.unwrap();
+    b.fill("#imp-reason", "TICKET-1").await;
     b.click("#imp-act").await;
     b.wait_text("#acting-banner", "acting as buyer01").await;
     b.find("#impersonation-record").await;

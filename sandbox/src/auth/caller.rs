@@ -161,6 +161,10 @@ impl FromRequestParts<App> for Caller {
                 return Err(Failure::unauthorized("This token has been revoked. Sign in again."));
             }
         }
+        // an act-as session its rep ended (sandbox: End revokes the impersonation token)
+        if impersonator.is_some() && claims.jti.as_deref().is_some_and(|j| app.token_revoked(j)) {
+            return Err(Failure::unauthorized("This impersonation session was ended; its token is revoked."));
+        }
         let present = app.present(&claims, user_type, user_seq, impersonator)?;
         // bound to the organization and the client incarnation that issued it: a client ID
         // freed and claimed again (here or by another organization) does not carry old tokens

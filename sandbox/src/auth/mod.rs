@@ -24,6 +24,14 @@ pub fn router() -> Router<App> {
             post(|c: Caller, Path(p): Path<Params>, b: JsonBody| impersonation::access_token(c.app.clone(), c, p, b)),
         )
         .route("/impersonations", get(|c: Caller, RawQuery(q): RawQuery| impersonation::log(c.app.clone(), c, q)))
+        .route(
+            "/impersonation/sessions",
+            post(|c: Caller, b: JsonBody| impersonation::start_session(c.app.clone(), c, b)),
+        )
+        .route(
+            "/impersonation/sessions/{id}/end",
+            post(|c: Caller, Path(id): Path<String>, b: JsonBody| impersonation::end_session(c.app.clone(), c, id, b)),
+        )
 }
 
 /// This room's routes outside `/v1`: the token endpoint and the signing key.

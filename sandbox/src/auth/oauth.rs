@@ -87,7 +87,8 @@ pub fn access_token(
     issue: Issue,
 ) -> (String, Claims) {
     let now = now();
-    let expires_in = minutes.max(1) * 60;
+    // `serve --token-seconds`: every token short-lived, to watch sessions end by the clock
+    let expires_in = app.hub.token_seconds().unwrap_or(minutes.max(1) * 60);
     let rand = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(crate::storage::id::random_bytes::<9>());
     let claims = Claims {
         usr: user.data.get("Username").and_then(Value::as_str).unwrap_or("").to_string(),

@@ -22,3 +22,10 @@ pub fn rfc3339(ms: i64) -> String {
 pub fn now_rfc3339() -> String {
     rfc3339(now_ms())
 }
+
+/// RFC 3339 text as epoch milliseconds (`None` when it is not RFC 3339).
+pub fn parse_rfc3339(t: &str) -> Option<i64> {
+    time::OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339)
+        .ok()
+        .map(|d| (d.unix_timestamp_nanos() / 1_000_000) as i64)
+}
