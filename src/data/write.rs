@@ -11,6 +11,7 @@ use crate::auth::Session;
 use leptos::prelude::*;
 use serde_json::Value;
 use std::future::Future;
+use std::pin::Pin;
 
 /// The writes of one panel or form. `E` is how a failure is said: one line (`String`, the
 /// default) or the API's problems, listed.
@@ -41,6 +42,10 @@ impl<E: Clone + Send + Sync + 'static> Write<E> {
     /// Runs `job`: the write is pending until it ends; what it answers replaces the failure
     /// shown (`Ok` clears it).
     pub fn run(&self, job: impl Future<Output = Result<(), E>> + 'static) {
+        // boxed here, so the task below is compiled once per `E`, not once per call site
+        self.run_boxed(Box::pin(job));
+    }
+    fn run_boxed(&self, job: Pin<Box<dyn Future<Output = Result<(), E>>>>) {
         let Write { running, failure } = *self;
         running.update(|n| *n += 1);
         leptos::task::spawn_local(async move {

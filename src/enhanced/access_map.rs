@@ -2,6 +2,7 @@
 //! held role with its sources; the roles and who holds them; "can this user call this
 //! operation?"; and who can act as whom. Read once through the documented list endpoints
 //! (`data::marketplace`), answered by the model's [`AccessMap`] without another request.
+use super::files::download;
 use crate::auth::Session;
 use crate::data::marketplace::{read_marketplace, Progress};
 use crate::data::Load;
@@ -93,28 +94,6 @@ fn assign_href(profile: &str, t: UserType, grant: &gatehouse_model::access::Gran
         }
     }
     h
-}
-
-/// Saves `text` as a file named `name` (a Blob and a link with `download`).
-fn download(name: &str, mime: &str, text: &str) {
-    use wasm_bindgen::JsCast;
-    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
-    let bag = web_sys::BlobPropertyBag::new();
-    bag.set_type(mime);
-    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &bag) else { return };
-    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else { return };
-    let Ok(a) = document().create_element("a") else { return };
-    let _ = a.set_attribute("href", &url);
-    let _ = a.set_attribute("download", name);
-    let _ = a.set_attribute("hidden", "");
-    let _ = document().body().map(|b| b.append_child(&a));
-    a.unchecked_ref::<web_sys::HtmlElement>().click();
-    a.remove();
-    // the browser has the file once the click is handled; the address goes a little later
-    gloo_timers::callback::Timeout::new(10_000, move || {
-        let _ = web_sys::Url::revoke_object_url(&url);
-    })
-    .forget();
 }
 
 #[component]
