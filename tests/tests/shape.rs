@@ -187,7 +187,8 @@ fn deps_of(sources: &Sources, me: &[String]) -> BTreeSet<Module> {
                 i += if bytes[i] == ':' { 2 } else { 1 };
             }
             let text: String = bytes[start..i].iter().collect();
-            if text.contains("::") {
+            // a use tree's prefix (`super::{a, b}`) names no module by itself: `expand` has its paths
+            if text.contains("::") && !text.ends_with("::") {
                 paths.push(text.split("::").filter(|s| !s.is_empty()).map(String::from).collect());
             }
         } else {
@@ -314,6 +315,7 @@ fn the_checks_find_what_they_look_for() {
             "data/at",
             "use crate::enhanced::{screen::{self, X}, Y};\n// use crate::http;\nfn f() { let s = \"crate::http\"; }",
         ),
+        ("data/load", "use super::{at::At};"),
         ("enhanced", "use crate::data::At;"),
         ("enhanced/screen", "use super::super::data;"),
         ("storage", "fn f() { crate::http::router(); }"),
@@ -327,6 +329,7 @@ fn the_checks_find_what_they_look_for() {
         |m: &str| g[&m.split("::").map(String::from).collect::<Module>()].iter().map(|d| name(d)).collect::<Vec<_>>();
     assert_eq!(deps("data::at"), ["enhanced", "enhanced::screen"]);
     assert_eq!(deps("enhanced::screen"), ["data"]);
+    assert_eq!(deps("data::load"), ["data::at"], "a grouped use names the sibling, not the parent");
     assert_eq!(deps("http"), ["storage"]);
     assert_eq!(data_layer_faults(&g).len(), 2);
     assert_eq!(room_faults(&g, &["storage", "http"]), ["storage (room storage) imports http (room http, higher)"]);

@@ -1,6 +1,6 @@
 //! `POST /buyers/{buyerID}/users/{userID}/accesstoken`: a token to act as a buyer user, granted
 //! only where an impersonation config matches the impersonator, the user and the API client.
-use crate::auth::Caller;
+use crate::auth::caller::Caller;
 use crate::http::error::{Failure, Result};
 use crate::http::JsonBody;
 use crate::http::{json_response, Params};
@@ -187,7 +187,7 @@ fn record(
         "Roles": claims.role, "Issued": rfc3339(claims.nbf), "Expires": rfc3339(claims.exp),
         "TokenID": claims.jti,
     });
-    let issued = crate::auth::issued_ms(claims);
+    let issued = crate::auth::caller::issued_ms(claims);
     db::write(&app.pool, |tx| {
         tx.execute(
             "INSERT INTO impersonations (rep_seq, user_seq, data, issued_ms) VALUES (?1, ?2, ?3, ?4)",

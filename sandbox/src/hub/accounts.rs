@@ -1,4 +1,9 @@
-use super::*;
+use super::rules::*;
+use crate::http::error::{Failure, Result};
+use crate::storage::db::{self, Pool};
+use axum::http::StatusCode;
+use r2d2_sqlite::rusqlite::{params, OptionalExtension};
+use serde_json::{json, Value};
 
 /// The hash an account made without a password carries (no password verifies against it).
 pub const NO_PASSWORD: &str = "!no-password:";
@@ -104,16 +109,6 @@ pub fn insert_account(
         "INSERT INTO accounts (id, email, first_name, last_name, hash, created_ms, vendor, skeleton) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         params![id, email, first, last, hash, now_ms(), vendor, skeleton],
     )?;
-    Ok(())
-}
-
-/// Ends every token of the account in its organizations: access tokens (revoked) and refresh
-/// tokens (dropped), as account sign-out and a password change must.
-pub fn end_org_tokens(app: &App, account: &str) -> Result<()> {
-    for m in memberships_of_account(&app.hub.pool, account)? {
-        let market = app.market(&m.org)?;
-        crate::auth::oauth::revoke_user_tokens(&market, m.user_seq)?;
-    }
     Ok(())
 }
 

@@ -10,12 +10,12 @@
 //!   reader role (Read-only) or FullAccess (Admin).
 //! - **Webapp**: an API client for seller users with no roles and no user of its own: its tokens
 //!   carry the roles of whoever signs in through it.
+use super::routes::{admin, member, Body};
+use super::rules::*;
 use crate::auth::Caller;
 use crate::http::error::{Failure, Result};
 use crate::http::json_response;
 use crate::http::JsonBody;
-use crate::hub;
-use crate::hub::routes::{admin, member, Body};
 use crate::storage::db;
 use crate::storage::roles::SP_ASSIGNMENT_KIND;
 use crate::App;
@@ -88,7 +88,7 @@ fn value(app: &App, s: &Stored, secret: Option<&str>) -> Result<Value> {
     let name = client.as_ref().and_then(|c| c.data.get("AppName").cloned()).unwrap_or(Value::Null);
     let mut v = json!({
         "ID": s.client_id, "ClientID": s.client_id, "Kind": s.kind, "Name": name, "Role": s.role,
-        "Confidential": s.kind == INTEGRATION, "ObjectID": s.object_id, "DateCreated": hub::rfc3339(s.created_ms),
+        "Confidential": s.kind == INTEGRATION, "ObjectID": s.object_id, "DateCreated": rfc3339(s.created_ms),
         "ClientMissing": client.is_none(), "TokenRequest": token_request(s, secret),
     });
     if let Some(secret) = secret {
@@ -110,7 +110,7 @@ pub async fn get(c: Caller, id: String) -> Result<Response> {
 }
 
 fn new_secret() -> String {
-    hub::random_code::<32>()
+    random_code::<32>()
 }
 
 /// `POST /v1/organization/applications` `{"Kind", "Name", "Role"}` (Admin). The answer shows an
@@ -130,7 +130,7 @@ pub async fn create(c: Caller, bytes: JsonBody) -> Result<Response> {
         (Some(INTEGRATION), None) => {
             b.fail("Role", "Required", format!("An integration needs a Role: {READ_ONLY} or Admin."))
         }
-        (Some(INTEGRATION), Some(r)) if r != READ_ONLY && r != hub::ADMIN => {
+        (Some(INTEGRATION), Some(r)) if r != READ_ONLY && r != ADMIN => {
             b.fail("Role", "OneOf", format!("Role must be {READ_ONLY} or Admin, not {r}."))
         }
         (Some(SALES_CHANNEL | WEBAPP), Some(_)) => b.fail(
@@ -204,8 +204,7 @@ pub async fn create(c: Caller, bytes: JsonBody) -> Result<Response> {
                     "DateCreated": now, "PasswordLastSetDate": null})),
                     None,
                 )?;
-                let roles: Vec<&str> =
-                    if role.as_deref() == Some(hub::ADMIN) { vec!["FullAccess"] } else { reader_roles() };
+                let roles: Vec<&str> = if role.as_deref() == Some(ADMIN) { vec!["FullAccess"] } else { reader_roles() };
                 db::insert(
                     tx,
                     Kind::SecurityProfile,
@@ -227,7 +226,7 @@ pub async fn create(c: Caller, bytes: JsonBody) -> Result<Response> {
         db::insert(tx, Kind::ApiClient, "", &client_id, &client, None)?;
         tx.execute(
             "INSERT INTO applications (client_id, kind, role, object_id, created_ms) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![client_id, kind, role, object_id, hub::now_ms()],
+            params![client_id, kind, role, object_id, now_ms()],
         )?;
         Ok(())
     })?;

@@ -1,4 +1,14 @@
-use super::*;
+use super::accounts::{account_by_email, Account};
+use super::members::{add_member, membership, Membership};
+use super::organizations::org;
+use super::roles::check_role;
+use super::rules::*;
+use crate::http::error::{Failure, Result};
+use crate::storage::db::{self, Pool};
+use crate::App;
+use axum::http::StatusCode;
+use r2d2_sqlite::rusqlite::{params, OptionalExtension};
+use serde_json::{json, Value};
 
 #[derive(Debug, Clone)]
 pub struct Invitation {

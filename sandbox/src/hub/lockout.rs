@@ -1,4 +1,7 @@
-use super::*;
+use super::rules::*;
+use crate::http::error::Result;
+use crate::storage::db::{self, Pool};
+use r2d2_sqlite::rusqlite::{params, OptionalExtension};
 
 /// Wrong passwords in a row that lock an account, and for how long.
 pub const ACCOUNT_ATTEMPTS: i64 = 10;

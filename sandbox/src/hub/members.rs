@@ -1,4 +1,14 @@
-use super::*;
+use super::accounts::{account, Account};
+use super::organizations::ensure_basics;
+use super::roles::{check_role, profile_of};
+use super::rules::*;
+use crate::http::error::{Failure, Result};
+use crate::storage::db::{self, Pool};
+use crate::storage::roles::SP_ASSIGNMENT_KIND;
+use crate::App;
+use gatehouse_model::resources::Kind;
+use r2d2_sqlite::rusqlite::{params, OptionalExtension};
+use serde_json::{json, Value};
 
 #[derive(Debug, Clone)]
 pub struct Membership {
@@ -209,4 +219,14 @@ pub fn members(app: &App) -> Result<Vec<Value>> {
             "Role": m.role, "UserID": member_user_id(&a.id), "DateJoined": rfc3339(m.created_ms)}));
     }
     Ok(out)
+}
+
+/// Ends every token of the account in its organizations: access tokens (revoked) and refresh
+/// tokens (dropped), as account sign-out and a password change must.
+pub fn end_org_tokens(app: &App, account: &str) -> Result<()> {
+    for m in memberships_of_account(&app.hub.pool, account)? {
+        let market = app.market(&m.org)?;
+        crate::auth::oauth::revoke_user_tokens(&market, m.user_seq)?;
+    }
+    Ok(())
 }

@@ -1,4 +1,5 @@
-use super::*;
+use crate::storage::db::Pool;
+use r2d2_sqlite::rusqlite::params;
 
 const HUB_MIGRATIONS: &[&str] = &[
     // 1: organizations, accounts, memberships, invitations, the outbox, the API client index

@@ -12,16 +12,8 @@
 //! (`ACCOUNT_<account id>`, no password), holding the roles of its membership role through a
 //! security profile assigned to that user: `ORG_ADMIN` (FullAccess), `ORG_MEMBER`
 //! (`MEMBER_ROLES`), or a custom role's `ORG_ROLE_<id>`. The raw API shows all of it.
-use crate::http::error::{Failure, Result};
-use crate::storage::db::{self, Pool};
-use crate::storage::roles::SP_ASSIGNMENT_KIND;
 use crate::App;
-use axum::http::StatusCode;
-use gatehouse_model::resources::Kind;
-use r2d2_sqlite::rusqlite::{params, OptionalExtension};
-use serde_json::{json, Value};
 
-/// The organization whose marketplace is the main database file itself.
 mod accounts;
 pub mod applications;
 mod invitations;
@@ -32,12 +24,8 @@ pub mod oem;
 mod organizations;
 mod roles;
 pub mod routes;
+mod rules;
 
-pub use crate::auth::keys::ACCOUNT_AUDIENCE;
-pub use crate::storage::clients::MAIN_ORG;
-pub use crate::storage::clock::{now_ms, rfc3339};
-use crate::storage::id::hub_id as new_id;
-pub use crate::storage::id::random_code;
 pub use accounts::*;
 pub use invitations::*;
 pub use lockout::*;
@@ -45,48 +33,7 @@ pub use members::*;
 pub use migrations::migrate;
 pub use organizations::*;
 pub use roles::*;
-
-/// The audience of account tokens (never accepted by the marketplace API, and the reverse).
-/// How long an account token lasts.
-pub const ACCOUNT_TOKEN_MINUTES: i64 = 8 * 60;
-/// How long an invitation can be accepted.
-pub const INVITATION_DAYS: i64 = 7;
-
-pub const ADMIN: &str = "Admin";
-pub const MEMBER: &str = "Member";
-pub const ADMIN_PROFILE: &str = "ORG_ADMIN";
-pub const MEMBER_PROFILE: &str = "ORG_MEMBER";
-const CUSTOM_PREFIX: &str = "ORG_ROLE_";
-
-/// What a Member may do: work with buyers, suppliers, their users and groups, and read (not
-/// change) who has access: security profiles, admin users and groups. No API clients (their
-/// secrets), no impersonation, no profile assignments, no member or application management.
-pub const MEMBER_ROLES: &[&str] = &[
-    "MeAdmin",
-    "MeXpAdmin",
-    "SecurityProfileReader",
-    "AdminUserReader",
-    "AdminUserGroupReader",
-    "BuyerAdmin",
-    "BuyerReader",
-    "BuyerUserAdmin",
-    "BuyerUserReader",
-    "UserGroupAdmin",
-    "UserGroupReader",
-    "SupplierAdmin",
-    "SupplierReader",
-    "SupplierUserAdmin",
-    "SupplierUserReader",
-    "SupplierUserGroupAdmin",
-    "SupplierUserGroupReader",
-];
-
-/// Looks like an email address: something, `@`, a dotted domain, no spaces.
-pub fn is_email(e: &str) -> bool {
-    e.split_once('@').is_some_and(|(l, d)| {
-        !l.is_empty() && d.contains('.') && !d.starts_with('.') && !d.ends_with('.') && !d.contains('@')
-    }) && !e.chars().any(char::is_whitespace)
-}
+pub use rules::*;
 
 /// This room's routes under `/v1`: accounts, organizations, members, invitations, roles and
 /// applications.

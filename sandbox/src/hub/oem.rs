@@ -11,9 +11,10 @@
 //!
 //! Every call is counted against the vendor's rate (per minute, 429 with Retry-After past it)
 //! and recorded in the audit log (vendor, what, organization, whom, result, when).
+use super::rules::*;
+use super::{accounts, members, organizations};
 use crate::auth::oauth::sha;
 use crate::http::error::Failure;
-use crate::hub::{self, now_ms};
 use crate::storage::db::{self, Pool};
 use crate::App;
 use axum::body::Bytes;
@@ -110,9 +111,9 @@ pub fn add_vendor(
 ) -> crate::http::error::Result<(Vendor, String)> {
     let (client_id, secret) = match fixed {
         Some((c, s)) => (c.to_string(), s.to_string()),
-        None => (hub::new_id("vnd"), hub::random_code::<32>()),
+        None => (new_id("vnd"), random_code::<32>()),
     };
-    let id = hub::new_id("vendor");
+    let id = new_id("vendor");
     db::write(pool, |tx| {
         tx.execute(
             "INSERT INTO vendors (id, name, client_id, secret_hash, active, per_minute, created_ms) VALUES (?1, ?2, ?3, ?4, 1, ?5, ?6)",
@@ -139,7 +140,7 @@ pub fn list_vendors(pool: &Pool) -> crate::http::error::Result<Vec<Value>> {
     let mut st = conn.prepare(&format!("SELECT {VENDOR_COLS}, created_ms FROM vendors ORDER BY created_ms"))?;
     let rows = st.query_map([], |r| {
         let v = row_vendor(r)?;
-        Ok(json!({"name": v.name, "clientId": v.client_id, "active": v.active, "perMinute": v.per_minute, "created": hub::rfc3339(r.get(6)?)}))
+        Ok(json!({"name": v.name, "clientId": v.client_id, "active": v.active, "perMinute": v.per_minute, "created": rfc3339(r.get(6)?)}))
     })?;
     Ok(rows.collect::<r2d2_sqlite::rusqlite::Result<Vec<_>>>()?)
 }
@@ -161,7 +162,7 @@ pub fn audit(pool: &Pool, org: Option<&str>) -> crate::http::error::Result<Vec<V
     let rows = st.query_map(params![org], |r| {
         Ok(json!({"ID": r.get::<_, i64>(0)?, "Vendor": r.get::<_, String>(1)?, "Action": r.get::<_, String>(2)?,
             "OrganizationID": r.get::<_, Option<String>>(3)?, "Subject": r.get::<_, Option<String>>(4)?,
-            "Status": r.get::<_, i64>(5)?, "Message": r.get::<_, String>(6)?, "Date": hub::rfc3339(r.get(7)?)}))
+            "Status": r.get::<_, i64>(5)?, "Message": r.get::<_, String>(6)?, "Date": rfc3339(r.get(7)?)}))
     })?;
     Ok(rows.collect::<r2d2_sqlite::rusqlite::Result<Vec<_>>>()?)
 }
@@ -265,7 +266,7 @@ impl Envelope {
 
     fn email(&mut self, name: &str) -> Option<String> {
         let e = self.string(Some("data"), name, true, 254)?;
-        if !hub::is_email(&e) {
+        if !is_email(&e) {
             self.problems.push((format!("data.{name}"), "is not an email address".into()));
             return None;
         }
@@ -372,7 +373,7 @@ fn new_oem_token(
     account: &str,
     vendor_user_id: Option<&str>,
 ) -> crate::http::error::Result<String> {
-    let token = hub::random_code::<32>();
+    let token = random_code::<32>();
     db::write(pool, |tx| {
         tx.execute(
             "INSERT INTO oem_tokens (hash, vendor, org, account, vendor_user_id, created_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -402,8 +403,8 @@ fn token_membership(app: &App, env: &mut Envelope, vendor: &Vendor, call: &mut C
         OemError::new(StatusCode::FORBIDDEN, "Invalid organization token (unknown, ended, or another vendor's).")
     })?;
     call.org = Some(org.clone());
-    call.subject = hub::account(&app.hub.pool, &account)?.map(|a| a.email);
-    if hub::membership(&app.hub.pool, &account, &org)?.is_none() {
+    call.subject = accounts::account(&app.hub.pool, &account)?.map(|a| a.email);
+    if members::membership(&app.hub.pool, &account, &org)?.is_none() {
         return Err(OemError::new(
             StatusCode::NOT_FOUND,
             "User not found: this person is no longer in the organization.",
@@ -415,8 +416,8 @@ fn token_membership(app: &App, env: &mut Envelope, vendor: &Vendor, call: &mut C
 /// The account a vendor provisions for an email: its own earlier one, or none yet (the caller
 /// makes it). **A vendor never obtains a session for an account it did not create**: an email
 /// whose account someone else made (the person signed up, or another vendor) is 409.
-fn vendor_account(app: &App, vendor: &Vendor, email: &str) -> OemResult<Option<hub::Account>> {
-    match hub::account_by_email(&app.hub.pool, email)? {
+fn vendor_account(app: &App, vendor: &Vendor, email: &str) -> OemResult<Option<accounts::Account>> {
+    match accounts::account_by_email(&app.hub.pool, email)? {
         Some(a) if a.vendor.as_deref() == Some(vendor.id.as_str()) => Ok(Some(a)),
         Some(_) => Err(OemError::new(
             StatusCode::CONFLICT,
@@ -429,7 +430,7 @@ fn vendor_account(app: &App, vendor: &Vendor, email: &str) -> OemResult<Option<h
 /// The hash of an account made without a password: the person comes in through session links
 /// and sets a first password with the single-use code a session hands out.
 fn no_password() -> String {
-    format!("{}{}", hub::NO_PASSWORD, hub::random_code::<16>())
+    format!("{}{}", accounts::NO_PASSWORD, random_code::<16>())
 }
 
 fn domain_of(email: &str) -> String {
@@ -470,11 +471,11 @@ pub async fn create_organization(app: axum::extract::State<App>, bytes: Bytes) -
             }
         }
         let existing = vendor_account(app, vendor, &email)?;
-        let new_account = existing.is_none().then(|| hub::new_id("acct"));
+        let new_account = existing.is_none().then(|| new_id("acct"));
         // the organization, the vendor's fields and a new account commit together, or not at all
-        let org = hub::create_org_with(app, &name, |tx, org| {
+        let org = organizations::create_org_with(app, &name, |tx, org| {
             if let Some(id) = &new_account {
-                hub::insert_account(tx, id, &email, &first, &last, &no_password(), Some(&vendor.id))?;
+                accounts::insert_account(tx, id, &email, &first, &last, &no_password(), Some(&vendor.id))?;
             }
             tx.execute(
                 "UPDATE organizations SET vendor = ?2, vendor_org_id = ?3, domain = ?4 WHERE id = ?1",
@@ -494,20 +495,20 @@ pub async fn create_organization(app: axum::extract::State<App>, bytes: Bytes) -
             Ok(())
         })?;
         call.org = Some(org.clone());
-        let joined = (|| -> crate::http::error::Result<(hub::Account, String)> {
+        let joined = (|| -> crate::http::error::Result<(accounts::Account, String)> {
             let account = match &existing {
                 Some(a) => a.clone(),
-                None => hub::account(&app.hub.pool, new_account.as_deref().unwrap_or(""))?
+                None => accounts::account(&app.hub.pool, new_account.as_deref().unwrap_or(""))?
                     .ok_or_else(|| Failure::internal("new account vanished"))?,
             };
-            hub::add_member(&app.market(&org)?, &account, hub::ADMIN)?;
+            members::add_member(&app.market(&org)?, &account, ADMIN)?;
             let token = new_oem_token(&app.hub.pool, vendor, &org, &account.id, None)?;
             Ok((account, token))
         })();
         let token = match joined {
             Ok((_, token)) => token,
             Err(e) => {
-                hub::discard_org(app, &org, new_account.as_deref());
+                organizations::discard_org(app, &org, new_account.as_deref());
                 return Err(e.into());
             }
         };
@@ -562,15 +563,15 @@ pub async fn create_user(app: axum::extract::State<App>, bytes: Bytes) -> Respon
         call.org = Some(org.clone());
         let (account, made) = match vendor_account(app, vendor, &email)? {
             Some(a) => (a, false),
-            None => (hub::create_account(&app.hub.pool, &email, &first, &last, &no_password(), Some(&vendor.id))?, true),
+            None => (accounts::create_account(&app.hub.pool, &email, &first, &last, &no_password(), Some(&vendor.id))?, true),
         };
-        if hub::membership(&app.hub.pool, &account.id, &org)?.is_some() {
+        if members::membership(&app.hub.pool, &account.id, &org)?.is_some() {
             return Err(OemError::new(StatusCode::CONFLICT, format!("{email} is a member of this organization already.")));
         }
-        if let Err(e) = hub::add_member(&app.market(&org)?, &account, hub::MEMBER) {
+        if let Err(e) = members::add_member(&app.market(&org)?, &account, MEMBER) {
             if made {
                 // no account is left behind without a membership
-                hub::discard_account(app, &account.id);
+                organizations::discard_account(app, &account.id);
             }
             return Err(e.into());
         }
@@ -584,7 +585,7 @@ pub async fn create_user(app: axum::extract::State<App>, bytes: Bytes) -> Respon
 pub async fn delete_user(app: axum::extract::State<App>, bytes: Bytes) -> Response {
     run(app.0, bytes, "delete user", async |app, env, vendor, call| {
         let (org, account) = token_membership(app, env, vendor, call)?;
-        hub::remove_member(&app.market(&org)?, &account)?;
+        members::remove_member(&app.market(&org)?, &account)?;
         db::write(&app.hub.pool, |tx| {
             tx.execute(
                 "UPDATE oem_tokens SET revoked_ms = ?3 WHERE org = ?1 AND account = ?2 AND revoked_ms IS NULL",
@@ -602,7 +603,7 @@ pub async fn delete_user(app: axum::extract::State<App>, bytes: Bytes) -> Respon
 pub async fn create_session(app: axum::extract::State<App>, bytes: Bytes) -> Response {
     run(app.0, bytes, "create session", async |app, env, vendor, call| {
         let (org, account) = token_membership(app, env, vendor, call)?;
-        let code = hub::random_code::<32>();
+        let code = random_code::<32>();
         db::write(&app.hub.pool, |tx| {
             tx.execute(
                 "INSERT INTO session_links (hash, org, account, vendor, expires_ms) VALUES (?1, ?2, ?3, ?4, ?5)",

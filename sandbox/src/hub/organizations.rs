@@ -1,4 +1,10 @@
-use super::*;
+use super::rules::*;
+use crate::http::error::{Failure, Result};
+use crate::storage::db::{self, Pool};
+use crate::App;
+use gatehouse_model::resources::Kind;
+use r2d2_sqlite::rusqlite::{params, OptionalExtension};
+use serde_json::{json, Value};
 
 #[derive(Debug, Clone)]
 pub struct Org {

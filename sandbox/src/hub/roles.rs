@@ -1,4 +1,9 @@
-use super::*;
+use super::rules::*;
+use crate::http::error::{Failure, Result};
+use crate::storage::db::{self};
+use crate::App;
+use gatehouse_model::resources::Kind;
+use serde_json::{json, Value};
 
 /// The security profile that holds a membership role's API roles.
 pub fn profile_of(role: &str) -> String {

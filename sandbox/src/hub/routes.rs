@@ -1,17 +1,20 @@
 //! Accounts, organizations, members, invitations and custom roles over HTTP (sandbox extension).
 //!
 //! Two kinds of bearer token meet here:
-//! - an **account token** (`POST /v1/account/signin`, audience `hub::ACCOUNT_AUDIENCE`) for what
+//! - an **account token** (`POST /v1/account/signin`, audience `ACCOUNT_AUDIENCE`) for what
 //!   belongs to the person: their account, their organizations, accepting an invitation, getting
 //!   a token for one organization;
 //! - an ordinary **marketplace token** of an organization, held by a member's provisioned seller
 //!   user, for what belongs to the organization (`/v1/organization/...`). The organization is the
 //!   token's own, as for every other `/v1` request, and the member's role decides the rest.
+use super::accounts::{self, Account};
+use super::members::{self, Membership};
+use super::rules::*;
+use super::{invitations, lockout, organizations, roles};
 use crate::auth::Caller;
 use crate::http::error::{Failure, Result};
 use crate::http::json_response;
 use crate::http::JsonBody;
-use crate::hub::{self, Account, Membership, ADMIN};
 use crate::storage::db;
 use crate::App;
 use axum::extract::FromRequestParts;
@@ -110,7 +113,7 @@ impl Body {
 
     pub fn email(&mut self, name: &'static str) -> Option<String> {
         let e = self.text(name, true, 254)?;
-        if !hub::is_email(&e) {
+        if !is_email(&e) {
             self.problem(name, "Format", format!("{name} is not an email address."));
             return None;
         }
@@ -184,7 +187,7 @@ impl FromRequestParts<App> for AccountCaller {
             ),
             _ => Failure::unauthorized("The account token is not valid (bad signature, issuer or format)."),
         })?;
-        let account = hub::account(&app.hub.pool, &claims.sub)?
+        let account = accounts::account(&app.hub.pool, &claims.sub)?
             .ok_or_else(|| Failure::unauthorized("The account of this token no longer exists."))?;
         let issued = i64::from_str_radix(claims.jti.split('.').next().unwrap_or(""), 16).unwrap_or(0);
         if issued < account.tokens_after_ms {
@@ -192,7 +195,7 @@ impl FromRequestParts<App> for AccountCaller {
                 "This account token has ended (signed out or password changed); sign in again.",
             ));
         }
-        Ok(AccountCaller { account, app: app.market(hub::MAIN_ORG)? })
+        Ok(AccountCaller { account, app: app.market(MAIN_ORG)? })
     }
 }
 
@@ -202,12 +205,12 @@ fn account_token(app: &App, account: &Account) -> Value {
         sub: account.id.clone(),
         email: account.email.clone(),
         iss: app.hub.issuer.clone(),
-        aud: hub::ACCOUNT_AUDIENCE.into(),
-        exp: now + hub::ACCOUNT_TOKEN_MINUTES * 60,
+        aud: ACCOUNT_AUDIENCE.into(),
+        exp: now + ACCOUNT_TOKEN_MINUTES * 60,
         nbf: now,
-        jti: format!("{:x}.{}", hub::now_ms(), hub::random_code::<9>()),
+        jti: format!("{:x}.{}", now_ms(), random_code::<9>()),
     };
-    json!({"access_token": app.hub.keys.sign_any(&claims), "token_type": "bearer", "expires_in": hub::ACCOUNT_TOKEN_MINUTES * 60, "Account": account.value()})
+    json!({"access_token": app.hub.keys.sign_any(&claims), "token_type": "bearer", "expires_in": ACCOUNT_TOKEN_MINUTES * 60, "Account": account.value()})
 }
 
 fn password_problem(body: &mut Body, password: &str) {
@@ -232,14 +235,14 @@ pub async fn sign_up(app: App, bytes: JsonBody) -> Result<Response> {
     let (Some(email), Some(password), Some(first), Some(last)) = (email, password, first, last) else {
         return Err(Failure::internal("checked fields missing"));
     };
-    if hub::account_by_email(&app.hub.pool, &email)?.is_some() {
+    if accounts::account_by_email(&app.hub.pool, &email)?.is_some() {
         return Err(Failure::conflict(
             "Account.EmailTaken",
             "An account with this email already exists; sign in instead.",
         ));
     }
     let hash = crate::auth::oauth::hash_password_async(&app, password).await?;
-    let account = hub::create_account(&app.hub.pool, &email, &first, &last, &hash, None)?;
+    let account = accounts::create_account(&app.hub.pool, &email, &first, &last, &hash, None)?;
     Ok(json_response(StatusCode::CREATED, &account_token(&app, &account)))
 }
 
@@ -253,26 +256,26 @@ pub async fn sign_in(app: App, bytes: JsonBody) -> Result<Response> {
     let (Some(email), Some(password)) = (email, password) else {
         return Err(Failure::internal("checked fields missing"));
     };
-    let account = hub::account_by_email(&app.hub.pool, &email)?;
+    let account = accounts::account_by_email(&app.hub.pool, &email)?;
     let locked = |until: i64| {
-        let minutes = ((until - hub::now_ms()) / 60_000 + 1).max(1);
+        let minutes = ((until - now_ms()) / 60_000 + 1).max(1);
         Failure::new(
             StatusCode::BAD_REQUEST,
             "Account.LockedOut",
             format!("Too many wrong passwords: this account is locked for {minutes} more minute(s)."),
         )
     };
-    if let Some(until) = account.as_ref().map(|a| hub::locked_until(&app.hub.pool, &a.id)).transpose()?.flatten() {
+    if let Some(until) = account.as_ref().map(|a| lockout::locked_until(&app.hub.pool, &a.id)).transpose()?.flatten() {
         return Err(locked(until));
     }
     let ok = crate::auth::oauth::check_password(&app, &password, account.as_ref().map(|a| a.hash.clone())).await?;
     match (account, ok) {
         (Some(a), true) => {
-            hub::sign_in_succeeded(&app.hub.pool, &a.id)?;
+            lockout::sign_in_succeeded(&app.hub.pool, &a.id)?;
             Ok(json_response(StatusCode::OK, &account_token(&app, &a)))
         }
         (account, _) => {
-            if let Some(until) = account.map(|a| hub::sign_in_failed(&app.hub.pool, &a.id)).transpose()?.flatten() {
+            if let Some(until) = account.map(|a| lockout::sign_in_failed(&app.hub.pool, &a.id)).transpose()?.flatten() {
                 return Err(locked(until));
             }
             Err(Failure::new(
@@ -287,7 +290,7 @@ pub async fn sign_in(app: App, bytes: JsonBody) -> Result<Response> {
 /// `POST /v1/account/signout`: ends every account token issued so far.
 pub async fn sign_out(c: AccountCaller) -> Result<Response> {
     end_account_tokens(&c.app, &c.account.id)?;
-    hub::end_org_tokens(&c.app, &c.account.id)?;
+    members::end_org_tokens(&c.app, &c.account.id)?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
@@ -295,7 +298,7 @@ fn end_account_tokens(app: &App, account: &str) -> Result<()> {
     db::write(&app.hub.pool, |tx| {
         tx.execute(
             "UPDATE accounts SET tokens_after_ms = ?2 WHERE id = ?1",
-            r2d2_sqlite::rusqlite::params![account, hub::now_ms()],
+            r2d2_sqlite::rusqlite::params![account, now_ms()],
         )?;
         Ok(())
     })
@@ -329,8 +332,8 @@ pub async fn update_me(c: AccountCaller, bytes: JsonBody) -> Result<Response> {
         ));
     }
     if let (Some(_), Some(cur)) = (&password, current) {
-        if let Some(until) = hub::locked_until(&c.app.hub.pool, &c.account.id)? {
-            let minutes = ((until - hub::now_ms()) / 60_000 + 1).max(1);
+        if let Some(until) = lockout::locked_until(&c.app.hub.pool, &c.account.id)? {
+            let minutes = ((until - now_ms()) / 60_000 + 1).max(1);
             return Err(Failure::new(
                 StatusCode::BAD_REQUEST,
                 "Account.LockedOut",
@@ -339,10 +342,10 @@ pub async fn update_me(c: AccountCaller, bytes: JsonBody) -> Result<Response> {
         }
         if !crate::auth::oauth::check_password(&c.app, &cur, Some(c.account.hash.clone())).await? {
             // counted like a wrong sign-in, so a stolen account token cannot guess at leisure
-            hub::sign_in_failed(&c.app.hub.pool, &c.account.id)?;
+            lockout::sign_in_failed(&c.app.hub.pool, &c.account.id)?;
             return Err(Failure::new(StatusCode::FORBIDDEN, "Account.WrongPassword", "The current password is wrong."));
         }
-        hub::sign_in_succeeded(&c.app.hub.pool, &c.account.id)?;
+        lockout::sign_in_succeeded(&c.app.hub.pool, &c.account.id)?;
     }
     let hash = match password {
         Some(p) => Some(crate::auth::oauth::hash_password_async(&c.app, p).await?),
@@ -358,31 +361,28 @@ pub async fn update_me(c: AccountCaller, bytes: JsonBody) -> Result<Response> {
             tx.execute("UPDATE accounts SET last_name = ?2 WHERE id = ?1", params![id, l])?;
         }
         if let Some(h) = &hash {
-            tx.execute(
-                "UPDATE accounts SET hash = ?2, tokens_after_ms = ?3 WHERE id = ?1",
-                params![id, h, hub::now_ms()],
-            )?;
+            tx.execute("UPDATE accounts SET hash = ?2, tokens_after_ms = ?3 WHERE id = ?1", params![id, h, now_ms()])?;
         }
         Ok(())
     })?;
     if hash.is_some() {
-        hub::end_org_tokens(&c.app, &id)?;
+        members::end_org_tokens(&c.app, &id)?;
     }
-    let account = hub::account(&c.app.hub.pool, &id)?.ok_or_else(|| Failure::internal("account vanished"))?;
+    let account = accounts::account(&c.app.hub.pool, &id)?.ok_or_else(|| Failure::internal("account vanished"))?;
     // a new password comes with a new token (the old ones have ended)
     let body = if hash.is_some() { account_token(&c.app, &account) } else { account.value() };
     Ok(json_response(StatusCode::OK, &body))
 }
 
-fn org_value(o: &hub::Org, m: &Membership) -> Value {
-    json!({"ID": o.id, "Name": o.name, "Role": m.role, "DateJoined": hub::rfc3339(m.created_ms)})
+fn org_value(o: &organizations::Org, m: &Membership) -> Value {
+    json!({"ID": o.id, "Name": o.name, "Role": m.role, "DateJoined": rfc3339(m.created_ms)})
 }
 
 /// `GET /v1/account/organizations`: the organizations the account belongs to, with its role.
 pub async fn my_orgs(c: AccountCaller) -> Result<Response> {
     let mut items = Vec::new();
-    for m in hub::memberships_of_account(&c.app.hub.pool, &c.account.id)? {
-        if let Some(o) = hub::org(&c.app.hub.pool, &m.org)? {
+    for m in members::memberships_of_account(&c.app.hub.pool, &c.account.id)? {
+        if let Some(o) = organizations::org(&c.app.hub.pool, &m.org)? {
             items.push(org_value(&o, &m));
         }
     }
@@ -395,23 +395,23 @@ pub async fn create_org(c: AccountCaller, bytes: JsonBody) -> Result<Response> {
     let name = b.text("Name", true, 100);
     b.finish()?;
     let name = name.ok_or_else(|| Failure::internal("checked fields missing"))?;
-    let id = hub::create_org(&c.app, &name)?;
+    let id = organizations::create_org(&c.app, &name)?;
     let market = c.app.market(&id)?;
-    let m = hub::add_member(&market, &c.account, ADMIN)?;
-    let o = hub::org(&c.app.hub.pool, &id)?.ok_or_else(|| Failure::internal("organization vanished"))?;
+    let m = members::add_member(&market, &c.account, ADMIN)?;
+    let o = organizations::org(&c.app.hub.pool, &id)?.ok_or_else(|| Failure::internal("organization vanished"))?;
     Ok(json_response(StatusCode::CREATED, &org_value(&o, &m)))
 }
 
 fn membership_or_404(c: &AccountCaller, org: &str) -> Result<Membership> {
     // not a member and no such organization answer alike: IDs of others' organizations leak nothing
-    hub::membership(&c.app.hub.pool, &c.account.id, org)?.ok_or_else(|| Failure::not_found("Organization", org))
+    members::membership(&c.app.hub.pool, &c.account.id, org)?.ok_or_else(|| Failure::not_found("Organization", org))
 }
 
 /// `DELETE /v1/account/organizations/{orgID}`: leaves an organization (not as its last Admin).
 pub async fn leave_org(c: AccountCaller, org: String) -> Result<Response> {
     membership_or_404(&c, &org)?;
     let market = c.app.market(&org)?;
-    hub::remove_member(&market, &c.account.id)?;
+    members::remove_member(&market, &c.account.id)?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
@@ -438,7 +438,7 @@ pub async fn org_token(c: AccountCaller, org: String, bytes: JsonBody) -> Result
 fn issue_org_token(main: &App, m: &Membership, client_wanted: Option<String>) -> Result<Value> {
     let org = m.org.clone();
     let market = main.market(&org)?;
-    let console = hub::ensure_basics(&market)?;
+    let console = organizations::ensure_basics(&market)?;
     let client_id = client_wanted.unwrap_or(console);
     let conn = market.conn()?;
     let client =
@@ -473,7 +473,7 @@ fn issue_org_token(main: &App, m: &Membership, client_wanted: Option<String>) ->
     } else {
         None
     };
-    let o = hub::org(&main.hub.pool, &org)?.ok_or_else(|| Failure::not_found("Organization", &org))?;
+    let o = organizations::org(&main.hub.pool, &org)?.ok_or_else(|| Failure::not_found("Organization", &org))?;
     Ok(
         json!({"access_token": access, "token_type": "bearer", "expires_in": claims.exp - claims.nbf, "refresh_token": refresh,
         "ClientID": client_id, "Organization": org_value(&o, m)}),
@@ -486,16 +486,16 @@ pub async fn redeem_session(app: App, bytes: JsonBody) -> Result<Response> {
     let mut b = Body::parse(&bytes)?;
     let code = b.text("Code", true, 200);
     b.finish()?;
-    let (org, account) = crate::hub::oem::redeem_session(&app.hub.pool, &code.unwrap_or_default())?;
-    let account = hub::account(&app.hub.pool, &account)?.ok_or_else(|| Failure::not_found("Account", &account))?;
-    let m =
-        hub::membership(&app.hub.pool, &account.id, &org)?.ok_or_else(|| Failure::not_found("Organization", &org))?;
+    let (org, account) = super::oem::redeem_session(&app.hub.pool, &code.unwrap_or_default())?;
+    let account = accounts::account(&app.hub.pool, &account)?.ok_or_else(|| Failure::not_found("Account", &account))?;
+    let m = members::membership(&app.hub.pool, &account.id, &org)?
+        .ok_or_else(|| Failure::not_found("Organization", &org))?;
     let token = issue_org_token(&app, &m, None)?;
     let mut v = json!({"Account": account_token(&app, &account), "Organization": token});
     if !account.has_password() {
         // the person's way to a password of their own: once, within the hour
-        let (code, expires) = hub::new_first_password_code(&app.hub.pool, &account.id)?;
-        v["FirstPassword"] = json!({"Code": code, "Expires": hub::rfc3339(expires)});
+        let (code, expires) = accounts::new_first_password_code(&app.hub.pool, &account.id)?;
+        v["FirstPassword"] = json!({"Code": code, "Expires": rfc3339(expires)});
     }
     Ok(json_response(StatusCode::OK, &v))
 }
@@ -515,7 +515,7 @@ pub async fn set_first_password(app: App, bytes: JsonBody) -> Result<Response> {
         return Err(Failure::internal("checked fields missing"));
     };
     let hash = crate::auth::oauth::hash_password_async(&app, password).await?;
-    let account = hub::redeem_first_password(&app.hub.pool, &code, &hash)?;
+    let account = accounts::redeem_first_password(&app.hub.pool, &code, &hash)?;
     Ok(json_response(StatusCode::OK, &account_token(&app, &account)))
 }
 
@@ -524,17 +524,17 @@ pub async fn events(c: Caller) -> Result<Response> {
     admin(&c, "see provisioning events")?;
     Ok(json_response(
         StatusCode::OK,
-        &crate::http::list::page_of(crate::hub::oem::audit(&c.app.hub.pool, Some(&c.app.org))?),
+        &crate::http::list::page_of(super::oem::audit(&c.app.hub.pool, Some(&c.app.org))?),
     ))
 }
 
 // ---- invitations (the person invited) ----
 
-fn invitation_value(inv: &hub::Invitation, with_link: Option<&str>) -> Value {
+fn invitation_value(inv: &invitations::Invitation, with_link: Option<&str>) -> Value {
     let mut v = json!({"ID": inv.id, "Email": inv.email, "Role": inv.role, "Status": inv.status(),
-        "DateCreated": hub::rfc3339(inv.created_ms), "Expires": hub::rfc3339(inv.expires_ms)});
+        "DateCreated": rfc3339(inv.created_ms), "Expires": rfc3339(inv.expires_ms)});
     if let Some(base) = with_link {
-        v["Link"] = json!(hub::invitation_link(base, &inv.code));
+        v["Link"] = json!(invitations::invitation_link(base, &inv.code));
     }
     v
 }
@@ -542,10 +542,11 @@ fn invitation_value(inv: &hub::Invitation, with_link: Option<&str>) -> Value {
 /// `GET /v1/invitations/{code}`: what an invitation link offers (no token needed: the code is
 /// the secret).
 pub async fn show_invitation(app: App, code: String) -> Result<Response> {
-    let inv = hub::invitation_by_code(&app.hub.pool, &code)?
+    let inv = invitations::invitation_by_code(&app.hub.pool, &code)?
         .ok_or_else(|| Failure::not_found("Invitation", "(this link)"))?;
-    let o = hub::org(&app.hub.pool, &inv.org)?.ok_or_else(|| Failure::not_found("Invitation", "(this link)"))?;
-    let has_account = hub::account_by_email(&app.hub.pool, &inv.email)?.is_some();
+    let o =
+        organizations::org(&app.hub.pool, &inv.org)?.ok_or_else(|| Failure::not_found("Invitation", "(this link)"))?;
+    let has_account = accounts::account_by_email(&app.hub.pool, &inv.email)?.is_some();
     let mut v = invitation_value(&inv, None);
     v["Organization"] = json!({"ID": o.id, "Name": o.name});
     v["AccountExists"] = json!(has_account);
@@ -554,8 +555,8 @@ pub async fn show_invitation(app: App, code: String) -> Result<Response> {
 
 /// `POST /v1/invitations/{code}/accept` with an account token whose email is the invited one.
 pub async fn accept_invitation(c: AccountCaller, code: String) -> Result<Response> {
-    let m = hub::accept(&c.app, &code, &c.account)?;
-    let o = hub::org(&c.app.hub.pool, &m.org)?.ok_or_else(|| Failure::internal("organization vanished"))?;
+    let m = invitations::accept(&c.app, &code, &c.account)?;
+    let o = organizations::org(&c.app.hub.pool, &m.org)?.ok_or_else(|| Failure::internal("organization vanished"))?;
     Ok(json_response(StatusCode::OK, &org_value(&o, &m)))
 }
 
@@ -573,8 +574,8 @@ pub fn member(c: &Caller) -> Result<(Membership, Account)> {
     if c.user_type != UserType::Admin || c.impersonator.is_some() || c.anonymous {
         return Err(refuse());
     }
-    let m = hub::membership_of_user(&c.app.hub.pool, &c.app.org, c.user_seq)?.ok_or_else(refuse)?;
-    let a = hub::account(&c.app.hub.pool, &m.account)?.ok_or_else(refuse)?;
+    let m = members::membership_of_user(&c.app.hub.pool, &c.app.org, c.user_seq)?.ok_or_else(refuse)?;
+    let a = accounts::account(&c.app.hub.pool, &m.account)?.ok_or_else(refuse)?;
     Ok((m, a))
 }
 
@@ -595,7 +596,8 @@ pub fn admin(c: &Caller, what: &str) -> Result<(Membership, Account)> {
 /// `GET /v1/organization`: the token's organization and the caller's role in it.
 pub async fn get_org(c: Caller) -> Result<Response> {
     let (m, _) = member(&c)?;
-    let o = hub::org(&c.app.hub.pool, &c.app.org)?.ok_or_else(|| Failure::not_found("Organization", &c.app.org))?;
+    let o = organizations::org(&c.app.hub.pool, &c.app.org)?
+        .ok_or_else(|| Failure::not_found("Organization", &c.app.org))?;
     let mut v = org_value(&o, &m);
     v["ConsoleClientID"] = json!(o.console_client);
     Ok(json_response(StatusCode::OK, &v))
@@ -620,7 +622,7 @@ pub async fn rename_org(c: Caller, bytes: JsonBody) -> Result<Response> {
 
 pub async fn list_members(c: Caller) -> Result<Response> {
     member(&c)?;
-    Ok(json_response(StatusCode::OK, &crate::http::list::page_of(hub::members(&c.app)?)))
+    Ok(json_response(StatusCode::OK, &crate::http::list::page_of(members::members(&c.app)?)))
 }
 
 fn role_body(bytes: &JsonBody) -> Result<String> {
@@ -634,22 +636,22 @@ fn role_body(bytes: &JsonBody) -> Result<String> {
 pub async fn set_member_role(c: Caller, account: String, bytes: JsonBody) -> Result<Response> {
     admin(&c, "change roles")?;
     let role = role_body(&bytes)?;
-    hub::set_role(&c.app, &account, &role)?;
-    let m = hub::members(&c.app)?.into_iter().find(|m| m["AccountID"] == json!(account)).unwrap_or(Value::Null);
+    members::set_role(&c.app, &account, &role)?;
+    let m = members::members(&c.app)?.into_iter().find(|m| m["AccountID"] == json!(account)).unwrap_or(Value::Null);
     Ok(json_response(StatusCode::OK, &m))
 }
 
 /// `DELETE /v1/organization/members/{accountID}` (Admin).
 pub async fn remove_member(c: Caller, account: String) -> Result<Response> {
     admin(&c, "remove members")?;
-    hub::remove_member(&c.app, &account)?;
+    members::remove_member(&c.app, &account)?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
 pub async fn list_invitations(c: Caller) -> Result<Response> {
     admin(&c, "see invitations")?;
     let base = c.app.hub.portal_url();
-    let items: Vec<Value> = hub::invitations_of_org(&c.app.hub.pool, &c.app.org)?
+    let items: Vec<Value> = invitations::invitations_of_org(&c.app.hub.pool, &c.app.org)?
         .iter()
         .map(|i| invitation_value(i, (i.status() == "Pending").then_some(base.as_str())))
         .collect();
@@ -666,13 +668,13 @@ pub async fn invite(c: Caller, bytes: JsonBody) -> Result<Response> {
     b.finish()?;
     let (Some(email), Some(role)) = (email, role) else { return Err(Failure::internal("checked fields missing")) };
     let base = c.app.hub.portal_url();
-    let inv = hub::invite(&c.app, &email, &role, &by, &base)?;
+    let inv = invitations::invite(&c.app, &email, &role, &by, &base)?;
     Ok(json_response(StatusCode::CREATED, &invitation_value(&inv, Some(&base))))
 }
 
 pub async fn revoke_invitation(c: Caller, id: String) -> Result<Response> {
     admin(&c, "revoke invitations")?;
-    hub::revoke_invitation(&c.app, &id)?;
+    invitations::revoke_invitation(&c.app, &id)?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
@@ -680,7 +682,7 @@ pub async fn revoke_invitation(c: Caller, id: String) -> Result<Response> {
 
 pub async fn list_roles(c: Caller) -> Result<Response> {
     member(&c)?;
-    Ok(json_response(StatusCode::OK, &crate::http::list::page_of(hub::roles(&c.app)?)))
+    Ok(json_response(StatusCode::OK, &crate::http::list::page_of(roles::roles(&c.app)?)))
 }
 
 fn role_fields(bytes: &JsonBody, id_needed: bool) -> Result<(Option<String>, String, Vec<String>)> {
@@ -689,7 +691,7 @@ fn role_fields(bytes: &JsonBody, id_needed: bool) -> Result<(Option<String>, Str
     let name = b.text("Name", true, 100);
     let roles = b.strings("Roles", true);
     if let Some(id) = &id {
-        if !gatehouse_model::resources::is_id(id) || id == ADMIN || id == hub::MEMBER {
+        if !gatehouse_model::resources::is_id(id) || id == ADMIN || id == MEMBER {
             b.fail(
                 "ID",
                 "Format",
@@ -716,7 +718,7 @@ fn slug(name: &str) -> String {
     let s: String = name.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
     let s = s.trim_matches('_').chars().take(40).collect::<String>();
     if s.is_empty() {
-        hub::new_id("role")
+        new_id("role")
     } else {
         s
     }
@@ -731,7 +733,7 @@ pub async fn create_role(c: Caller, bytes: JsonBody) -> Result<Response> {
     let data = json!({"Name": name, "Roles": roles, "CustomRoles": []}).as_object().cloned().unwrap_or_default();
     db::as_hub(|| {
         db::write(&c.app.pool, |tx| {
-            db::insert(tx, Kind::SecurityProfile, "", &hub::profile_of(&id), &data, None).map(|_| ())
+            db::insert(tx, Kind::SecurityProfile, "", &roles::profile_of(&id), &data, None).map(|_| ())
         })
     })
     .map_err(|e| {
@@ -741,19 +743,19 @@ pub async fn create_role(c: Caller, bytes: JsonBody) -> Result<Response> {
             e
         }
     })?;
-    let v = hub::roles(&c.app)?.into_iter().find(|r| r["ID"] == json!(id)).unwrap_or(Value::Null);
+    let v = roles::roles(&c.app)?.into_iter().find(|r| r["ID"] == json!(id)).unwrap_or(Value::Null);
     Ok(json_response(StatusCode::CREATED, &v))
 }
 
 fn custom_or_404(app: &App, id: &str) -> Result<db::Obj> {
-    if id == ADMIN || id == hub::MEMBER {
+    if id == ADMIN || id == MEMBER {
         return Err(Failure::new(
             StatusCode::FORBIDDEN,
             "Organization.BuiltInRole",
             format!("{id} is a built-in role; it cannot be changed or deleted."),
         ));
     }
-    db::get(&*app.conn()?, Kind::SecurityProfile, "", &hub::profile_of(id))?
+    db::get(&*app.conn()?, Kind::SecurityProfile, "", &roles::profile_of(id))?
         .ok_or_else(|| Failure::not_found("Role", id))
 }
 
@@ -769,10 +771,10 @@ pub async fn save_role(c: Caller, id: String, bytes: JsonBody) -> Result<Respons
     db::as_hub(|| {
         db::write(&c.app.pool, |tx| db::update(tx, profile.seq, Kind::SecurityProfile, &profile.id, &data, None))
     })?;
-    for m in hub::memberships_of_org(&c.app.hub.pool, &c.app.org)?.iter().filter(|m| m.role == id) {
+    for m in members::memberships_of_org(&c.app.hub.pool, &c.app.org)?.iter().filter(|m| m.role == id) {
         crate::auth::oauth::revoke_user_tokens(&c.app, m.user_seq)?;
     }
-    let v = hub::roles(&c.app)?.into_iter().find(|r| r["ID"] == json!(id)).unwrap_or(Value::Null);
+    let v = roles::roles(&c.app)?.into_iter().find(|r| r["ID"] == json!(id)).unwrap_or(Value::Null);
     Ok(json_response(StatusCode::OK, &v))
 }
 
@@ -781,8 +783,8 @@ pub async fn save_role(c: Caller, id: String, bytes: JsonBody) -> Result<Respons
 pub async fn delete_role(c: Caller, id: String) -> Result<Response> {
     admin(&c, "define roles")?;
     let profile = custom_or_404(&c.app, &id)?;
-    let held = hub::memberships_of_org(&c.app.hub.pool, &c.app.org)?.iter().filter(|m| m.role == id).count();
-    let invited = hub::invitations_of_org(&c.app.hub.pool, &c.app.org)?
+    let held = members::memberships_of_org(&c.app.hub.pool, &c.app.org)?.iter().filter(|m| m.role == id).count();
+    let invited = invitations::invitations_of_org(&c.app.hub.pool, &c.app.org)?
         .iter()
         .filter(|i| i.role == id && i.status() == "Pending")
         .count();
