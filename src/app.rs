@@ -1,6 +1,7 @@
 //! The app: run-time config, the session, and the shell (header, console, sign-in dialog).
 use crate::auth::{self, fmt_left, Session};
 use crate::components::account::{AccountForm, NewOrganization};
+use crate::components::environment::{ConfirmWrite, EnvironmentBand, EnvironmentSwitch};
 use crate::components::signin::SignInForm;
 use crate::components::{apply_theme, saved_theme, ThemeToggle};
 use crate::config::{self, RuntimeConfig};
@@ -96,6 +97,7 @@ fn Shell(config: RuntimeConfig) -> impl IntoView {
         };
         (id, flip)
     });
+    let menu_open = RwSignal::new(false);
     let cfg_dialog = config.clone();
     let cfg_add = config.clone();
     view! {
@@ -112,6 +114,12 @@ fn Shell(config: RuntimeConfig) -> impl IntoView {
                 <option value="+">"+ Add a marketplace…"</option>
                 {move || session.account.with(Option::is_some).then(|| view! { <option value="org+">"+ New organization…"</option> })}
             </select>
+            // below 700 px what follows folds behind one button (the header never overflows)
+            <button type="button" class="ghost header-menu-toggle" id="header-menu-toggle" aria-controls="header-menu"
+                aria-expanded=move || menu_open.get().to_string() on:click=move |_| menu_open.update(|o| *o = !*o)>"☰ Account"</button>
+            <div class="header-menu" id="header-menu" class:open=move || menu_open.get()
+                on:keydown=move |ev: leptos::ev::KeyboardEvent| if ev.key() == "Escape" { menu_open.set(false) }>
+            <EnvironmentSwitch/>
             <span class="who" id="who">
                 <span class="badge" id="who-acting" hidden=move || !acting()>"acting as"</span>
                 <strong id="who-user">{move || info().usr}</strong>
@@ -124,7 +132,10 @@ fn Shell(config: RuntimeConfig) -> impl IntoView {
             <span class="spacer"></span>
             <ThemeToggle/>
             <button class="ghost" id="sign-out" on:click=move |_| session.sign_out()>"Sign out"</button>
+            </div>
         </header>
+        <EnvironmentBand/>
+        <ConfirmWrite/>
         <crate::enhanced::impersonation::ActingBanner storefront_url=config.storefront_url.clone()/>
         {move || if side.with(|s| s.1) { Either::Left(view! { <Console/> }) } else { Either::Right(view! { <Console/> }) }}
         <Show when=move || session.need_sign_in.get()>
@@ -171,5 +182,6 @@ fn empty_ctx(cfg: &RuntimeConfig) -> auth::Context {
         grant: auth::PASSWORD.into(),
         org: String::new(),
         org_name: String::new(),
+        env: String::new(),
     }
 }

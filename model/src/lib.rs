@@ -7,6 +7,7 @@
 pub mod access;
 pub mod builtin;
 pub mod csv;
+pub mod environment;
 pub mod error;
 pub mod hub;
 pub mod impersonation;

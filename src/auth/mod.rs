@@ -1,11 +1,13 @@
 //! Tokens and marketplace contexts: password / refresh grants, storage (sessionStorage by
 //! default, localStorage when the user stays signed in), silent refresh, and sign-out.
 pub mod account;
+pub mod guard;
 pub mod impersonation;
 pub mod orgs;
 
 use crate::api;
 use crate::json;
+use gatehouse_model::environment::Environment;
 use gatehouse_model::read;
 use leptos::prelude::*;
 use serde_json::Value;
@@ -39,6 +41,9 @@ pub struct Context {
     /// The organization (ID and name) of an account's context; empty for a marketplace user's.
     pub org: String,
     pub org_name: String,
+    /// The environment the person chose for this context (`sandbox`, `staging`, `production`);
+    /// empty: guessed from the API address ([`Context::environment`]).
+    pub env: String,
 }
 
 pub const PASSWORD: &str = "password";
@@ -60,6 +65,7 @@ impl Context {
             grant: Some(read::text(v, "grant")).filter(|g| g == CLIENT_CREDENTIALS).unwrap_or_else(|| PASSWORD.into()),
             org: read::text(v, "org"),
             org_name: read::text(v, "org_name"),
+            env: read::text(v, "env"),
         };
         let complete = [&c.base_url, &c.client_id, &c.username, &c.access_token].iter().all(|s| !s.is_empty());
         complete.then_some(c)
@@ -70,11 +76,16 @@ impl Context {
             "base_url": self.base_url, "client_id": self.client_id, "client_secret": self.client_secret,
             "username": self.username, "access_token": self.access_token, "refresh_token": self.refresh_token,
             "expires_at": self.expires_at, "lifetime": self.lifetime, "persistent": self.persistent, "grant": self.grant,
-            "org": self.org, "org_name": self.org_name,
+            "org": self.org, "org_name": self.org_name, "env": self.env,
         })
     }
     pub fn id(&self) -> String {
         format!("{}|{}|{}", self.base_url, self.client_id, self.username)
+    }
+    /// Sandbox, staging or production: as the person set it, else guessed from the address
+    /// (an address not known counts as production).
+    pub fn environment(&self) -> Environment {
+        Environment::parse(&self.env).unwrap_or_else(|| Environment::guess(&self.base_url))
     }
     pub fn info(&self) -> TokenInfo {
         TokenInfo::decode(&self.access_token).unwrap_or_default()
@@ -150,6 +161,10 @@ pub struct Session {
     pub acting: RwSignal<Option<impersonation::Acting>>,
     /// The account signed in in this tab, if any (organizations are its contexts).
     pub account: RwSignal<Option<account::Account>>,
+    /// A production write waiting for the person's yes ([`guard`]).
+    pub asking: RwSignal<Option<guard::Ask>>,
+    /// Confirmed bulk runs in progress: their writes are not asked about one by one.
+    pub bulk: RwSignal<u32>,
 }
 
 /// The token requests carry by default, and what it allows.
@@ -196,6 +211,8 @@ impl Session {
             now: RwSignal::new(js_sys::Date::now()),
             acting: RwSignal::new(impersonation::load()),
             account: RwSignal::new(account::load()),
+            asking: RwSignal::new(None),
+            bulk: RwSignal::new(0),
         }
     }
 
@@ -255,9 +272,13 @@ impl Session {
     }
 
     /// Adds or replaces a context and makes it active.
-    pub fn put(&self, ctx: Context) {
+    pub fn put(&self, mut ctx: Context) {
         let id = ctx.id();
         self.contexts.update(|cs| {
+            // signed in again (a refresh, the sign-in dialog): the environment chosen stays
+            if let Some(old) = cs.iter().find(|c| c.id() == id).filter(|_| ctx.env.is_empty()) {
+                ctx.env = old.env.clone();
+            }
             cs.retain(|c| c.id() != id);
             cs.push(ctx);
         });
@@ -275,6 +296,17 @@ impl Session {
 
     pub fn switch(&self, id: String) {
         self.active.set(Some(id));
+        self.persist();
+    }
+
+    /// Sets the active context's environment (kept with it, across reloads and sign-ins).
+    pub fn set_environment(&self, env: Environment) {
+        let Some(id) = self.active.get_untracked() else { return };
+        self.contexts.update(|cs| {
+            if let Some(c) = cs.iter_mut().find(|c| c.id() == id) {
+                c.env = env.name().into();
+            }
+        });
         self.persist();
     }
 
@@ -377,6 +409,9 @@ impl Session {
         caller: Caller,
         signal: Option<&web_sys::AbortSignal>,
     ) -> Result<api::ApiResponse, String> {
+        if !self.allowed(method, url, body).await {
+            return Err("Not sent: the change was not confirmed (this context is production).".into());
+        }
         if caller == Caller::ActingAs && self.acting.with_untracked(Option::is_some) {
             impersonation::count_request();
         }
@@ -441,6 +476,7 @@ pub fn from_token(
         grant: PASSWORD.into(),
         org: String::new(),
         org_name: String::new(),
+        env: String::new(),
     }
 }
 
@@ -534,6 +570,7 @@ mod tests {
             grant: grant.into(),
             org: String::new(),
             org_name: String::new(),
+            env: String::new(),
         }
     }
 
@@ -542,6 +579,7 @@ mod tests {
         let org = Context {
             org: "orgsecond".into(),
             org_name: "Second Marketplace".into(),
+            env: "staging".into(),
             ..context(false, None, PASSWORD)
         };
         assert_eq!(org.label(), "Second Marketplace — admin01");

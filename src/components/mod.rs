@@ -1,6 +1,7 @@
 //! Small shared pieces: spinner, a load and a write on screen (the same everywhere), problems,
 //! sign-in form, theme.
 pub mod account;
+pub mod environment;
 pub mod problems;
 pub mod signin;
 
@@ -101,4 +102,11 @@ pub fn ThemeToggle() -> impl IntoView {
             {move || if theme.get() == "dark" { "☀ Light" } else { "☾ Dark" }}
         </button>
     }
+}
+
+/// A table that scrolls inside its own named, focusable region (keyboard users can scroll it)
+/// instead of widening the page.
+#[component]
+pub fn ScrollRegion(label: &'static str, children: Children) -> impl IntoView {
+    view! { <div class="table-scroll" role="region" tabindex="0" aria-label=label>{children()}</div> }
 }

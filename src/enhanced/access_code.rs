@@ -61,6 +61,18 @@ fn now_ms() -> f64 {
     window().performance().map(|p| p.now()).unwrap_or_default()
 }
 
+/// The plan's counts in words, for the one question a production run asks.
+fn bulk_words(all: &[Step], target: &str) -> String {
+    let n = |a: Action| all.iter().filter(|s| s.action == a).count();
+    format!(
+        "Apply the plan to {target}: {} requests ({} creations, {} updates, {} deletions)",
+        all.len(),
+        n(Action::Create),
+        n(Action::Update),
+        n(Action::Delete)
+    )
+}
+
 /// Sends `todo` in order, consecutive steps of one kind and action together, at most
 /// [`IN_FLIGHT`] at once.
 async fn apply(
@@ -237,7 +249,16 @@ pub fn AccessCode() -> impl IntoView {
         cancel.set(false);
         run.set(Run { total: all.len(), running: true, started_ms: now_ms(), ..Run::default() });
         let ids = ClientIds::from_plan(&p);
-        leptos::task::spawn_local(apply(session, all, ids, run, cancel, stop_on_failure.get_untracked()));
+        let what = bulk_words(&all, &p.target);
+        let stop_on_failure = stop_on_failure.get_untracked();
+        leptos::task::spawn_local(async move {
+            // in production: asked once, with the plan's counts
+            let Some(_bulk) = session.confirm_bulk(what).await else {
+                run.set(Run::default());
+                return;
+            };
+            apply(session, all, ids, run, cancel, stop_on_failure).await;
+        });
     };
     let resume = move |_| {
         run.update(|r| {
@@ -303,11 +324,11 @@ pub fn AccessCode() -> impl IntoView {
                 <div class="panel" id="plan">
                     <h3>{format!("Plan: {changes} changes from {} to {}", p.source, p.target)}</h3>
                     {refused.then(|| view! { <div class="error" role="alert" id="plan-errors"><p>"Refused: nothing will be sent until these are fixed."</p><ul>{errors}</ul></div> })}
-                    <table class="grid" id="plan-counts">
+                    <crate::components::ScrollRegion label="Changes by kind"><table class="grid" id="plan-counts">
                         <caption>"Objects per kind"</caption>
                         <thead><tr><th scope="col">"Kind"</th><th scope="col">"Create"</th><th scope="col">"Update"</th><th scope="col">"Unchanged"</th><th scope="col">"Delete"</th></tr></thead>
                         <tbody>{counts}</tbody>
-                    </table>
+                    </table></crate::components::ScrollRegion>
                     {(!p.rewrites.is_empty()).then(|| view! { <h4>"API client IDs rewritten"</h4><ul id="plan-rewrites">{rewrites}</ul> })}
                     <ul id="plan-items">{items}</ul>
                     {(!refused && changes > 0).then(|| view! {

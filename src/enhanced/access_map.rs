@@ -441,7 +441,7 @@ fn Detail(map: Map, row: u32) -> impl IntoView {
                 if party.company.active { "" } else { " — inactive" },
                 if groups.is_empty() { "none".to_string() } else { groups.join(", ") },
                 if user.active { "Active." } else { "Inactive: cannot sign in." })}</p>
-            <table class="grid">
+            <div class="table-scroll" role="region" tabindex="0" aria-label="Roles of this user and where they come from"><table class="grid">
                 <thead><tr><th scope="col">"Role"</th><th scope="col">"Granted through"</th></tr></thead>
                 <tbody>{roles.into_iter().map(|role| {
                     let name = map.role_name(role).to_string();
@@ -453,7 +453,7 @@ fn Detail(map: Map, row: u32) -> impl IntoView {
                         <td><ul>{sources.into_iter().map(|s| view! { <li>{s}</li> }).collect_view()}</ul></td>
                     </tr> }
                 }).collect_view()}</tbody>
-            </table>
+            </table></div>
         </div>
     }
 }
@@ -772,11 +772,11 @@ fn Reach(map: Map) -> impl IntoView {
             {if none {
                 view! { <p class="muted" id="ir-none">"No impersonation config: nobody can act as anyone."</p> }.into_any()
             } else {
-                view! { <table class="grid" id="ir-configs">
+                view! { <crate::components::ScrollRegion label="Impersonation configs"><table class="grid" id="ir-configs">
                     <thead><tr><th scope="col">"Config"</th><th scope="col">"Who impersonates"</th><th scope="col">"Whom"</th>
                         <th scope="col">"Application"</th><th scope="col">"Profile granted"</th><th scope="col">"Reach"</th></tr></thead>
                     <tbody>{configs}</tbody>
-                </table> }.into_any()
+                </table></crate::components::ScrollRegion> }.into_any()
             }}
             <h4>"Whom can this user act as?"</h4>
             <div class="row pickers">

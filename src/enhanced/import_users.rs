@@ -119,8 +119,20 @@ pub fn ImportUsers() -> impl IntoView {
         let todo: Vec<(usize, Value)> =
             rows.iter().enumerate().filter(|(_, r)| r.problems.is_empty()).map(|(i, r)| (i, r.body.clone())).collect();
         progress.set(Progress { total: todo.len(), created: 0, failed: 0, running: true });
+        let what = format!(
+            "Import {} users into {} ({} rows with problems are not sent)",
+            todo.len(),
+            at.collection(),
+            rows.len() - todo.len()
+        );
         leptos::task::spawn_local(async move {
             use futures::StreamExt;
+            // in production: asked once, with the counts
+            let Some(_bulk) = session.confirm_bulk(what).await else {
+                progress.set(Progress::default());
+                results.set(Vec::new());
+                return;
+            };
             let sends = futures::stream::iter(todo).map(|(i, body)| {
                 let at = at.clone();
                 async move {
@@ -242,11 +254,11 @@ pub fn ImportUsers() -> impl IntoView {
                     let n = checked.with(Vec::len);
                     format!("{n} rows: {} ready, {} with problems (not sent).", n - bad(), bad())
                 }}</p>
-                <table class="grid" id="csv-preview">
+                <crate::components::ScrollRegion label="Rows of the CSV file"><table class="grid" id="csv-preview">
                     <caption>"Rows of the file"</caption>
                     <thead><tr><th scope="col">"Line"</th><th scope="col">"Username"</th><th scope="col">"Name"</th><th scope="col">"Email"</th><th scope="col">"Problems"</th><th scope="col">"Result"</th></tr></thead>
                     <tbody>{move || checked.get().into_iter().enumerate().map(|(i, r)| row_view(i, r)).collect_view()}</tbody>
-                </table>
+                </table></crate::components::ScrollRegion>
                 <div class="row">
                     <button id="csv-apply" disabled=move || progress.get().running || checked.with(Vec::len) == bad() || target_at(&target.get()).is_none() on:click=apply>
                         {move || format!("Create {} users", checked.with(Vec::len) - bad())}

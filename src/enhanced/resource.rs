@@ -171,8 +171,17 @@ pub fn ResourceScreen(def: &'static ScreenDef) -> impl IntoView {
         write.clear();
         saved_note.set(None);
         confirm_delete.set(false);
+        let opened = e != Editing::None;
         editing.set(e);
         epoch.update(|n| *n += 1);
+        // the editor sits below the list: bring the object opened into view
+        if opened {
+            request_animation_frame(|| {
+                if let Some(h) = document().get_element_by_id("ed-heading") {
+                    h.scroll_into_view_with_bool(true);
+                }
+            });
+        }
     };
 
     let open = move |e: Editing| {
@@ -409,7 +418,7 @@ pub fn ResourceScreen(def: &'static ScreenDef) -> impl IntoView {
                             let meta = v["Meta"].clone();
                             let (pg, pages, total) = (meta["Page"].as_u64().unwrap_or(1), meta["TotalPages"].as_u64().unwrap_or(1), meta["TotalCount"].as_u64().unwrap_or(0));
                             view! {
-                                <div class="table-wrap"><table class="grid" id="ed-list">
+                                <div class="table-wrap"><table class="grid cards" id="ed-list">
                                     <thead><tr>{columns.iter().map(|c| view! { <th title=*c>{label(c)}</th> }).collect_view()}</tr></thead>
                                     <tbody>{items.into_iter().map(|it| {
                                         let id = text(&it, "ID");
@@ -422,7 +431,7 @@ pub fn ResourceScreen(def: &'static ScreenDef) -> impl IntoView {
                                                 ev.prevent_default();
                                                 open(Editing::Saved(obj2.clone()));
                                             }>
-                                            {columns.iter().map(|c| { let v = cell(&it[*c]); let t = v.clone(); view! { <td title=t>{v}</td> } }).collect_view()}
+                                            {columns.iter().map(|c| view! { <td data-label=label(c)>{cell(&it[*c])}</td> }).collect_view()}
                                         </tr> }
                                     }).collect_view()}</tbody>
                                 </table></div>

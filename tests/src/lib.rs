@@ -424,6 +424,37 @@ impl Browser {
         serde_json::from_value(out).unwrap()
     }
 
+    /// axe-core limited to the rules of WCAG 2.0 A and AA, 2.1 AA and best practice: the
+    /// violations (as [`Browser::axe`] words them) and the ids of the "incomplete" results (what
+    /// axe could not decide, e.g. contrast over a gradient), each with its node count.
+    pub async fn axe_wcag(&self) -> (Vec<String>, Vec<(String, u64)>) {
+        self.axe().await; // loads axe-core into the page when it is not there yet
+        let out = self
+            .c
+            .execute_async(
+                r"const done = arguments[arguments.length - 1];
+                 axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21aa', 'best-practice']},
+                   resultTypes: ['violations', 'incomplete']}).then(r => done([
+                   r.violations.map(v => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map(n => n.target.join(' ') + ' — ' + n.failureSummary.replace(/\s+/g, ' ')).join(' | ')}`),
+                   r.incomplete.map(v => [v.id, v.nodes.length])]), e => done([['axe failed: ' + e], []]));",
+                vec![],
+            )
+            .await
+            .unwrap();
+        serde_json::from_value(out).unwrap()
+    }
+
+    /// On the launcher (`enhanced:impersonation`): finds `user` (a buyer user's ID), gives
+    /// `reason` and acts as them; waits for the banner.
+    pub async fn act_as(&self, user: &str, reason: &str) {
+        self.fill("#imp-search", &user.to_lowercase()).await;
+        self.click("#imp-search-go").await;
+        self.find(&format!("#imp-results tr[data-user='{user}'] .imp-pick")).await.click().await.unwrap();
+        self.fill("#imp-reason", reason).await;
+        self.click("#imp-act").await;
+        self.find("#acting-banner").await;
+    }
+
     pub async fn js(&self, script: &str) -> Value {
         self.c.execute(script, vec![]).await.unwrap()
     }

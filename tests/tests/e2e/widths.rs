@@ -1,0 +1,213 @@
+//! Layout at the widths people use (1366, 800 and 390 px), one browser session per width, every
+//! screen in turn: the sign-in page, the start page, every entry of the enhanced menu (read from
+//! the menu itself, so a screen added later is swept too) with its list and an opened object, the
+//! console with an answer, and the launcher idle and acting. On each: nothing wider than the
+//! viewport, no text past its box, no cell squeezed to a few letters a line, names whole at
+//! 1366 px, Save / Delete reachable, and axe-core (WCAG 2.0 A/AA, 2.1 AA, best practice) clean in
+//! the light and the dark theme. Every problem of a width is gathered and reported at once.
+//! `WIDTHS=390 cargo test -p gatehouse-e2e -- widths::` sweeps one width.
+use gatehouse_e2e::*;
+use serde_json::json;
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+/// The page as drawn now: what is wrong with it, in words (`arguments[0]`: the widest width,
+/// where list names must be whole on one line).
+const CHECK: &str = r#"
+const wide = arguments[0];
+const W = document.documentElement.clientWidth;
+const out = [];
+const name = e => e.id ? '#' + e.id : e.tagName.toLowerCase() + (typeof e.className === 'string' && e.className.trim() ? '.' + e.className.trim().split(/\s+/).join('.') : '');
+const path = e => { const p = []; for (let x = e; x && x !== document.body && p.length < 3; x = x.parentElement) p.unshift(name(x)); return p.join(' > '); };
+const clipper = e => { for (let p = e.parentElement; p && p !== document.body; p = p.parentElement) if (getComputedStyle(p).overflowX !== 'visible') return p; return null; };
+if (document.documentElement.scrollWidth > W + 1) out.push(`the page scrolls sideways (${document.documentElement.scrollWidth}px in ${W}px)`);
+const reported = [], clipped = [];
+for (const e of document.body.querySelectorAll('*')) {
+  if (!e.getClientRects().length || e.closest('.sr-only, .skip-link, [hidden]')) continue;
+  // inside something visually hidden (clipped to nothing, as a card list's column heads are)
+  if (clipped.some(c => c.contains(e))) continue;
+  if (getComputedStyle(e).clip !== 'auto') { clipped.push(e); continue; }
+  if (reported.some(a => a.contains(e))) continue;
+  const cs = getComputedStyle(e);
+  if (cs.visibility === 'hidden' || cs.display === 'contents') continue;
+  const r = e.getBoundingClientRect();
+  if (r.width === 0 || r.height === 0) continue;
+  const say = s => { out.push(s); reported.push(e); };
+  if (!clipper(e) && r.right > W + 1) { say(`${path(e)} reaches ${Math.round(r.right)}px of ${W}px`); continue; }
+  const text = [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
+  if (text && cs.display !== 'inline' && cs.overflowX === 'visible' && e.clientWidth > 0 && e.scrollWidth > e.clientWidth + 1)
+    { say(`${path(e)}: "${e.textContent.trim().slice(0, 40)}" runs past its box (${e.scrollWidth}px in ${e.clientWidth}px)`); continue; }
+  const lh = parseFloat(cs.lineHeight) || 1.4 * parseFloat(cs.fontSize);
+  if ((e.tagName === 'TD' || e.tagName === 'TH') && e.textContent.trim().length > 3 && r.width < 60) {
+    // the lines its text takes (not the row's height, which the tallest cell sets)
+    const range = document.createRange(); range.selectNodeContents(e);
+    const lines = new Set([...range.getClientRects()].map(x => Math.round(x.top))).size;
+    if (lines > 3) { say(`${path(e)}: "${e.textContent.trim().slice(0, 30)}" squeezed to ${Math.round(r.width)}px, ${lines} lines`); continue; }
+  }
+  if (cs.textOverflow === 'ellipsis' && e.scrollWidth > e.clientWidth + 1 && e.closest('table')) say(`${path(e)}: cut to "…"`);
+}
+if (wide) for (const td of document.querySelectorAll('#ed-list tbody td')) {
+  const t = td.textContent.trim(), cs = getComputedStyle(td);
+  const lh = parseFloat(cs.lineHeight) || 1.4 * parseFloat(cs.fontSize);
+  const inner = td.clientHeight - parseFloat(cs.paddingTop) - parseFloat(cs.paddingBottom);
+  if (t.length <= 40 && inner > 1.5 * lh) out.push(`#ed-list: "${t}" does not fit on one line (${td.clientWidth}px)`);
+}
+return out.slice(0, 12);
+"#;
+
+/// Brings `css` into view: is it on screen and not covered (null: yes)?
+const REACHABLE: &str = r#"
+const e = document.querySelector(arguments[0]);
+if (!e) return 'missing';
+e.scrollIntoView({block: 'center', inline: 'nearest'});
+const r = e.getBoundingClientRect(), W = document.documentElement.clientWidth, H = document.documentElement.clientHeight;
+if (r.left < 0 || r.right > W || r.top < 0 || r.bottom > H) return `off-screen at ${Math.round(r.left)},${Math.round(r.top)}`;
+const at = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+return at && (at === e || e.contains(at)) ? null : `covered by ${at ? at.outerHTML.slice(0, 80) : 'nothing'}`;
+"#;
+
+struct Sweep<'a> {
+    b: &'a Browser,
+    width: u32,
+    problems: Vec<String>,
+    incomplete: BTreeMap<String, u64>,
+}
+
+impl Sweep<'_> {
+    /// Looks at the page as it is now, in both themes.
+    async fn look(&mut self, what: &str) {
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let found: Vec<String> =
+            serde_json::from_value(self.b.c.execute(CHECK, vec![json!(self.width >= 1366)]).await.unwrap()).unwrap();
+        self.problems.extend(found.into_iter().map(|p| format!("{} px, {what}: {p}", self.width)));
+        for theme in ["light", "dark"] {
+            self.b.js(&format!("document.documentElement.setAttribute('data-theme', '{theme}');")).await;
+            let (violations, incomplete) = self.b.axe_wcag().await;
+            self.problems
+                .extend(violations.into_iter().map(|v| format!("{} px, {what}, {theme}: axe {v}", self.width)));
+            for (id, n) in incomplete {
+                *self.incomplete.entry(id).or_default() += n;
+            }
+        }
+        self.b.js("document.documentElement.setAttribute('data-theme', 'light');").await;
+    }
+
+    /// With `GATEHOUSE_SHOTS=dir`: a screenshot of the page as it is, `width-{px}-{name}.png`.
+    async fn shot(&self, name: &str) {
+        if let Ok(dir) = std::env::var("GATEHOUSE_SHOTS") {
+            self.b.screenshot(&format!("{dir}/width-{}-{name}.png", self.width)).await;
+        }
+    }
+
+    async fn reachable(&mut self, what: &str, css: &str) {
+        if let Some(p) = self.b.c.execute(REACHABLE, vec![json!(css)]).await.unwrap().as_str() {
+            self.problems.push(format!("{} px, {what}: {css} is not reachable: {p}", self.width));
+        }
+    }
+}
+
+async fn sweep(width: u32) {
+    if std::env::var("WIDTHS").is_ok_and(|w| !w.split(',').any(|x| x.trim() == width.to_string())) {
+        return;
+    }
+    let w = world().await;
+    let b = browser().await;
+    b.c.set_window_size(width, 900).await.unwrap();
+    let inner = b.js("return window.innerWidth;").await;
+    assert_eq!(inner, json!(width), "the window's inner width");
+    let mut s = Sweep { b: &b, width, problems: Vec::new(), incomplete: BTreeMap::new() };
+
+    b.c.goto(&w.portal).await.unwrap();
+    b.find("#account-form").await;
+    s.look("sign-in page").await;
+    b.sign_in(&w, ADMIN.0, ADMIN.1).await;
+    s.look("start page").await;
+    s.shot("start").await;
+    if width < 700 {
+        // the header folds into one menu, which opens and closes with Escape
+        assert!(!b.find("#sign-out").await.is_displayed().await.unwrap(), "{width} px: Sign out is folded away");
+        b.click("#header-menu-toggle").await;
+        assert!(b.find("#sign-out").await.is_displayed().await.unwrap());
+        s.look("header menu open").await;
+        b.js("document.getElementById('sign-out').dispatchEvent(new KeyboardEvent('keydown', {key: 'Escape', bubbles: true}));")
+            .await;
+        assert!(!b.find("#sign-out").await.is_displayed().await.unwrap(), "Escape closes the header menu");
+    }
+
+    // every screen the enhanced menu offers, by its own link
+    let entries: Vec<(String, String)> = serde_json::from_value(
+        b.js("return [...document.querySelectorAll('.enhanced-section a.resource')].filter(a => a.closest('li').style.display !== 'none').map(a => [a.dataset.screen, a.href]);")
+            .await,
+    )
+    .unwrap();
+    assert!(entries.len() >= 15, "the enhanced menu: {entries:?}");
+    for (label, href) in &entries {
+        b.c.goto(href).await.unwrap();
+        let screen =
+            b.c.wait()
+                .at_most(Duration::from_secs(15))
+                .for_element(fantoccini::Locator::Css("#screen, #impersonation-launcher"))
+                .await;
+        assert!(screen.is_ok(), "{width} px, {label} ({href}): no screen");
+        if b.exists("#ed-search").await {
+            // a list screen: wait for its rows (or its empty state)
+            let shown = b
+                .c
+                .wait()
+                .at_most(Duration::from_secs(15))
+                .for_element(fantoccini::Locator::Css("#ed-list, #ed-empty-list, #ed-list-errors li, #ed-no-parent"))
+                .await;
+            assert!(shown.is_ok(), "{width} px, {label}: the list never showed");
+        }
+        s.look(&format!("{label}, list")).await;
+        if b.exists("#ed-list tbody tr").await {
+            b.click("#ed-list tbody tr").await;
+            b.find("#ed-heading").await;
+            s.look(&format!("{label}, an object open")).await;
+            if label == "API clients" {
+                s.shot("api-client").await;
+            }
+            if b.exists("#ed-save").await {
+                s.reachable(label, "#ed-save").await;
+                s.reachable(label, "#ed-delete").await;
+            }
+        }
+    }
+
+    b.open_op(&w, "GET /buyers").await;
+    b.send().await;
+    s.look("console with an answer").await;
+
+    // the launcher, idle and acting, as the call-center rep
+    b.js("sessionStorage.clear(); localStorage.clear();").await;
+    b.sign_in(&w, REP.0, REP.1).await;
+    b.c.goto(&format!("{}/?op=enhanced:impersonation", w.portal)).await.unwrap();
+    b.find("#imp-search").await;
+    s.look("launcher, idle").await;
+    b.act_as("BUYER01", "TICKET-1").await;
+    s.look("launcher, acting").await;
+    s.shot("acting").await;
+    if width < 700 {
+        b.click("#header-menu-toggle").await;
+        s.look("acting, header menu open").await;
+    }
+
+    let incomplete: Vec<String> = s.incomplete.iter().map(|(id, n)| format!("{id} ×{n}")).collect();
+    println!("{width} px: axe incomplete: {}", incomplete.join(", "));
+    assert!(s.problems.is_empty(), "{} problems at {width} px:\n{}", s.problems.len(), s.problems.join("\n"));
+}
+
+#[tokio::test]
+async fn at_1366_px() {
+    sweep(1366).await;
+}
+
+#[tokio::test]
+async fn at_800_px() {
+    sweep(800).await;
+}
+
+#[tokio::test]
+async fn at_390_px() {
+    sweep(390).await;
+}
