@@ -130,6 +130,7 @@ fn Shell(config: RuntimeConfig) -> impl IntoView {
                 <span class="muted" id="time-left" title="Time left on the access token">{move || fmt_left(left())}</span>
             </span>
             <span class="spacer"></span>
+            <crate::components::token::TokenInspector/>
             <ThemeToggle/>
             <button class="ghost" id="sign-out" on:click=move |_| session.sign_out()>"Sign out"</button>
             </div>

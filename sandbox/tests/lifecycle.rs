@@ -240,6 +240,16 @@ async fn openapi_document_follows_ordercloud_conventions() {
         }
     }
     assert!(ops >= 70, "{ops} operations");
+    // the act-as session endpoints beside OrderCloud's token request are described too
+    for (path, id) in [
+        ("/impersonation/sessions", "ImpersonationSessions.Start"),
+        ("/impersonation/sessions/{id}/end", "ImpersonationSessions.End"),
+    ] {
+        let op = &doc["paths"][path]["post"];
+        assert_eq!(op["operationId"], id, "{path}");
+        assert_eq!(op["x-sandbox-extension"], true, "{path}");
+        assert!(op["requestBody"]["content"]["application/json"]["schema"].is_object(), "{path}");
+    }
     let user = &doc["components"]["schemas"]["User"]["properties"];
     assert_eq!(user["Email"]["maxLength"], 200);
     assert_eq!(user["Password"]["format"], "password");

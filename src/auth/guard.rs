@@ -1,10 +1,7 @@
 //! Production's guard: in a production context every write waits for the person's yes before it
 //! is sent (a delete for its ID typed in), and a bulk run (a plan applied, a CSV imported) is
 //! asked about once, with its counts. Sign-in and token requests are not writes.
-use super::Session;
 use futures::channel::oneshot;
-use gatehouse_model::environment::Environment;
-use leptos::prelude::*;
 use std::cell::RefCell;
 
 /// A change waiting for the person's answer.
@@ -47,80 +44,35 @@ fn deleted_id(path: &str) -> Option<String> {
     js_sys::decode_uri_component(last).ok().map(String::from).filter(|s| !s.is_empty())
 }
 
-impl Session {
-    /// The environment of the context in force (sandbox when none is signed in).
-    pub fn environment(&self) -> Environment {
-        self.current().map(|c| c.environment()).unwrap_or(Environment::Sandbox)
-    }
-
-    /// Before a request is sent: in production, a write not covered by a confirmed bulk run
-    /// waits for the person's yes; false: it must not be sent.
-    pub(super) async fn allowed(&self, method: &str, url: &str, body: Option<&str>) -> bool {
-        let Some(ctx) = self.current_untracked() else { return true };
-        let path = url.strip_prefix(ctx.base_url.trim_end_matches('/')).unwrap_or(url);
-        if !is_write(method)
-            || is_token_request(path)
-            || ctx.environment() != Environment::Production
-            || self.bulk.get_untracked() > 0
-        {
-            return true;
+/// Waits for the answer to the question about to be shown (an earlier question still open is
+/// answered no).
+pub fn wait_for_answer() -> oneshot::Receiver<bool> {
+    let (tx, rx) = oneshot::channel();
+    REPLY.with(|r| {
+        if let Some(old) = r.borrow_mut().replace(tx) {
+            let _ = old.send(false);
         }
-        let pretty = body
-            .and_then(|b| serde_json::from_str::<serde_json::Value>(b).ok())
-            .map(|v| serde_json::to_string_pretty(&v).unwrap_or_default());
-        let typed = if method.eq_ignore_ascii_case("DELETE") { deleted_id(path) } else { None };
-        self.ask(Ask {
-            what: format!("{} {path}", method.to_ascii_uppercase()),
-            body: pretty,
-            typed,
-            context: ctx.label(),
-        })
-        .await
-    }
-
-    /// Shows `ask` and waits for the answer (an earlier question still open is answered no).
-    pub async fn ask(&self, ask: Ask) -> bool {
-        let (tx, rx) = oneshot::channel();
-        REPLY.with(|r| {
-            if let Some(old) = r.borrow_mut().replace(tx) {
-                let _ = old.send(false);
-            }
-        });
-        self.asking.set(Some(ask));
-        rx.await.unwrap_or(false)
-    }
-
-    /// The person's answer to the question on screen.
-    pub fn answer(&self, yes: bool) {
-        self.asking.set(None);
-        REPLY.with(|r| {
-            if let Some(tx) = r.borrow_mut().take() {
-                let _ = tx.send(yes);
-            }
-        });
-    }
-
-    /// A bulk run (`what`: its counts) asked about once in production; while the returned guard
-    /// lives, its writes go without asking again. `None`: the person said no.
-    pub async fn confirm_bulk(&self, what: String) -> Option<Bulk> {
-        if self.environment() == Environment::Production {
-            let ctx = self.current_untracked().map(|c| c.label()).unwrap_or_default();
-            if !self.ask(Ask { what, body: None, typed: None, context: ctx }).await {
-                return None;
-            }
-        }
-        self.bulk.update(|n| *n += 1);
-        Some(Bulk(*self))
-    }
+    });
+    rx
 }
 
-/// A confirmed bulk run in progress (see [`Session::confirm_bulk`]).
-pub struct Bulk(Session);
+/// Hands the person's answer to the write waiting for it.
+pub fn reply(yes: bool) {
+    REPLY.with(|r| {
+        if let Some(tx) = r.borrow_mut().take() {
+            let _ = tx.send(yes);
+        }
+    });
+}
 
-impl Drop for Bulk {
-    fn drop(&mut self) {
-        self.0.bulk.update(|n| *n = n.saturating_sub(1));
+/// Whether a write of `path` (relative to the API's base) needs the person's yes in production:
+/// a write that is not a token request. For a delete, also the ID to type (none when the target is
+/// named by the query).
+pub fn question(method: &str, path: &str) -> Option<Option<String>> {
+    if !is_write(method) || is_token_request(path) {
+        return None;
     }
+    Some(if method.eq_ignore_ascii_case("DELETE") { deleted_id(path) } else { None })
 }
 
 #[cfg(test)]

@@ -107,7 +107,11 @@ pub struct TokenInfo {
     pub cid: String,
     pub role: Vec<String>,
     pub exp: f64,
+    /// Issued at (`iat`, else `nbf`), epoch seconds; 0 when the token does not say.
+    pub iat: f64,
     pub imp: Option<String>,
+    /// Every claim, as the token carries them (the token inspector shows and copies them).
+    pub claims: Value,
 }
 
 impl TokenInfo {
@@ -125,7 +129,9 @@ impl TokenInfo {
             cid: read::text(&v, "cid"),
             role: json::strings(&v["role"]),
             exp: json::number(&v, "exp"),
+            iat: Some(json::number(&v, "iat")).filter(|t| *t > 0.0).unwrap_or_else(|| json::number(&v, "nbf")),
             imp: json::opt_string(&v, "imp"),
+            claims: v,
         })
     }
     pub fn has_any(&self, roles: &[String]) -> bool {
@@ -433,6 +439,64 @@ impl Session {
     pub fn url(&self, path: &str) -> String {
         let base = self.current_untracked().map(|c| c.base_url).unwrap_or_default();
         format!("{}/v1{}", base.trim_end_matches('/'), path)
+    }
+}
+
+impl Session {
+    /// The environment of the context in force (sandbox when none is signed in).
+    pub fn environment(&self) -> Environment {
+        self.current().map(|c| c.environment()).unwrap_or(Environment::Sandbox)
+    }
+
+    /// Before a request is sent: in production, a write not covered by a confirmed bulk run
+    /// waits for the person's yes ([`guard`]); false: it must not be sent.
+    async fn allowed(&self, method: &str, url: &str, body: Option<&str>) -> bool {
+        let Some(ctx) = self.current_untracked() else { return true };
+        if ctx.environment() != Environment::Production || self.bulk.get_untracked() > 0 {
+            return true;
+        }
+        let path = url.strip_prefix(ctx.base_url.trim_end_matches('/')).unwrap_or(url);
+        let Some(typed) = guard::question(method, path) else { return true };
+        let body = body
+            .and_then(|b| serde_json::from_str::<Value>(b).ok())
+            .map(|v| serde_json::to_string_pretty(&v).unwrap_or_default());
+        let what = format!("{} {path}", method.to_ascii_uppercase());
+        self.ask(guard::Ask { what, body, typed, context: ctx.label() }).await
+    }
+
+    /// Shows `ask` and waits for the person's answer.
+    pub async fn ask(&self, ask: guard::Ask) -> bool {
+        let answer = guard::wait_for_answer();
+        self.asking.set(Some(ask));
+        answer.await.unwrap_or(false)
+    }
+
+    /// The person's answer to the question on screen.
+    pub fn answer(&self, yes: bool) {
+        self.asking.set(None);
+        guard::reply(yes);
+    }
+
+    /// A bulk run (`what`: its counts) asked about once in production; while the returned guard
+    /// lives, its writes go without asking again. `None`: the person said no.
+    pub async fn confirm_bulk(&self, what: String) -> Option<Bulk> {
+        if self.environment() == Environment::Production {
+            let context = self.current_untracked().map(|c| c.label()).unwrap_or_default();
+            if !self.ask(guard::Ask { what, body: None, typed: None, context }).await {
+                return None;
+            }
+        }
+        self.bulk.update(|n| *n += 1);
+        Some(Bulk(*self))
+    }
+}
+
+/// A confirmed bulk run in progress (see [`Session::confirm_bulk`]).
+pub struct Bulk(Session);
+
+impl Drop for Bulk {
+    fn drop(&mut self) {
+        self.0.bulk.update(|n| *n = n.saturating_sub(1));
     }
 }
 

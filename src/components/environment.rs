@@ -12,7 +12,7 @@ pub fn EnvironmentBand() -> impl IntoView {
     let env = Memo::new(move |_| session.environment());
     view! {
         <Show when=move || env.get() != Environment::Sandbox>
-            <div class=move || format!("env-band env-{}", env.get().name()) id="env-band" role="note" data-env=move || env.get().name()>
+            <div class=move || format!("env-band env-{}", env.get().name()) id="env-band" role="region" aria-label="Environment" data-env=move || env.get().name()>
                 {move || match env.get() {
                     Environment::Production => "PRODUCTION — live data. Every change is shown to you before it is sent; a delete asks for the ID.",
                     _ => "STAGING — shared test data.",

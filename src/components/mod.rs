@@ -4,6 +4,7 @@ pub mod account;
 pub mod environment;
 pub mod problems;
 pub mod signin;
+pub mod token;
 
 pub use problems::Problems;
 
@@ -102,11 +103,4 @@ pub fn ThemeToggle() -> impl IntoView {
             {move || if theme.get() == "dark" { "☀ Light" } else { "☾ Dark" }}
         </button>
     }
-}
-
-/// A table that scrolls inside its own named, focusable region (keyboard users can scroll it)
-/// instead of widening the page.
-#[component]
-pub fn ScrollRegion(label: &'static str, children: Children) -> impl IntoView {
-    view! { <div class="table-scroll" role="region" tabindex="0" aria-label=label>{children()}</div> }
 }

@@ -37,6 +37,11 @@ pub struct Entry {
     pub at: f64,
     /// The buyer user it was sent as, while acting as one.
     pub as_user: Option<String>,
+    /// The context it was sent in (its label) and that context's environment when it was sent.
+    #[serde(default)]
+    pub context: String,
+    #[serde(default)]
+    pub env: String,
 }
 
 /// Whether a field name names something secret: never kept.
@@ -70,11 +75,12 @@ impl Entry {
     /// What the search box matches against.
     pub fn haystack(&self) -> String {
         crate::text::fold(&format!(
-            "{} {} {} {}",
+            "{} {} {} {} {}",
             self.status,
             self.method,
             self.path,
-            self.as_user.as_deref().unwrap_or_default()
+            self.as_user.as_deref().unwrap_or_default(),
+            self.env
         ))
     }
 }
@@ -154,6 +160,8 @@ mod tests {
         e.filters = vec![("Active".into(), "eq".into(), "true".into())];
         e.body = Some(json!({"Username": "ann", "xp": {"Tier": 2}}));
         e.as_user = Some("buyer01".into());
+        e.context = "admin01 @ api.ordercloud.io".into();
+        e.env = "production".into();
         let mut list = Vec::new();
         push(&mut list, e.clone());
         let text = serde_json::to_string(&list).unwrap();

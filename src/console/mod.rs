@@ -429,6 +429,8 @@ fn OperationPanel(op: Op) -> impl IntoView {
                 filters: filters.get_untracked().into_iter().map(|f| (f.field, f.op, f.value)).collect(),
                 body: op.body.as_ref().map(|_| body.get_untracked()),
                 as_user,
+                context: session.current_untracked().map(|c| c.label()).unwrap_or_default(),
+                env: session.environment().name().into(),
                 ..Default::default()
             };
             let target = session.url(&target);
@@ -512,6 +514,7 @@ fn OperationPanel(op: Op) -> impl IntoView {
         }
     };
     // the request as code: cURL, fetch, or an SDK call
+    let with_token = RwSignal::new(false);
     let copy_as = {
         let op = op.clone();
         let rel = rel.clone();
@@ -533,6 +536,10 @@ fn OperationPanel(op: Op) -> impl IntoView {
                 None
             };
             let body_now = op.body.as_ref().map(|_| typed.unwrap_or_else(|| body.get_untracked()));
+            let acting = session.acting.with_untracked(Option::is_some) && send_as.get_untracked();
+            // the token goes into the copy only when the person asked for it
+            let caller = if acting { crate::auth::Caller::ActingAs } else { crate::auth::Caller::Me };
+            let token = with_token.get_untracked().then(|| session.token(caller)).flatten();
             let r = snippet::Request {
                 method: &op.method,
                 url: &full,
@@ -540,12 +547,16 @@ fn OperationPanel(op: Op) -> impl IntoView {
                 path_args,
                 list: untrack(&list_query),
                 body: body_now.as_ref(),
-                acting: session.acting.with_untracked(Option::is_some) && send_as.get_untracked(),
+                acting,
+                token: token.as_deref(),
             };
-            let (text, what) = match kind {
-                0 => (snippet::curl(&r), "cURL command copied (set TOKEN first)."),
-                1 => (snippet::fetch(&r), "fetch call copied (set token first)."),
-                _ => (snippet::sdk(&r), "SDK call copied."),
+            let (text, what) = match (kind, r.token.is_some()) {
+                (0, false) => (snippet::curl(&r), "cURL command copied (set TOKEN first)."),
+                (1, false) => (snippet::fetch(&r), "fetch call copied (set token first)."),
+                (_, false) => (snippet::sdk(&r), "SDK call copied."),
+                (0, true) => (snippet::curl(&r), "cURL command copied, with your token: keep it private."),
+                (1, true) => (snippet::fetch(&r), "fetch call copied, with your token: keep it private."),
+                (_, true) => (snippet::sdk(&r), "SDK call copied, with your token: keep it private."),
             };
             let _ = window().navigator().clipboard().write_text(&text);
             copied.set(what);
@@ -651,6 +662,9 @@ fn OperationPanel(op: Op) -> impl IntoView {
                         <button type="button" class="ghost" id="copy-curl" on:click=move |_| c0(0)>"cURL"</button>
                         <button type="button" class="ghost" id="copy-fetch" on:click=move |_| c1(1)>"fetch"</button>
                         <button type="button" class="ghost" id="copy-sdk" on:click=move |_| c2(2)>"SDK"</button>
+                        <label class="check" title="Off: the copy reads the token from a variable, so a pasted snippet does not leak it">
+                            <input type="checkbox" id="include-token" prop:checked=with_token on:change=move |ev| with_token.set(event_target_checked(&ev))/>" with my token"
+                        </label>
                     </span>
                     <span class="muted" id="copied" role="status">{copied}</span>
                     {move || session.acting.get().map(|a| view! {
@@ -711,6 +725,7 @@ fn HistoryView(history: history::History, route: Route) -> impl IntoView {
                     <li class="history-entry">
                         <code class=if (200..300).contains(&e.status) { "ok" } else { "bad" }>{line.clone()}</code>
                         {e.as_user.clone().map(|u| view! { <span class="muted">{format!(" as {u}")}</span> })}
+                        {(!e.env.is_empty()).then(|| view! { <span class=format!("badge env-badge env-{}", e.env) title=e.context.clone()>{e.env.clone()}</span> })}
                         <button type="button" class="ghost history-restore" aria-label=format!("Restore {line}") on:click=move |_| again(e1.clone(), false)>"Restore"</button>
                         <button type="button" class="ghost history-resend" aria-label=format!("Send again {line}") on:click=move |_| again(e2.clone(), true)>"Send again"</button>
                     </li>

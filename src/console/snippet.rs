@@ -1,6 +1,7 @@
 //! The request in the console as code to paste elsewhere: a cURL command, a `fetch` call and an
 //! OrderCloud JavaScript SDK call. The token is never written into them: each reads it from a
-//! `TOKEN` variable, so a pasted snippet does not leak the session.
+//! `TOKEN` variable, so a pasted snippet does not leak the session, unless the person asks for
+//! the token itself to be written in.
 use gatehouse_model::list::ListQuery;
 use serde_json::{Map, Value};
 
@@ -18,6 +19,8 @@ pub struct Request<'a> {
     pub body: Option<&'a Value>,
     /// Sent as the buyer user acted as (the SDK's `As()`).
     pub acting: bool,
+    /// The token itself, written in when the person asked for it; else a variable is named.
+    pub token: Option<&'a str>,
 }
 
 /// Single-quoted for a POSIX shell.
@@ -26,8 +29,11 @@ fn shell(s: &str) -> String {
 }
 
 pub fn curl(r: &Request) -> String {
-    let token = if r.acting { "IMPERSONATION_TOKEN" } else { "TOKEN" };
-    let mut out = format!("curl -X {} {} \\\n  -H \"Authorization: Bearer ${token}\"", r.method, shell(r.url));
+    let token = match r.token {
+        Some(t) => t.to_string(),
+        None => format!("${}", if r.acting { "IMPERSONATION_TOKEN" } else { "TOKEN" }),
+    };
+    let mut out = format!("curl -X {} {} \\\n  -H \"Authorization: Bearer {token}\"", r.method, shell(r.url));
     if let Some(b) = r.body {
         out.push_str(" \\\n  -H 'Content-Type: application/json' \\\n  --data-raw ");
         out.push_str(&shell(&b.to_string()));
@@ -36,8 +42,10 @@ pub fn curl(r: &Request) -> String {
 }
 
 pub fn fetch(r: &Request) -> String {
-    let token = if r.acting { "impersonationToken" } else { "token" };
-    let mut headers = format!("Authorization: `Bearer ${{{token}}}`");
+    let mut headers = match r.token {
+        Some(t) => format!("Authorization: {}", Value::from(format!("Bearer {t}"))),
+        None => format!("Authorization: `Bearer ${{{}}}`", if r.acting { "impersonationToken" } else { "token" }),
+    };
     let mut body = String::new();
     if let Some(b) = r.body {
         headers.push_str(", \"Content-Type\": \"application/json\"");
@@ -75,7 +83,13 @@ pub fn sdk(r: &Request) -> String {
         args.push(serde_json::to_string_pretty(&Value::Object(options)).unwrap_or_default());
     }
     let as_ = if r.acting { ".As()" } else { "" };
-    format!("import {{ {resource} }} from \"ordercloud-javascript-sdk\";\n\nconst result = await {resource}{as_}.{method}({});", args.join(", "))
+    match r.token {
+        Some(t) => {
+            let set = if r.acting { "SetImpersonationToken" } else { "SetAccessToken" };
+            format!("import {{ {resource}, Tokens }} from \"ordercloud-javascript-sdk\";\n\nTokens.{set}({});\nconst result = await {resource}{as_}.{method}({});", Value::from(t), args.join(", "))
+        }
+        None => format!("import {{ {resource} }} from \"ordercloud-javascript-sdk\";\n\nconst result = await {resource}{as_}.{method}({});", args.join(", ")),
+    }
 }
 
 #[cfg(test)]
@@ -92,6 +106,7 @@ mod tests {
             list: ListQuery::default(),
             body,
             acting: false,
+            token: None,
         }
     }
 
@@ -133,5 +148,19 @@ mod tests {
         assert!(s.starts_with("import { AdminUsers } from \"ordercloud-javascript-sdk\";"), "{s}");
         assert!(s.contains("AdminUsers.As().List({"), "{s}");
         assert!(s.contains("\"page\": 2") && s.contains("\"filters\": {\n    \"Active\": \"true\"\n  }"), "{s}");
+    }
+
+    #[test]
+    fn the_token_is_written_in_only_when_asked_for() {
+        let mut r = req(None);
+        for text in [curl(&r), fetch(&r), sdk(&r)] {
+            assert!(!text.contains("eyJ"), "{text}");
+        }
+        r.token = Some("eyJhbGciOi.x.y");
+        assert!(curl(&r).contains("-H \"Authorization: Bearer eyJhbGciOi.x.y\""), "{}", curl(&r));
+        assert!(fetch(&r).contains("Authorization: \"Bearer eyJhbGciOi.x.y\""), "{}", fetch(&r));
+        assert!(sdk(&r).contains("Tokens.SetAccessToken(\"eyJhbGciOi.x.y\");"), "{}", sdk(&r));
+        r.acting = true;
+        assert!(sdk(&r).contains("Tokens.SetImpersonationToken(\"eyJhbGciOi.x.y\");"), "{}", sdk(&r));
     }
 }

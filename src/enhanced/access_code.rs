@@ -324,11 +324,11 @@ pub fn AccessCode() -> impl IntoView {
                 <div class="panel" id="plan">
                     <h3>{format!("Plan: {changes} changes from {} to {}", p.source, p.target)}</h3>
                     {refused.then(|| view! { <div class="error" role="alert" id="plan-errors"><p>"Refused: nothing will be sent until these are fixed."</p><ul>{errors}</ul></div> })}
-                    <crate::components::ScrollRegion label="Changes by kind"><table class="grid" id="plan-counts">
+                    <div class="table-scroll" role="region" tabindex="0" aria-label="Changes by kind"><table class="grid" id="plan-counts">
                         <caption>"Objects per kind"</caption>
                         <thead><tr><th scope="col">"Kind"</th><th scope="col">"Create"</th><th scope="col">"Update"</th><th scope="col">"Unchanged"</th><th scope="col">"Delete"</th></tr></thead>
                         <tbody>{counts}</tbody>
-                    </table></crate::components::ScrollRegion>
+                    </table></div>
                     {(!p.rewrites.is_empty()).then(|| view! { <h4>"API client IDs rewritten"</h4><ul id="plan-rewrites">{rewrites}</ul> })}
                     <ul id="plan-items">{items}</ul>
                     {(!refused && changes > 0).then(|| view! {

@@ -772,11 +772,11 @@ fn Reach(map: Map) -> impl IntoView {
             {if none {
                 view! { <p class="muted" id="ir-none">"No impersonation config: nobody can act as anyone."</p> }.into_any()
             } else {
-                view! { <crate::components::ScrollRegion label="Impersonation configs"><table class="grid" id="ir-configs">
+                view! { <div class="table-scroll" role="region" tabindex="0" aria-label="Impersonation configs"><table class="grid" id="ir-configs">
                     <thead><tr><th scope="col">"Config"</th><th scope="col">"Who impersonates"</th><th scope="col">"Whom"</th>
                         <th scope="col">"Application"</th><th scope="col">"Profile granted"</th><th scope="col">"Reach"</th></tr></thead>
                     <tbody>{configs}</tbody>
-                </table></crate::components::ScrollRegion> }.into_any()
+                </table></div> }.into_any()
             }}
             <h4>"Whom can this user act as?"</h4>
             <div class="row pickers">

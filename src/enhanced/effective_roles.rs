@@ -148,7 +148,7 @@ pub fn EffectiveRoles() -> impl IntoView {
                             <h3>{format!("{} holds {} roles", b.username, b.available.len())}</h3>
                             <p id="er-available">"AvailableRoles: "{if b.available.is_empty() { "none".to_string() } else { b.available.join(", ") }}</p>
                             {(!unexplained.is_empty()).then(|| view! { <p class="warn">{format!("Reported by the API without a visible assignment: {}", unexplained.join(", "))}</p> })}
-                            <crate::components::ScrollRegion label="Where each role comes from"><table class="grid" id="er-breakdown">
+                            <div class="table-scroll" role="region" tabindex="0" aria-label="Where each role comes from"><table class="grid" id="er-breakdown">
                                 <thead><tr><th>"Role"</th><th>"Granted by profile"</th><th>"Through the assignment to"</th></tr></thead>
                                 <tbody>{b.rows.into_iter().map(|(role, sources)| {
                                     let n = sources.len();
@@ -159,7 +159,7 @@ pub fn EffectiveRoles() -> impl IntoView {
                                         </tr>
                                     }).collect_view()
                                 }).collect_view()}</tbody>
-                            </table></crate::components::ScrollRegion>
+                            </table></div>
                         </div>
                     }.into_any()
             })}

@@ -577,7 +577,7 @@ pub fn Launcher() -> impl IntoView {
             {hits.view("", move |r| match r {
                 h if h.hits.is_empty() => view! { <p class="muted" id="imp-none">{if searched.get().is_empty() { "This buyer has no users yet." } else { "No buyer user matches." }}</p> }.into_any(),
                 Hits { hits: list, paging } => view! {
-                    <crate::components::ScrollRegion label="Buyer users found"><table class="grid" id="imp-results">
+                    <div class="table-scroll" role="region" tabindex="0" aria-label="Buyer users found"><table class="grid" id="imp-results">
                         <thead><tr><th>"User"</th><th>"Username"</th><th>"Email"</th><th>"Buyer"</th><th><span class="sr-only">"Actions"</span></th></tr></thead>
                         <tbody>{list.into_iter().map(|h| {
                             let h2 = h.clone();
@@ -587,7 +587,7 @@ pub fn Launcher() -> impl IntoView {
                                 <td><button class="imp-pick" aria-label=name on:click=move |_| pick(h2.clone())>"Choose"</button></td>
                             </tr> }
                         }).collect_view()}</tbody>
-                    </table></crate::components::ScrollRegion>
+                    </table></div>
                     {paging.map(|(p, pages, total)| view! {
                         <nav class="row pager" id="imp-pager" aria-label="Pages of buyer users">
                             <button class="ghost" id="imp-prev" disabled={p <= 1} on:click=move |_| page.set(p - 1)>"Previous"</button>
@@ -654,7 +654,7 @@ pub fn Launcher() -> impl IntoView {
             {move || match record.state.get() {
                 Some(Ok(rows)) => view! {
                     <h3>"Supervisor's view: every rep's act-as sessions (kept by the API)"</h3>
-                    <crate::components::ScrollRegion label="Act-as sessions kept by the API"><table class="grid" id="impersonation-record">
+                    <div class="table-scroll" role="region" tabindex="0" aria-label="Act-as sessions kept by the API"><table class="grid" id="impersonation-record">
                         <thead><tr><th>"Rep"</th><th>"User"</th><th>"Buyer"</th><th>"Client"</th><th>"Roles"</th><th>"Reason"</th><th>"Issued"</th><th>"Expires"</th><th>"Ended"</th><th>"Ended by"</th><th>"Requests"</th><th>"State"</th></tr></thead>
                         <tbody>{rows.into_iter().map(|r| {
                             let r = ImpersonationRecord(&r);
@@ -671,12 +671,12 @@ pub fn Launcher() -> impl IntoView {
                                 <td>{json::strings(&r.0["Roles"]).join(", ")}</td><td class="imp-reason">{r.reason()}</td><td>{when(r.issued())}</td><td>{when(r.expires())}</td>
                                 <td>{ended}</td><td class="imp-ended-by">{by}</td><td>{requests}</td><td class="imp-state">{state}</td></tr> }
                         }).collect_view()}</tbody>
-                    </table></crate::components::ScrollRegion>
+                    </table></div>
                 }.into_any(),
                 other => view! {
                     <h3>"Act-as history (this browser)"</h3>
                     {other.and_then(Result::err).map(|e| one_line(&e)).map(|e| view! { <p class="muted" id="impersonation-record-note">{format!("Sessions started in this browser; the API keeps no record you can read ({e}).")}</p> })}
-                    <crate::components::ScrollRegion label="Act-as sessions in this browser"><table class="grid" id="impersonation-history">
+                    <div class="table-scroll" role="region" tabindex="0" aria-label="Act-as sessions in this browser"><table class="grid" id="impersonation-history">
                         <thead><tr><th>"Rep"</th><th>"User"</th><th>"Buyer"</th><th>"Client"</th><th>"Roles"</th><th>"Reason"</th><th>"Start"</th><th>"End"</th><th>"Ended by"</th><th>"Requests"</th><th>"Token"</th></tr></thead>
                         <tbody>{history_sig.get().into_iter().rev().map(|r| {
                             let when = |t: f64| String::from(js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(t)).to_locale_string("en-GB", &wasm_bindgen::JsValue::UNDEFINED));
@@ -685,7 +685,7 @@ pub fn Launcher() -> impl IntoView {
                                 <td class="imp-ended-by">{match r.ended_by.as_str() { ENDED_BY_CLOCK => "the clock", ENDED_BY_REP => "the rep", _ => "" }}</td><td>{r.requests}</td>
                                 <td class="imp-token">{if r.end.is_some() { token_after_end(&r) } else { String::new() }}</td></tr> }
                         }).collect_view()}</tbody>
-                    </table></crate::components::ScrollRegion>
+                    </table></div>
                 }.into_any(),
             }}
         </section>

@@ -254,11 +254,11 @@ pub fn ImportUsers() -> impl IntoView {
                     let n = checked.with(Vec::len);
                     format!("{n} rows: {} ready, {} with problems (not sent).", n - bad(), bad())
                 }}</p>
-                <crate::components::ScrollRegion label="Rows of the CSV file"><table class="grid" id="csv-preview">
+                <div class="table-scroll" role="region" tabindex="0" aria-label="Rows of the CSV file"><table class="grid" id="csv-preview">
                     <caption>"Rows of the file"</caption>
                     <thead><tr><th scope="col">"Line"</th><th scope="col">"Username"</th><th scope="col">"Name"</th><th scope="col">"Email"</th><th scope="col">"Problems"</th><th scope="col">"Result"</th></tr></thead>
                     <tbody>{move || checked.get().into_iter().enumerate().map(|(i, r)| row_view(i, r)).collect_view()}</tbody>
-                </table></crate::components::ScrollRegion>
+                </table></div>
                 <div class="row">
                     <button id="csv-apply" disabled=move || progress.get().running || checked.with(Vec::len) == bad() || target_at(&target.get()).is_none() on:click=apply>
                         {move || format!("Create {} users", checked.with(Vec::len) - bad())}

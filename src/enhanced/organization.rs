@@ -137,7 +137,7 @@ pub fn Members() -> impl IntoView {
                 let r = Organization(&o.me).role();
                 if r == "Admin" { "Your role: Admin.".to_string() } else { format!("Your role: {r}. Inviting people, changing roles and managing applications need the Admin role.") }
             }))}</p>
-            <crate::components::ScrollRegion label="Members"><table class="list" id="members">
+            <div class="table-scroll" role="region" tabindex="0" aria-label="Members"><table class="list" id="members">
                 <thead><tr><th>"Name"</th><th>"Email"</th><th>"Role"</th><th><span class="sr-only">"Actions"</span></th></tr></thead>
                 <tbody>{move || org.get().map(|o| o.members.iter().map(|m| {
                     let m = Member(m);
@@ -157,7 +157,7 @@ pub fn Members() -> impl IntoView {
                         }>"Remove"</button> })}</td>
                     </tr> }
                 }).collect_view())}</tbody>
-            </table></crate::components::ScrollRegion>
+            </table></div>
             <Failed id="members-error" problem=move || write.failed()/>
             {move || is_admin().then(|| view! {
                 <h3>"Invite someone"</h3>
@@ -173,7 +173,7 @@ pub fn Members() -> impl IntoView {
                 <p hidden=move || link.with(String::is_empty) id="invite-done">"Invitation link (also in the sandbox's outbox): "
                     <code id="invite-link">{link}</code>" "<button class="ghost" on:click=move |_| copy(link.get_untracked())>"Copy link"</button></p>
                 <h3>"Invitations"</h3>
-                <crate::components::ScrollRegion label="Invitations"><table class="list" id="invitations">
+                <div class="table-scroll" role="region" tabindex="0" aria-label="Invitations"><table class="list" id="invitations">
                     <thead><tr><th>"Email"</th><th>"Role"</th><th>"Status"</th><th>"Expires"</th><th><span class="sr-only">"Actions"</span></th></tr></thead>
                     <tbody>{move || org.get().map(|o| o.invitations.iter().map(|i| {
                         let i = Invitation(i);
@@ -185,7 +185,7 @@ pub fn Members() -> impl IntoView {
                                 <button class="ghost invitation-revoke" on:click=move |_| write.change(session, "DELETE", item(hub::INVITATIONS, &id), None, reload)>"Revoke"</button>
                             })}</td></tr> }
                     }).collect_view())}</tbody>
-                </table></crate::components::ScrollRegion>
+                </table></div>
                 <h3>"Custom roles"</h3>
                 <ul id="custom-roles">{move || org.get().map(|o| o.roles.iter().filter(|r| !OrganizationRole(r).built_in()).map(|r| {
                     let id = OrganizationRole(r).id();
@@ -199,13 +199,13 @@ pub fn Members() -> impl IntoView {
                     <button class="primary" type="submit">"Add role"</button>
                 </form>
                 <h3>"Provisioning events"</h3>
-                <crate::components::ScrollRegion label="Provisioning events"><table class="list" id="events">
+                <div class="table-scroll" role="region" tabindex="0" aria-label="Provisioning events"><table class="list" id="events">
                     <thead><tr><th>"When"</th><th>"Vendor"</th><th>"What"</th><th>"Whom"</th><th>"Result"</th></tr></thead>
                     <tbody>{move || org.get().map(|o| o.events.iter().map(|v| { let e = ProvisioningEvent(v); view! {
                         <tr><td>{e.date()}</td><td>{e.vendor()}</td><td>{e.action()}</td><td>{e.subject()}</td>
                             <td>{format!("{} {}", v["Status"], e.message())}</td></tr>
                     } }).collect_view())}</tbody>
-                </table></crate::components::ScrollRegion>
+                </table></div>
             })}
             <p><button class="ghost" id="leave-org" on:click=leave>"Leave this organization"</button></p>
         </section>
@@ -268,7 +268,7 @@ pub fn Applications() -> impl IntoView {
             <p class="muted">"API credentials of this organization. A sales channel is public (for storefronts, anonymous shopping allowed); an integration is confidential (client credentials, Read-only or Admin); a webapp has no roles of its own: its tokens carry the signed-in user's."</p>
             <Problems id="applications-problems" problems=problems/>
             <p class="muted" hidden=is_admin id="apps-readonly">"Creating, rotating and deleting applications needs the Admin role."</p>
-            <crate::components::ScrollRegion label="Applications of this organization"><table class="list" id="applications">
+            <div class="table-scroll" role="region" tabindex="0" aria-label="Applications of this organization"><table class="list" id="applications">
                 <thead><tr><th>"Application name"</th><th>"Kind"</th><th>"Client ID"</th><th>"Role"</th><th><span class="sr-only">"Actions"</span></th></tr></thead>
                 <tbody>{move || apps.value().into_iter().map(|a| {
                     let a = Application(&a);
@@ -290,7 +290,7 @@ pub fn Applications() -> impl IntoView {
                             }>{let id = id.clone(); move || if confirm.get() == id { "Really delete?" } else { "Delete" }}</button>
                         })}</td></tr> }
                 }).collect_view()}</tbody>
-            </table></crate::components::ScrollRegion>
+            </table></div>
             <Failed id="applications-error" problem=move || write.failed()/>
             {move || shown.get().map(|a| {
                 let secret = Application(&a).client_secret();

@@ -169,6 +169,12 @@ impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
 
 /// Serves `dist/` with a `config.json` naming `api` (what an operator edits after deploying).
 pub async fn serve_portal(api: &str) -> String {
+    serve_portal_with(api, json!({})).await
+}
+
+/// [`serve_portal`], with more settings in its `config.json` (e.g.
+/// `{"impersonation_reason_required": false}`).
+pub async fn serve_portal_with(api: &str, settings: Value) -> String {
     let dist = dist();
     assert!(
         dist.join("index.html").exists(),
@@ -180,7 +186,11 @@ pub async fn serve_portal(api: &str) -> String {
     // requests the browser gave up on before the mock answered (see `mock_buyers`)
     let aborted = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let counter = aborted.clone();
-    let config = json!({"api_base": api, "client_id": seed::SHARED_CLIENT_ID, "storefront_url": format!("http://{addr}/storefront")}).to_string();
+    let mut config = json!({"api_base": api, "client_id": seed::SHARED_CLIENT_ID, "storefront_url": format!("http://{addr}/storefront")});
+    if let (Some(c), Some(more)) = (config.as_object_mut(), settings.as_object()) {
+        c.extend(more.clone());
+    }
+    let config = config.to_string();
     let mut router = axum::Router::new().route(
         "/config.json",
         axum::routing::get(move || async move { ([("content-type", "application/json")], config) }),
@@ -347,7 +357,12 @@ impl Browser {
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        panic!("{css} never contained {want:?}; last text: {last:?}");
+        let dom = self
+            .c
+            .execute("const e = document.querySelector(arguments[0]); if (!e) return null; const r = e.getBoundingClientRect(), p = e.parentElement.getBoundingClientRect(); return `at ${Math.round(r.left)},${Math.round(r.top)} ${Math.round(r.width)}x${Math.round(r.height)} in ${Math.round(p.width)}x${Math.round(p.height)}: ` + e.outerHTML.slice(0, 400);", vec![json!(css)])
+            .await
+            .unwrap_or_default();
+        panic!("{css} never contained {want:?}; last text: {last:?}; in the page: {dom}");
     }
 
     pub async fn gone(&self, css: &str) {
@@ -510,6 +525,22 @@ impl Browser {
         panic!("no response arrived after Send");
     }
 
+    /// Sends in a production context: answers the question with yes; returns the status.
+    pub async fn send_confirmed(&self) -> u16 {
+        let seq = self.js("const r = document.getElementById('response'); return r ? Number(r.dataset.seq) : 0;").await;
+        self.click("#send").await;
+        self.click("#confirm-yes").await;
+        for _ in 0..300 {
+            let now =
+                self.js("const r = document.getElementById('response'); return r ? Number(r.dataset.seq) : 0;").await;
+            if now != seq {
+                return self.attr("#response", "data-status").await.unwrap().parse().unwrap();
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("no response arrived after the yes");
+    }
+
     /// Cuts the browser off the network (or reconnects it).
     pub async fn offline(&self, offline: bool) {
         self.c.issue_cmd(NetworkConditions { offline }).await.unwrap();
@@ -527,7 +558,13 @@ impl Browser {
             for e in std::fs::read_dir(dir).unwrap().flatten() {
                 let name = e.file_name().to_string_lossy().into_owned();
                 if name.ends_with(ext) {
-                    return (name, std::fs::read_to_string(e.path()).unwrap());
+                    // the file may show under its name before its bytes are all there: wait for
+                    // content that stays the same for a moment
+                    let text = std::fs::read_to_string(e.path()).unwrap_or_default();
+                    tokio::time::sleep(Duration::from_millis(150)).await;
+                    if !text.is_empty() && std::fs::read_to_string(e.path()).unwrap_or_default() == text {
+                        return (name, text);
+                    }
                 }
             }
             tokio::time::sleep(Duration::from_millis(100)).await;

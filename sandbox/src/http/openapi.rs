@@ -401,6 +401,32 @@ fn extra_paths(paths: &mut Map<String, Value>) {
     );
     log["x-sandbox-extension"] = json!(true);
     merge_path(paths, "/impersonations", "get", log);
+    // the act-as session beside the token (sandbox extension): no role, but a kind of token —
+    // the impersonation token itself to give the reason, the rep's own to end it
+    let mut start = op(
+        "ImpersonationSessions.Start".into(),
+        "Impersonations",
+        "Give the reason for the act-as session of the impersonation token sent (sandbox extension)".into(),
+        &[],
+        vec![],
+        Some(body("ImpersonationSession", &["Reason"])),
+        ok("201", Some(reference("ImpersonationRecord"))),
+    );
+    start["security"] = json!([{"OAuth2": []}]);
+    start["x-sandbox-extension"] = json!(true);
+    merge_path(paths, "/impersonation/sessions", "post", start);
+    let mut end = op(
+        "ImpersonationSessions.End".into(),
+        "Impersonations",
+        "End an act-as session: who ended it and how many requests went as the buyer (sandbox extension)".into(),
+        &[],
+        vec![path_param("id")],
+        Some(body("ImpersonationSessionEnd", &["EndedBy"])),
+        ok("200", Some(reference("ImpersonationRecord"))),
+    );
+    end["security"] = json!([{"OAuth2": []}]);
+    end["x-sandbox-extension"] = json!(true);
+    merge_path(paths, "/impersonation/sessions/{id}/end", "post", end);
     // admin user extras
     merge_path(
         paths,

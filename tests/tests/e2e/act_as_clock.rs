@@ -178,3 +178,23 @@ async fn a_request_failing_before_an_answer_is_named_for_what_it_is() {
     let said = sign_in_at(&b, &https, &format!("http://api.test:{api_port}")).await;
     assert!(said.contains("mixed content") && said.contains("https"), "{said}");
 }
+
+#[tokio::test]
+async fn config_json_can_make_the_reason_optional() {
+    let w = world().await;
+    let portal = serve_portal_with(&w.api, serde_json::json!({"impersonation_reason_required": false})).await;
+    let b = browser().await;
+    b.c.goto(&portal).await.unwrap();
+    b.fill("#signin-username", REP.0).await;
+    b.fill("#signin-password", REP.1).await;
+    b.click("#signin-submit").await;
+    b.find("#console-ready").await;
+    b.c.goto(&format!("{portal}/?op=enhanced:impersonation")).await.unwrap();
+    b.fill("#imp-search", "buyer01").await;
+    b.click("#imp-search-go").await;
+    b.find("#imp-results tr[data-user='BUYER01'] .imp-pick").await.click().await.unwrap();
+    assert_ne!(b.attr("#imp-reason", "aria-required").await.as_deref(), Some("true"), "not required here");
+    b.click("#imp-act").await;
+    b.wait_text("#acting-banner", "acting as buyer01").await;
+    assert!(!b.exists("#imp-error").await || b.text("#imp-error").await.is_empty());
+}

@@ -10,6 +10,7 @@ mod hardening;
 mod impersonation;
 mod layout;
 mod organizations;
+mod production;
 mod routing;
 mod screens;
 mod shape;

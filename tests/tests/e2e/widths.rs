@@ -34,6 +34,9 @@ for (const e of document.body.querySelectorAll('*')) {
   if (r.width === 0 || r.height === 0) continue;
   const say = s => { out.push(s); reported.push(e); };
   if (!clipper(e) && r.right > W + 1) { say(`${path(e)} reaches ${Math.round(r.right)}px of ${W}px`); continue; }
+  // a region that scrolls sideways must still show all of its height (not be crushed by a flex column)
+  if (e.getAttribute('role') === 'region' && cs.maxHeight === 'none' && e.scrollHeight > e.clientHeight + 1)
+    { say(`${path(e)}: shows ${e.clientHeight}px of its ${e.scrollHeight}px`); continue; }
   const text = [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
   if (text && cs.display !== 'inline' && cs.overflowX === 'visible' && e.clientWidth > 0 && e.scrollWidth > e.clientWidth + 1)
     { say(`${path(e)}: "${e.textContent.trim().slice(0, 40)}" runs past its box (${e.scrollWidth}px in ${e.clientWidth}px)`); continue; }
@@ -177,6 +180,21 @@ async fn sweep(width: u32) {
     b.open_op(&w, "GET /buyers").await;
     b.send().await;
     s.look("console with an answer").await;
+
+    // an organization, as its owner (an account): its start page, members and applications
+    b.js("sessionStorage.clear(); localStorage.clear();").await;
+    b.c.goto(&w.portal).await.unwrap();
+    b.fill("#account-email", gatehouse_sandbox::seed::ACCOUNT_EMAIL).await;
+    b.fill("#account-password", gatehouse_sandbox::seed::ACCOUNT_PASSWORD).await;
+    b.click("#account-submit").await;
+    b.find("#console-ready").await;
+    s.look("an organization's start page").await;
+    for key in ["members", "applications"] {
+        b.open_screen(&w, key).await;
+        b.find(&format!("#{key}")).await;
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        s.look(&format!("the organization's {key}")).await;
+    }
 
     // the launcher, idle and acting, as the call-center rep
     b.js("sessionStorage.clear(); localStorage.clear();").await;
