@@ -114,7 +114,7 @@ fn Shell(config: RuntimeConfig) -> impl IntoView {
                 <option value="+">"+ Add a marketplace…"</option>
                 {move || session.account.with(Option::is_some).then(|| view! { <option value="org+">"+ New organization…"</option> })}
             </select>
-            // below 700 px what follows folds behind one button (the header never overflows)
+            // below 1000 px what follows folds behind one button (the header never overflows)
             <button type="button" class="ghost header-menu-toggle" id="header-menu-toggle" aria-controls="header-menu"
                 aria-expanded=move || menu_open.get().to_string() on:click=move |_| menu_open.update(|o| *o = !*o)>"☰ Account"</button>
             <div class="header-menu" id="header-menu" class:open=move || menu_open.get()
