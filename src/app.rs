@@ -98,6 +98,29 @@ fn Shell(config: RuntimeConfig) -> impl IntoView {
         (id, flip)
     });
     let menu_open = RwSignal::new(false);
+    // in an organization the header names the person (their email) and their organization role,
+    // not the membership user the token is issued to: (context, role), read from the API
+    let org_role = RwSignal::new(None::<(String, String)>);
+    Effect::new(move |_| {
+        let Some(ctx) = session.current().filter(|c| !c.org.is_empty()) else { return };
+        let id = ctx.id();
+        if org_role.with_untracked(|r| r.as_ref().is_some_and(|(c, _)| *c == id)) {
+            return;
+        }
+        leptos::task::spawn_local(async move {
+            if let Ok(v) = crate::data::call(session, "GET", gatehouse_model::hub::ORGANIZATION, None).await {
+                let _ = org_role.try_set(Some((id, gatehouse_model::read::Organization(&v).role())));
+            }
+        });
+    });
+    let in_org = move || session.current().filter(|c| !c.org.is_empty() && !acting());
+    let who_user = move || in_org().map(|c| c.username).unwrap_or_else(|| info().usr);
+    let who_type = move || match in_org() {
+        Some(c) => org_role
+            .with(|r| r.as_ref().filter(|(id, _)| *id == c.id()).map(|(_, role)| role.clone()))
+            .unwrap_or_default(),
+        None => info().usrtype,
+    };
     let cfg_dialog = config.clone();
     let cfg_add = config.clone();
     view! {
@@ -122,8 +145,8 @@ fn Shell(config: RuntimeConfig) -> impl IntoView {
             <EnvironmentSwitch/>
             <span class="who" id="who">
                 <span class="badge" id="who-acting" hidden=move || !acting()>"acting as"</span>
-                <strong id="who-user">{move || info().usr}</strong>
-                <span class="badge" id="who-type">{move || info().usrtype}</span>
+                <strong id="who-user">{who_user}</strong>
+                <span class="badge" id="who-type" title=move || in_org().map(|c| format!("Your role in {}", c.org_name))>{who_type}</span>
                 <details class="roles-list"><summary id="who-roles">{move || match info().role.len() { 1 => "1 role".to_string(), n => format!("{n} roles") }}</summary>
                     <ul>{move || info().role.into_iter().map(|r| view! { <li><code>{r}</code></li> }).collect_view()}</ul>
                 </details>

@@ -61,6 +61,18 @@ pub fn human_size(n: usize) -> String {
     }
 }
 
+/// An API date (ISO 8601, `2026-12-06T02:56:18Z`) as people read it, in the browser's time zone
+/// ("06/12/2026, 02:56:18"); the text as it came when the browser cannot read it.
+pub fn date_time(iso: &str) -> String {
+    let ms = js_sys::Date::parse(iso);
+    if iso.is_empty() || ms.is_nan() {
+        return iso.to_string();
+    }
+    js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms))
+        .to_locale_string("en-GB", &wasm_bindgen::JsValue::UNDEFINED)
+        .into()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -219,7 +219,7 @@ pub fn LandingPage(config: RuntimeConfig, landing: Landing) -> impl IntoView {
                         let i = Invitation(&v);
                         view! {
                             <h2 id="landing-title">{format!("Join {} as {}", Organization(&v["Organization"]).name(), i.role())}</h2>
-                            <p class="muted">{format!("The invitation is for {}; it expires {}.", i.email(), i.expires())}</p>
+                            <p class="muted">{format!("The invitation is for {}; it expires {}.", i.email(), crate::text::date_time(&i.expires()))}</p>
                             <AccountForm base=config.api_base.clone() email=i.email() new_account=!i.account_exists() invitation=code.clone()/>
                         }.into_any()
                     }

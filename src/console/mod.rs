@@ -407,7 +407,12 @@ fn OperationPanel(op: Op) -> impl IntoView {
                 field_errors.set(errs);
                 if count > 0 {
                     param_error.set(Some(format!(
-                        "{count} field(s) need attention before sending{}.",
+                        "{} before sending{}.",
+                        if count == 1 {
+                            "1 field needs attention".to_string()
+                        } else {
+                            format!("{count} fields need attention")
+                        },
                         if json_mode.get_untracked() { " (switch to the form to see them)" } else { "" }
                     )));
                     return;

@@ -175,16 +175,16 @@ pub fn Members() -> impl IntoView {
                 <h3>"Invitations"</h3>
                 <div class="table-scroll" role="region" tabindex="0" aria-label="Invitations"><table class="list" id="invitations">
                     <thead><tr><th>"Email"</th><th>"Role"</th><th>"Status"</th><th>"Expires"</th><th><span class="sr-only">"Actions"</span></th></tr></thead>
-                    <tbody>{move || org.get().map(|o| o.invitations.iter().map(|i| {
+                    <tbody>{move || org.get().map(|o| if o.invitations.is_empty() { empty_row(5, "No invitations yet: invite someone above.") } else { o.invitations.iter().map(|i| {
                         let i = Invitation(i);
                         let (id, l) = (i.id(), i.link());
                         let pending = i.status() == "Pending";
-                        view! { <tr data-email=i.email()><td>{i.email()}</td><td>{i.role()}</td><td>{i.status()}</td><td>{i.expires()}</td>
+                        view! { <tr data-email=i.email()><td>{i.email()}</td><td>{i.role()}</td><td>{i.status()}</td><td>{crate::text::date_time(&i.expires())}</td>
                             <td>{pending.then(|| view! {
                                 <button class="ghost" on:click=move |_| copy(l.clone())>"Copy link"</button>
                                 <button class="ghost invitation-revoke" on:click=move |_| write.change(session, "DELETE", item(hub::INVITATIONS, &id), None, reload)>"Revoke"</button>
                             })}</td></tr> }
-                    }).collect_view())}</tbody>
+                    }).collect_view().into_any() })}</tbody>
                 </table></div>
                 <h3>"Custom roles"</h3>
                 <ul id="custom-roles">{move || org.get().map(|o| o.roles.iter().filter(|r| !OrganizationRole(r).built_in()).map(|r| {
@@ -201,10 +201,10 @@ pub fn Members() -> impl IntoView {
                 <h3>"Provisioning events"</h3>
                 <div class="table-scroll" role="region" tabindex="0" aria-label="Provisioning events"><table class="list" id="events">
                     <thead><tr><th>"When"</th><th>"Vendor"</th><th>"What"</th><th>"Whom"</th><th>"Result"</th></tr></thead>
-                    <tbody>{move || org.get().map(|o| o.events.iter().map(|v| { let e = ProvisioningEvent(v); view! {
-                        <tr><td>{e.date()}</td><td>{e.vendor()}</td><td>{e.action()}</td><td>{e.subject()}</td>
+                    <tbody>{move || org.get().map(|o| if o.events.is_empty() { empty_row(5, "No provisioning events: no vendor has provisioned this organization.") } else { o.events.iter().map(|v| { let e = ProvisioningEvent(v); view! {
+                        <tr><td>{crate::text::date_time(&e.date())}</td><td>{e.vendor()}</td><td>{e.action()}</td><td>{e.subject()}</td>
                             <td>{format!("{} {}", v["Status"], e.message())}</td></tr>
-                    } }).collect_view())}</tbody>
+                    } }).collect_view().into_any() })}</tbody>
                 </table></div>
             })}
             <p><button class="ghost" id="leave-org" on:click=leave>"Leave this organization"</button></p>
@@ -325,4 +325,9 @@ pub fn Applications() -> impl IntoView {
             })}
         </section>
     }
+}
+
+/// A table's only row when it has nothing to list, saying so.
+fn empty_row(columns: u32, text: &'static str) -> AnyView {
+    view! { <tr class="empty-row"><td colspan=columns.to_string() class="muted">{text}</td></tr> }.into_any()
 }

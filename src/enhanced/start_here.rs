@@ -1,15 +1,17 @@
 //! "Start here": the first screen of a marketplace that is still empty lists the steps that
 //! open it to the API (seed 000, then impersonation from seed 001) and ticks each one from what
 //! the API holds, so it stays true whoever did the work and wherever. A new marketplace already
-//! holds what its owner signs in with (the owner's client, profile and assignment): those do not
-//! count. Gone once every step is done.
+//! holds what its owner signs in with (the owner's client, profile and assignment), and an
+//! organization what the hub made behind it (`model::builtin`): those do not count. Gone once
+//! every step is done.
 use crate::auth::Session;
 use crate::data::get_as_me;
 use crate::data::Load;
+use gatehouse_model::builtin;
 use gatehouse_model::list::ListQuery;
 use gatehouse_model::read::text;
 use gatehouse_model::read::User;
-use gatehouse_model::resources::Kind;
+use gatehouse_model::resources::{Kind, UserType};
 use gatehouse_model::types::SecurityProfileAssignment;
 use leptos::prelude::*;
 use serde_json::Value;
@@ -47,16 +49,19 @@ async fn check(session: Session) -> Vec<Step> {
         .as_ref()
         .map(|v| v.iter().filter(|a| mine(a)).map(|a| a.security_profile_id.clone()).collect())
         .unwrap_or_default();
+    // built-in objects (the organization's console client, its ORG_* profiles, applications'
+    // objects and memberships) are nobody's set-up work: they never count
     let clients = get_as_me(session, "/apiclients?pageSize=100")
         .await
-        .map(|v| items(&v).iter().any(|c| text(c, "ID") != my_client));
-    let profiles = get_as_me(session, "/securityprofiles?pageSize=100")
-        .await
-        .map(|v| items(&v).iter().any(|p| !my_profiles.contains(&text(p, "ID"))));
-    let assigned = assignments.map(|v| v.iter().any(|a| !mine(a)));
+        .map(|v| items(&v).iter().any(|c| text(c, "ID") != my_client && !builtin::is_builtin_client_by_pattern(c)));
+    let profiles = get_as_me(session, "/securityprofiles?pageSize=100").await.map(|v| {
+        items(&v).iter().any(|p| !my_profiles.contains(&text(p, "ID")) && !builtin::is_builtin_profile(&text(p, "ID")))
+    });
+    let assigned =
+        assignments.map(|v| v.iter().any(|a| !mine(a) && !builtin::is_builtin_profile(&a.security_profile_id)));
     let users = async {
         let buyers = get_as_me(session, "/buyers?pageSize=10").await?;
-        for b in items(&buyers) {
+        for b in items(&buyers).iter().filter(|b| !builtin::is_builtin_company(UserType::Buyer, &text(b, "ID"))) {
             let path = crate::data::At::of(Kind::BuyerUser, text(b, "ID"))
                 .list_path(&ListQuery { page_size: 1, ..Default::default() });
             let users = get_as_me(session, &path).await?;

@@ -234,8 +234,10 @@ pub fn RolePicker(form: Form, name: &'static str) -> impl IntoView {
                     <fieldset class="role-group" data-area=*area style:display=move || if any_visible() { "" } else { "none" }>
                         <legend>{*area}
                             <button type="button" class="link" id=format!("roles-all-{area_id}") disabled=move || !form.writable.get()
+                                aria-label=format!("Select all {area} roles")
                                 on:click=move |_| for r in roles.iter().filter(|r| **r != FULL_ACCESS && visible(r)) { set(r, true) }>"Select all"</button>
                             <button type="button" class="link" id=format!("roles-none-{area_id}") disabled=move || !form.writable.get()
+                                aria-label=format!("Clear the {area} roles")
                                 on:click=move |_| for r in roles.iter().filter(|r| visible(r)) { set(r, false) }>"Clear"</button>
                         </legend>
                         {roles.iter().map(|role| {

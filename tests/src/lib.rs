@@ -470,6 +470,12 @@ impl Browser {
         self.find("#acting-banner").await;
     }
 
+    /// The access token of the first context the portal keeps in this tab.
+    pub async fn stored_token(&self) -> String {
+        let v = self.js("return JSON.parse(sessionStorage.getItem('gatehouse.contexts'))[0].access_token;").await;
+        v.as_str().unwrap_or_default().to_string()
+    }
+
     pub async fn js(&self, script: &str) -> Value {
         self.c.execute(script, vec![]).await.unwrap()
     }

@@ -110,11 +110,7 @@ async fn the_launcher_and_the_organization_screens_have_no_violation() {
         b.c.goto(&format!("{}/?op=enhanced:impersonation", w.portal)).await.unwrap();
         b.find("#imp-search").await;
         clean(&b, &format!("{theme}: launcher idle")).await;
-        b.fill("#imp-search", "buyer01").await;
-        b.click("#imp-search-go").await;
-        b.find("#imp-results tr[data-user='BUYER01'] .imp-pick").await.click().await.unwrap();
-        b.fill("#imp-reason", "TICKET-1").await;
-        b.click("#imp-act").await;
+        b.act_as("BUYER01", "TICKET-1").await;
         b.wait_text("#acting-banner", "acting as buyer01").await;
         clean(&b, &format!("{theme}: launcher acting")).await;
         b.click("#acting-end").await;

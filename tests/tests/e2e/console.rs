@@ -250,7 +250,7 @@ async fn a_malformed_xp_is_named_with_every_other_problem_and_the_first_send_aft
     let xp = b.wait_text("#field-xp-error", "malformed JSON").await;
     assert!(xp.starts_with("xp: malformed JSON at line 1"), "{xp}");
     assert!(b.text("#field-Password-error").await.contains("Password must contain"));
-    assert!(b.text("#request-error").await.contains("2 field(s) need attention"), "{}", b.text("#request-error").await);
+    assert!(b.text("#request-error").await.contains("2 fields need attention"), "{}", b.text("#request-error").await);
     assert!(!b.exists("#response").await, "nothing was sent");
     assert_eq!(b.find("#field-xp").await.prop("value").await.unwrap().as_deref(), Some("{\"Tier\": "));
     // the problem is said once: under the field, not also as a hint

@@ -56,11 +56,7 @@ async fn open_storefront_gives_the_new_window_no_opener_and_no_referrer() {
     let b = browser().await;
     b.sign_in(&w, REP.0, REP.1).await;
     b.click(".enhanced-section [data-screen='Impersonation launcher']").await;
-    b.fill("#imp-search", "buyer01").await;
-    b.click("#imp-search-go").await;
-    b.find("#imp-results tr[data-user='BUYER01'] .imp-pick").await.click().await.unwrap();
-    b.fill("#imp-reason", "TICKET-1").await;
-    b.click("#imp-act").await;
+    b.act_as("BUYER01", "TICKET-1").await;
     b.wait_text("#acting-banner", "acting as buyer01").await;
     b.js("window.__opened = []; window.open = (...args) => { window.__opened.push(args); return null; };").await;
     b.click("#open-storefront").await;

@@ -39,11 +39,20 @@ async fn a_new_person_creates_an_organization_and_a_member_joins_through_the_lin
     ann.find("#console-ready").await;
     assert_eq!(contexts(&ann).await, ["Ann's Shop — ann@example.com"]);
     assert_eq!(ann.text("#who-roles").await, "1 role");
+    // a brand-new organization has done none of the set-up: the client, profiles and
+    // assignments the hub made behind it (built-in, model::builtin) do not count
+    ann.wait_text("#start-here-count", "0 of 5 done").await;
+    // the header names the person and their organization role, not the membership user
+    assert_eq!(ann.text("#who-user").await, "ann@example.com");
+    ann.wait_text("#who-type", "Admin").await;
 
     // the Admin invites a Member; the link is shown to copy
     ann.open_screen(&w, "members").await;
     ann.wait_text("#members-title", "Members of Ann's Shop").await;
     ann.wait_text("#my-role", "Your role: Admin").await;
+    // empty tables say so instead of showing their headers alone
+    ann.wait_text("#invitations", "No invitations yet").await;
+    ann.wait_text("#events", "No provisioning events").await;
     ann.fill("#invite-email", "bob@example.com").await;
     ann.select("#invite-role", "Member").await;
     ann.click("#invite button[type=submit]").await;
@@ -54,6 +63,14 @@ async fn a_new_person_creates_an_organization_and_a_member_joins_through_the_lin
     let bob = browser().await;
     bob.c.goto(&link).await.unwrap();
     bob.wait_text("#landing-title", "Join Ann's Shop as Member").await;
+    // dates as people read them, not the API's ISO text
+    let expires = bob.text("#landing").await;
+    let iso = |t: &str| {
+        t.as_bytes()
+            .windows(11)
+            .any(|w| w[..4].iter().all(u8::is_ascii_digit) && w[4] == b'-' && w[7] == b'-' && w[10] == b'T')
+    };
+    assert!(expires.contains("it expires") && !iso(&expires), "{expires}");
     assert_eq!(bob.value("#account-email").await, "bob@example.com");
     assert!(bob.attr("#account-email", "readonly").await.is_some());
     assert!(!bob.c.current_url().await.unwrap().as_str().contains("invitation="), "the code left the address bar");
@@ -63,6 +80,8 @@ async fn a_new_person_creates_an_organization_and_a_member_joins_through_the_lin
     bob.click("#account-submit").await;
     bob.find("#console-ready").await;
     assert_eq!(contexts(&bob).await, ["Ann's Shop — bob@example.com"]);
+    assert_eq!(bob.text("#who-user").await, "bob@example.com");
+    bob.wait_text("#who-type", "Member").await;
 
     // a Member works with buyers, reads profiles, and is told what needs the Admin role
     bob.open_screen(&w, "members").await;

@@ -103,12 +103,7 @@ async fn the_copied_curl_holds_no_token_until_asked_and_then_runs() {
     let b = browser().await;
     b.sign_in(&w, ADMIN.0, ADMIN.1).await;
     b.grant_clipboard().await;
-    let token = b
-        .js("return JSON.parse(sessionStorage.getItem('gatehouse.contexts'))[0].access_token;")
-        .await
-        .as_str()
-        .unwrap()
-        .to_string();
+    let token = b.stored_token().await;
     b.open_op(&w, "GET /adminusers").await;
     b.fill("#param-search", "admin01").await;
     b.click("#copy-curl").await;
@@ -133,12 +128,7 @@ async fn the_token_inspector_reads_the_token_in_force_for_a_rep_and_while_acting
     let b = browser().await;
     b.sign_in(&w, REP.0, REP.1).await;
     b.grant_clipboard().await;
-    let token = b
-        .js("return JSON.parse(sessionStorage.getItem('gatehouse.contexts'))[0].access_token;")
-        .await
-        .as_str()
-        .unwrap()
-        .to_string();
+    let token = b.stored_token().await;
     // the rep's own token: read from its claims, compared with what the sandbox says of it
     let me = w.call("GET", "/me", &token, None).await.1;
     b.click("#token-open").await;

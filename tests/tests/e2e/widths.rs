@@ -63,6 +63,14 @@ if (wide) for (const td of document.querySelectorAll('#ed-list tbody td')) {
   const inner = td.clientHeight - parseFloat(cs.paddingTop) - parseFloat(cs.paddingBottom);
   if (t.length <= 40 && inner > 1.5 * lh) out.push(`#ed-list: "${t}" does not fit on one line (${td.clientWidth}px)`);
 }
+// an editor's controls each have a name of their own (not eight buttons called "Select all")
+const names = {};
+for (const c of document.querySelectorAll('#ed-form button, #ed-form a[href]')) {
+  if (!c.getClientRects().length) continue;
+  const n = (c.getAttribute('aria-label') || c.textContent).trim();
+  names[n] = (names[n] || 0) + 1;
+}
+for (const [n, k] of Object.entries(names)) if (k > 1) out.push(`${k} controls of the editor are all called "${n}"`);
 return out.slice(0, 12);
 "#;
 

@@ -121,12 +121,7 @@ async fn a_request_is_copied_as_curl_fetch_and_sdk_and_the_copied_curl_runs() {
     b.click("#add-filter").await;
     b.fill("#filter-field-0", "Active").await;
     b.fill("#filter-value-0", "true").await;
-    let token = b
-        .js("return JSON.parse(sessionStorage.getItem('gatehouse.contexts'))[0].access_token;")
-        .await
-        .as_str()
-        .unwrap()
-        .to_string();
+    let token = b.stored_token().await;
 
     b.click("#copy-sdk").await;
     b.wait_text("#copied", "SDK").await;
