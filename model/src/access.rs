@@ -1010,6 +1010,13 @@ impl AccessMap {
             if !roles.intersects(sufficient) {
                 continue;
             }
+            // never offered: an organization's own profiles (they belong to its built-in
+            // objects), and a profile that would give FullAccess where a narrower role does
+            if crate::builtin::is_builtin_profile(&self.market.profiles[pi].id)
+                || (roles.and(sufficient) == full && sufficient != full)
+            {
+                continue;
+            }
             let base = SecurityProfileAssignment {
                 security_profile_id: self.market.profiles[pi].id.clone(),
                 buyer_id: buyer.clone(),

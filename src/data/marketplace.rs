@@ -161,15 +161,25 @@ fn add(m: &mut Marketplace, lists: Vec<List>) {
     }
 }
 
+/// Companies read together in the second pass: after each such chunk the part of the map
+/// already known may be shown (see [`read_marketplace`]).
+const COMPANIES_PER_CHUNK: usize = 16;
+/// The part already known is shown at most this often (ms): building it costs time too.
+const PARTIAL_EVERY_MS: f64 = 400.0;
+
 /// Reads the marketplace `id` (named `name` in files and headings) as the session's acting
-/// user. `report` hears the progress after every page; `signal` aborts the read (its answer is
-/// then an error, dropped by the load that started it).
+/// user. `report` hears the progress after every page; `partial` is given the part read so far
+/// (after the first pass, then after chunks of companies, at most every [`PARTIAL_EVERY_MS`]):
+/// every company in it is complete (its users, groups and memberships all read), so each user
+/// it holds has all their roles; companies still to come are missing, not half-read. `signal`
+/// aborts the read (its answer is then an error, dropped by the load that started it).
 pub async fn read_marketplace(
     session: Session,
     id: &str,
     name: &str,
     signal: Option<AbortSignal>,
     report: impl Fn(Progress),
+    partial: impl Fn(&Marketplace),
 ) -> Result<Marketplace, Vec<Problem>> {
     let signal = signal.as_ref();
     let mut m = Marketplace::new(id, name);
@@ -178,16 +188,32 @@ pub async fn read_marketplace(
     let lists = read_pass(session, first, signal, &mut progress, &report).await?;
     add(&mut m, lists);
 
-    let second: Vec<(Input, String)> = m
+    // the lists of each buyer and supplier, a company's lists always in the same chunk
+    let companies: Vec<Vec<(Input, String)>> = m
         .parties
         .iter()
         .filter(|p| p.user_type != UserType::Admin)
-        .flat_map(|p| {
-            Input::ALL.iter().filter(move |i| i.per_company() == Some(p.user_type)).map(|i| (*i, p.company.id.clone()))
+        .map(|p| {
+            Input::ALL
+                .iter()
+                .filter(|i| i.per_company() == Some(p.user_type))
+                .map(|i| (*i, p.company.id.clone()))
+                .collect()
         })
         .collect();
     progress.pass = 2;
-    let lists = read_pass(session, second, signal, &mut progress, &report).await?;
-    add(&mut m, lists);
+    let n = companies.len().div_ceil(COMPANIES_PER_CHUNK);
+    if n > 0 {
+        partial(&m);
+    }
+    let mut shown_at = js_sys::Date::now();
+    for (k, chunk) in companies.chunks(COMPANIES_PER_CHUNK).enumerate() {
+        let lists = read_pass(session, chunk.concat(), signal, &mut progress, &report).await?;
+        add(&mut m, lists);
+        if k + 1 < n && js_sys::Date::now() - shown_at >= PARTIAL_EVERY_MS {
+            partial(&m);
+            shown_at = js_sys::Date::now();
+        }
+    }
     Ok(m)
 }

@@ -27,7 +27,7 @@ const IN_FLIGHT: usize = 8;
 async fn read_target(session: Session) -> Result<(Marketplace, BuiltIns), Vec<Problem>> {
     let c = session.current_untracked();
     let (id, name, console) = c.map(|c| (c.org.clone(), c.org_name.clone(), c.client_id.clone())).unwrap_or_default();
-    let m = read_marketplace(session, &id, &name, None, |_| {}).await?;
+    let m = read_marketplace(session, &id, &name, None, |_| {}, |_| {}).await?;
     // without the hub's applications (a token that may not read them) the patterns alone decide
     let apps = call_with(session, Caller::ActingAs, "GET", hub::APPLICATIONS, None, None).await.unwrap_or_default();
     let items = apps["Items"].as_array().map_or(&[][..], |v| v);

@@ -16,13 +16,18 @@ use gatehouse_model::resources::UserType;
 use leptos::prelude::*;
 use std::collections::HashSet;
 use std::sync::Arc;
+use wasm_bindgen::JsCast;
 
 /// Height of a matrix row in pixels (fixed, so the rows in view follow from the scroll offset).
 const ROW_H: f64 = 32.0;
 /// Height of the matrix's scroll region.
-const VIEW_H: f64 = 480.0;
+const VIEW_H: f64 = 560.0;
 /// Rows drawn above and below those in view.
 const OVERSCAN: usize = 6;
+/// Width of a role column in pixels (fixed, its name written upwards).
+const COL_W: f64 = 30.0;
+/// Role columns drawn left and right of those in view.
+const COL_OVERSCAN: usize = 4;
 /// Items listed at most in one list of a panel (a search narrows it).
 const LIST_MAX: usize = 100;
 
@@ -96,10 +101,43 @@ fn assign_href(profile: &str, t: UserType, grant: &gatehouse_model::access::Gran
     h
 }
 
+/// How long the last read took, and the memory the portal's WASM holds after it: on the
+/// screen's element for `scripts/bench` (`data-read-ms`, `data-build-ms`, `data-wasm-bytes`).
+#[derive(Clone, Copy, Default)]
+struct Timing {
+    read_ms: f64,
+    build_ms: f64,
+    wasm_bytes: f64,
+}
+
+fn wasm_bytes() -> f64 {
+    wasm_bindgen::memory()
+        .dyn_into::<js_sys::WebAssembly::Memory>()
+        .map(|m| m.buffer().dyn_into::<js_sys::ArrayBuffer>().map(|b| b.byte_length() as f64).unwrap_or(0.0))
+        .unwrap_or(0.0)
+}
+
+/// What the person chose on the screen: kept while the map is read again or grows (the part
+/// already known is shown while the rest is read), so a new map never resets the view.
+#[derive(Clone, Copy)]
+struct Choices {
+    tab: RwSignal<Tab>,
+    filter: RwSignal<Filter>,
+    sort: RwSignal<SortBy>,
+}
+
 #[component]
 pub fn AccessMapScreen(spec: Arc<Spec>) -> impl IntoView {
     let session = expect_context::<Session>();
     let progress = RwSignal::new(Progress::default());
+    // the part of the map already read, while the rest is on its way
+    let partial = RwSignal::new(None::<Map>);
+    let choices = Choices {
+        tab: RwSignal::new(Tab::Matrix),
+        filter: RwSignal::new(Filter::default()),
+        sort: RwSignal::new(SortBy::User),
+    };
+    let timing = RwSignal::new(Timing::default());
     let (id, name) = market_name(session);
     // read on every visit (never a stale map); leaving the screen aborts the read
     let load: Load<Map> = Load::new(
@@ -107,19 +145,37 @@ pub fn AccessMapScreen(spec: Arc<Spec>) -> impl IntoView {
         move |_, signal| {
             let (id, name) = (id.clone(), name.clone());
             async move {
+                let started = js_sys::Date::now();
                 progress.set(Progress::default());
-                let m = read_marketplace(session, &id, &name, signal, move |p| {
-                    progress.try_set(p);
-                })
-                .await?;
-                Ok(Arc::new(AccessMap::build(m)))
+                partial.set(None);
+                let m = read_marketplace(
+                    session,
+                    &id,
+                    &name,
+                    signal,
+                    move |p| {
+                        progress.try_set(p);
+                    },
+                    move |m| {
+                        partial.try_set(Some(Arc::new(AccessMap::build(m.clone()))));
+                    },
+                )
+                .await;
+                partial.try_set(None);
+                let read = js_sys::Date::now();
+                let map = Arc::new(AccessMap::build(m?));
+                let built = js_sys::Date::now();
+                timing.try_set(Timing { read_ms: read - started, build_ms: built - read, wasm_bytes: wasm_bytes() });
+                Ok(map)
             }
         },
         true,
     );
     let spec = StoredValue::new(spec);
     view! {
-        <section class="enhanced screen" id="screen" data-screen="access-map" aria-label="Access map">
+        <section class="enhanced screen" id="screen" data-screen="access-map" aria-label="Access map"
+            data-read-ms=move || format!("{:.0}", timing.get().read_ms) data-build-ms=move || format!("{:.0}", timing.get().build_ms)
+            data-wasm-bytes=move || timing.get().wasm_bytes.to_string()>
             <header class="screen-head">
                 <h2 tabindex="-1">"⚡ Access map"</h2>
                 <button type="button" id="am-reload" on:click=move |_| load.reload() disabled=move || load.loading.get()>"Read again"</button>
@@ -136,18 +192,28 @@ pub fn AccessMapScreen(spec: Arc<Spec>) -> impl IntoView {
                     }}</span>
                 </div>
             </Show>
-            {move || load.state.with(|s| match s {
-                Some(Err(p)) => view! { <p class="error" role="alert" id="am-error">{crate::data::one_line(p)}</p> }.into_any(),
-                Some(Ok(map)) => view! { <Loaded map=map.clone() spec=spec.get_value()/> }.into_any(),
-                None => ().into_any(),
-            })}
+            {move || {
+                // while a read is on its way: the part of it already known, never the older map
+                if load.loading.get() {
+                    return match partial.get() {
+                        Some(map) => view! { <Loaded map=map spec=spec.get_value() choices=choices complete=false/> }.into_any(),
+                        None => ().into_any(),
+                    };
+                }
+                load.state.with(|s| match s {
+                    Some(Err(p)) => view! { <p class="error" role="alert" id="am-error">{crate::data::one_line(p)}</p> }.into_any(),
+                    Some(Ok(map)) => view! { <Loaded map=map.clone() spec=spec.get_value() choices=choices complete=true/> }.into_any(),
+                    None => ().into_any(),
+                })
+            }}
         </section>
     }
 }
 
+/// The map's views. `complete` false: the part read so far (whole companies), said above it.
 #[component]
-fn Loaded(map: Map, spec: Arc<Spec>) -> impl IntoView {
-    let tab = RwSignal::new(Tab::Matrix);
+fn Loaded(map: Map, spec: Arc<Spec>, choices: Choices, complete: bool) -> impl IntoView {
+    let tab = choices.tab;
     let m = map.market();
     let counts = |t: UserType| map.rows().iter().filter(|r| r.user_type == t).count();
     let summary = format!(
@@ -170,7 +236,10 @@ fn Loaded(map: Map, spec: Arc<Spec>) -> impl IntoView {
     };
     let (m1, m2, m3) = (map.clone(), map.clone(), map.clone());
     view! {
-        <div id="am-ready" data-users=map.len().to_string()>
+        <div id=if complete { "am-ready" } else { "am-partial" } data-users=map.len().to_string()>
+            {(!complete).then(|| view! {
+                <p class="warn" id="am-partial-note">"The part read so far: every user shown here is complete with all their roles; the users of companies still being read are not in it yet."</p>
+            })}
             <p id="am-summary">{summary}</p>
             {(!gaps.is_empty()).then(|| view! {
                 <div class="warn" id="am-gaps" role="status">
@@ -185,7 +254,7 @@ fn Loaded(map: Map, spec: Arc<Spec>) -> impl IntoView {
                 {tab_button(Tab::Reach, "am-tab-reach", "Impersonation reach")}
             </div>
             <Show when=move || matches!(tab.get(), Tab::Matrix | Tab::Holders)>
-                <Review map=m1.clone() holders=Signal::derive(move || tab.get() == Tab::Holders)/>
+                <Review map=m1.clone() choices=choices holders=Signal::derive(move || tab.get() == Tab::Holders)/>
             </Show>
             <Show when=move || tab.get() == Tab::Call><CanCall map=m2.clone() spec=spec.clone()/></Show>
             <Show when=move || tab.get() == Tab::Reach><Reach map=m3.clone()/></Show>
@@ -195,9 +264,8 @@ fn Loaded(map: Map, spec: Arc<Spec>) -> impl IntoView {
 
 /// The filters, and the matrix or the roles → holders view of the users they keep.
 #[component]
-fn Review(map: Map, holders: Signal<bool>) -> impl IntoView {
-    let filter = RwSignal::new(Filter::default());
-    let sort = RwSignal::new(SortBy::User);
+fn Review(map: Map, choices: Choices, holders: Signal<bool>) -> impl IntoView {
+    let Choices { filter, sort, .. } = choices;
     let mv = map.clone();
     let shown: Memo<Vec<u32>> = Memo::new(move |_| filter.with(|f| mv.view(f, sort.get())));
     let selected = RwSignal::new(None::<u32>);
@@ -213,7 +281,7 @@ fn Review(map: Map, holders: Signal<bool>) -> impl IntoView {
             (i, format!("{name} ({} {}{inactive})", p.user_type.as_str(), p.company.id))
         })
         .collect();
-    let groups: Vec<(String, String)> = m
+    let groups: Vec<((usize, usize), String, String)> = m
         .parties
         .iter()
         .enumerate()
@@ -221,17 +289,17 @@ fn Review(map: Map, holders: Signal<bool>) -> impl IntoView {
             p.groups.iter().enumerate().map(move |(gi, g)| {
                 let name = if g.name.is_empty() { g.id.clone() } else { g.name.clone() };
                 let owner = if p.company.id.is_empty() { "admin".to_string() } else { p.company.id.clone() };
-                (format!("{pi}:{gi}"), format!("{name} ({owner})"))
+                ((pi, gi), format!("{pi}:{gi}"), format!("{name} ({owner})"))
             })
         })
         .collect();
-    let roles: Vec<(String, String)> = map
+    let roles: Vec<(RoleRef, String, String)> = map
         .roles_in_use()
         .into_iter()
         .map(|(r, n)| {
             let name = map.role_name(r).to_string();
             let custom = if matches!(r, RoleRef::Custom(_)) { ", custom" } else { "" };
-            (name.clone(), format!("{name} ({n}{custom})"))
+            (r, name.clone(), format!("{name} ({n}{custom})"))
         })
         .collect();
     let mr = map.clone();
@@ -256,12 +324,16 @@ fn Review(map: Map, holders: Signal<bool>) -> impl IntoView {
             <label for="am-type">"User type"</label>
             <select id="am-type" on:change=move |ev| filter.update(|f| f.user_type = UserType::parse(&event_target_value(&ev)))>
                 <option value="">"All"</option>
-                {[UserType::Admin, UserType::Buyer, UserType::Supplier].into_iter().map(|t| view! { <option value=t.as_str()>{t.as_str()}</option> }).collect_view()}
+                {[UserType::Admin, UserType::Buyer, UserType::Supplier].into_iter().map(|t| view! {
+                    <option value=t.as_str() selected=move || filter.with(|f| f.user_type == Some(t))>{t.as_str()}</option>
+                }).collect_view()}
             </select>
             <label for="am-company">"Company"</label>
             <select id="am-company" on:change=move |ev| filter.update(|f| f.company = event_target_value(&ev).parse().ok())>
                 <option value="">"All"</option>
-                {companies.into_iter().map(|(i, label)| view! { <option value=i.to_string()>{label}</option> }).collect_view()}
+                {companies.into_iter().map(|(i, label)| view! {
+                    <option value=i.to_string() selected=move || filter.with(|f| f.company == Some(i))>{label}</option>
+                }).collect_view()}
             </select>
             <label for="am-group">"Group"</label>
             <select id="am-group" on:change=move |ev| filter.update(|f| {
@@ -269,27 +341,32 @@ fn Review(map: Map, holders: Signal<bool>) -> impl IntoView {
                 f.group = v.split_once(':').and_then(|(p, g)| Some((p.parse().ok()?, g.parse().ok()?)));
             })>
                 <option value="">"All"</option>
-                {groups.into_iter().map(|(v, label)| view! { <option value=v>{label}</option> }).collect_view()}
+                {groups.into_iter().map(|(g, v, label)| view! {
+                    <option value=v selected=move || filter.with(|f| f.group == Some(g))>{label}</option>
+                }).collect_view()}
             </select>
             <label for="am-role">"Role"</label>
             <select id="am-role" on:change=move |ev| set_role(event_target_value(&ev))>
                 <option value="">"All"</option>
-                {roles.into_iter().map(|(v, label)| view! { <option value=v>{label}</option> }).collect_view()}
+                {roles.into_iter().map(|(r, v, label)| view! {
+                    <option value=v selected=move || filter.with(|f| f.role == Some(r))>{label}</option>
+                }).collect_view()}
             </select>
             <label for="am-status">"Status"</label>
             <select id="am-status" on:change=move |ev| filter.update(|f| f.active = match event_target_value(&ev).as_str() { "active" => Some(true), "inactive" => Some(false), _ => None })>
                 <option value="">"All"</option>
-                <option value="active">"Active"</option>
-                <option value="inactive">"Inactive (or of an inactive company)"</option>
+                <option value="active" selected=move || filter.with(|f| f.active == Some(true))>"Active"</option>
+                <option value="inactive" selected=move || filter.with(|f| f.active == Some(false))>"Inactive (or of an inactive company)"</option>
             </select>
-            <label class="check"><input type="checkbox" id="am-elevated" on:change=move |ev| filter.update(|f| f.elevated = event_target_checked(&ev))/>"Only elevated roles"</label>
+            <label class="check"><input type="checkbox" id="am-elevated" prop:checked=move || filter.with(|f| f.elevated) on:change=move |ev| filter.update(|f| f.elevated = event_target_checked(&ev))/>"Only elevated roles"</label>
             <label for="am-sort">"Sort"</label>
             <select id="am-sort" on:change=move |ev| sort.set(match event_target_value(&ev).as_str() {
                 "user-desc" => SortBy::UserDescending, "most" => SortBy::MostRoles, "fewest" => SortBy::FewestRoles, _ => SortBy::User })>
-                <option value="user">"By user (A–Z)"</option>
-                <option value="user-desc">"By user (Z–A)"</option>
-                <option value="most">"Most roles first"</option>
-                <option value="fewest">"Fewest roles first"</option>
+                {[(SortBy::User, "user", "By user (A–Z)"), (SortBy::UserDescending, "user-desc", "By user (Z–A)"),
+                  (SortBy::MostRoles, "most", "Most roles first"), (SortBy::FewestRoles, "fewest", "Fewest roles first")]
+                    .into_iter()
+                    .map(|(by, v, label)| view! { <option value=v selected=move || sort.get() == by>{label}</option> })
+                    .collect_view()}
             </select>
         </div>
         <div class="row">
@@ -306,11 +383,32 @@ fn Review(map: Map, holders: Signal<bool>) -> impl IntoView {
     }
 }
 
-/// Users × roles, the rows in view only.
+/// Users × roles: only the rows and the role columns in view are drawn (fixed row height and
+/// column width, so the scroll offsets pick them), with spacers standing for the rest.
 #[component]
 fn Matrix(map: Map, shown: Memo<Vec<u32>>, selected: RwSignal<Option<u32>>) -> impl IntoView {
     let top = RwSignal::new(0.0f64);
+    let left = RwSignal::new(0.0f64);
+    // the region's inner width, and where the role columns begin (measured; 0 until known)
+    let width = RwSignal::new(0.0f64);
+    let fixed = RwSignal::new(0.0f64);
     let region = NodeRef::<leptos::html::Div>::new();
+    let measure = move || {
+        if let Some(el) = region.get_untracked() {
+            width.set(el.client_width() as f64);
+            if let Ok(Some(start)) = el.query_selector("thead .colspace") {
+                if let Ok(start) = start.dyn_into::<web_sys::HtmlElement>() {
+                    fixed.set(start.offset_left() as f64);
+                }
+            }
+        }
+    };
+    Effect::new(move |_| {
+        if region.get().is_some() {
+            measure();
+        }
+    });
+    let _resize = window_event_listener(leptos::ev::resize, move |_| measure());
     // a new filter or sort starts at the top
     Effect::new(move |_| {
         shown.track();
@@ -323,17 +421,39 @@ fn Matrix(map: Map, shown: Memo<Vec<u32>>, selected: RwSignal<Option<u32>>) -> i
         map.roles_in_use().into_iter().map(|(r, _)| r).filter(|r| matches!(r, RoleRef::Api(_))).collect();
     let has_custom = !map.custom_roles().is_empty();
     let head: Vec<String> = cols.iter().map(|r| map.role_name(*r).to_string()).collect();
-    let ncols = cols.len() + 3 + usize::from(has_custom);
+    let n_cols = cols.len();
     let cols = StoredValue::new(cols);
+    let head = StoredValue::new(head);
     let range = move || {
         let n = shown.with(Vec::len);
         let first = ((top.get() / ROW_H) as usize).saturating_sub(OVERSCAN).min(n);
         let last = (first + (VIEW_H / ROW_H) as usize + 2 * OVERSCAN).min(n);
         (first, last, n)
     };
+    // the role columns in view: those between the left edge (less the fixed columns) and the
+    // right edge of the region
+    let col_range = Memo::new(move |_| {
+        let w = if width.get() > 0.0 { width.get() } else { 1600.0 };
+        let (l, f) = (left.get(), fixed.get());
+        let first = (((l - f) / COL_W).floor().max(0.0) as usize).saturating_sub(COL_OVERSCAN).min(n_cols);
+        let last = ((((l + w - f) / COL_W).ceil().max(0.0) as usize) + COL_OVERSCAN).min(n_cols);
+        (first, last.max(first))
+    });
+    let spacer = move |skipped: usize| {
+        (skipped > 0).then(|| {
+            let w = format!("{}px", skipped as f64 * COL_W);
+            view! { <td aria-hidden="true" class="colspace" style:width=w.clone() style:min-width=w style:padding="0"></td> }
+        })
+    };
+    // always there (its offset is where the role columns begin), as wide as the columns left out
+    let start_spacer = move |skipped: usize| {
+        let w = format!("{}px", skipped as f64 * COL_W);
+        view! { <td aria-hidden="true" class="colspace" style:width=w.clone() style:min-width=w style:padding="0"></td> }
+    };
     let mr = map.clone();
     let rows = move || {
         let (first, last, n) = range();
+        let (c0, c1) = col_range.get();
         let ids: Vec<u32> = shown.with(|s| s[first..last].to_vec());
         let map = mr.clone();
         let body = ids
@@ -352,19 +472,22 @@ fn Matrix(map: Map, shown: Memo<Vec<u32>>, selected: RwSignal<Option<u32>>) -> i
                 let label = user_label(&map, row);
                 let n_roles = row.roles.len() as usize + row.custom.len();
                 let cells = cols.with_value(|cols| {
-                    cols.iter()
-                        .map(|c| {
+                    cols[c0..c1]
+                        .iter()
+                        .enumerate()
+                        .map(|(j, c)| {
                             let role = map.role_name(*c).to_string();
+                            let index = (c0 + j + 4).to_string();
                             if map.holds(row, *c) {
                                 let src = sources_short(&map, row, *c);
                                 let aria = format!("{role} held by {username} through {src}");
                                 let title = src.clone();
-                                view! { <td data-role=role data-sources=src class="held">
+                                view! { <td data-role=role data-sources=src class="held" aria-colindex=index>
                                     <button type="button" class="cell" title=title aria-label=aria on:click=move |_| selected.set(Some(r))>"●"</button>
                                 </td> }
                                 .into_any()
                             } else {
-                                view! { <td data-role=role></td> }.into_any()
+                                view! { <td data-role=role class="role" aria-colindex=index></td> }.into_any()
                             }
                         })
                         .collect_view()
@@ -372,18 +495,20 @@ fn Matrix(map: Map, shown: Memo<Vec<u32>>, selected: RwSignal<Option<u32>>) -> i
                 let custom = has_custom.then(|| {
                     let names = map.custom_names(row).join(", ");
                     let text = names.clone();
-                    view! { <td class="custom" data-custom=names>{text}</td> }
+                    view! { <td class="custom" data-custom=names aria-colindex=(n_cols + 4).to_string()>{text}</td> }
                 });
                 let inactive = !marks.is_empty();
                 view! {
                     <tr data-user=username.clone() aria-rowindex=(first + k + 2).to_string() class:inactive=inactive>
-                        <th scope="row" class="user">
+                        <th scope="row" class="user" aria-colindex="1">
                             <button type="button" class="link" on:click=move |_| selected.set(Some(r))>{label}</button>
                             {inactive.then(|| view! { <span class="badge">{marks}</span> })}
                         </th>
-                        <td>{row.user_type.as_str()}</td>
-                        <td class="num">{n_roles}</td>
+                        <td aria-colindex="2">{row.user_type.as_str()}</td>
+                        <td class="num" aria-colindex="3">{n_roles}</td>
+                        {start_spacer(c0)}
                         {cells}
+                        {spacer(n_cols - c1)}
                         {custom}
                     </tr>
                 }
@@ -391,26 +516,42 @@ fn Matrix(map: Map, shown: Memo<Vec<u32>>, selected: RwSignal<Option<u32>>) -> i
             .collect_view();
         let above = first as f64 * ROW_H;
         let below = (n - last) as f64 * ROW_H;
+        let span = (n_cols + 5 + usize::from(has_custom)).to_string();
         view! {
-            {(above > 0.0).then(|| view! { <tr aria-hidden="true" class="spacer" style:height=format!("{above}px")><td colspan=ncols.to_string()></td></tr> })}
+            {(above > 0.0).then(|| view! { <tr aria-hidden="true" class="spacer" style:height=format!("{above}px")><td colspan=span.clone()></td></tr> })}
             {body}
-            {(below > 0.0).then(|| view! { <tr aria-hidden="true" class="spacer" style:height=format!("{below}px")><td colspan=ncols.to_string()></td></tr> })}
+            {(below > 0.0).then(|| view! { <tr aria-hidden="true" class="spacer" style:height=format!("{below}px")><td colspan=span></td></tr> })}
         }
     };
+    let header = move || {
+        let (c0, c1) = col_range.get();
+        let cells = head.with_value(|head| {
+            head[c0..c1]
+                .iter()
+                .enumerate()
+                .map(|(j, h)| {
+                    let elevated = elevated_reason(h);
+                    view! { <th scope="col" class="role" class:elevated=elevated.is_some() title=elevated.unwrap_or_default()
+                        aria-colindex=(c0 + j + 4).to_string()><span>{h.clone()}</span></th> }
+                })
+                .collect_view()
+        });
+        view! { {start_spacer(c0)} {cells} {spacer(n_cols - c1)} }
+    };
+    let colcount = (n_cols + 3 + usize::from(has_custom)).to_string();
     view! {
         <div class="am-matrix" id="am-matrix" node_ref=region tabindex="0" role="region" aria-label="Users and the roles they hold"
             style:max-height=format!("{VIEW_H}px") on:scroll=move |ev| {
                 let el: web_sys::Element = event_target(&ev);
                 top.set(el.scroll_top() as f64);
+                left.set(el.scroll_left() as f64);
+                width.set(el.client_width() as f64);
             }>
-            <table class="grid" aria-rowcount=move || (shown.with(Vec::len) + 1).to_string()>
+            <table class="grid" aria-rowcount=move || (shown.with(Vec::len) + 1).to_string() aria-colcount=colcount>
                 <thead><tr aria-rowindex="1">
-                    <th scope="col">"User"</th><th scope="col">"Type"</th><th scope="col">"Roles"</th>
-                    {head.into_iter().map(|h| {
-                        let elevated = elevated_reason(&h);
-                        view! { <th scope="col" class="role" class:elevated=elevated.is_some() title=elevated.unwrap_or_default()>{h}</th> }
-                    }).collect_view()}
-                    {has_custom.then(|| view! { <th scope="col">"Custom roles"</th> })}
+                    <th scope="col" aria-colindex="1">"User"</th><th scope="col" aria-colindex="2">"Type"</th><th scope="col" aria-colindex="3">"Roles"</th>
+                    {header}
+                    {has_custom.then(|| view! { <th scope="col" aria-colindex=(n_cols + 4).to_string()>"Custom roles"</th> })}
                 </tr></thead>
                 <tbody>{rows}</tbody>
             </table>
@@ -627,8 +768,13 @@ fn CanCall(map: Map, spec: Arc<Spec>) -> impl IntoView {
             })
             .collect();
         let no_profile = check.no_profile.then(|| {
-            let href = crate::route::new_href("enhanced:securityprofiles", &[("Name", format!("Can call {}", o.key))]);
-            view! { <p id="cc-no-profile">"No security profile holds any of these roles. "<a href=href>"Make a profile"</a>" holding one, then assign it."</p> }
+            // a role that would do (never FullAccess: that one is granted only with its own warning)
+            let role = check.missing.iter().find(|r| **r != "FullAccess").copied().unwrap_or_default();
+            let href = crate::route::new_href(
+                "enhanced:securityprofiles",
+                &[("Name", format!("Can call {}", o.key)), ("Roles", role.to_string())],
+            );
+            view! { <p id="cc-no-profile">"No security profile holds any of these roles (profiles that would give FullAccess, or an organization's own, are not suggested). "<a href=href>"Make a profile"</a>" holding one, then assign it."</p> }
         });
         let allowed = if check.allowed { "yes" } else { "no" };
         view! {

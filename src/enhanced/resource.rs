@@ -215,7 +215,19 @@ pub fn ResourceScreen(def: &'static ScreenDef) -> impl IntoView {
                 form.draft.update(|d| {
                     for (k, v) in fields {
                         if let Some(f) = rdef.schema.fields.iter().find(|f| f.name == k && !f.read_only) {
-                            d.insert(k, if f.ty == Ty::Bool { Value::Bool(v == "true") } else { Value::String(v) });
+                            let value = match f.ty {
+                                Ty::Bool => Value::Bool(v == "true"),
+                                // a list (the roles of a new profile): comma-separated in the address
+                                // FullAccess is never granted by an address: only by its own confirmation
+                                Ty::Roles | Ty::StrArray => Value::Array(
+                                    v.split(',')
+                                        .filter(|s| !s.is_empty() && (f.ty != Ty::Roles || *s != "FullAccess"))
+                                        .map(|s| Value::String(s.to_string()))
+                                        .collect(),
+                                ),
+                                _ => Value::String(v),
+                            };
+                            d.insert(k, value);
                         }
                     }
                 });

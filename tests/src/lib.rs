@@ -1,5 +1,6 @@
 //! Harness for end-to-end tests: a seeded sandbox, the built portal (`dist/`) served with a
 //! `config.json` pointing at that sandbox, and a headless Chromium driven over WebDriver.
+use axum::response::IntoResponse;
 use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
 use gatehouse_sandbox::{seed, App};
@@ -106,6 +107,90 @@ pub async fn world() -> World {
     // invitation and session links lead to this portal
     app.hub.set_portal_url(&format!("{portal}/"));
     World { api, portal, app, _dir: dir }
+}
+
+/// Holds back the API's answers to the requests a test names until [`Gate::open`]: a slow
+/// API on demand, to see what a screen shows while part of its reading is on its way.
+#[derive(Clone)]
+pub struct Gate {
+    open: std::sync::Arc<tokio::sync::watch::Sender<bool>>,
+    held: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl Gate {
+    /// Lets every held request (and every later one) through.
+    pub fn open(&self) {
+        self.open.send_replace(true);
+    }
+    /// Requests held back so far.
+    pub fn held(&self) -> usize {
+        self.held.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+#[derive(Clone)]
+struct Proxy {
+    upstream: String,
+    client: reqwest::Client,
+    gate: Gate,
+    hold: fn(&str) -> bool,
+}
+
+/// Forwards one request to the sandbox as it came (method, path, query, headers, body) and its
+/// answer back; a request whose path `hold` names waits for the gate first (CORS preflights
+/// never wait).
+async fn forward(
+    axum::extract::State(p): axum::extract::State<Proxy>,
+    req: axum::extract::Request,
+) -> axum::response::Response {
+    let (parts, body) = req.into_parts();
+    if parts.method != http::Method::OPTIONS && (p.hold)(parts.uri.path()) {
+        p.gate.held.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let mut open = p.gate.open.subscribe();
+        let _ = open.wait_for(|o| *o).await;
+    }
+    let target = format!("{}{}", p.upstream, parts.uri.path_and_query().map(|q| q.as_str()).unwrap_or("/"));
+    let body = axum::body::to_bytes(body, 64 << 20).await.unwrap_or_default();
+    let mut request = p.client.request(parts.method.clone(), target).body(body);
+    for (k, v) in parts.headers.iter().filter(|(k, _)| *k != http::header::HOST) {
+        request = request.header(k, v);
+    }
+    let Ok(answer) = request.send().await else {
+        return (http::StatusCode::BAD_GATEWAY, "the sandbox did not answer").into_response();
+    };
+    let (status, headers) = (answer.status(), answer.headers().clone());
+    let bytes = answer.bytes().await.unwrap_or_default();
+    let mut out = axum::response::Response::new(axum::body::Body::from(bytes));
+    *out.status_mut() = status;
+    for (k, v) in
+        headers.iter().filter(|(k, _)| *k != http::header::TRANSFER_ENCODING && *k != http::header::CONNECTION)
+    {
+        out.headers_mut().insert(k, v.clone());
+    }
+    out
+}
+
+/// [`world`] with its API behind a [`Gate`]: requests whose path `hold` names wait until the
+/// test opens it. The portal and `World::api` both go through it.
+pub async fn gated_world(hold: fn(&str) -> bool) -> (World, Gate) {
+    let dir = tempfile::tempdir().unwrap();
+    let app = App::open(&dir.path().join("e2e.db")).unwrap();
+    seed::run(&app).unwrap();
+    let upstream = gatehouse_sandbox::spawn(app.clone()).await.unwrap();
+    let gate = Gate {
+        open: std::sync::Arc::new(tokio::sync::watch::channel(false).0),
+        held: std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0)),
+    };
+    let proxy = Proxy { upstream, client: reqwest::Client::new(), gate: gate.clone(), hold };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let api = format!("http://{}", listener.local_addr().unwrap());
+    let router = axum::Router::new().fallback(forward).with_state(proxy);
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, router).await;
+    });
+    let portal = serve_portal(&api).await;
+    app.hub.set_portal_url(&format!("{portal}/"));
+    (World { api, portal, app, _dir: dir }, gate)
 }
 
 /// A sandbox holding an empty marketplace (only its owner, with FullAccess) and the portal.

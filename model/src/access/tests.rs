@@ -412,13 +412,11 @@ fn a_missing_role_says_no_and_offers_group_then_company_then_user() {
         .iter()
         .map(|g| (m.profiles[g.profile].id.clone(), g.level, describe_assignment(&g.assignment)))
         .collect();
+    // (EVERYTHING, FullAccess alone, is never offered where a narrower role does)
     let want = [
         ("ORDERS", AccessLevel::Group, "group PURCHASING of buyer BUYER_ORGANIZATION"),
-        ("EVERYTHING", AccessLevel::Group, "group PURCHASING of buyer BUYER_ORGANIZATION"),
         ("ORDERS", AccessLevel::Buyer, "buyer BUYER_ORGANIZATION"),
-        ("EVERYTHING", AccessLevel::Buyer, "buyer BUYER_ORGANIZATION"),
         ("ORDERS", AccessLevel::User, "user BUYER01 of buyer BUYER_ORGANIZATION"),
-        ("EVERYTHING", AccessLevel::User, "user BUYER01 of buyer BUYER_ORGANIZATION"),
     ];
     assert_eq!(offered, want.map(|(a, b, c)| (a.to_string(), b, c.to_string())));
     let first = &answer.grants[0];
@@ -446,6 +444,32 @@ fn when_no_profile_holds_a_sufficient_role_it_says_so() {
     // an operation needing no role: any token
     let answer = map.can_call(buyer, SHARED, &op("Me.Get", "GET", "/me", &[]));
     assert!(answer.allowed);
+}
+
+#[test]
+fn full_access_and_an_organizations_own_profiles_are_never_offered_for_a_narrower_role() {
+    let mut m = demo();
+    m.profiles.push(from(json!({"ID": "OWNER", "Name": "Owner", "Roles": ["FullAccess"]})));
+    m.profiles.push(from(json!({"ID": "ORG_ADMIN", "Name": "Organization Admin", "Roles": ["PromotionAdmin"]})));
+    let map = AccessMap::build(m.clone());
+    let buyer = map.find(UserType::Buyer, "BUYER_ORGANIZATION", "BUYER01").unwrap();
+    let promo = strings(&["PromotionAdmin"]);
+    let create = op("Promotions.Create", "POST", "/promotions", &promo);
+    let answer = map.can_call(buyer, SHARED, &create);
+    assert!(!answer.allowed && answer.no_profile && answer.grants.is_empty(), "{answer:?}");
+    // a profile of the marketplace's own holding the role is offered
+    m.profiles.push(from(json!({"ID": "PROMO", "Name": "Promotions", "Roles": ["PromotionAdmin", "FullAccess"]})));
+    let map = AccessMap::build(m.clone());
+    let answer = map.can_call(buyer, SHARED, &create);
+    assert!(
+        !answer.no_profile && answer.grants.iter().all(|g| map.market().profiles[g.profile].id == "PROMO"),
+        "{answer:?}"
+    );
+    // an operation only FullAccess passes: the FullAccess profile is the answer
+    let full = strings(&["FullAccess"]);
+    let only_full = op("Everything", "DELETE", "/everything", &full);
+    let answer = AccessMap::build(m).can_call(buyer, SHARED, &only_full);
+    assert!(answer.grants.iter().any(|g| g.profile == 3), "{answer:?}");
 }
 
 #[test]

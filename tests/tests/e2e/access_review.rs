@@ -118,26 +118,38 @@ async fn expected(w: &World, token: &str) -> (Roles, Sources) {
     (roles, sources)
 }
 
-/// The matrix as shown: username → role → its sources.
+/// The matrix as shown: username → role → its sources. Only the role columns in view are drawn,
+/// so it is read across its width, half a view at a time.
 async fn shown(b: &Browser) -> Sources {
-    let v = b
-        .js("const out = {}; for (const tr of document.querySelectorAll('#am-matrix tbody tr[data-user]')) {
-               const roles = {}; for (const td of tr.querySelectorAll('td.held')) roles[td.dataset.role] = td.dataset.sources;
-               out[tr.dataset.user] = roles; } return out;")
+    let size = b.js("const m = document.querySelector('#am-matrix'); return [m.scrollWidth, m.clientWidth];").await;
+    let (wide, view) = (size[0].as_f64().unwrap(), size[1].as_f64().unwrap().max(100.0));
+    let mut out = Sources::new();
+    let mut x = 0.0;
+    loop {
+        b.js(&format!(
+            "const m = document.querySelector('#am-matrix'); m.scrollLeft = {x}; m.dispatchEvent(new Event('scroll'));"
+        ))
         .await;
-    v.as_object()
-        .unwrap()
-        .iter()
-        .map(|(u, roles)| {
-            let roles = roles
-                .as_object()
-                .unwrap()
-                .iter()
-                .map(|(r, src)| (r.clone(), src.as_str().unwrap().split("; ").map(String::from).collect()))
-                .collect();
-            (u.clone(), roles)
-        })
-        .collect()
+        tokio::time::sleep(std::time::Duration::from_millis(120)).await;
+        let v = b
+            .js("const out = {}; for (const tr of document.querySelectorAll('#am-matrix tbody tr[data-user]')) {
+                   const roles = {}; for (const td of tr.querySelectorAll('td.held')) roles[td.dataset.role] = td.dataset.sources;
+                   out[tr.dataset.user] = roles; } return out;")
+            .await;
+        for (u, roles) in v.as_object().unwrap() {
+            let user = out.entry(u.clone()).or_default();
+            for (r, src) in roles.as_object().unwrap() {
+                user.insert(r.clone(), src.as_str().unwrap().split("; ").map(String::from).collect());
+            }
+        }
+        if x + view >= wide {
+            break;
+        }
+        x += view / 2.0;
+    }
+    b.js("const m = document.querySelector('#am-matrix'); m.scrollLeft = 0; m.dispatchEvent(new Event('scroll'));")
+        .await;
+    out
 }
 
 async fn shown_users(b: &Browser) -> BTreeSet<String> {
@@ -430,6 +442,25 @@ async fn the_access_map_of_the_demo_marketplace() {
     assert!(!b.exists("#am-matrix tr[data-user='admin01']").await, "rows scrolled out are not drawn");
     let inactive = b.text("#am-matrix tr[data-user='zz-buyer-050'] th.user").await;
     assert!(inactive.contains("user inactive"), "{inactive}");
+    // …and only the role columns in view: a narrow matrix draws a few; scrolled to its right
+    // end, the last role in use is drawn and the first is not
+    let role_heads = "return [...document.querySelectorAll('#am-matrix thead th.role')].map(t => t.textContent);";
+    let in_use: Vec<String> = {
+        let mut all: Vec<&String> = roles.values().flatten().collect::<BTreeSet<_>>().into_iter().collect();
+        all.dedup();
+        all.into_iter().cloned().collect()
+    };
+    b.js("const m = document.querySelector('#am-matrix'); m.style.maxWidth = '520px'; window.dispatchEvent(new Event('resize')); m.scrollLeft = 0; m.dispatchEvent(new Event('scroll'));").await;
+    tokio::time::sleep(std::time::Duration::from_millis(150)).await;
+    let first_view: Vec<String> = serde_json::from_value(b.js(role_heads).await).unwrap();
+    assert!(first_view.len() < in_use.len(), "{} of {} role columns drawn", first_view.len(), in_use.len());
+    b.js("const m = document.querySelector('#am-matrix'); m.scrollLeft = m.scrollWidth; m.dispatchEvent(new Event('scroll'));").await;
+    tokio::time::sleep(std::time::Duration::from_millis(150)).await;
+    let last_view: Vec<String> = serde_json::from_value(b.js(role_heads).await).unwrap();
+    assert!(!last_view.contains(&first_view[0]), "the first column is not drawn at the right end: {last_view:?}");
+    let width = b.js("const m = document.querySelector('#am-matrix'); return m.scrollWidth;").await;
+    b.js("const m = document.querySelector('#am-matrix'); m.style.maxWidth = ''; m.scrollLeft = 0; m.dispatchEvent(new Event('scroll'));").await;
+    assert!(width.as_f64().unwrap() > 520.0, "the spacers keep the full width: {width}");
 
     // a user who cannot read the assignments (every admin user here can) is told what is missing
     b.js("sessionStorage.clear(); localStorage.clear();").await;
@@ -438,4 +469,87 @@ async fn the_access_map_of_the_demo_marketplace() {
     let gaps = b.wait_text("#am-gaps", "/securityprofiles/assignments").await;
     assert!(gaps.contains("SecurityProfileAdmin") && gaps.contains("no user holds anything"), "{gaps}");
     assert!(b.axe().await.is_empty(), "axe with gaps: {:?}", b.axe().await);
+}
+
+/// While the buyers' users are still on their way, the map shows the part already read (the
+/// admin users, each complete), says so, and keeps the filter chosen meanwhile once it is whole.
+#[tokio::test]
+async fn the_part_already_read_is_shown_while_the_rest_loads() {
+    let (w, gate) = gated_world(|p| p.starts_with("/v1/buyers/") && p.ends_with("/users")).await;
+    let b = browser().await;
+    b.sign_in(&w, ADMIN.0, ADMIN.1).await;
+    b.open_screen(&w, "access-map").await;
+    b.wait_text("#am-partial-note", "read so far").await;
+    assert!(b.exists("#am-progress").await, "still reading");
+    assert!(!b.exists("#am-ready").await);
+    let partial = shown(&b).await;
+    b.select("#am-type", "admin").await;
+    assert!(gate.held() > 0, "the buyers' users were asked for");
+    gate.open();
+    b.find("#am-ready").await;
+    let admin = w.token(ADMIN.0, ADMIN.1).await;
+    let (roles, sources) = expected(&w, &admin).await;
+    // what was shown early is what the API says, user by user (only whole companies shown)
+    assert!(!partial.contains_key(BUYER.0), "{partial:?}");
+    let admins: BTreeSet<String> =
+        list(&w, &admin, "/adminusers").await.iter().filter_map(|u| s(u, "Username")).collect();
+    assert_eq!(partial.keys().cloned().collect::<BTreeSet<_>>(), admins);
+    for (user, got) in &partial {
+        assert_eq!(got.keys().cloned().collect::<BTreeSet<_>>(), roles[user], "roles of {user} shown early");
+        for (role, src) in got {
+            assert_eq!(src, &sources[user][role], "sources of {role} for {user} shown early");
+        }
+    }
+    // the filter chosen while reading holds on the whole map
+    assert_eq!(b.value("#am-type").await, "admin");
+    assert_eq!(shown_users(&b).await, admins);
+    b.select("#am-type", "").await;
+    assert!(shown_users(&b).await.contains(BUYER.0));
+}
+
+/// No profile holds the operation's role: "Make a profile" opens the profile form with the name
+/// and the role filled in; saved, its assignment is offered; made, the answer is yes.
+#[tokio::test]
+async fn a_profile_made_from_the_answer_turns_it_into_a_yes() {
+    let w = world().await;
+    let admin = w.token(ADMIN.0, ADMIN.1).await;
+    // the one profile holding BuyerImpersonation goes
+    let (status, v) = w.call("DELETE", "/securityprofiles/CALL_CENTER_PROFILE", &admin, None).await;
+    assert_eq!(status, 204, "{v}");
+    let op = "POST /buyers/{buyerID}/users/{userID}/accesstoken";
+    let b = browser().await;
+    b.sign_in(&w, ADMIN.0, ADMIN.1).await;
+    b.open_screen(&w, "access-map").await;
+    b.find("#am-ready").await;
+    b.click("#am-tab-call").await;
+    let (yes, text) = can_call(&b, "admin01", SHARED_CLIENT_ID, op).await;
+    assert!(!yes, "{text}");
+    assert!(text.contains("No security profile holds any of these roles"), "{text}");
+    b.click("#cc-no-profile a").await;
+    b.find("#screen[data-screen='securityprofiles'] #ed-save").await;
+    assert!(b.value("#ed-Name").await.starts_with("Can call POST"), "the name filled in");
+    let checked = b.js("return [...document.querySelectorAll('#ed-Roles input:checked')].map(i => i.id);").await;
+    assert_eq!(checked, json!(["role-BuyerImpersonation"]), "the role filled in, FullAccess never");
+    b.click("#ed-save").await;
+    b.wait_text("#ed-saved", "Saved").await;
+
+    b.open_screen(&w, "access-map").await;
+    b.find("#am-ready").await;
+    b.click("#am-tab-call").await;
+    let (yes, text) = can_call(&b, "admin01", SHARED_CLIENT_ID, op).await;
+    assert!(!yes, "{text}");
+    assert!(text.contains("it holds BuyerImpersonation"), "the new profile offered: {text}");
+    b.click("#cc-grants li a").await;
+    b.find("#screen[data-screen='securityprofiles'] #spa-add").await;
+    b.click("#spa-add").await;
+    b.wait_text("#spa-done", "Assigned").await;
+    b.open_screen(&w, "access-map").await;
+    b.find("#am-ready").await;
+    b.click("#am-tab-call").await;
+    let (yes, text) = can_call(&b, "admin01", SHARED_CLIENT_ID, op).await;
+    assert!(yes, "{text}");
+    // the API agrees: admin01's own token now holds the role
+    let token = w.token(ADMIN.0, ADMIN.1).await;
+    let (_, me) = w.call("GET", "/me", &token, None).await;
+    assert!(me["AvailableRoles"].as_array().unwrap().contains(&json!("BuyerImpersonation")), "{me}");
 }
