@@ -73,9 +73,9 @@ const changes = [
   ['elevated only', '#am-elevated', 'toggle'], ['elevated off', '#am-elevated', 'toggle'],
   ['search "user12"', '#am-search', 'user12'], ['search cleared', '#am-search', ''],
 ];
-const frame = [], work = [];
+const frame = [], work = [], each = new Map();
 for (let i = 0; i < RUNS; i++) {
-  for (const [, sel, value] of changes) {
+  for (const [label, sel, value] of changes) {
     const r = await p.evaluate(([sel, value]) => new Promise((resolve) => {
       const el = document.querySelector(sel);
       const t0 = performance.now();
@@ -87,8 +87,10 @@ for (let i = 0; i < RUNS; i++) {
       requestAnimationFrame(() => setTimeout(() => resolve({ frame: performance.now() - t0, work: w }), 0));
     }), [sel, value]);
     frame.push(r.frame); work.push(r.work || r.frame);
+    each.set(label, [...(each.get(label) || []), r.work || r.frame]);
   }
 }
+console.log(`  work per change (median): ${[...each].map(([l, xs]) => `${l} ${median(xs).toFixed(1)} ms`).join('; ')}`);
 const p95 = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(s.length * 0.95))]; };
 console.log(`filter or sort change → next painted frame: median ${median(frame).toFixed(1)} ms, p95 ${p95(frame).toFixed(1)} ms; the work alone: median ${median(work).toFixed(1)} ms, p95 ${p95(work).toFixed(1)} ms (${changes.length} changes × ${RUNS})`);
 await browser.close();

@@ -18,6 +18,7 @@ pub fn App() -> impl IntoView {
     // a session or invitation link: its code leaves the address bar before anything else
     let landing = RwSignal::new(crate::components::account::take());
     provide_context(landing);
+    provide_context(crate::components::account::Joined(RwSignal::new(None)));
     let config = RwSignal::new(None::<RuntimeConfig>);
     leptos::task::spawn_local(async move { config.set(Some(config::load().await)) });
     view! {
@@ -98,6 +99,7 @@ fn Shell(config: RuntimeConfig) -> impl IntoView {
         (id, flip)
     });
     let menu_open = RwSignal::new(false);
+    let joined = expect_context::<crate::components::account::Joined>();
     // in an organization the header names the person (their email) and their organization role,
     // not the membership user the token is issued to: (context, role), read from the API
     let org_role = RwSignal::new(None::<(String, String)>);
@@ -159,6 +161,12 @@ fn Shell(config: RuntimeConfig) -> impl IntoView {
             </div>
         </header>
         <EnvironmentBand/>
+        {move || joined.0.get().map(|(org, role)| view! {
+            <p class="ok joined" id="joined" role="status">
+                {format!("Invitation accepted: you are in {org} as {role}. Its screens are below; the header names you and your role.")}
+                " "<button type="button" class="link" id="joined-close" on:click=move |_| joined.0.set(None)>"Dismiss"</button>
+            </p>
+        })}
         <ConfirmWrite/>
         <crate::enhanced::impersonation::ActingBanner storefront_url=config.storefront_url.clone()/>
         {move || if side.with(|s| s.1) { Either::Left(view! { <Console/> }) } else { Either::Right(view! { <Console/> }) }}

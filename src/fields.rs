@@ -79,10 +79,20 @@ pub fn field_row(slot: &Slot, row: Row, problem: Signal<Option<String>>, control
                 let n = Slot::text(value).chars().count();
                 if n > 0 { format!("{n}/{m}") } else { String::new() }
             })}</span>
-            {move || problem.get().map(|e| view! { <span class="field-error" role="alert" id=format!("{id}-error")>{e}</span> })}
+            {let api_name = name.clone(); move || problem.get().map(|e| view! { <span class="field-error" role="alert" id=format!("{id}-error")>{in_words(&api_name, e)}</span> })}
         </div>
     }
     .into_any()
+}
+
+/// A field's problem as people read it: the API's name at its start becomes the field's label
+/// ("AccessTokenDuration must be…" → "Access token lifetime must be…"); the API's own message
+/// (with its name) stays in the request's answer.
+fn in_words(name: &str, problem: String) -> String {
+    match problem.strip_prefix(name) {
+        Some(rest) if rest.starts_with([' ', '"']) => format!("{}{rest}", label(name)),
+        _ => problem,
+    }
 }
 
 /// A line (or, `long`, a box) of text. Empty text is no value (see `typed_text`).
@@ -300,4 +310,53 @@ pub fn json_box(slot: Slot) -> AnyView {
             }></textarea>
     }
     .into_any()
+}
+
+/// A value a link may put into a new object's form (`?new=1&set.Name=…`), or `None` when a
+/// link may not set that field. A link is anybody's to write, so it never carries a secret (a
+/// password, a client secret: whoever wrote the link would know it) and never FullAccess (granted
+/// only through its own warning); role lists keep only API roles, matched exactly after trimming.
+pub fn from_link(field: &gatehouse_model::resources::Field, raw: &str) -> Option<Value> {
+    use gatehouse_model::resources::Ty;
+    use gatehouse_model::roles::{is_role, FULL_ACCESS};
+    if field.read_only || field.format == Some("password") || field.name == "ClientSecret" {
+        return None;
+    }
+    Some(match field.ty {
+        Ty::Bool => Value::Bool(raw == "true"),
+        Ty::Roles => Value::Array(
+            raw.split(',')
+                .map(str::trim)
+                .filter(|r| is_role(r) && !r.eq_ignore_ascii_case(FULL_ACCESS))
+                .map(|r| Value::String(r.to_string()))
+                .collect(),
+        ),
+        Ty::StrArray => Value::Array(
+            raw.split(',').map(str::trim).filter(|s| !s.is_empty()).map(|s| Value::String(s.to_string())).collect(),
+        ),
+        _ => Value::String(raw.to_string()),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use gatehouse_model::resources::{Field, Ty};
+    use serde_json::json;
+
+    fn field(name: &'static str, ty: Ty, format: Option<&'static str>) -> Field {
+        Field { name, ty, max_len: None, format, read_only: false, min: None, max: None, pattern: None }
+    }
+
+    #[test]
+    fn a_link_fills_in_names_and_roles_but_never_secrets_or_full_access() {
+        assert_eq!(from_link(&field("Name", Ty::Str, None), "Can call X"), Some(json!("Can call X")));
+        assert_eq!(from_link(&field("Password", Ty::Str, Some("password")), "Attacker-Pass1"), None);
+        assert_eq!(from_link(&field("ClientSecret", Ty::Str, None), "s3cret"), None);
+        let roles = field("Roles", Ty::Roles, None);
+        assert_eq!(from_link(&roles, "BuyerImpersonation"), Some(json!(["BuyerImpersonation"])));
+        assert_eq!(from_link(&roles, "FullAccess,Shopper"), Some(json!(["Shopper"])));
+        assert_eq!(from_link(&roles, " FullAccess,fullaccess,NoSuchRole, OrderAdmin"), Some(json!(["OrderAdmin"])));
+        assert_eq!(from_link(&field("Active", Ty::Bool, None), "true"), Some(json!(true)));
+    }
 }

@@ -50,6 +50,11 @@ pub fn tenths(x: f64) -> String {
     format!("{}.{}", t / 10, t % 10)
 }
 
+/// A count and its noun, singular for one: `count(1, "buyer", "buyers")` is "1 buyer".
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// A byte count as people read it: "512 B", "3.4 KB", "2.9 MB".
 pub fn human_size(n: usize) -> String {
     if n >= 1024 * 1024 {

@@ -14,6 +14,10 @@ use gatehouse_model::read::{self, Invitation, Organization};
 use leptos::prelude::*;
 use serde_json::{json, Value};
 
+/// An invitation just accepted: (organization, role), confirmed once at the top of the shell.
+#[derive(Debug, Clone, Copy)]
+pub struct Joined(pub RwSignal<Option<(String, String)>>);
+
 /// What the portal was opened for.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Landing {
@@ -58,6 +62,7 @@ pub fn AccountForm(
     let last = RwSignal::new(String::new());
     let write = Write::new();
     let landing = use_context::<RwSignal<Option<Landing>>>();
+    let joined = use_context::<Joined>();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let (base, e, p) = (base.clone(), email.get_untracked(), password.get_untracked());
@@ -75,7 +80,14 @@ pub fn AccountForm(
                 )
                 .await
                 {
-                    Ok(v) => orgs::open(session, &a, &read::text(&v, "ID")).await,
+                    Ok(v) => {
+                        let joining = (Organization(&v).name(), Organization(&v).role());
+                        let r = orgs::open(session, &a, &read::text(&v, "ID")).await;
+                        if let (true, Some(j)) = (r.is_ok(), joined) {
+                            j.0.set(Some(joining));
+                        }
+                        r
+                    }
                     Err(e) => Err(e),
                 };
                 if let (true, Some(l)) = (r.is_ok(), landing) {
@@ -87,9 +99,9 @@ pub fn AccountForm(
     };
     view! {
         <form class="signin" id="account-form" on:submit=submit>
-            <label for="account-email">"Email"</label>
+            <label for="account-email">"Account email"</label>
             <input id="account-email" type="email" autocomplete="username" readonly=fixed prop:value=email on:input=move |ev| email.set(event_target_value(&ev))/>
-            <label for="account-password">"Password"</label>
+            <label for="account-password">"Account password"</label>
             <input id="account-password" type="password" autocomplete=move || if creating.get() { "new-password" } else { "current-password" }
                 prop:value=password on:input=move |ev| password.set(event_target_value(&ev))/>
             <label class="check"><input id="account-new" type="checkbox" prop:checked=creating on:change=move |ev| creating.set(event_target_checked(&ev))/>" New account"</label>
@@ -100,7 +112,7 @@ pub fn AccountForm(
                 <input id="account-last" prop:value=last on:input=move |ev| last.set(event_target_value(&ev))/>
                 <p class="muted">"10 characters or more, with a digit, an upper-case and a lower-case letter and a special character."</p>
             </div>
-            <button id="account-submit" type="submit" class="primary" disabled=move || write.pending()>{move || if creating.get() { "Create account" } else { "Sign in" }}</button>
+            <button id="account-submit" type="submit" class="primary" disabled=move || write.pending()>{move || if creating.get() { "Create account" } else { "Sign in to the account" }}</button>
             <Failed id="account-error" problem=move || write.failed()/>
         </form>
     }

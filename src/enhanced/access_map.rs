@@ -23,7 +23,7 @@ const ROW_H: f64 = 32.0;
 /// Height of the matrix's scroll region.
 const VIEW_H: f64 = 560.0;
 /// Rows drawn above and below those in view.
-const OVERSCAN: usize = 6;
+const OVERSCAN: usize = 4;
 /// Width of a role column in pixels (fixed, its name written upwards).
 const COL_W: f64 = 30.0;
 /// Role columns drawn left and right of those in view.
@@ -216,19 +216,21 @@ fn Loaded(map: Map, spec: Arc<Spec>, choices: Choices, complete: bool) -> impl I
     let tab = choices.tab;
     let m = map.market();
     let counts = |t: UserType| map.rows().iter().filter(|r| r.user_type == t).count();
+    use crate::text::count;
+    let parties = |t: UserType| m.parties.iter().filter(|p| p.user_type == t).count();
     let summary = format!(
-        "{} users ({} admin, {} buyer, {} supplier users) in {} buyers and {} suppliers; {} roles in use; {} security profiles, {} assignments, {} API clients, {} impersonation configs.",
-        map.len(),
+        "{} ({} admin, {} buyer, {} supplier) in {} and {}; {} in use; {}, {}, {}, {}.",
+        count(map.len(), "user", "users"),
         counts(UserType::Admin),
         counts(UserType::Buyer),
         counts(UserType::Supplier),
-        m.parties.iter().filter(|p| p.user_type == UserType::Buyer).count(),
-        m.parties.iter().filter(|p| p.user_type == UserType::Supplier).count(),
-        map.roles_in_use().len(),
-        m.profiles.len(),
-        m.assignments.len(),
-        m.api_clients.len(),
-        m.impersonation_configs.len(),
+        count(parties(UserType::Buyer), "buyer", "buyers"),
+        count(parties(UserType::Supplier), "supplier", "suppliers"),
+        count(map.roles_in_use().len(), "role", "roles"),
+        count(m.profiles.len(), "security profile", "security profiles"),
+        count(m.assignments.len(), "assignment", "assignments"),
+        count(m.api_clients.len(), "API client", "API clients"),
+        count(m.impersonation_configs.len(), "impersonation config", "impersonation configs"),
     );
     let gaps: Vec<String> = m.gaps.iter().map(|g| g.describe()).collect();
     let tab_button = move |t: Tab, id: &'static str, label: &'static str| {
@@ -269,6 +271,8 @@ fn Review(map: Map, choices: Choices, holders: Signal<bool>) -> impl IntoView {
     let mv = map.clone();
     let shown: Memo<Vec<u32>> = Memo::new(move |_| filter.with(|f| mv.view(f, sort.get())));
     let selected = RwSignal::new(None::<u32>);
+    // the detail closes while its user is filtered out of view
+    let open = Memo::new(move |_| selected.get().filter(|r| shown.with(|s| s.contains(r))));
     let m = map.market();
     let companies: Vec<(usize, String)> = m
         .parties
@@ -318,56 +322,56 @@ fn Review(map: Map, choices: Choices, holders: Signal<bool>) -> impl IntoView {
     let (m1, m2, m3) = (map.clone(), map.clone(), map.clone());
     view! {
         <div class="row pickers am-filters" role="group" aria-label="Filters">
-            <label for="am-search">"Search"</label>
-            <input id="am-search" type="search" placeholder="Name, username, ID or email" prop:value=move || filter.with(|f| f.search.clone())
-                on:input=move |ev| filter.update(|f| f.search = event_target_value(&ev))/>
-            <label for="am-type">"User type"</label>
+            <span class="pair"><label for="am-search">"Search"</label>
+            <input id="am-search" type="search" placeholder="Name, username, ID or email" size="28" prop:value=move || filter.with(|f| f.search.clone())
+                on:input=move |ev| filter.update(|f| f.search = event_target_value(&ev))/></span>
+            <span class="pair"><label for="am-type">"User type"</label>
             <select id="am-type" on:change=move |ev| filter.update(|f| f.user_type = UserType::parse(&event_target_value(&ev)))>
                 <option value="">"All"</option>
                 {[UserType::Admin, UserType::Buyer, UserType::Supplier].into_iter().map(|t| view! {
-                    <option value=t.as_str() selected=move || filter.with(|f| f.user_type == Some(t))>{t.as_str()}</option>
+                    <option value=t.as_str() selected=filter.with_untracked(|f| f.user_type == Some(t))>{t.as_str()}</option>
                 }).collect_view()}
-            </select>
-            <label for="am-company">"Company"</label>
+            </select></span>
+            <span class="pair"><label for="am-company">"Company"</label>
             <select id="am-company" on:change=move |ev| filter.update(|f| f.company = event_target_value(&ev).parse().ok())>
                 <option value="">"All"</option>
                 {companies.into_iter().map(|(i, label)| view! {
-                    <option value=i.to_string() selected=move || filter.with(|f| f.company == Some(i))>{label}</option>
+                    <option value=i.to_string() selected=filter.with_untracked(|f| f.company == Some(i))>{label}</option>
                 }).collect_view()}
-            </select>
-            <label for="am-group">"Group"</label>
+            </select></span>
+            <span class="pair"><label for="am-group">"Group"</label>
             <select id="am-group" on:change=move |ev| filter.update(|f| {
                 let v = event_target_value(&ev);
                 f.group = v.split_once(':').and_then(|(p, g)| Some((p.parse().ok()?, g.parse().ok()?)));
             })>
                 <option value="">"All"</option>
                 {groups.into_iter().map(|(g, v, label)| view! {
-                    <option value=v selected=move || filter.with(|f| f.group == Some(g))>{label}</option>
+                    <option value=v selected=filter.with_untracked(|f| f.group == Some(g))>{label}</option>
                 }).collect_view()}
-            </select>
-            <label for="am-role">"Role"</label>
+            </select></span>
+            <span class="pair"><label for="am-role">"Role"</label>
             <select id="am-role" on:change=move |ev| set_role(event_target_value(&ev))>
                 <option value="">"All"</option>
                 {roles.into_iter().map(|(r, v, label)| view! {
-                    <option value=v selected=move || filter.with(|f| f.role == Some(r))>{label}</option>
+                    <option value=v selected=filter.with_untracked(|f| f.role == Some(r))>{label}</option>
                 }).collect_view()}
-            </select>
-            <label for="am-status">"Status"</label>
+            </select></span>
+            <span class="pair"><label for="am-status">"Status"</label>
             <select id="am-status" on:change=move |ev| filter.update(|f| f.active = match event_target_value(&ev).as_str() { "active" => Some(true), "inactive" => Some(false), _ => None })>
                 <option value="">"All"</option>
-                <option value="active" selected=move || filter.with(|f| f.active == Some(true))>"Active"</option>
-                <option value="inactive" selected=move || filter.with(|f| f.active == Some(false))>"Inactive (or of an inactive company)"</option>
-            </select>
+                <option value="active" selected=filter.with_untracked(|f| f.active == Some(true))>"Active"</option>
+                <option value="inactive" selected=filter.with_untracked(|f| f.active == Some(false))>"Inactive (or of an inactive company)"</option>
+            </select></span>
             <label class="check"><input type="checkbox" id="am-elevated" prop:checked=move || filter.with(|f| f.elevated) on:change=move |ev| filter.update(|f| f.elevated = event_target_checked(&ev))/>"Only elevated roles"</label>
-            <label for="am-sort">"Sort"</label>
+            <span class="pair"><label for="am-sort">"Sort"</label>
             <select id="am-sort" on:change=move |ev| sort.set(match event_target_value(&ev).as_str() {
                 "user-desc" => SortBy::UserDescending, "most" => SortBy::MostRoles, "fewest" => SortBy::FewestRoles, _ => SortBy::User })>
                 {[(SortBy::User, "user", "By user (A–Z)"), (SortBy::UserDescending, "user-desc", "By user (Z–A)"),
                   (SortBy::MostRoles, "most", "Most roles first"), (SortBy::FewestRoles, "fewest", "Fewest roles first")]
                     .into_iter()
-                    .map(|(by, v, label)| view! { <option value=v selected=move || sort.get() == by>{label}</option> })
+                    .map(|(by, v, label)| view! { <option value=v selected=sort.get_untracked() == by>{label}</option> })
                     .collect_view()}
-            </select>
+            </select></span>
         </div>
         <div class="row">
             <span id="am-count" role="status">{move || format!("{} of {} users", shown.with(Vec::len), m3.len())}</span>
@@ -379,7 +383,24 @@ fn Review(map: Map, choices: Choices, holders: Signal<bool>) -> impl IntoView {
         } else {
             view! { <Matrix map=m1.clone() shown=shown selected=selected/> }.into_any()
         }}
-        {move || selected.get().map(|r| view! { <Detail map=m2.clone() row=r/> })}
+        {move || open.get().map(|r| view! { <Detail map=m2.clone() row=r/> })}
+    }
+}
+
+/// Opens one user's detail below the map and moves the focus (and the view) to it.
+fn open_detail(selected: RwSignal<Option<u32>>, row: u32) {
+    selected.set(Some(row));
+    request_animation_frame(|| {
+        if let Some(h) = document().query_selector("#am-detail h3").ok().flatten() {
+            let _ = wasm_bindgen::JsCast::unchecked_into::<web_sys::HtmlElement>(h).focus();
+        }
+    });
+}
+
+/// Sets `signal` only when the value differs (a set always wakes what reads it).
+fn set_changed(signal: RwSignal<f64>, value: f64) {
+    if signal.get_untracked() != value {
+        signal.set(value);
     }
 }
 
@@ -395,27 +416,31 @@ fn Matrix(map: Map, shown: Memo<Vec<u32>>, selected: RwSignal<Option<u32>>) -> i
     let region = NodeRef::<leptos::html::Div>::new();
     let measure = move || {
         if let Some(el) = region.get_untracked() {
-            width.set(el.client_width() as f64);
+            set_changed(width, el.client_width() as f64);
             if let Ok(Some(start)) = el.query_selector("thead .colspace") {
                 if let Ok(start) = start.dyn_into::<web_sys::HtmlElement>() {
-                    fixed.set(start.offset_left() as f64);
+                    set_changed(fixed, start.offset_left() as f64);
                 }
             }
         }
     };
+    // measured once laid out for the next frame anyway (reading sizes now would force a layout)
     Effect::new(move |_| {
         if region.get().is_some() {
-            measure();
+            request_animation_frame(measure);
         }
     });
     let _resize = window_event_listener(leptos::ev::resize, move |_| measure());
     // a new filter or sort starts at the top
     Effect::new(move |_| {
         shown.track();
-        if let Some(el) = region.get_untracked() {
-            el.set_scroll_top(0);
+        // (only when scrolled: setting it forces a layout of the new rows)
+        if top.get_untracked() > 0.0 {
+            if let Some(el) = region.get_untracked() {
+                el.set_scroll_top(0);
+            }
+            top.set(0.0);
         }
-        top.set(0.0);
     });
     let cols: Vec<RoleRef> =
         map.roles_in_use().into_iter().map(|(r, _)| r).filter(|r| matches!(r, RoleRef::Api(_))).collect();
@@ -424,12 +449,13 @@ fn Matrix(map: Map, shown: Memo<Vec<u32>>, selected: RwSignal<Option<u32>>) -> i
     let n_cols = cols.len();
     let cols = StoredValue::new(cols);
     let head = StoredValue::new(head);
-    let range = move || {
+    // the rows in view: redrawn when that window moves, not on every scrolled pixel
+    let range = Memo::new(move |_| {
         let n = shown.with(Vec::len);
         let first = ((top.get() / ROW_H) as usize).saturating_sub(OVERSCAN).min(n);
         let last = (first + (VIEW_H / ROW_H) as usize + 2 * OVERSCAN).min(n);
         (first, last, n)
-    };
+    });
     // the role columns in view: those between the left edge (less the fixed columns) and the
     // right edge of the region
     let col_range = Memo::new(move |_| {
@@ -452,7 +478,7 @@ fn Matrix(map: Map, shown: Memo<Vec<u32>>, selected: RwSignal<Option<u32>>) -> i
     };
     let mr = map.clone();
     let rows = move || {
-        let (first, last, n) = range();
+        let (first, last, n) = range.get();
         let (c0, c1) = col_range.get();
         let ids: Vec<u32> = shown.with(|s| s[first..last].to_vec());
         let map = mr.clone();
@@ -481,9 +507,8 @@ fn Matrix(map: Map, shown: Memo<Vec<u32>>, selected: RwSignal<Option<u32>>) -> i
                             if map.holds(row, *c) {
                                 let src = sources_short(&map, row, *c);
                                 let aria = format!("{role} held by {username} through {src}");
-                                let title = src.clone();
-                                view! { <td data-role=role data-sources=src class="held" aria-colindex=index>
-                                    <button type="button" class="cell" title=title aria-label=aria on:click=move |_| selected.set(Some(r))>"●"</button>
+                                view! { <td data-role=role title=src class="held" aria-colindex=index>
+                                    <button type="button" class="cell" aria-label=aria on:click=move |_| open_detail(selected, r)>"●"</button>
                                 </td> }
                                 .into_any()
                             } else {
@@ -501,7 +526,7 @@ fn Matrix(map: Map, shown: Memo<Vec<u32>>, selected: RwSignal<Option<u32>>) -> i
                 view! {
                     <tr data-user=username.clone() aria-rowindex=(first + k + 2).to_string() class:inactive=inactive>
                         <th scope="row" class="user" aria-colindex="1">
-                            <button type="button" class="link" on:click=move |_| selected.set(Some(r))>{label}</button>
+                            <button type="button" class="link" on:click=move |_| open_detail(selected, r)>{label}</button>
                             {inactive.then(|| view! { <span class="badge">{marks}</span> })}
                         </th>
                         <td aria-colindex="2">{row.user_type.as_str()}</td>
@@ -543,13 +568,13 @@ fn Matrix(map: Map, shown: Memo<Vec<u32>>, selected: RwSignal<Option<u32>>) -> i
         <div class="am-matrix" id="am-matrix" node_ref=region tabindex="0" role="region" aria-label="Users and the roles they hold"
             style:max-height=format!("{VIEW_H}px") on:scroll=move |ev| {
                 let el: web_sys::Element = event_target(&ev);
-                top.set(el.scroll_top() as f64);
-                left.set(el.scroll_left() as f64);
-                width.set(el.client_width() as f64);
+                set_changed(top, el.scroll_top() as f64);
+                set_changed(left, el.scroll_left() as f64);
+                set_changed(width, el.client_width() as f64);
             }>
             <table class="grid" aria-rowcount=move || (shown.with(Vec::len) + 1).to_string() aria-colcount=colcount>
                 <thead><tr aria-rowindex="1">
-                    <th scope="col" aria-colindex="1">"User"</th><th scope="col" aria-colindex="2">"Type"</th><th scope="col" aria-colindex="3">"Roles"</th>
+                    <th scope="col" class="user" aria-colindex="1">"User"</th><th scope="col" aria-colindex="2">"Type"</th><th scope="col" aria-colindex="3">"Roles"</th>
                     {header}
                     {has_custom.then(|| view! { <th scope="col" aria-colindex=(n_cols + 4).to_string()>"Custom roles"</th> })}
                 </tr></thead>
@@ -577,7 +602,7 @@ fn Detail(map: Map, row: u32) -> impl IntoView {
     };
     view! {
         <div class="panel" id="am-detail" data-user=user.username.clone()>
-            <h3>{format!("{} holds {} roles", user_label(&map, r), roles.len())}</h3>
+            <h3 tabindex="-1">{format!("{} holds {}", user_label(&map, r), crate::text::count(roles.len(), "role", "roles"))}</h3>
             <p>{format!("Company: {company}{}. Groups: {}. {}",
                 if party.company.active { "" } else { " — inactive" },
                 if groups.is_empty() { "none".to_string() } else { groups.join(", ") },
@@ -743,6 +768,13 @@ fn CanCall(map: Map, spec: Arc<Spec>) -> impl IntoView {
                 };
                 let href = assign_href(&p.id, t, g);
                 let link = format!("Assign {} to {to}", p.id);
+                // what else the profile hands out that reviewers watch for
+                let wanted = g.roles.names();
+                let also: Vec<&str> =
+                    p.roles.iter().map(String::as_str).filter(|r| elevated_reason(r).is_some() && !wanted.iter().any(|w| w == r)).collect();
+                let elevated_note = (!also.is_empty()).then(|| {
+                    view! { <span class="warn small cc-elevated">{format!(" It also grants elevated roles: {}.", also.join(", "))}</span> }
+                });
                 let can = viewer.is_some_and(|v| map.may_make(v, g));
                 let who = if can {
                     "You can make this assignment.".to_string()
@@ -763,6 +795,7 @@ fn CanCall(map: Map, spec: Arc<Spec>) -> impl IntoView {
                     {format!("Assign {} ({}) — it holds {} — to {to}{level_note}. ", p.name, p.id, g.roles.names().join(", "))}
                     <a href=href>{link}</a>
                     {format!(" {who}")}
+                    {elevated_note}
                 </li> }
                 .into_any()
             })
@@ -789,7 +822,7 @@ fn CanCall(map: Map, spec: Arc<Spec>) -> impl IntoView {
                     view! { <div id="cc-sign-in"><p>{format!("{username} may not sign in through {client_name}:")}</p><ul>{sign_in}</ul></div> }.into_any()
                 }}
                 {scope.map(|s| view! { <p class="muted" id="cc-scope">{s}</p> })}
-                {(!grants.is_empty()).then(|| view! { <div id="cc-grants"><p>"Assignments that would grant it (narrowest first):"</p><ul>{grants}</ul></div> })}
+                {(!grants.is_empty()).then(|| view! { <div id="cc-grants"><p>"Assignments that would grant it (a group of the user first, then the company, the user alone last):"</p><ul>{grants}</ul></div> })}
                 {no_profile}
             </div>
         }

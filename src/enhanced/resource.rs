@@ -149,8 +149,11 @@ pub fn ResourceScreen(def: &'static ScreenDef) -> impl IntoView {
     let pending = RwSignal::new(None::<Editing>);
     // every object has its own address: opening one (or the list alone) goes there
     let go_to = move |id: &str| route.go_object(&format!("enhanced:{}", def.key), &parent.get_untracked(), id);
+    // the fields a followed link filled in (said above the form until another object opens)
+    let from_link = RwSignal::new(Vec::<String>::new());
     let open_now = move |e: Editing| {
         unsaved_secret.set(false);
+        from_link.set(Vec::new());
         open_problems.set(Vec::new());
         pending.set(None);
         go_to(&e.id());
@@ -212,25 +215,17 @@ pub fn ResourceScreen(def: &'static ScreenDef) -> impl IntoView {
         if let Some(fields) = route.prefill.get().filter(|_| id.is_empty()) {
             open(Editing::New);
             if matches!(editing.get_untracked(), Editing::New) {
+                let mut filled = Vec::new();
                 form.draft.update(|d| {
                     for (k, v) in fields {
-                        if let Some(f) = rdef.schema.fields.iter().find(|f| f.name == k && !f.read_only) {
-                            let value = match f.ty {
-                                Ty::Bool => Value::Bool(v == "true"),
-                                // a list (the roles of a new profile): comma-separated in the address
-                                // FullAccess is never granted by an address: only by its own confirmation
-                                Ty::Roles | Ty::StrArray => Value::Array(
-                                    v.split(',')
-                                        .filter(|s| !s.is_empty() && (f.ty != Ty::Roles || *s != "FullAccess"))
-                                        .map(|s| Value::String(s.to_string()))
-                                        .collect(),
-                                ),
-                                _ => Value::String(v),
-                            };
+                        let field = rdef.schema.fields.iter().find(|f| f.name == k);
+                        if let Some(value) = field.and_then(|f| crate::fields::from_link(f, &v)) {
+                            filled.push(gatehouse_model::resources::label(&k));
                             d.insert(k, value);
                         }
                     }
                 });
+                from_link.set(filled);
             }
             return;
         }
@@ -476,6 +471,9 @@ pub fn ResourceScreen(def: &'static ScreenDef) -> impl IntoView {
                                     {saved_id.clone().map(|id| view! { " "<a class="ed-link" id="ed-link" href=crate::route::object_href(&format!("enhanced:{}", def.key), &parent.get_untracked(), &id)
                                         title="This object's own address: open it in a new tab, or copy the link">"Link"</a> })}
                                 </h3>
+                                {let new = saved_id.is_none(); move || (new && !from_link.with(Vec::is_empty)).then(|| view! {
+                                    <p class="warn" id="ed-from-link" role="note">{format!("Filled in from the link you followed: {}. Check them before saving; nothing is saved until you do.", from_link.get().join(", "))}</p>
+                                })}
                                 {saved_id.clone().filter(|_| rdef.schema.field("ID").is_some_and(|f| f.read_only)).map(|id| view! { <p class="muted">"ID "<code id="ed-id">{id}</code></p> })}
                                 {def.sections.iter().map(|(title, fields)| view! {
                                     <fieldset class="section-box"><legend>{*title}</legend>

@@ -195,6 +195,20 @@ pub fn ProfileAssignments(profile_id: String) -> impl IntoView {
         });
     };
     let user_level = move || level.get().ends_with("user");
+    // a suggested assignment: once the list has come, bring the filled-in form into view
+    if start.is_some() {
+        let shown = StoredValue::new(false);
+        Effect::new(move |_| {
+            if rows.state.with(Option::is_some) && !shown.get_value() {
+                shown.set_value(true);
+                request_animation_frame(|| {
+                    if let Some(e) = document().get_element_by_id("spa-add") {
+                        e.scroll_into_view_with_bool(false);
+                    }
+                });
+            }
+        });
+    }
 
     view! {
         <div class="panel" id="profile-assignments">

@@ -133,7 +133,7 @@ async fn shown(b: &Browser) -> Sources {
         tokio::time::sleep(std::time::Duration::from_millis(120)).await;
         let v = b
             .js("const out = {}; for (const tr of document.querySelectorAll('#am-matrix tbody tr[data-user]')) {
-                   const roles = {}; for (const td of tr.querySelectorAll('td.held')) roles[td.dataset.role] = td.dataset.sources;
+                   const roles = {}; for (const td of tr.querySelectorAll('td.held')) roles[td.dataset.role] = td.title;
                    out[tr.dataset.user] = roles; } return out;")
             .await;
         for (u, roles) in v.as_object().unwrap() {
@@ -267,6 +267,18 @@ async fn the_access_map_of_the_demo_marketplace() {
     let detail = b.wait_text("#am-detail", "rep01").await;
     assert!(detail.contains("Call Center Profile (CALL_CENTER_PROFILE) assigned to group CALL_CENTER"), "{detail}");
     assert!(detail.contains("Elevated:"), "{detail}");
+    let focused = b.js("return !!document.activeElement && !!document.activeElement.closest('#am-detail');").await;
+    assert_eq!(focused, json!(true), "opening a user moves the focus to their detail");
+    // counts in words: "1 buyer", never "1 buyers"
+    let summary = b.text("#am-summary").await;
+    let words: Vec<&str> = summary.split_whitespace().map(|w| w.trim_matches(|c: char| !c.is_alphanumeric())).collect();
+    for (i, _) in words.iter().enumerate().filter(|(_, w)| **w == "1") {
+        let next: Vec<&&str> = words[i + 1..].iter().take(2).collect();
+        assert!(
+            !next.iter().any(|w| w.ends_with('s') && !["in", "is"].contains(*w)),
+            "a plural after 1 in {summary:?}"
+        );
+    }
     assert!(b.axe().await.is_empty(), "axe on the matrix: {:?}", b.axe().await);
 
     // the CSV, downloaded and parsed, says the same
@@ -307,6 +319,7 @@ async fn the_access_map_of_the_demo_marketplace() {
     reset_filters(&b).await;
     b.select("#am-type", "buyer").await;
     assert_eq!(shown_users(&b).await, BTreeSet::from(["buyer01".to_string()]));
+    assert!(!b.exists("#am-detail").await, "rep01's detail closes while rep01 is filtered out");
     reset_filters(&b).await;
     b.click("#am-elevated").await;
     let elevated: BTreeSet<String> =
@@ -364,6 +377,8 @@ async fn the_access_map_of_the_demo_marketplace() {
         "{text}"
     );
     assert!(text.contains("You can make this assignment."), "{text}");
+    // the profile suggested hands out more than the role asked for: said beside it
+    assert!(text.contains("It also grants elevated roles: BuyerImpersonation."), "{text}");
     let href = b.attr("#cc-grants li a", "href").await.unwrap();
     assert!(href.contains("securityprofiles") && href.contains("CALL_CENTER_PROFILE"), "{href}");
     let buyer = try_token(&w, SHARED_CLIENT_ID, BUYER).await.unwrap();
@@ -386,6 +401,18 @@ async fn the_access_map_of_the_demo_marketplace() {
     b.find("#screen[data-screen='securityprofiles'] #spa-add").await;
     assert_eq!(b.value("#spa-level").await, "buyer");
     b.wait_text("#spa-company", "Example Buyer").await;
+    // the filled-in form is brought into view (before anything clicks it)
+    let mut in_view = json!(false);
+    for _ in 0..50 {
+        in_view = b
+            .js("const r = document.querySelector('#spa-add').getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight;")
+            .await;
+        if in_view == json!(true) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(in_view, json!(true), "the suggested assignment's Assign button is in view");
     b.click("#spa-add").await;
     b.wait_text("#spa-done", "Assigned").await;
     b.open_screen(&w, "access-map").await;
@@ -530,6 +557,8 @@ async fn a_profile_made_from_the_answer_turns_it_into_a_yes() {
     assert!(b.value("#ed-Name").await.starts_with("Can call POST"), "the name filled in");
     let checked = b.js("return [...document.querySelectorAll('#ed-Roles input:checked')].map(i => i.id);").await;
     assert_eq!(checked, json!(["role-BuyerImpersonation"]), "the role filled in, FullAccess never");
+    let note = b.text("#ed-from-link").await;
+    assert!(note.contains("Name") && note.contains("Roles") && note.contains("Check them"), "{note}");
     b.click("#ed-save").await;
     b.wait_text("#ed-saved", "Saved").await;
 
@@ -548,6 +577,20 @@ async fn a_profile_made_from_the_answer_turns_it_into_a_yes() {
     b.click("#am-tab-call").await;
     let (yes, text) = can_call(&b, "admin01", SHARED_CLIENT_ID, op).await;
     assert!(yes, "{text}");
+    // a link never fills in a secret, nor FullAccess however it is written
+    let url = format!(
+        "{}/?op=enhanced:adminusers&new=1&set.Username=evil&set.Password=Attacker-Pass1&set.FirstName=Eve",
+        w.portal
+    );
+    b.c.goto(&url).await.unwrap();
+    b.find("#ed-save").await;
+    assert_eq!(b.value("#ed-Username").await, "evil");
+    assert_eq!(b.value("#ed-Password").await, "", "no password from a link");
+    let url = format!("{}/?op=enhanced:securityprofiles&new=1&set.Roles=%20FullAccess,fullaccess,Shopper", w.portal);
+    b.c.goto(&url).await.unwrap();
+    b.find("#ed-save").await;
+    assert_eq!(b.text("#roles-count").await, "1 selected");
+    assert!(b.js("return document.querySelector('#role-Shopper').checked").await == json!(true));
     // the API agrees: admin01's own token now holds the role
     let token = w.token(ADMIN.0, ADMIN.1).await;
     let (_, me) = w.call("GET", "/me", &token, None).await;

@@ -157,3 +157,30 @@ async fn a_skip_link_the_focus_on_the_opened_heading_and_a_focusable_response() 
     b.send().await;
     assert_eq!(b.attr("#response-body", "tabindex").await.as_deref(), Some("0"));
 }
+
+/// The sign-in page holds two forms (a marketplace user, an account): no two of its controls
+/// share an accessible name, so a screen-reader user knows which Password and which Sign in.
+#[tokio::test]
+async fn the_sign_in_page_names_every_control_once() {
+    let w = world().await;
+    let b = browser().await;
+    b.c.goto(&w.portal).await.unwrap();
+    b.find("#account-form").await;
+    b.find("#signin-submit").await;
+    let names = b
+        .js(r#"return [...document.querySelectorAll('main input, main select, main button')]
+            .filter(e => e.offsetParent !== null)
+            .map(e => {
+              const label = e.getAttribute('aria-label') || (e.id && document.querySelector(`label[for="${e.id}"]`)?.textContent)
+                || e.closest('label')?.textContent || e.textContent;
+              return (label || '').trim().replace(/\s+/g, ' ');
+            });"#)
+        .await;
+    let names: Vec<String> = names.as_array().unwrap().iter().map(|n| n.as_str().unwrap().to_string()).collect();
+    assert!(names.len() >= 8, "{names:?}");
+    let mut seen = std::collections::BTreeSet::new();
+    for n in &names {
+        assert!(!n.is_empty(), "a control without a name: {names:?}");
+        assert!(seen.insert(n.clone()), "two controls named {n:?}: {names:?}");
+    }
+}

@@ -173,10 +173,11 @@ async fn number_fields_are_checked_against_the_document() {
     b.fill("#field-AccessTokenDuration", "0").await;
     b.click("#send").await;
     let msg = b.wait_text("#field-AccessTokenDuration-error", "between").await;
-    assert_eq!(msg, "AccessTokenDuration must be between 1 and 600 (got 0).");
+    assert_eq!(msg, "Access token lifetime must be between 1 and 600 (got 0).");
     b.fill("#field-AccessTokenDuration", "2.5").await;
     b.click("#send").await;
-    b.wait_text("#field-AccessTokenDuration-error", "AccessTokenDuration must be a whole number.").await;
+    // the field's label, not the API's name
+    b.wait_text("#field-AccessTokenDuration-error", "Access token lifetime must be a whole number.").await;
     assert!(!b.exists("#response").await, "nothing was sent");
     // any way of writing a whole number goes out as an integer
     b.fill("#field-AccessTokenDuration", "1.2e2").await;
@@ -201,7 +202,7 @@ async fn invalid_input_is_caught_before_sending() {
         msg.contains("a digit") && msg.contains("an upper-case letter") && msg.contains("a special character"),
         "{msg}"
     );
-    assert!(b.text("#field-LastName-error").await.contains("LastName is required"));
+    assert!(b.text("#field-LastName-error").await.contains("Last name is required"));
     assert!(b.text("#field-Phone-error").await.contains("at most 100 characters"));
     // a pattern the model knows is said in its words, not as the expression
     let id_error = b.text("#field-ID-error").await;

@@ -82,6 +82,10 @@ async fn a_new_person_creates_an_organization_and_a_member_joins_through_the_lin
     assert_eq!(contexts(&bob).await, ["Ann's Shop — bob@example.com"]);
     assert_eq!(bob.text("#who-user").await, "bob@example.com");
     bob.wait_text("#who-type", "Member").await;
+    // once, a confirmation of where the invitation brought him
+    bob.wait_text("#joined", "Invitation accepted: you are in Ann's Shop as Member.").await;
+    bob.click("#joined-close").await;
+    bob.gone("#joined").await;
 
     // a Member works with buyers, reads profiles, and is told what needs the Admin role
     bob.open_screen(&w, "members").await;
