@@ -110,9 +110,14 @@ pub fn Console() -> impl IntoView {
                         <Show when=move || selected.get().is_none()>
                             <div class="welcome" id="welcome">
                                 <h2>{title.clone()}</h2>
-                                <p>{format!("{ops_n} operations in {sections_n} sections. Pick a resource on the left.")}</p>
+                                <p>{format!("{ops_n} operations in {sections_n} sections. Pick a resource on the left, or start from what this marketplace holds.")}</p>
                                 <crate::enhanced::start_here::StartHere/>
-                                <SpecSource source=source spec=spec_load/>
+                                <crate::enhanced::overview::Overview/>
+                                <Recent/>
+                                <details class="spec-other" id="spec-other">
+                                    <summary>"Use another API description"</summary>
+                                    <SpecSource source=source spec=spec_load/>
+                                </details>
                             </div>
                         </Show>
                     </main>
@@ -695,6 +700,35 @@ fn OperationPanel(op: Op) -> impl IntoView {
             }}
             <HistoryView history=history route=route/>
         </section>
+    }
+}
+
+/// The last requests of this context, each a link back to its operation (the full, searchable
+/// history is under every operation).
+#[component]
+fn Recent() -> impl IntoView {
+    let history = expect_context::<history::History>();
+    let route = expect_context::<Route>();
+    move || {
+        let last: Vec<history::Entry> = history.entries.with(|l| l.iter().take(5).cloned().collect());
+        (!last.is_empty()).then(|| {
+            view! {
+                <section class="panel" id="recent" aria-labelledby="recent-title">
+                    <h3 id="recent-title">"Recent requests"</h3>
+                    <ul class="recent">{last.into_iter().map(|e| {
+                        let line = format!("{} {} {}", e.status, e.method, e.path);
+                        let e1 = e.clone();
+                        view! { <li class="history-entry">
+                            <code class=if (200..300).contains(&e.status) { "ok" } else { "bad" }>{line.clone()}</code>
+                            <button type="button" class="ghost" aria-label=format!("Open {line}") on:click=move |_| {
+                                history.restore.set(Some((e1.clone(), false)));
+                                route.go(&e1.op);
+                            }>"Open"</button>
+                        </li> }
+                    }).collect_view()}</ul>
+                </section>
+            }
+        })
     }
 }
 

@@ -16,6 +16,7 @@ pub mod impersonation;
 pub mod import_users;
 pub mod jump;
 pub mod organization;
+pub mod overview;
 pub mod resource;
 pub mod screen_def;
 pub mod screens;

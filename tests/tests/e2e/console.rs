@@ -504,6 +504,7 @@ async fn the_real_ordercloud_document_is_fully_reachable() {
     );
     let b = browser().await;
     b.sign_in(&w, ADMIN.0, ADMIN.1).await;
+    b.click("#spec-other summary").await;
     b.fill("#spec-url", &format!("{}/reference/ordercloud-openapi-v3-2022.json", w.portal)).await;
     b.click("#spec-load").await;
     b.wait_text("#welcome", "402 operations in 7 sections").await;

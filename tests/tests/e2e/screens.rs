@@ -929,3 +929,93 @@ async fn fields_and_columns_are_named_in_words_with_the_api_name_beside() {
     assert_eq!(b.text("[data-field='AllowAnyBuyer'] .api-name").await, "AllowAnyBuyer");
     assert!(b.text("#ed-sort").await.contains("Sort by: Application name"));
 }
+
+/// The first screen of a working marketplace: what it holds by count (each the list's own
+/// `Meta.TotalCount`, asked here with the admin's token), what the signed-in person may do with
+/// each (from the API's documented roles, written out here), links to the screens, and the last
+/// requests sent; the API description is loaded without asking and another one is one fold away.
+#[tokio::test]
+async fn the_start_page_says_what_the_marketplace_holds_and_what_you_may_do() {
+    let w = world().await;
+    let admin = w.token(ADMIN.0, ADMIN.1).await;
+    let b = browser().await;
+    b.sign_in(&w, ADMIN.0, ADMIN.1).await;
+    b.find("#overview-table").await;
+    let lists = [
+        ("apiclients", "/apiclients"),
+        ("securityprofiles", "/securityprofiles"),
+        ("adminusers", "/adminusers"),
+        ("buyers", "/buyers"),
+        ("suppliers", "/suppliers"),
+        ("impersonationconfigs", "/impersonationconfig"),
+    ];
+    for (screen, path) in lists {
+        let (status, v) = w.call("GET", &format!("{path}?pageSize=1"), &admin, None).await;
+        assert_eq!(status, 200, "{path}: {v}");
+        let want = v["Meta"]["TotalCount"].as_u64().unwrap().to_string();
+        let row = format!("#overview-table tr[data-screen='{screen}']");
+        assert_eq!(b.text(&format!("{row} td.count")).await, want, "{screen}");
+    }
+    assert!(!b.find("#spec-url").await.is_displayed().await.unwrap(), "another description is folded away");
+    // a link opens its screen
+    b.click("#overview-table tr[data-screen='buyers'] a").await;
+    b.find("#screen[data-screen='buyers']").await;
+    // the last requests, each one click from its operation
+    b.open_op(&w, "GET /suppliers").await;
+    b.send().await;
+    b.click("#home").await;
+    b.wait_text("#recent", "200 GET /suppliers").await;
+    b.click("#recent button").await;
+    b.find("#console-ready .op-select").await;
+    assert!(b.c.current_url().await.unwrap().as_str().contains("suppliers"));
+
+    let ok = |s: u16| assert!((200..300).contains(&s), "arrange: HTTP {s}");
+    // a reader of buyers only: what it may read, what it may not and which role would open it
+    // (the seller-level admin profile would give every admin user write roles: it moves to
+    // admin01 alone)
+    ok(w.call(
+        "POST",
+        "/securityprofiles/assignments",
+        &admin,
+        Some(json!({"SecurityProfileID": "ADMIN_PROFILE", "UserID": "ADMIN"})),
+    )
+    .await
+    .0);
+    ok(w.call("DELETE", "/securityprofiles/ADMIN_PROFILE/assignments", &admin, None).await.0);
+    ok(w.call(
+        "POST",
+        "/securityprofiles",
+        &admin,
+        Some(json!({"ID": "READS_BUYERS", "Name": "Reads buyers", "Roles": ["BuyerReader"]})),
+    )
+    .await
+    .0);
+    ok(w.call("POST", "/adminusers", &admin, Some(json!({"ID": "NARROW", "Username": "narrow01", "Password": "Narrow-Pass-01", "FirstName": "Nora", "LastName": "Narrow", "Email": "n@example.com", "Active": true}))).await.0);
+    ok(w.call(
+        "POST",
+        "/securityprofiles/assignments",
+        &admin,
+        Some(json!({"SecurityProfileID": "READS_BUYERS", "UserID": "NARROW"})),
+    )
+    .await
+    .0);
+    let n = browser().await;
+    n.sign_in(&w, "narrow01", "Narrow-Pass-01").await;
+    n.find("#overview-table").await;
+    let reach = |screen: &'static str| {
+        let n = &n;
+        async move { n.attr(&format!("#overview-table tr[data-screen='{screen}']"), "data-reach").await.unwrap() }
+    };
+    assert_eq!(reach("buyers").await, "read");
+    let buyers = n.text("#overview-table tr[data-screen='buyers']").await;
+    assert!(buyers.contains("changing them needs BuyerAdmin"), "{buyers}");
+    let (_, v) = w.call("GET", "/buyers?pageSize=1", &admin, None).await;
+    assert_eq!(n.text("#overview-table tr[data-screen='buyers'] td.count").await, v["Meta"]["TotalCount"].to_string());
+    assert_eq!(reach("apiclients").await, "closed");
+    let clients = n.text("#overview-table tr[data-screen='apiclients']").await;
+    assert!(
+        clients.contains("—") && clients.contains("reading them needs ApiClientAdmin or ApiClientReader"),
+        "{clients}"
+    );
+    assert_eq!(reach("impersonationconfigs").await, "closed");
+}
