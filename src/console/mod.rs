@@ -186,7 +186,14 @@ fn Menu(spec: Arc<Spec>, route: Route, open: RwSignal<bool>) -> impl IntoView {
     };
     // the roles in force (the buyer's while acting as one), decoded once per change
     let info = Memo::new(move |_| session.in_force().info);
-    let enhanced = crate::enhanced::menu();
+    // one entry per resource: a resource with an enhanced screen is listed once, in its section,
+    // as that screen (its raw operations one click away); the enhanced section keeps the rest
+    let tags: std::collections::HashSet<&str> =
+        spec.sections.iter().flat_map(|s| s.resources.iter().map(|r| r.name.as_str())).collect();
+    let enhanced: Vec<(String, &'static str)> = crate::enhanced::menu()
+        .into_iter()
+        .filter(|(key, _)| !crate::enhanced::tag_of_screen(key).is_some_and(|t| tags.contains(t)))
+        .collect();
     let enhanced_names: Vec<String> = enhanced.iter().map(|(_, l)| fold(l)).collect();
     view! {
         <nav class="menu" id="menu" class:open=open aria-label="Resources">
@@ -204,7 +211,11 @@ fn Menu(spec: Arc<Spec>, route: Route, open: RwSignal<bool>) -> impl IntoView {
             </div>
             {sections.into_iter().map(|s| {
                 let section_name = s.name.clone();
-                let section_names: Vec<String> = std::iter::once(&s.name).chain(s.resources.iter().map(|r| &r.name)).map(|n| fold(n)).collect();
+                let section_names: Vec<String> = std::iter::once(s.name.as_str())
+                    .chain(s.resources.iter().map(|r| r.name.as_str()))
+                    .chain(s.resources.iter().filter_map(|r| crate::enhanced::screen_for_tag(&r.name).map(|s| s.1)))
+                    .map(fold)
+                    .collect();
                 view! {
                     <div class="section" style:display=move || display(&section_names)>
                         <h2>{section_name.clone()}</h2>
@@ -213,18 +224,31 @@ fn Menu(spec: Arc<Spec>, route: Route, open: RwSignal<bool>) -> impl IntoView {
                                 let first = r.ops.first().map(|&i| spec2.ops[i].key.clone()).unwrap_or_default();
                                 let name = r.name.clone();
                                 let n2 = name.clone();
-                                let names = [fold(&name), fold(&section_name)];
+                                let screen = crate::enhanced::screen_for_tag(&name);
+                                let names = [fold(&name), fold(&section_name), fold(screen.as_ref().map_or("", |s| s.1))];
                                 let ops: Vec<Vec<String>> = r.ops.iter().map(|&i| spec2.ops[i].roles.clone()).collect();
                                 let locked = move || info.with(|info| !ops.iter().any(|roles| info.has_any(roles)));
+                                let raw_active = move || current_resource.get().as_deref() == Some(n2.as_str());
                                 view! {
                                     <li style:display=move || display(&names)>
-                                        <a class="resource" href=route::href(&first) data-noscroll class:active=move || current_resource.get().as_deref() == Some(n2.as_str())
-                                            class:locked=locked data-resource=name.clone()>
-                                            {name.clone()}
-                                        </a>
-                                        {crate::enhanced::screen_for_tag(&name).map(|k| view! {
-                                            <a class="enh-mark" href=route::href(&k) data-noscroll title="Enhanced screen" aria-label=format!("Enhanced screen for {name}") data-enhanced=name.clone()>"⚡"</a>
-                                        })}
+                                        {match screen {
+                                            Some((key, label)) => {
+                                                let k2 = key.clone();
+                                                let active = Memo::new(move |_| route.is(&k2));
+                                                view! {
+                                                    <a class="resource enhanced" href=route::href(&key) data-noscroll data-screen=label class:active=active
+                                                        aria-current=move || active.get().then_some("page")>{format!("⚡ {label}")}</a>
+                                                    <a class="raw-ops" href=route::href(&first) data-noscroll data-resource=name.clone() class:active=raw_active
+                                                        class:locked=locked title=format!("The raw operations of {name}") aria-label=format!("{name}: raw operations")>"raw"</a>
+                                                }.into_any()
+                                            }
+                                            None => view! {
+                                                <a class="resource" href=route::href(&first) data-noscroll class:active=raw_active
+                                                    class:locked=locked data-resource=name.clone()>
+                                                    {name.clone()}
+                                                </a>
+                                            }.into_any(),
+                                        }}
                                     </li>
                                 }
                             }).collect_view()}

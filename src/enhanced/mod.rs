@@ -59,7 +59,13 @@ pub fn screen_for(key: &str, spec: &std::sync::Arc<crate::spec::Spec>) -> Option
     })
 }
 
-/// The enhanced screen key for an API tag (for the ⚡ marks in the resource menu).
-pub fn screen_for_tag(tag: &str) -> Option<String> {
-    screens::ALL.iter().find(|s| s.kind.def().tag == tag).map(|s| format!("enhanced:{}", s.key))
+/// The enhanced screen for an API tag: its menu key and label (the menu's entry for the resource).
+pub fn screen_for_tag(tag: &str) -> Option<(String, &'static str)> {
+    screens::ALL.iter().find(|s| s.kind.def().tag == tag).map(|s| (format!("enhanced:{}", s.key), s.label))
+}
+
+/// The API tag an enhanced screen stands for, if it is a resource's.
+pub fn tag_of_screen(key: &str) -> Option<&'static str> {
+    let name = key.strip_prefix("enhanced:")?;
+    screens::ALL.iter().find(|s| s.key == name).map(|s| s.kind.def().tag)
 }

@@ -678,7 +678,7 @@ impl Browser {
 
     /// Clicks a menu entry of the enhanced section and waits for its screen.
     pub async fn menu_screen(&self, label: &str, key: &str) {
-        self.click(&format!(".enhanced-section [data-screen='{label}']")).await;
+        self.click(&format!(".menu [data-screen='{label}']")).await;
         self.find(&format!("#screen[data-screen='{key}']")).await;
     }
 

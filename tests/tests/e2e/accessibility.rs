@@ -142,7 +142,7 @@ async fn a_skip_link_the_focus_on_the_opened_heading_and_a_focusable_response() 
     assert_eq!(first, serde_json::json!("skip-link"));
     assert_eq!(b.attr(".skip-link", "href").await.as_deref(), Some("#console-ready"));
     // opening a screen from the menu moves the focus to its heading
-    b.click(".enhanced-section [data-screen='Buyers']").await;
+    b.click(".menu [data-screen='Buyers']").await;
     b.find("#screen[data-screen='buyers']").await;
     tokio::time::sleep(Duration::from_millis(300)).await;
     let focused = b.js("return document.activeElement.tagName + ' ' + document.activeElement.textContent;").await;

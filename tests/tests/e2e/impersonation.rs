@@ -211,7 +211,8 @@ async fn while_acting_the_console_marks_operations_by_the_buyers_roles() {
         b.attr("#op-select option[value='GET /adminusers']", "data-allowed").await.unwrap()
     }
     async fn locked(b: &Browser) -> serde_json::Value {
-        b.js("return document.querySelector(\".menu .resource[data-resource='Admin Users']\").classList.contains('locked');").await
+        b.js("return document.querySelector(\".menu [data-resource='Admin Users']\").classList.contains('locked');")
+            .await
     }
     // the rep holds AdminUserAdmin: the operation is open to them
     b.open_op(&w, "GET /adminusers").await;

@@ -36,7 +36,7 @@ async fn production_is_marked_everywhere_and_every_write_waits_for_a_yes() {
 
     // the band on every screen the menu offers
     let entries: Vec<String> = serde_json::from_value(
-        b.js("return [...document.querySelectorAll('.enhanced-section a.resource')].filter(a => a.closest('li').style.display !== 'none').map(a => a.href);").await,
+        b.js("return [...document.querySelectorAll('.menu a.resource.enhanced')].filter(a => a.closest('li').style.display !== 'none').map(a => a.href);").await,
     )
     .unwrap();
     for href in &entries {

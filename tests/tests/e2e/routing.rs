@@ -45,10 +45,10 @@ async fn every_place_has_a_link_that_opens_in_a_new_tab_even_under_a_sub_path() 
     b.click("#signin-submit").await;
     b.find("#welcome").await;
     // menu entries are links to their own address, under the sub-path
-    let admin_users = ".menu .resource[data-resource='Admin Users']";
+    let admin_users = ".menu [data-resource='Admin Users']";
     let href = b.js(&format!("return document.querySelector(\"{admin_users}\").href;")).await;
     assert_eq!(href.as_str(), Some(format!("{base}?op=GET%20%2Fadminusers").as_str()));
-    let screen = ".enhanced-section [data-screen='Buyers']";
+    let screen = ".menu [data-screen='Buyers']";
     assert_eq!(
         b.js(&format!("return document.querySelector(\"{screen}\").getAttribute('href');")).await.as_str(),
         Some("?op=enhanced%3Abuyers")

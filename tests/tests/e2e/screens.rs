@@ -37,7 +37,7 @@ async fn seed_000_walkthrough_from_an_empty_marketplace() {
     b.sign_in(&w, OWNER.0, OWNER.1).await;
 
     // 1. the shared API client, from the menu's ⚡ mark beside the resource
-    b.click("[data-enhanced='Api Clients']").await;
+    b.click(".menu [data-screen='API clients']").await;
     b.find("#screen[data-screen='apiclients']").await;
     b.click("#ed-new").await;
     b.fill("#ed-AppName", "Shared API Client").await;
@@ -308,7 +308,10 @@ async fn a_validation_error_keeps_the_input_on_every_screen() {
         b.set_value(&format!("#ed-{field}"), &typed).await;
         b.click("#ed-save").await;
         let msg = b.wait_text(&format!("#ed-{field}-error"), "at most 100 characters").await;
-        assert!(msg.contains(field), "{key}: {msg}");
+        // the field named by its label, as the form shows it
+        let label = b.text(&format!("label[for='ed-{field}']")).await;
+        let named = msg.split(" can be at most").next().unwrap();
+        assert!(!named.is_empty() && label.starts_with(named), "{key}: {msg} (label {label:?})");
         assert!(b.text("#ed-errors").await.contains("nothing was sent"), "{key}");
         assert_eq!(b.value(&format!("#ed-{field}")).await, typed, "{key}: input kept");
         assert!(!b.exists("#ed-saved").await, "{key}: nothing saved");

@@ -155,7 +155,7 @@ async fn sweep(width: u32) {
 
     // every screen the enhanced menu offers, by its own link
     let entries: Vec<(String, String)> = serde_json::from_value(
-        b.js("return [...document.querySelectorAll('.enhanced-section a.resource')].filter(a => a.closest('li').style.display !== 'none').map(a => [a.dataset.screen, a.href]);")
+        b.js("return [...document.querySelectorAll('.menu a.resource.enhanced')].filter(a => a.closest('li').style.display !== 'none').map(a => [a.dataset.screen, a.href]);")
             .await,
     )
     .unwrap();
