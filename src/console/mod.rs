@@ -190,9 +190,10 @@ fn Menu(spec: Arc<Spec>, route: Route, open: RwSignal<bool>) -> impl IntoView {
     // as that screen (its raw operations one click away); the enhanced section keeps the rest
     let tags: std::collections::HashSet<&str> =
         spec.sections.iter().flat_map(|s| s.resources.iter().map(|r| r.name.as_str())).collect();
+    let tags_owned: Vec<String> = tags.iter().map(|t| t.to_string()).collect();
     let enhanced: Vec<(String, &'static str)> = crate::enhanced::menu()
         .into_iter()
-        .filter(|(key, _)| !crate::enhanced::tag_of_screen(key).is_some_and(|t| tags.contains(t)))
+        .filter(|(key, _)| !crate::enhanced::tag_of_screen(key).is_some_and(|t| tags.contains(t.tag)))
         .collect();
     let enhanced_names: Vec<String> = enhanced.iter().map(|(_, l)| fold(l)).collect();
     view! {
@@ -227,27 +228,40 @@ fn Menu(spec: Arc<Spec>, route: Route, open: RwSignal<bool>) -> impl IntoView {
                                 let screen = crate::enhanced::screen_for_tag(&name);
                                 let names = [fold(&name), fold(&section_name), fold(screen.as_ref().map_or("", |s| s.1))];
                                 let ops: Vec<Vec<String>> = r.ops.iter().map(|&i| spec2.ops[i].roles.clone()).collect();
-                                let locked = move || info.with(|info| !ops.iter().any(|roles| info.has_any(roles)));
-                                let raw_active = move || current_resource.get().as_deref() == Some(n2.as_str());
+                                let locked = Signal::derive(move || info.with(|info| !ops.iter().any(|roles| info.has_any(roles))));
+                                let raw_active = Signal::derive(move || current_resource.get().as_deref() == Some(n2.as_str()));
+                                let raw = {
+                                    let (first, name) = (first.clone(), name.clone());
+                                    move || view! {
+                                        <a class="resource" href=route::href(&first) data-noscroll class:active=raw_active
+                                            class:locked=locked data-resource=name.clone()>
+                                            {name.clone()}
+                                        </a>
+                                    }
+                                };
                                 view! {
                                     <li style:display=move || display(&names)>
                                         {match screen {
+                                            // the screen when the roles in force open it, else the raw resource
+                                            // (named once, below the menu, with the role that would open it)
                                             Some((key, label)) => {
+                                                let read_roles = crate::enhanced::tag_of_screen(&key).map(|t| t.read_roles).unwrap_or_default();
                                                 let k2 = key.clone();
                                                 let active = Memo::new(move |_| route.is(&k2));
-                                                view! {
-                                                    <a class="resource enhanced" href=route::href(&key) data-noscroll data-screen=label class:active=active
-                                                        aria-current=move || active.get().then_some("page")>{format!("⚡ {label}")}</a>
-                                                    <a class="raw-ops" href=route::href(&first) data-noscroll data-resource=name.clone() class:active=raw_active
-                                                        class:locked=locked title=format!("The raw operations of {name}") aria-label=format!("{name}: raw operations")>"raw"</a>
-                                                }.into_any()
+                                                let opens = move || info.with(|i| gatehouse_model::roles::allows(&i.role, read_roles));
+                                                let (key, name, first) = (key.clone(), name.clone(), first.clone());
+                                                (move || if opens() {
+                                                    view! {
+                                                        <a class="resource enhanced" href=route::href(&key) data-noscroll data-screen=label class:active=active
+                                                            aria-current=move || active.get().then_some("page")>{format!("⚡ {label}")}</a>
+                                                        <a class="raw-ops" href=route::href(&first) data-noscroll data-resource=name.clone() class:active=raw_active
+                                                            class:locked=locked title=format!("The raw operations of {name}") aria-label=format!("{name}: raw operations")>"raw"</a>
+                                                    }.into_any()
+                                                } else {
+                                                    raw().into_any()
+                                                }).into_any()
                                             }
-                                            None => view! {
-                                                <a class="resource" href=route::href(&first) data-noscroll class:active=raw_active
-                                                    class:locked=locked data-resource=name.clone()>
-                                                    {name.clone()}
-                                                </a>
-                                            }.into_any(),
+                                            None => raw().into_any(),
                                         }}
                                     </li>
                                 }
@@ -256,6 +270,15 @@ fn Menu(spec: Arc<Spec>, route: Route, open: RwSignal<bool>) -> impl IntoView {
                     </div>
                 }
             }).collect_view()}
+            {move || {
+                let closed: Vec<String> = crate::enhanced::screens_of(&tags_owned)
+                    .filter(|s| !info.with(|i| gatehouse_model::roles::allows(&i.role, s.read_roles)))
+                    .map(|s| format!("{} (needs {})", s.label, s.read_roles.join(" or ")))
+                    .collect();
+                (!closed.is_empty()).then(|| view! {
+                    <p class="muted small" id="menu-closed">{format!("Screens your roles do not open: {}.", closed.join("; "))}</p>
+                })
+            }}
         </nav>
     }
 }

@@ -64,8 +64,22 @@ pub fn screen_for_tag(tag: &str) -> Option<(String, &'static str)> {
     screens::ALL.iter().find(|s| s.kind.def().tag == tag).map(|s| (format!("enhanced:{}", s.key), s.label))
 }
 
-/// The API tag an enhanced screen stands for, if it is a resource's.
-pub fn tag_of_screen(key: &str) -> Option<&'static str> {
+/// The resource an enhanced screen stands for, if it is a resource's.
+pub fn tag_of_screen(key: &str) -> Option<&'static gatehouse_model::resources::ResourceDef> {
     let name = key.strip_prefix("enhanced:")?;
-    screens::ALL.iter().find(|s| s.key == name).map(|s| s.kind.def().tag)
+    screens::ALL.iter().find(|s| s.key == name).map(|s| s.kind.def())
+}
+
+/// A resource's enhanced screen as the menu offers it.
+pub struct ResourceScreen {
+    pub label: &'static str,
+    pub read_roles: &'static [&'static str],
+}
+
+/// The resource screens whose resource the API description has (`tags`: its resources' names).
+pub fn screens_of(tags: &[String]) -> impl Iterator<Item = ResourceScreen> + '_ {
+    screens::ALL
+        .iter()
+        .filter(move |s| tags.iter().any(|t| t == s.kind.def().tag))
+        .map(|s| ResourceScreen { label: s.label, read_roles: s.kind.def().read_roles })
 }

@@ -87,6 +87,20 @@ async fn a_new_person_creates_an_organization_and_a_member_joins_through_the_lin
     bob.click("#joined-close").await;
     bob.gone("#joined").await;
 
+    // a Member's menu offers the screens the Member role opens; the others are named once, with
+    // the role that would open them, and stay reachable as raw operations
+    assert!(bob.exists(".menu a.resource.enhanced[data-screen='Buyers']").await);
+    assert!(bob.exists(".menu a.resource.enhanced[data-screen='Security profiles']").await);
+    assert!(!bob.exists(".menu [data-screen='API clients']").await, "a Member cannot read API clients");
+    assert!(!bob.exists(".menu [data-screen='Impersonation configs']").await);
+    assert!(bob.exists(".menu a.resource[data-resource='Api Clients']").await, "the raw resource stays");
+    let closed = bob.text("#menu-closed").await;
+    assert!(
+        closed.contains("API clients (needs ApiClientAdmin or ApiClientReader)")
+            && closed.contains("Impersonation configs (needs SetSecurityProfile)")
+            && !closed.contains("Buyers"),
+        "{closed}"
+    );
     // a Member works with buyers, reads profiles, and is told what needs the Admin role
     bob.open_screen(&w, "members").await;
     bob.wait_text("#my-role", "Your role: Member").await;
