@@ -224,7 +224,7 @@ pub fn LandingPage(config: RuntimeConfig, landing: Landing) -> impl IntoView {
                     (Some(e), _) => view! {
                         <h2 id="landing-title">{if is_session { "This sign-in link cannot be used" } else { "This invitation cannot be used" }}</h2>
                         <p class="error" id="landing-error" role="alert">{e}</p>
-                        <p class="muted" id="landing-no-password" hidden=!is_session>"No password yet? Ask for a new link: the page it opens lets you set your first password."</p>
+                        <p class="muted" id="landing-no-password" hidden=!is_session>"No password yet? Ask the service that sent you the link for a new one: the page it opens lets you set your first password, and from then on you can also sign in here with your email."</p>
                         <button class="primary" id="landing-signin" on:click=move |_| landing_done.set(None)>"Sign in the usual way"</button>
                     }.into_any(),
                     (None, Some(v)) => {

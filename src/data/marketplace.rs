@@ -14,6 +14,8 @@ use super::transport::call_with;
 use crate::auth::{Caller, Session};
 use futures::stream::{self, StreamExt};
 use gatehouse_model::access::{Input, Marketplace};
+use gatehouse_model::builtin::BuiltIns;
+use gatehouse_model::hub;
 use gatehouse_model::list::ListQuery;
 use gatehouse_model::resources::UserType;
 use serde_json::Value;
@@ -216,4 +218,16 @@ pub async fn read_marketplace(
         }
     }
     Ok(m)
+}
+
+/// The built-in objects of the organization in view (`model::builtin`): the API clients the hub
+/// names (its applications and the console client) beside what the patterns find. Outside an
+/// organization, or with a token that may not read the applications, the patterns alone decide.
+pub async fn read_builtins(session: Session) -> BuiltIns {
+    let Some(c) = session.current_untracked().filter(|c| !c.org.is_empty()) else {
+        return BuiltIns::default();
+    };
+    let apps = call_with(session, Caller::ActingAs, "GET", hub::APPLICATIONS, None, None).await.unwrap_or_default();
+    let items = apps["Items"].as_array().map_or(&[][..], |v| v);
+    BuiltIns::from_applications(items, Some(&c.client_id))
 }

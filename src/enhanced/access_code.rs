@@ -7,12 +7,11 @@
 //! time left, cancel, "stop at the first failure", and after a network failure a Resume that
 //! re-reads the marketplace and sends only the steps not yet done (`Step::is_done`).
 use super::files::{chosen_text, download};
-use crate::auth::{Caller, Session};
-use crate::data::marketplace::read_marketplace;
-use crate::data::{call_with, one_line, Problem};
+use crate::auth::Session;
+use crate::data::marketplace::{read_builtins, read_marketplace};
+use crate::data::{one_line, Problem};
 use gatehouse_model::access::Marketplace;
 use gatehouse_model::builtin::BuiltIns;
-use gatehouse_model::hub;
 use gatehouse_model::resources::UserType;
 use gatehouse_model::setup::apply::{pending, steps, Action, ClientIds, Step};
 use gatehouse_model::setup::plan::{plan, Change, ClientId, Index, Plan, PlanOptions};
@@ -26,12 +25,12 @@ const IN_FLIGHT: usize = 8;
 /// The marketplace in view and its built-in objects.
 async fn read_target(session: Session) -> Result<(Marketplace, BuiltIns), Vec<Problem>> {
     let c = session.current_untracked();
-    let (id, name, console) = c.map(|c| (c.org.clone(), c.org_name.clone(), c.client_id.clone())).unwrap_or_default();
+    let (id, name, signed_in_with) = c.map(|c| (c.org.clone(), c.org_name.clone(), c.client_id)).unwrap_or_default();
     let m = read_marketplace(session, &id, &name, None, |_| {}, |_| {}).await?;
-    // without the hub's applications (a token that may not read them) the patterns alone decide
-    let apps = call_with(session, Caller::ActingAs, "GET", hub::APPLICATIONS, None, None).await.unwrap_or_default();
-    let items = apps["Items"].as_array().map_or(&[][..], |v| v);
-    Ok((m, BuiltIns::from_applications(items, Some(&console))))
+    // the client this session signed in through is left alone by plans, as the hub's are
+    let mut builtins = read_builtins(session).await;
+    builtins.clients.insert(signed_in_with);
+    Ok((m, builtins))
 }
 
 /// What became of one step.

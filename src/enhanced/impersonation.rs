@@ -631,8 +631,8 @@ pub fn Launcher() -> impl IntoView {
                                     roles.set(list2.get(i).map(|o| o.roles.clone()).unwrap_or_default());
                                 }>
                                     {list.iter().enumerate().map(|(i, o)| {
-                                        let client = if o.client_name.is_empty() { format!("client {}", o.client_id) } else { format!("{} (client {})", o.client_name, o.client_id) };
-                                        view! { <option value=i.to_string()>{format!("{client} · config {} · profile {}", o.config_id, o.profile_id)}</option> }
+                                        let client = if o.client_name.is_empty() { format!("The application with client ID {} (your roles cannot read its name)", o.client_id) } else { o.client_name.clone() };
+                                        view! { <option value=i.to_string() title=format!("Client ID {}", o.client_id)>{format!("{client}, through the config {}, granting the profile {}", o.config_id, o.profile_id)}</option> }
                                     }).collect_view()}
                                 </select>
                                 <fieldset class="roles-pick" id="imp-roles"><legend>"Roles for the session"</legend>

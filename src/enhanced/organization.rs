@@ -222,6 +222,11 @@ fn curl(base: &str, form: &Value) -> String {
 const KINDS: [(&str, &str); 3] =
     [("SalesChannel", "Sales channel"), ("Integration", "Integration"), ("Webapp", "Webapp")];
 
+/// An application kind in words ("Sales channel"); unknown kinds as the API names them.
+fn kind_label(kind: &str) -> &str {
+    KINDS.iter().find(|(k, _)| *k == kind).map_or(kind, |(_, l)| *l)
+}
+
 #[component]
 pub fn Applications() -> impl IntoView {
     let session = expect_context::<Session>();
@@ -275,13 +280,14 @@ pub fn Applications() -> impl IntoView {
                     let id = a.id();
                     let (id2, id3) = (id.clone(), id.clone());
                     let integration = a.kind() == "Integration";
-                    view! { <tr data-kind=a.kind()><td>{a.name()}</td><td>{a.kind()}</td><td><code>{id.clone()}</code></td><td>{a.role()}</td>
+                    let name = a.name();
+                    view! { <tr data-kind=a.kind()><td>{a.name()}</td><td>{kind_label(&a.kind()).to_string()}</td><td><code>{id.clone()}</code></td><td>{a.role()}</td>
                         <td>{is_admin().then(|| view! {
-                            {integration.then(|| view! { <button class="ghost app-rotate" on:click=move |_| {
+                            {integration.then(|| view! { <button class="ghost app-rotate" aria-label=format!("Rotate the secret of {name}") on:click=move |_| {
                                 let path = item(hub::APPLICATIONS, &id2) + hub::SECRET;
                                 write.run(async move { answer(call(session, "POST", &path, None).await) });
                             }>"Rotate secret"</button> })}
-                            <button class="ghost danger app-delete" on:click=move |_| {
+                            <button class="ghost danger app-delete" aria-label=format!("Delete {name}") on:click=move |_| {
                                 if confirm.get_untracked() != id3 {
                                     confirm.set(id3.clone());
                                     return;
@@ -297,7 +303,7 @@ pub fn Applications() -> impl IntoView {
                 let request = curl(&base(), &a["TokenRequest"]);
                 let (s2, r2) = (secret.clone(), request.clone());
                 view! { <div class="panel" id="app-created">
-                    <h3>{format!("{} ({})", Application(&a).name(), Application(&a).kind())}</h3>
+                    <h3>{format!("{} ({})", Application(&a).name(), kind_label(&Application(&a).kind()))}</h3>
                     <p>"Client ID: "<code id="app-client-id">{Application(&a).client_id()}</code></p>
                     {(!secret.is_empty()).then(|| view! { <p>"Client secret (shown once: copy it now): "<code id="app-secret">{secret}</code>" "
                         <button class="ghost" on:click=move |_| copy(s2.clone())>"Copy secret"</button></p> })}

@@ -14,7 +14,7 @@ use crate::route::Route;
 use gatehouse_model::list::ListQuery;
 use gatehouse_model::read::text;
 use gatehouse_model::resources::article;
-use gatehouse_model::resources::{label, ResourceDef, Ty, UserType};
+use gatehouse_model::resources::{label, Kind, ResourceDef, Ty, UserType};
 use gatehouse_model::roles::allows;
 use gatehouse_model::validate::{validate_with, Mode};
 use leptos::prelude::*;
@@ -139,6 +139,17 @@ pub fn ResourceScreen(def: &'static ScreenDef) -> impl IntoView {
         move |(at, q), signal| async move { at.list(session, &q, signal.as_ref()).await },
         true,
     );
+    // built-in objects (`model::builtin`): marked in the list and folded away until asked for;
+    // the API clients the hub names are read once (outside an organization nothing is asked)
+    let show_builtin = RwSignal::new(false);
+    let hub_named = matches!(def.kind, Kind::ApiClient | Kind::ImpersonationConfig);
+    let builtins = Load::new(
+        move || hub_named.then_some(()),
+        move |_, _| async move { Ok(crate::data::marketplace::read_builtins(session).await) },
+        true,
+    );
+    let is_builtin = move |it: &Value| builtins.value().is_builtin(def.kind, &parent.get_untracked(), it);
+
     let list_problems = Signal::derive(move || {
         listing.state.with(|s| s.as_ref().and_then(|r| r.as_ref().err()).cloned().unwrap_or_default())
     });
@@ -421,24 +432,41 @@ pub fn ResourceScreen(def: &'static ScreenDef) -> impl IntoView {
                             </p>
                         }.into_any(),
                         Some(Ok(v)) => {
-                            let items = v["Items"].as_array().cloned().unwrap_or_default();
+                            let shown = show_builtin.get();
+                            let items: Vec<(bool, Value)> = v["Items"].as_array().cloned().unwrap_or_default().into_iter().map(|it| (is_builtin(&it), it)).collect();
+                            let built = items.iter().filter(|(b, _)| *b).count();
+                            let items: Vec<(bool, Value)> = items.into_iter().filter(|(b, _)| shown || !b).collect();
+                            let nothing_else = items.is_empty();
                             let meta = v["Meta"].clone();
                             let (pg, pages, total) = (meta["Page"].as_u64().unwrap_or(1), meta["TotalPages"].as_u64().unwrap_or(1), meta["TotalCount"].as_u64().unwrap_or(0));
+                            let fold = (built > 0).then(|| {
+                                let what = crate::text::count(built, "built-in object", "built-in objects");
+                                let said = match (shown, nothing_else) {
+                                    (true, _) => format!("{what} on this page, marked “built-in”: the hub made them behind the organization, its members and applications."),
+                                    (false, true) => format!("Every object on this page is built-in ({what}, made by the hub behind the organization, its members and applications), folded away."),
+                                    (false, false) => format!("{what} on this page folded away: the hub made them behind the organization, its members and applications."),
+                                };
+                                view! { <p class="muted builtin-fold" id="ed-builtin-fold">{said}" "
+                                    <button type="button" class="link" id="ed-builtin-toggle" aria-pressed=shown.to_string() on:click=move |_| show_builtin.update(|s| *s = !*s)>
+                                        {if shown { "Fold them away" } else { "Show them" }}</button></p> }
+                            });
                             view! {
-                                <div class="table-wrap"><table class="grid cards" id="ed-list">
+                                {fold}
+                                <div class="table-wrap" hidden=nothing_else><table class="grid cards" id="ed-list">
                                     <thead><tr>{columns.iter().map(|c| view! { <th title=*c>{label(c)}</th> }).collect_view()}</tr></thead>
-                                    <tbody>{items.into_iter().map(|it| {
+                                    <tbody>{items.into_iter().map(|(built_in, it)| {
                                         let id = text(&it, "ID");
                                         let obj = it.as_object().cloned().unwrap_or_default();
                                         let obj2 = obj.clone();
                                         let id2 = id.clone();
-                                        view! { <tr data-id=id tabindex="0" class:current=move || matches!(editing.get(), Editing::Saved(ref m) if m.get("ID").and_then(Value::as_str) == Some(id2.as_str()))
+                                        view! { <tr data-id=id tabindex="0" class:builtin=built_in class:current=move || matches!(editing.get(), Editing::Saved(ref m) if m.get("ID").and_then(Value::as_str) == Some(id2.as_str()))
                                             on:click=move |_| open(Editing::Saved(obj.clone()))
                                             on:keydown=move |ev: leptos::ev::KeyboardEvent| if ev.key() == "Enter" || ev.key() == " " {
                                                 ev.prevent_default();
                                                 open(Editing::Saved(obj2.clone()));
                                             }>
-                                            {columns.iter().map(|c| view! { <td data-label=label(c)>{cell(&it[*c])}</td> }).collect_view()}
+                                            {columns.iter().enumerate().map(|(i, c)| view! { <td data-label=label(c)>{cell(&it[*c])}
+                                                {(i == 0 && built_in).then(|| view! { " "<span class="badge builtin-mark" title="Made by the hub behind the organization, its members or applications">"built-in"</span> })}</td> }).collect_view()}
                                         </tr> }
                                     }).collect_view()}</tbody>
                                 </table></div>
@@ -473,6 +501,9 @@ pub fn ResourceScreen(def: &'static ScreenDef) -> impl IntoView {
                                 </h3>
                                 {let new = saved_id.is_none(); move || (new && !from_link.with(Vec::is_empty)).then(|| view! {
                                     <p class="warn" id="ed-from-link" role="note">{format!("Filled in from the link you followed: {}. Check them before saving; nothing is saved until you do.", from_link.get().join(", "))}</p>
+                                })}
+                                {matches!(&e, Editing::Saved(m) if untrack(|| is_builtin(&Value::Object(m.clone())))).then(|| view! {
+                                    <p class="warn" id="ed-builtin-note" role="note">{format!("Built-in: the hub made this {} behind the organization, its members or applications. Changing or deleting it can stop members or applications from signing in.", rdef.noun)}</p>
                                 })}
                                 {saved_id.clone().filter(|_| rdef.schema.field("ID").is_some_and(|f| f.read_only)).map(|id| view! { <p class="muted">"ID "<code id="ed-id">{id}</code></p> })}
                                 {def.sections.iter().map(|(title, fields)| view! {

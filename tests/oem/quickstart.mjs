@@ -66,4 +66,4 @@ const userSession = await (await fetch('/api/oem-api/organization/session', {
 })).json();
 window.open(userSession.redirectUrl, '_blank');
 
-console.log(JSON.stringify({ statuses: [createOrgResponse.status, sessionResponse.status, userResponse.status], org: orgData, user: userData, opened }));
+console.log(JSON.stringify({ stamp, statuses: [createOrgResponse.status, sessionResponse.status, userResponse.status], org: orgData, user: userData, opened }));

@@ -46,6 +46,24 @@ async fn a_new_person_creates_an_organization_and_a_member_joins_through_the_lin
     assert_eq!(ann.text("#who-user").await, "ann@example.com");
     ann.wait_text("#who-type", "Admin").await;
 
+    // what the hub made behind the organization is folded away in lists, said once, and marked
+    // when shown: the console client Ann signs in through, and her membership user
+    ann.open_screen(&w, "apiclients").await;
+    ann.wait_text("#ed-builtin-fold", "Every object on this page is built-in (1 built-in object").await;
+    assert_eq!(ann.js("return document.querySelectorAll('#ed-list tbody tr').length").await, 0);
+    ann.click("#ed-builtin-toggle").await;
+    ann.wait_text("#ed-list", "Gatehouse organization console").await;
+    assert_eq!(ann.js("return document.querySelectorAll('#ed-list tbody tr.builtin .builtin-mark').length").await, 1);
+    ann.wait_text("#ed-builtin-fold", "marked “built-in”").await;
+    ann.find("#ed-list tbody tr.builtin").await.click().await.unwrap();
+    ann.wait_text("#ed-builtin-note", "Built-in: the hub made this API client").await;
+    ann.open_screen(&w, "adminusers").await;
+    ann.wait_text("#ed-builtin-fold", "Every object on this page is built-in").await;
+    ann.click("#ed-builtin-toggle").await;
+    let ids = ann.js("return [...document.querySelectorAll('#ed-list tbody tr.builtin')].map(r => r.dataset.id)").await;
+    let ids: Vec<String> = serde_json::from_value(ids).unwrap();
+    assert!(!ids.is_empty() && ids.iter().all(|i| i.starts_with("ACCOUNT_")), "{ids:?}");
+
     // the Admin invites a Member; the link is shown to copy
     ann.open_screen(&w, "members").await;
     ann.wait_text("#members-title", "Members of Ann's Shop").await;
@@ -109,6 +127,8 @@ async fn a_new_person_creates_an_organization_and_a_member_joins_through_the_lin
     assert!(bob.find("#apps-readonly").await.is_displayed().await.unwrap());
     assert!(!bob.exists("#new-app").await);
     bob.open_screen(&w, "securityprofiles").await;
+    bob.wait_text("#ed-builtin-fold", "built-in").await;
+    bob.click("#ed-builtin-toggle").await;
     bob.wait_text("#console-ready", "Organization Member").await;
     bob.wait_text("#console-ready", "Read-only: changing security profiles needs").await;
     // the link cannot be used twice
@@ -266,8 +286,29 @@ async fn a_vendor_session_link_signs_the_person_in_once() {
     let again = browser().await;
     again.c.goto(&admin_link).await.unwrap();
     again.wait_text("#landing-error", "used already").await;
+    // John never set a password: the page says how to get one, and that way works as told
+    let hint = again.text("#landing-no-password").await;
+    assert!(hint.contains("Ask the service that sent you the link for a new one"), "{hint}");
     again.click("#landing-signin").await;
     again.find("#account-form").await;
+    let fresh: Value = reqwest::Client::new()
+        .post(format!("{}/api/oem-api/organization/session", w.api))
+        .json(&json!({"clientId": seed::demo().vendor.client_id, "clientSecret": seed::demo().vendor.client_secret,
+            "grantType": "client_credentials", "scope": "vendor_manage", "organizationOemToken": v["org"]["organizationOemToken"]}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    again.c.goto(fresh["redirectUrl"].as_str().unwrap()).await.unwrap();
+    again.fill("#first-password", "John-First-Pass-1!").await;
+    again.click("#first-password-set").await;
+    again.find("#console-ready").await;
+    let john = format!("john.{}@example-corp.com", v["stamp"].as_str().unwrap());
+    let later = browser().await;
+    account_sign_in(&later, &w, &john, "John-First-Pass-1!", None).await;
+    later.find("#console-ready").await;
 
     // a forged link
     let forged = browser().await;
