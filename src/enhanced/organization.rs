@@ -179,22 +179,24 @@ pub fn Members() -> impl IntoView {
                         let i = Invitation(i);
                         let (id, l) = (i.id(), i.link());
                         let pending = i.status() == "Pending";
+                        let email = i.email();
                         view! { <tr data-email=i.email()><td>{i.email()}</td><td>{i.role()}</td><td>{i.status()}</td><td>{crate::text::date_time(&i.expires())}</td>
                             <td>{pending.then(|| view! {
-                                <button class="ghost" on:click=move |_| copy(l.clone())>"Copy link"</button>
-                                <button class="ghost invitation-revoke" on:click=move |_| write.change(session, "DELETE", item(hub::INVITATIONS, &id), None, reload)>"Revoke"</button>
+                                <button class="ghost" aria-label=format!("Copy the invitation link for {email}") on:click=move |_| copy(l.clone())>"Copy link"</button>
+                                <button class="ghost invitation-revoke" aria-label=format!("Revoke the invitation for {email}") on:click=move |_| write.change(session, "DELETE", item(hub::INVITATIONS, &id), None, reload)>"Revoke"</button>
                             })}</td></tr> }
                     }).collect_view().into_any() })}</tbody>
                 </table></div>
                 <h3>"Custom roles"</h3>
                 <ul id="custom-roles">{move || org.get().map(|o| o.roles.iter().filter(|r| !OrganizationRole(r).built_in()).map(|r| {
-                    let id = OrganizationRole(r).id();
-                    view! { <li>{OrganizationRole(r).name()}" — "{crate::json::strings(&r["Roles"]).join(", ")}" "
-                        <button class="ghost" on:click=move |_| write.change(session, "DELETE", item(hub::ROLES, &id), None, reload)>"Delete"</button></li> }
+                    let (id, name) = (OrganizationRole(r).id(), OrganizationRole(r).name());
+                    view! { <li>{name.clone()}" — "{crate::json::strings(&r["Roles"]).join(", ")}" "
+                        <button class="ghost" aria-label=format!("Delete the role {name}") on:click=move |_| write.change(session, "DELETE", item(hub::ROLES, &id), None, reload)>"Delete"</button></li> }
                 }).collect_view())}</ul>
                 <form id="role-editor" on:submit=save_role>
                     <label for="ed-Name">"Role name"</label>
                     {crate::fields::text_box(role_form.slot("Name"), false, "")}
+                    <span class="hint" id="ed-Name-desc">"Members given this role see its name beside their own."</span>
                     <RolePicker form=role_form name="Roles"/>
                     <button class="primary" type="submit">"Add role"</button>
                 </form>

@@ -92,7 +92,7 @@ pub fn Overview() -> impl IntoView {
             <h3 id="overview-title">{where_}</h3>
             {lines.view("", move |list| view! {
                 <div class="table-scroll" role="region" tabindex="0" aria-label="What this marketplace holds">
-                <table class="grid" id="overview-table">
+                <table class="grid cards" id="overview-table">
                     <thead><tr><th scope="col">"Objects"</th><th scope="col">"How many"</th><th scope="col">"You can"</th></tr></thead>
                     <tbody>{list.into_iter().map(|l| {
                         let def = l.kind.def();
@@ -109,8 +109,8 @@ pub fn Overview() -> impl IntoView {
                         let state = match l.reach { Reach::Change => "change", Reach::Read => "read", Reach::Closed => "closed" };
                         view! { <tr data-screen=l.screen data-reach=state>
                             <th scope="row"><a href=crate::route::href(&format!("enhanced:{}", l.screen))>{l.label}</a></th>
-                            <td class="count">{count}{note.map(|n| view! { <div class="error small">{n}</div> })}</td>
-                            <td>{can}</td>
+                            <td class="count" data-label="How many">{count}{note.map(|n| view! { <div class="error small">{n}</div> })}</td>
+                            <td data-label="You can">{can}</td>
                         </tr> }
                     }).collect_view()}</tbody>
                 </table></div>

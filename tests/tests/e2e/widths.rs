@@ -105,6 +105,8 @@ impl Sweep<'_> {
             self.problems
                 .extend(violations.into_iter().map(|v| format!("{} px, {what}, {theme}: axe {v}", self.width)));
             for (id, n) in incomplete {
+                // where it is, for what axe asks a person to check (contrast: by its reason)
+                let id = if id.starts_with("color-contrast") { id } else { format!("{id} ({what})") };
                 *self.incomplete.entry(id).or_default() += n;
             }
         }
