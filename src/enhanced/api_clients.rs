@@ -97,7 +97,7 @@ fn AssignedList(side: Side, client_id: String, rows: Rows, can_write: Signal<boo
                         <option value="">{format!("— assign {} {} —", gatehouse_model::resources::article(side.noun), side.noun)}</option>
                         {move || all.value().into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()}
                     </select>
-                    <button type="button" id=format!("client-{}-add", side.id) on:click=add>"Assign"</button>
+                    <button type="button" id=format!("client-{}-add", side.id) aria-label=format!("Assign the {} chosen", side.noun) on:click=add>"Assign"</button>
                 </span>
             </Show>
             <Failed problem=problem/>

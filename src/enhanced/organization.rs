@@ -137,7 +137,7 @@ pub fn Members() -> impl IntoView {
                 let r = Organization(&o.me).role();
                 if r == "Admin" { "Your role: Admin.".to_string() } else { format!("Your role: {r}. Inviting people, changing roles and managing applications need the Admin role.") }
             }))}</p>
-            <div class="table-scroll" role="region" tabindex="0" aria-label="Members"><table class="list" id="members">
+            <div class="table-scroll" role="region" tabindex="0" aria-label="Table of members"><table class="list" id="members">
                 <thead><tr><th>"Name"</th><th>"Email"</th><th>"Role"</th><th><span class="sr-only">"Actions"</span></th></tr></thead>
                 <tbody>{move || org.get().map(|o| o.members.iter().map(|m| {
                     let m = Member(m);
@@ -173,7 +173,7 @@ pub fn Members() -> impl IntoView {
                 <p hidden=move || link.with(String::is_empty) id="invite-done">"Invitation link (also in the sandbox's outbox): "
                     <code id="invite-link">{link}</code>" "<button class="ghost" on:click=move |_| copy(link.get_untracked())>"Copy link"</button></p>
                 <h3>"Invitations"</h3>
-                <div class="table-scroll" role="region" tabindex="0" aria-label="Invitations"><table class="list" id="invitations">
+                <div class="table-scroll" role="region" tabindex="0" aria-label="Table of invitations"><table class="list" id="invitations">
                     <thead><tr><th>"Email"</th><th>"Role"</th><th>"Status"</th><th>"Expires"</th><th><span class="sr-only">"Actions"</span></th></tr></thead>
                     <tbody>{move || org.get().map(|o| if o.invitations.is_empty() { empty_row(5, "No invitations yet: invite someone above.") } else { o.invitations.iter().map(|i| {
                         let i = Invitation(i);

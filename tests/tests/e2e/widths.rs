@@ -4,7 +4,7 @@
 //! organization's screens, the console with an answer, and the launcher idle and acting. On each:
 //! nothing wider than the viewport, no page that scrolls as a whole (the header stays), no text
 //! past its box, no cell squeezed to a few letters a line, names whole at 1366 px, Save / Delete
-//! reachable, and axe-core (WCAG 2.0 A/AA, 2.1 AA, best practice) clean in the light and the dark
+//! reachable, no two controls doing different things under one accessible name, and axe-core (WCAG 2.0 A/AA, 2.1 AA, best practice) clean in the light and the dark
 //! theme. Every problem of a width is gathered and reported at once.
 //! `WIDTHS=390 cargo test -p gatehouse-e2e -- widths::` sweeps one width.
 use gatehouse_e2e::*;
@@ -74,6 +74,25 @@ for (const [n, k] of Object.entries(names)) if (k > 1) out.push(`${k} controls o
 return out.slice(0, 12);
 "#;
 
+/// Visible controls that share their accessible name with another control doing something
+/// else (links to the same address may share one): "name ×n" for each.
+const SAME_NAMES: &str = r#"
+const text = id => (document.getElementById(id) || {}).textContent || '';
+const named = c => (c.getAttribute('aria-label')
+  || (c.getAttribute('aria-labelledby') || '').split(/\s+/).map(text).join(' ')
+  || (c.id && [...document.querySelectorAll(`label[for="${CSS.escape(c.id)}"]`)].map(l => l.textContent).join(' '))
+  || (c.closest('label') || {}).textContent
+  || (['INPUT', 'SELECT', 'TEXTAREA'].includes(c.tagName) ? '' : c.textContent)
+  || c.getAttribute('title') || c.getAttribute('placeholder') || '').replace(/\s+/g, ' ').trim();
+const seen = {};
+for (const c of document.querySelectorAll('button, a[href], input:not([type=hidden]), select, textarea, [role=button], [tabindex="0"]')) {
+  if (!c.getClientRects().length || c.closest('[hidden], [aria-hidden=true]') || c.tagName === 'TR') continue;
+  const n = named(c), key = c.tagName === 'A' ? c.getAttribute('href') : c;
+  (seen[n] = seen[n] || new Set()).add(key);
+}
+return Object.entries(seen).filter(([n, s]) => s.size > 1).map(([n, s]) => `"${n}" ×${s.size}`);
+"#;
+
 /// Brings `css` into view: is it on screen and not covered (null: yes)?
 const REACHABLE: &str = r#"
 const e = document.querySelector(arguments[0]);
@@ -99,6 +118,10 @@ impl Sweep<'_> {
         let found: Vec<String> =
             serde_json::from_value(self.b.c.execute(CHECK, vec![json!(self.width >= 1366)]).await.unwrap()).unwrap();
         self.problems.extend(found.into_iter().map(|p| format!("{} px, {what}: {p}", self.width)));
+        let same: Vec<String> = serde_json::from_value(self.b.c.execute(SAME_NAMES, vec![]).await.unwrap()).unwrap();
+        if !same.is_empty() {
+            self.problems.push(format!("{} px, {what}: controls sharing a name: {}", self.width, same.join(", ")));
+        }
         for theme in ["light", "dark"] {
             self.b.js(&format!("document.documentElement.setAttribute('data-theme', '{theme}');")).await;
             let (violations, incomplete) = self.b.axe_wcag().await;
