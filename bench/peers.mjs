@@ -21,9 +21,10 @@ import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
+import crypto from 'node:crypto';
 
 const [ocPath, mods, dist] = process.argv.slice(2);
-const RUNS = Number(process.env.RUNS || 3);
+const RUNS = Number(process.env.RUNS || 5);
 const LIMIT = Number(process.env.LIMIT_MS || 120000);
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
 const brotli = (b) => zlib.brotliCompressSync(b, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
@@ -87,26 +88,35 @@ const tools = {
   },
 };
 
-let base;
+let base, oc;
+const ocText = () => (oc ??= JSON.stringify({ ...doc, servers: [{ url: `${base}/v1` }] }));
 const server = http.createServer((req, res) => {
   res.setHeader('Access-Control-Allow-Origin', '*');
   res.setHeader('Access-Control-Allow-Headers', '*');
   if (req.method === 'OPTIONS') { res.writeHead(204); return res.end(); }
   const u = new URL(req.url, 'http://x');
-  const send = (type, body) => { res.writeHead(200, { 'Content-Type': type }); res.end(body); };
-  if (u.pathname === '/oc.json') return send('application/json', JSON.stringify({ ...doc, servers: [{ url: `${base}/v1` }] }));
-  if (u.pathname === '/v1/adminusers') return send('application/json', big);
+  // caching as a static host does it: versioned files for a year, the rest checked each time
+  // by its ETag (so a second visit measures the browser's cache, not this server)
+  const send = (type, body, versioned) => {
+    const etag = `"${crypto.createHash('sha1').update(body).digest('base64url')}"`;
+    const cache = versioned ? 'public, max-age=31536000, immutable' : 'no-cache';
+    if (req.headers['if-none-match'] === etag) { res.writeHead(304, { ETag: etag, 'Cache-Control': cache }); return res.end(); }
+    res.writeHead(200, { 'Content-Type': type, ETag: etag, 'Cache-Control': cache });
+    res.end(body);
+  };
+  if (u.pathname === '/oc.json') return send('application/json', ocText());
+  if (u.pathname === '/v1/adminusers') { res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' }); return res.end(big); }
   if (u.pathname === '/gatehouse/config.json') return send('application/json', JSON.stringify({ api_base: base, client_id: 'BENCH' }));
   if (u.pathname.startsWith('/gatehouse/')) {
     const f = path.join(dist, u.pathname.slice('/gatehouse/'.length) || 'index.html');
     if (fs.existsSync(f) && fs.statSync(f).isFile()) {
       const type = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css', '.svg': 'image/svg+xml' }[path.extname(f)] || 'application/octet-stream';
-      return send(type, fs.readFileSync(f));
+      return send(type, fs.readFileSync(f), /-[0-9a-f]{16}(_bg)?\.(js|wasm|css)$/.test(f));
     }
   }
   if (u.pathname.startsWith('/m/')) {
     const f = path.join(mods, decodeURIComponent(u.pathname.slice(3)));
-    if (fs.existsSync(f)) return send(f.endsWith('.css') ? 'text/css' : 'text/javascript', fs.readFileSync(f));
+    if (fs.existsSync(f)) return send(f.endsWith('.css') ? 'text/css' : 'text/javascript', fs.readFileSync(f), true);
   }
   const t = tools[u.pathname.slice(1)];
   if (t?.page) return send('text/html', `<!doctype html><html><head><meta charset="utf-8"></head><body>${t.page}</body></html>`);
@@ -176,23 +186,56 @@ async function open(name, t) {
 
 const why = {};
 const only = process.env.ONLY ? process.env.ONLY.split(',') : null;
-const rows = [];
-for (const [name, t] of Object.entries(tools)) {
-  if (only && !only.includes(name)) continue;
-  const size = t.files().reduce((n, f) => n + brotli(fs.readFileSync(f)), 0);
-  browser = await launch();
-  const ready = [], shown = [];
-  for (let i = 0; i < RUNS; i++) {
-    // ready: navigation → six Admin Users operations painted in view
+const names = Object.keys(tools).filter((n) => !only || only.includes(n));
+const out = Object.fromEntries(names.map((n) => [n, { ready: [], warm: [], shown: [], parts: [], answer: [] }]));
+
+// navigation → the six operations painted in view (ms), or Infinity
+const timeReady = (name, p) => p.evaluate(([six, limit]) => afterPaintWhen(() => {
+  const texts = offeredTexts().map((s) => s.replace(/\s+/g, ' '));
+  return six.every((s) => texts.some((x) => x.includes(s)));
+}, 0, limit), [six, LIMIT]).catch((e) => { why[name] = String(e).split('\n')[0]; return Infinity; });
+
+// Gatehouse's first screen, in parts (ms on the page's clock): its own marks (src/api: mark)
+// and the browser's resource timing
+const firstParts = (p, ready) => p.evaluate((ready) => {
+  const m = (n) => performance.getEntriesByName(`gatehouse:${n}`)[0]?.startTime;
+  const res = performance.getEntriesByType('resource');
+  const wasm = res.find((e) => e.name.endsWith('.wasm'));
+  const spec = res.find((e) => e.name.includes('/oc.json'));
+  const at = { wasm: wasm?.responseEnd, started: m('wasm-started'), asked: m('spec-request'), arrived: m('spec-arrived'),
+    parsed: m('spec-parsed'), digested: m('spec-digested') };
+  return { 'page, JS and WASM downloaded': at.wasm, 'WASM compiled and started': at.started - at.wasm,
+    'until the document is asked for': at.asked - at.started, 'document fetched': at.arrived - at.asked,
+    'of which on the wire': spec ? spec.responseEnd - spec.requestStart : NaN,
+    'parsed (JSON)': at.parsed - at.arrived, 'digested (resource directory)': at.digested - at.parsed,
+    'rendered and painted': ready - at.digested };
+}, ready);
+
+// the big answer in parts (ms after the click)
+const answerParts = (p, t0, shown) => p.evaluate(([t0, shown]) => {
+  const m = (n) => performance.getEntriesByName(`gatehouse:${n}`).at(-1)?.startTime - t0;
+  return { 'click to request': m('answer-requested'), 'arrival (fetch, body read)': m('answer-arrived') - m('answer-requested'),
+    'format (first 64 KB) and view': m('answer-formatted') - m('answer-arrived'), 'first rows painted': shown - m('answer-formatted') };
+}, [t0, shown]);
+
+// tools interleaved round by round, each round in a fresh browser per tool: a slow minute of
+// the machine falls on every tool alike
+for (let round = 0; round < RUNS; round++) {
+  for (const name of names) {
+    const t = tools[name], o = out[name];
+    browser = await launch();
+    // ready on a cold cache, then the second visit (the same browser profile: HTTP cache and
+    // storage kept, as when a person comes back)
     {
       const [ctx, p, url] = await open(name, t);
       await p.goto(url, { waitUntil: 'commit' });
-      const ms = await p.evaluate(([six, limit]) => afterPaintWhen(() => {
-        const texts = offeredTexts().map((s) => s.replace(/\s+/g, ' '));
-        return six.every((s) => texts.some((x) => x.includes(s)));
-      }, 0, limit), [six, LIMIT]).catch((e) => { why[name] = String(e).split('\n')[0]; return Infinity; });
-      ready.push(ms);
-      if (process.env.DEBUG) console.log('ready', name, ms, why[name]);
+      const ms = await timeReady(name, p);
+      o.ready.push(ms);
+      if (name === 'gatehouse' && Number.isFinite(ms)) o.parts.push(await firstParts(p, ms));
+      await p.goto('about:blank');
+      await p.goto(url, { waitUntil: 'commit' });
+      o.warm.push(await timeReady(name, p));
+      if (process.env.DEBUG) console.log('ready', name, ms, o.warm.at(-1), why[name]);
       await ctx.close();
     }
     // big response: the tool's own send button → first item painted
@@ -208,26 +251,44 @@ for (const [name, t] of Object.entries(tools)) {
           if (k < t.send.length - 1) { await loc.click(); await p.waitForTimeout(500); continue; }
           const button = await loc.elementHandle();
           // a page busy for longer than the limit paints no frame at all: the clock in Node stops it
-          const overdue = new Promise((r) => setTimeout(() => r(Infinity), LIMIT + 5000));
-          shown.push(await Promise.race([overdue, p.evaluate(([button, limit]) => {
+          const overdue = new Promise((r) => setTimeout(() => r([Infinity, 0]), LIMIT + 5000));
+          const [ms, t0] = await Promise.race([overdue, p.evaluate(([button, limit]) => {
             const t0 = performance.now();
             button.click();
-            return afterPaintWhen(() => shownTexts(true).some((s) => s.includes('ITEM00000')), t0, limit);
-          }, [button, LIMIT])]));
-          if (!Number.isFinite(shown[shown.length - 1])) why[name] = `no frame showing the first item within ${LIMIT / 1000} s`;
+            return afterPaintWhen(() => shownTexts(true).some((s) => s.includes('ITEM00000')), t0, limit).then((ms) => [ms, t0]);
+          }, [button, LIMIT])]);
+          o.shown.push(ms);
+          if (!Number.isFinite(ms)) why[name] = `no frame showing the first item within ${LIMIT / 1000} s`;
+          else if (name === 'gatehouse') o.answer.push(await answerParts(p, t0, ms));
         }
       } catch (e) {
-        shown.push(Infinity);
+        o.shown.push(Infinity);
         why[name] = browser.isConnected() ? `could not drive step ${step + 1}: ${String(e).split('\n')[0]}` : `the browser went down while showing the response (step ${step + 1})`;
       }
-      // a page still busy is not waited for: its browser is replaced
-      await browser.close().catch(() => {});
-      browser = await launch();
     }
+    // a page still busy is not waited for: its browser is closed with it
+    await browser.close().catch(() => {});
   }
-  const f = (x) => (Number.isFinite(x) ? `${x.toFixed(0)} ms` : 'not shown');
-  rows.push(`${name}: ${(size / 1024).toFixed(0)} KB brotli; Admin Users' six operations in view ${f(median(ready))}; 5,000-item response shown ${f(median(shown))} (runs: ${ready.map(f).join(' / ')} | ${shown.map(f).join(' / ')})${why[name] ? ' — ' + why[name] : ''}`);
-  console.log(rows[rows.length - 1]);
-  await browser.close();
+}
+
+const f = (x) => (Number.isFinite(x) ? `${x.toFixed(0)} ms` : 'not shown');
+for (const name of names) {
+  const o = out[name], size = tools[name].files().reduce((n, file) => n + brotli(fs.readFileSync(file)), 0);
+  console.log(`${name}: ${(size / 1024).toFixed(0)} KB brotli; Admin Users' six operations in view ${f(median(o.ready))} (second visit ${f(median(o.warm))}); 5,000-item response shown ${f(median(o.shown))} (runs: ${o.ready.map(f).join(' / ')} | ${o.warm.map(f).join(' / ')} | ${o.shown.map(f).join(' / ')})${why[name] ? ' — ' + why[name] : ''}`);
+}
+const parts = (list, title) => {
+  if (!list.length) return;
+  console.log(title);
+  for (const k of Object.keys(list[0])) console.log(`  ${k}: ${median(list.map((x) => x[k])).toFixed(1)} ms`);
+};
+if (out.gatehouse) {
+  parts(out.gatehouse.parts, "Gatehouse's first screen, medians of its parts:");
+  parts(out.gatehouse.answer, "Gatehouse's big answer, medians of its parts:");
+  const peers = names.filter((n) => n !== 'gatehouse');
+  if (peers.length) {
+    const fastest = peers.reduce((a, b) => (median(out[a].ready) <= median(out[b].ready) ? a : b));
+    console.log(`in view: Gatehouse / fastest peer (${fastest}) = ${(median(out.gatehouse.ready) / median(out[fastest].ready)).toFixed(2)} (aim ≤ 0.33)`);
+  }
+  if (out.scalar) console.log(`big answer: Gatehouse / Scalar = ${(median(out.gatehouse.shown) / median(out.scalar.shown)).toFixed(2)} (aim ≤ 0.5)`);
 }
 server.close();

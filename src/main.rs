@@ -17,6 +17,7 @@ mod text;
 
 fn main() {
     console_error_panic_hook::set_once();
+    api::mark("wasm-started");
     leptos::mount::mount_to_body(
         || leptos::view! { <leptos_router::components::Router><app::App/></leptos_router::components::Router> },
     );

@@ -68,6 +68,14 @@ pub fn now_ms() -> f64 {
     leptos::prelude::window().performance().map(|p| p.now()).unwrap_or_else(js_sys::Date::now)
 }
 
+/// A named moment on the page's performance timeline (`gatehouse:…`), read by `bench/` to say
+/// where the time to the first screen and to a big answer goes.
+pub fn mark(name: &str) {
+    if let Some(p) = leptos::prelude::window().performance() {
+        let _ = p.mark(&format!("gatehouse:{name}"));
+    }
+}
+
 fn method_of(name: &str) -> Method {
     match name {
         "POST" => Method::POST,
@@ -149,6 +157,7 @@ pub async fn send(
         req = req.header("Authorization", &format!("Bearer {t}"));
     }
     let start = now_ms();
+    mark("answer-requested");
     let sent = match body {
         Some(b) => {
             req.header("Content-Type", "application/json").body(b.to_string()).map_err(|e| e.to_string())?.send().await
@@ -162,6 +171,7 @@ pub async fn send(
         Err(_) => return Err(diagnose(url).await),
     };
     let text = res.text().await.unwrap_or_default();
+    mark("answer-arrived");
     let received_at = now_ms();
     let ms = received_at - start;
     Ok(ApiResponse {

@@ -36,6 +36,7 @@ fn spec_source(session: &Session) -> String {
 }
 
 async fn fetch_spec(url: String) -> Result<Arc<Spec>, String> {
+    crate::api::mark("spec-request");
     let res = gloo_net::http::Request::get(&url)
         .send()
         .await
@@ -44,12 +45,16 @@ async fn fetch_spec(url: String) -> Result<Arc<Spec>, String> {
         return Err(format!("Could not load the API description from {url}: HTTP {}", res.status()));
     }
     let text = res.text().await.map_err(|e| e.to_string())?;
+    crate::api::mark("spec-arrived");
     parse_spec(&text)
 }
 
 fn parse_spec(text: &str) -> Result<Arc<Spec>, String> {
     let doc: Value = serde_json::from_str(text).map_err(|e| format!("The API description is not valid JSON: {e}"))?;
-    Spec::parse(&doc).map(Arc::new)
+    crate::api::mark("spec-parsed");
+    let spec = Spec::parse(&doc).map(Arc::new);
+    crate::api::mark("spec-digested");
+    spec
 }
 
 /// The API description's load (its answer is the document, or why it cannot be used).

@@ -138,6 +138,7 @@ pub fn ResponseView(
     let body = response.body.clone();
     let copied = RwSignal::new(false);
     let rendered = RwSignal::new(0.0);
+    crate::api::mark("answer-formatted");
     request_animation_frame(move || rendered.set(now_ms() - arrived));
     view! {
         <div class="response" id="response" data-seq=seq data-status=response.status data-render-ms=move || tenths(rendered.get())>
