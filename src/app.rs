@@ -17,6 +17,10 @@ pub fn App() -> impl IntoView {
     auth::start_clock(session);
     // a session or invitation link: its code leaves the address bar before anything else
     let landing = RwSignal::new(crate::components::account::take());
+    // signed in already: the API description is asked for while the config loads
+    if landing.with_untracked(Option::is_none) {
+        crate::console::fetch_early(&session);
+    }
     provide_context(landing);
     provide_context(crate::components::account::Joined(RwSignal::new(None)));
     let config = RwSignal::new(None::<RuntimeConfig>);

@@ -60,14 +60,50 @@ fn parse_spec(text: &str) -> Result<Arc<Spec>, String> {
 /// The API description's load (its answer is the document, or why it cannot be used).
 type SpecLoad = Load<Result<Arc<Spec>, String>>;
 
+type SpecAnswer = futures::future::Shared<futures::future::LocalBoxFuture<'static, Result<Arc<Spec>, String>>>;
+
+thread_local! {
+    /// The description asked for at start-up ([`fetch_early`]): its address and its answer.
+    static EARLY: std::cell::RefCell<Option<(String, f64, SpecAnswer)>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Asks for the API description of the session in force as soon as the app starts, while the
+/// run-time config loads and the shell mounts: the same request the console would make then.
+/// The console takes the answer once, for the same address ([`early_answer`]); nothing is kept.
+pub fn fetch_early(session: &Session) {
+    use futures::FutureExt;
+    if session.current_untracked().is_none() {
+        return;
+    }
+    let url = spec_source(session);
+    let answer = fetch_spec(url.clone()).boxed_local().shared();
+    leptos::task::spawn_local(answer.clone().map(|_| ()));
+    EARLY.with(|e| *e.borrow_mut() = Some((url, crate::api::now_ms(), answer)));
+}
+
+/// The early answer for `url`, taken (a later load asks again); only while the page is starting
+/// (a console first mounted after a sign-in, minutes later, asks afresh).
+fn early_answer(url: &str) -> Option<SpecAnswer> {
+    let fresh = |at: f64| crate::api::now_ms() - at < 10_000.0;
+    EARLY.with(|e| e.borrow_mut().take()).filter(|(u, at, _)| u == url && fresh(*at)).map(|(_, _, a)| a)
+}
+
 #[component]
 pub fn Console() -> impl IntoView {
     let session = expect_context::<Session>();
     let source = RwSignal::new(spec_source(&session));
     // the API description: loaded from its address (a newer address aborts the older load), or
     // read from a file
-    let spec_load: SpecLoad =
-        Load::new(move || Some(source.get()), move |url, _| async move { Ok(fetch_spec(url).await) }, false);
+    let spec_load: SpecLoad = Load::new(
+        move || Some(source.get()),
+        move |url, _| async move {
+            Ok(match early_answer(&url) {
+                Some(answer) => answer.await,
+                None => fetch_spec(url).await,
+            })
+        },
+        false,
+    );
     let spec = move || spec_load.state.get().and_then(Result::ok);
     let route = Route::new();
     let selected = route.op;

@@ -626,3 +626,22 @@ async fn the_console_form_and_the_editor_share_one_field_vocabulary() {
     b.fill("#ed-xp", "{\"Tier\": ").await;
     assert_eq!(b.wait_text("#ed-xp-error", "malformed JSON").await, console_problem);
 }
+
+#[tokio::test]
+async fn a_signed_in_reload_asks_for_the_api_description_once_and_before_the_config_is_in() {
+    let w = world().await;
+    let b = browser().await;
+    b.sign_in(&w, ADMIN.0, ADMIN.1).await;
+    b.c.refresh().await.unwrap();
+    b.find("#console-ready").await;
+    let v = b
+        .js("const r = performance.getEntriesByType('resource');
+             const spec = r.filter(e => e.name.includes('/openapi/v3'));
+             const config = r.find(e => e.name.endsWith('/config.json'));
+             const asked = performance.getEntriesByName('gatehouse:spec-request');
+             return [spec.length, asked.length, asked[0].startTime < config.responseEnd];")
+        .await;
+    // one request for the description (the early one is the console's), made while the
+    // run-time config was still on its way
+    assert_eq!(v, json!([1, 1, true]), "[requests, asks, asked before the config arrived]");
+}
