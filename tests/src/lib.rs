@@ -701,6 +701,12 @@ impl World {
         self.token_for(seed::SHARED_CLIENT_ID, user, password).await
     }
 
+    /// `POST {api}{path}` with a JSON body and no token (the hub's vendor routes); the answer's JSON.
+    pub async fn post_json(&self, path: &str, body: &Value) -> Value {
+        let res = reqwest::Client::new().post(format!("{}{path}", self.api)).json(body).send().await.unwrap();
+        res.json().await.unwrap()
+    }
+
     /// The raw answer of a password grant through the shared client (for refusals).
     pub async fn try_sign_in(&self, user: &str, password: &str) -> Value {
         reqwest::Client::new()

@@ -291,16 +291,14 @@ async fn a_vendor_session_link_signs_the_person_in_once() {
     assert!(hint.contains("Ask the service that sent you the link for a new one"), "{hint}");
     again.click("#landing-signin").await;
     again.find("#account-form").await;
-    let fresh: Value = reqwest::Client::new()
-        .post(format!("{}/api/oem-api/organization/session", w.api))
-        .json(&json!({"clientId": seed::demo().vendor.client_id, "clientSecret": seed::demo().vendor.client_secret,
-            "grantType": "client_credentials", "scope": "vendor_manage", "organizationOemToken": v["org"]["organizationOemToken"]}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let vendor = &seed::demo().vendor;
+    let fresh = w
+        .post_json(
+            "/api/oem-api/organization/session",
+            &json!({"clientId": vendor.client_id, "clientSecret": vendor.client_secret, "grantType": "client_credentials",
+                "scope": "vendor_manage", "organizationOemToken": v["org"]["organizationOemToken"]}),
+        )
+        .await;
     again.c.goto(fresh["redirectUrl"].as_str().unwrap()).await.unwrap();
     again.fill("#first-password", "John-First-Pass-1!").await;
     again.click("#first-password-set").await;
