@@ -148,7 +148,14 @@ pub fn ResourceScreen(def: &'static ScreenDef) -> impl IntoView {
         move |_, _| async move { Ok(crate::data::marketplace::read_builtins(session).await) },
         true,
     );
-    let is_builtin = move |it: &Value| builtins.value().is_builtin(def.kind, &parent.get_untracked(), it);
+    // read in place: the set of hub-named clients is not copied for every row
+    let is_builtin = move |it: &Value| {
+        let company = parent.get_untracked();
+        builtins.state.with(|s| match s {
+            Some(Ok(hub)) => hub.is_builtin(def.kind, &company, it),
+            _ => gatehouse_model::builtin::is_builtin(def.kind, &company, it),
+        })
+    };
 
     let list_problems = Signal::derive(move || {
         listing.state.with(|s| s.as_ref().and_then(|r| r.as_ref().err()).cloned().unwrap_or_default())
