@@ -211,12 +211,94 @@ const firstParts = (p, ready) => p.evaluate((ready) => {
     'rendered and painted': ready - at.digested };
 }, ready);
 
-// the big answer in parts (ms after the click)
+// the big answer in parts (ms after the click): its first part is shown while the rest arrives
 const answerParts = (p, t0, shown) => p.evaluate(([t0, shown]) => {
-  const m = (n) => performance.getEntriesByName(`gatehouse:${n}`).at(-1)?.startTime - t0;
-  return { 'click to request': m('answer-requested'), 'arrival (fetch, body read)': m('answer-arrived') - m('answer-requested'),
-    'format (first 64 KB) and view': m('answer-formatted') - m('answer-arrived'), 'first rows painted': shown - m('answer-formatted') };
+  const m = (n) => performance.getEntriesByName(`gatehouse:${n}`).find((e) => e.startTime >= t0)?.startTime - t0;
+  const first = Number.isFinite(m('answer-early')) ? m('answer-early') : m('answer-arrived');
+  return { 'click to request': m('answer-requested'), 'first part in (headers, ≥ 16 KB)': first - m('answer-requested'),
+    'format (first 64 KB) and view': m('answer-formatted') - first, 'first rows painted': shown - m('answer-formatted'),
+    '(whole answer in, after the request)': m('answer-arrived') - m('answer-requested') };
 }, [t0, shown]);
+
+// TRACE=1: Gatehouse's first round traced (Chromium's trace of the page's main thread), and
+// where that thread's time went printed by kind of work, longest first: to find what to remove
+// (TRACE=timeline: also the page's marks and its tasks over 4 ms, in order)
+const TRACE = process.env.TRACE;
+const TRACE_CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute', 'blink', 'blink.user_timing'];
+const mainThread = (buf, label) => {
+  const events = JSON.parse(buf.toString()).traceEvents;
+  const main = events.find((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain');
+  const on = events.filter((e) => e.pid === main?.pid && e.tid === main?.tid && e.ph === 'X' && e.dur);
+  const tasks = on.filter((e) => e.name === 'RunTask');
+  const busy = tasks.reduce((a, e) => a + e.dur, 0) / 1000;
+  const by = {};
+  // the kinds of work inside tasks, each counted for its own time (its children's taken off)
+  const kinds = on.filter((e) => e.name !== 'RunTask' && e.name !== 'ThreadControllerImpl::RunTask').sort((a, b) => a.ts - b.ts || b.dur - a.dur);
+  const stack = [];
+  for (const e of kinds) {
+    while (stack.length && stack.at(-1).ts + stack.at(-1).dur <= e.ts) stack.pop();
+    if (stack.length) by[stack.at(-1).name] = (by[stack.at(-1).name] || 0) - e.dur;
+    by[e.name] = (by[e.name] || 0) + e.dur;
+    stack.push(e);
+  }
+  const long = tasks.filter((e) => e.dur > 10000).map((e) => (e.dur / 1000).toFixed(1));
+  console.log(`trace, ${label}: main thread busy ${busy.toFixed(1)} ms in ${tasks.length} tasks (over 10 ms: ${long.join(', ') || 'none'})`);
+  // the page's own marks and the long tasks, on one clock (ms from the first mark)
+  const marks = events.filter((e) => e.name?.startsWith('gatehouse:') && e.pid === main?.pid).sort((a, b) => a.ts - b.ts);
+  const zero = marks[0]?.ts ?? tasks[0]?.ts ?? 0;
+  const at = (ts) => ((ts - zero) / 1000).toFixed(1);
+  if (process.env.TRACE === 'timeline') {
+    const line = [...marks.map((m) => [m.ts, `mark ${m.name.slice(10)}`]),
+      ...tasks.filter((e) => e.dur > 4000).map((e) => {
+        const inner = on.filter((c) => c !== e && c.ts >= e.ts && c.ts + c.dur <= e.ts + e.dur && c.dur > 1000 && c.name !== 'ThreadControllerImpl::RunTask')
+          .sort((a, b) => b.dur - a.dur).slice(0, 4).map((c) => `${c.name}${c.args?.data?.functionName ? ' ' + c.args.data.functionName : ''}${c.args?.data?.type ? ' ' + c.args.data.type : ''} ${(c.dur / 1000).toFixed(1)}`);
+        return [e.ts, `task ${(e.dur / 1000).toFixed(1)} ms: ${inner.join('; ')}`];
+      })].sort((a, b) => a[0] - b[0]);
+    for (const [ts, text] of line) console.log(`  ${at(ts)}  ${text}`);
+  }
+  for (const [k, v] of Object.entries(by).sort((a, b) => b[1] - a[1]).slice(0, 14)) console.log(`  ${k}: ${(v / 1000).toFixed(1)} ms`);
+};
+
+// TRACE=profile: instead, a sampling profile of the page's JavaScript and WASM, self time by
+// function (a build with names: wasm-opt -g)
+const startTrace = async (p) => {
+  if (TRACE === 'profile') {
+    const cdp = await p.context().newCDPSession(p);
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+    await cdp.send('Profiler.start');
+    return async (label) => selfTimes((await cdp.send('Profiler.stop')).profile, label);
+  }
+  await browser.startTracing(p, { categories: TRACE_CATEGORIES });
+  return async (label) => mainThread(await browser.stopTracing(), label);
+};
+const selfTimes = (profile, label) => {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const self = {};
+  const dt = profile.timeDeltas;
+  profile.samples.forEach((id, i) => {
+    const f = byId.get(id).callFrame;
+    const name = `${f.functionName || '(anonymous)'}${f.url ? ' ' + f.url.split('/').pop().split('-')[0] : ''}`;
+    self[name] = (self[name] || 0) + (dt[i + 1] ?? 0);
+  });
+  console.log(`profile, ${label}: self time by function`);
+  for (const [k, v] of Object.entries(self).filter(([k]) => k !== '(idle)').sort((a, b) => b[1] - a[1]).slice(0, 30)) console.log(`  ${(v / 1000).toFixed(1)} ms  ${k}`);
+  // total time (callees included) of the portal's own Rust functions, each counted once per sample
+  const parent = new Map();
+  for (const n of profile.nodes) for (const c of n.children || []) parent.set(c, n.id);
+  const total = {};
+  profile.samples.forEach((id, i) => {
+    const seen = new Set();
+    for (let n = id; n !== undefined; n = parent.get(n)) {
+      const f = byId.get(n).callFrame.functionName;
+      const m = f.match(/^(?:<)?(gatehouse[a-z_]*::[A-Za-z_:]+?)(?:::\{\{closure|::h[0-9a-f]{16}|$)/);
+      const key = m ? m[1] : null;
+      if (key && !seen.has(key)) { seen.add(key); total[key] = (total[key] || 0) + (dt[i + 1] ?? 0); }
+    }
+  });
+  console.log(`profile, ${label}: total time of the portal's functions`);
+  for (const [k, v] of Object.entries(total).sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`  ${(v / 1000).toFixed(1)} ms  ${k}`);
+};
 
 // tools interleaved round by round, each round in a fresh browser per tool: a slow minute of
 // the machine falls on every tool alike
@@ -228,8 +310,15 @@ for (let round = 0; round < RUNS; round++) {
     // storage kept, as when a person comes back)
     {
       const [ctx, p, url] = await open(name, t);
+      const tracing = TRACE && name === 'gatehouse' && round === 0;
+      const stop = tracing && await startTrace(p);
       await p.goto(url, { waitUntil: 'commit' });
       const ms = await timeReady(name, p);
+      if (tracing) {
+        await stop('first screen');
+        console.log('  elements on the first screen:', await p.evaluate(() => document.querySelectorAll('*').length),
+          '| by tag:', await p.evaluate(() => Object.entries([...document.querySelectorAll('*')].reduce((a, e) => (a[e.tagName] = (a[e.tagName] || 0) + 1, a), {})).sort((a, b) => b[1] - a[1]).slice(0, 8).map(([k, v]) => `${k} ${v}`).join(', ')));
+      }
       o.ready.push(ms);
       if (name === 'gatehouse' && Number.isFinite(ms)) o.parts.push(await firstParts(p, ms));
       await p.goto('about:blank');
@@ -250,6 +339,8 @@ for (let round = 0; round < RUNS; round++) {
           await loc.waitFor({ timeout: 60000 });
           if (k < t.send.length - 1) { await loc.click(); await p.waitForTimeout(500); continue; }
           const button = await loc.elementHandle();
+          const tracing = TRACE && name === 'gatehouse' && round === 0;
+          const stop = tracing && await startTrace(p);
           // a page busy for longer than the limit paints no frame at all: the clock in Node stops it
           const overdue = new Promise((r) => setTimeout(() => r([Infinity, 0]), LIMIT + 5000));
           const [ms, t0] = await Promise.race([overdue, p.evaluate(([button, limit]) => {
@@ -257,6 +348,7 @@ for (let round = 0; round < RUNS; round++) {
             button.click();
             return afterPaintWhen(() => shownTexts(true).some((s) => s.includes('ITEM00000')), t0, limit).then((ms) => [ms, t0]);
           }, [button, LIMIT])]);
+          if (tracing) await stop('big answer');
           o.shown.push(ms);
           if (!Number.isFinite(ms)) why[name] = `no frame showing the first item within ${LIMIT / 1000} s`;
           else if (name === 'gatehouse') o.answer.push(await answerParts(p, t0, ms));

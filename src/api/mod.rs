@@ -5,7 +5,7 @@ use gatehouse_model::read;
 use gloo_net::http::{Method, RequestBuilder};
 
 /// One answer from the API, as the response viewer shows it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ApiResponse {
     pub method: String,
     pub url: String,
@@ -15,8 +15,12 @@ pub struct ApiResponse {
     pub size: usize,
     pub headers: Vec<(String, String)>,
     pub body: std::sync::Arc<String>,
-    /// `performance.now()` when the whole body had arrived.
+    /// `performance.now()` when the body (or, while `complete` is false, its first part) had
+    /// arrived.
     pub received_at: f64,
+    /// False for the first part of a large successful answer, shown while the rest arrives
+    /// ([`send_streaming`]); `size` is then what has arrived so far.
+    pub complete: bool,
 }
 
 impl ApiResponse {
@@ -151,6 +155,29 @@ pub async fn send(
     body: Option<&str>,
     signal: Option<&web_sys::AbortSignal>,
 ) -> Result<ApiResponse, String> {
+    send_streaming(method, url, token, body, signal, &mut |_| {}).await
+}
+
+/// A successful answer with at least this much in and more to come is shown at once
+/// (`early`), so the first rows of a multi-megabyte answer appear while the rest arrives.
+const EARLY_BYTES: usize = 16 * 1024;
+/// How often the part shown is brought up to date while a slow answer arrives.
+const EARLY_EVERY_MS: f64 = 250.0;
+/// Reading a big answer yields to the page after this long.
+const TURN_MS: f64 = 8.0;
+
+/// [`send`], reading the body as it arrives: `early` is called with the part of a large
+/// successful answer that is in (`complete: false`), at once and then every quarter second
+/// until the whole has arrived; the `Ok` answer is always the whole. A connection that breaks
+/// while the body arrives, or an abort then, is an `Err` saying the API had already answered.
+pub async fn send_streaming(
+    method: &str,
+    url: &str,
+    token: Option<&str>,
+    body: Option<&str>,
+    signal: Option<&web_sys::AbortSignal>,
+    early: &mut dyn FnMut(ApiResponse),
+) -> Result<ApiResponse, String> {
     let mut req =
         RequestBuilder::new(url).method(method_of(method)).header("Accept", "application/json").abort_signal(signal);
     if let Some(t) = token {
@@ -170,21 +197,121 @@ pub async fn send(
         Err(_) if signal.is_some_and(|s| s.aborted()) => return Err("The request was cancelled.".into()),
         Err(_) => return Err(diagnose(url).await),
     };
-    let text = res.text().await.unwrap_or_default();
+    let answer = |body: String, size: usize, complete: bool| {
+        let received_at = now_ms();
+        ApiResponse {
+            method: method.to_string(),
+            url: url.to_string(),
+            status: res.status(),
+            status_text: res.status_text(),
+            ms: received_at - start,
+            size,
+            headers: res.headers().entries().collect(),
+            body: std::sync::Arc::new(body),
+            received_at,
+            complete,
+        }
+    };
+    let ok = (200..300).contains(&res.status());
+    // a body whose declared length is all in is whole, whatever the stream says next
+    let length: Option<usize> = res.headers().get("content-length").and_then(|n| n.parse().ok());
+    let mut buf: Vec<u8> = Vec::with_capacity(length.unwrap_or(0).min(64 << 20));
+    // bytes of the body shown so far, and when
+    let mut shown: Option<(usize, f64)> = None;
+    let mut turn = now_ms();
+    if let Some(stream) = res.body() {
+        use futures::future::{select, Either};
+        use wasm_bindgen::JsCast;
+        let reader: web_sys::ReadableStreamDefaultReader = stream.get_reader().unchecked_into();
+        let mut show = |buf: &[u8]| {
+            mark("answer-early");
+            early(answer(utf8_part(buf), buf.len(), false));
+            Some((buf.len(), now_ms()))
+        };
+        loop {
+            let mut read = wasm_bindgen_futures::JsFuture::from(reader.read());
+            // while part of a large answer is in and not on screen, show it: at once the first
+            // time, then a quarter second after the last (or sooner, when the next part waits)
+            let part = loop {
+                let unshown = ok
+                    && buf.len() >= EARLY_BYTES
+                    && length != Some(buf.len())
+                    && shown.is_none_or(|(n, _)| n < buf.len());
+                if !unshown {
+                    break read.await;
+                }
+                let wait = shown.map_or(0.0, |(_, at)| EARLY_EVERY_MS - (now_ms() - at));
+                if wait <= 0.0 {
+                    shown = show(&buf);
+                    // the first part is painted before more is read: a body already waiting in
+                    // the browser would otherwise be read to its end first
+                    after_paint().await;
+                    turn = now_ms();
+                    continue;
+                }
+                match select(read, gloo_timers::future::TimeoutFuture::new(wait as u32)).await {
+                    Either::Left((part, _)) => break part,
+                    Either::Right((_, pending)) => {
+                        read = pending;
+                        shown = show(&buf);
+                    }
+                }
+            };
+            let part = match part {
+                Ok(part) => part.unchecked_into::<web_sys::ReadableStreamReadResult>(),
+                Err(_) => {
+                    let why = if signal.is_some_and(|s| s.aborted()) { "Stopped" } else { "The connection broke" };
+                    return Err(format!(
+                        "{why} while the answer arrived: the API had answered {} {} and {} of its answer had come in. The request reached the API; check what it did before sending it again.",
+                        res.status(),
+                        res.status_text(),
+                        crate::text::human_size(buf.len())
+                    ));
+                }
+            };
+            if part.get_done().unwrap_or(true) {
+                break;
+            }
+            // the chunk is a Uint8Array already (`Uint8Array::new` would copy it first)
+            let chunk: js_sys::Uint8Array = part.get_value().unchecked_into();
+            let at = buf.len();
+            buf.resize(at + chunk.length() as usize, 0);
+            chunk.copy_to(&mut buf[at..]);
+            // a big answer already on screen is read a few milliseconds per turn of the event
+            // loop: a body waiting whole in the browser would otherwise be one long task
+            if shown.is_some() && now_ms() - turn > TURN_MS {
+                gloo_timers::future::TimeoutFuture::new(0).await;
+                turn = now_ms();
+            }
+        }
+    }
     mark("answer-arrived");
-    let received_at = now_ms();
-    let ms = received_at - start;
-    Ok(ApiResponse {
-        method: method.to_string(),
-        url: url.to_string(),
-        status: res.status(),
-        status_text: res.status_text(),
-        ms,
-        size: text.len(),
-        headers: res.headers().entries().collect(),
-        body: std::sync::Arc::new(text),
-        received_at,
-    })
+    let size = buf.len();
+    // the whole body becomes the text without a copy (invalid UTF-8 replaced)
+    let text = String::from_utf8(buf).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+    Ok(answer(text, size, true))
+}
+
+/// Resolves once the next frame has been painted.
+async fn after_paint() {
+    use wasm_bindgen::{closure::Closure, JsCast};
+    let painted = js_sys::Promise::new(&mut |resolve, _| {
+        let next = Closure::once_into_js(move || {
+            let _ = leptos::prelude::window().set_timeout_with_callback(resolve.unchecked_ref());
+        });
+        let _ = leptos::prelude::window().request_animation_frame(next.unchecked_ref());
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(painted).await;
+}
+
+/// The part of a body that has arrived, as text: a character cut at its end is left for the
+/// next part; invalid UTF-8 is replaced.
+fn utf8_part(bytes: &[u8]) -> String {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => s.to_string(),
+        Err(e) if e.error_len().is_none() => String::from_utf8_lossy(&bytes[..e.valid_up_to()]).into_owned(),
+        Err(_) => String::from_utf8_lossy(bytes).into_owned(),
+    }
 }
 
 /// `POST {base}/oauth/token` with a form body; answers the token JSON or the API's wording.

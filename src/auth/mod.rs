@@ -415,18 +415,32 @@ impl Session {
         caller: Caller,
         signal: Option<&web_sys::AbortSignal>,
     ) -> Result<api::ApiResponse, String> {
+        self.send_streaming(method, url, body, caller, signal, &mut |_| {}).await
+    }
+
+    /// [`Session::send`], showing the first part of a large answer while the rest arrives
+    /// ([`api::send_streaming`]).
+    pub async fn send_streaming(
+        &self,
+        method: &str,
+        url: &str,
+        body: Option<&str>,
+        caller: Caller,
+        signal: Option<&web_sys::AbortSignal>,
+        early: &mut dyn FnMut(api::ApiResponse),
+    ) -> Result<api::ApiResponse, String> {
         if !self.allowed(method, url, body).await {
             return Err("Not sent: the change was not confirmed (this context is production).".into());
         }
         if caller == Caller::ActingAs && self.acting.with_untracked(Option::is_some) {
             impersonation::count_request();
         }
-        let res = api::send(method, url, self.token(caller).as_deref(), body, signal).await?;
+        let res = api::send_streaming(method, url, self.token(caller).as_deref(), body, signal, early).await?;
         if res.status != 401 || (caller == Caller::ActingAs && self.acting.get_untracked().is_some()) {
             return Ok(res);
         }
         if self.refresh().await {
-            let again = api::send(method, url, self.token(caller).as_deref(), body, signal).await?;
+            let again = api::send_streaming(method, url, self.token(caller).as_deref(), body, signal, early).await?;
             if again.status != 401 {
                 return Ok(again);
             }

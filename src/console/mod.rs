@@ -50,7 +50,7 @@ async fn fetch_spec(url: String) -> Result<Arc<Spec>, String> {
 }
 
 fn parse_spec(text: &str) -> Result<Arc<Spec>, String> {
-    let doc: Value = serde_json::from_str(text).map_err(|e| format!("The API description is not valid JSON: {e}"))?;
+    let doc = crate::spec::read::document(text).map_err(|e| format!("The API description is not valid JSON: {e}"))?;
     crate::api::mark("spec-parsed");
     let spec = Spec::parse(&doc).map(Arc::new);
     crate::api::mark("spec-digested");
@@ -378,6 +378,15 @@ fn indexed(rows: Vec<FilterRow>) -> Vec<(usize, FilterRow)> {
     rows.into_iter().enumerate().collect()
 }
 
+/// What the response pane shows.
+#[derive(Clone, PartialEq)]
+enum Pane {
+    Empty,
+    Failed(String),
+    /// The answer to the request of this number (its first part, then its whole).
+    Answer(u64),
+}
+
 #[component]
 fn OperationPanel(op: Op) -> impl IntoView {
     let session = expect_context::<Session>();
@@ -396,6 +405,16 @@ fn OperationPanel(op: Op) -> impl IntoView {
     let param_error = RwSignal::new(None::<String>);
     let sending = RwSignal::new(false);
     let response = RwSignal::new(None::<Result<ApiResponse, String>>);
+    // which request the answer shown belongs to: its first part and its whole share one viewer
+    // (read when an answer comes, so a new request leaves the last answer on screen until then)
+    let answer_no = RwSignal::new(0u64);
+    let pane = Memo::new(move |_| {
+        response.with(|r| match r {
+            None => Pane::Empty,
+            Some(Err(e)) => Pane::Failed(e.clone()),
+            Some(Ok(_)) => Pane::Answer(answer_no.get_untracked()),
+        })
+    });
     let history = expect_context::<history::History>();
     let route = expect_context::<Route>();
     // while acting as a buyer user, each request may go as them (default) or as yourself
@@ -536,7 +555,10 @@ fn OperationPanel(op: Op) -> impl IntoView {
             leptos::task::spawn_local(async move {
                 let caller =
                     if send_as.get_untracked() { crate::auth::Caller::ActingAs } else { crate::auth::Caller::Me };
-                let res = session.send(&method, &target, payload.as_deref(), caller, None).await;
+                answer_no.update(|n| *n += 1);
+                // the first part of a large answer is shown while the rest arrives
+                let mut early = move |part: ApiResponse| response.set(Some(Ok(part)));
+                let res = session.send_streaming(&method, &target, payload.as_deref(), caller, None, &mut early).await;
                 if let Ok(r) = &res {
                     entry.status = r.status;
                     entry.ms = r.ms.round() as u32;
@@ -778,12 +800,17 @@ fn OperationPanel(op: Op) -> impl IntoView {
             </form>
         </section>
         <section class="response-pane" aria-label="Response" aria-live="polite">
-            {move || match response.get() {
-                None => view! { <p class="muted empty">"The response appears here."</p> }.into_any(),
-                Some(Err(e)) => view! { <p class="error" id="network-error" role="alert">{e}</p> }.into_any(),
-                Some(Ok(r)) => {
+            {move || match pane.get() {
+                Pane::Empty => view! { <p class="muted empty">"The response appears here."</p> }.into_any(),
+                Pane::Failed(e) => view! { <p class="error" id="network-error" role="alert">{e}</p> }.into_any(),
+                Pane::Answer(n) => {
                     let token_roles = untrack(|| session.in_force().info.role);
-                    view! { <ResponseView response=r op_roles=op_roles.clone() token_roles=token_roles/> }.into_any()
+                    let head = response.with_untracked(|r| r.clone().and_then(Result::ok)).unwrap_or_default();
+                    let live = Signal::derive(move || response.with(|r| r.clone().and_then(Result::ok)));
+                    let viewer = view! { <ResponseView head=head live=live op_roles=op_roles.clone() token_roles=token_roles/> };
+                    // each answer gets a viewer of its own (one of the same side would be patched
+                    // in place, still scrolled where the last answer was left)
+                    if n % 2 == 0 { leptos::either::Either::Left(viewer) } else { leptos::either::Either::Right(viewer) }.into_any()
                 }
             }}
             <HistoryView history=history route=route/>

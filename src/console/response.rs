@@ -16,22 +16,43 @@ pub struct Lines {
     pub starts: Arc<Vec<usize>>,
 }
 
-/// Formats the first screenful now and the rest on the next turn of the event loop.
-fn progressive(body: Arc<String>) -> RwSignal<Lines> {
+/// Formats the first screenful of `body` into `lines` now and the rest once the next frame is
+/// painted (so the first rows of a big answer are on screen before that work). A newer body
+/// (the rest of an answer arriving) wins over a pending older one: `generation` says which.
+fn progressive(body: Arc<String>, lines: RwSignal<Lines>, generation: StoredValue<u64>) {
+    let mine = generation.get_value() + 1;
+    generation.set_value(mine);
+    let body = if body.is_empty() { Arc::new(String::from("(no body)")) } else { body };
     let mut p = super::pretty::Pretty::new(body);
     p.step(64 * 1024);
-    let lines = RwSignal::new(Lines { text: Arc::new(p.text()), starts: Arc::new(p.starts.clone()) });
+    lines.set(Lines { text: Arc::new(p.text()), starts: Arc::new(p.starts.clone()) });
     if !p.done {
-        set_timeout(
-            move || {
-                p.step(usize::MAX);
-                let (text, starts) = p.into_parts();
-                lines.set(Lines { text: Arc::new(text), starts: Arc::new(starts) });
-            },
-            std::time::Duration::from_millis(0),
-        );
+        request_animation_frame(move || format_rest(p, lines, generation, mine));
     }
-    lines
+}
+
+/// Output formatted per turn of the event loop (a few milliseconds): a multi-megabyte answer
+/// is formatted without a long task, so the page answers clicks and scrolls meanwhile.
+const SLICE: usize = 256 * 1024;
+
+/// Formats the rest of `p` a slice per turn of the event loop, then shows it (unless a newer
+/// body has come: `generation` is no longer `mine`).
+fn format_rest(mut p: super::pretty::Pretty, lines: RwSignal<Lines>, generation: StoredValue<u64>, mine: u64) {
+    set_timeout(
+        move || {
+            if generation.try_get_value() != Some(mine) {
+                return;
+            }
+            p.step(SLICE);
+            if p.done {
+                let (text, starts) = p.into_parts();
+                lines.try_set(Lines { text: Arc::new(text), starts: Arc::new(starts) });
+            } else {
+                format_rest(p, lines, generation, mine);
+            }
+        },
+        std::time::Duration::from_millis(0),
+    );
 }
 
 /// Lines of text with only the visible window rendered. JSON is coloured (keys, strings,
@@ -100,15 +121,21 @@ pub fn VirtualText(lines: RwSignal<Lines>) -> impl IntoView {
     }
 }
 
+/// One answer: `head` as it was when the viewer opened (status, headers, errors), `live` the
+/// same answer as more of its body arrives (`complete` once all of it is in), read for the
+/// time, the size and the body. The viewer stays open from the first part to the whole, so the
+/// place scrolled to is kept.
 #[component]
 pub fn ResponseView(
-    response: ApiResponse,
+    head: ApiResponse,
+    live: Signal<Option<ApiResponse>>,
     /// Roles the operation accepts (shown beside the token's on a 403).
     op_roles: Vec<String>,
     token_roles: Vec<String>,
 ) -> impl IntoView {
     static SEQ: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     let seq = SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+    let response = head;
     let arrived = response.received_at;
     let errors = response.errors();
     let status_class = if response.ok() { "status ok" } else { "status bad" };
@@ -132,22 +159,51 @@ pub fn ResponseView(
         400 => Some("Bad request: the API refused the input. Details below."),
         _ => None,
     };
-    let lines =
-        progressive(if response.body.is_empty() { Arc::new(String::from("(no body)")) } else { response.body.clone() });
+    let lines = RwSignal::new(Lines::default());
+    let generation = StoredValue::new(0u64);
+    // the body shown is always the newest part that arrived: a part is formatted once
+    let shown_body = StoredValue::new(Some(response.body.clone()));
+    progressive(response.body.clone(), lines, generation);
+    Effect::new(move |_| {
+        let Some(body) = live.with(|r| r.as_ref().map(|r| r.body.clone())) else { return };
+        if shown_body.with_value(|b| b.as_ref().is_some_and(|b| Arc::ptr_eq(b, &body))) {
+            return;
+        }
+        shown_body.set_value(Some(body.clone()));
+        progressive(body, lines, generation);
+    });
+    let complete = move || live.with(|r| r.as_ref().is_none_or(|r| r.complete));
+    let size = move || {
+        live.with(|r| {
+            r.as_ref().map(|r| {
+                if r.complete {
+                    human_size(r.size)
+                } else {
+                    format!("{} so far, receiving…", human_size(r.size))
+                }
+            })
+        })
+    };
+    let time = move || live.with(|r| r.as_ref().filter(|r| r.complete).map(|r| format!("{} ms", r.ms.round() as u64)));
     let headers = response.headers.clone();
-    let body = response.body.clone();
     let copied = RwSignal::new(false);
     let rendered = RwSignal::new(0.0);
     crate::api::mark("answer-formatted");
     request_animation_frame(move || rendered.set(now_ms() - arrived));
     view! {
-        <div class="response" id="response" data-seq=seq data-status=response.status data-render-ms=move || tenths(rendered.get())>
+        <div class="response" id="response" data-seq=seq data-status=response.status data-complete=move || complete().to_string() data-render-ms=move || tenths(rendered.get())>
             <div class="response-head">
                 <span class=status_class id="response-status">{format!("{} {}", response.status, response.status_text)}</span>
-                <span class="muted" id="response-time">{format!("{} ms", response.ms.round() as u64)}</span>
-                <span class="muted" id="response-size">{human_size(response.size)}</span>
+                <span class="muted" id="response-time">{time}</span>
+                <span class="muted" id="response-size">{size}</span>
                 <span class="muted url" title=response.url.clone()>{format!("{} {}", response.method, response.url)}</span>
-                <button type="button" class="ghost" id="copy-response" on:click=move |_| { let _ = window().navigator().clipboard().write_text(&body); copied.set(true); }>
+                <button type="button" class="ghost" id="copy-response" disabled=move || !complete()
+                    on:click=move |_| {
+                        if let Some(body) = live.with_untracked(|r| r.as_ref().map(|r| r.body.clone())) {
+                            let _ = window().navigator().clipboard().write_text(&body);
+                            copied.set(true);
+                        }
+                    }>
                     {move || if copied.get() { "Copied" } else { "Copy body" }}
                 </button>
             </div>

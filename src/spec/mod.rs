@@ -2,6 +2,8 @@
 //! operations, each with its parameters and a body form resolved from the schemas.
 use serde_json::{Map, Value};
 
+pub mod read;
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Spec {
     pub title: String,
@@ -96,6 +98,26 @@ pub struct Field {
     pub children: Vec<Field>,
 }
 
+/// The keywords of a schema a field is read from.
+const FIELD_KEYWORDS: [&str; 9] =
+    ["type", "format", "maxLength", "readOnly", "enum", "items", "minimum", "maximum", "pattern"];
+
+/// A schema's properties in the document's order, borrowed from it; a later one of the same
+/// name (an `allOf` part after another) replaces the earlier in its place.
+#[derive(Default)]
+struct Props<'a>(Vec<(&'a str, &'a Value)>);
+
+impl<'a> Props<'a> {
+    fn extend(&mut self, more: Props<'a>) {
+        for (name, v) in more.0 {
+            match self.0.iter_mut().find(|(n, _)| *n == name) {
+                Some(slot) => slot.1 = v,
+                None => self.0.push((name, v)),
+            }
+        }
+    }
+}
+
 struct Resolver<'a> {
     schemas: &'a Map<String, Value>,
 }
@@ -115,29 +137,27 @@ impl Resolver<'_> {
         cur
     }
 
-    /// Properties and required names of a schema, with `$ref` and `allOf` merged.
-    fn flatten(&self, v: &Value, depth: usize) -> (Map<String, Value>, Vec<String>, Value) {
+    /// Properties and required names of a schema, with `$ref` and `allOf` merged, and the
+    /// keywords a field is read from ([`FIELD_KEYWORDS`], the schema's own before its parts').
+    /// Nothing of the document is copied but those few keywords: the properties are borrowed.
+    fn flatten<'b>(&'b self, v: &'b Value, depth: usize) -> (Props<'b>, Vec<String>, Map<String, Value>) {
         let v = self.deref(v);
-        let mut props = Map::new();
+        let mut props = Props::default();
         let mut required: Vec<String> = str_list(&v["required"]);
-        let mut merged = v.clone();
+        let mut merged: Map<String, Value> =
+            FIELD_KEYWORDS.iter().filter_map(|k| v.get(*k).map(|x| (k.to_string(), x.clone()))).collect();
         if depth < 6 {
             for part in v["allOf"].as_array().into_iter().flatten() {
                 let (p, r, m) = self.flatten(part, depth + 1);
                 props.extend(p);
                 required.extend(r);
-                for key in ["type", "format", "maxLength", "readOnly", "enum", "items", "minimum", "maximum", "pattern"]
-                {
-                    if merged.get(key).is_none() {
-                        if let Some(x) = m.get(key) {
-                            merged[key] = x.clone();
-                        }
-                    }
+                for (key, x) in m {
+                    merged.entry(key).or_insert(x);
                 }
             }
         }
         if let Some(p) = v["properties"].as_object() {
-            props.extend(p.clone());
+            props.extend(Props(p.iter().map(|(k, v)| (k.as_str(), v)).collect()));
         }
         (props, required, merged)
     }
@@ -145,12 +165,14 @@ impl Resolver<'_> {
     fn fields(&self, schema: &Value, depth: usize) -> Vec<Field> {
         let (props, required, _) = self.flatten(schema, depth);
         let mut out = Vec::new();
-        for (name, raw) in props {
-            let (child_props, _, p) = self.flatten(&raw, depth + 1);
+        for (name, raw) in props.0 {
+            let name = name.to_string();
+            let (child_props, _, p) = self.flatten(raw, depth + 1);
+            let p = Value::Object(p);
             if p["readOnly"].as_bool() == Some(true) || raw["readOnly"].as_bool() == Some(true) {
                 continue;
             }
-            let ty = p["type"].as_str().unwrap_or(if child_props.is_empty() { "string" } else { "object" });
+            let ty = p["type"].as_str().unwrap_or(if child_props.0.is_empty() { "string" } else { "object" });
             let items = self.deref(&p["items"]);
             let kind = match ty {
                 "integer" => Kind::Int,
@@ -158,12 +180,12 @@ impl Resolver<'_> {
                 "boolean" => Kind::Bool,
                 "array" if items["type"].as_str().unwrap_or("string") == "string" => Kind::List,
                 "array" => Kind::Array,
-                "object" if !child_props.is_empty() && depth < 3 && name != "xp" => Kind::Nested,
+                "object" if !child_props.0.is_empty() && depth < 3 && name != "xp" => Kind::Nested,
                 "object" => Kind::Json,
                 _ => Kind::Str,
             };
             let enum_values = if kind == Kind::List { str_list(&items["enum"]) } else { str_list(&p["enum"]) };
-            let children = if kind == Kind::Nested { self.fields(&raw, depth + 1) } else { Vec::new() };
+            let children = if kind == Kind::Nested { self.fields(raw, depth + 1) } else { Vec::new() };
             out.push(Field {
                 required: required.contains(&name),
                 kind,

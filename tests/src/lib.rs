@@ -59,6 +59,40 @@ pub fn deep_list() -> String {
     )
 }
 
+/// How `{portal}/mock/v1/big` answers its next request: whole (0); its first 256 KB, then the
+/// rest once `{portal}/mock/big/release` is asked for (1, set by `/mock/big/hold`); or its
+/// first 256 KB and then a broken connection (2, set by `/mock/big/cut`). A held or cut answer
+/// sets the mode back to whole.
+#[derive(Clone, Default)]
+struct BigMode(std::sync::Arc<std::sync::atomic::AtomicU8>, std::sync::Arc<tokio::sync::Notify>);
+
+async fn mock_big(mode: BigMode) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    use futures_util::StreamExt;
+    let headers = [("content-type", "application/json"), ("access-control-allow-origin", "*")];
+    let body = big_list();
+    let how = mode.0.swap(0, std::sync::atomic::Ordering::SeqCst);
+    if how == 0 {
+        return (headers, body).into_response();
+    }
+    let rest = axum::body::Bytes::from(body.as_bytes()[256 * 1024..].to_vec());
+    let first = futures_util::stream::iter([Ok::<_, std::io::Error>(axum::body::Bytes::from(
+        body.as_bytes()[..256 * 1024].to_vec(),
+    ))]);
+    let then = futures_util::stream::once(async move {
+        if how == 1 {
+            mode.1.notified().await;
+            Ok(rest)
+        } else {
+            // after the first part has gone out (an error at once would leave the browser no
+            // answer at all, and it would ask again)
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            Err(std::io::Error::other("the mock breaks the connection"))
+        }
+    });
+    (headers, axum::body::Body::from_stream(first.chain(then))).into_response()
+}
+
 /// The mock list of buyers under `{portal}/mock/v1/buyers`, by the search asked for: `slow`
 /// answers after 2.5 s, `fast` at once, `hang` after 8 s unless the browser aborts it first
 /// (counted in `aborted`, read at `{portal}/mock/aborted`); anything else gets `deep_list`.
@@ -276,18 +310,19 @@ pub async fn serve_portal_with(api: &str, settings: Value) -> String {
         c.extend(more.clone());
     }
     let config = config.to_string();
+    let big = BigMode::default();
+    let (hold, cut, release) = (big.clone(), big.clone(), big.clone());
+    use std::sync::atomic::Ordering::SeqCst;
     let mut router = axum::Router::new().route(
         "/config.json",
         axum::routing::get(move || async move { ([("content-type", "application/json")], config) }),
     );
     router = router
         .route("/mock/spec.json", axum::routing::get(|| async { ([("content-type", "application/json")], big_spec()) }))
-        .route(
-            "/mock/v1/big",
-            axum::routing::get(|| async {
-                ([("content-type", "application/json"), ("access-control-allow-origin", "*")], big_list())
-            }),
-        );
+        .route("/mock/v1/big", axum::routing::get(move || mock_big(big.clone())))
+        .route("/mock/big/hold", axum::routing::get(move || async move { hold.0.store(1, SeqCst) }))
+        .route("/mock/big/cut", axum::routing::get(move || async move { cut.0.store(2, SeqCst) }))
+        .route("/mock/big/release", axum::routing::get(move || async move { release.1.notify_one() }));
     if let Some(r) = reference_dir() {
         router = router.nest_service("/reference", tower_http::services::ServeDir::new(r));
     }
@@ -599,7 +634,7 @@ impl Browser {
         serde_json::from_value(v).unwrap()
     }
 
-    /// Sends and waits for the response; returns its status.
+    /// Sends and waits for the whole response (all of its body in); returns its status.
     pub async fn send(&self) -> u16 {
         let seq = || async {
             self.js("const r = document.getElementById('response'); return r ? Number(r.dataset.seq) : 0;")
@@ -610,7 +645,7 @@ impl Browser {
         let before = seq().await;
         self.click("#send").await;
         for _ in 0..300 {
-            if seq().await > before {
+            if seq().await > before && self.attr("#response", "data-complete").await.as_deref() == Some("true") {
                 return self.attr("#response", "data-status").await.unwrap().parse().unwrap();
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
@@ -626,7 +661,7 @@ impl Browser {
         for _ in 0..300 {
             let now =
                 self.js("const r = document.getElementById('response'); return r ? Number(r.dataset.seq) : 0;").await;
-            if now != seq {
+            if now != seq && self.attr("#response", "data-complete").await.as_deref() == Some("true") {
                 return self.attr("#response", "data-status").await.unwrap().parse().unwrap();
             }
             tokio::time::sleep(Duration::from_millis(50)).await;

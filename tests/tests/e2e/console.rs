@@ -591,6 +591,94 @@ async fn a_big_response_is_virtualized() {
     b.wait_text("#response-body pre", "ITEM04999").await;
 }
 
+/// Waits until `#response` says whether all of its body is in.
+async fn wait_complete(b: &Browser, want: &str) {
+    for _ in 0..200 {
+        if b.attr("#response", "data-complete").await.as_deref() == Some(want) {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("#response never had data-complete={want}");
+}
+
+/// A big answer on a slow connection: its first rows are on screen while the rest is on its
+/// way (said in the size, copying waits for the whole), and when the rest comes the same viewer
+/// (scrolled place kept) shows all of it, line for line as the whole answer pretty-printed.
+#[tokio::test]
+async fn a_big_answer_shows_its_first_rows_while_the_rest_arrives() {
+    let w = world().await;
+    let b = browser().await;
+    b.sign_in(&w, ADMIN.0, ADMIN.1).await;
+    b.use_mock_api(&w).await;
+    let http = reqwest::Client::new();
+    http.get(format!("{}/mock/big/hold", w.portal)).send().await.unwrap();
+    b.click("#send").await;
+    b.wait_text("#response-body pre", "ITEM00000").await;
+    wait_complete(&b, "false").await;
+    // all that came is shown within a quarter second, though nothing more arrives
+    let size = b.wait_text("#response-size", "256").await;
+    assert!(size.ends_with("so far, receiving…") && size.starts_with("256"), "{size}");
+    assert_eq!(b.text("#response-time").await, "");
+    assert!(b.attr("#copy-response", "disabled").await.is_some(), "copying waits for the whole body");
+    assert!(b.attr("#send", "disabled").await.is_some(), "still sending");
+    let part: usize = b.attr("#response-body", "data-lines").await.unwrap().parse().unwrap();
+    b.js(
+        "const v = document.getElementById('response-body'); v.scrollTop = 900; v.dispatchEvent(new Event('scroll'));",
+    )
+    .await;
+    http.get(format!("{}/mock/big/release", w.portal)).send().await.unwrap();
+    wait_complete(&b, "true").await;
+    // the expected lines, from the answer itself
+    let whole: Value = serde_json::from_str(&big_list()).unwrap();
+    let want = serde_json::to_string_pretty(&whole).unwrap().lines().count();
+    for _ in 0..50 {
+        if b.attr("#response-body", "data-lines").await.unwrap().parse::<usize>().unwrap() == want {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let lines: usize = b.attr("#response-body", "data-lines").await.unwrap().parse().unwrap();
+    assert!(part < lines, "the first part ({part} lines) is less than the whole");
+    assert_eq!(lines, want, "the whole answer, pretty-printed");
+    let size = b.text("#response-size").await;
+    assert!(size.ends_with(" MB") && !size.contains("so far"), "{size}");
+    assert!(b.text("#response-time").await.ends_with(" ms"));
+    assert!(b.attr("#copy-response", "disabled").await.is_none());
+    assert_eq!(
+        b.js("return document.getElementById('response-body').scrollTop;").await,
+        json!(900),
+        "the same viewer, scrolled as it was"
+    );
+    b.js("const v = document.getElementById('response-body'); v.scrollTop = v.scrollHeight; v.dispatchEvent(new Event('scroll'));").await;
+    b.wait_text("#response-body pre", "ITEM04999").await;
+    // the next answer is a new one, shown from its top
+    assert_eq!(b.send().await, 200);
+    assert_eq!(b.js("return document.getElementById('response-body').scrollTop;").await, json!(0));
+    b.wait_text("#response-body pre", "ITEM00000").await;
+}
+
+/// A connection that breaks while a big answer arrives: the part shown goes, and the page says
+/// what happened in words, including that the API did answer (so the request is not simply
+/// sent again unseen).
+#[tokio::test]
+async fn an_answer_cut_off_midway_says_so_and_shows_no_part_of_it() {
+    let w = world().await;
+    let b = browser().await;
+    b.sign_in(&w, ADMIN.0, ADMIN.1).await;
+    b.use_mock_api(&w).await;
+    reqwest::get(format!("{}/mock/big/cut", w.portal)).await.unwrap();
+    b.click("#send").await;
+    let e = b.wait_text("#network-error", "The connection broke while the answer arrived").await;
+    assert!(
+        e.contains("the API had answered 200 OK") && e.contains("check what it did before sending it again"),
+        "{e}"
+    );
+    assert!(!b.exists("#response").await, "no part of a broken answer is left on screen");
+    assert!(b.attr("#send", "disabled").await.is_none(), "ready to send again");
+    assert_eq!(b.send().await, 200);
+}
+
 /// One field vocabulary: the console's generated form and the enhanced editor build their
 /// controls from the same inputs, so the same property looks, behaves and is worded the same.
 #[tokio::test]

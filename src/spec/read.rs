@@ -1,0 +1,151 @@
+//! Reading an OpenAPI document as JSON, keeping only what the resource directory reads: the
+//! prose and samples (`description`, `example`, `examples`, `externalDocs`) and the answers'
+//! shapes (`responses`) are skipped while the text is parsed, never built as values. In
+//! OrderCloud's document that leaves out about a third of the content, and with it a third of
+//! the allocations and hashing of the parse, the largest part of the first screen's own work.
+//!
+//! Only keywords are skipped: in a map of names (`properties`, `paths`, `schemas`, …) a
+//! property or path called `description` or `responses` is kept.
+use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde_json::{Map, Value};
+
+/// Keywords whose values the directory never reads.
+const SKIPPED: &[&str] = &["description", "example", "examples", "externalDocs", "responses"];
+
+/// Maps whose keys are names chosen by the document's author, not keywords.
+const NAME_MAPS: &[&str] = &[
+    "properties",
+    "patternProperties",
+    "paths",
+    "schemas",
+    "parameters",
+    "requestBodies",
+    "securitySchemes",
+    "headers",
+    "content",
+    "variables",
+    "mapping",
+    "callbacks",
+    "links",
+];
+
+/// The document in `text`, without the parts the directory never reads.
+pub fn document(text: &str) -> Result<Value, serde_json::Error> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let value = Pruned { names: false }.deserialize(&mut de)?;
+    de.end()?;
+    Ok(value)
+}
+
+/// One value; `names`: it is a map of names (its keys are kept whatever they are).
+#[derive(Clone, Copy)]
+struct Pruned {
+    names: bool,
+}
+
+impl<'de> DeserializeSeed<'de> for Pruned {
+    type Value = Value;
+    fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<Value, D::Error> {
+        de.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Pruned {
+    type Value = Value;
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_string()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+        while let Some(v) = seq.next_element_seed(Pruned { names: false })? {
+            out.push(v);
+        }
+        Ok(Value::Array(out))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut out = Map::new();
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            if !self.names && SKIPPED.contains(&key.as_ref()) {
+                map.next_value::<IgnoredAny>()?;
+                continue;
+            }
+            // the keys of a name map are names; a keyword naming a name map ("properties") in
+            // a name map is a name too (a property called "properties"), whose value is a schema
+            let names = !self.names && NAME_MAPS.contains(&key.as_ref());
+            let value = map.next_value_seed(Pruned { names })?;
+            out.insert(key.into_owned(), value);
+        }
+        Ok(Value::Object(out))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn prose_samples_and_answers_are_left_out_but_names_are_kept() {
+        let text = json!({
+            "info": {"title": "T", "description": "prose"},
+            "paths": {"/responses": {"get": {"summary": "S", "description": "prose", "responses": {"200": {}},
+                "parameters": [{"name": "description", "in": "query", "description": "prose", "example": 1}]}}},
+            "components": {"schemas": {"description": {"type": "object", "example": {}, "properties": {
+                "description": {"type": "string", "description": "prose"},
+                "responses": {"type": "object", "properties": {"examples": {"type": "string"}}}}}}}
+        })
+        .to_string();
+        let want = json!({
+            "info": {"title": "T"},
+            "paths": {"/responses": {"get": {"summary": "S", "parameters": [{"name": "description", "in": "query"}]}}},
+            "components": {"schemas": {"description": {"type": "object", "properties": {
+                "description": {"type": "string"},
+                "responses": {"type": "object", "properties": {"examples": {"type": "string"}}}}}}}
+        });
+        assert_eq!(document(&text).unwrap(), want);
+        // keys keep the document's order
+        let keys: Vec<String> =
+            document(r#"{"b": 1, "a": 2, "c": 3}"#).unwrap().as_object().unwrap().keys().cloned().collect();
+        assert_eq!(keys, ["b", "a", "c"]);
+        assert!(document("{").is_err());
+        assert!(document("{} x").is_err());
+    }
+
+    /// OrderCloud's own document (beside the repository when it is there): the directory read
+    /// from the pruned document is the one read from the whole.
+    #[test]
+    fn the_directory_of_ordercloud_s_document_is_the_same_pruned() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/reference/ordercloud-openapi-v3-2022.json");
+        let Ok(text) = std::fs::read_to_string(path) else { return };
+        let whole: Value = serde_json::from_str(&text).unwrap();
+        let pruned = document(&text).unwrap();
+        assert!(pruned.to_string().len() < whole.to_string().len() * 3 / 4);
+        let (a, b) = (super::super::Spec::parse(&whole).unwrap(), super::super::Spec::parse(&pruned).unwrap());
+        assert_eq!(a.ops.len(), 402);
+        assert!(a == b, "the same directory");
+    }
+}
