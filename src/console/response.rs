@@ -64,16 +64,9 @@ pub fn VirtualText(lines: RwSignal<Lines>) -> impl IntoView {
     let folds = RwSignal::new(Vec::<(usize, usize)>::new());
     let rows = move || folds.with(|f| visible_rows(total(), f));
     let scroll = RwSignal::new(0.0f64);
-    let height = RwSignal::new(600.0f64);
-    let node = NodeRef::<leptos::html::Div>::new();
-    Effect::new(move |_| {
-        if let Some(el) = node.get() {
-            let h = el.client_height() as f64;
-            if h > 0.0 {
-                height.set(h);
-            }
-        }
-    });
+    // the window covers the tallest the viewer can be: the screen's height (read without
+    // asking the page for its layout, which would lay out the new answer before its frame)
+    let height = window().screen().and_then(|s| s.avail_height()).map_or(1200.0, |h| f64::from(h).clamp(600.0, 4000.0));
     let line_at = move |l: &Lines, i: usize| -> Option<String> {
         let from = *l.starts.get(i)?;
         let to = l.starts.get(i + 1).map(|n| n - 1).unwrap_or(l.text.len());
@@ -86,7 +79,7 @@ pub fn VirtualText(lines: RwSignal<Lines>) -> impl IntoView {
                 let json = l.text.starts_with('{') || l.text.starts_with('[');
                 let n = visible_rows(l.starts.len(), f);
                 let first = (scroll.get() as usize / LINE_PX).saturating_sub(OVERSCAN).min(n.saturating_sub(1));
-                let last = (first + height.get() as usize / LINE_PX + 2 * OVERSCAN).min(n);
+                let last = (first + height as usize / LINE_PX + 2 * OVERSCAN).min(n);
                 let mut html = String::new();
                 for r in first..last {
                     let i = line_of_row(r, f);
@@ -105,7 +98,7 @@ pub fn VirtualText(lines: RwSignal<Lines>) -> impl IntoView {
         }
     };
     view! {
-        <div class="virtual" node_ref=node id="response-body" tabindex="0" role="region" aria-label="Response body" data-lines=total
+        <div class="virtual" id="response-body" tabindex="0" role="region" aria-label="Response body" data-lines=total
             on:scroll=move |ev| { let el: web_sys::HtmlElement = event_target(&ev); scroll.set(el.scroll_top() as f64); }>
             <div class="virtual-space" style:height=move || format!("{}px", rows() * LINE_PX)>
                 <pre class="virtual-lines" style:top=move || format!("{}px", window_rows.with(|w| w.0) * LINE_PX) inner_html=move || window_rows.with(|w| w.1.clone())
