@@ -155,7 +155,7 @@ pub async fn send(
     body: Option<&str>,
     signal: Option<&web_sys::AbortSignal>,
 ) -> Result<ApiResponse, String> {
-    send_streaming(method, url, token, body, signal, &mut |_| {}).await
+    send_streaming(method, url, token, body, signal, None).await
 }
 
 /// A successful answer with at least this much in and more to come is shown at once
@@ -176,7 +176,7 @@ pub async fn send_streaming(
     token: Option<&str>,
     body: Option<&str>,
     signal: Option<&web_sys::AbortSignal>,
-    early: &mut dyn FnMut(ApiResponse),
+    mut early: Option<&mut dyn FnMut(ApiResponse)>,
 ) -> Result<ApiResponse, String> {
     let mut req =
         RequestBuilder::new(url).method(method_of(method)).header("Accept", "application/json").abort_signal(signal);
@@ -215,7 +215,10 @@ pub async fn send_streaming(
     let ok = (200..300).contains(&res.status());
     // a body whose declared length is all in is whole, whatever the stream says next
     let length: Option<usize> = res.headers().get("content-length").and_then(|n| n.parse().ok());
-    let mut buf: Vec<u8> = Vec::with_capacity(length.unwrap_or(0).min(64 << 20));
+    // (a declared length is a hint: at most 8 MB is set aside before the bytes are in)
+    let mut buf: Vec<u8> = Vec::with_capacity(length.unwrap_or(0).min(8 << 20));
+    // only a caller that shows parts gets them, and only its reading waits for their frames
+    let streaming = early.is_some();
     // bytes of the body shown so far, and when
     let mut shown: Option<(usize, f64)> = None;
     let mut turn = now_ms();
@@ -225,7 +228,9 @@ pub async fn send_streaming(
         let reader: web_sys::ReadableStreamDefaultReader = stream.get_reader().unchecked_into();
         let mut show = |buf: &[u8]| {
             mark("answer-early");
-            early(answer(utf8_part(buf), buf.len(), false));
+            if let Some(early) = early.as_mut() {
+                early(answer(utf8_part(without_bom(buf)), buf.len(), false));
+            }
             Some((buf.len(), now_ms()))
         };
         loop {
@@ -234,6 +239,7 @@ pub async fn send_streaming(
             // time, then a quarter second after the last (or sooner, when the next part waits)
             let part = loop {
                 let unshown = ok
+                    && streaming
                     && buf.len() >= EARLY_BYTES
                     && length != Some(buf.len())
                     && shown.is_none_or(|(n, _)| n < buf.len());
@@ -287,13 +293,28 @@ pub async fn send_streaming(
     }
     mark("answer-arrived");
     let size = buf.len();
+    // a byte-order mark is not part of the text (the browser's own reading drops it too)
+    if without_bom(&buf).len() < buf.len() {
+        buf.drain(..3);
+    }
     // the whole body becomes the text without a copy (invalid UTF-8 replaced)
     let text = String::from_utf8(buf).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
     Ok(answer(text, size, true))
 }
 
-/// Resolves once the next frame has been painted.
+/// The bytes without a leading UTF-8 byte-order mark.
+fn without_bom(bytes: &[u8]) -> &[u8] {
+    bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes)
+}
+
+/// Resolves once the next frame has been painted, or after 100 ms (a page in a hidden tab
+/// paints no frames, and its reading must go on).
 async fn after_paint() {
+    let frame = std::pin::pin!(next_paint());
+    futures::future::select(frame, gloo_timers::future::TimeoutFuture::new(100)).await;
+}
+
+async fn next_paint() {
     use wasm_bindgen::{closure::Closure, JsCast};
     let painted = js_sys::Promise::new(&mut |resolve, _| {
         let next = Closure::once_into_js(move || {

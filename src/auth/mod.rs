@@ -415,7 +415,7 @@ impl Session {
         caller: Caller,
         signal: Option<&web_sys::AbortSignal>,
     ) -> Result<api::ApiResponse, String> {
-        self.send_streaming(method, url, body, caller, signal, &mut |_| {}).await
+        self.send_streaming(method, url, body, caller, signal, None).await
     }
 
     /// [`Session::send`], showing the first part of a large answer while the rest arrives
@@ -427,7 +427,7 @@ impl Session {
         body: Option<&str>,
         caller: Caller,
         signal: Option<&web_sys::AbortSignal>,
-        early: &mut dyn FnMut(api::ApiResponse),
+        mut early: Option<&mut dyn FnMut(api::ApiResponse)>,
     ) -> Result<api::ApiResponse, String> {
         if !self.allowed(method, url, body).await {
             return Err("Not sent: the change was not confirmed (this context is production).".into());
@@ -435,7 +435,8 @@ impl Session {
         if caller == Caller::ActingAs && self.acting.with_untracked(Option::is_some) {
             impersonation::count_request();
         }
-        let res = api::send_streaming(method, url, self.token(caller).as_deref(), body, signal, early).await?;
+        let part = early.as_mut().map(|e| &mut **e as &mut dyn FnMut(api::ApiResponse));
+        let res = api::send_streaming(method, url, self.token(caller).as_deref(), body, signal, part).await?;
         if res.status != 401 || (caller == Caller::ActingAs && self.acting.get_untracked().is_some()) {
             return Ok(res);
         }

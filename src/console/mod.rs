@@ -558,7 +558,8 @@ fn OperationPanel(op: Op) -> impl IntoView {
                 answer_no.update(|n| *n += 1);
                 // the first part of a large answer is shown while the rest arrives
                 let mut early = move |part: ApiResponse| response.set(Some(Ok(part)));
-                let res = session.send_streaming(&method, &target, payload.as_deref(), caller, None, &mut early).await;
+                let res =
+                    session.send_streaming(&method, &target, payload.as_deref(), caller, None, Some(&mut early)).await;
                 if let Ok(r) = &res {
                     entry.status = r.status;
                     entry.ms = r.ms.round() as u32;

@@ -18,13 +18,16 @@ pub struct Lines {
 
 /// Formats the first screenful of `body` into `lines` now and the rest once the next frame is
 /// painted (so the first rows of a big answer are on screen before that work). A newer body
-/// (the rest of an answer arriving) wins over a pending older one: `generation` says which.
+/// (the rest of an answer arriving) wins over a pending older one: `generation` says which; it
+/// is formatted at once as far as the lines already shown reach, so the viewer never shrinks
+/// under the reader (the place scrolled to and the folds stay).
 fn progressive(body: Arc<String>, lines: RwSignal<Lines>, generation: StoredValue<u64>) {
     let mine = generation.get_value() + 1;
     generation.set_value(mine);
     let body = if body.is_empty() { Arc::new(String::from("(no body)")) } else { body };
+    let shown = lines.with_untracked(|l| l.text.len());
     let mut p = super::pretty::Pretty::new(body);
-    p.step(64 * 1024);
+    p.step((64 * 1024).max(shown));
     lines.set(Lines { text: Arc::new(p.text()), starts: Arc::new(p.starts.clone()) });
     if !p.done {
         request_animation_frame(move || format_rest(p, lines, generation, mine));

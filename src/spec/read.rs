@@ -4,8 +4,9 @@
 //! OrderCloud's document that leaves out about a third of the content, and with it a third of
 //! the allocations and hashing of the parse, the largest part of the first screen's own work.
 //!
-//! Only keywords are skipped: in a map of names (`properties`, `paths`, `schemas`, …) a
-//! property or path called `description` or `responses` is kept.
+//! Only keywords are skipped: in a map of names (`properties`, `paths`, `schemas`, …, and the
+//! requirements of `security`) a property, path or scheme called `description` or `responses`
+//! is kept.
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
@@ -32,15 +33,17 @@ const NAME_MAPS: &[&str] = &[
 /// The document in `text`, without the parts the directory never reads.
 pub fn document(text: &str) -> Result<Value, serde_json::Error> {
     let mut de = serde_json::Deserializer::from_str(text);
-    let value = Pruned { names: false }.deserialize(&mut de)?;
+    let value = Pruned { names: false, named_items: false }.deserialize(&mut de)?;
     de.end()?;
     Ok(value)
 }
 
-/// One value; `names`: it is a map of names (its keys are kept whatever they are).
+/// One value; `names`: it is a map of names (its keys are kept whatever they are);
+/// `named_items`: it is a list of maps of names (`security`: requirements by scheme name).
 #[derive(Clone, Copy)]
 struct Pruned {
     names: bool,
+    named_items: bool,
 }
 
 impl<'de> DeserializeSeed<'de> for Pruned {
@@ -81,7 +84,7 @@ impl<'de> Visitor<'de> for Pruned {
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
         let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0));
-        while let Some(v) = seq.next_element_seed(Pruned { names: false })? {
+        while let Some(v) = seq.next_element_seed(Pruned { names: self.named_items, named_items: false })? {
             out.push(v);
         }
         Ok(Value::Array(out))
@@ -96,7 +99,8 @@ impl<'de> Visitor<'de> for Pruned {
             // the keys of a name map are names; a keyword naming a name map ("properties") in
             // a name map is a name too (a property called "properties"), whose value is a schema
             let names = !self.names && NAME_MAPS.contains(&key.as_ref());
-            let value = map.next_value_seed(Pruned { names })?;
+            let named_items = !self.names && key == "security";
+            let value = map.next_value_seed(Pruned { names, named_items })?;
             out.insert(key.into_owned(), value);
         }
         Ok(Value::Object(out))
@@ -112,7 +116,9 @@ mod tests {
     fn prose_samples_and_answers_are_left_out_but_names_are_kept() {
         let text = json!({
             "info": {"title": "T", "description": "prose"},
+            "security": [{"description": ["R"]}],
             "paths": {"/responses": {"get": {"summary": "S", "description": "prose", "responses": {"200": {}},
+                "security": [{"examples": ["Role"]}],
                 "parameters": [{"name": "description", "in": "query", "description": "prose", "example": 1}]}}},
             "components": {"schemas": {"description": {"type": "object", "example": {}, "properties": {
                 "description": {"type": "string", "description": "prose"},
@@ -121,7 +127,9 @@ mod tests {
         .to_string();
         let want = json!({
             "info": {"title": "T"},
-            "paths": {"/responses": {"get": {"summary": "S", "parameters": [{"name": "description", "in": "query"}]}}},
+            "security": [{"description": ["R"]}],
+            "paths": {"/responses": {"get": {"summary": "S", "security": [{"examples": ["Role"]}],
+                "parameters": [{"name": "description", "in": "query"}]}}},
             "components": {"schemas": {"description": {"type": "object", "properties": {
                 "description": {"type": "string"},
                 "responses": {"type": "object", "properties": {"examples": {"type": "string"}}}}}}}

@@ -84,9 +84,9 @@ async fn mock_big(mode: BigMode) -> axum::response::Response {
             mode.1.notified().await;
             Ok(rest)
         } else {
-            // after the first part has gone out (an error at once would leave the browser no
-            // answer at all, and it would ask again)
-            tokio::time::sleep(Duration::from_millis(300)).await;
+            // after the first part has gone out and been shown (an error at once would leave
+            // the browser no answer at all, and it would ask again)
+            tokio::time::sleep(Duration::from_millis(1500)).await;
             Err(std::io::Error::other("the mock breaks the connection"))
         }
     });
