@@ -400,3 +400,20 @@ pub async fn diagnose(url: &str) -> String {
         )
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_part_leaves_a_cut_character_for_the_next_part_and_a_mark_is_dropped() {
+        let text = "{\"Name\":\"Zoë\"}".as_bytes();
+        let cut = text.iter().position(|&b| b == 0xC3).unwrap() + 1;
+        assert_eq!(utf8_part(&text[..cut]), "{\"Name\":\"Zo");
+        assert_eq!(utf8_part(text), "{\"Name\":\"Zoë\"}");
+        // a byte that can never start a character is replaced, not waited for
+        assert_eq!(utf8_part(b"a\xFFb"), "a\u{FFFD}b");
+        assert_eq!(without_bom(b"\xEF\xBB\xBF{}"), b"{}");
+        assert_eq!(without_bom(b"{}"), b"{}");
+    }
+}
