@@ -15,6 +15,9 @@
 // The clock stops the same way for every tool: the check runs on each animation frame, and the
 //   time is taken after the frame that satisfied it has been painted (rAF, then a task).
 // Usage: node bench/peers.mjs <ordercloud.json> <node_modules with the peers> <dist/>
+// (GATEHOUSE_B=<another dist/>: that build too, as the tool "gatehouse_b", measured in the same
+// rounds: an A/B comparison of two builds that the machine's drift from run to run cannot blur;
+// CHROME_ARGS='--js-flags=…': more Chromium flags, for experiments)
 // Peers at the versions scripts/bench pins.
 import { chromium } from 'playwright-core';
 import http from 'node:http';
@@ -51,6 +54,7 @@ const list = (p) => p.locator('.opblock-get').filter({ has: p.locator('[data-pat
 
 const tools = {
   gatehouse: {
+    dir: dist,
     files: () => fs.readdirSync(dist).filter((f) => /\.(js|wasm|css)$/.test(f)).map((f) => path.join(dist, f)),
     url: (base) => `${base}/gatehouse/?op=GET%20%2Fadminusers`,
     send: [(p) => p.locator('#send')],
@@ -88,6 +92,13 @@ const tools = {
   },
 };
 
+const other = process.env.GATEHOUSE_B;
+if (other) {
+  tools.gatehouse_b = { ...tools.gatehouse, dir: other, url: (base) => `${base}/gatehouse_b/?op=GET%20%2Fadminusers`,
+    files: () => fs.readdirSync(other).filter((f) => /\.(js|wasm|css)$/.test(f)).map((f) => path.join(other, f)) };
+}
+const portal = (name) => name.startsWith('gatehouse');
+
 let base, oc;
 const ocText = () => (oc ??= JSON.stringify({ ...doc, servers: [{ url: `${base}/v1` }] }));
 const server = http.createServer((req, res) => {
@@ -106,9 +117,10 @@ const server = http.createServer((req, res) => {
   };
   if (u.pathname === '/oc.json') return send('application/json', ocText());
   if (u.pathname === '/v1/adminusers') { res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' }); return res.end(big); }
-  if (u.pathname === '/gatehouse/config.json') return send('application/json', JSON.stringify({ api_base: base, client_id: 'BENCH' }));
-  if (u.pathname.startsWith('/gatehouse/')) {
-    const f = path.join(dist, u.pathname.slice('/gatehouse/'.length) || 'index.html');
+  const own = u.pathname.match(/^\/(gatehouse(?:_b)?)\/(.*)$/);
+  if (own && tools[own[1]] && own[2] === 'config.json') return send('application/json', JSON.stringify({ api_base: base, client_id: 'BENCH' }));
+  if (own && tools[own[1]]) {
+    const f = path.join(tools[own[1]].dir, own[2] || 'index.html');
     if (fs.existsSync(f) && fs.statSync(f).isFile()) {
       const type = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css', '.svg': 'image/svg+xml' }[path.extname(f)] || 'application/octet-stream';
       return send(type, fs.readFileSync(f), /-[0-9a-f]{16}(_bg)?\.(js|wasm|css)$/.test(f));
@@ -129,7 +141,7 @@ if (process.env.HOLD) { console.log(base); await new Promise(() => {}); }
 // a browser of its own for each tool: one that brings Chromium down does not take the others along
 const launch = () => chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: [
   '--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  '--disable-background-networking', '--disable-component-update', '--disable-sync', ...(process.env.CHROME_ARGS ? process.env.CHROME_ARGS.split(' ') : [])] });
 let browser;
 
 // in every page: texts shown in the viewport (shadow roots included), and the frame clock
@@ -171,7 +183,7 @@ const helpers = () => {
 async function open(name, t) {
   const ctx = await browser.newContext({ viewport: { width: 1400, height: 900 } });
   await ctx.addInitScript(helpers);
-  if (name === 'gatehouse') {
+  if (portal(name)) {
     await ctx.addInitScript(([b, tok]) => {
       sessionStorage.setItem('gatehouse.contexts', JSON.stringify([{ base_url: b, client_id: 'BENCH', username: 'admin01', access_token: tok,
         refresh_token: null, expires_at: Date.now() + 3600e3, lifetime: 3600, persistent: false }]));
@@ -215,7 +227,11 @@ const firstParts = (p, ready) => p.evaluate((ready) => {
 const answerParts = (p, t0, shown) => p.evaluate(([t0, shown]) => {
   const m = (n) => performance.getEntriesByName(`gatehouse:${n}`).find((e) => e.startTime >= t0)?.startTime - t0;
   const first = Number.isFinite(m('answer-early')) ? m('answer-early') : m('answer-arrived');
+  const r = performance.getEntriesByType('resource').filter((e) => e.name.includes('/v1/adminusers')).at(-1);
   return { 'click to request': m('answer-requested'), 'first part in (headers, ≥ 16 KB)': first - m('answer-requested'),
+    'of which to the first byte (browser and server)': r ? r.responseStart - r.startTime : NaN,
+    'of which to the headers in the page': m('answer-headers') - m('answer-requested'),
+    'of which to the first bytes read': m('answer-first-bytes') - m('answer-requested'),
     'format (first 64 KB) and view': m('answer-formatted') - first, 'first rows painted': shown - m('answer-formatted'),
     '(whole answer in, after the request)': m('answer-arrived') - m('answer-requested') };
 }, [t0, shown]);
@@ -248,10 +264,13 @@ const mainThread = (buf, label) => {
   const zero = marks[0]?.ts ?? tasks[0]?.ts ?? 0;
   const at = (ts) => ((ts - zero) / 1000).toFixed(1);
   if (process.env.TRACE === 'timeline') {
-    const line = [...marks.map((m) => [m.ts, `mark ${m.name.slice(10)}`]),
+    // the network's events as the page's thread sees them (request sent, response and data in)
+    const net = events.filter((e) => /^Resource(SendRequest|ReceiveResponse|ReceivedData|Finish)$/.test(e.name) && e.pid === main?.pid)
+      .map((e) => [e.ts, `net ${e.name.slice(8)} ${(e.args?.data?.url || '').split('/').pop().slice(0, 30)}${e.args?.data?.encodedDataLength ? ' ' + e.args.data.encodedDataLength : ''}`]);
+    const line = [...marks.map((m) => [m.ts, `mark ${m.name.slice(10)}`]), ...net.slice(0, 60),
       ...tasks.filter((e) => e.dur > 4000).map((e) => {
         const inner = on.filter((c) => c !== e && c.ts >= e.ts && c.ts + c.dur <= e.ts + e.dur && c.dur > 1000 && c.name !== 'ThreadControllerImpl::RunTask')
-          .sort((a, b) => b.dur - a.dur).slice(0, 4).map((c) => `${c.name}${c.args?.data?.functionName ? ' ' + c.args.data.functionName : ''}${c.args?.data?.type ? ' ' + c.args.data.type : ''} ${(c.dur / 1000).toFixed(1)}`);
+          .sort((a, b) => b.dur - a.dur).slice(0, Number(process.env.TRACE_INNER || 4)).map((c) => `${c.name}${c.args?.data?.functionName ? ' ' + c.args.data.functionName : ''}${c.args?.data?.type ? ' ' + c.args.data.type : ''} ${(c.dur / 1000).toFixed(1)}`);
         return [e.ts, `task ${(e.dur / 1000).toFixed(1)} ms: ${inner.join('; ')}`];
       })].sort((a, b) => a[0] - b[0]);
     for (const [ts, text] of line) console.log(`  ${at(ts)}  ${text}`);
@@ -320,7 +339,7 @@ for (let round = 0; round < RUNS; round++) {
           '| by tag:', await p.evaluate(() => Object.entries([...document.querySelectorAll('*')].reduce((a, e) => (a[e.tagName] = (a[e.tagName] || 0) + 1, a), {})).sort((a, b) => b[1] - a[1]).slice(0, 8).map(([k, v]) => `${k} ${v}`).join(', ')));
       }
       o.ready.push(ms);
-      if (name === 'gatehouse' && Number.isFinite(ms)) o.parts.push(await firstParts(p, ms));
+      if (portal(name) && Number.isFinite(ms)) o.parts.push(await firstParts(p, ms));
       await p.goto('about:blank');
       await p.goto(url, { waitUntil: 'commit' });
       o.warm.push(await timeReady(name, p));
@@ -351,7 +370,7 @@ for (let round = 0; round < RUNS; round++) {
           if (tracing) await stop('big answer');
           o.shown.push(ms);
           if (!Number.isFinite(ms)) why[name] = `no frame showing the first item within ${LIMIT / 1000} s`;
-          else if (name === 'gatehouse') o.answer.push(await answerParts(p, t0, ms));
+          else if (portal(name)) o.answer.push(await answerParts(p, t0, ms));
         }
       } catch (e) {
         o.shown.push(Infinity);
@@ -373,10 +392,12 @@ const parts = (list, title) => {
   console.log(title);
   for (const k of Object.keys(list[0])) console.log(`  ${k}: ${median(list.map((x) => x[k])).toFixed(1)} ms`);
 };
+for (const name of names.filter(portal)) {
+  parts(out[name].parts, `${name}'s first screen, medians of its parts:`);
+  parts(out[name].answer, `${name}'s big answer, medians of its parts:`);
+}
 if (out.gatehouse) {
-  parts(out.gatehouse.parts, "Gatehouse's first screen, medians of its parts:");
-  parts(out.gatehouse.answer, "Gatehouse's big answer, medians of its parts:");
-  const peers = names.filter((n) => n !== 'gatehouse');
+  const peers = names.filter((n) => !portal(n));
   if (peers.length) {
     const fastest = peers.reduce((a, b) => (median(out[a].ready) <= median(out[b].ready) ? a : b));
     console.log(`in view: Gatehouse / fastest peer (${fastest}) = ${(median(out.gatehouse.ready) / median(out[fastest].ready)).toFixed(2)} (aim ≤ 0.33)`);

@@ -41,7 +41,7 @@ for (const css of readdirSync(dir).filter((f) => f.endsWith('.css'))) {
 }
 // the glue is an ES module of plain functions; its import names are properties, so mangling
 // local names cannot break the link to the WASM
-for (const js of readdirSync(dir).filter((f) => f.endsWith('.js') && !f.startsWith('boot-'))) {
+for (const js of readdirSync(dir).filter((f) => /^gatehouse-[0-9a-f]+\.js$/.test(f))) {
   const path = join(dir, js);
   const out = await minify(readFileSync(path, 'utf8'), { module: true, compress: true, mangle: true });
   if (!out.code) throw new Error(`post-build: terser produced nothing for ${js}`);

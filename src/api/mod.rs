@@ -197,6 +197,7 @@ pub async fn send_streaming(
         Err(_) if signal.is_some_and(|s| s.aborted()) => return Err("The request was cancelled.".into()),
         Err(_) => return Err(diagnose(url).await),
     };
+    mark("answer-headers");
     let answer = |body: String, size: usize, complete: bool| {
         let received_at = now_ms();
         ApiResponse {
@@ -280,6 +281,9 @@ pub async fn send_streaming(
             }
             // the chunk is a Uint8Array already (`Uint8Array::new` would copy it first)
             let chunk: js_sys::Uint8Array = part.get_value().unchecked_into();
+            if buf.is_empty() {
+                mark("answer-first-bytes");
+            }
             let at = buf.len();
             buf.resize(at + chunk.length() as usize, 0);
             chunk.copy_to(&mut buf[at..]);

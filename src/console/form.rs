@@ -188,11 +188,11 @@ mod tests {
     use serde_json::json;
 
     fn problems(body: Value) -> HashMap<String, String> {
-        let spec = crate::spec::Spec::parse(&crate::spec::tests::doc()).unwrap();
+        let spec = crate::spec::Spec::parse(&mut crate::spec::tests::doc()).unwrap();
         let op = spec.op("POST /adminusers").unwrap();
         let mut out = HashMap::new();
         let policy = gatehouse_model::resources::UserType::of_path(&op.path, None).password_policy();
-        validate(op.body.as_ref().unwrap(), &body, &[], policy, &mut out);
+        validate(&spec.body(op).unwrap(), &body, &[], policy, &mut out);
         out
     }
 

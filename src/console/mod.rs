@@ -52,8 +52,11 @@ async fn fetch_spec(url: String) -> Result<Arc<Spec>, String> {
 fn parse_spec(text: &str) -> Result<Arc<Spec>, String> {
     let doc = crate::spec::read::document(text).map_err(|e| format!("The API description is not valid JSON: {e}"))?;
     crate::api::mark("spec-parsed");
-    let spec = Spec::parse(&doc).map(Arc::new);
+    let mut doc = doc;
+    let spec = Spec::parse(&mut doc).map(Arc::new);
     crate::api::mark("spec-digested");
+    // the rest of the document is freed once the first screen is up
+    set_timeout(move || drop(doc), std::time::Duration::from_millis(500));
     spec
 }
 
@@ -76,9 +79,43 @@ pub fn fetch_early(session: &Session) {
         return;
     }
     let url = spec_source(session);
-    let answer = fetch_spec(url.clone()).boxed_local().shared();
+    let asked = url.clone();
+    let answer = async move {
+        match preloaded(&asked).await {
+            Some(text) => {
+                crate::api::mark("spec-arrived");
+                parse_spec(&text)
+            }
+            None => fetch_spec(asked).await,
+        }
+    };
+    let answer = answer.boxed_local().shared();
     leptos::task::spawn_local(answer.clone().map(|_| ()));
     EARLY.with(|e| *e.borrow_mut() = Some((url, crate::api::now_ms(), answer)));
+}
+
+/// The description `early.js` asked for before the app started (`window.gatehouseEarly`), when
+/// it is for `url`: its text. `None` (asked for nothing, for another address, or answered with
+/// an error): the app asks itself, and says what went wrong. Taken once, whatever its address.
+async fn preloaded(url: &str) -> Option<String> {
+    use wasm_bindgen::JsCast;
+    let window: js_sys::Object = window().unchecked_into();
+    let key = wasm_bindgen::JsValue::from_str("gatehouseEarly");
+    let early = js_sys::Reflect::get(&window, &key).ok().filter(|v| v.is_object())?;
+    let _ = js_sys::Reflect::delete_property(&window, &key);
+    crate::api::mark("spec-request");
+    let asked = js_sys::Reflect::get(&early, &"url".into()).ok()?.as_string()?;
+    if asked != url {
+        return None;
+    }
+    let body: js_sys::Promise = js_sys::Reflect::get(&early, &"body".into()).ok()?.dyn_into().ok()?;
+    let buffer = wasm_bindgen_futures::JsFuture::from(body).await.ok().filter(|b| b.is_object())?;
+    let text = String::from_utf8(js_sys::Uint8Array::new(&buffer).to_vec()).ok()?;
+    // as `Response.text()` does, a byte-order mark is not part of the text
+    Some(match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
+    })
 }
 
 /// The early answer for `url`, taken (a later load asks again); only while the page is starting
@@ -144,7 +181,7 @@ pub fn Console() -> impl IntoView {
                             }
                             let op = s.op(&key).cloned();
                             Some(match op {
-                                Some(op) => view! { <OperationSelector spec=s.clone() current=op.key.clone()/><OperationPanel op=op/> }.into_any(),
+                                Some(op) => view! { <OperationSelector spec=s.clone() current=op.key.clone()/><OperationPanel form=s.body(&op) op=op/> }.into_any(),
                                 None => view! { <p class="error" id="op-missing">{format!("This API description has no operation {key}.")}</p> }.into_any(),
                             })
                         }}
@@ -388,9 +425,11 @@ enum Pane {
 }
 
 #[component]
-fn OperationPanel(op: Op) -> impl IntoView {
+fn OperationPanel(op: Op, form: Option<Vec<crate::spec::Field>>) -> impl IntoView {
     let session = expect_context::<Session>();
     let op = Arc::new(op);
+    // the body's fields, when the operation takes a JSON body
+    let form = Arc::new(form);
     let path_values = RwSignal::new(HashMap::<String, String>::new());
     let query_values = RwSignal::new(HashMap::<String, String>::new());
     let sort_field = RwSignal::new(String::new());
@@ -496,6 +535,7 @@ fn OperationPanel(op: Op) -> impl IntoView {
     let send = {
         let op = op.clone();
         let rel = rel.clone();
+        let form = form.clone();
         move || {
             if sending.get_untracked() {
                 return;
@@ -508,7 +548,7 @@ fn OperationPanel(op: Op) -> impl IntoView {
                     return;
                 }
             };
-            let payload = if let Some(fields) = &op.body {
+            let payload = if let Some(fields) = form.as_ref() {
                 if json_mode.get_untracked() && !from_json() {
                     return;
                 }
@@ -544,7 +584,7 @@ fn OperationPanel(op: Op) -> impl IntoView {
                 sort: sort_field.get_untracked(),
                 desc: sort_desc.get_untracked(),
                 filters: filters.get_untracked().into_iter().map(|f| (f.field, f.op, f.value)).collect(),
-                body: op.body.as_ref().map(|_| body.get_untracked()),
+                body: form.as_ref().as_ref().map(|_| body.get_untracked()),
                 as_user,
                 context: session.current_untracked().map(|c| c.label()).unwrap_or_default(),
                 env: session.environment().name().into(),
@@ -622,7 +662,7 @@ fn OperationPanel(op: Op) -> impl IntoView {
     let path_params = op.path_params.clone();
     let plain: Vec<Param> = op.plain_query().cloned().collect();
     let has_params = !path_params.is_empty() || !plain.is_empty() || is_list;
-    let body_fields = op.body.clone();
+    let body_fields = form.as_ref().clone();
     let op_roles = op.roles.clone();
     let copied = RwSignal::new("");
     let copy_url = {
@@ -656,7 +696,7 @@ fn OperationPanel(op: Op) -> impl IntoView {
             } else {
                 None
             };
-            let body_now = op.body.as_ref().map(|_| typed.unwrap_or_else(|| body.get_untracked()));
+            let body_now = form.as_ref().as_ref().map(|_| typed.unwrap_or_else(|| body.get_untracked()));
             let acting = session.acting.with_untracked(Option::is_some) && send_as.get_untracked();
             // the token goes into the copy only when the person asked for it
             let caller = if acting { crate::auth::Caller::ActingAs } else { crate::auth::Caller::Me };

@@ -9,6 +9,9 @@ pub struct Spec {
     pub title: String,
     pub sections: Vec<Section>,
     pub ops: Vec<Op>,
+    /// The document's `components.schemas`: an operation's body form is resolved from them when
+    /// the operation is opened ([`Spec::body`]), not for all 402 when the directory is built.
+    schemas: Map<String, Value>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -36,7 +39,8 @@ pub struct Op {
     pub roles: Vec<String>,
     pub path_params: Vec<Param>,
     pub query_params: Vec<Param>,
-    pub body: Option<Vec<Field>>,
+    /// The schema of the JSON body, when the operation takes one (its form: [`Spec::body`]).
+    pub body_schema: Option<Value>,
 }
 
 impl Op {
@@ -228,15 +232,20 @@ fn param(r: &Resolver, v: &Value) -> Option<(String, Param)> {
 const METHODS: &[&str] = &["get", "post", "put", "patch", "delete"];
 
 impl Spec {
-    pub fn parse(doc: &Value) -> Result<Spec, String> {
+    /// The directory of `doc`. Its schemas are moved into the directory; the rest is left to
+    /// the caller, who may free it when the page is idle (a large tree takes a while to free).
+    pub fn parse(doc: &mut Value) -> Result<Spec, String> {
+        let schemas = match doc.pointer_mut("/components/schemas").map(Value::take) {
+            Some(Value::Object(m)) => m,
+            _ => Map::new(),
+        };
         let paths = doc["paths"].as_object().ok_or("This is not an OpenAPI document: it has no paths.")?;
-        let empty = Map::new();
-        let r = Resolver { schemas: doc["components"]["schemas"].as_object().unwrap_or(&empty) };
+        let r = Resolver { schemas: &schemas };
         let mut ops = Vec::new();
         // a path item with servers of its own lives outside the API's base (the sandbox's vendor API)
         for (path, item) in paths.iter().filter(|(_, item)| item.get("servers").is_none()) {
             let path = if path.starts_with('/') { path.clone() } else { format!("/{path}") };
-            let shared: Vec<Value> = item["parameters"].as_array().cloned().unwrap_or_default();
+            let shared: &[Value] = item["parameters"].as_array().map_or(&[], Vec::as_slice);
             for m in METHODS {
                 let Some(o) = item.get(*m).filter(|o| o.is_object()) else { continue };
                 let mut path_params = Vec::new();
@@ -255,8 +264,8 @@ impl Spec {
                         }
                     }
                 }
-                let body_schema = &o["requestBody"]["content"]["application/json"]["schema"];
-                let body = if body_schema.is_null() { None } else { Some(r.fields(body_schema, 0)) };
+                let body_schema =
+                    Some(&o["requestBody"]["content"]["application/json"]["schema"]).filter(|s| !s.is_null()).cloned();
                 let roles = o["security"]
                     .as_array()
                     .and_then(|s| s.first())
@@ -271,7 +280,7 @@ impl Spec {
                     roles: roles.unwrap_or_default(),
                     path_params,
                     query_params,
-                    body,
+                    body_schema,
                 });
             }
         }
@@ -324,17 +333,23 @@ impl Spec {
         // list operations first within a resource, then by path and method order
         for s in &mut out {
             for r in &mut s.resources {
-                r.ops.sort_by_key(|&i| {
+                let order = |i: usize| {
                     let o = &ops[i];
-                    (
-                        o.path.len(),
-                        o.path.clone(),
-                        METHODS.iter().position(|m| m.eq_ignore_ascii_case(&o.method)).unwrap_or(9),
-                    )
-                });
+                    let method = METHODS.iter().position(|m| m.eq_ignore_ascii_case(&o.method)).unwrap_or(9);
+                    (o.path.len(), o.path.as_str(), method)
+                };
+                r.ops.sort_by(|&a, &b| order(a).cmp(&order(b)));
             }
         }
-        Ok(Spec { title: doc["info"]["title"].as_str().unwrap_or("API").to_string(), sections: out, ops })
+        let title = doc["info"]["title"].as_str().unwrap_or("API").to_string();
+        Ok(Spec { title, sections: out, ops, schemas })
+    }
+
+    /// The body form of `op`: its schema's fields, with `$ref` and `allOf` resolved (`None`: the
+    /// operation takes no JSON body).
+    pub fn body(&self, op: &Op) -> Option<Vec<Field>> {
+        let schema = op.body_schema.as_ref()?;
+        Some(Resolver { schemas: &self.schemas }.fields(schema, 0))
     }
 
     pub fn op(&self, key: &str) -> Option<&Op> {
@@ -386,7 +401,7 @@ pub(crate) mod tests {
 
     #[test]
     fn a_document_becomes_sections_resources_and_operations() {
-        let spec = Spec::parse(&doc()).unwrap();
+        let spec = Spec::parse(&mut doc()).unwrap();
         assert_eq!(spec.title, "Tiny");
         let names: Vec<(&str, Vec<&str>)> = spec
             .sections
@@ -403,15 +418,17 @@ pub(crate) mod tests {
             ("Create an admin user", vec!["AdminUserAdmin".to_string()])
         );
         // $ref and allOf merged, required from both parts, read-only fields left out of the form
-        let fields = create.body.as_ref().unwrap();
+        let fields = spec.body(create).unwrap();
         let by_name = |n: &str| fields.iter().find(|f| f.name == n);
         assert!(by_name("Username").is_some_and(|f| f.required && f.max_len == Some(5)));
         assert!(by_name("Active").is_some_and(|f| f.required && f.kind == Kind::Bool));
         assert!(by_name("Age").is_some_and(|f| f.kind == Kind::Int && f.minimum.is_some()));
         assert!(by_name("ID").is_none(), "read-only fields are not asked for");
         assert_eq!(spec.op("DELETE /adminusers/{userID}").unwrap().path_params[0].name, "userID");
-        assert!(Spec::parse(&json!({"paths": {}})).is_err());
-        assert!(Spec::parse(&json!({"info": {}})).is_err());
+        assert!(Spec::parse(&mut json!({"paths": {}})).is_err());
+        assert!(Spec::parse(&mut json!({"info": {}})).is_err());
+        // an operation without a JSON body has no form
+        assert!(spec.body(spec.op("DELETE /adminusers/{userID}").unwrap()).is_none());
         // a path item on a server of its own is not under the API's base: not offered
         assert!(spec.op("POST /api/elsewhere").is_none());
     }

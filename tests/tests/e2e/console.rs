@@ -726,20 +726,38 @@ async fn the_console_form_and_the_editor_share_one_field_vocabulary() {
 }
 
 #[tokio::test]
-async fn a_signed_in_reload_asks_for_the_api_description_once_and_before_the_config_is_in() {
+async fn a_signed_in_reload_asks_for_the_api_description_once_and_before_the_wasm_has_started() {
     let w = world().await;
     let b = browser().await;
     b.sign_in(&w, ADMIN.0, ADMIN.1).await;
+    // [requests for `path`, asks by the app, the first request sent before the WASM started,
+    // operations in the directory's menu]
+    let requests = |path: &str| {
+        format!(
+            "const r = performance.getEntriesByType('resource').filter(e => e.name.includes('{path}'));
+             const started = performance.getEntriesByName('gatehouse:wasm-started')[0].startTime;
+             return [r.length, performance.getEntriesByName('gatehouse:spec-request').length,
+                     r.length > 0 && r[0].startTime < started, document.querySelectorAll('#menu a').length > 0];"
+        )
+    };
     b.c.refresh().await.unwrap();
     b.find("#console-ready").await;
-    let v = b
-        .js("const r = performance.getEntriesByType('resource');
-             const spec = r.filter(e => e.name.includes('/openapi/v3'));
-             const config = r.find(e => e.name.endsWith('/config.json'));
-             const asked = performance.getEntriesByName('gatehouse:spec-request');
-             return [spec.length, asked.length, asked[0].startTime < config.responseEnd];")
-        .await;
-    // one request for the description (the early one is the console's), made while the
-    // run-time config was still on its way
-    assert_eq!(v, json!([1, 1, true]), "[requests, asks, asked before the config arrived]");
+    // one request for the description: public/early.js's, taken by the app (same address)
+    assert_eq!(b.js(&requests("/openapi/v3")).await, json!([1, 1, true, true]));
+
+    // the address the person chose is the one asked for early, and the directory is its
+    b.js(&format!("localStorage.setItem('gatehouse.spec_url', '{}/v1/openapi/v3?copy=1')", w.api)).await;
+    b.c.refresh().await.unwrap();
+    b.find("#console-ready").await;
+    assert_eq!(b.js(&requests("/openapi/v3?copy=1")).await, json!([1, 1, true, true]));
+
+    // an early answer that is an error is not used: the app asks again and says what is wrong
+    b.js(&format!("localStorage.setItem('gatehouse.spec_url', '{}/v1/openapi/none')", w.api)).await;
+    b.c.refresh().await.unwrap();
+    let error = b.find("#spec-error").await.text().await.unwrap();
+    assert!(error.contains("HTTP 404"), "{error}");
+    // (the browser keeps no timing entry of an error answer: the app's own marks count the asks)
+    let v = b.js(&requests("/openapi/none")).await;
+    assert_eq!((&v[1], &v[3]), (&json!(2), &json!(false)), "{v}");
+    b.js("localStorage.removeItem('gatehouse.spec_url')").await;
 }
