@@ -227,9 +227,7 @@ const firstParts = (p, ready) => p.evaluate((ready) => {
 const answerParts = (p, t0, shown) => p.evaluate(([t0, shown]) => {
   const m = (n) => performance.getEntriesByName(`gatehouse:${n}`).find((e) => e.startTime >= t0)?.startTime - t0;
   const first = Number.isFinite(m('answer-early')) ? m('answer-early') : m('answer-arrived');
-  const r = performance.getEntriesByType('resource').filter((e) => e.name.includes('/v1/adminusers')).at(-1);
   return { 'click to request': m('answer-requested'), 'first part in (headers, ≥ 16 KB)': first - m('answer-requested'),
-    'of which to the first byte (browser and server)': r ? r.responseStart - r.startTime : NaN,
     'of which to the headers in the page': m('answer-headers') - m('answer-requested'),
     'of which to the first bytes read': m('answer-first-bytes') - m('answer-requested'),
     'format (first 64 KB) and view': m('answer-formatted') - first, 'first rows painted': shown - m('answer-formatted'),
