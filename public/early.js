@@ -4,13 +4,19 @@
 // address is this one, and asks itself otherwise (src/console: preloaded).
 (() => {
   try {
-    if (/[?&](session|invitation)=/.test(location.search)) return;
+    // a sign-in or invitation link opens its own page (src/components/account.rs: take)
+    const q = new URLSearchParams(location.search);
+    if (q.has('session') || q.has('invitation')) return;
     const list = (s) => {
-      try { return JSON.parse(s.getItem('gatehouse.contexts') || '[]'); } catch { return []; }
+      try {
+        const v = JSON.parse(s.getItem('gatehouse.contexts') || '[]');
+        return Array.isArray(v) ? v : [];
+      } catch { return []; }
     };
     const id = (c) => `${c.base_url}|${c.client_id}|${c.username}`;
+    const text = (v) => typeof v === 'string' && v !== '';
     const contexts = [...list(localStorage), ...list(sessionStorage)]
-      .filter((c) => c && c.base_url && c.client_id && c.username && c.access_token);
+      .filter((c) => c && text(c.base_url) && text(c.client_id) && text(c.username) && text(c.access_token));
     if (!contexts.length) return;
     const active = sessionStorage.getItem('gatehouse.active') ?? localStorage.getItem('gatehouse.active');
     const context = contexts.find((c) => id(c) === active) ?? contexts[0];

@@ -3,7 +3,7 @@ use crate::auth::{self, fmt_left, Session};
 use crate::components::account::{AccountForm, NewOrganization};
 use crate::components::environment::{ConfirmWrite, EnvironmentBand, EnvironmentSwitch};
 use crate::components::signin::SignInForm;
-use crate::components::{apply_theme, saved_theme, ThemeToggle};
+use crate::components::{apply_theme, escape_closes, saved_theme, ThemeToggle};
 use crate::config::{self, RuntimeConfig};
 use crate::console::Console;
 use leptos::either::Either;
@@ -20,6 +20,8 @@ pub fn App() -> impl IntoView {
     // signed in already: the API description is asked for while the config loads
     if landing.with_untracked(Option::is_none) {
         crate::console::fetch_early(&session);
+    } else {
+        crate::console::forget_early();
     }
     provide_context(landing);
     provide_context(crate::components::account::Joined(RwSignal::new(None)));
@@ -145,9 +147,10 @@ fn Shell(config: RuntimeConfig) -> impl IntoView {
             </select>
             // below 1000 px what follows folds behind one button (the header never overflows)
             <button type="button" class="ghost header-menu-toggle" id="header-menu-toggle" aria-controls="header-menu"
-                aria-expanded=move || menu_open.get().to_string() on:click=move |_| menu_open.update(|o| *o = !*o)>"☰ Account"</button>
+                aria-expanded=move || menu_open.get().to_string() on:click=move |_| menu_open.update(|o| *o = !*o)
+                on:keydown=move |ev| escape_closes(&ev, menu_open, "header-menu-toggle")>"☰ Account"</button>
             <div class="header-menu" id="header-menu" class:open=move || menu_open.get()
-                on:keydown=move |ev: leptos::ev::KeyboardEvent| if ev.key() == "Escape" { menu_open.set(false) }>
+                on:keydown=move |ev| escape_closes(&ev, menu_open, "header-menu-toggle")>
             <EnvironmentSwitch/>
             <span class="who" id="who">
                 <span class="badge" id="who-acting" hidden=move || !acting()>"acting as"</span>

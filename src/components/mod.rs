@@ -70,6 +70,18 @@ pub fn Failed(
 
 const THEME: &str = "gatehouse.theme";
 
+/// Escape closes a folded menu (`open`) and puts the focus back on the button that opened it
+/// (`toggle`, an element ID), from anywhere inside the menu or on that button.
+pub fn escape_closes(ev: &leptos::ev::KeyboardEvent, open: RwSignal<bool>, toggle: &str) {
+    if ev.key() != "Escape" || !open.get_untracked() {
+        return;
+    }
+    open.set(false);
+    if let Some(button) = document().get_element_by_id(toggle) {
+        let _ = wasm_bindgen::JsCast::unchecked_into::<web_sys::HtmlElement>(button).focus();
+    }
+}
+
 pub fn apply_theme(theme: &str) {
     if let Some(el) = document().document_element() {
         let _ = el.set_attribute("data-theme", theme);

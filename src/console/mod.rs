@@ -44,7 +44,7 @@ async fn fetch_spec(url: String) -> Result<Arc<Spec>, String> {
     if !res.ok() {
         return Err(format!("Could not load the API description from {url}: HTTP {}", res.status()));
     }
-    let text = res.text().await.map_err(|e| e.to_string())?;
+    let text = res.text().await.map_err(|e| format!("Could not load the API description from {url}: {e}"))?;
     crate::api::mark("spec-arrived");
     parse_spec(&text)
 }
@@ -76,6 +76,7 @@ thread_local! {
 pub fn fetch_early(session: &Session) {
     use futures::FutureExt;
     if session.current_untracked().is_none() {
+        forget_early();
         return;
     }
     let url = spec_source(session);
@@ -99,10 +100,7 @@ pub fn fetch_early(session: &Session) {
 /// an error): the app asks itself, and says what went wrong. Taken once, whatever its address.
 async fn preloaded(url: &str) -> Option<String> {
     use wasm_bindgen::JsCast;
-    let window: js_sys::Object = window().unchecked_into();
-    let key = wasm_bindgen::JsValue::from_str("gatehouseEarly");
-    let early = js_sys::Reflect::get(&window, &key).ok().filter(|v| v.is_object())?;
-    let _ = js_sys::Reflect::delete_property(&window, &key);
+    let early = take_early()?;
     crate::api::mark("spec-request");
     let asked = js_sys::Reflect::get(&early, &"url".into()).ok()?.as_string()?;
     if asked != url {
@@ -110,12 +108,29 @@ async fn preloaded(url: &str) -> Option<String> {
     }
     let body: js_sys::Promise = js_sys::Reflect::get(&early, &"body".into()).ok()?.dyn_into().ok()?;
     let buffer = wasm_bindgen_futures::JsFuture::from(body).await.ok().filter(|b| b.is_object())?;
-    let text = String::from_utf8(js_sys::Uint8Array::new(&buffer).to_vec()).ok()?;
-    // as `Response.text()` does, a byte-order mark is not part of the text
+    // as `Response.text()` reads it: invalid UTF-8 replaced, a byte-order mark left out
+    let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
+    let text = String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
     Some(match text.strip_prefix('\u{feff}') {
         Some(rest) => rest.to_string(),
         None => text,
     })
+}
+
+/// `window.gatehouseEarly`, taken off the page (once: its body is held until then).
+fn take_early() -> Option<wasm_bindgen::JsValue> {
+    use wasm_bindgen::JsCast;
+    let window: js_sys::Object = window().unchecked_into();
+    let key = wasm_bindgen::JsValue::from_str("gatehouseEarly");
+    let early = js_sys::Reflect::get(&window, &key).ok().filter(|v| v.is_object())?;
+    let _ = js_sys::Reflect::delete_property(&window, &key);
+    Some(early)
+}
+
+/// An early answer the app will not use (a sign-in or invitation link, nobody signed in) is
+/// let go at once, so its body is not held for the life of the page.
+pub fn forget_early() {
+    let _ = take_early();
 }
 
 /// The early answer for `url`, taken (a later load asks again); only while the page is starting
@@ -170,7 +185,8 @@ pub fn Console() -> impl IntoView {
                 Some(Ok(s)) => { let (title, ops_n, sections_n) = (s.title.clone(), s.ops.len(), s.sections.len()); view! {
                     // below 1000 px the menu folds away behind this button
                     <button class="menu-toggle" id="menu-toggle" aria-expanded=move || menu_open.get().to_string() aria-controls="menu"
-                        on:click=move |_| menu_open.update(|o| *o = !*o)>"☰ Resources"</button>
+                        on:click=move |_| menu_open.update(|o| *o = !*o)
+                        on:keydown=move |ev| crate::components::escape_closes(&ev, menu_open, "menu-toggle")>"☰ Resources"</button>
                     <Menu spec=s.clone() route=route open=menu_open/>
                     <main class="workspace" id="console-ready" tabindex="-1" data-ops=ops_n>
                         {move || {
@@ -275,7 +291,8 @@ fn Menu(spec: Arc<Spec>, route: Route, open: RwSignal<bool>) -> impl IntoView {
         .collect();
     let enhanced_names: Vec<String> = enhanced.iter().map(|(_, l)| fold(l)).collect();
     view! {
-        <nav class="menu" id="menu" class:open=open aria-label="Resources">
+        <nav class="menu" id="menu" class:open=open aria-label="Resources"
+            on:keydown=move |ev| crate::components::escape_closes(&ev, open, "menu-toggle")>
             <input id="menu-filter" type="search" placeholder="Filter resources" aria-label="Filter resources"
                 prop:value=filter on:input=move |ev| filter.set(event_target_value(&ev))/>
             <div class="section enhanced-section" style:display=move || display(&enhanced_names)>

@@ -742,8 +742,10 @@ async fn a_signed_in_reload_asks_for_the_api_description_once_and_before_the_was
     };
     b.c.refresh().await.unwrap();
     b.find("#console-ready").await;
-    // one request for the description: public/early.js's, taken by the app (same address)
+    // one request for the description: public/early.js's, taken by the app (same address),
+    // and its body is not held by the page afterwards
     assert_eq!(b.js(&requests("/openapi/v3")).await, json!([1, 1, true, true]));
+    assert_eq!(b.js("return typeof window.gatehouseEarly;").await, json!("undefined"));
 
     // the address the person chose is the one asked for early, and the directory is its
     b.js(&format!("localStorage.setItem('gatehouse.spec_url', '{}/v1/openapi/v3?copy=1')", w.api)).await;
@@ -759,5 +761,11 @@ async fn a_signed_in_reload_asks_for_the_api_description_once_and_before_the_was
     // (the browser keeps no timing entry of an error answer: the app's own marks count the asks)
     let v = b.js(&requests("/openapi/none")).await;
     assert_eq!((&v[1], &v[3]), (&json!(2), &json!(false)), "{v}");
+    // signed out: nothing is asked for early, and nothing is left on the page
+    b.js("sessionStorage.clear(); localStorage.clear();").await;
+    b.c.refresh().await.unwrap();
+    b.find("#account-form").await;
+    let v = b.js("return [performance.getEntriesByType('resource').filter(e => e.name.includes('/openapi/')).length, typeof window.gatehouseEarly];").await;
+    assert_eq!(v, json!([0, "undefined"]));
     b.js("localStorage.removeItem('gatehouse.spec_url')").await;
 }

@@ -176,6 +176,19 @@ async fn sweep(width: u32) {
         b.js("document.getElementById('sign-out').dispatchEvent(new KeyboardEvent('keydown', {key: 'Escape', bubbles: true}));")
             .await;
         assert!(!b.find("#sign-out").await.is_displayed().await.unwrap(), "Escape closes the header menu");
+        let focused = b.js("return document.activeElement.id;").await;
+        assert_eq!(focused, json!("header-menu-toggle"), "the focus goes back to its button");
+        // the resource menu too, from its filter box, and from its own button
+        b.click("#menu-toggle").await;
+        assert!(b.find("#menu-filter").await.is_displayed().await.unwrap());
+        b.js("document.getElementById('menu-filter').dispatchEvent(new KeyboardEvent('keydown', {key: 'Escape', bubbles: true}));")
+            .await;
+        assert!(!b.find("#menu-filter").await.is_displayed().await.unwrap(), "Escape closes the resource menu");
+        assert_eq!(b.js("return document.activeElement.id;").await, json!("menu-toggle"));
+        b.click("#menu-toggle").await;
+        b.js("document.getElementById('menu-toggle').dispatchEvent(new KeyboardEvent('keydown', {key: 'Escape', bubbles: true}));")
+            .await;
+        assert!(!b.find("#menu-filter").await.is_displayed().await.unwrap(), "Escape on its button closes it too");
     }
 
     // every screen the enhanced menu offers, by its own link
@@ -221,6 +234,18 @@ async fn sweep(width: u32) {
     b.open_op(&w, "GET /buyers").await;
     b.send().await;
     s.look("console with an answer").await;
+    // the answer never squeezes the form away, and nothing is drawn over the answer's status
+    let form = b
+        .js("const f = document.querySelector('.workspace > .operation').getBoundingClientRect();
+             const s = document.getElementById('response-status').getBoundingClientRect();
+             const at = document.elementFromPoint(s.left + s.width / 2, s.top + s.height / 2);
+             return [Math.round(f.height), at && document.getElementById('response-status').contains(at)];")
+        .await;
+    assert!(
+        form[0].as_i64().unwrap() >= 200 && form[1] == json!(true),
+        "{width} px: [form height, status visible] {form}"
+    );
+    s.reachable("console with an answer", "#send").await;
 
     // an organization, as its owner (an account): its start page, members and applications
     b.js("sessionStorage.clear(); localStorage.clear();").await;
