@@ -27,9 +27,10 @@ struct Conn {
     client_id: String,
     #[arg(long, env = "GATEHOUSE_USERNAME", requires = "password", conflicts_with = "client_secret")]
     username: Option<String>,
-    #[arg(long, env = "GATEHOUSE_PASSWORD", requires = "username")]
+    /// (a password or secret may begin with "-": it is taken as the value, not as an option)
+    #[arg(long, env = "GATEHOUSE_PASSWORD", requires = "username", allow_hyphen_values = true)]
     password: Option<String>,
-    #[arg(long, env = "GATEHOUSE_CLIENT_SECRET")]
+    #[arg(long, env = "GATEHOUSE_CLIENT_SECRET", allow_hyphen_values = true)]
     client_secret: Option<String>,
 }
 
@@ -211,5 +212,44 @@ fn main() -> ExitCode {
             eprintln!("error: {e}");
             ExitCode::from(1)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A generated secret can begin with "-" (base64url): it is the option's value.
+    #[test]
+    fn a_secret_or_password_beginning_with_a_hyphen_is_a_value() {
+        let cli = Cli::try_parse_from([
+            "gatehouse-cli",
+            "plan",
+            "a.json",
+            "--api",
+            "http://x",
+            "--client-id",
+            "C",
+            "--client-secret",
+            "-Pq_x",
+        ])
+        .unwrap();
+        let Command::Plan { conn, .. } = cli.command else { panic!("plan") };
+        assert_eq!(conn.client_secret.as_deref(), Some("-Pq_x"));
+        let cli = Cli::try_parse_from([
+            "gatehouse-cli",
+            "export",
+            "--api",
+            "http://x",
+            "--client-id",
+            "C",
+            "--username",
+            "u",
+            "--password",
+            "-secret",
+        ])
+        .unwrap();
+        let Command::Export { conn, .. } = cli.command else { panic!("export") };
+        assert_eq!(conn.password.as_deref(), Some("-secret"));
     }
 }
