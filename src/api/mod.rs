@@ -297,13 +297,16 @@ pub async fn send_streaming(
     }
     mark("answer-arrived");
     let size = buf.len();
-    // a byte-order mark is not part of the text (the browser's own reading drops it too)
-    if without_bom(&buf).len() < buf.len() {
-        buf.drain(..3);
+    Ok(answer(body_text(buf), size, true))
+}
+
+/// A whole body as text, read as `Response.text()` reads it: a byte-order mark is not part of
+/// the text, and invalid UTF-8 is replaced. Without a copy when the bytes are valid.
+pub fn body_text(mut bytes: Vec<u8>) -> String {
+    if without_bom(&bytes).len() < bytes.len() {
+        bytes.drain(..3);
     }
-    // the whole body becomes the text without a copy (invalid UTF-8 replaced)
-    let text = String::from_utf8(buf).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
-    Ok(answer(text, size, true))
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 /// The bytes without a leading UTF-8 byte-order mark.
@@ -419,5 +422,7 @@ mod tests {
         assert_eq!(utf8_part(b"a\xFFb"), "a\u{FFFD}b");
         assert_eq!(without_bom(b"\xEF\xBB\xBF{}"), b"{}");
         assert_eq!(without_bom(b"{}"), b"{}");
+        assert_eq!(body_text(b"\xEF\xBB\xBF{\"a\":\"\xFF\"}".to_vec()), "{\"a\":\"\u{FFFD}\"}");
+        assert_eq!(body_text(b"{}".to_vec()), "{}");
     }
 }

@@ -108,13 +108,8 @@ async fn preloaded(url: &str) -> Option<String> {
     }
     let body: js_sys::Promise = js_sys::Reflect::get(&early, &"body".into()).ok()?.dyn_into().ok()?;
     let buffer = wasm_bindgen_futures::JsFuture::from(body).await.ok().filter(|b| b.is_object())?;
-    // as `Response.text()` reads it: invalid UTF-8 replaced, a byte-order mark left out
-    let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
-    let text = String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
-    Some(match text.strip_prefix('\u{feff}') {
-        Some(rest) => rest.to_string(),
-        None => text,
-    })
+    // read as `Response.text()` reads it (the app's own fetch would)
+    Some(crate::api::body_text(js_sys::Uint8Array::new(&buffer).to_vec()))
 }
 
 /// `window.gatehouseEarly`, taken off the page (once: its body is held until then).
