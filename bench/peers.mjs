@@ -15,7 +15,7 @@
 // The clock stops the same way for every tool: the check runs on each animation frame, and the
 //   time is taken after the frame that satisfied it has been painted (rAF, then a task).
 // Usage: node bench/peers.mjs <ordercloud.json> <node_modules with the peers> <dist/>
-// (GATEHOUSE_B=<another dist/>: that build too, as the tool "gatehouse_b", measured in the same
+// (GATEHOUSE_B=<another dist/>[,<another>…]: those builds too, as "gatehouse_b", "gatehouse_c", …, measured in the same
 // rounds: an A/B comparison of two builds that the machine's drift from run to run cannot blur;
 // CHROME_ARGS='--js-flags=…': more Chromium flags, for experiments)
 // Peers at the versions scripts/bench pins.
@@ -92,9 +92,10 @@ const tools = {
   },
 };
 
-const other = process.env.GATEHOUSE_B;
-if (other) {
-  tools.gatehouse_b = { ...tools.gatehouse, dir: other, url: (base) => `${base}/gatehouse_b/?op=GET%20%2Fadminusers`,
+// GATEHOUSE_B=<dist>[,<dist>…]: more builds, as gatehouse_b, gatehouse_c, …
+for (const [i, other] of (process.env.GATEHOUSE_B ? process.env.GATEHOUSE_B.split(',') : []).entries()) {
+  const name = `gatehouse_${String.fromCharCode(98 + i)}`;
+  tools[name] = { ...tools.gatehouse, dir: other, url: (base) => `${base}/${name}/?op=GET%20%2Fadminusers`,
     files: () => fs.readdirSync(other).filter((f) => /\.(js|wasm|css)$/.test(f)).map((f) => path.join(other, f)) };
 }
 const portal = (name) => name.startsWith('gatehouse');
@@ -117,7 +118,7 @@ const server = http.createServer((req, res) => {
   };
   if (u.pathname === '/oc.json') return send('application/json', ocText());
   if (u.pathname === '/v1/adminusers') { res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' }); return res.end(big); }
-  const own = u.pathname.match(/^\/(gatehouse(?:_b)?)\/(.*)$/);
+  const own = u.pathname.match(/^\/(gatehouse(?:_[a-z])?)\/(.*)$/);
   if (own && tools[own[1]] && own[2] === 'config.json') return send('application/json', JSON.stringify({ api_base: base, client_id: 'BENCH' }));
   if (own && tools[own[1]]) {
     const f = path.join(tools[own[1]].dir, own[2] || 'index.html');

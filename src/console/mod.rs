@@ -52,11 +52,8 @@ async fn fetch_spec(url: String) -> Result<Arc<Spec>, String> {
 fn parse_spec(text: &str) -> Result<Arc<Spec>, String> {
     let doc = crate::spec::read::document(text).map_err(|e| format!("The API description is not valid JSON: {e}"))?;
     crate::api::mark("spec-parsed");
-    let mut doc = doc;
-    let spec = Spec::parse(&mut doc).map(Arc::new);
+    let spec = Spec::parse(doc).map(Arc::new);
     crate::api::mark("spec-digested");
-    // the rest of the document is freed once the first screen is up
-    set_timeout(move || drop(doc), std::time::Duration::from_millis(500));
     spec
 }
 

@@ -9,9 +9,10 @@ pub struct Spec {
     pub title: String,
     pub sections: Vec<Section>,
     pub ops: Vec<Op>,
-    /// The document's `components.schemas`: an operation's body form is resolved from them when
-    /// the operation is opened ([`Spec::body`]), not for all 402 when the directory is built.
-    schemas: Map<String, Value>,
+    /// The text of the document's `components.schemas`: read when a body form is first asked
+    /// for ([`Spec::body`]), not when the directory is built (the first screen needs none).
+    schemas_text: String,
+    schemas: std::sync::OnceLock<Map<String, Value>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -211,13 +212,12 @@ fn str_list(v: &Value) -> Vec<String> {
     v.as_array().into_iter().flatten().filter_map(|x| x.as_str().map(String::from)).collect()
 }
 
-fn param(r: &Resolver, v: &Value) -> Option<(String, Param)> {
-    let v = r.deref(v);
-    let name = v["name"].as_str()?.to_string();
-    let location = v["in"].as_str()?.to_string();
-    let schema = r.deref(&v["schema"]);
-    let items = r.deref(&schema["items"]);
-    let kind = match schema["type"].as_str().unwrap_or("string") {
+fn param<'a>(schemas: &read::Schemas<'a>, p: &read::Parameter<'a>) -> Option<(String, Param)> {
+    let name = p.name.as_str()?.to_string();
+    let location = p.location.as_str()?.to_string();
+    let schema = schemas.resolve(p.schema.0.as_ref()).unwrap_or_default();
+    let items = schemas.resolve(schema.items.0.as_deref()).unwrap_or_default();
+    let kind = match schema.kind.as_str().unwrap_or("string") {
         "integer" => Kind::Int,
         "number" => Kind::Num,
         "boolean" => Kind::Bool,
@@ -225,33 +225,43 @@ fn param(r: &Resolver, v: &Value) -> Option<(String, Param)> {
         "object" => Kind::Json,
         _ => Kind::Str,
     };
-    let enum_values = if kind == Kind::List { str_list(&items["enum"]) } else { str_list(&schema["enum"]) };
-    Some((location, Param { name, required: v["required"].as_bool().unwrap_or(false), kind, enum_values }))
+    let enum_values = texts(if kind == Kind::List { &items.values } else { &schema.values });
+    Some((location, Param { name, required: p.required.0.unwrap_or(false), kind, enum_values }))
+}
+
+/// The strings of a list, in order (anything else in it left out).
+fn texts(list: &read::Many<read::Text>) -> Vec<String> {
+    list.0.iter().filter_map(|t| t.as_str().map(String::from)).collect()
 }
 
 const METHODS: &[&str] = &["get", "post", "put", "patch", "delete"];
 
 impl Spec {
-    /// The directory of `doc`. Its schemas are moved into the directory; the rest is left to
-    /// the caller, who may free it when the page is idle (a large tree takes a while to free).
-    pub fn parse(doc: &mut Value) -> Result<Spec, String> {
-        let schemas = match doc.pointer_mut("/components/schemas").map(Value::take) {
-            Some(Value::Object(m)) => m,
-            _ => Map::new(),
-        };
-        let paths = doc["paths"].as_object().ok_or("This is not an OpenAPI document: it has no paths.")?;
-        let r = Resolver { schemas: &schemas };
+    /// The directory of the OpenAPI document in `text` (why not, in words, when it is not one).
+    /// (The console reads in two steps, to mark the time each takes.)
+    #[cfg(test)]
+    pub fn read(text: &str) -> Result<Spec, String> {
+        Spec::parse(read::document(text).map_err(|e| format!("The API description is not valid JSON: {e}"))?)
+    }
+
+    /// The directory of a document read by [`read::document`].
+    pub fn parse(doc: read::Document) -> Result<Spec, String> {
+        let raw_schemas = doc.components.0.as_ref().and_then(|c| c.schemas);
+        let schemas = read::Schemas::new(raw_schemas);
+        let paths = doc.paths.0.ok_or("This is not an OpenAPI document: it has no paths.")?;
         let mut ops = Vec::new();
-        // a path item with servers of its own lives outside the API's base (the sandbox's vendor API)
-        for (path, item) in paths.iter().filter(|(_, item)| item.get("servers").is_none()) {
-            let path = if path.starts_with('/') { path.clone() } else { format!("/{path}") };
-            let shared: &[Value] = item["parameters"].as_array().map_or(&[], Vec::as_slice);
-            for m in METHODS {
-                let Some(o) = item.get(*m).filter(|o| o.is_object()) else { continue };
+        for (path, item) in paths {
+            // a path item with servers of its own lives outside the API's base (the sandbox's
+            // vendor API); one that is not an object has no operations
+            let Some(item) = item.0.filter(|item| !item.servers.0) else { continue };
+            let path = if path.starts_with('/') { path.into_owned() } else { format!("/{path}") };
+            let read::PathItem { parameters: shared, get, post, put, patch, delete, .. } = item;
+            for (m, o) in [("GET", get), ("POST", post), ("PUT", put), ("PATCH", patch), ("DELETE", delete)] {
+                let Some(o) = o.0 else { continue };
                 let mut path_params = Vec::new();
                 let mut query_params = Vec::new();
-                for p in shared.iter().chain(o["parameters"].as_array().into_iter().flatten()) {
-                    if let Some((loc, p)) = param(&r, p) {
+                for p in shared.0.iter().chain(&o.parameters.0).filter_map(|p| p.0.as_ref()) {
+                    if let Some((loc, p)) = param(&schemas, p) {
                         let list = if loc == "path" {
                             &mut path_params
                         } else if loc == "query" {
@@ -264,20 +274,23 @@ impl Spec {
                         }
                     }
                 }
-                let body_schema =
-                    Some(&o["requestBody"]["content"]["application/json"]["schema"]).filter(|s| !s.is_null()).cloned();
-                let roles = o["security"]
-                    .as_array()
-                    .and_then(|s| s.first())
-                    .map(|s| s.as_object().and_then(|m| m.values().next()).map(str_list).unwrap_or_default());
+                let body_schema = o
+                    .request_body
+                    .0
+                    .and_then(|b| b.content.0)
+                    .and_then(|c| c.json.0)
+                    .and_then(|m| m.schema)
+                    .filter(|s| !s.is_null());
+                let roles =
+                    o.security.0.first().map(|r| r.0.iter().filter_map(|t| t.as_str().map(String::from)).collect());
                 ops.push(Op {
-                    key: format!("{} {}", m.to_ascii_uppercase(), path),
-                    method: m.to_ascii_uppercase(),
-                    path: path.clone(),
-                    summary: o["summary"].as_str().unwrap_or("").trim_end_matches('.').to_string(),
-                    operation_id: o["operationId"].as_str().unwrap_or("").to_string(),
-                    tag: o["tags"][0].as_str().unwrap_or("Other").to_string(),
+                    key: format!("{m} {path}"),
+                    method: m.to_string(),
+                    summary: o.summary.as_str().unwrap_or("").trim_end_matches('.').to_string(),
+                    operation_id: o.operation_id.as_str().unwrap_or("").to_string(),
+                    tag: o.tags.0.first().and_then(read::Text::as_str).unwrap_or("Other").to_string(),
                     roles: roles.unwrap_or_default(),
+                    path: path.clone(),
                     path_params,
                     query_params,
                     body_schema,
@@ -288,21 +301,21 @@ impl Spec {
             return Err("The API description has no operations.".into());
         }
         // sections from tags with x-id; resources from tags with x-section-id; the rest under "Other"
-        let tags = doc["tags"].as_array().cloned().unwrap_or_default();
+        let tags: Vec<&read::Tag> = doc.tags.0.iter().filter_map(|t| t.0.as_ref()).collect();
         let mut sections: Vec<(String, String, Vec<Resource>)> = Vec::new();
         for t in &tags {
-            if let (Some(id), Some(name)) = (t["x-id"].as_str(), t["name"].as_str()) {
+            if let (Some(id), Some(name)) = (t.x_id.as_str(), t.name.as_str()) {
                 sections.push((id.to_string(), name.to_string(), Vec::new()));
             }
         }
         let mut other: Vec<Resource> = Vec::new();
         for t in &tags {
-            let Some(name) = t["name"].as_str() else { continue };
-            if t["x-id"].is_string() {
+            let Some(name) = t.name.as_str() else { continue };
+            if t.x_id.0.is_some() {
                 continue;
             }
             let res = Resource { name: name.to_string(), ops: Vec::new() };
-            match t["x-section-id"].as_str().and_then(|sid| sections.iter_mut().find(|s| s.0 == sid)) {
+            match t.x_section_id.as_str().and_then(|sid| sections.iter_mut().find(|s| s.0 == sid)) {
                 Some(s) => s.2.push(res),
                 None => other.push(res),
             }
@@ -341,15 +354,17 @@ impl Spec {
                 r.ops.sort_by(|&a, &b| order(a).cmp(&order(b)));
             }
         }
-        let title = doc["info"]["title"].as_str().unwrap_or("API").to_string();
-        Ok(Spec { title, sections: out, ops, schemas })
+        let title = doc.info.0.as_ref().and_then(|i| i.title.as_str()).unwrap_or("API").to_string();
+        let schemas_text = raw_schemas.map(|r| r.get().to_string()).unwrap_or_default();
+        Ok(Spec { title, sections: out, ops, schemas_text, schemas: Default::default() })
     }
 
     /// The body form of `op`: its schema's fields, with `$ref` and `allOf` resolved (`None`: the
     /// operation takes no JSON body).
     pub fn body(&self, op: &Op) -> Option<Vec<Field>> {
         let schema = op.body_schema.as_ref()?;
-        Some(Resolver { schemas: &self.schemas }.fields(schema, 0))
+        let schemas = self.schemas.get_or_init(|| serde_json::from_str(&self.schemas_text).unwrap_or_default());
+        Some(Resolver { schemas }.fields(schema, 0))
     }
 
     pub fn op(&self, key: &str) -> Option<&Op> {
@@ -401,7 +416,7 @@ pub(crate) mod tests {
 
     #[test]
     fn a_document_becomes_sections_resources_and_operations() {
-        let spec = Spec::parse(&mut doc()).unwrap();
+        let spec = Spec::read(&doc().to_string()).unwrap();
         assert_eq!(spec.title, "Tiny");
         let names: Vec<(&str, Vec<&str>)> = spec
             .sections
@@ -425,11 +440,110 @@ pub(crate) mod tests {
         assert!(by_name("Age").is_some_and(|f| f.kind == Kind::Int && f.minimum.is_some()));
         assert!(by_name("ID").is_none(), "read-only fields are not asked for");
         assert_eq!(spec.op("DELETE /adminusers/{userID}").unwrap().path_params[0].name, "userID");
-        assert!(Spec::parse(&mut json!({"paths": {}})).is_err());
-        assert!(Spec::parse(&mut json!({"info": {}})).is_err());
+        assert!(Spec::read(r#"{"paths": {}}"#).is_err());
+        assert!(Spec::read(r#"{"info": {}}"#).is_err());
         // an operation without a JSON body has no form
         assert!(spec.body(spec.op("DELETE /adminusers/{userID}").unwrap()).is_none());
         // a path item on a server of its own is not under the API's base: not offered
         assert!(spec.op("POST /api/elsewhere").is_none());
+    }
+}
+
+#[cfg(test)]
+mod ordercloud {
+    use super::*;
+
+    fn text() -> Option<String> {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/reference/ordercloud-openapi-v3-2022.json");
+        std::fs::read_to_string(path).ok()
+    }
+
+    /// OrderCloud's own document (beside the repository when it is there): every operation, its
+    /// summary, resource, roles, parameters and body form as the whole JSON tree says them.
+    #[test]
+    fn every_operation_of_ordercloud_s_document_is_read_as_its_json_says() {
+        let Some(text) = text() else { return };
+        let spec = Spec::read(&text).unwrap();
+        let whole: Value = serde_json::from_str(&text).unwrap();
+        let all = whole["components"]["schemas"].as_object().unwrap();
+        fn deref<'v>(all: &'v Map<String, Value>, mut v: &'v Value) -> &'v Value {
+            while let Some(name) = v["$ref"].as_str().and_then(|r| r.strip_prefix("#/components/schemas/")) {
+                v = &all[name];
+            }
+            v
+        }
+        let deref = |v| deref(all, v);
+        let mut seen = 0;
+        for (path, item) in whole["paths"].as_object().unwrap() {
+            for m in ["get", "post", "put", "patch", "delete"] {
+                let Some(o) = item.get(m) else { continue };
+                seen += 1;
+                let slash = if path.starts_with('/') { "" } else { "/" };
+                let key = format!("{} {slash}{path}", m.to_uppercase());
+                let op = spec.op(&key).unwrap_or_else(|| panic!("{key} is missing"));
+                assert_eq!(op.summary, o["summary"].as_str().unwrap().trim_end_matches('.'), "{key}");
+                assert_eq!(op.operation_id, o["operationId"].as_str().unwrap(), "{key}");
+                assert_eq!(op.tag, o["tags"][0].as_str().unwrap(), "{key}");
+                let roles: Vec<&str> =
+                    o["security"][0]["OAuth2"].as_array().into_iter().flatten().map(|r| r.as_str().unwrap()).collect();
+                assert_eq!(op.roles, roles, "{key}");
+                let params: Vec<&Value> =
+                    item["parameters"].as_array().into_iter().chain(o["parameters"].as_array()).flatten().collect();
+                for (loc, got) in [("path", &op.path_params), ("query", &op.query_params)] {
+                    let mut want: Vec<&str> = Vec::new();
+                    for p in params.iter().filter(|p| p["in"] == loc) {
+                        let name = p["name"].as_str().unwrap();
+                        if !want.contains(&name) {
+                            want.push(name);
+                        }
+                    }
+                    assert_eq!(got.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(), want, "{key} {loc}");
+                    for p in got {
+                        let raw = params.iter().find(|x| x["name"] == p.name.as_str() && x["in"] == loc).unwrap();
+                        let schema = deref(&raw["schema"]);
+                        let values =
+                            if p.kind == Kind::List { &deref(&schema["items"])["enum"] } else { &schema["enum"] };
+                        let values: Vec<&str> =
+                            values.as_array().into_iter().flatten().filter_map(Value::as_str).collect();
+                        assert_eq!(p.enum_values, values, "{key} {}", p.name);
+                        assert_eq!(p.required, raw["required"].as_bool().unwrap_or(false), "{key} {}", p.name);
+                    }
+                }
+                // the body form: the one the whole tree's schemas give
+                let body = &o["requestBody"]["content"]["application/json"]["schema"];
+                let want = (!body.is_null()).then(|| Resolver { schemas: all }.fields(body, 0));
+                assert!(spec.body(op) == want, "the body form of {key}");
+            }
+        }
+        assert_eq!((seen, spec.ops.len()), (402, 402));
+        assert!(spec.ops.iter().filter(|o| spec.body(o).is_some()).count() > 100);
+        // a parameter whose schema is a reference has the referenced values
+        let list = spec.op("GET /adminusers").unwrap();
+        assert!(list.query_params.iter().any(|p| !p.enum_values.is_empty()) || list.path_params.is_empty());
+        assert!(spec.ops.iter().flat_map(|o| &o.query_params).any(|p| p.enum_values.len() > 1));
+    }
+
+    /// `cargo test --release -p gatehouse -- --ignored --nocapture spec_timing`: host timings of
+    /// reading and digesting OrderCloud's document (a guide: the browser's are two to three
+    /// times these).
+    #[test]
+    #[ignore]
+    fn spec_timing() {
+        let text = text().unwrap();
+        let (mut read, mut digest) = (Vec::new(), Vec::new());
+        for _ in 0..20 {
+            let t = std::time::Instant::now();
+            let doc = read::document(&text).unwrap();
+            read.push(t.elapsed().as_secs_f64() * 1000.0);
+            let t = std::time::Instant::now();
+            let spec = Spec::parse(doc).unwrap();
+            digest.push(t.elapsed().as_secs_f64() * 1000.0);
+            assert_eq!(spec.ops.len(), 402);
+        }
+        let median = |v: &mut Vec<f64>| {
+            v.sort_by(f64::total_cmp);
+            v[v.len() / 2]
+        };
+        println!("read {:.2} ms, digest {:.2} ms (medians of 20)", median(&mut read), median(&mut digest));
     }
 }

@@ -1,194 +1,515 @@
-//! Reading an OpenAPI document as JSON, keeping only what the resource directory reads: the
-//! prose and samples (`description`, `example`, `examples`, `externalDocs`) and the answers'
-//! shapes (`responses`) are skipped while the text is parsed, never built as values. In
-//! OrderCloud's document that leaves out about a third of the content, and with it a third of
-//! the allocations and hashing of the parse, the largest part of the first screen's own work.
+//! Reading an OpenAPI document straight into the few things the resource directory reads, with
+//! no tree of the whole document built first: names and summaries are borrowed from the text
+//! where it has no escapes, everything else (prose, samples, the answers' shapes) is passed over
+//! by the parser without being built, and the schemas are kept as their text until a body form
+//! needs them ([`super::Spec::body`]). In the browser the tree cost more than everything else
+//! the first screen does with the document: tens of thousands of allocations, each a call into
+//! code that runs for the first time.
 //!
-//! Only keywords are skipped: in a map of names (`properties`, `paths`, `schemas`, …, and the
-//! requirements of `security`) a property, path or scheme called `description` or `responses`
-//! is kept.
-use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
-use serde_json::{Map, Value};
+//! Reading is lenient as a tree's reader would be: where the directory expects a string, a
+//! flag, a list or an object and the document has something else, the value is passed over as
+//! if it were absent, so one odd value costs its own entry, not the directory. Only JSON that
+//! is not JSON is an error.
+use serde::de::value::MapAccessDeserializer;
+use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde_json::value::RawValue;
+use serde_json::Value;
+use std::borrow::Cow;
+use std::fmt;
+use std::marker::PhantomData;
 
-/// Keywords whose values the directory never reads.
-const SKIPPED: &[&str] = &["description", "example", "examples", "externalDocs", "responses"];
+/// The parts of the document the directory reads.
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct Document<'a> {
+    #[serde(borrow)]
+    pub info: Obj<Info<'a>>,
+    #[serde(borrow)]
+    pub tags: Many<Obj<Tag<'a>>>,
+    #[serde(borrow)]
+    pub paths: Named<'a, Obj<PathItem<'a>>>,
+    #[serde(borrow)]
+    pub components: Obj<Components<'a>>,
+}
 
-/// Maps whose keys are names chosen by the document's author, not keywords.
-const NAME_MAPS: &[&str] = &[
-    "properties",
-    "patternProperties",
-    "paths",
-    "schemas",
-    "parameters",
-    "requestBodies",
-    "securitySchemes",
-    "headers",
-    "content",
-    "variables",
-    "mapping",
-    "callbacks",
-    "links",
-];
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct Info<'a> {
+    #[serde(borrow)]
+    pub title: Text<'a>,
+}
 
-/// The document in `text`, without the parts the directory never reads.
-pub fn document(text: &str) -> Result<Value, serde_json::Error> {
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct Tag<'a> {
+    #[serde(borrow)]
+    pub name: Text<'a>,
+    #[serde(borrow, rename = "x-id")]
+    pub x_id: Text<'a>,
+    #[serde(borrow, rename = "x-section-id")]
+    pub x_section_id: Text<'a>,
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct Components<'a> {
+    /// `components.schemas`, as written.
+    #[serde(borrow)]
+    pub schemas: Option<&'a RawValue>,
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct PathItem<'a> {
+    /// A path item with servers of its own lives outside the API's base.
+    pub servers: Present,
+    #[serde(borrow)]
+    pub parameters: Many<Obj<Parameter<'a>>>,
+    #[serde(borrow)]
+    pub get: Obj<Operation<'a>>,
+    #[serde(borrow)]
+    pub post: Obj<Operation<'a>>,
+    #[serde(borrow)]
+    pub put: Obj<Operation<'a>>,
+    #[serde(borrow)]
+    pub patch: Obj<Operation<'a>>,
+    #[serde(borrow)]
+    pub delete: Obj<Operation<'a>>,
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct Operation<'a> {
+    #[serde(borrow)]
+    pub tags: Many<Text<'a>>,
+    #[serde(borrow)]
+    pub summary: Text<'a>,
+    #[serde(borrow, rename = "operationId")]
+    pub operation_id: Text<'a>,
+    #[serde(borrow)]
+    pub parameters: Many<Obj<Parameter<'a>>>,
+    #[serde(rename = "requestBody")]
+    pub request_body: Obj<RequestBody>,
+    #[serde(borrow)]
+    pub security: Many<Requirement<'a>>,
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct Parameter<'a> {
+    #[serde(borrow)]
+    pub name: Text<'a>,
+    #[serde(borrow, rename = "in")]
+    pub location: Text<'a>,
+    pub required: Flag,
+    #[serde(borrow)]
+    pub schema: Obj<Schema<'a>>,
+}
+
+/// What a parameter's schema says of its values.
+#[derive(serde::Deserialize, Default, Clone)]
+#[serde(default)]
+pub struct Schema<'a> {
+    #[serde(borrow, rename = "$ref")]
+    pub reference: Text<'a>,
+    #[serde(borrow, rename = "type")]
+    pub kind: Text<'a>,
+    #[serde(borrow, rename = "enum")]
+    pub values: Many<Text<'a>>,
+    #[serde(borrow)]
+    pub items: Obj<Box<Schema<'a>>>,
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct RequestBody {
+    pub content: Obj<Content>,
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct Content {
+    #[serde(rename = "application/json")]
+    pub json: Obj<Media>,
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct Media {
+    /// The body's schema, as a tree: it is small (most are one `$ref`) and a form reads it.
+    pub schema: Option<Value>,
+}
+
+/// The document read from `text` (an error only when `text` is not JSON).
+pub fn document(text: &str) -> Result<Document<'_>, serde_json::Error> {
     let mut de = serde_json::Deserializer::from_str(text);
-    let value = Pruned { names: false, named_items: false }.deserialize(&mut de)?;
+    let doc = Obj::<Document>::deserialize(&mut de)?;
     de.end()?;
-    Ok(value)
+    Ok(doc.0.unwrap_or_default())
 }
 
-/// One value; `names`: it is a map of names (its keys are kept whatever they are);
-/// `named_items`: it is a list of maps of names (`security`: requirements by scheme name).
-#[derive(Clone, Copy)]
-struct Pruned {
-    names: bool,
-    named_items: bool,
+/// The schemas of `components.schemas` by name, read when first asked for.
+pub struct Schemas<'a> {
+    raw: Option<&'a RawValue>,
+    by_name: std::cell::OnceCell<std::collections::HashMap<Cow<'a, str>, &'a RawValue>>,
 }
 
-impl<'de> DeserializeSeed<'de> for Pruned {
-    type Value = Value;
-    fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<Value, D::Error> {
-        de.deserialize_any(self)
+impl<'a> Schemas<'a> {
+    pub fn new(raw: Option<&'a RawValue>) -> Self {
+        Schemas { raw, by_name: Default::default() }
     }
-}
 
-impl<'de> Visitor<'de> for Pruned {
-    type Value = Value;
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("a JSON value")
-    }
-    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
-        Ok(Value::Bool(v))
-    }
-    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
-        Ok(Value::from(v))
-    }
-    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
-        Ok(Value::from(v))
-    }
-    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
-        Ok(Value::from(v))
-    }
-    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
-        Ok(Value::String(v.to_string()))
-    }
-    fn visit_string<E>(self, v: String) -> Result<Value, E> {
-        Ok(Value::String(v))
-    }
-    fn visit_unit<E>(self) -> Result<Value, E> {
-        Ok(Value::Null)
-    }
-    fn visit_none<E>(self) -> Result<Value, E> {
-        Ok(Value::Null)
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
-        let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0));
-        while let Some(v) = seq.next_element_seed(Pruned { names: self.named_items, named_items: false })? {
-            out.push(v);
-        }
-        Ok(Value::Array(out))
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-        let mut out = Map::new();
-        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
-            if !self.names && SKIPPED.contains(&key.as_ref()) {
-                map.next_value::<IgnoredAny>()?;
-                continue;
+    /// `schema` with its `$ref`s to `#/components/schemas/…` followed (at most 8).
+    pub fn resolve(&self, schema: Option<&Schema<'a>>) -> Option<Schema<'a>> {
+        let mut cur = schema?.clone();
+        for _ in 0..8 {
+            let Some(name) = cur.reference.as_str().and_then(|r| r.strip_prefix("#/components/schemas/")) else {
+                return Some(cur);
+            };
+            let by_name = self.by_name.get_or_init(|| {
+                let raw = self.raw.map_or("{}", RawValue::get);
+                serde_json::from_str(raw).unwrap_or_default()
+            });
+            match by_name
+                .get(name)
+                .and_then(|raw| serde_json::from_str::<Obj<Schema>>(raw.get()).ok())
+                .and_then(|s| s.0)
+            {
+                Some(next) => cur = next,
+                None => return Some(cur),
             }
-            // the keys of a name map are names; a keyword naming a name map ("properties") in
-            // a name map is a name too (a property called "properties"), whose value is a schema
-            let names = !self.names && NAME_MAPS.contains(&key.as_ref());
-            let named_items = !self.names && key == "security";
-            let value = map.next_value_seed(Pruned { names, named_items })?;
-            out.insert(key.into_owned(), value);
         }
-        Ok(Value::Object(out))
+        Some(cur)
+    }
+}
+
+/// A string, or nothing where the document has something else.
+#[derive(Default, Clone, Debug)]
+pub struct Text<'a>(pub Option<Cow<'a, str>>);
+
+impl Text<'_> {
+    pub fn as_str(&self) -> Option<&str> {
+        self.0.as_deref()
+    }
+}
+
+/// A flag, or nothing where the document has something else.
+#[derive(Default, Clone, Copy)]
+pub struct Flag(pub Option<bool>);
+
+/// Whether the key is there at all (whatever its value).
+#[derive(Default, Clone, Copy)]
+pub struct Present(pub bool);
+
+/// A list, empty where the document has something else.
+#[derive(Clone)]
+pub struct Many<T>(pub Vec<T>);
+
+/// An object, or nothing where the document has something else.
+#[derive(Clone)]
+pub struct Obj<T>(pub Option<T>);
+
+/// A map of names chosen by the document's author (paths), in the document's order; a name
+/// written twice keeps its first place and its last value, as a JSON object's reader does.
+pub struct Named<'a, T>(pub Option<Vec<(Cow<'a, str>, T)>>);
+
+/// A security requirement: the roles of its first scheme.
+pub struct Requirement<'a>(pub Vec<Text<'a>>);
+
+impl<T> Default for Many<T> {
+    fn default() -> Self {
+        Many(Vec::new())
+    }
+}
+impl<T> Default for Obj<T> {
+    fn default() -> Self {
+        Obj(None)
+    }
+}
+impl<T> Default for Named<'_, T> {
+    fn default() -> Self {
+        Named(None)
+    }
+}
+
+/// A visitor's answers to the values it does not want: each is read past and gives `$none`.
+macro_rules! pass_over {
+    ($none:expr) => {
+        fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+            Ok($none)
+        }
+        fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+            Ok($none)
+        }
+        fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+            Ok($none)
+        }
+        fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+            Ok($none)
+        }
+        fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
+            Ok($none)
+        }
+        fn visit_unit<E>(self) -> Result<Self::Value, E> {
+            Ok($none)
+        }
+        fn visit_none<E>(self) -> Result<Self::Value, E> {
+            Ok($none)
+        }
+    };
+}
+
+fn skip_seq<'de, A: SeqAccess<'de>>(mut seq: A) -> Result<(), A::Error> {
+    while seq.next_element::<IgnoredAny>()?.is_some() {}
+    Ok(())
+}
+
+fn skip_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<(), A::Error> {
+    while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+    Ok(())
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
+    fn deserialize<D: Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
+        struct V<'a>(PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> Visitor<'de> for V<'a> {
+            type Value = Text<'a>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Text<'a>, E> {
+                Ok(Text(Some(Cow::Borrowed(v))))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Text<'a>, E> {
+                Ok(Text(Some(Cow::Owned(v.to_string()))))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Text<'a>, E> {
+                Ok(Text(Some(Cow::Owned(v))))
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Text<'a>, E> {
+                Ok(Text(None))
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<Text<'a>, E> {
+                Ok(Text(None))
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<Text<'a>, E> {
+                Ok(Text(None))
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<Text<'a>, E> {
+                Ok(Text(None))
+            }
+            fn visit_unit<E>(self) -> Result<Text<'a>, E> {
+                Ok(Text(None))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Text<'a>, A::Error> {
+                skip_seq(seq).map(|_| Text(None))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Text<'a>, A::Error> {
+                skip_map(map).map(|_| Text(None))
+            }
+        }
+        de.deserialize_any(V(PhantomData))
+    }
+}
+
+impl<'de> Deserialize<'de> for Flag {
+    fn deserialize<D: Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Flag;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a flag")
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<Flag, E> {
+                Ok(Flag(Some(v)))
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<Flag, E> {
+                Ok(Flag(None))
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<Flag, E> {
+                Ok(Flag(None))
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<Flag, E> {
+                Ok(Flag(None))
+            }
+            fn visit_str<E>(self, _: &str) -> Result<Flag, E> {
+                Ok(Flag(None))
+            }
+            fn visit_unit<E>(self) -> Result<Flag, E> {
+                Ok(Flag(None))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Flag, A::Error> {
+                skip_seq(seq).map(|_| Flag(None))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Flag, A::Error> {
+                skip_map(map).map(|_| Flag(None))
+            }
+        }
+        de.deserialize_any(V)
+    }
+}
+
+impl<'de> Deserialize<'de> for Present {
+    fn deserialize<D: Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
+        IgnoredAny::deserialize(de).map(|_| Present(true))
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Many<T> {
+    fn deserialize<D: Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
+        struct V<T>(PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for V<T> {
+            type Value = Many<T>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a list")
+            }
+            pass_over!(Many(Vec::new()));
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Many<T>, A::Error> {
+                let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+                while let Some(v) = seq.next_element()? {
+                    out.push(v);
+                }
+                Ok(Many(out))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Many<T>, A::Error> {
+                skip_map(map).map(|_| Many(Vec::new()))
+            }
+        }
+        de.deserialize_any(V(PhantomData))
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Obj<T> {
+    fn deserialize<D: Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
+        struct V<T>(PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for V<T> {
+            type Value = Obj<T>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an object")
+            }
+            pass_over!(Obj(None));
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Obj<T>, A::Error> {
+                skip_seq(seq).map(|_| Obj(None))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Obj<T>, A::Error> {
+                T::deserialize(MapAccessDeserializer::new(map)).map(|v| Obj(Some(v)))
+            }
+        }
+        de.deserialize_any(V(PhantomData))
+    }
+}
+
+impl<'de: 'a, 'a, T: Deserialize<'de>> Deserialize<'de> for Named<'a, T> {
+    fn deserialize<D: Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
+        struct V<'a, T>(PhantomData<(&'a (), T)>);
+        impl<'de: 'a, 'a, T: Deserialize<'de>> Visitor<'de> for V<'a, T> {
+            type Value = Named<'a, T>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a map of names")
+            }
+            pass_over!(Named(None));
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Named<'a, T>, A::Error> {
+                skip_seq(seq).map(|_| Named(None))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Named<'a, T>, A::Error> {
+                let mut out: Vec<(Cow<'a, str>, T)> = Vec::new();
+                while let Some(Text(key)) = map.next_key::<Text<'a>>()? {
+                    // JSON keys are strings: the reader never gives anything else
+                    let key = key.unwrap_or_default();
+                    let value = map.next_value::<T>()?;
+                    match out.iter_mut().find(|(k, _)| *k == key) {
+                        Some(slot) => slot.1 = value,
+                        None => out.push((key, value)),
+                    }
+                }
+                Ok(Named(Some(out)))
+            }
+        }
+        de.deserialize_any(V(PhantomData))
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Requirement<'a> {
+    fn deserialize<D: Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
+        struct V<'a>(PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> Visitor<'de> for V<'a> {
+            type Value = Requirement<'a>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a security requirement")
+            }
+            pass_over!(Requirement(Vec::new()));
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Requirement<'a>, A::Error> {
+                skip_seq(seq).map(|_| Requirement(Vec::new()))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Requirement<'a>, A::Error> {
+                let mut roles = None;
+                while map.next_key::<IgnoredAny>()?.is_some() {
+                    match roles {
+                        None => roles = Some(map.next_value::<Many<Text<'a>>>()?.0),
+                        Some(_) => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Requirement(roles.unwrap_or_default()))
+            }
+        }
+        de.deserialize_any(V(PhantomData))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
-
     #[test]
-    fn prose_samples_and_answers_are_left_out_but_names_are_kept() {
-        let text = json!({
+    fn names_are_borrowed_odd_values_are_passed_over_and_only_bad_json_fails() {
+        let text = r##"{
             "info": {"title": "T", "description": "prose"},
-            "security": [{"description": ["R"]}],
-            "paths": {"/responses": {"get": {"summary": "S", "description": "prose", "responses": {"200": {}},
-                "security": [{"examples": ["Role"]}],
-                "parameters": [{"name": "description", "in": "query", "description": "prose", "example": 1}]}}},
-            "components": {"schemas": {"description": {"type": "object", "example": {}, "properties": {
-                "description": {"type": "string", "description": "prose"},
-                "responses": {"type": "object", "properties": {"examples": {"type": "string"}}}}}}}
-        })
-        .to_string();
-        let want = json!({
-            "info": {"title": "T"},
-            "security": [{"description": ["R"]}],
-            "paths": {"/responses": {"get": {"summary": "S", "security": [{"examples": ["Role"]}],
-                "parameters": [{"name": "description", "in": "query"}]}}},
-            "components": {"schemas": {"description": {"type": "object", "properties": {
-                "description": {"type": "string"},
-                "responses": {"type": "object", "properties": {"examples": {"type": "string"}}}}}}}
-        });
-        assert_eq!(document(&text).unwrap(), want);
-        // keys keep the document's order
-        let keys: Vec<String> =
-            document(r#"{"b": 1, "a": 2, "c": 3}"#).unwrap().as_object().unwrap().keys().cloned().collect();
-        assert_eq!(keys, ["b", "a", "c"]);
+            "tags": [{"name": "A", "x-id": "S"}, 5, {"name": 7}],
+            "paths": {
+                "/a": {"servers": null, "get": {"summary": "S"}},
+                "/b": {"get": 5, "post": {"summary": ["x"], "tags": "T", "parameters": [{"name": "p", "in": "query", "required": "yes"}, 4],
+                    "security": [{"OAuth2": ["R1", 3, "R2"], "Other": ["X"]}]}},
+                "/c\u0031": {"delete": {"summary": "esc\u0061ped"}},
+                "/a": {"get": {"summary": "later"}}
+            },
+            "components": {"schemas": {"E": {"type": "string", "enum": ["x", "y"]}, "R": {"$ref": "#/components/schemas/E"}}}
+        }"##;
+        let doc = document(text).unwrap();
+        assert_eq!(doc.info.0.as_ref().unwrap().title.as_str(), Some("T"));
+        assert_eq!(doc.tags.0.len(), 3);
+        assert!(doc.tags.0[1].0.is_none() && doc.tags.0[2].0.as_ref().unwrap().name.as_str().is_none());
+        let paths = doc.paths.0.as_ref().unwrap();
+        // a name written twice keeps its first place and its last value
+        let keys: Vec<&str> = paths.iter().map(|(k, _)| k.as_ref()).collect();
+        assert_eq!(keys, ["/a", "/b", "/c1"]);
+        let a = paths[0].1 .0.as_ref().unwrap();
+        assert!(!a.servers.0, "a later /a without servers replaced the first");
+        assert_eq!(a.get.0.as_ref().unwrap().summary.as_str(), Some("later"));
+        let b = paths[1].1 .0.as_ref().unwrap();
+        assert!(b.get.0.is_none(), "an operation that is not an object is passed over");
+        let post = b.post.0.as_ref().unwrap();
+        assert!(post.summary.as_str().is_none() && post.tags.0.is_empty());
+        let p = post.parameters.0[0].0.as_ref().unwrap();
+        assert_eq!((p.name.as_str(), p.location.as_str(), p.required.0), (Some("p"), Some("query"), None));
+        assert!(post.parameters.0[1].0.is_none());
+        let roles: Vec<Option<&str>> = post.security.0[0].0.iter().map(Text::as_str).collect();
+        assert_eq!(roles, [Some("R1"), None, Some("R2")]);
+        // escaped text is read, not borrowed
+        let c = paths[2].1 .0.as_ref().unwrap();
+        assert!(matches!(&c.delete.0.as_ref().unwrap().summary.0, Some(Cow::Owned(s)) if s == "escaped"));
+        assert!(matches!(&a.get.0.as_ref().unwrap().summary.0, Some(Cow::Borrowed(_))));
+        // a schema's references are followed
+        let schemas = Schemas::new(doc.components.0.as_ref().and_then(|c| c.schemas));
+        let r = Schema { reference: Text(Some("#/components/schemas/R".into())), ..Default::default() };
+        let resolved = schemas.resolve(Some(&r)).unwrap();
+        assert_eq!(resolved.kind.as_str(), Some("string"));
+        assert_eq!(resolved.values.0.len(), 2);
+        let missing = Schema { reference: Text(Some("#/components/schemas/Nope".into())), ..Default::default() };
+        assert!(schemas.resolve(Some(&missing)).unwrap().kind.as_str().is_none());
+        // not an object: an empty document (the directory says what is missing)
+        assert!(document("[1, 2]").unwrap().paths.0.is_none());
         assert!(document("{").is_err());
         assert!(document("{} x").is_err());
     }
-
-    /// OrderCloud's own document (beside the repository when it is there): the directory read
-    /// from the pruned document is the one read from the whole.
-    #[test]
-    fn the_directory_of_ordercloud_s_document_is_the_same_pruned() {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/reference/ordercloud-openapi-v3-2022.json");
-        let Ok(text) = std::fs::read_to_string(path) else { return };
-        let whole: Value = serde_json::from_str(&text).unwrap();
-        let pruned = document(&text).unwrap();
-        assert!(pruned.to_string().len() < whole.to_string().len() * 3 / 4);
-        let (mut whole, mut pruned) = (whole, pruned);
-        let (a, b) = (super::super::Spec::parse(&mut whole).unwrap(), super::super::Spec::parse(&mut pruned).unwrap());
-        assert_eq!(a.ops.len(), 402);
-        assert!(a.sections == b.sections && a.title == b.title, "the same directory");
-        // the same operations, with the same body forms (schemas are pruned of their prose)
-        assert!(a.ops.len() == b.ops.len());
-        for (x, y) in a.ops.iter().zip(&b.ops) {
-            let strip = |o: &super::super::Op| super::super::Op { body_schema: None, ..o.clone() };
-            assert!(strip(x) == strip(y), "{}", x.key);
-            assert!(a.body(x) == b.body(y), "the body form of {}", x.key);
-        }
-        assert!(a.ops.iter().filter(|o| a.body(o).is_some()).count() > 100);
-    }
-}
-
-/// `cargo test --release -p gatehouse -- --ignored --nocapture spec_timing`: host timings of
-/// reading and digesting OrderCloud's document (a guide: the browser's are two to three times
-/// these).
-#[cfg(test)]
-#[test]
-#[ignore]
-fn spec_timing() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/reference/ordercloud-openapi-v3-2022.json");
-    let text = std::fs::read_to_string(path).unwrap();
-    let (mut read, mut digest) = (Vec::new(), Vec::new());
-    for _ in 0..20 {
-        let t = std::time::Instant::now();
-        let mut doc = document(&text).unwrap();
-        read.push(t.elapsed().as_secs_f64() * 1000.0);
-        let t = std::time::Instant::now();
-        let spec = super::Spec::parse(&mut doc).unwrap();
-        digest.push(t.elapsed().as_secs_f64() * 1000.0);
-        assert_eq!(spec.ops.len(), 402);
-    }
-    let median = |v: &mut Vec<f64>| {
-        v.sort_by(f64::total_cmp);
-        v[v.len() / 2]
-    };
-    println!("read {:.2} ms, digest {:.2} ms (medians of 20)", median(&mut read), median(&mut digest));
 }

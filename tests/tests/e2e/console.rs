@@ -726,7 +726,7 @@ async fn the_console_form_and_the_editor_share_one_field_vocabulary() {
 }
 
 #[tokio::test]
-async fn a_signed_in_reload_asks_for_the_api_description_once_and_before_the_wasm_has_started() {
+async fn a_signed_in_reload_asks_for_the_api_description_and_the_config_once_and_before_the_wasm_has_started() {
     let w = world().await;
     let b = browser().await;
     b.sign_in(&w, ADMIN.0, ADMIN.1).await;
@@ -746,6 +746,11 @@ async fn a_signed_in_reload_asks_for_the_api_description_once_and_before_the_was
     // and its body is not held by the page afterwards
     assert_eq!(b.js(&requests("/openapi/v3")).await, json!([1, 1, true, true]));
     assert_eq!(b.js("return typeof window.gatehouseEarly;").await, json!("undefined"));
+    // the run-time config too: one request, the page's preload, which the app's own takes
+    let config = "const r = performance.getEntriesByType('resource').filter(e => e.name.endsWith('/config.json'));
+        const started = performance.getEntriesByName('gatehouse:wasm-started')[0].startTime;
+        return [r.length, r[0].initiatorType, r[0].startTime < started];";
+    assert_eq!(b.js(config).await, json!([1, "link", true]));
 
     // the address the person chose is the one asked for early, and the directory is its
     b.js(&format!("localStorage.setItem('gatehouse.spec_url', '{}/v1/openapi/v3?copy=1')", w.api)).await;
