@@ -314,8 +314,9 @@ fn Menu(spec: Arc<Spec>, route: Route, open: RwSignal<bool>) -> impl IntoView {
                                 let n2 = name.clone();
                                 let screen = crate::enhanced::screen_for_tag(&name);
                                 let names = [fold(&name), fold(&section_name), fold(screen.as_ref().map_or("", |s| s.1))];
-                                let ops: Vec<Vec<String>> = r.ops.iter().map(|&i| spec2.ops[i].roles.clone()).collect();
-                                let locked = Signal::derive(move || info.with(|info| !ops.iter().any(|roles| info.has_any(roles))));
+                                // read from the directory, not copied: 402 operations' roles
+                                let (ops, spec) = (r.ops.clone(), spec2.clone());
+                                let locked = Signal::derive(move || info.with(|info| !ops.iter().any(|&i| info.has_any(&spec.ops[i].roles))));
                                 let raw_active = Signal::derive(move || current_resource.get().as_deref() == Some(n2.as_str()));
                                 let raw = {
                                     let (first, name) = (first.clone(), name.clone());
