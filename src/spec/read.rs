@@ -413,13 +413,18 @@ impl<'de: 'a, 'a, T: Deserialize<'de>> Deserialize<'de> for Named<'a, T> {
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Named<'a, T>, A::Error> {
                 let mut out: Vec<(Cow<'a, str>, T)> = Vec::new();
+                // where each name is in `out` (a document of many paths is not read in square time)
+                let mut at: std::collections::HashMap<Cow<'a, str>, usize> = std::collections::HashMap::new();
                 while let Some(Text(key)) = map.next_key::<Text<'a>>()? {
                     // JSON keys are strings: the reader never gives anything else
                     let key = key.unwrap_or_default();
                     let value = map.next_value::<T>()?;
-                    match out.iter_mut().find(|(k, _)| *k == key) {
-                        Some(slot) => slot.1 = value,
-                        None => out.push((key, value)),
+                    match at.get(&key) {
+                        Some(&i) => out[i].1 = value,
+                        None => {
+                            at.insert(key.clone(), out.len());
+                            out.push((key, value));
+                        }
                     }
                 }
                 Ok(Named(Some(out)))
@@ -507,6 +512,13 @@ mod tests {
         assert_eq!(resolved.values.0.len(), 2);
         let missing = Schema { reference: Text(Some("#/components/schemas/Nope".into())), ..Default::default() };
         assert!(schemas.resolve(Some(&missing)).unwrap().kind.as_str().is_none());
+        // many paths are read in linear time (200,000 distinct and repeated names)
+        let many: String = (0..200_000).map(|i| format!("\"/p{}\": {{}}", i % 100_000)).collect::<Vec<_>>().join(",");
+        let many = format!("{{\"paths\": {{{many}}}}}");
+        let t = std::time::Instant::now();
+        let doc = document(&many).unwrap();
+        assert_eq!(doc.paths.0.unwrap().len(), 100_000);
+        assert!(t.elapsed() < std::time::Duration::from_secs(5), "{:?}", t.elapsed());
         // not an object: an empty document (the directory says what is missing)
         assert!(document("[1, 2]").unwrap().paths.0.is_none());
         assert!(document("{").is_err());
