@@ -9,9 +9,10 @@ pub struct Spec {
     pub title: String,
     pub sections: Vec<Section>,
     pub ops: Vec<Op>,
-    /// The text of the document's `components.schemas`: read when a body form is first asked
-    /// for ([`Spec::body`]), not when the directory is built (the first screen needs none).
-    schemas_text: String,
+    /// The document's `components.schemas`, each by name as written: read when a body form is
+    /// first asked for ([`Spec::body`]), not when the directory is built (the first screen
+    /// needs none). One that cannot be read leaves out only the fields it would give.
+    schemas_text: Vec<(String, String)>,
     schemas: std::sync::OnceLock<Map<String, Value>>,
 }
 
@@ -212,7 +213,7 @@ fn str_list(v: &Value) -> Vec<String> {
     v.as_array().into_iter().flatten().filter_map(|x| x.as_str().map(String::from)).collect()
 }
 
-fn param<'a>(schemas: &read::Schemas<'a>, p: &read::Parameter<'a>) -> Option<(String, Param)> {
+fn param<'a>(schemas: &read::Schemas<'_, 'a>, p: &read::Parameter<'a>) -> Option<(String, Param)> {
     let name = p.name.as_str()?.to_string();
     let location = p.location.as_str()?.to_string();
     let schema = schemas.resolve(p.schema.0.as_ref()).unwrap_or_default();
@@ -246,8 +247,8 @@ impl Spec {
 
     /// The directory of a document read by [`read::document`].
     pub fn parse(doc: read::Document) -> Result<Spec, String> {
-        let raw_schemas = doc.components.0.as_ref().and_then(|c| c.schemas);
-        let schemas = read::Schemas::new(raw_schemas);
+        let raw_schemas = doc.components.0.map(|c| c.schemas.0.unwrap_or_default()).unwrap_or_default();
+        let schemas = read::Schemas::new(&raw_schemas);
         let paths = doc.paths.0.ok_or("This is not an OpenAPI document: it has no paths.")?;
         let mut ops = Vec::new();
         for (path, item) in paths {
@@ -269,8 +270,10 @@ impl Spec {
                         } else {
                             continue;
                         };
-                        if !list.iter().any(|x: &Param| x.name == p.name) {
-                            list.push(p);
+                        // the operation's own parameter overrides the path's of the same name
+                        match list.iter_mut().find(|x: &&mut Param| x.name == p.name) {
+                            Some(x) => *x = p,
+                            None => list.push(p),
                         }
                     }
                 }
@@ -355,7 +358,7 @@ impl Spec {
             }
         }
         let title = doc.info.0.as_ref().and_then(|i| i.title.as_str()).unwrap_or("API").to_string();
-        let schemas_text = raw_schemas.map(|r| r.get().to_string()).unwrap_or_default();
+        let schemas_text = raw_schemas.iter().map(|(name, raw)| (name.to_string(), raw.get().to_string())).collect();
         Ok(Spec { title, sections: out, ops, schemas_text, schemas: Default::default() })
     }
 
@@ -363,7 +366,10 @@ impl Spec {
     /// operation takes no JSON body).
     pub fn body(&self, op: &Op) -> Option<Vec<Field>> {
         let schema = op.body_schema.as_ref()?;
-        let schemas = self.schemas.get_or_init(|| serde_json::from_str(&self.schemas_text).unwrap_or_default());
+        let schemas = self.schemas.get_or_init(|| {
+            let read = |(name, text): &(String, String)| Some((name.clone(), serde_json::from_str(text).ok()?));
+            self.schemas_text.iter().filter_map(read).collect()
+        });
         Some(Resolver { schemas }.fields(schema, 0))
     }
 
@@ -447,6 +453,29 @@ pub(crate) mod tests {
         // a path item on a server of its own is not under the API's base: not offered
         assert!(spec.op("POST /api/elsewhere").is_none());
     }
+
+    #[test]
+    fn a_schema_that_cannot_be_read_costs_only_its_own_fields_and_an_operation_s_parameter_wins() {
+        let mut d = doc();
+        // a lone surrogate in one schema's prose (JSON can say it, UTF-8 cannot hold it)
+        d["components"]["schemas"]["Broken"] = json!({"type": "object", "description": "PLACEHOLDER"});
+        d["paths"]["/broken"] = json!({"post": {"tags": ["Loose"], "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Broken"}}}}}});
+        // a path-level parameter and the operation's own of the same name: the operation's counts
+        d["paths"]["/things"]["parameters"] = json!([{"name": "q", "in": "query", "schema": {"type": "string"}}]);
+        d["paths"]["/things"]["get"]["parameters"] =
+            json!([{"name": "q", "in": "query", "required": true, "schema": {"type": "integer"}}]);
+        let text = d.to_string().replace("PLACEHOLDER", "\\ud83d");
+        let spec = Spec::read(&text).unwrap();
+        assert!(spec.body(spec.op("POST /broken").unwrap()).is_some_and(|f| f.is_empty()));
+        let fields = spec.body(spec.op("POST /adminusers").unwrap()).unwrap();
+        assert!(
+            fields.iter().any(|f| f.name == "Username") && fields.iter().any(|f| f.name == "Active"),
+            "other forms are whole"
+        );
+        let q = &spec.op("GET /things").unwrap().query_params;
+        assert_eq!(q.len(), 1);
+        assert!(q[0].required && q[0].kind == Kind::Int);
+    }
 }
 
 #[cfg(test)]
@@ -499,7 +528,8 @@ mod ordercloud {
                     }
                     assert_eq!(got.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(), want, "{key} {loc}");
                     for p in got {
-                        let raw = params.iter().find(|x| x["name"] == p.name.as_str() && x["in"] == loc).unwrap();
+                        // the last of a name counts (the operation's over the path's)
+                        let raw = params.iter().rev().find(|x| x["name"] == p.name.as_str() && x["in"] == loc).unwrap();
                         let schema = deref(&raw["schema"]);
                         let values =
                             if p.kind == Kind::List { &deref(&schema["items"])["enum"] } else { &schema["enum"] };

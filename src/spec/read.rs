@@ -10,7 +10,6 @@
 //! flag, a list or an object and the document has something else, the value is passed over as
 //! if it were absent, so one odd value costs its own entry, not the directory. Only JSON that
 //! is not JSON is an error.
-use serde::de::value::MapAccessDeserializer;
 use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 use serde_json::Value;
@@ -19,125 +18,145 @@ use std::fmt;
 use std::marker::PhantomData;
 
 /// The parts of the document the directory reads.
-#[derive(serde::Deserialize, Default)]
-#[serde(default)]
+#[derive(Default)]
 pub struct Document<'a> {
-    #[serde(borrow)]
     pub info: Obj<Info<'a>>,
-    #[serde(borrow)]
     pub tags: Many<Obj<Tag<'a>>>,
-    #[serde(borrow)]
     pub paths: Named<'a, Obj<PathItem<'a>>>,
-    #[serde(borrow)]
     pub components: Obj<Components<'a>>,
 }
 
-#[derive(serde::Deserialize, Default)]
-#[serde(default)]
+#[derive(Default)]
 pub struct Info<'a> {
-    #[serde(borrow)]
     pub title: Text<'a>,
 }
 
-#[derive(serde::Deserialize, Default)]
-#[serde(default)]
+#[derive(Default)]
 pub struct Tag<'a> {
-    #[serde(borrow)]
     pub name: Text<'a>,
-    #[serde(borrow, rename = "x-id")]
     pub x_id: Text<'a>,
-    #[serde(borrow, rename = "x-section-id")]
     pub x_section_id: Text<'a>,
 }
 
-#[derive(serde::Deserialize, Default)]
-#[serde(default)]
+#[derive(Default)]
 pub struct Components<'a> {
-    /// `components.schemas`, as written.
-    #[serde(borrow)]
-    pub schemas: Option<&'a RawValue>,
+    /// `components.schemas`: each schema as written, by name.
+    pub schemas: Named<'a, &'a RawValue>,
 }
 
-#[derive(serde::Deserialize, Default)]
-#[serde(default)]
+#[derive(Default)]
 pub struct PathItem<'a> {
     /// A path item with servers of its own lives outside the API's base.
     pub servers: Present,
-    #[serde(borrow)]
     pub parameters: Many<Obj<Parameter<'a>>>,
-    #[serde(borrow)]
     pub get: Obj<Operation<'a>>,
-    #[serde(borrow)]
     pub post: Obj<Operation<'a>>,
-    #[serde(borrow)]
     pub put: Obj<Operation<'a>>,
-    #[serde(borrow)]
     pub patch: Obj<Operation<'a>>,
-    #[serde(borrow)]
     pub delete: Obj<Operation<'a>>,
 }
 
-#[derive(serde::Deserialize, Default)]
-#[serde(default)]
+#[derive(Default)]
 pub struct Operation<'a> {
-    #[serde(borrow)]
     pub tags: Many<Text<'a>>,
-    #[serde(borrow)]
     pub summary: Text<'a>,
-    #[serde(borrow, rename = "operationId")]
     pub operation_id: Text<'a>,
-    #[serde(borrow)]
     pub parameters: Many<Obj<Parameter<'a>>>,
-    #[serde(rename = "requestBody")]
     pub request_body: Obj<RequestBody>,
-    #[serde(borrow)]
     pub security: Many<Requirement<'a>>,
 }
 
-#[derive(serde::Deserialize, Default)]
-#[serde(default)]
+#[derive(Default)]
 pub struct Parameter<'a> {
-    #[serde(borrow)]
     pub name: Text<'a>,
-    #[serde(borrow, rename = "in")]
     pub location: Text<'a>,
     pub required: Flag,
-    #[serde(borrow)]
     pub schema: Obj<Schema<'a>>,
 }
 
 /// What a parameter's schema says of its values.
-#[derive(serde::Deserialize, Default, Clone)]
-#[serde(default)]
+#[derive(Default, Clone)]
 pub struct Schema<'a> {
-    #[serde(borrow, rename = "$ref")]
     pub reference: Text<'a>,
-    #[serde(borrow, rename = "type")]
     pub kind: Text<'a>,
-    #[serde(borrow, rename = "enum")]
     pub values: Many<Text<'a>>,
-    #[serde(borrow)]
     pub items: Obj<Box<Schema<'a>>>,
 }
 
-#[derive(serde::Deserialize, Default)]
-#[serde(default)]
+#[derive(Default)]
 pub struct RequestBody {
     pub content: Obj<Content>,
 }
 
-#[derive(serde::Deserialize, Default)]
-#[serde(default)]
+#[derive(Default)]
 pub struct Content {
-    #[serde(rename = "application/json")]
     pub json: Obj<Media>,
 }
 
-#[derive(serde::Deserialize, Default)]
-#[serde(default)]
+#[derive(Default)]
 pub struct Media {
     /// The body's schema, as a tree: it is small (most are one `$ref`) and a form reads it.
     pub schema: Option<Value>,
+}
+
+/// An object's properties, read one by one: a key the directory reads is read into its place
+/// (written twice, the last one counts, as in a JSON object), any other is passed over.
+pub trait Fields<'de>: Default {
+    /// Reads the value of `key` from `map` when it is one of these fields (false: not one).
+    fn field<A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<bool, A::Error>;
+}
+
+macro_rules! fields {
+    ($($key:literal => $field:ident),* $(,)?) => {
+        fn field<A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<bool, A::Error> {
+            match key {
+                $($key => self.$field = map.next_value()?,)*
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    };
+}
+
+impl<'de: 'a, 'a> Fields<'de> for Document<'a> {
+    fields!("info" => info, "tags" => tags, "paths" => paths, "components" => components);
+}
+impl<'de: 'a, 'a> Fields<'de> for Info<'a> {
+    fields!("title" => title);
+}
+impl<'de: 'a, 'a> Fields<'de> for Tag<'a> {
+    fields!("name" => name, "x-id" => x_id, "x-section-id" => x_section_id);
+}
+impl<'de: 'a, 'a> Fields<'de> for Components<'a> {
+    fields!("schemas" => schemas);
+}
+impl<'de: 'a, 'a> Fields<'de> for PathItem<'a> {
+    fields!("servers" => servers, "parameters" => parameters, "get" => get, "post" => post, "put" => put,
+        "patch" => patch, "delete" => delete);
+}
+impl<'de: 'a, 'a> Fields<'de> for Operation<'a> {
+    fields!("tags" => tags, "summary" => summary, "operationId" => operation_id, "parameters" => parameters,
+        "requestBody" => request_body, "security" => security);
+}
+impl<'de: 'a, 'a> Fields<'de> for Parameter<'a> {
+    fields!("name" => name, "in" => location, "required" => required, "schema" => schema);
+}
+impl<'de: 'a, 'a> Fields<'de> for Schema<'a> {
+    fields!("$ref" => reference, "type" => kind, "enum" => values, "items" => items);
+}
+impl<'de> Fields<'de> for RequestBody {
+    fields!("content" => content);
+}
+impl<'de> Fields<'de> for Content {
+    fields!("application/json" => json);
+}
+impl<'de> Fields<'de> for Media {
+    fields!("schema" => schema);
+}
+impl<'de, T: Fields<'de>> Fields<'de> for Box<T> {
+    fn field<A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<bool, A::Error> {
+        (**self).field(key, map)
+    }
 }
 
 /// The document read from `text` (an error only when `text` is not JSON).
@@ -148,15 +167,15 @@ pub fn document(text: &str) -> Result<Document<'_>, serde_json::Error> {
     Ok(doc.0.unwrap_or_default())
 }
 
-/// The schemas of `components.schemas` by name, read when first asked for.
-pub struct Schemas<'a> {
-    raw: Option<&'a RawValue>,
-    by_name: std::cell::OnceCell<std::collections::HashMap<Cow<'a, str>, &'a RawValue>>,
+/// The schemas of `components.schemas`, each read when a parameter first refers to it.
+pub struct Schemas<'s, 'a> {
+    by_name: std::collections::HashMap<&'s str, &'a RawValue>,
+    read: std::cell::RefCell<std::collections::HashMap<&'s str, Option<Schema<'a>>>>,
 }
 
-impl<'a> Schemas<'a> {
-    pub fn new(raw: Option<&'a RawValue>) -> Self {
-        Schemas { raw, by_name: Default::default() }
+impl<'s, 'a> Schemas<'s, 'a> {
+    pub fn new(list: &'s [(Cow<'a, str>, &'a RawValue)]) -> Self {
+        Schemas { by_name: list.iter().map(|(k, v)| (k.as_ref(), *v)).collect(), read: Default::default() }
     }
 
     /// `schema` with its `$ref`s to `#/components/schemas/…` followed (at most 8).
@@ -166,15 +185,15 @@ impl<'a> Schemas<'a> {
             let Some(name) = cur.reference.as_str().and_then(|r| r.strip_prefix("#/components/schemas/")) else {
                 return Some(cur);
             };
-            let by_name = self.by_name.get_or_init(|| {
-                let raw = self.raw.map_or("{}", RawValue::get);
-                serde_json::from_str(raw).unwrap_or_default()
-            });
-            match by_name
-                .get(name)
-                .and_then(|raw| serde_json::from_str::<Obj<Schema>>(raw.get()).ok())
-                .and_then(|s| s.0)
-            {
+            let Some((&name, raw)) = self.by_name.get_key_value(name) else { return Some(cur) };
+            // each schema is read once, however many parameters refer to it
+            let next = self
+                .read
+                .borrow_mut()
+                .entry(name)
+                .or_insert_with(|| serde_json::from_str::<Obj<Schema<'a>>>(raw.get()).ok().and_then(|s| s.0))
+                .clone();
+            match next {
                 Some(next) => cur = next,
                 None => return Some(cur),
             }
@@ -379,10 +398,10 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Many<T> {
     }
 }
 
-impl<'de, T: Deserialize<'de>> Deserialize<'de> for Obj<T> {
+impl<'de, T: Fields<'de>> Deserialize<'de> for Obj<T> {
     fn deserialize<D: Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
         struct V<T>(PhantomData<T>);
-        impl<'de, T: Deserialize<'de>> Visitor<'de> for V<T> {
+        impl<'de, T: Fields<'de>> Visitor<'de> for V<T> {
             type Value = Obj<T>;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
                 f.write_str("an object")
@@ -391,8 +410,14 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Obj<T> {
             fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Obj<T>, A::Error> {
                 skip_seq(seq).map(|_| Obj(None))
             }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Obj<T>, A::Error> {
-                T::deserialize(MapAccessDeserializer::new(map)).map(|v| Obj(Some(v)))
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Obj<T>, A::Error> {
+                let mut out = T::default();
+                while let Some(Text(key)) = map.next_key::<Text<'de>>()? {
+                    if !out.field(key.as_deref().unwrap_or_default(), &mut map)? {
+                        map.next_value::<IgnoredAny>()?;
+                    }
+                }
+                Ok(Obj(Some(out)))
             }
         }
         de.deserialize_any(V(PhantomData))
@@ -505,13 +530,31 @@ mod tests {
         assert!(matches!(&c.delete.0.as_ref().unwrap().summary.0, Some(Cow::Owned(s)) if s == "escaped"));
         assert!(matches!(&a.get.0.as_ref().unwrap().summary.0, Some(Cow::Borrowed(_))));
         // a schema's references are followed
-        let schemas = Schemas::new(doc.components.0.as_ref().and_then(|c| c.schemas));
+        let list = doc.components.0.as_ref().and_then(|c| c.schemas.0.as_ref()).unwrap();
+        let schemas = Schemas::new(list);
         let r = Schema { reference: Text(Some("#/components/schemas/R".into())), ..Default::default() };
         let resolved = schemas.resolve(Some(&r)).unwrap();
         assert_eq!(resolved.kind.as_str(), Some("string"));
         assert_eq!(resolved.values.0.len(), 2);
         let missing = Schema { reference: Text(Some("#/components/schemas/Nope".into())), ..Default::default() };
         assert!(schemas.resolve(Some(&missing)).unwrap().kind.as_str().is_none());
+        // a key written twice in an object: the last counts, as in a JSON object (not an error)
+        let twice = document(
+            r#"{"paths": {"/x": {"get": {"summary": "A", "summary": "B", "tags": ["T"]},
+            "get": {"summary": "C", "summary": "D"}, "parameters": [{"name": "p", "in": "path", "in": "query"}]}},
+            "paths": {"/y": {}}}"#,
+        )
+        .unwrap();
+        let paths = twice.paths.0.unwrap();
+        assert_eq!(paths.len(), 1, "the later paths replaced the first");
+        assert_eq!(paths[0].0, "/y");
+        let twice = document(r#"{"paths": {"/x": {"get": {"summary": "A", "summary": "B"}, "get": {"operationId": "O", "summary": "C", "summary": "D"},
+            "parameters": [{"name": "p", "in": "path", "in": "query"}]}}}"#)
+        .unwrap();
+        let x = twice.paths.0.unwrap().remove(0).1 .0.unwrap();
+        let get = x.get.0.unwrap();
+        assert_eq!((get.summary.as_str(), get.operation_id.as_str()), (Some("D"), Some("O")));
+        assert_eq!(x.parameters.0[0].0.as_ref().unwrap().location.as_str(), Some("query"));
         // many paths are read in linear time (200,000 distinct and repeated names)
         let many: String = (0..200_000).map(|i| format!("\"/p{}\": {{}}", i % 100_000)).collect::<Vec<_>>().join(",");
         let many = format!("{{\"paths\": {{{many}}}}}");
