@@ -196,7 +196,7 @@ pub fn Console() -> impl IntoView {
                         <Show when=move || selected.get().is_none()>
                             <div class="welcome" id="welcome">
                                 <h2>{title.clone()}</h2>
-                                <p>{format!("{ops_n} operations in {sections_n} sections. Pick a resource on the left, or start from what this marketplace holds.")}</p>
+                                <p>{format!("{ops_n} operations in {sections_n} sections. Pick a resource from the Resources menu, or start from what this marketplace holds.")}</p>
                                 <crate::enhanced::start_here::StartHere/>
                                 <crate::enhanced::overview::Overview/>
                                 <Recent/>
