@@ -173,6 +173,8 @@ pub async fn send(
 /// A successful answer with at least this much in and more to come is shown at once
 /// (`early`), so the first rows of a multi-megabyte answer appear while the rest arrives.
 const EARLY_BYTES: usize = 16 * 1024;
+/// Of a first part, at most this much is shown at once.
+const FIRST_SHOWN: usize = 64 * 1024;
 /// How often the part shown is brought up to date while a slow answer arrives.
 const EARLY_EVERY_MS: f64 = 250.0;
 /// Reading a big answer yields to the page after this long.
@@ -239,10 +241,14 @@ pub async fn send_streaming(
         use futures::future::{select, Either};
         use wasm_bindgen::JsCast;
         let reader: web_sys::ReadableStreamDefaultReader = stream.get_reader().unchecked_into();
-        let mut show = |buf: &[u8]| {
+        let mut show = |buf: &[u8], first: bool| {
             mark("answer-early");
             if let Some(early) = early.as_mut() {
-                early(answer(utf8_part(without_bom(buf)), buf.len(), false));
+                // the first time, only the beginning (the first screens): the browser may have
+                // handed over megabytes at once, which are read as text later, with the rest
+                let text = if first { &buf[..buf.len().min(FIRST_SHOWN)] } else { buf };
+                early(answer(utf8_part(without_bom(text)), buf.len(), false));
+                return Some((text.len(), now_ms()));
             }
             Some((buf.len(), now_ms()))
         };
@@ -261,7 +267,7 @@ pub async fn send_streaming(
                 }
                 let wait = shown.map_or(0.0, |(_, at)| EARLY_EVERY_MS - (now_ms() - at));
                 if wait <= 0.0 {
-                    shown = show(&buf);
+                    shown = show(&buf, shown.is_none());
                     // the first part is painted before more is read: a body already waiting in
                     // the browser would otherwise be read to its end first
                     after_paint().await;
@@ -272,7 +278,7 @@ pub async fn send_streaming(
                     Either::Left((part, _)) => break part,
                     Either::Right((_, pending)) => {
                         read = pending;
-                        shown = show(&buf);
+                        shown = show(&buf, shown.is_none());
                     }
                 }
             };

@@ -5,25 +5,52 @@ use std::sync::Arc;
 
 pub struct Pretty {
     src: Arc<String>,
+    /// `src` is the first part of a body whose rest is still arriving: a token that reaches the
+    /// end of it may go on in the rest, so it is left for [`Pretty::continue_with`].
+    partial: bool,
     pos: usize,
     depth: usize,
     out: Vec<u8>,
     pub starts: Vec<usize>,
+    /// All of `src` that can be formatted is (all of it, unless `partial`).
     pub done: bool,
 }
 
 impl Pretty {
-    /// Starts formatting `src`; text that is not a JSON object or array is shown as it is.
-    pub fn new(src: Arc<String>) -> Pretty {
+    /// Starts formatting `src` (the first part of a body when `partial`); text that is not a
+    /// JSON object or array is shown as it is.
+    pub fn new(src: Arc<String>, partial: bool) -> Pretty {
         let first = src.bytes().find(|b| !b.is_ascii_whitespace());
-        let mut p = Pretty { src, pos: 0, depth: 0, out: Vec::new(), starts: vec![0], done: false };
-        if !matches!(first, Some(b'{') | Some(b'[')) {
+        let mut p = Pretty { src, partial, pos: 0, depth: 0, out: Vec::new(), starts: vec![0], done: false };
+        if first.is_none() && partial {
+            p.done = true;
+        } else if !matches!(first, Some(b'{') | Some(b'[')) {
+            // (shown as it is, whole: a part of such a body is not continued)
+            p.partial = false;
             p.out = p.src.as_bytes().to_vec();
             p.starts.extend(p.out.iter().enumerate().filter(|(_, b)| **b == b'\n').map(|(i, _)| i + 1));
             p.pos = p.src.len();
             p.done = true;
         }
         p
+    }
+
+    /// Goes on with `longer`, more of the same body (`partial` while still more may come),
+    /// keeping all formatted so far: `false` (and nothing changed) when `longer` does not begin
+    /// with the text this one has, or this one was not a part.
+    pub fn continue_with(&mut self, longer: Arc<String>, partial: bool) -> bool {
+        if !self.partial || !longer.as_bytes().starts_with(self.src.as_bytes()) {
+            return false;
+        }
+        self.src = longer;
+        self.partial = partial;
+        self.done = false;
+        true
+    }
+
+    /// Whether more of the body may come.
+    pub fn partial(&self) -> bool {
+        self.partial
     }
 
     fn newline(&mut self) {
@@ -39,31 +66,41 @@ impl Pretty {
         let src = self.src.clone();
         let b = src.as_bytes();
         let stop = self.out.len().saturating_add(budget);
+        // in a part, a token reaching its end may not be whole yet: formatting waits for more
+        let partial = self.partial;
+        let cut = |end: usize| partial && end >= b.len();
         while self.pos < b.len() && self.out.len() < stop {
             let c = b[self.pos];
             match c {
                 b' ' | b'\n' | b'\r' | b'\t' => self.pos += 1,
                 b'"' => {
-                    let start = self.pos;
-                    self.pos += 1;
-                    while self.pos < b.len() {
-                        match b[self.pos] {
-                            b'\\' => self.pos += 2,
+                    let (mut end, mut closed) = (self.pos + 1, false);
+                    while end < b.len() {
+                        match b[end] {
+                            b'\\' => end += 2,
                             b'"' => {
-                                self.pos += 1;
+                                end += 1;
+                                closed = true;
                                 break;
                             }
-                            _ => self.pos += 1,
+                            _ => end += 1,
                         }
                     }
-                    self.pos = self.pos.min(b.len());
-                    self.out.extend_from_slice(&b[start..self.pos]);
+                    if !closed && cut(end) {
+                        break;
+                    }
+                    let end = end.min(b.len());
+                    self.out.extend_from_slice(&b[self.pos..end]);
+                    self.pos = end;
                 }
                 b'{' | b'[' => {
                     let close = if c == b'{' { b'}' } else { b']' };
                     let mut next = self.pos + 1;
                     while next < b.len() && b[next].is_ascii_whitespace() {
                         next += 1;
+                    }
+                    if cut(next) {
+                        break;
                     }
                     if next < b.len() && b[next] == close {
                         self.out.push(c);
@@ -92,20 +129,24 @@ impl Pretty {
                     self.pos += 1;
                 }
                 _ => {
-                    let start = self.pos;
-                    while self.pos < b.len()
+                    let mut end = self.pos;
+                    while end < b.len()
                         && !matches!(
-                            b[self.pos],
+                            b[end],
                             b',' | b'}' | b']' | b':' | b' ' | b'\n' | b'\r' | b'\t' | b'"' | b'{' | b'['
                         )
                     {
-                        self.pos += 1;
+                        end += 1;
                     }
-                    self.out.extend_from_slice(&b[start..self.pos]);
+                    if cut(end) {
+                        break;
+                    }
+                    self.out.extend_from_slice(&b[self.pos..end]);
+                    self.pos = end;
                 }
             }
         }
-        self.done = self.pos >= b.len();
+        self.done = self.pos >= b.len() || (self.partial && self.out.len() < stop);
     }
 
     /// The text formatted so far (lines are never split in the middle of a character).
@@ -358,11 +399,67 @@ mod tests {
     }
 
     fn pretty(src: &str) -> String {
-        let mut p = Pretty::new(Arc::new(src.to_string()));
+        let mut p = Pretty::new(Arc::new(src.to_string()), false);
         while !p.done {
             p.step(7);
         }
         p.text()
+    }
+
+    /// A body read in parts: each part formatted as far as it is whole, then continued with
+    /// the next, gives the same lines as the whole formatted at once, at every cut.
+    #[test]
+    fn a_body_formatted_part_by_part_is_formatted_as_the_whole() {
+        let whole = r#" {"Meta":{"Page":1,"Items":[]},"Items":[{"ID":"a\"b","n":-12.5e3,"ok":true,"x":null,"e":{ },"l":[ ]},{"ID":"zoë"}]} "#;
+        let want = pretty(whole);
+        let mut seen_partial_stop = false;
+        for cut in 1..whole.len() {
+            if !whole.is_char_boundary(cut) {
+                continue;
+            }
+            for cut2 in [cut, (cut + 9).min(whole.len())] {
+                if !whole.is_char_boundary(cut2) {
+                    continue;
+                }
+                let mut p = Pretty::new(Arc::new(whole[..cut].to_string()), true);
+                while !p.done {
+                    p.step(5);
+                }
+                let before = p.text();
+                // what a part shows is never more than the whole shows there
+                assert!(want.starts_with(&before), "cut {cut}: {before:?}");
+                seen_partial_stop |= before.len() < want.len();
+                assert!(p.continue_with(Arc::new(whole[..cut2].to_string()), cut2 < whole.len()));
+                while !p.done {
+                    p.step(5);
+                }
+                if cut2 < whole.len() {
+                    assert!(p.continue_with(Arc::new(whole.to_string()), false));
+                    while !p.done {
+                        p.step(5);
+                    }
+                }
+                assert_eq!(p.text(), want, "cut at {cut}, then {cut2}");
+                let starts = p.starts.clone();
+                let mut q = Pretty::new(Arc::new(whole.to_string()), false);
+                while !q.done {
+                    q.step(5);
+                }
+                assert_eq!(starts, q.starts);
+            }
+        }
+        assert!(seen_partial_stop);
+        // a body that does not go on from the part, or after a whole one, is not continued
+        let mut p = Pretty::new(Arc::new(r#"{"a":1"#.into()), true);
+        p.step(100);
+        assert!(!p.continue_with(Arc::new(r#"{"b":1}"#.into()), false));
+        let mut q = Pretty::new(Arc::new(r#"{"a":1}"#.into()), false);
+        q.step(100);
+        assert!(!q.continue_with(Arc::new(r#"{"a":1}  "#.into()), false));
+        // a part of a text that is not JSON is shown as it is, and not continued
+        let mut t = Pretty::new(Arc::new("plain te".into()), true);
+        assert!(t.done && t.text() == "plain te");
+        assert!(!t.continue_with(Arc::new("plain text".into()), false));
     }
 
     #[test]

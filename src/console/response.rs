@@ -1,13 +1,14 @@
 //! The response viewer: status, time, size, headers, `Errors[]` as a readable list (a 403 shows
 //! the roles the operation accepts beside the token's), and the body as pretty JSON in a
 //! virtualized view: only the lines on screen are in the DOM, so a 3 MB answer shows at once.
+use super::pretty::Pretty;
 use crate::api::{now_ms, ApiResponse};
 use crate::text::{human_size, tenths};
 use leptos::prelude::*;
 use std::sync::Arc;
 
 const LINE_PX: usize = 18;
-const OVERSCAN: usize = 40;
+const OVERSCAN: usize = 30;
 
 /// Formatted text and where its lines start.
 #[derive(Clone, Default, PartialEq)]
@@ -16,47 +17,104 @@ pub struct Lines {
     pub starts: Arc<Vec<usize>>,
 }
 
-/// Formats the first screenful of `body` into `lines` now and the rest once the next frame is
-/// painted (so the first rows of a big answer are on screen before that work). A newer body
-/// (the rest of an answer arriving) wins over a pending older one: `generation` says which; it
-/// is formatted at once as far as the lines already shown reach, so the viewer never shrinks
-/// under the reader (the place scrolled to and the folds stay).
-fn progressive(body: Arc<String>, lines: RwSignal<Lines>, generation: StoredValue<u64>) {
-    let mine = generation.get_value() + 1;
-    generation.set_value(mine);
-    let body = if body.is_empty() { Arc::new(String::from("(no body)")) } else { body };
-    let shown = lines.with_untracked(|l| l.text.len());
-    let mut p = super::pretty::Pretty::new(body);
-    p.step((64 * 1024).max(shown));
-    lines.set(Lines { text: Arc::new(p.text()), starts: Arc::new(p.starts.clone()) });
-    if !p.done {
-        request_animation_frame(move || format_rest(p, lines, generation, mine));
+/// The formatting of the body on screen: its formatter while there is more to format (or
+/// while the body is a part whose rest is arriving), and whether its next turn is scheduled.
+#[derive(Clone, Copy)]
+struct Formatting {
+    pretty: StoredValue<Option<Pretty>>,
+    scheduled: StoredValue<bool>,
+    lines: RwSignal<Lines>,
+}
+
+impl Formatting {
+    fn new() -> Formatting {
+        Formatting {
+            pretty: StoredValue::new(None),
+            scheduled: StoredValue::new(false),
+            lines: RwSignal::new(Lines::default()),
+        }
+    }
+
+    /// Shows `body` (a part of it while `complete` is false). More of the body than was shown
+    /// goes on from where its formatting is: the work done on a first part is not done again
+    /// when the whole arrives, and the lines on screen are left as they are. Any other body
+    /// is formatted afresh, its first screenful at once, as far as the lines already shown
+    /// reach, so the viewer never shrinks under the reader (the place scrolled to and the
+    /// folds stay). The rest is formatted a few milliseconds per turn, after the next paint.
+    fn show(self, body: Arc<String>, complete: bool) {
+        let body = if body.is_empty() && complete { Arc::new(String::from("(no body)")) } else { body };
+        let goes_on =
+            self.pretty.try_update_value(|p| p.as_mut().is_some_and(|p| p.continue_with(body.clone(), !complete)));
+        if goes_on != Some(true) {
+            let shown = self.lines.with_untracked(|l| l.text.len());
+            let mut p = Pretty::new(body, !complete);
+            p.step(FIRST.max(shown));
+            if p.done && !p.partial() {
+                // a small body: formatted already
+                let (text, starts) = p.into_parts();
+                self.lines.set(Lines { text: Arc::new(text), starts: Arc::new(starts) });
+                self.pretty.set_value(None);
+                return;
+            }
+            self.lines.set(Lines { text: Arc::new(p.text()), starts: Arc::new(p.starts.clone()) });
+            self.pretty.set_value(Some(p));
+        }
+        let more = self.pretty.with_value(|p| p.as_ref().is_some_and(|p| !p.done));
+        if more && !self.scheduled.get_value() {
+            self.scheduled.set_value(true);
+            // the first rows are painted before the rest is formatted
+            request_animation_frame(move || self.turn());
+        }
+    }
+
+    /// One turn of formatting; the lines are brought up to date when all that is in is
+    /// formatted.
+    fn turn(self) {
+        set_timeout(
+            move || {
+                let start = now_ms();
+                let done = self.pretty.try_update_value(|p| {
+                    let p = p.as_mut()?;
+                    while !p.done && now_ms() - start < TURN_MS {
+                        p.step(16 * 1024);
+                    }
+                    Some(p.done)
+                });
+                match done.flatten() {
+                    Some(false) => return self.turn(),
+                    Some(true) => {
+                        // a whole body's lines move out of its formatter; a part's are copied
+                        // (its formatting goes on when more arrives)
+                        let whole = self.pretty.with_value(|p| p.as_ref().is_some_and(|p| !p.partial()));
+                        let lines = if whole {
+                            self.pretty.try_update_value(Option::take).flatten().map(|p| {
+                                let (text, starts) = p.into_parts();
+                                Lines { text: Arc::new(text), starts: Arc::new(starts) }
+                            })
+                        } else {
+                            self.pretty.with_value(|p| {
+                                p.as_ref()
+                                    .map(|p| Lines { text: Arc::new(p.text()), starts: Arc::new(p.starts.clone()) })
+                            })
+                        };
+                        if let Some(lines) = lines {
+                            self.lines.try_set(lines);
+                        }
+                    }
+                    None => {}
+                }
+                self.scheduled.try_set_value(false);
+            },
+            std::time::Duration::from_millis(0),
+        );
     }
 }
 
-/// Output formatted per turn of the event loop (a few milliseconds): a multi-megabyte answer
-/// is formatted without a long task, so the page answers clicks and scrolls meanwhile.
-const SLICE: usize = 256 * 1024;
-
-/// Formats the rest of `p` a slice per turn of the event loop, then shows it (unless a newer
-/// body has come: `generation` is no longer `mine`).
-fn format_rest(mut p: super::pretty::Pretty, lines: RwSignal<Lines>, generation: StoredValue<u64>, mine: u64) {
-    set_timeout(
-        move || {
-            if generation.try_get_value() != Some(mine) {
-                return;
-            }
-            p.step(SLICE);
-            if p.done {
-                let (text, starts) = p.into_parts();
-                lines.try_set(Lines { text: Arc::new(text), starts: Arc::new(starts) });
-            } else {
-                format_rest(p, lines, generation, mine);
-            }
-        },
-        std::time::Duration::from_millis(0),
-    );
-}
+/// Formatted at once: a screenful and more.
+const FIRST: usize = 64 * 1024;
+/// Formatting yields to the page after this long (the page answers clicks and scrolls, and
+/// paints, while a multi-megabyte answer is formatted).
+const TURN_MS: f64 = 6.0;
 
 /// Lines of text with only the visible window rendered. JSON is coloured (keys, strings,
 /// numbers, literals), and every object or array can be folded from its first line.
@@ -67,9 +125,14 @@ pub fn VirtualText(lines: RwSignal<Lines>) -> impl IntoView {
     let folds = RwSignal::new(Vec::<(usize, usize)>::new());
     let rows = move || folds.with(|f| visible_rows(total(), f));
     let scroll = RwSignal::new(0.0f64);
-    // the window covers the tallest the viewer can be: the screen's height (read without
-    // asking the page for its layout, which would lay out the new answer before its frame)
-    let height = window().screen().and_then(|s| s.avail_height()).map_or(1200.0, |h| f64::from(h).clamp(600.0, 4000.0));
+    // the window covers the tallest the viewer can be, the page's own height (read without
+    // asking the page for its layout, which would lay out the new answer before its frame),
+    // and is brought up to date when the page is resized
+    let page_height =
+        || window().inner_height().ok().and_then(|h| h.as_f64()).map_or(1200.0, |h| h.clamp(240.0, 8000.0));
+    let height = RwSignal::new(page_height());
+    let resized = window_event_listener(leptos::ev::resize, move |_| height.set(page_height()));
+    on_cleanup(move || resized.remove());
     let line_at = move |l: &Lines, i: usize| -> Option<String> {
         let from = *l.starts.get(i)?;
         let to = l.starts.get(i + 1).map(|n| n - 1).unwrap_or(l.text.len());
@@ -81,8 +144,11 @@ pub fn VirtualText(lines: RwSignal<Lines>) -> impl IntoView {
             folds.with(|f| {
                 let json = l.text.starts_with('{') || l.text.starts_with('[');
                 let n = visible_rows(l.starts.len(), f);
-                let first = (scroll.get() as usize / LINE_PX).saturating_sub(OVERSCAN).min(n.saturating_sub(1));
-                let last = (first + height as usize / LINE_PX + 2 * OVERSCAN).min(n);
+                // the lines in view and a margin on each side, for a scroll the page has not
+                // answered yet
+                let top = scroll.get() as usize / LINE_PX;
+                let first = top.saturating_sub(OVERSCAN).min(n.saturating_sub(1));
+                let last = (top + height.get() as usize / LINE_PX + 1 + OVERSCAN).min(n);
                 let mut html = String::new();
                 for r in first..last {
                     let i = line_of_row(r, f);
@@ -155,18 +221,18 @@ pub fn ResponseView(
         400 => Some("Bad request: the API refused the input. Details below."),
         _ => None,
     };
-    let lines = RwSignal::new(Lines::default());
-    let generation = StoredValue::new(0u64);
+    let formatting = Formatting::new();
+    let lines = formatting.lines;
     // the body shown is always the newest part that arrived: a part is formatted once
     let shown_body = StoredValue::new(Some(response.body.clone()));
-    progressive(response.body.clone(), lines, generation);
+    formatting.show(response.body.clone(), response.complete);
     Effect::new(move |_| {
-        let Some(body) = live.with(|r| r.as_ref().map(|r| r.body.clone())) else { return };
+        let Some((body, complete)) = live.with(|r| r.as_ref().map(|r| (r.body.clone(), r.complete))) else { return };
         if shown_body.with_value(|b| b.as_ref().is_some_and(|b| Arc::ptr_eq(b, &body))) {
             return;
         }
         shown_body.set_value(Some(body.clone()));
-        progressive(body, lines, generation);
+        formatting.show(body, complete);
     });
     let complete = move || live.with(|r| r.as_ref().is_none_or(|r| r.complete));
     let size = move || {

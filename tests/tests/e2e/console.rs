@@ -586,6 +586,28 @@ async fn a_big_response_is_virtualized() {
         .as_u64()
         .unwrap();
     assert!(shown < 400, "{shown} lines in the DOM");
+    // the lines in the DOM cover what the viewer shows, scrolled into the middle, and still
+    // once the window is made much taller (the window of lines follows the page's height)
+    let covered = "const v = document.getElementById('response-body'); const pre = v.querySelector('pre'); \
+        const top = pre.offsetTop, bottom = top + pre.offsetHeight; \
+        return [v.clientHeight, top <= v.scrollTop && bottom >= v.scrollTop + v.clientHeight];";
+    b.js("const v = document.getElementById('response-body'); v.scrollTop = 200000; v.dispatchEvent(new Event('scroll'));").await;
+    let before = b.js(covered).await;
+    assert_eq!(before[1], json!(true), "{before}");
+    b.c.set_window_size(1400, 2400).await.unwrap();
+    let mut after = json!(null);
+    for _ in 0..20 {
+        after = b.js(covered).await;
+        if after[0].as_u64() > before[0].as_u64().map(|h| h + 600) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(
+        after[0].as_u64() > before[0].as_u64().map(|h| h + 600),
+        "the viewer grew with the window: {before} → {after}"
+    );
+    assert_eq!(after[1], json!(true), "{after}");
     // scrolling to the end shows the last item
     b.js("const v = document.getElementById('response-body'); v.scrollTop = v.scrollHeight; v.dispatchEvent(new Event('scroll'));").await;
     b.wait_text("#response-body pre", "ITEM04999").await;
