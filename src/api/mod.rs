@@ -351,13 +351,29 @@ async fn next_paint() {
 }
 
 /// The part of a body that has arrived, as text: a character cut at its end is left for the
-/// next part; invalid UTF-8 is replaced.
+/// next part (even after an invalid byte earlier on, so the part is always the beginning of the
+/// whole as [`body_text`] reads it); invalid UTF-8 is replaced.
 fn utf8_part(bytes: &[u8]) -> String {
-    match std::str::from_utf8(bytes) {
-        Ok(s) => s.to_string(),
-        Err(e) if e.error_len().is_none() => String::from_utf8_lossy(&bytes[..e.valid_up_to()]).into_owned(),
-        Err(_) => String::from_utf8_lossy(bytes).into_owned(),
-    }
+    let whole = match bytes.iter().rev().take(4).position(|b| b & 0xC0 != 0x80) {
+        // the last character's first byte, `back` bytes from the end: whole when its length,
+        // which that byte says, fits
+        Some(i) => {
+            let back = i + 1;
+            let needs = match bytes[bytes.len() - back] {
+                0xC0..=0xDF => 2,
+                0xE0..=0xEF => 3,
+                0xF0..=0xF7 => 4,
+                _ => 1,
+            };
+            if needs > back {
+                bytes.len() - back
+            } else {
+                bytes.len()
+            }
+        }
+        None => bytes.len(),
+    };
+    String::from_utf8_lossy(&bytes[..whole]).into_owned()
 }
 
 /// `POST {base}/oauth/token` with a form body; answers the token JSON or the API's wording.
@@ -438,6 +454,16 @@ mod tests {
         assert_eq!(utf8_part(text), "{\"Name\":\"Zoë\"}");
         // a byte that can never start a character is replaced, not waited for
         assert_eq!(utf8_part(b"a\xFFb"), "a\u{FFFD}b");
+        // after an invalid byte, a character cut at the end is still left for the next part
+        let latin = b"{\"n\":\"Jos\xE9\",\"m\":\"Zo\xC3\xAB\"}";
+        let whole = body_text(latin.to_vec());
+        for cut in 0..=latin.len() {
+            let part = utf8_part(&latin[..cut]);
+            assert!(whole.starts_with(&part), "cut {cut}: {part:?} is not the beginning of {whole:?}");
+        }
+        assert_eq!(utf8_part("漢\u{1F600}".as_bytes()), "漢\u{1F600}");
+        assert_eq!(utf8_part(&"漢\u{1F600}".as_bytes()[..6]), "漢");
+        assert_eq!(utf8_part(b"\x80\x80\x80\x80\x80"), "\u{FFFD}".repeat(5));
         assert_eq!(without_bom(b"\xEF\xBB\xBF{}"), b"{}");
         assert_eq!(without_bom(b"{}"), b"{}");
         assert_eq!(body_text(b"\xEF\xBB\xBF{\"a\":\"\xFF\"}".to_vec()), "{\"a\":\"\u{FFFD}\"}");

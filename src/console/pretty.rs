@@ -42,6 +42,11 @@ impl Pretty {
         if !self.partial || !longer.as_bytes().starts_with(self.src.as_bytes()) {
             return false;
         }
+        if self.out.is_empty() {
+            // nothing but whitespace so far: whether it is JSON is decided now
+            *self = Pretty::new(longer, partial);
+            return true;
+        }
         self.src = longer;
         self.partial = partial;
         self.done = false;
@@ -456,6 +461,12 @@ mod tests {
         let mut q = Pretty::new(Arc::new(r#"{"a":1}"#.into()), false);
         q.step(100);
         assert!(!q.continue_with(Arc::new(r#"{"a":1}  "#.into()), false));
+        // a part of blank lines is not taken for JSON: what follows decides
+        let mut w = Pretty::new(Arc::new("\n\n  ".into()), true);
+        w.step(100);
+        assert!(w.continue_with(Arc::new("\n\n  a: b, c".into()), false));
+        w.step(100);
+        assert!(w.done && w.text() == "\n\n  a: b, c");
         // a part of a text that is not JSON is shown as it is, and not continued
         let mut t = Pretty::new(Arc::new("plain te".into()), true);
         assert!(t.done && t.text() == "plain te");
