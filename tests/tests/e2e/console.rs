@@ -595,10 +595,12 @@ async fn a_big_response_is_virtualized() {
     let before = b.js(covered).await;
     assert_eq!(before[1], json!(true), "{before}");
     b.c.set_window_size(1400, 2400).await.unwrap();
+    // (the page learns of the new size at its next frame, which may come after the layout the
+    // script can read: so the check is repeated until both hold, for up to 3 s)
     let mut after = json!(null);
-    for _ in 0..20 {
+    for _ in 0..30 {
         after = b.js(covered).await;
-        if after[0].as_u64() > before[0].as_u64().map(|h| h + 600) {
+        if after[0].as_u64() > before[0].as_u64().map(|h| h + 600) && after[1] == json!(true) {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
