@@ -17,6 +17,21 @@ pub struct Lines {
     pub starts: Arc<Vec<usize>>,
 }
 
+impl Lines {
+    /// What a formatter still at work has formatted so far (copied: its work goes on).
+    fn so_far(p: &Pretty) -> Lines {
+        Lines { text: Arc::new(p.text()), starts: Arc::new(p.starts.clone()) }
+    }
+}
+
+impl From<Pretty> for Lines {
+    /// A formatter's lines, moved out of it.
+    fn from(p: Pretty) -> Lines {
+        let (text, starts) = p.into_parts();
+        Lines { text: Arc::new(text), starts: Arc::new(starts) }
+    }
+}
+
 /// The formatting of the body on screen: its formatter while there is more to format (or
 /// while the body is a part whose rest is arriving), and whether its next turn is scheduled.
 #[derive(Clone, Copy)]
@@ -51,12 +66,11 @@ impl Formatting {
             p.step(FIRST.max(shown));
             if p.done && !p.partial() {
                 // a small body: formatted already
-                let (text, starts) = p.into_parts();
-                self.lines.set(Lines { text: Arc::new(text), starts: Arc::new(starts) });
+                self.lines.set(p.into());
                 self.pretty.set_value(None);
                 return;
             }
-            self.lines.set(Lines { text: Arc::new(p.text()), starts: Arc::new(p.starts.clone()) });
+            self.lines.set(Lines::so_far(&p));
             self.pretty.set_value(Some(p));
         }
         let more = self.pretty.with_value(|p| p.as_ref().is_some_and(|p| !p.done));
@@ -87,15 +101,9 @@ impl Formatting {
                         // (its formatting goes on when more arrives)
                         let whole = self.pretty.with_value(|p| p.as_ref().is_some_and(|p| !p.partial()));
                         let lines = if whole {
-                            self.pretty.try_update_value(Option::take).flatten().map(|p| {
-                                let (text, starts) = p.into_parts();
-                                Lines { text: Arc::new(text), starts: Arc::new(starts) }
-                            })
+                            self.pretty.try_update_value(Option::take).flatten().map(Lines::from)
                         } else {
-                            self.pretty.with_value(|p| {
-                                p.as_ref()
-                                    .map(|p| Lines { text: Arc::new(p.text()), starts: Arc::new(p.starts.clone()) })
-                            })
+                            self.pretty.with_value(|p| p.as_ref().map(Lines::so_far))
                         };
                         if let Some(lines) = lines {
                             self.lines.try_set(lines);
