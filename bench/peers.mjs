@@ -267,7 +267,7 @@ const mainThread = (buf, label) => {
     const net = events.filter((e) => /^Resource(SendRequest|ReceiveResponse|ReceivedData|Finish)$/.test(e.name) && e.pid === main?.pid)
       .map((e) => [e.ts, `net ${e.name.slice(8)} ${(e.args?.data?.url || '').split('/').pop().slice(0, 30)}${e.args?.data?.encodedDataLength ? ' ' + e.args.data.encodedDataLength : ''}`]);
     const line = [...marks.map((m) => [m.ts, `mark ${m.name.slice(10)}`]), ...net.slice(0, 60),
-      ...tasks.filter((e) => e.dur > 4000).map((e) => {
+      ...tasks.filter((e) => e.dur > Number(process.env.TRACE_TASK_MS || 4) * 1000).map((e) => {
         const inner = on.filter((c) => c !== e && c.ts >= e.ts && c.ts + c.dur <= e.ts + e.dur && c.dur > 1000 && c.name !== 'ThreadControllerImpl::RunTask')
           .sort((a, b) => b.dur - a.dur).slice(0, Number(process.env.TRACE_INNER || 4)).map((c) => `${c.name}${c.args?.data?.functionName ? ' ' + c.args.data.functionName : ''}${c.args?.data?.type ? ' ' + c.args.data.type : ''} ${(c.dur / 1000).toFixed(1)}`);
         return [e.ts, `task ${(e.dur / 1000).toFixed(1)} ms: ${inner.join('; ')}`];

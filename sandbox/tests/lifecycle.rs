@@ -321,6 +321,10 @@ async fn a_served_portal_keeps_its_own_config_and_gets_only_what_it_lacks() {
         config,
         json!({"api_base": "http://127.0.0.1:9", "storefront_url": "https://shop.example.com", "theme": "dark", "client_id": "CLIENT"})
     );
+    // the portal's own config.json names no API: served by a sandbox on any address (scripts/run
+    // passes options through), the portal calls that sandbox
+    let shipped = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../public");
+    assert_eq!(gatehouse_sandbox::portal_config(&shipped, defaults.clone())["api_base"], "http://127.0.0.1:9");
     // no config.json, or one that is not an object: the defaults
     assert_eq!(gatehouse_sandbox::portal_config(&dir.path().join("nowhere"), defaults.clone()), defaults);
     // served with the security headers
