@@ -304,8 +304,11 @@ fn Menu(spec: Arc<Spec>, route: Route, open: RwSignal<bool>) -> impl IntoView {
                     .chain(s.resources.iter().filter_map(|r| crate::enhanced::screen_for_tag(&r.name).map(|s| s.1)))
                     .map(fold)
                     .collect();
+                // the room a section takes before it is first laid out (content-visibility):
+                // its heading and its entries, so the scrollbar does not jump when it is
+                let room = format!("auto {}px", 32 + 26 * s.resources.len());
                 view! {
-                    <div class="section" style:display=move || display(&section_names)>
+                    <div class="section" style:display=move || display(&section_names) style:contain-intrinsic-size=room>
                         <h2>{section_name.clone()}</h2>
                         <ul>
                             {s.resources.into_iter().map(|r| {

@@ -38,6 +38,27 @@ pub fn big_spec() -> String {
     .to_string()
 }
 
+/// A description of 30 sections of 2 to 16 resources each (one operation each): a menu many
+/// screens long, most of it out of view.
+pub fn many_sections_spec() -> String {
+    let mut tags = Vec::new();
+    let mut paths = serde_json::Map::new();
+    for s in 0..30 {
+        tags.push(json!({"name": format!("Section {s}"), "x-id": format!("s{s}")}));
+        for r in 0..2 + (s * 7) % 15 {
+            let name = format!("Resource {s}.{r}");
+            tags.push(json!({"name": name, "x-section-id": format!("s{s}")}));
+            paths.insert(
+                format!("/s{s}/r{r}"),
+                json!({"get": {"operationId": format!("R{s}x{r}.List"), "tags": [name], "summary": "List", "security": [{"OAuth2": []}],
+                    "responses": {"200": {"description": "ok"}}}}),
+            );
+        }
+    }
+    json!({"openapi": "3.0.1", "info": {"title": "Many sections", "version": "1"}, "tags": tags, "paths": paths})
+        .to_string()
+}
+
 /// A 5,000-item list of about 3 MB.
 pub fn big_list() -> String {
     let items: Vec<Value> = (0..5000)
@@ -319,6 +340,10 @@ pub async fn serve_portal_with(api: &str, settings: Value) -> String {
     );
     router = router
         .route("/mock/spec.json", axum::routing::get(|| async { ([("content-type", "application/json")], big_spec()) }))
+        .route(
+            "/mock/sections.json",
+            axum::routing::get(|| async { ([("content-type", "application/json")], many_sections_spec()) }),
+        )
         .route("/mock/v1/big", axum::routing::get(move || mock_big(big.clone())))
         .route("/mock/big/hold", axum::routing::get(move || async move { hold.0.store(1, SeqCst) }))
         .route("/mock/big/cut", axum::routing::get(move || async move { cut.0.store(2, SeqCst) }))

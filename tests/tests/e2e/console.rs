@@ -798,3 +798,36 @@ async fn a_signed_in_reload_asks_for_the_api_description_and_the_config_once_and
     assert_eq!(v, json!([0, "undefined"]));
     b.js("localStorage.removeItem('gatehouse.spec_url')").await;
 }
+
+#[tokio::test]
+async fn a_long_menu_keeps_its_height_while_scrolled_through() {
+    let w = world().await;
+    let b = browser().await;
+    b.sign_in(&w, ADMIN.0, ADMIN.1).await;
+    b.js(&format!("localStorage.setItem('gatehouse.spec_url', '{}/mock/sections.json');", w.portal)).await;
+    b.c.goto(&w.portal).await.unwrap();
+    b.wait_text("#welcome", "in 30 sections").await;
+    // the menu's sections out of view are not laid out until scrolled to; the room kept for
+    // each is near its real size, so the menu's height (and the scrollbar) hardly moves as it is
+    // scrolled through
+    let heights =
+        b.c.execute_async(
+            r#"
+        const done = arguments[arguments.length - 1];
+        (async () => {
+          const frame = () => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+          const m = document.getElementById('menu');
+          const before = m.scrollHeight;
+          for (let y = 0; y <= m.scrollHeight; y += m.clientHeight / 2) { m.scrollTop = y; await frame(); }
+          const after = m.scrollHeight;
+          m.scrollTop = 0;
+          done([before, after]);
+        })();
+    "#,
+            vec![],
+        )
+        .await
+        .unwrap();
+    let (before, after) = (heights[0].as_f64().unwrap(), heights[1].as_f64().unwrap());
+    assert!((after - before).abs() <= 0.1 * after, "the menu's height moved while scrolled through: {heights}");
+}

@@ -231,9 +231,25 @@ async fn sweep(width: u32) {
         }
     }
 
+    // Send is in view as an operation with a long form opens, without scrolling (it stays at
+    // the bottom of the form)
+    b.open_op(&w, "POST /adminusers").await;
+    let send = b.js("const r = document.getElementById('send').getBoundingClientRect(); return [Math.round(r.top), Math.round(r.bottom), innerHeight];").await;
+    assert!(
+        send[1].as_i64().unwrap() <= send[2].as_i64().unwrap() && send[0].as_i64().unwrap() >= 0,
+        "{width} px: Send out of view {send}"
+    );
     b.open_op(&w, "GET /buyers").await;
     b.send().await;
     s.look("console with an answer").await;
+    // the answer's pane does not scroll itself (its body's viewer does): scrolled to its end,
+    // the body does not carry the status line away
+    let pane =
+        b.js("const e = document.querySelector('.response-pane'); return [e.scrollHeight, e.clientHeight];").await;
+    assert!(
+        pane[0].as_i64().unwrap() <= pane[1].as_i64().unwrap() + 1,
+        "{width} px: the response pane overflows [scroll, client] {pane}"
+    );
     // the answer never squeezes the form away, and nothing is drawn over the answer's status
     let form = b
         .js("const f = document.querySelector('.workspace > .operation').getBoundingClientRect();
