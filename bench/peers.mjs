@@ -20,11 +20,10 @@
 // CHROME_ARGS='--js-flags=…': more Chromium flags, for experiments)
 // Peers at the versions scripts/bench pins.
 import { chromium } from 'playwright-core';
-import http from 'node:http';
+import { Worker } from 'node:worker_threads';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import crypto from 'node:crypto';
 
 const [ocPath, mods, dist] = process.argv.slice(2);
 const RUNS = Number(process.env.RUNS || 5);
@@ -38,13 +37,6 @@ for (const [p, item] of Object.entries(doc.paths)) for (const m of ['get', 'post
   if (item[m]?.tags?.includes('Admin Users')) six.push(item[m].summary.trim().replace(/\.$/, ''));
 }
 if (six.length !== 6) throw new Error(`expected the six Admin Users operations, found ${six.length}`);
-const items = Array.from({ length: 5000 }, (_, i) => ({
-  ID: `ITEM${String(i).padStart(5, '0')}`, Username: `user${i}`, FirstName: `First${i}`, LastName: `Last${i}`,
-  Email: `user${i}@example.com`, Phone: '555-0100', Active: i % 7 !== 0, DateCreated: '2024-01-01T00:00:00Z',
-  AvailableRoles: ['Shopper', 'MeAdmin', 'MeAddressAdmin', 'OrderReader'], xp: { Tier: i % 5, Region: 'north', Notes: 'x'.repeat(330) },
-}));
-const big = JSON.stringify({ Meta: { Page: 1, PageSize: 5000, TotalCount: 5000, TotalPages: 1, ItemRange: [1, 5000] }, Items: items });
-
 // a token the portal can read (it decodes, the API verifies; this server verifies nothing)
 const b64 = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
 const token = `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ usr: 'admin01', usrtype: 'admin', role: ['FullAccess'], exp: 4102444800 })}.x`;
@@ -100,43 +92,13 @@ for (const [i, other] of (process.env.GATEHOUSE_B ? process.env.GATEHOUSE_B.spli
 }
 const portal = (name) => name.startsWith('gatehouse');
 
-let base, oc;
-const ocText = () => (oc ??= JSON.stringify({ ...doc, servers: [{ url: `${base}/v1` }] }));
-const server = http.createServer((req, res) => {
-  res.setHeader('Access-Control-Allow-Origin', '*');
-  res.setHeader('Access-Control-Allow-Headers', '*');
-  if (req.method === 'OPTIONS') { res.writeHead(204); return res.end(); }
-  const u = new URL(req.url, 'http://x');
-  // caching as a static host does it: versioned files for a year, the rest checked each time
-  // by its ETag (so a second visit measures the browser's cache, not this server)
-  const send = (type, body, versioned) => {
-    const etag = `"${crypto.createHash('sha1').update(body).digest('base64url')}"`;
-    const cache = versioned ? 'public, max-age=31536000, immutable' : 'no-cache';
-    if (req.headers['if-none-match'] === etag) { res.writeHead(304, { ETag: etag, 'Cache-Control': cache }); return res.end(); }
-    res.writeHead(200, { 'Content-Type': type, ETag: etag, 'Cache-Control': cache });
-    res.end(body);
-  };
-  if (u.pathname === '/oc.json') return send('application/json', ocText());
-  if (u.pathname === '/v1/adminusers') { res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' }); return res.end(big); }
-  const own = u.pathname.match(/^\/(gatehouse(?:_[a-z])?)\/(.*)$/);
-  if (own && tools[own[1]] && own[2] === 'config.json') return send('application/json', JSON.stringify({ api_base: base, client_id: 'BENCH' }));
-  if (own && tools[own[1]]) {
-    const f = path.join(tools[own[1]].dir, own[2] || 'index.html');
-    if (fs.existsSync(f) && fs.statSync(f).isFile()) {
-      const type = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css', '.svg': 'image/svg+xml' }[path.extname(f)] || 'application/octet-stream';
-      return send(type, fs.readFileSync(f), /-[0-9a-f]{16}(_bg)?\.(js|wasm|css)$/.test(f));
-    }
-  }
-  if (u.pathname.startsWith('/m/')) {
-    const f = path.join(mods, decodeURIComponent(u.pathname.slice(3)));
-    if (fs.existsSync(f)) return send(f.endsWith('.css') ? 'text/css' : 'text/javascript', fs.readFileSync(f), true);
-  }
-  const t = tools[u.pathname.slice(1)];
-  if (t?.page) return send('text/html', `<!doctype html><html><head><meta charset="utf-8"></head><body>${t.page}</body></html>`);
-  res.writeHead(404); res.end();
-});
-await new Promise((r) => server.listen(0, '127.0.0.1', r));
-base = `http://127.0.0.1:${server.address().port}`;
+// the host of every tool's files, the document and the big answer: a thread of its own
+const worker = new Worker(new URL('./peers-server.mjs', import.meta.url), { workerData: {
+  ocPath, mods,
+  dirs: Object.fromEntries(Object.entries(tools).filter(([, t]) => t.dir).map(([n, t]) => [n, t.dir])),
+  pages: Object.fromEntries(Object.entries(tools).filter(([, t]) => t.page).map(([n, t]) => [n, t.page])),
+} });
+const base = await new Promise((resolve, reject) => { worker.once('message', resolve); worker.once('error', reject); });
 
 if (process.env.HOLD) { console.log(base); await new Promise(() => {}); }
 // a browser of its own for each tool: one that brings Chromium down does not take the others along
@@ -407,4 +369,4 @@ if (out.gatehouse) {
   }
   if (out.scalar) console.log(`big answer: Gatehouse / Scalar = ${(median(out.gatehouse.shown) / median(out.scalar.shown)).toFixed(2)} (aim ≤ 0.5)`);
 }
-server.close();
+await worker.terminate();
