@@ -456,6 +456,14 @@ fn OperationPanel(op: Op, form: Option<Vec<crate::spec::Field>>) -> impl IntoVie
     let unparsed = RwSignal::new(HashMap::<String, String>::new());
     let param_error = RwSignal::new(None::<String>);
     let sending = RwSignal::new(false);
+    // the request on its way, which Stop (or leaving the operation) aborts
+    let in_flight: StoredValue<Option<web_sys::AbortController>, LocalStorage> = StoredValue::new_local(None);
+    let stop = move || {
+        if let Some(c) = in_flight.try_update_value(Option::take).flatten() {
+            c.abort();
+        }
+    };
+    on_cleanup(stop);
     let response = RwSignal::new(None::<Result<ApiResponse, String>>);
     // which request the answer shown belongs to: its first part and its whole share one viewer
     // (read when an answer comes, so a new request leaves the last answer on screen until then)
@@ -605,14 +613,19 @@ fn OperationPanel(op: Op, form: Option<Vec<crate::spec::Field>>) -> impl IntoVie
             };
             let target = session.url(&target);
             let method = op.method.clone();
+            let controller = web_sys::AbortController::new().ok();
+            let signal = controller.as_ref().map(web_sys::AbortController::signal);
+            in_flight.set_value(controller);
             leptos::task::spawn_local(async move {
                 let caller =
                     if send_as.get_untracked() { crate::auth::Caller::ActingAs } else { crate::auth::Caller::Me };
                 answer_no.update(|n| *n += 1);
                 // the first part of a large answer is shown while the rest arrives
                 let mut early = move |part: ApiResponse| response.set(Some(Ok(part)));
-                let res =
-                    session.send_streaming(&method, &target, payload.as_deref(), caller, None, Some(&mut early)).await;
+                let res = session
+                    .send_streaming(&method, &target, payload.as_deref(), caller, signal.as_ref(), Some(&mut early))
+                    .await;
+                in_flight.try_set_value(None);
                 if let Ok(r) = &res {
                     entry.status = r.status;
                     entry.ms = r.ms.round() as u32;
@@ -829,6 +842,9 @@ fn OperationPanel(op: Op, form: Option<Vec<crate::spec::Field>>) -> impl IntoVie
                     <button type="submit" class="primary" id="send" disabled=sending>
                         {move || if sending.get() { view! { <Spinner label="Sending"/>" Sending…" }.into_any() } else { "Send".into_any() }}
                     </button>
+                    <Show when=move || sending.get()>
+                        <button type="button" id="stop" on:click=move |_| stop() title="Stop waiting for this answer (a request that reached the API may have done its work)">"Stop"</button>
+                    </Show>
                     <code class="url-preview" id="request-url">{url_preview}</code>
                     <button type="button" class="ghost" id="copy-url" on:click=copy_url title="Copy the request URL">"Copy URL"</button>
                     <span class="copy-as" role="group" aria-label="Copy the request as code">

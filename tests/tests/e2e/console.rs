@@ -636,6 +636,16 @@ async fn a_big_answer_shows_its_first_rows_while_the_rest_arrives() {
     b.sign_in(&w, ADMIN.0, ADMIN.1).await;
     b.use_mock_api(&w).await;
     let http = reqwest::Client::new();
+    // Stop: the answer that was arriving is given up, said in words, and Send is back
+    assert!(!b.exists("#stop").await, "Stop only while sending");
+    http.get(format!("{}/mock/big/hold", w.portal)).send().await.unwrap();
+    b.click("#send").await;
+    b.wait_text("#response-body pre", "ITEM00000").await;
+    b.click("#stop").await;
+    let said = b.wait_text("#network-error", "Stopped while the answer arrived").await;
+    assert!(said.contains("200") && said.contains("KB"), "{said}");
+    assert!(b.attr("#send", "disabled").await.is_none() && !b.exists("#stop").await);
+    // sent again, held after its first part
     http.get(format!("{}/mock/big/hold", w.portal)).send().await.unwrap();
     b.click("#send").await;
     b.wait_text("#response-body pre", "ITEM00000").await;
