@@ -456,14 +456,20 @@ fn OperationPanel(op: Op, form: Option<Vec<crate::spec::Field>>) -> impl IntoVie
     let unparsed = RwSignal::new(HashMap::<String, String>::new());
     let param_error = RwSignal::new(None::<String>);
     let sending = RwSignal::new(false);
-    // the request on its way, which Stop (or leaving the operation) aborts
+    // the request on its way, which Stop aborts; leaving the operation aborts a read (GET) too,
+    // while a change is left to finish, so its answer is still kept in the history
     let in_flight: StoredValue<Option<web_sys::AbortController>, LocalStorage> = StoredValue::new_local(None);
     let stop = move || {
         if let Some(c) = in_flight.try_update_value(Option::take).flatten() {
             c.abort();
         }
     };
-    on_cleanup(stop);
+    let reads = op.method.eq_ignore_ascii_case("GET");
+    on_cleanup(move || {
+        if reads {
+            stop();
+        }
+    });
     let response = RwSignal::new(None::<Result<ApiResponse, String>>);
     // which request the answer shown belongs to: its first part and its whole share one viewer
     // (read when an answer comes, so a new request leaves the last answer on screen until then)

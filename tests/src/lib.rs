@@ -87,7 +87,18 @@ pub fn deep_list() -> String {
 #[derive(Clone, Default)]
 struct BigMode(std::sync::Arc<std::sync::atomic::AtomicU8>, std::sync::Arc<tokio::sync::Notify>);
 
-async fn mock_big(mode: BigMode) -> axum::response::Response {
+/// Counts an answer given up by the browser: dropped while still armed.
+struct Watch(Option<std::sync::Arc<std::sync::atomic::AtomicUsize>>);
+impl Drop for Watch {
+    fn drop(&mut self) {
+        if let Some(a) = self.0.take() {
+            a.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        }
+    }
+}
+
+/// (A held answer given up by the browser before its release is counted in `aborted`.)
+async fn mock_big(mode: BigMode, aborted: std::sync::Arc<std::sync::atomic::AtomicUsize>) -> axum::response::Response {
     use axum::response::IntoResponse;
     use futures_util::StreamExt;
     let headers = [("content-type", "application/json"), ("access-control-allow-origin", "*")];
@@ -102,7 +113,9 @@ async fn mock_big(mode: BigMode) -> axum::response::Response {
     ))]);
     let then = futures_util::stream::once(async move {
         if how == 1 {
+            let mut watch = Watch(Some(aborted));
             mode.1.notified().await;
+            watch.0 = None;
             Ok(rest)
         } else {
             // after the first part has gone out and been shown (an error at once would leave
@@ -121,14 +134,6 @@ async fn mock_buyers(
     query: String,
     aborted: std::sync::Arc<std::sync::atomic::AtomicUsize>,
 ) -> ([(&'static str, &'static str); 1], String) {
-    struct Watch(Option<std::sync::Arc<std::sync::atomic::AtomicUsize>>);
-    impl Drop for Watch {
-        fn drop(&mut self) {
-            if let Some(a) = self.0.take() {
-                a.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-            }
-        }
-    }
     let one = |id: &str| {
         json!({"Meta": {"Page": 1, "PageSize": 20, "TotalCount": 1, "TotalPages": 1, "ItemRange": [1, 1]}, "Items": [{"ID": id, "Name": id, "Active": true}]}).to_string()
     };
@@ -326,6 +331,7 @@ pub async fn serve_portal_with(api: &str, settings: Value) -> String {
     // requests the browser gave up on before the mock answered (see `mock_buyers`)
     let aborted = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let counter = aborted.clone();
+    let big_aborted = aborted.clone();
     let mut config = json!({"api_base": api, "client_id": seed::SHARED_CLIENT_ID, "storefront_url": format!("http://{addr}/storefront")});
     if let (Some(c), Some(more)) = (config.as_object_mut(), settings.as_object()) {
         c.extend(more.clone());
@@ -344,7 +350,7 @@ pub async fn serve_portal_with(api: &str, settings: Value) -> String {
             "/mock/sections.json",
             axum::routing::get(|| async { ([("content-type", "application/json")], many_sections_spec()) }),
         )
-        .route("/mock/v1/big", axum::routing::get(move || mock_big(big.clone())))
+        .route("/mock/v1/big", axum::routing::get(move || mock_big(big.clone(), big_aborted.clone())))
         .route("/mock/big/hold", axum::routing::get(move || async move { hold.0.store(1, SeqCst) }))
         .route("/mock/big/cut", axum::routing::get(move || async move { cut.0.store(2, SeqCst) }))
         .route("/mock/big/release", axum::routing::get(move || async move { release.1.notify_one() }));

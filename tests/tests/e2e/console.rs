@@ -636,8 +636,24 @@ async fn a_big_answer_shows_its_first_rows_while_the_rest_arrives() {
     b.sign_in(&w, ADMIN.0, ADMIN.1).await;
     b.use_mock_api(&w).await;
     let http = reqwest::Client::new();
+    // answers the browser gave up before they were whole, as the mock API counts them
+    let given_up = || async {
+        let n = http.get(format!("{}/mock/aborted", w.portal)).send().await.unwrap().text().await.unwrap();
+        n.parse::<usize>().unwrap()
+    };
+    let more_given_up = |than: usize| async move {
+        for _ in 0..60 {
+            let n = given_up().await;
+            if n > than {
+                return n;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("the held answer was not given up");
+    };
     // Stop: the answer that was arriving is given up, said in words, and Send is back
     assert!(!b.exists("#stop").await, "Stop only while sending");
+    let before = given_up().await;
     http.get(format!("{}/mock/big/hold", w.portal)).send().await.unwrap();
     b.click("#send").await;
     b.wait_text("#response-body pre", "ITEM00000").await;
@@ -645,6 +661,15 @@ async fn a_big_answer_shows_its_first_rows_while_the_rest_arrives() {
     let said = b.wait_text("#network-error", "Stopped while the answer arrived").await;
     assert!(said.contains("200") && said.contains("KB"), "{said}");
     assert!(b.attr("#send", "disabled").await.is_none() && !b.exists("#stop").await);
+    let before = more_given_up(before).await;
+    // leaving the operation while a read arrives gives it up too
+    http.get(format!("{}/mock/big/hold", w.portal)).send().await.unwrap();
+    b.click("#send").await;
+    b.wait_text("#response-body pre", "ITEM00000").await;
+    b.click(".brand a").await;
+    b.find("#welcome").await;
+    more_given_up(before).await;
+    b.open_op(&w, "GET /big").await;
     // sent again, held after its first part
     http.get(format!("{}/mock/big/hold", w.portal)).send().await.unwrap();
     b.click("#send").await;
