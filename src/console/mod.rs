@@ -172,7 +172,7 @@ pub fn Console() -> impl IntoView {
     view! {
         <div class="console" id="console">
             {move || match spec() {
-                None => view! { <div class="loading" id="spec-loading"><Spinner label="Loading API description"/>" Loading the API description…"</div> }.into_any(),
+                None => view! { <SpecLoading source=source spec=spec_load/> }.into_any(),
                 Some(Err(e)) => view! { <div class="panel"><p class="error" role="alert" id="spec-error">{e}</p><SpecSource source=source spec=spec_load/></div> }.into_any(),
                 Some(Ok(s)) => { let (title, ops_n, sections_n) = (s.title.clone(), s.ops.len(), s.sections.len()); view! {
                     // below 1000 px the menu folds away behind this button
@@ -196,7 +196,7 @@ pub fn Console() -> impl IntoView {
                         <Show when=move || selected.get().is_none()>
                             <div class="welcome" id="welcome">
                                 <h2>{title.clone()}</h2>
-                                <p>{format!("{ops_n} operations in {sections_n} sections. Pick a resource from the Resources menu, or start from what this marketplace holds.")}</p>
+                                <p>{format!("{} in {}. Pick a resource from the Resources menu, or start from what this marketplace holds.", crate::text::count(ops_n, "operation", "operations"), crate::text::count(sections_n, "section", "sections"))}</p>
                                 <crate::enhanced::start_here::StartHere/>
                                 <crate::enhanced::overview::Overview/>
                                 <Recent/>
@@ -214,6 +214,36 @@ pub fn Console() -> impl IntoView {
 }
 
 /// Lets the user load another API description: a URL, or a file.
+/// The API description on its way: after a few seconds without an answer, how long it has been
+/// and where from, with the choice of another address or a file (an address that never answers
+/// is not waited on blindly; a slow one is not given up).
+#[component]
+fn SpecLoading(source: RwSignal<String>, spec: SpecLoad) -> impl IntoView {
+    const SAY_AFTER_S: u32 = 5;
+    let waited = RwSignal::new(0u32);
+    if let Ok(tick) = set_interval_with_handle(move || waited.update(|s| *s += 1), std::time::Duration::from_secs(1)) {
+        on_cleanup(move || tick.clear());
+    }
+    // another address asked for: its own wait
+    Effect::new(move |_| {
+        source.track();
+        waited.set(0);
+    });
+    view! {
+        <div class="loading" id="spec-loading">
+            <Spinner label="Loading API description"/>" Loading the API description…"
+            <Show when=move || { waited.get() >= SAY_AFTER_S }>
+                // said once to a screen reader; the seconds count beside it
+                <p id="spec-waiting">
+                    <span role="status">{move || format!("Still waiting for {}. It may be slow, or not answering: you can wait, or use another description.", source.get())}</span>
+                    <span class="muted">{move || format!(" ({} s)", waited.get())}</span>
+                </p>
+                <SpecSource source=source spec=spec/>
+            </Show>
+        </div>
+    }
+}
+
 #[component]
 fn SpecSource(source: RwSignal<String>, spec: SpecLoad) -> impl IntoView {
     let draft = RwSignal::new(source.get_untracked());

@@ -350,6 +350,13 @@ pub async fn serve_portal_with(api: &str, settings: Value) -> String {
             "/mock/sections.json",
             axum::routing::get(|| async { ([("content-type", "application/json")], many_sections_spec()) }),
         )
+        .route(
+            "/mock/hang-spec.json",
+            axum::routing::get(|| async {
+                tokio::time::sleep(Duration::from_secs(60)).await;
+                ([("content-type", "application/json")], big_spec())
+            }),
+        )
         .route("/mock/v1/big", axum::routing::get(move || mock_big(big.clone(), big_aborted.clone())))
         .route("/mock/big/hold", axum::routing::get(move || async move { hold.0.store(1, SeqCst) }))
         .route("/mock/big/cut", axum::routing::get(move || async move { cut.0.store(2, SeqCst) }))

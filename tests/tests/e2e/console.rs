@@ -866,3 +866,21 @@ async fn a_long_menu_keeps_its_height_while_scrolled_through() {
     let (before, after) = (heights[0].as_f64().unwrap(), heights[1].as_f64().unwrap());
     assert!((after - before).abs() <= 0.1 * after, "the menu's height moved while scrolled through: {heights}");
 }
+
+/// An API description that does not answer: after a few seconds the page says how long it has
+/// waited and for what, and offers another address, which loads.
+#[tokio::test]
+async fn a_description_that_does_not_answer_is_not_waited_on_blindly() {
+    let w = world().await;
+    let b = browser().await;
+    b.sign_in(&w, ADMIN.0, ADMIN.1).await;
+    b.js(&format!("localStorage.setItem('gatehouse.spec_url', '{}/mock/hang-spec.json');", w.portal)).await;
+    b.c.goto(&w.portal).await.unwrap();
+    b.find("#spec-loading").await;
+    assert!(!b.exists("#spec-waiting").await, "said only after a few seconds");
+    let said = b.wait_text("#spec-waiting", "Still waiting for").await;
+    assert!(said.contains("/mock/hang-spec.json") && said.contains(" s)"), "{said}");
+    b.fill("#spec-url", &format!("{}/mock/spec.json", w.portal)).await;
+    b.click("#spec-load").await;
+    b.wait_text("#welcome", "1 operation in 1 section.").await;
+}
