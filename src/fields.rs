@@ -28,9 +28,15 @@ pub struct Slot {
     /// input reads again.
     pub unreadable: Callback<Option<String>>,
     pub enabled: Signal<bool>,
+    /// The API requires it (said to assistive technology with `aria-required`; the row marks it).
+    pub required: bool,
 }
 
 impl Slot {
+    /// `aria-required` for the control: only on a required field.
+    fn aria_required(&self) -> Option<&'static str> {
+        self.required.then_some("true")
+    }
     pub fn desc(&self) -> String {
         format!("{}-desc", self.id)
     }
@@ -97,19 +103,24 @@ fn in_words(name: &str, problem: String) -> String {
 
 /// A line (or, `long`, a box) of text. Empty text is no value (see `typed_text`).
 pub fn text_box(slot: Slot, long: bool, placeholder: &'static str) -> AnyView {
+    let req = slot.aria_required();
     let Slot { name, id, value, set, enabled, .. } = slot;
+    // an email address gets the keyboard and meaning of one (the form is novalidate: its
+    // problems are said the portal's way)
+    let kind = if name.eq_ignore_ascii_case("email") { "email" } else { "text" };
     let desc = format!("{id}-desc");
     let input = move |ev: leptos::ev::Event| set.run(typed_text(&name, event_target_value(&ev)));
     let disabled = move || !enabled.get();
     if long {
-        view! { <textarea id=id aria-describedby=desc rows="3" placeholder=placeholder prop:value=move || Slot::text(value) on:input=input disabled=disabled></textarea> }.into_any()
+        view! { <textarea id=id aria-describedby=desc aria-required=req rows="3" placeholder=placeholder prop:value=move || Slot::text(value) on:input=input disabled=disabled></textarea> }.into_any()
     } else {
-        view! { <input id=id aria-describedby=desc type="text" autocomplete="off" placeholder=placeholder prop:value=move || Slot::text(value) on:input=input disabled=disabled/> }.into_any()
+        view! { <input id=id aria-describedby=desc aria-required=req type=kind autocomplete="off" placeholder=placeholder prop:value=move || Slot::text(value) on:input=input disabled=disabled/> }.into_any()
     }
 }
 
 /// A password, with the policy's rules ticked off while typing.
 pub fn password_box(slot: Slot, policy: &'static PasswordPolicy) -> AnyView {
+    let req = slot.aria_required();
     let Slot { name, id, value, set, enabled, .. } = slot;
     let pw = move || Slot::text(value);
     let rules = policy.check("").into_iter().map(|rule| {
@@ -122,7 +133,7 @@ pub fn password_box(slot: Slot, policy: &'static PasswordPolicy) -> AnyView {
     });
     view! {
         <span class="password">
-            <input id=id.clone() aria-describedby=format!("{id}-desc") type="password" autocomplete="new-password" disabled=move || !enabled.get()
+            <input id=id.clone() aria-describedby=format!("{id}-desc") aria-required=req type="password" autocomplete="new-password" disabled=move || !enabled.get()
                 prop:value=pw on:input=move |ev| set.run(typed_text(&name, event_target_value(&ev)))/>
             <ul class="rules" id=format!("{id}-rules") aria-live="polite">{rules.collect_view()}</ul>
         </span>
@@ -132,10 +143,11 @@ pub fn password_box(slot: Slot, policy: &'static PasswordPolicy) -> AnyView {
 
 /// A number. What is written back never moves the caret or respells what was typed.
 pub fn number_box(slot: Slot) -> AnyView {
+    let req = slot.aria_required();
     let Slot { id, value, set, enabled, .. } = slot;
     let node = NodeRef::<leptos::html::Input>::new();
     view! {
-        <input id=id.clone() aria-describedby=format!("{id}-desc") type="number" step="any" node_ref=node disabled=move || !enabled.get()
+        <input id=id.clone() aria-describedby=format!("{id}-desc") aria-required=req type="number" step="any" node_ref=node disabled=move || !enabled.get()
             prop:value=move || {
                 // only a changed number is written back (the browser moves the caret on every
                 // write: "2." + "5" would become "52"), never in another spelling ("1.2e2" stays)
@@ -167,10 +179,11 @@ pub fn number_box(slot: Slot) -> AnyView {
 
 /// One of a few values: a document's enumeration, or true / false (with "—" for not given).
 pub fn choice_box(slot: Slot, options: Vec<String>, booleans: bool) -> AnyView {
+    let req = slot.aria_required();
     let Slot { id, value, set, enabled, .. } = slot;
     let options = if booleans { vec!["true".to_string(), "false".to_string()] } else { options };
     view! {
-        <select id=id.clone() aria-describedby=format!("{id}-desc") disabled=move || !enabled.get()
+        <select id=id.clone() aria-describedby=format!("{id}-desc") aria-required=req disabled=move || !enabled.get()
             on:change=move |ev| {
                 let v = event_target_value(&ev);
                 set.run(match v.as_str() {
@@ -215,6 +228,7 @@ fn lines(text: &str) -> impl Iterator<Item = &str> {
 /// went away on leaving the box would move Send from under the pointer), and a list changed
 /// elsewhere (pasted JSON) is shown here.
 pub fn lines_box(slot: Slot) -> AnyView {
+    let req = slot.aria_required();
     let Slot { id, value, set, enabled, .. } = slot;
     let typed = RwSignal::new(strings(value.get_untracked()).join("\n"));
     Effect::new(move |_| {
@@ -224,7 +238,7 @@ pub fn lines_box(slot: Slot) -> AnyView {
         }
     });
     view! {
-        <textarea id=id.clone() aria-describedby=format!("{id}-desc") rows="3" placeholder="One value per line" disabled=move || !enabled.get()
+        <textarea id=id.clone() aria-describedby=format!("{id}-desc") aria-required=req rows="3" placeholder="One value per line" disabled=move || !enabled.get()
             prop:value=typed
             on:input=move |ev| {
                 let text = event_target_value(&ev);
@@ -272,7 +286,8 @@ pub fn multi_box(slot: Slot, options: Vec<String>) -> AnyView {
 /// A JSON value, kept as typed: malformed text is the slot's `unreadable` problem until it
 /// reads, and a value changed elsewhere (pasted JSON) replaces what is typed here.
 pub fn json_box(slot: Slot) -> AnyView {
-    let Slot { name, id, value, set, unreadable, enabled } = slot;
+    let req = slot.aria_required();
+    let Slot { name, id, value, set, unreadable, enabled, .. } = slot;
     let pretty = |v: Option<Value>| v.map(|v| serde_json::to_string_pretty(&v).unwrap_or_default()).unwrap_or_default();
     let typed = RwSignal::new(pretty(value.get_untracked()));
     let broken = RwSignal::new(false);
@@ -293,7 +308,7 @@ pub fn json_box(slot: Slot) -> AnyView {
         }
     });
     view! {
-        <textarea id=id.clone() aria-describedby=format!("{id}-desc") rows="3" class="code" placeholder="{ }" spellcheck="false" disabled=move || !enabled.get()
+        <textarea id=id.clone() aria-describedby=format!("{id}-desc") aria-required=req rows="3" class="code" placeholder="{ }" spellcheck="false" disabled=move || !enabled.get()
             prop:value=typed
             on:input=move |ev| {
                 let text = event_target_value(&ev);

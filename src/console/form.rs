@@ -159,6 +159,7 @@ fn field_view(
         set,
         unreadable,
         enabled: Signal::from(true),
+        required: f.required,
     };
     let format = f.format.as_deref();
     let control = match f.kind {

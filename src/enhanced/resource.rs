@@ -559,7 +559,7 @@ pub fn ResourceScreen(def: &'static ScreenDef) -> impl IntoView {
 /// One labelled field: widget, hint, length count and message.
 fn field_row(def: &'static ResourceDef, form: Form, name: &'static str, w: W, hint: &'static str) -> impl IntoView {
     let required = def.required.contains(&name);
-    let slot = form.slot(name);
+    let slot = crate::fields::Slot { required, ..form.slot(name) };
     // the portal's field vocabulary for plain values; the screen's own widgets for the rest
     let widget = match w {
         W::Text => text_box(slot.clone(), false, ""),

@@ -44,6 +44,7 @@ impl Form {
                 })
             }),
             enabled: form.writable,
+            required: false,
         }
     }
 }

@@ -782,6 +782,25 @@ async fn the_console_form_and_the_editor_share_one_field_vocabulary() {
     );
     b.fill("#ed-xp", "{\"Tier\": ").await;
     assert_eq!(b.wait_text("#ed-xp-error", "malformed JSON").await, console_problem);
+
+    // both say which fields are required to assistive technology too (the marked ones, and
+    // only those; a checkbox always holds a value, and required on it would mean "tick it"),
+    // and an email address is typed as one
+    let required = "return [...document.querySelectorAll('.field')]
+        .filter(r => !r.querySelector('input[type=checkbox]'))
+        .map(r => [r.dataset.field, !!r.querySelector('.req'), !!r.querySelector('[aria-required=true]')])
+        .filter(x => x[1] || x[2]);";
+    let email = |id: &str| format!("return document.getElementById('{id}').type;");
+    let editor = b.js(required).await;
+    assert_eq!(b.js(&email("ed-Email")).await, "email");
+    b.open_op(&w, "POST /adminusers").await;
+    let console = b.js(required).await;
+    assert_eq!(b.js(&email("field-Email")).await, "email");
+    for (form, rows) in [("editor", &editor), ("console", &console)] {
+        let rows = rows.as_array().unwrap();
+        assert!(rows.iter().any(|r| r[0] == "Username"), "{form}: {rows:?}");
+        assert!(rows.iter().all(|r| r[1] == r[2]), "{form}: [field, marked, aria-required] {rows:?}");
+    }
 }
 
 #[tokio::test]
