@@ -666,6 +666,12 @@ impl Browser {
         self.open_op(world, "GET /big").await;
     }
 
+    /// Opens the portal with the API description at `{portal}{path}` (signed in already).
+    pub async fn use_spec(&self, world: &World, path: &str) {
+        self.js(&format!("localStorage.setItem('gatehouse.spec_url', '{}{path}');", world.portal)).await;
+        self.c.goto(&world.portal).await.unwrap();
+    }
+
     /// The labels of the menu entries currently shown (not filtered out).
     pub async fn shown_menu(&self) -> Vec<String> {
         let v = self.js("return [...document.querySelectorAll('.menu .resource')].filter(e => e.offsetParent !== null).map(e => e.textContent.trim());").await;

@@ -858,8 +858,7 @@ async fn a_long_menu_keeps_its_height_while_scrolled_through() {
     let w = world().await;
     let b = browser().await;
     b.sign_in(&w, ADMIN.0, ADMIN.1).await;
-    b.js(&format!("localStorage.setItem('gatehouse.spec_url', '{}/mock/sections.json');", w.portal)).await;
-    b.c.goto(&w.portal).await.unwrap();
+    b.use_spec(&w, "/mock/sections.json").await;
     b.wait_text("#welcome", "in 30 sections").await;
     // the menu's sections out of view are not laid out until scrolled to; the room kept for
     // each is near its real size, so the menu's height (and the scrollbar) hardly moves as it is
@@ -893,8 +892,7 @@ async fn a_description_that_does_not_answer_is_not_waited_on_blindly() {
     let w = world().await;
     let b = browser().await;
     b.sign_in(&w, ADMIN.0, ADMIN.1).await;
-    b.js(&format!("localStorage.setItem('gatehouse.spec_url', '{}/mock/hang-spec.json');", w.portal)).await;
-    b.c.goto(&w.portal).await.unwrap();
+    b.use_spec(&w, "/mock/hang-spec.json").await;
     b.find("#spec-loading").await;
     assert!(!b.exists("#spec-waiting").await, "said only after a few seconds");
     let said = b.wait_text("#spec-waiting", "Still waiting for").await;
