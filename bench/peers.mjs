@@ -97,6 +97,8 @@ const worker = new Worker(new URL('./peers-server.mjs', import.meta.url), { work
   ocPath, mods,
   dirs: Object.fromEntries(Object.entries(tools).filter(([, t]) => t.dir).map(([n, t]) => [n, t.dir])),
   pages: Object.fromEntries(Object.entries(tools).filter(([, t]) => t.page).map(([n, t]) => [n, t.page])),
+  // the peers' files, read and hashed before the first round as the tools' own are
+  warm: Object.values(tools).filter((t) => t.page).flatMap((t) => t.files()).filter((f) => fs.existsSync(f)),
 } });
 const base = await new Promise((resolve, reject) => { worker.once('message', resolve); worker.once('error', reject); });
 

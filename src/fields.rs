@@ -105,16 +105,16 @@ fn in_words(name: &str, problem: String) -> String {
 pub fn text_box(slot: Slot, long: bool, placeholder: &'static str) -> AnyView {
     let req = slot.aria_required();
     let Slot { name, id, value, set, enabled, .. } = slot;
-    // an email address gets the keyboard and meaning of one (the form is novalidate: its
-    // problems are said the portal's way)
-    let kind = if name.eq_ignore_ascii_case("email") { "email" } else { "text" };
+    // an email address gets the keyboard of one; the input stays text, so what is typed is what
+    // is sent (an email input would turn a non-ASCII domain into punycode and trim spaces)
+    let keys = if name.eq_ignore_ascii_case("email") { "email" } else { "text" };
     let desc = format!("{id}-desc");
     let input = move |ev: leptos::ev::Event| set.run(typed_text(&name, event_target_value(&ev)));
     let disabled = move || !enabled.get();
     if long {
         view! { <textarea id=id aria-describedby=desc aria-required=req rows="3" placeholder=placeholder prop:value=move || Slot::text(value) on:input=input disabled=disabled></textarea> }.into_any()
     } else {
-        view! { <input id=id aria-describedby=desc aria-required=req type=kind autocomplete="off" placeholder=placeholder prop:value=move || Slot::text(value) on:input=input disabled=disabled/> }.into_any()
+        view! { <input id=id aria-describedby=desc aria-required=req type="text" inputmode=keys autocapitalize=(keys == "email").then_some("none") autocomplete="off" placeholder=placeholder prop:value=move || Slot::text(value) on:input=input disabled=disabled/> }.into_any()
     }
 }
 

@@ -208,7 +208,13 @@ pub async fn send_streaming(
     // said in words: the browser's own text ("TypeError: Failed to fetch") tells people nothing
     let res = match sent {
         Ok(res) => res,
-        Err(_) if signal.is_some_and(|s| s.aborted()) => return Err("The request was cancelled.".into()),
+        Err(_) if signal.is_some_and(|s| s.aborted()) => {
+            return Err(if method.eq_ignore_ascii_case("GET") {
+                "Stopped before the API answered.".into()
+            } else {
+                "Stopped before the API answered. The request may have reached the API all the same: check what it did before sending it again.".into()
+            })
+        }
         Err(_) => return Err(diagnose(url).await),
     };
     mark("answer-headers");

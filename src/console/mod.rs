@@ -149,6 +149,8 @@ pub fn Console() -> impl IntoView {
         false,
     );
     let spec = move || spec_load.state.get().and_then(Result::ok);
+    // another description offered while one was slow to come (kept while the next loads)
+    let offered = RwSignal::new(false);
     let route = Route::new();
     let selected = route.op;
     let menu_open = RwSignal::new(false);
@@ -172,7 +174,7 @@ pub fn Console() -> impl IntoView {
     view! {
         <div class="console" id="console">
             {move || match spec() {
-                None => view! { <SpecLoading source=source spec=spec_load/> }.into_any(),
+                None => view! { <SpecLoading source=source spec=spec_load offered=offered/> }.into_any(),
                 Some(Err(e)) => view! { <div class="panel"><p class="error" role="alert" id="spec-error">{e}</p><SpecSource source=source spec=spec_load/></div> }.into_any(),
                 Some(Ok(s)) => { let (title, ops_n, sections_n) = (s.title.clone(), s.ops.len(), s.sections.len()); view! {
                     // below 1000 px the menu folds away behind this button
@@ -213,37 +215,43 @@ pub fn Console() -> impl IntoView {
     }
 }
 
-/// Lets the user load another API description: a URL, or a file.
 /// The API description on its way: after a few seconds without an answer, how long it has been
 /// and where from, with the choice of another address or a file (an address that never answers
-/// is not waited on blindly; a slow one is not given up).
+/// is not waited on blindly; a slow one is not given up). Once offered, the choice stays while
+/// another address loads (`offered` outlives this view, which each new load mounts afresh).
 #[component]
-fn SpecLoading(source: RwSignal<String>, spec: SpecLoad) -> impl IntoView {
+fn SpecLoading(source: RwSignal<String>, spec: SpecLoad, offered: RwSignal<bool>) -> impl IntoView {
     const SAY_AFTER_S: u32 = 5;
     let waited = RwSignal::new(0u32);
-    if let Ok(tick) = set_interval_with_handle(move || waited.update(|s| *s += 1), std::time::Duration::from_secs(1)) {
+    if let Ok(tick) = set_interval_with_handle(
+        move || {
+            waited.update(|s| *s += 1);
+            if waited.get_untracked() >= SAY_AFTER_S {
+                offered.set(true);
+            }
+        },
+        std::time::Duration::from_secs(1),
+    ) {
         on_cleanup(move || tick.clear());
     }
-    // another address asked for: its own wait
-    Effect::new(move |_| {
-        source.track();
-        waited.set(0);
-    });
+    let said = move || waited.get() >= SAY_AFTER_S;
     view! {
         <div class="loading" id="spec-loading">
             <Spinner label="Loading API description"/>" Loading the API description…"
-            <Show when=move || { waited.get() >= SAY_AFTER_S }>
-                // said once to a screen reader; the seconds count beside it
-                <p id="spec-waiting">
-                    <span role="status">{move || format!("Still waiting for {}. It may be slow, or not answering: you can wait, or use another description.", source.get())}</span>
-                    <span class="muted">{move || format!(" ({} s)", waited.get())}</span>
-                </p>
+            // a live region there from the start, so its words are announced when they come (once:
+            // the seconds count beside it)
+            <p id="spec-waiting">
+                <span role="status">{move || said().then(|| format!("Still waiting for {}. It may be slow, or not answering: you can wait, or use another description.", source.get()))}</span>
+                <span class="muted">{move || said().then(|| format!(" ({} s)", waited.get()))}</span>
+            </p>
+            <Show when=move || offered.get()>
                 <SpecSource source=source spec=spec/>
             </Show>
         </div>
     }
 }
 
+/// Lets the user load another API description: a URL, or a file.
 #[component]
 fn SpecSource(source: RwSignal<String>, spec: SpecLoad) -> impl IntoView {
     let draft = RwSignal::new(source.get_untracked());
@@ -489,8 +497,11 @@ fn OperationPanel(op: Op, form: Option<Vec<crate::spec::Field>>) -> impl IntoVie
     // the request on its way, which Stop aborts; leaving the operation aborts a read (GET) too,
     // while a change is left to finish, so its answer is still kept in the history
     let in_flight: StoredValue<Option<web_sys::AbortController>, LocalStorage> = StoredValue::new_local(None);
+    // Stop was pressed: when the request has settled, the focus goes back to Send (Stop is gone)
+    let stopped = StoredValue::new(false);
     let stop = move || {
         if let Some(c) = in_flight.try_update_value(Option::take).flatten() {
+            stopped.set_value(true);
             c.abort();
         }
     };
@@ -670,6 +681,13 @@ fn OperationPanel(op: Op, form: Option<Vec<crate::spec::Field>>) -> impl IntoVie
                 }
                 response.set(Some(res));
                 sending.set(false);
+                if stopped.try_update_value(std::mem::take) == Some(true) {
+                    request_animation_frame(|| {
+                        if let Some(send) = document().get_element_by_id("send") {
+                            let _ = wasm_bindgen::JsCast::unchecked_into::<web_sys::HtmlElement>(send).focus();
+                        }
+                    });
+                }
             });
         }
     };
@@ -708,7 +726,7 @@ fn OperationPanel(op: Op, form: Option<Vec<crate::spec::Field>>) -> impl IntoVie
         view! {
             <div class="field">
                 <label for=id.clone()>{p.name.clone()}{p.required.then_some(view! { <span class="req">" *"</span> })}</label>
-                <input id=id type=if p.kind == Kind::Int { "number" } else { "text" } placeholder=placeholder
+                <input id=id type=if p.kind == Kind::Int { "number" } else { "text" } placeholder=placeholder aria-required=p.required.then_some("true")
                     prop:value=move || target.with(|m| m.get(&name).cloned().unwrap_or_default())
                     on:input=move |ev| { let v = event_target_value(&ev); target.update(|m| { m.insert(name2.clone(), v); }); }/>
             </div>
@@ -899,10 +917,11 @@ fn OperationPanel(op: Op, form: Option<Vec<crate::spec::Field>>) -> impl IntoVie
                             {format!(" as {}", a.username)}
                         </label>
                     })}
+                    // said in the row that stays in view, beside the Send that refused
+                    <Show when=move || param_error.get().is_some()>
+                        <p class="error" id="request-error" role="alert">{move || param_error.get().unwrap_or_default()}</p>
+                    </Show>
                 </div>
-                <Show when=move || param_error.get().is_some()>
-                    <p class="error" id="request-error" role="alert">{move || param_error.get().unwrap_or_default()}</p>
-                </Show>
             </form>
         </section>
         <section class="response-pane" aria-label="Response" aria-live="polite">

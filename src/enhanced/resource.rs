@@ -568,7 +568,7 @@ fn field_row(def: &'static ResourceDef, form: Form, name: &'static str, w: W, hi
         W::Bool(text) => check_box(slot.clone(), text),
         W::Json => json_box(slot.clone()),
         W::Tags => lines_box(slot.clone()),
-        W::Minutes => view! { <MinutesInput form=form name=name/> }.into_any(),
+        W::Minutes => view! { <MinutesInput form=form name=name required=required/> }.into_any(),
         W::Secret => view! { <SecretInput form=form name=name/> }.into_any(),
         W::Roles => view! { <RolePicker form=form name=name/> }.into_any(),
         W::Pick(p) => view! { <PickInput form=form name=name pick=p required=required/> }.into_any(),

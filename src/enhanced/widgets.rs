@@ -83,7 +83,7 @@ const UNITS: &[(&str, i64)] = &[("minutes", 1), ("hours", 60), ("days", 1440)];
 
 /// A duration in minutes (as the API stores it), typed in minutes, hours or days.
 #[component]
-pub fn MinutesInput(form: Form, name: &'static str) -> impl IntoView {
+pub fn MinutesInput(form: Form, name: &'static str, required: bool) -> impl IntoView {
     let minutes = move || form.draft.with(|d| d.get(name).and_then(Value::as_i64));
     let start = minutes().unwrap_or(0);
     let unit = RwSignal::new(UNITS.iter().rev().map(|u| u.1).find(|f| start != 0 && start % f == 0).unwrap_or(1));
@@ -124,7 +124,7 @@ pub fn MinutesInput(form: Form, name: &'static str) -> impl IntoView {
     let unit_id2 = unit_id.clone();
     view! {
         <span class="row duration">
-            <input id=id aria-describedby=desc_of(name) type="text" inputmode="decimal" size="8" disabled=move || !form.writable.get() prop:value=typed
+            <input id=id aria-describedby=desc_of(name) aria-required=required.then_some("true") type="text" inputmode="decimal" size="8" disabled=move || !form.writable.get() prop:value=typed
                 on:input=move |ev| { typed.set(event_target_value(&ev)); apply(); }/>
             <label class="sr-only" for=unit_id.clone()>{format!("{} unit", gatehouse_model::resources::label(name))}</label>
             <select id=unit_id2 disabled=move || !form.writable.get() on:change=move |ev| { unit.set(event_target_value(&ev).parse().unwrap_or(1)); apply(); }>
@@ -357,7 +357,7 @@ pub fn PickInput(form: Form, name: &'static str, pick: Pick, required: bool) -> 
     let current = move || str_of(form, name);
     view! {
         <span class="row pick">
-            <select id=id_of(name) aria-describedby=desc_of(name) disabled=move || !form.writable.get() || !matches!(options.get(), Some(Ok(_)))
+            <select id=id_of(name) aria-describedby=desc_of(name) aria-required=required.then_some("true") disabled=move || !form.writable.get() || !matches!(options.get(), Some(Ok(_)))
                 on:change=move |ev| set_str(form, name, event_target_value(&ev))>
                 <option value="" selected=move || current().is_empty()>{if required { "— choose —" } else { "— none —" }}</option>
                 {move || {

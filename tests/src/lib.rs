@@ -89,6 +89,12 @@ struct BigMode(std::sync::Arc<std::sync::atomic::AtomicU8>, std::sync::Arc<tokio
 
 /// Counts an answer given up by the browser: dropped while still armed.
 struct Watch(Option<std::sync::Arc<std::sync::atomic::AtomicUsize>>);
+impl Watch {
+    /// The answer went out whole: nothing to count.
+    fn disarm(&mut self) {
+        self.0 = None;
+    }
+}
 impl Drop for Watch {
     fn drop(&mut self) {
         if let Some(a) = self.0.take() {
@@ -111,11 +117,12 @@ async fn mock_big(mode: BigMode, aborted: std::sync::Arc<std::sync::atomic::Atom
     let first = futures_util::stream::iter([Ok::<_, std::io::Error>(axum::body::Bytes::from(
         body.as_bytes()[..256 * 1024].to_vec(),
     ))]);
+    // armed now, with the answer begun: a browser that gives up before the release drops it
+    let mut watch = Watch((how == 1).then_some(aborted));
     let then = futures_util::stream::once(async move {
         if how == 1 {
-            let mut watch = Watch(Some(aborted));
             mode.1.notified().await;
-            watch.0 = None;
+            watch.disarm();
             Ok(rest)
         } else {
             // after the first part has gone out and been shown (an error at once would leave
@@ -149,7 +156,7 @@ async fn mock_buyers(
     } else if query.contains("search=hang") {
         let mut watch = Watch(Some(aborted));
         tokio::time::sleep(Duration::from_secs(8)).await;
-        watch.0 = None;
+        watch.disarm();
         one("HANG")
     } else {
         deep_list()

@@ -661,6 +661,14 @@ async fn a_big_answer_shows_its_first_rows_while_the_rest_arrives() {
     let said = b.wait_text("#network-error", "Stopped while the answer arrived").await;
     assert!(said.contains("200") && said.contains("KB"), "{said}");
     assert!(b.attr("#send", "disabled").await.is_none() && !b.exists("#stop").await);
+    // the focus, on Stop when it went away, is back on Send
+    for _ in 0..20 {
+        if b.js("return document.activeElement && document.activeElement.id;").await == "send" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(b.js("return document.activeElement && document.activeElement.id;").await, "send");
     let before = more_given_up(before).await;
     // leaving the operation while a read arrives gives it up too
     http.get(format!("{}/mock/big/hold", w.portal)).send().await.unwrap();
@@ -790,7 +798,7 @@ async fn the_console_form_and_the_editor_share_one_field_vocabulary() {
         .filter(r => !r.querySelector('input[type=checkbox]'))
         .map(r => [r.dataset.field, !!r.querySelector('.req'), !!r.querySelector('[aria-required=true]')])
         .filter(x => x[1] || x[2]);";
-    let email = |id: &str| format!("return document.getElementById('{id}').type;");
+    let email = |id: &str| format!("return document.getElementById('{id}').inputMode;");
     let editor = b.js(required).await;
     assert_eq!(b.js(&email("ed-Email")).await, "email");
     b.open_op(&w, "POST /adminusers").await;
@@ -801,6 +809,18 @@ async fn the_console_form_and_the_editor_share_one_field_vocabulary() {
         assert!(rows.iter().any(|r| r[0] == "Username"), "{form}: {rows:?}");
         assert!(rows.iter().all(|r| r[1] == r[2]), "{form}: [field, marked, aria-required] {rows:?}");
     }
+    // the editors' own widgets (a duration, pickers) and a path parameter say it too
+    for (screen, field) in [("apiclients", "AccessTokenDuration"), ("impersonationconfigs", "BuyerID")] {
+        b.open_screen(&w, screen).await;
+        b.click("#ed-new").await;
+        b.find("#ed-heading").await;
+        let rows = b.js(required).await;
+        let rows = rows.as_array().unwrap();
+        assert!(rows.iter().any(|r| r[0] == field && r[2] == true), "{screen}: {rows:?}");
+        assert!(rows.iter().all(|r| r[1] == r[2]), "{screen}: [field, marked, aria-required] {rows:?}");
+    }
+    b.open_op(&w, "GET /buyers/{buyerID}").await;
+    assert_eq!(b.attr("#param-buyerID", "aria-required").await.as_deref(), Some("true"));
 }
 
 #[tokio::test]
@@ -871,6 +891,7 @@ async fn a_long_menu_keeps_its_height_while_scrolled_through() {
           const frame = () => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
           const m = document.getElementById('menu');
           const before = m.scrollHeight;
+          if (!m.clientHeight) return done([before, -1]);
           for (let y = 0; y <= m.scrollHeight; y += m.clientHeight / 2) { m.scrollTop = y; await frame(); }
           const after = m.scrollHeight;
           m.scrollTop = 0;
@@ -894,10 +915,43 @@ async fn a_description_that_does_not_answer_is_not_waited_on_blindly() {
     b.sign_in(&w, ADMIN.0, ADMIN.1).await;
     b.use_spec(&w, "/mock/hang-spec.json").await;
     b.find("#spec-loading").await;
-    assert!(!b.exists("#spec-waiting").await, "said only after a few seconds");
+    assert_eq!(b.text("#spec-waiting").await, "", "said only after a few seconds");
     let said = b.wait_text("#spec-waiting", "Still waiting for").await;
     assert!(said.contains("/mock/hang-spec.json") && said.contains(" s)"), "{said}");
+    // another address that does not answer either: the choice stays while it loads
+    b.fill("#spec-url", &format!("{}/mock/hang-spec.json?again", w.portal)).await;
+    b.click("#spec-load").await;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert!(b.exists("#spec-url").await, "the choice is still offered");
+    assert!(!b.text("#spec-waiting").await.contains("?again"), "its own wait starts afresh");
     b.fill("#spec-url", &format!("{}/mock/spec.json", w.portal)).await;
     b.click("#spec-load").await;
     b.wait_text("#welcome", "1 operation in 1 section.").await;
+}
+
+/// A long request history, open below an answer, stays below the answer's viewer: it scrolls
+/// inside its own share of the pane instead of being drawn under the viewer.
+#[tokio::test]
+async fn an_open_history_stays_below_the_answer() {
+    let w = world().await;
+    let b = browser().await;
+    b.sign_in(&w, ADMIN.0, ADMIN.1).await;
+    b.c.set_window_size(1366, 768).await.unwrap();
+    b.open_op(&w, "GET /buyers").await;
+    for _ in 0..15 {
+        b.send().await;
+    }
+    b.click("#history-panel summary").await;
+    let at = b
+        .js("const h = document.getElementById('history-panel').getBoundingClientRect();
+             const v = document.getElementById('response-body').getBoundingClientRect();
+             const x = h.left + 40, y = h.top + 30;
+             const hit = document.elementFromPoint(x, y);
+             return [Math.round(v.bottom), Math.round(h.top), Math.round(v.height), !!hit && document.getElementById('history-panel').contains(hit)];")
+        .await;
+    assert!(at[0].as_i64().unwrap() <= at[1].as_i64().unwrap() + 1, "the viewer runs over the history: {at}");
+    assert!(
+        at[2].as_i64().unwrap() >= 200 && at[3] == true,
+        "[viewer bottom, history top, viewer height, history hit] {at}"
+    );
 }

@@ -239,6 +239,13 @@ async fn sweep(width: u32) {
         send[1].as_i64().unwrap() <= send[2].as_i64().unwrap() && send[0].as_i64().unwrap() >= 0,
         "{width} px: Send out of view {send}"
     );
+    // Send refused (required fields empty): why is said in view, beside it
+    b.click("#send").await;
+    let said = b.js("const r = document.getElementById('request-error').getBoundingClientRect(); return [Math.round(r.top), Math.round(r.bottom), innerHeight];").await;
+    assert!(
+        said[0].as_i64().unwrap() >= 0 && said[1].as_i64().unwrap() <= said[2].as_i64().unwrap(),
+        "{width} px: the reason Send refused is out of view {said}"
+    );
     b.open_op(&w, "GET /buyers").await;
     b.send().await;
     s.look("console with an answer").await;
