@@ -77,8 +77,13 @@ pub fn escape_closes(ev: &leptos::ev::KeyboardEvent, open: RwSignal<bool>, toggl
         return;
     }
     open.set(false);
-    if let Some(button) = document().get_element_by_id(toggle) {
-        let _ = wasm_bindgen::JsCast::unchecked_into::<web_sys::HtmlElement>(button).focus();
+    focus(&format!("#{toggle}"));
+}
+
+/// Moves the keyboard focus to the first element `css` selects, if there is one.
+pub fn focus(css: &str) {
+    if let Some(e) = document().query_selector(css).ok().flatten() {
+        let _ = wasm_bindgen::JsCast::unchecked_into::<web_sys::HtmlElement>(e).focus();
     }
 }
 

@@ -160,11 +160,7 @@ pub fn Console() -> impl IntoView {
         selected.track();
         if first.is_some() {
             menu_open.set(false);
-            request_animation_frame(|| {
-                if let Some(h) = document().query_selector("#console-ready h2[tabindex]").ok().flatten() {
-                    let _ = wasm_bindgen::JsCast::unchecked_into::<web_sys::HtmlElement>(h).focus();
-                }
-            });
+            request_animation_frame(|| crate::components::focus("#console-ready h2[tabindex]"));
         }
     });
     provide_context(route);
@@ -682,11 +678,7 @@ fn OperationPanel(op: Op, form: Option<Vec<crate::spec::Field>>) -> impl IntoVie
                 response.set(Some(res));
                 sending.set(false);
                 if stopped.try_update_value(std::mem::take) == Some(true) {
-                    request_animation_frame(|| {
-                        if let Some(send) = document().get_element_by_id("send") {
-                            let _ = wasm_bindgen::JsCast::unchecked_into::<web_sys::HtmlElement>(send).focus();
-                        }
-                    });
+                    request_animation_frame(|| crate::components::focus("#send"));
                 }
             });
         }

@@ -390,11 +390,7 @@ fn Review(map: Map, choices: Choices, holders: Signal<bool>) -> impl IntoView {
 /// Opens one user's detail below the map and moves the focus (and the view) to it.
 fn open_detail(selected: RwSignal<Option<u32>>, row: u32) {
     selected.set(Some(row));
-    request_animation_frame(|| {
-        if let Some(h) = document().query_selector("#am-detail h3").ok().flatten() {
-            let _ = wasm_bindgen::JsCast::unchecked_into::<web_sys::HtmlElement>(h).focus();
-        }
-    });
+    request_animation_frame(|| crate::components::focus("#am-detail h3"));
 }
 
 /// Sets `signal` only when the value differs (a set always wakes what reads it).
