@@ -189,8 +189,10 @@ const firstParts = (p, ready) => p.evaluate((ready) => {
 }, ready);
 
 // the big answer in parts (ms after the click): its first part is shown while the rest arrives
-const answerParts = (p, t0, shown) => p.evaluate(([t0, shown]) => {
+// (read once the whole answer is in: the rest is read after the first part has been painted)
+const answerParts = (p, t0, shown) => p.evaluate(async ([t0, shown]) => {
   const m = (n) => performance.getEntriesByName(`gatehouse:${n}`).find((e) => e.startTime >= t0)?.startTime - t0;
+  for (let i = 0; i < 500 && !Number.isFinite(m('answer-arrived')); i++) await new Promise((r) => setTimeout(r, 20));
   const first = Number.isFinite(m('answer-early')) ? m('answer-early') : m('answer-arrived');
   return { 'click to request': m('answer-requested'), 'first part in (headers, ≥ 16 KB)': first - m('answer-requested'),
     'of which to the headers in the page': m('answer-headers') - m('answer-requested'),

@@ -309,7 +309,18 @@ pub async fn send_streaming(
                 mark("answer-first-bytes");
             }
             let at = buf.len();
-            buf.resize(at + chunk.length() as usize, 0);
+            let n = chunk.length() as usize;
+            // the chunk that brings the first part of a big answer: that part is shown (and
+            // painted) before the chunk is copied whole, which for the megabytes a browser may
+            // hand over at once takes longer than a frame
+            if ok && streaming && shown.is_none() && at + n >= EARLY_BYTES && length != Some(at + n) {
+                let mut first = buf.clone();
+                first.extend(chunk.subarray(0, FIRST_SHOWN.saturating_sub(at).min(n) as u32).to_vec());
+                shown = show(&first, true);
+                after_paint().await;
+                turn = now_ms();
+            }
+            buf.resize(at + n, 0);
             chunk.copy_to(&mut buf[at..]);
             // a big answer already on screen is read a few milliseconds per turn of the event
             // loop: a body waiting whole in the browser would otherwise be one long task
@@ -345,11 +356,17 @@ async fn after_paint() {
     futures::future::select(frame, gloo_timers::future::TimeoutFuture::new(100)).await;
 }
 
+/// The next frame is painted when the one after it begins (its animation frame), and the work
+/// that follows waits for a task of its own: the first animation frame is the one that paints
+/// what is on the page now, and work started from it would hold that frame back on a busy machine.
 async fn next_paint() {
     use wasm_bindgen::{closure::Closure, JsCast};
     let painted = js_sys::Promise::new(&mut |resolve, _| {
-        let next = Closure::once_into_js(move || {
+        let after = Closure::once_into_js(move || {
             let _ = leptos::prelude::window().set_timeout_with_callback(resolve.unchecked_ref());
+        });
+        let next = Closure::once_into_js(move || {
+            let _ = leptos::prelude::window().request_animation_frame(after.unchecked_ref());
         });
         let _ = leptos::prelude::window().request_animation_frame(next.unchecked_ref());
     });

@@ -637,7 +637,6 @@ fn OperationPanel(op: Op, form: Option<Vec<crate::spec::Field>>) -> impl IntoVie
             } else {
                 None
             };
-            sending.set(true);
             let as_user = session.acting.get_untracked().filter(|_| send_as.get_untracked()).map(|a| a.username);
             let mut entry = history::Entry {
                 op: op.key.clone(),
@@ -681,6 +680,9 @@ fn OperationPanel(op: Op, form: Option<Vec<crate::spec::Field>>) -> impl IntoVie
                     request_animation_frame(|| crate::components::focus("#send"));
                 }
             });
+            // after the request's task is queued: it runs (and the request leaves) before the
+            // screen is brought up to date for a request on its way
+            sending.set(true);
         }
     };
     let send2 = send.clone();
