@@ -118,8 +118,9 @@ impl Formatting {
     }
 }
 
-/// Formatted at once: a screenful and more.
-const FIRST: usize = 64 * 1024;
+/// Formatted at once: some hundreds of lines, many screenfuls (the rest follows a few
+/// milliseconds per turn, after the first rows have been painted).
+const FIRST: usize = 16 * 1024;
 /// Formatting yields to the page after this long (the page answers clicks and scrolls, and
 /// paints, while a multi-megabyte answer is formatted).
 const TURN_MS: f64 = 6.0;
