@@ -179,6 +179,8 @@ const FIRST_SHOWN: usize = 64 * 1024;
 const EARLY_EVERY_MS: f64 = 250.0;
 /// Reading a big answer yields to the page after this long.
 const TURN_MS: f64 = 8.0;
+/// A chunk of a body is copied in pieces of at most this size (between them, reading may yield).
+const COPY_PIECE: usize = 256 * 1024;
 
 /// [`send`], reading the body as it arrives: `early` is called with the part of a large
 /// successful answer that is in (`complete: false`), at once and then every quarter second
@@ -320,13 +322,19 @@ pub async fn send_streaming(
                 after_paint().await;
                 turn = now_ms();
             }
-            buf.resize(at + n, 0);
-            chunk.copy_to(&mut buf[at..]);
             // a big answer already on screen is read a few milliseconds per turn of the event
-            // loop: a body waiting whole in the browser would otherwise be one long task
-            if shown.is_some() && now_ms() - turn > TURN_MS {
-                gloo_timers::future::TimeoutFuture::new(0).await;
-                turn = now_ms();
+            // loop, a chunk in pieces: a body waiting whole in the browser would otherwise be
+            // one long task (copying into fresh memory runs at a few milliseconds per megabyte)
+            let mut from = 0;
+            while from < n {
+                let to = n.min(from + COPY_PIECE);
+                buf.resize(at + to, 0);
+                chunk.subarray(from as u32, to as u32).copy_to(&mut buf[at + from..]);
+                from = to;
+                if shown.is_some() && now_ms() - turn > TURN_MS {
+                    gloo_timers::future::TimeoutFuture::new(0).await;
+                    turn = now_ms();
+                }
             }
         }
     }
