@@ -732,6 +732,23 @@ async fn a_big_answer_shows_its_first_rows_while_the_rest_arrives() {
     b.wait_text("#response-body pre", "ITEM00000").await;
 }
 
+/// Send: the request leaves at once, before the screen is brought up to date for a request on
+/// its way (Stop in place of Send): the browser's own `fetch` is called while Stop is not yet
+/// on the page.
+#[tokio::test]
+async fn a_request_leaves_before_the_screen_changes_for_it() {
+    let w = world().await;
+    let b = browser().await;
+    b.sign_in(&w, ADMIN.0, ADMIN.1).await;
+    b.use_mock_api(&w).await;
+    // the page's fetch, watched: whether Stop was on the page when the request was made
+    b.js("window.stopAtFetch = []; const f = window.fetch; window.fetch = function (...a) { \
+          window.stopAtFetch.push(!!document.getElementById('stop')); return f.apply(this, a); };")
+        .await;
+    assert_eq!(b.send().await, 200);
+    assert_eq!(b.js("return window.stopAtFetch;").await, json!([false]), "one request, made before Stop was shown");
+}
+
 /// A connection that breaks while a big answer arrives: the part shown goes, and the page says
 /// what happened in words, including that the API did answer (so the request is not simply
 /// sent again unseen).
