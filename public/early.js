@@ -28,3 +28,16 @@
     // storage refused (a sandboxed frame): the app asks for the description itself
   }
 })();
+
+// Compiles the WASM while it downloads: the module is the one index.html preloads (the same
+// request, taken over while it arrives), compiled off the page's thread as its bytes come in.
+// Trunk's loader (made to wait for it by scripts/post-build.mjs) instantiates this module, or
+// fetches the file itself when it could not be compiled here (a host that serves .wasm with
+// another type).
+(() => {
+  const link = document.querySelector('link[rel="preload"][as="fetch"][type="application/wasm"]');
+  if (!link || typeof WebAssembly.compileStreaming !== 'function') return;
+  window.gatehouseWasm = WebAssembly.compileStreaming(
+    fetch(link.href, { integrity: link.integrity, credentials: 'same-origin', mode: 'cors' }),
+  ).catch(() => null);
+})();

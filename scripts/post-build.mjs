@@ -17,6 +17,11 @@ let html = readFileSync(page, 'utf8');
 const inline = /<script type="module"(?![^>]*\ssrc=)[^>]*>([\s\S]*?)<\/script>/g;
 let moved = 0;
 html = html.replace(inline, (_, code) => {
+  // the loader takes the module public/early.js compiles while the file downloads, and asks
+  // for the file itself only when there is none
+  const wants = /module_or_path: ('[^']+')/;
+  if (!wants.test(code)) throw new Error('post-build: the WASM loader names no module_or_path');
+  code = code.replace(wants, 'module_or_path: (await window.gatehouseWasm) ?? $1');
   const name = `boot-${createHash('sha256').update(code).digest('hex').slice(0, 16)}.js`;
   writeFileSync(join(dir, name), code);
   moved += 1;

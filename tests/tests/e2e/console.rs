@@ -866,6 +866,12 @@ async fn a_signed_in_reload_asks_for_the_api_description_and_the_config_once_and
         const started = performance.getEntriesByName('gatehouse:wasm-started')[0].startTime;
         return [r.length, r[0].initiatorType, r[0].startTime < started];";
     assert_eq!(b.js(config).await, json!([1, "link", true]));
+    // the WASM: one request too (the page's preload), compiled by public/early.js while it
+    // arrived; the loader instantiates that module and does not ask for the file again
+    let wasm = "const done = arguments[arguments.length - 1];
+        const r = performance.getEntriesByType('resource').filter(e => e.name.endsWith('.wasm'));
+        Promise.resolve(window.gatehouseWasm).then(m => done([r.length, r[0].initiatorType, m instanceof WebAssembly.Module]));";
+    assert_eq!(b.c.execute_async(wasm, vec![]).await.unwrap(), json!([1, "link", true]));
 
     // the address the person chose is the one asked for early, and the directory is its
     b.js(&format!("localStorage.setItem('gatehouse.spec_url', '{}/v1/openapi/v3?copy=1')", w.api)).await;
