@@ -197,7 +197,7 @@ const answerParts = (p, t0, shown) => p.evaluate(async ([t0, shown]) => {
   return { 'click to request': m('answer-requested'), 'first part in (headers, ≥ 16 KB)': first - m('answer-requested'),
     'of which to the headers in the page': m('answer-headers') - m('answer-requested'),
     'of which to the first bytes read': m('answer-first-bytes') - m('answer-requested'),
-    'format (first 64 KB) and view': m('answer-formatted') - first, 'first rows painted': shown - m('answer-formatted'),
+    'format (first 16 KB) and view': m('answer-formatted') - first, 'first rows painted': shown - m('answer-formatted'),
     '(whole answer in, after the request)': m('answer-arrived') - m('answer-requested') };
 }, [t0, shown]);
 
