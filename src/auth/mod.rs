@@ -1,5 +1,6 @@
 //! Tokens and marketplace contexts: password / refresh grants, storage (sessionStorage by
 //! default, localStorage when the user stays signed in), silent refresh, and sign-out.
+
 pub mod account;
 pub mod guard;
 pub mod impersonation;
@@ -12,6 +13,9 @@ use gatehouse_model::read;
 use leptos::prelude::*;
 use serde_json::Value;
 
+/// What a change the person declined to confirm (in a production context) answers: it was
+/// never sent.
+pub const NOT_CONFIRMED: &str = "Not sent: the change was not confirmed (this context is production).";
 /// Stored by the screens for the contexts: a request history key's prefix, the act-as record.
 const FORGOTTEN_ON_SIGN_OUT: [&str; 2] = ["gatehouse.history:", "gatehouse.impersonation.history"];
 const KEY: &str = "gatehouse.contexts";
@@ -430,7 +434,7 @@ impl Session {
         mut early: Option<&mut dyn FnMut(api::ApiResponse)>,
     ) -> Result<api::ApiResponse, String> {
         if !self.allowed(method, url, body).await {
-            return Err("Not sent: the change was not confirmed (this context is production).".into());
+            return Err(NOT_CONFIRMED.into());
         }
         if caller == Caller::ActingAs && self.acting.with_untracked(Option::is_some) {
             impersonation::count_request();

@@ -42,6 +42,11 @@ pub struct Entry {
     pub context: String,
     #[serde(default)]
     pub env: String,
+    /// Why a request has no status: `stopped` (Stop) or `no answer` (the API could not be
+    /// reached, or the connection broke while the answer arrived). Such a request is kept too:
+    /// a change may have reached the API all the same. Empty for an answered request.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub unanswered: String,
 }
 
 /// Whether a field name names something secret: never kept.
@@ -72,11 +77,19 @@ impl Entry {
         self.query_values.retain(|(k, _)| !is_secret(k));
         self
     }
+    /// The outcome as the list says it: the status, or why there is none.
+    pub fn outcome(&self) -> String {
+        if self.unanswered.is_empty() {
+            self.status.to_string()
+        } else {
+            self.unanswered.clone()
+        }
+    }
     /// What the search box matches against.
     pub fn haystack(&self) -> String {
         crate::text::fold(&format!(
             "{} {} {} {} {}",
-            self.status,
+            self.outcome(),
             self.method,
             self.path,
             self.as_user.as_deref().unwrap_or_default(),
@@ -195,6 +208,23 @@ mod tests {
         big.body = Some(json!({"Description": "x".repeat(BODY_CAP + 1)}));
         let kept = big.storable();
         assert!(kept.body.is_none() && kept.body_dropped);
+    }
+
+    #[test]
+    fn an_unanswered_request_is_kept_with_why_and_older_entries_read_as_answered() {
+        let mut e = entry(0);
+        e.unanswered = "stopped".into();
+        assert_eq!(e.outcome(), "stopped");
+        assert!(e.haystack().contains("stopped post /adminusers"), "{}", e.haystack());
+        let text = serde_json::to_string(&vec![e.clone()]).unwrap();
+        assert_eq!(parse(&text), vec![e]);
+        // an entry stored before the field existed
+        let old = parse(
+            r#"[{"op":"GET /me","method":"GET","path":"/me","path_values":[],"query_values":[],"sort":"","desc":false,"filters":[],"body":null,"body_dropped":false,"status":200,"ms":5,"at":1.0,"as_user":null}]"#,
+        );
+        assert_eq!((old.len(), old[0].outcome()), (1, "200".to_string()));
+        // an answered entry is stored without the field
+        assert!(!serde_json::to_string(&entry(201)).unwrap().contains("unanswered"));
     }
 
     #[test]

@@ -668,15 +668,24 @@ fn OperationPanel(op: Op, form: Option<Vec<crate::spec::Field>>) -> impl IntoVie
                     .send_streaming(&method, &target, payload.as_deref(), caller, signal.as_ref(), Some(&mut early))
                     .await;
                 in_flight.try_set_value(None);
-                if let Ok(r) = &res {
-                    entry.status = r.status;
-                    entry.ms = r.ms.round() as u32;
+                let was_stopped = stopped.try_update_value(std::mem::take) == Some(true);
+                // every request sent is kept, one without an answer too (it may have reached
+                // the API): said why; a change the person declined to confirm was never sent
+                match &res {
+                    Ok(r) => {
+                        entry.status = r.status;
+                        entry.ms = r.ms.round() as u32;
+                    }
+                    Err(e) if e == crate::auth::NOT_CONFIRMED => {}
+                    Err(_) => entry.unanswered = if was_stopped { "stopped" } else { "no answer" }.into(),
+                }
+                if res.is_ok() || !entry.unanswered.is_empty() {
                     entry.at = js_sys::Date::now();
                     history.record(entry);
                 }
                 response.set(Some(res));
                 sending.set(false);
-                if stopped.try_update_value(std::mem::take) == Some(true) {
+                if was_stopped {
                     request_animation_frame(|| crate::components::focus("#send"));
                 }
             });
@@ -950,7 +959,7 @@ fn Recent() -> impl IntoView {
                 <section class="panel" id="recent" aria-labelledby="recent-title">
                     <h3 id="recent-title">"Recent requests"</h3>
                     <ul class="recent">{last.into_iter().map(|e| {
-                        let line = format!("{} {} {}", e.status, e.method, e.path);
+                        let line = format!("{} {} {}", e.outcome(), e.method, e.path);
                         let e1 = e.clone();
                         view! { <li class="history-entry">
                             <code class=if (200..300).contains(&e.status) { "ok" } else { "bad" }>{line.clone()}</code>
@@ -992,7 +1001,7 @@ fn HistoryView(history: history::History, route: Route) -> impl IntoView {
             </div>
             <p class="muted">"Kept in this browser for this context. Tokens, passwords and secrets are never kept."</p>
             <ul id="history">{move || shown().into_iter().map(|e| {
-                let line = format!("{} {} {}", e.status, e.method, e.path);
+                let line = format!("{} {} {}", e.outcome(), e.method, e.path);
                 let (e1, e2) = (e.clone(), e.clone());
                 view! {
                     <li class="history-entry">
