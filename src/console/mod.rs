@@ -462,6 +462,9 @@ fn indexed(rows: Vec<FilterRow>) -> Vec<(usize, FilterRow)> {
     rows.into_iter().enumerate().collect()
 }
 
+/// How long a request is on its way before Stop is offered.
+const STOP_AFTER_MS: u64 = 300;
+
 /// What the response pane shows.
 #[derive(Clone, PartialEq)]
 enum Pane {
@@ -490,6 +493,29 @@ fn OperationPanel(op: Op, form: Option<Vec<crate::spec::Field>>) -> impl IntoVie
     let unparsed = RwSignal::new(HashMap::<String, String>::new());
     let param_error = RwSignal::new(None::<String>);
     let sending = RwSignal::new(false);
+    // Stop is offered once a request has been on its way for a moment: an answer that comes at
+    // once leaves no button to flash beside Send and push the URL along (each request gets its
+    // own count, so a late timer of an earlier one shows nothing)
+    let long_wait = RwSignal::new(false);
+    let sent_no = StoredValue::new(0u64);
+    Effect::new(move |_| {
+        if !sending.get() {
+            long_wait.set(false);
+            return;
+        }
+        let n = sent_no.try_update_value(|n| {
+            *n += 1;
+            *n
+        });
+        set_timeout(
+            move || {
+                if sending.get_untracked() && sent_no.try_get_value() == n {
+                    long_wait.try_set(true);
+                }
+            },
+            std::time::Duration::from_millis(STOP_AFTER_MS),
+        );
+    });
     // the request on its way, which Stop aborts; leaving the operation aborts a read (GET) too,
     // while a change is left to finish, so its answer is still kept in the history
     let in_flight: StoredValue<Option<web_sys::AbortController>, LocalStorage> = StoredValue::new_local(None);
@@ -899,7 +925,7 @@ fn OperationPanel(op: Op, form: Option<Vec<crate::spec::Field>>) -> impl IntoVie
                     <button type="submit" class="primary" id="send" disabled=sending>
                         {move || if sending.get() { view! { <Spinner label="Sending"/>" Sending…" }.into_any() } else { "Send".into_any() }}
                     </button>
-                    <Show when=move || sending.get()>
+                    <Show when=move || long_wait.get()>
                         <button type="button" id="stop" on:click=move |_| stop() title="Stop waiting for this answer (a request that reached the API may have done its work)">"Stop"</button>
                     </Show>
                     <code class="url-preview" id="request-url">{url_preview}</code>

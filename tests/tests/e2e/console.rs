@@ -670,7 +670,10 @@ async fn a_big_answer_shows_its_first_rows_while_the_rest_arrives() {
     }
     assert_eq!(b.js("return document.activeElement && document.activeElement.id;").await, "send");
     // the stopped request is in the history all the same, said why it has no status
-    assert_eq!(b.js("return document.querySelector('#history li code')?.textContent ?? null;").await, json!("stopped GET /big"));
+    assert_eq!(
+        b.js("return document.querySelector('#history li code')?.textContent ?? null;").await,
+        json!("stopped GET /big")
+    );
     let before = more_given_up(before).await;
     // leaving the operation while a read arrives gives it up too
     http.get(format!("{}/mock/big/hold", w.portal)).send().await.unwrap();
@@ -749,6 +752,23 @@ async fn a_request_leaves_before_the_screen_changes_for_it() {
         .await;
     assert_eq!(b.send().await, 200);
     assert_eq!(b.js("return window.stopAtFetch;").await, json!([false]), "one request, made before Stop was shown");
+}
+
+/// An answer that comes at once leaves no Stop button flashing beside Send (a held answer,
+/// in the test above, is offered Stop).
+#[tokio::test]
+async fn stop_is_offered_only_to_a_request_that_takes_a_moment() {
+    let w = world().await;
+    let b = browser().await;
+    b.sign_in(&w, ADMIN.0, ADMIN.1).await;
+    b.open_op(&w, "GET /me").await;
+    // every element the page adds, watched: whether a Stop button was ever on it
+    b.js("window.stopSeen = false; new MutationObserver((records) => { for (const r of records) for (const n of r.addedNodes) \
+          if (n.nodeType === 1 && (n.id === 'stop' || n.querySelector('#stop'))) window.stopSeen = true; }) \
+          .observe(document.body, { childList: true, subtree: true });")
+        .await;
+    assert_eq!(b.send().await, 200);
+    assert_eq!(b.js("return window.stopSeen;").await, json!(false));
 }
 
 /// A connection that breaks while a big answer arrives: the part shown goes, and the page says
