@@ -767,8 +767,18 @@ async fn stop_is_offered_only_to_a_request_that_takes_a_moment() {
           if (n.nodeType === 1 && (n.id === 'stop' || n.querySelector('#stop'))) window.stopSeen = true; }) \
           .observe(document.body, { childList: true, subtree: true });")
         .await;
-    assert_eq!(b.send().await, 200);
-    assert_eq!(b.js("return window.stopSeen;").await, json!(false));
+    // (an answer that took longer than Stop's 300 ms on a loaded machine is no answer "at once":
+    // it is sent again, up to three times)
+    for _ in 0..3 {
+        b.js("window.stopSeen = false;").await;
+        assert_eq!(b.send().await, 200);
+        let ms: u64 = b.text("#response-time").await.trim_end_matches(" ms").parse().unwrap();
+        if ms < 200 {
+            assert_eq!(b.js("return window.stopSeen;").await, json!(false), "an answer in {ms} ms");
+            return;
+        }
+    }
+    panic!("GET /me never answered within 200 ms");
 }
 
 /// A connection that breaks while a big answer arrives: the part shown goes, and the page says
