@@ -249,16 +249,13 @@ pub async fn send_streaming(
         use futures::future::{select, Either};
         use wasm_bindgen::JsCast;
         let reader: web_sys::ReadableStreamDefaultReader = stream.get_reader().unchecked_into();
-        let mut show = |buf: &[u8], first: bool| {
+        // `text`: the beginning of the body shown, of the `size` bytes in
+        let mut show = |text: &[u8], size: usize| {
             mark("answer-early");
             if let Some(early) = early.as_mut() {
-                // the first time, only the beginning (the first screens): the browser may have
-                // handed over megabytes at once, which are read as text later, with the rest
-                let text = if first { &buf[..buf.len().min(FIRST_SHOWN)] } else { buf };
-                early(answer(utf8_part(without_bom(text)), buf.len(), false));
-                return Some((text.len(), now_ms()));
+                early(answer(utf8_part(without_bom(text)), size, false));
             }
-            Some((buf.len(), now_ms()))
+            Some((text.len(), now_ms()))
         };
         loop {
             let mut read = wasm_bindgen_futures::JsFuture::from(reader.read());
@@ -275,7 +272,7 @@ pub async fn send_streaming(
                 }
                 let wait = shown.map_or(0.0, |(_, at)| EARLY_EVERY_MS - (now_ms() - at));
                 if wait <= 0.0 {
-                    shown = show(&buf, shown.is_none());
+                    shown = show(&buf, buf.len());
                     // the first part is painted before more is read: a body already waiting in
                     // the browser would otherwise be read to its end first
                     after_paint().await;
@@ -286,7 +283,7 @@ pub async fn send_streaming(
                     Either::Left((part, _)) => break part,
                     Either::Right((_, pending)) => {
                         read = pending;
-                        shown = show(&buf, shown.is_none());
+                        shown = show(&buf, buf.len());
                     }
                 }
             };
@@ -312,13 +309,13 @@ pub async fn send_streaming(
             }
             let at = buf.len();
             let n = chunk.length() as usize;
-            // the chunk that brings the first part of a big answer: that part is shown (and
-            // painted) before the chunk is copied whole, which for the megabytes a browser may
-            // hand over at once takes longer than a frame
+            // the chunk that brings the first part of a big answer: only the beginning (the
+            // first screens) is shown, and painted, before the chunk is copied whole, which for
+            // the megabytes a browser may hand over at once takes longer than a frame
             if ok && streaming && shown.is_none() && at + n >= EARLY_BYTES && length != Some(at + n) {
                 let mut first = buf.clone();
                 first.extend(chunk.subarray(0, FIRST_SHOWN.saturating_sub(at).min(n) as u32).to_vec());
-                shown = show(&first, true);
+                shown = show(&first, at + n);
                 after_paint().await;
                 turn = now_ms();
             }
