@@ -95,9 +95,4 @@ impl Route {
             self.navigate.run(object_href(op, parent, id));
         }
     }
-
-    /// Whether `op` is the one open.
-    pub fn is(&self, op: &str) -> bool {
-        self.op.with(|o| o.as_deref() == Some(op))
-    }
 }

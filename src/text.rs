@@ -78,6 +78,30 @@ pub fn date_time(iso: &str) -> String {
         .into()
 }
 
+/// `t` as HTML text, appended to `out` (`&`, `<` and `>` escaped).
+pub fn escape_text(out: &mut String, t: &str) {
+    escape(out, t, false);
+}
+
+/// `t` as the value of an HTML attribute written between double quotes, appended to `out`
+/// (quotes escaped too).
+pub fn escape_attr(out: &mut String, t: &str) {
+    escape(out, t, true);
+}
+
+fn escape(out: &mut String, t: &str, quotes: bool) {
+    for c in t.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' if quotes => out.push_str("&quot;"),
+            '\'' if quotes => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -283,6 +283,12 @@ fn SpecSource(source: RwSignal<String>, spec: SpecLoad) -> impl IntoView {
     }
 }
 
+/// The resource menu. Its entries (some hundred links) are written as one piece of markup from
+/// the resource directory and the roles in force, and rewritten only when those roles change (a
+/// rep starts or stops acting as a buyer): built element by element, with a reactive node for each
+/// entry's visibility, state and lock, the menu took some 40 ms of the first screen. The filter and
+/// the entry of the place in view are then kept by one effect each, over the entries' attributes
+/// (`data-names`: the entry's folded names; `data-op` / `data-resource`: where it leads).
 #[component]
 fn Menu(spec: Arc<Spec>, route: Route, open: RwSignal<bool>) -> impl IntoView {
     let selected = route.op;
@@ -292,109 +298,53 @@ fn Menu(spec: Arc<Spec>, route: Route, open: RwSignal<bool>) -> impl IntoView {
         let spec = spec.clone();
         Memo::new(move |_| selected.get().and_then(|k| spec.resource_of(&k).map(|r| r.name.clone())))
     };
-    let sections = spec.sections.clone();
-    let spec2 = spec.clone();
-    // the filter is folded once per keystroke, each entry's names once when the menu is built
+    // the filter is folded once per keystroke
     let needle = Memo::new(move |_| fold(&filter.get()));
-    let display = move |names: &[String]| {
-        let f = needle.get();
-        if f.is_empty() || names.iter().any(|n| n.contains(&f)) {
-            ""
-        } else {
-            "none"
-        }
-    };
     // the roles in force (the buyer's while acting as one), decoded once per change
     let info = Memo::new(move |_| session.in_force().info);
-    // one entry per resource: a resource with an enhanced screen is listed once, in its section,
-    // as that screen (its raw operations one click away); the enhanced section keeps the rest
-    let tags: std::collections::HashSet<&str> =
-        spec.sections.iter().flat_map(|s| s.resources.iter().map(|r| r.name.as_str())).collect();
-    let tags_owned: Vec<String> = tags.iter().map(|t| t.to_string()).collect();
-    let enhanced: Vec<(String, &'static str)> = crate::enhanced::menu()
-        .into_iter()
-        .filter(|(key, _)| !crate::enhanced::tag_of_screen(key).is_some_and(|t| tags.contains(t.tag)))
-        .collect();
-    let enhanced_names: Vec<String> = enhanced.iter().map(|(_, l)| fold(l)).collect();
+    let tags_owned: Vec<String> =
+        spec.sections.iter().flat_map(|s| s.resources.iter().map(|r| r.name.clone())).collect();
+    let entries = NodeRef::<leptos::html::Div>::new();
+    let markup = {
+        let spec = spec.clone();
+        move || {
+            let place = Place { op: selected.get_untracked(), resource: current_resource.get_untracked() };
+            info.with(|i| menu_markup(&spec, i, &place, &needle.get_untracked()))
+        }
+    };
+    // the filter, on every entry and section (the markup is written filtered: not on the first run)
+    Effect::new(move |first: Option<()>| {
+        let f = needle.get();
+        if first.is_none() {
+            return;
+        }
+        each(entries, "[data-names]", |el| {
+            let names = el.get_attribute("data-names").unwrap_or_default();
+            let _ = el.style().set_property("display", if shown(&names, &f) { "" } else { "none" });
+        });
+    });
+    // the entry of the place in view: marked active (and the current page, for a screen); the
+    // markup is written marked
+    Effect::new(move |first: Option<()>| {
+        let place = Place { op: selected.get(), resource: current_resource.get() };
+        if first.is_none() {
+            return;
+        }
+        each(entries, "a[data-op], a[data-resource]", |el| {
+            let (op, resource) = (el.get_attribute("data-op"), el.get_attribute("data-resource"));
+            let on = place.leads_here(op.as_deref(), resource.as_deref());
+            let _ = el.class_list().toggle_with_force("active", on);
+            if op.is_some() {
+                let _ = if on { el.set_attribute("aria-current", "page") } else { el.remove_attribute("aria-current") };
+            }
+        });
+    });
     view! {
         <nav class="menu" id="menu" class:open=open aria-label="Resources"
             on:keydown=move |ev| crate::components::escape_closes(&ev, open, "menu-toggle")>
             <input id="menu-filter" type="search" placeholder="Filter resources" aria-label="Filter resources"
                 prop:value=filter on:input=move |ev| filter.set(event_target_value(&ev))/>
-            <div class="section enhanced-section" style:display=move || display(&enhanced_names)>
-                <h2>"⚡ Enhanced"</h2>
-                <ul>{enhanced.into_iter().map(|(key, label)| {
-                    let k2 = key.clone();
-                    let names = [fold(label)];
-                    let active = Memo::new(move |_| route.is(&k2));
-                    view! { <li style:display=move || display(&names)><a class="resource enhanced" href=route::href(&key) data-noscroll data-screen=label class:active=active
-                        aria-current=move || active.get().then_some("page")>{format!("⚡ {label}")}</a></li> }
-                }).collect_view()}</ul>
-            </div>
-            {sections.into_iter().map(|s| {
-                let section_name = s.name.clone();
-                let section_names: Vec<String> = std::iter::once(s.name.as_str())
-                    .chain(s.resources.iter().map(|r| r.name.as_str()))
-                    .chain(s.resources.iter().filter_map(|r| crate::enhanced::screen_for_tag(&r.name).map(|s| s.1)))
-                    .map(fold)
-                    .collect();
-                // the room a section takes before it is first laid out (content-visibility):
-                // its heading and its entries, so the scrollbar does not jump when it is
-                let room = format!("auto {}px", 32 + 26 * s.resources.len());
-                view! {
-                    <div class="section" style:display=move || display(&section_names) style:contain-intrinsic-size=room>
-                        <h2>{section_name.clone()}</h2>
-                        <ul>
-                            {s.resources.into_iter().map(|r| {
-                                let first = r.ops.first().map(|&i| spec2.ops[i].key.clone()).unwrap_or_default();
-                                let name = r.name.clone();
-                                let n2 = name.clone();
-                                let screen = crate::enhanced::screen_for_tag(&name);
-                                let names = [fold(&name), fold(&section_name), fold(screen.as_ref().map_or("", |s| s.1))];
-                                // read from the directory, not copied: 402 operations' roles
-                                let (ops, spec) = (r.ops.clone(), spec2.clone());
-                                let locked = Signal::derive(move || info.with(|info| !ops.iter().any(|&i| info.has_any(&spec.ops[i].roles))));
-                                let raw_active = Signal::derive(move || current_resource.get().as_deref() == Some(n2.as_str()));
-                                let raw = {
-                                    let (first, name) = (first.clone(), name.clone());
-                                    move || view! {
-                                        <a class="resource" href=route::href(&first) data-noscroll class:active=raw_active
-                                            class:locked=locked data-resource=name.clone()>
-                                            {name.clone()}
-                                        </a>
-                                    }
-                                };
-                                view! {
-                                    <li style:display=move || display(&names)>
-                                        {match screen {
-                                            // the screen when the roles in force open it, else the raw resource
-                                            // (named once, below the menu, with the role that would open it)
-                                            Some((key, label)) => {
-                                                let read_roles = crate::enhanced::tag_of_screen(&key).map(|t| t.read_roles).unwrap_or_default();
-                                                let k2 = key.clone();
-                                                let active = Memo::new(move |_| route.is(&k2));
-                                                let opens = move || info.with(|i| gatehouse_model::roles::allows(&i.role, read_roles));
-                                                let (key, name, first) = (key.clone(), name.clone(), first.clone());
-                                                (move || if opens() {
-                                                    view! {
-                                                        <a class="resource enhanced" href=route::href(&key) data-noscroll data-screen=label class:active=active
-                                                            aria-current=move || active.get().then_some("page")>{format!("⚡ {label}")}</a>
-                                                        <a class="raw-ops" href=route::href(&first) data-noscroll data-resource=name.clone() class:active=raw_active
-                                                            class:locked=locked title=format!("The raw operations of {name}") aria-label=format!("{name}: raw operations")>"raw"</a>
-                                                    }.into_any()
-                                                } else {
-                                                    raw().into_any()
-                                                }).into_any()
-                                            }
-                                            None => raw().into_any(),
-                                        }}
-                                    </li>
-                                }
-                            }).collect_view()}
-                        </ul>
-                    </div>
-                }
-            }).collect_view()}
+            <div class="menu-entries" node_ref=entries inner_html=markup></div>
             {move || {
                 let closed: Vec<String> = crate::enhanced::screens_of(&tags_owned)
                     .filter(|s| !info.with(|i| gatehouse_model::roles::allows(&i.role, s.read_roles)))
@@ -406,6 +356,149 @@ fn Menu(spec: Arc<Spec>, route: Route, open: RwSignal<bool>) -> impl IntoView {
             }}
         </nav>
     }
+}
+
+/// The place in view, as the menu marks it: the operation or screen open, and its resource.
+struct Place {
+    op: Option<String>,
+    resource: Option<String>,
+}
+
+impl Place {
+    /// Whether a menu entry is the place in view: a screen's entry (`op`) when that screen is
+    /// open, a resource's entry when one of its operations is.
+    fn leads_here(&self, op: Option<&str>, resource: Option<&str>) -> bool {
+        match op {
+            Some(op) => self.op.as_deref() == Some(op),
+            None => resource.is_some() && self.resource.as_deref() == resource,
+        }
+    }
+}
+
+/// Whether an entry with these folded names (one per line) is shown for the folded filter `f`.
+fn shown(names: &str, f: &str) -> bool {
+    f.is_empty() || names.split('\n').any(|n| n.contains(f))
+}
+
+/// Runs `f` on each element under the menu's entries that matches `selector`.
+fn each(entries: NodeRef<leptos::html::Div>, selector: &str, mut f: impl FnMut(&web_sys::HtmlElement)) {
+    use wasm_bindgen::JsCast;
+    let Some(list) = entries.get().and_then(|d| d.query_selector_all(selector).ok()) else { return };
+    for i in 0..list.length() {
+        if let Some(el) = list.item(i).and_then(|n| n.dyn_into::<web_sys::HtmlElement>().ok()) {
+            f(&el);
+        }
+    }
+}
+
+/// The menu's entries as markup: the enhanced screens this description has no resource for,
+/// then each section's resources, a resource with an enhanced screen listed as that screen when
+/// the roles in force open it (its raw operations one click away), else as its raw operations
+/// (locked when those roles call none of them). Every text and address is escaped.
+fn menu_markup(spec: &Spec, info: &crate::auth::TokenInfo, place: &Place, needle: &str) -> String {
+    use crate::text::{escape_attr as attr, escape_text as text};
+    let mut out = String::with_capacity(32 * 1024);
+    let names_of = |out: &mut String, names: &[String]| {
+        let names = names.join("\n");
+        out.push_str(" data-names=\"");
+        attr(out, &names);
+        out.push('"');
+        if !shown(&names, needle) {
+            out.push_str(" style=\"display:none\"");
+        }
+    };
+    let screen_link = |out: &mut String, key: &str, label: &str| {
+        let on = place.leads_here(Some(key), None);
+        out.push_str(if on {
+            "<a class=\"resource enhanced active\" aria-current=\"page\""
+        } else {
+            "<a class=\"resource enhanced\""
+        });
+        out.push_str(" href=\"");
+        attr(out, &route::href(key));
+        out.push_str("\" data-noscroll data-screen=\"");
+        attr(out, label);
+        out.push_str("\" data-op=\"");
+        attr(out, key);
+        out.push_str("\">⚡ ");
+        text(out, label);
+        out.push_str("</a>");
+    };
+    let tags: std::collections::HashSet<&str> =
+        spec.sections.iter().flat_map(|s| s.resources.iter().map(|r| r.name.as_str())).collect();
+    let enhanced: Vec<(String, &'static str)> = crate::enhanced::menu()
+        .into_iter()
+        .filter(|(key, _)| !crate::enhanced::tag_of_screen(key).is_some_and(|t| tags.contains(t.tag)))
+        .collect();
+    out.push_str("<div class=\"section enhanced-section\"");
+    names_of(&mut out, &enhanced.iter().map(|(_, l)| fold(l)).collect::<Vec<_>>());
+    out.push_str("><h2>⚡ Enhanced</h2><ul>");
+    for (key, label) in &enhanced {
+        out.push_str("<li");
+        names_of(&mut out, &[fold(label)]);
+        out.push('>');
+        screen_link(&mut out, key, label);
+        out.push_str("</li>");
+    }
+    out.push_str("</ul></div>");
+    for s in &spec.sections {
+        let section_names: Vec<String> = std::iter::once(s.name.as_str())
+            .chain(s.resources.iter().map(|r| r.name.as_str()))
+            .chain(s.resources.iter().filter_map(|r| crate::enhanced::screen_for_tag(&r.name).map(|s| s.1)))
+            .map(fold)
+            .collect();
+        out.push_str("<div class=\"section\"");
+        names_of(&mut out, &section_names);
+        // the room a section takes before it is first laid out (content-visibility): its
+        // heading and its entries, so the scrollbar does not jump when it is
+        out.push_str(&format!(" style=\"contain-intrinsic-size:auto {}px\"><h2>", 32 + 26 * s.resources.len()));
+        text(&mut out, &s.name);
+        out.push_str("</h2><ul>");
+        for r in &s.resources {
+            let first = r.ops.first().map(|&i| spec.ops[i].key.as_str()).unwrap_or_default();
+            let screen = crate::enhanced::screen_for_tag(&r.name);
+            out.push_str("<li");
+            names_of(&mut out, &[fold(&r.name), fold(&s.name), fold(screen.as_ref().map_or("", |s| s.1))]);
+            out.push('>');
+            // read from the directory, not copied: 402 operations' roles
+            let locked = !r.ops.iter().any(|&i| info.has_any(&spec.ops[i].roles));
+            let raw_on = place.leads_here(None, Some(&r.name));
+            let opens = screen
+                .as_ref()
+                .and_then(|(key, _)| crate::enhanced::tag_of_screen(key))
+                .map(|t| gatehouse_model::roles::allows(&info.role, t.read_roles));
+            let class = |base: &str| {
+                format!("{base}{}{}", if raw_on { " active" } else { "" }, if locked { " locked" } else { "" })
+            };
+            match screen {
+                // the screen, when the roles in force open it, and its raw operations beside it
+                Some((key, label)) if opens == Some(true) => {
+                    screen_link(&mut out, &key, label);
+                    out.push_str(&format!("<a class=\"{}\" href=\"", class("raw-ops")));
+                    attr(&mut out, &route::href(first));
+                    out.push_str("\" data-noscroll data-resource=\"");
+                    attr(&mut out, &r.name);
+                    out.push_str("\" title=\"");
+                    attr(&mut out, &format!("The raw operations of {}", r.name));
+                    out.push_str("\" aria-label=\"");
+                    attr(&mut out, &format!("{}: raw operations", r.name));
+                    out.push_str("\">raw</a>");
+                }
+                _ => {
+                    out.push_str(&format!("<a class=\"{}\" href=\"", class("resource")));
+                    attr(&mut out, &route::href(first));
+                    out.push_str("\" data-noscroll data-resource=\"");
+                    attr(&mut out, &r.name);
+                    out.push_str("\">");
+                    text(&mut out, &r.name);
+                    out.push_str("</a>");
+                }
+            }
+            out.push_str("</li>");
+        }
+        out.push_str("</ul></div>");
+    }
+    out
 }
 
 #[component]
@@ -1040,5 +1133,76 @@ fn HistoryView(history: history::History, route: Route) -> impl IntoView {
                 }
             }).collect_view()}</ul>
         </details>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::auth::TokenInfo;
+
+    /// A section and a resource whose names are markup and quotes; the resource's one operation
+    /// needs BuyerAdmin.
+    fn spec() -> Spec {
+        Spec::read(
+            &serde_json::json!({"openapi": "3.0.1", "info": {"title": "T", "version": "1"},
+                "tags": [{"name": "<b>S</b> & co", "x-id": "s"}, {"name": "Users' \"><img src=x onerror=alert(1)>", "x-section-id": "s"}],
+                "paths": {"/things": {"get": {"operationId": "Things.List", "tags": ["Users' \"><img src=x onerror=alert(1)>"],
+                    "summary": "List", "security": [{"OAuth2": ["BuyerAdmin"]}], "responses": {"200": {"description": "ok"}}}}}})
+            .to_string(),
+        )
+        .unwrap()
+    }
+
+    fn roles(r: &[&str]) -> TokenInfo {
+        TokenInfo { role: r.iter().map(|s| s.to_string()).collect(), ..Default::default() }
+    }
+
+    const NOWHERE: Place = Place { op: None, resource: None };
+
+    #[test]
+    fn names_are_written_as_text_and_attributes_never_as_markup() {
+        let m = menu_markup(&spec(), &roles(&["FullAccess"]), &NOWHERE, "");
+        assert!(!m.contains("<img") && !m.contains("<b>"), "{m}");
+        assert!(m.contains("<h2>&lt;b&gt;S&lt;/b&gt; &amp; co</h2>"), "{m}");
+        assert!(m.contains("data-resource=\"Users&#39; &quot;&gt;&lt;img src=x onerror=alert(1)&gt;\""), "{m}");
+        assert!(m.contains(">Users' \"&gt;&lt;img src=x onerror=alert(1)&gt;</a>"), "{m}");
+        // the link leads to the resource's first operation
+        assert!(m.contains("href=\"?op=GET%20%2Fthings\""), "{m}");
+    }
+
+    #[test]
+    fn an_entry_is_locked_when_the_roles_in_force_call_none_of_its_operations() {
+        let entry = |info: &TokenInfo| {
+            let m = menu_markup(&spec(), info, &NOWHERE, "");
+            let at = m.find("data-resource=").unwrap();
+            m[m[..at].rfind("<a ").unwrap()..at].to_string()
+        };
+        assert!(entry(&roles(&["MeAdmin"])).contains("class=\"resource locked\""));
+        assert!(entry(&roles(&["BuyerAdmin"])).contains("class=\"resource\""));
+        assert!(entry(&roles(&["FullAccess"])).contains("class=\"resource\""));
+    }
+
+    #[test]
+    fn the_place_in_view_is_marked_and_the_filter_hides_the_rest() {
+        let info = roles(&["FullAccess"]);
+        let here =
+            Place { op: Some("GET /things".into()), resource: Some("Users' \"><img src=x onerror=alert(1)>".into()) };
+        assert!(menu_markup(&spec(), &info, &here, "").contains("class=\"resource active\""));
+        let screen = Place { op: Some("enhanced:access-map".into()), resource: None };
+        let m = menu_markup(&spec(), &info, &screen, "");
+        assert!(
+            m.contains(
+                "<a class=\"resource enhanced active\" aria-current=\"page\" href=\"?op=enhanced%3Aaccess-map\""
+            ),
+            "{m}"
+        );
+        assert_eq!(m.matches("aria-current").count(), 1);
+        // a filter matching the resource keeps it and its section; the enhanced screens are hidden
+        let m = menu_markup(&spec(), &info, &NOWHERE, "onerror");
+        assert!(m.starts_with("<div class=\"section enhanced-section\" data-names=\""), "{m}");
+        assert!(m[..m.find('>').unwrap()].contains("style=\"display:none\""), "{m}");
+        assert_eq!(m.matches("display:none").count(), 1 + crate::enhanced::menu().len(), "{m}");
+        assert!(shown("users\nother", "other") && !shown("users\nother", "s\no") && shown("x", ""));
     }
 }

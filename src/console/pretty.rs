@@ -236,16 +236,7 @@ pub fn tokens(line: &str) -> Vec<(Tok, &str)> {
     out
 }
 
-fn escape(out: &mut String, t: &str) {
-    for c in t.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            _ => out.push(c),
-        }
-    }
-}
+use crate::text::escape_text as escape;
 
 /// Line `i` of the response view as HTML: a fold button when it opens an object or array,
 /// the text coloured when it is JSON, and what a fold hides summed up.

@@ -38,6 +38,19 @@ pub fn big_spec() -> String {
     .to_string()
 }
 
+/// A description whose names are markup and quotes: a section `<b id="pwn-section">…</b>` and a
+/// resource `"><img id="pwn" src=x onerror="window.pwned=1">`, one operation under it. The menu
+/// must show them as text (it is written as markup from the description's names).
+pub const HOSTILE_SECTION: &str = "<b id=\"pwn-section\">Hostile</b> & co";
+pub const HOSTILE_RESOURCE: &str = "Users' \"><img id=\"pwn\" src=x onerror=\"window.pwned=1\">";
+pub fn hostile_spec() -> String {
+    json!({"openapi": "3.0.1", "info": {"title": "Hostile", "version": "1"},
+        "tags": [{"name": HOSTILE_SECTION, "x-id": "h"}, {"name": HOSTILE_RESOURCE, "x-section-id": "h"}],
+        "paths": {"/things": {"get": {"operationId": "Things.List", "tags": [HOSTILE_RESOURCE], "summary": "List things",
+            "security": [{"OAuth2": []}], "responses": {"200": {"description": "ok"}}}}}})
+    .to_string()
+}
+
 /// A description of 30 sections of 2 to 16 resources each (one operation each): a menu many
 /// screens long, most of it out of view.
 pub fn many_sections_spec() -> String {
@@ -353,6 +366,10 @@ pub async fn serve_portal_with(api: &str, settings: Value) -> String {
     );
     router = router
         .route("/mock/spec.json", axum::routing::get(|| async { ([("content-type", "application/json")], big_spec()) }))
+        .route(
+            "/mock/hostile.json",
+            axum::routing::get(|| async { ([("content-type", "application/json")], hostile_spec()) }),
+        )
         .route(
             "/mock/sections.json",
             axum::routing::get(|| async { ([("content-type", "application/json")], many_sections_spec()) }),

@@ -165,6 +165,35 @@ async fn the_menu_filter_ignores_case_in_any_script() {
     assert!(!b.find(".enhanced-section").await.is_displayed().await.unwrap(), "no enhanced screen matches");
 }
 
+/// The menu is written as markup from the description's names: names that are markup and
+/// quotes are shown as the text they are, never run or parsed (no element, no handler), and their
+/// entries filter and lead to their operations like any other.
+#[tokio::test]
+async fn a_description_s_names_are_shown_as_text_in_the_menu() {
+    let w = world().await;
+    let b = browser().await;
+    b.sign_in(&w, ADMIN.0, ADMIN.1).await;
+    b.use_spec(&w, "/mock/hostile.json").await;
+    b.find("#welcome").await;
+    let v = b
+        .js("return [document.querySelectorAll('#pwn, #pwn-section, #menu img, #menu b').length, typeof window.pwned,
+        [...document.querySelectorAll('#menu .section h2')].map(h => h.textContent),
+        document.querySelector('#menu a[data-resource]')?.dataset.resource];")
+        .await;
+    assert_eq!(
+        v,
+        json!([0, "undefined", ["⚡ Enhanced", gatehouse_e2e::HOSTILE_SECTION], gatehouse_e2e::HOSTILE_RESOURCE])
+    );
+    assert_eq!(b.shown_menu().await.last().map(String::as_str), Some(gatehouse_e2e::HOSTILE_RESOURCE));
+    b.fill("#menu-filter", "onerror=").await;
+    assert_eq!(b.shown_menu().await, [gatehouse_e2e::HOSTILE_RESOURCE]);
+    b.click("#menu a[data-resource]").await;
+    b.wait_text("#op-select", "List things").await;
+    assert_eq!(b.attr("#menu a[data-resource]", "class").await.as_deref(), Some("resource active"));
+    let v = b.js("return [document.querySelectorAll('#pwn, #menu img').length, typeof window.pwned];").await;
+    assert_eq!(v, json!([0, "undefined"]));
+}
+
 #[tokio::test]
 async fn number_fields_are_checked_against_the_document() {
     let w = world().await;
