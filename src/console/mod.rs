@@ -298,8 +298,10 @@ fn Menu(spec: Arc<Spec>, route: Route, open: RwSignal<bool>) -> impl IntoView {
         let spec = spec.clone();
         Memo::new(move |_| selected.get().and_then(|k| spec.resource_of(&k).map(|r| r.name.clone())))
     };
-    // the filter is folded once per keystroke
-    let needle = Memo::new(move |_| fold(&filter.get()));
+    // the filter is folded once per keystroke (spaces around it are not part of any name)
+    let needle = Memo::new(move |_| fold(filter.get().trim()));
+    // whether the filter leaves any entry shown
+    let any_shown = RwSignal::new(true);
     // the roles in force (the buyer's while acting as one), decoded once per change
     let info = Memo::new(move |_| session.in_force().info);
     let tags_owned: Vec<String> =
@@ -318,10 +320,14 @@ fn Menu(spec: Arc<Spec>, route: Route, open: RwSignal<bool>) -> impl IntoView {
         if first.is_none() {
             return;
         }
+        let mut any = false;
         each(entries, "[data-names]", |el| {
             let names = el.get_attribute("data-names").unwrap_or_default();
-            let _ = el.style().set_property("display", if shown(&names, &f) { "" } else { "none" });
+            let show = shown(&names, &f);
+            any |= show && el.tag_name() == "LI";
+            let _ = el.style().set_property("display", if show { "" } else { "none" });
         });
+        any_shown.set(any);
     });
     // the entry of the place in view: marked active (and the current page, for a screen); the
     // markup is written marked
@@ -343,15 +349,23 @@ fn Menu(spec: Arc<Spec>, route: Route, open: RwSignal<bool>) -> impl IntoView {
         <nav class="menu" id="menu" class:open=open aria-label="Resources"
             on:keydown=move |ev| crate::components::escape_closes(&ev, open, "menu-toggle")>
             <input id="menu-filter" type="search" placeholder="Filter resources" aria-label="Filter resources"
-                prop:value=filter on:input=move |ev| filter.set(event_target_value(&ev))/>
+                prop:value=filter on:input=move |ev| filter.set(event_target_value(&ev))
+                // Escape empties a search box without an input event (the folded menu closes
+                // with it): its change is read all the same
+                on:change=move |ev| filter.set(event_target_value(&ev))/>
             <div class="menu-entries" node_ref=entries inner_html=markup></div>
+            <p class="muted small" id="menu-none" hidden=move || any_shown.get()>"No resource or screen matches."</p>
             {move || {
                 let closed: Vec<String> = crate::enhanced::screens_of(&tags_owned)
                     .filter(|s| !info.with(|i| gatehouse_model::roles::allows(&i.role, s.read_roles)))
                     .map(|s| format!("{} (needs {})", s.label, s.read_roles.join(" or ")))
                     .collect();
+                // folded: while acting as a buyer the list is long, and the menu is for moving
                 (!closed.is_empty()).then(|| view! {
-                    <p class="muted small" id="menu-closed">{format!("Screens your roles do not open: {}.", closed.join("; "))}</p>
+                    <details class="muted small menu-closed" id="menu-closed">
+                        <summary>{crate::text::count(closed.len(), "screen your roles do not open", "screens your roles do not open")}</summary>
+                        <p>{format!("{}.", closed.join("; "))}</p>
+                    </details>
                 })
             }}
         </nav>
@@ -489,7 +503,12 @@ fn menu_markup(spec: &Spec, info: &crate::auth::TokenInfo, place: &Place, needle
                     attr(&mut out, &route::href(first));
                     out.push_str("\" data-noscroll data-resource=\"");
                     attr(&mut out, &r.name);
-                    out.push_str("\">");
+                    // why an entry is greyed, said on it
+                    out.push_str(if locked {
+                        "\" title=\"None of its operations is open to the roles in force\">"
+                    } else {
+                        "\">"
+                    });
                     text(&mut out, &r.name);
                     out.push_str("</a>");
                 }

@@ -194,6 +194,42 @@ async fn a_description_s_names_are_shown_as_text_in_the_menu() {
     assert_eq!(v, json!([0, "undefined"]));
 }
 
+/// Spaces around the filter are no part of a name; a filter that leaves nothing says so; and at
+/// a narrow width Escape in the filter (the browser empties the box, the folded menu closes)
+/// leaves no filter behind: the menu opened again lists everything.
+#[tokio::test]
+async fn the_menu_filter_trims_says_when_nothing_matches_and_escape_clears_it() {
+    let w = world().await;
+    let b = browser().await;
+    b.sign_in(&w, ADMIN.0, ADMIN.1).await;
+    let all = b.shown_menu().await;
+    assert!(all.len() > 20, "{all:?}");
+    let none_said = || async { b.find("#menu-none").await.is_displayed().await.unwrap() };
+    b.fill("#menu-filter", "  security  ").await;
+    assert!(b.shown_menu().await.iter().any(|s| s == "⚡ Security profiles"));
+    assert!(!none_said().await);
+    b.fill("#menu-filter", "zzzz").await;
+    assert!(b.shown_menu().await.is_empty());
+    assert!(none_said().await, "an empty menu says that nothing matches");
+    b.set_value("#menu-filter", "").await;
+    assert_eq!(b.shown_menu().await, all);
+    assert!(!none_said().await);
+    // folded behind its button at 390 px
+    b.c.set_window_size(390, 844).await.unwrap();
+    b.click("#menu-toggle").await;
+    b.fill("#menu-filter", "sup").await;
+    assert!(b.shown_menu().await.len() < all.len());
+    b.find("#menu-filter").await.send_keys("\u{e00c}").await.unwrap();
+    assert_eq!(
+        b.attr("#menu-toggle", "aria-expanded").await.as_deref(),
+        Some("false"),
+        "Escape closes the folded menu"
+    );
+    b.click("#menu-toggle").await;
+    assert_eq!(b.js("return document.getElementById('menu-filter').value;").await, json!(""));
+    assert_eq!(b.shown_menu().await, all, "the emptied filter filters nothing");
+}
+
 #[tokio::test]
 async fn number_fields_are_checked_against_the_document() {
     let w = world().await;

@@ -226,6 +226,15 @@ async fn while_acting_the_console_marks_operations_by_the_buyers_roles() {
     b.open_op(&w, "GET /adminusers").await;
     assert_eq!(allowed(&b).await, "false");
     assert_eq!(locked(&b).await, serde_json::json!(true));
+    // greyed, it says why; the place in view, it reads as any entry in view (the highlight's
+    // text colour, not grey on the highlight)
+    let v = b
+        .js("const e = document.querySelector(\".menu [data-resource='Admin Users']\");
+            const probe = document.createElement('span'); probe.style.color = 'var(--accent-text)'; document.body.append(probe);
+            const want = getComputedStyle(probe).color; probe.remove();
+            return [e.classList.contains('active'), getComputedStyle(e).color === want, e.title];")
+        .await;
+    assert_eq!(v, serde_json::json!([true, true, "None of its operations is open to the roles in force"]));
     let me_locked = b
         .js("return document.querySelector(\".menu .resource[data-resource='Me']\").classList.contains('locked');")
         .await;
