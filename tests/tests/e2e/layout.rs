@@ -41,6 +41,25 @@ async fn at_800_px_the_menu_folds_and_request_and_response_stack() {
     assert_eq!(b.js("return document.documentElement.scrollWidth <= window.innerWidth;").await, json!(true));
 }
 
+/// From 1000 px the header is one line at every width: no label breaks in two (the header would
+/// grow and push the menu down, then shrink back as the clock's text got shorter); the context
+/// switch gives up room first, and nothing scrolls sideways.
+#[tokio::test]
+async fn at_1000_px_the_header_is_one_line() {
+    let w = world().await;
+    let b = browser().await;
+    b.sign_in(&w, ADMIN.0, ADMIN.1).await;
+    let measure = "const h = document.querySelector('header.top');
+        return [Math.round(h.getBoundingClientRect().height), document.documentElement.scrollWidth <= innerWidth,
+            [...h.querySelectorAll('#who-roles, #time-left, #sign-out, #theme-toggle, #token-open')].filter(e => e.getClientRects().length > 1 || e.getBoundingClientRect().height > 34).map(e => e.id)];";
+    let wide = b.js(measure).await;
+    b.c.set_window_size(1000, 900).await.unwrap();
+    b.find("#console-ready").await;
+    let narrow = b.js(measure).await;
+    assert_eq!(narrow, wide, "1000 px against the window's first width");
+    assert_eq!((&narrow[1], &narrow[2]), (&json!(true), &json!([])), "{narrow}");
+}
+
 #[tokio::test]
 async fn at_1366_px_lists_need_no_horizontal_scroll_and_save_stays_in_view() {
     let w = world().await;
