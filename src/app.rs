@@ -105,6 +105,7 @@ fn Shell(config: RuntimeConfig) -> impl IntoView {
         (id, flip)
     });
     let menu_open = RwSignal::new(false);
+    crate::components::outside_click_closes(menu_open, "header-menu", "header-menu-toggle");
     let joined = expect_context::<crate::components::account::Joined>();
     // in an organization the header names the person (their email) and their organization role,
     // not the membership user the token is issued to: (context, role), read from the API

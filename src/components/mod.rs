@@ -80,6 +80,26 @@ pub fn escape_closes(ev: &leptos::ev::KeyboardEvent, open: RwSignal<bool>, toggl
     focus(&format!("#{toggle}"));
 }
 
+/// A click outside a folded menu closes it, as it closes a pop-over: `open` is the menu's state,
+/// `panel` and `toggle` the IDs of the menu and of the button that opens it (a click on either is
+/// theirs). The listener goes with the component that calls this.
+pub fn outside_click_closes(open: RwSignal<bool>, panel: &'static str, toggle: &'static str) {
+    use wasm_bindgen::JsCast;
+    let listener = window_event_listener(leptos::ev::click, move |ev| {
+        if !open.get_untracked() {
+            return;
+        }
+        let Some(target) = ev.target().and_then(|t| t.dyn_into::<web_sys::Node>().ok()) else { return };
+        let inside = [panel, toggle]
+            .iter()
+            .any(|id| document().get_element_by_id(id).is_some_and(|e| e.contains(Some(&target))));
+        if !inside {
+            open.set(false);
+        }
+    });
+    on_cleanup(move || listener.remove());
+}
+
 /// Moves the keyboard focus to the first element `css` selects, if there is one.
 pub fn focus(css: &str) {
     if let Some(e) = document().query_selector(css).ok().flatten() {

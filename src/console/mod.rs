@@ -154,6 +154,7 @@ pub fn Console() -> impl IntoView {
     let route = Route::new();
     let selected = route.op;
     let menu_open = RwSignal::new(false);
+    crate::components::outside_click_closes(menu_open, "menu", "menu-toggle");
     // opening another operation or screen closes the folded menu and moves the focus to its
     // heading (not on the first load)
     Effect::new(move |first: Option<()>| {

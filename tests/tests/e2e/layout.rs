@@ -25,6 +25,18 @@ async fn at_800_px_the_menu_folds_and_request_and_response_stack() {
     b.find(".op-head").await;
     tokio::time::sleep(Duration::from_millis(200)).await;
     assert!(!visible(&b, "#menu").await, "choosing an entry folds the menu again");
+    // a click outside a folded menu closes it, as a pop-over; one inside does not
+    let click_at =
+        "const e = document.elementFromPoint(arguments[0], arguments[1]); e.click(); return e.closest('[id]')?.id;";
+    for (toggle, panel) in [("#menu-toggle", "#menu"), ("#header-menu-toggle", "#header-menu")] {
+        b.click(toggle).await;
+        assert!(visible(&b, panel).await, "{panel} opens");
+        b.c.execute(&format!("document.querySelector('{panel}').firstElementChild.dispatchEvent(new MouseEvent('click', {{bubbles: true}}));"), vec![]).await.unwrap();
+        assert!(visible(&b, panel).await, "a click inside {panel} leaves it open");
+        let outside = b.c.execute(click_at, vec![json!(700), json!(700)]).await.unwrap();
+        assert!(!visible(&b, panel).await, "a click outside ({outside}) closes {panel}");
+        assert_eq!(b.attr(toggle, "aria-expanded").await.as_deref(), Some("false"));
+    }
     b.open_op(&w, "GET /buyers").await;
     b.send().await;
     let overlap = b
