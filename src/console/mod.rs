@@ -308,6 +308,7 @@ fn Menu(spec: Arc<Spec>, route: Route, open: RwSignal<bool>) -> impl IntoView {
     let tags_owned: Vec<String> =
         spec.sections.iter().flat_map(|s| s.resources.iter().map(|r| r.name.clone())).collect();
     let entries = NodeRef::<leptos::html::Div>::new();
+    let spec_for_marks = spec.clone();
     let markup = {
         let spec = spec.clone();
         move || {
@@ -315,8 +316,10 @@ fn Menu(spec: Arc<Spec>, route: Route, open: RwSignal<bool>) -> impl IntoView {
             info.with(|i| menu_markup(&spec, i, &place, &needle.get_untracked()))
         }
     };
-    // the filter, on every entry and section (the markup is written filtered: not on the first run)
+    // the filter, on every entry and section (the markup is written filtered: not on the first
+    // run), and whether any entry is left (again after a rewrite)
     Effect::new(move |first: Option<()>| {
+        info.track();
         let f = needle.get();
         if first.is_none() {
             return;
@@ -337,9 +340,14 @@ fn Menu(spec: Arc<Spec>, route: Route, open: RwSignal<bool>) -> impl IntoView {
         if first.is_none() {
             return;
         }
+        // a resource's links are told by their order, not by the name in their attribute: the
+        // page's parser rewrites some characters there (a carriage return, a NUL), so two names
+        // could read alike, or a name unlike itself
+        let mut names = spec_for_marks.sections.iter().flat_map(|s| s.resources.iter().map(|r| r.name.as_str()));
         each(entries, "a[data-op], a[data-resource]", |el| {
-            let (op, resource) = (el.get_attribute("data-op"), el.get_attribute("data-resource"));
-            let on = place.leads_here(op.as_deref(), resource.as_deref());
+            let op = el.get_attribute("data-op");
+            let resource = if op.is_none() { names.next() } else { None };
+            let on = place.leads_here(op.as_deref(), resource);
             let _ = el.class_list().toggle_with_force("active", on);
             if op.is_some() {
                 let _ = if on { el.set_attribute("aria-current", "page") } else { el.remove_attribute("aria-current") };
@@ -413,13 +421,16 @@ fn each(entries: NodeRef<leptos::html::Div>, selector: &str, mut f: impl FnMut(&
 fn menu_markup(spec: &Spec, info: &crate::auth::TokenInfo, place: &Place, needle: &str) -> String {
     use crate::text::{escape_attr as attr, escape_text as text};
     let mut out = String::with_capacity(32 * 1024);
-    let names_of = |out: &mut String, names: &[String]| {
+    // an entry's or section's folded names, hidden when the filter leaves it out (in the one
+    // style attribute it has, with any of its own)
+    let names_of = |out: &mut String, names: &[String], style: &str| {
         let names = names.join("\n");
         out.push_str(" data-names=\"");
         attr(out, &names);
         out.push('"');
-        if !shown(&names, needle) {
-            out.push_str(" style=\"display:none\"");
+        let hidden = if shown(&names, needle) { "" } else { "display:none;" };
+        if !hidden.is_empty() || !style.is_empty() {
+            out.push_str(&format!(" style=\"{hidden}{style}\""));
         }
     };
     let screen_link = |out: &mut String, key: &str, label: &str| {
@@ -446,11 +457,11 @@ fn menu_markup(spec: &Spec, info: &crate::auth::TokenInfo, place: &Place, needle
         .filter(|(key, _)| !crate::enhanced::tag_of_screen(key).is_some_and(|t| tags.contains(t.tag)))
         .collect();
     out.push_str("<div class=\"section enhanced-section\"");
-    names_of(&mut out, &enhanced.iter().map(|(_, l)| fold(l)).collect::<Vec<_>>());
+    names_of(&mut out, &enhanced.iter().map(|(_, l)| fold(l)).collect::<Vec<_>>(), "");
     out.push_str("><h2>⚡ Enhanced</h2><ul>");
     for (key, label) in &enhanced {
         out.push_str("<li");
-        names_of(&mut out, &[fold(label)]);
+        names_of(&mut out, &[fold(label)], "");
         out.push('>');
         screen_link(&mut out, key, label);
         out.push_str("</li>");
@@ -463,17 +474,17 @@ fn menu_markup(spec: &Spec, info: &crate::auth::TokenInfo, place: &Place, needle
             .map(fold)
             .collect();
         out.push_str("<div class=\"section\"");
-        names_of(&mut out, &section_names);
         // the room a section takes before it is first laid out (content-visibility): its
         // heading and its entries, so the scrollbar does not jump when it is
-        out.push_str(&format!(" style=\"contain-intrinsic-size:auto {}px\"><h2>", 32 + 26 * s.resources.len()));
+        names_of(&mut out, &section_names, &format!("contain-intrinsic-size:auto {}px", 32 + 26 * s.resources.len()));
+        out.push_str("><h2>");
         text(&mut out, &s.name);
         out.push_str("</h2><ul>");
         for r in &s.resources {
             let first = r.ops.first().map(|&i| spec.ops[i].key.as_str()).unwrap_or_default();
             let screen = crate::enhanced::screen_for_tag(&r.name);
             out.push_str("<li");
-            names_of(&mut out, &[fold(&r.name), fold(&s.name), fold(screen.as_ref().map_or("", |s| s.1))]);
+            names_of(&mut out, &[fold(&r.name), fold(&s.name), fold(screen.as_ref().map_or("", |s| s.1))], "");
             out.push('>');
             // read from the directory, not copied: 402 operations' roles
             let locked = !r.ops.iter().any(|&i| info.has_any(&spec.ops[i].roles));
@@ -1221,8 +1232,12 @@ mod tests {
         // a filter matching the resource keeps it and its section; the enhanced screens are hidden
         let m = menu_markup(&spec(), &info, &NOWHERE, "onerror");
         assert!(m.starts_with("<div class=\"section enhanced-section\" data-names=\""), "{m}");
-        assert!(m[..m.find('>').unwrap()].contains("style=\"display:none\""), "{m}");
+        assert!(m[..m.find('>').unwrap()].contains("style=\"display:none;\""), "{m}");
         assert_eq!(m.matches("display:none").count(), 1 + crate::enhanced::menu().len(), "{m}");
+        // a hidden section keeps the room it takes, in its one style attribute
+        let m = menu_markup(&spec(), &info, &NOWHERE, "no such name");
+        assert!(m.contains(" style=\"display:none;contain-intrinsic-size:auto 58px\"><h2>"), "{m}");
+        assert_eq!(m.matches(" style=").count(), m.matches("display:none").count(), "{m}");
         assert!(shown("users\nother", "other") && !shown("users\nother", "s\no") && shown("x", ""));
     }
 }

@@ -1,6 +1,7 @@
 //! The API description (OpenAPI 3) → the resource directory: sections → resources →
 //! operations, each with its parameters and a body form resolved from the schemas.
 use serde_json::{Map, Value};
+use std::collections::HashMap;
 
 pub mod read;
 
@@ -311,24 +312,48 @@ impl Spec {
                 sections.push((id.to_string(), name.to_string(), Vec::new()));
             }
         }
+        // found by name through indexes, not by searching: a description of tens of thousands of
+        // tags would otherwise take operations × resources comparisons (a page frozen for
+        // minutes); the first section of an ID wins, and of resources of one name the first in
+        // the menu's order, as before
+        let mut section_of: HashMap<String, usize> = HashMap::new();
+        for (i, s) in sections.iter().enumerate() {
+            section_of.entry(s.0.clone()).or_insert(i);
+        }
         let mut other: Vec<Resource> = Vec::new();
+        // where each resource is: (its section, or None for "Other"; its place there)
+        let mut resource_at: HashMap<String, (Option<usize>, usize)> = HashMap::new();
         for t in &tags {
             let Some(name) = t.name.as_str() else { continue };
             if t.x_id.0.is_some() {
                 continue;
             }
             let res = Resource { name: name.to_string(), ops: Vec::new() };
-            match t.x_section_id.as_str().and_then(|sid| sections.iter_mut().find(|s| s.0 == sid)) {
-                Some(s) => s.2.push(res),
-                None => other.push(res),
+            let at = match t.x_section_id.as_str().and_then(|sid| section_of.get(sid)) {
+                Some(&s) => {
+                    sections[s].2.push(res);
+                    (Some(s), sections[s].2.len() - 1)
+                }
+                None => {
+                    other.push(res);
+                    (None, other.len() - 1)
+                }
+            };
+            // a name listed twice: the one in the earlier section (sections before "Other")
+            let key = |(s, r): (Option<usize>, usize)| (s.unwrap_or(usize::MAX), r);
+            let e = resource_at.entry(name.to_string()).or_insert(at);
+            if key(at) < key(*e) {
+                *e = at;
             }
         }
         for (i, op) in ops.iter().enumerate() {
-            let found =
-                sections.iter_mut().flat_map(|s| s.2.iter_mut()).chain(other.iter_mut()).find(|r| r.name == op.tag);
-            match found {
-                Some(r) => r.ops.push(i),
-                None => other.push(Resource { name: op.tag.clone(), ops: vec![i] }),
+            match resource_at.get(&op.tag) {
+                Some(&(Some(s), r)) => sections[s].2[r].ops.push(i),
+                Some(&(None, r)) => other[r].ops.push(i),
+                None => {
+                    other.push(Resource { name: op.tag.clone(), ops: vec![i] });
+                    resource_at.insert(op.tag.clone(), (None, other.len() - 1));
+                }
             }
         }
         let mut out: Vec<Section> = sections
@@ -387,6 +412,52 @@ impl Spec {
 pub(crate) mod tests {
     use super::*;
     use serde_json::json;
+
+    /// 20,000 operations, each under a tag of its own whose names share a 200-character start,
+    /// half of them declared in a section: each lands in its own resource (found by name through
+    /// an index: searched for, this took operations × resources comparisons, and a hostile
+    /// description froze the page for half a minute).
+    #[test]
+    fn a_description_of_twenty_thousand_tags_is_read_whole() {
+        let long = "x".repeat(200);
+        let name = |i: usize| format!("{long}{i:06}");
+        let mut tags = vec![json!({"name": "S", "x-id": "s"})];
+        let mut paths = serde_json::Map::new();
+        for i in 0..20_000 {
+            if i % 2 == 0 {
+                tags.push(json!({"name": name(i), "x-section-id": "s"}));
+            }
+            paths.insert(format!("/p{i}"), json!({"get": {"tags": [name(i)], "summary": "List"}}));
+        }
+        let spec = Spec::read(&json!({"openapi": "3.0.1", "tags": tags, "paths": paths}).to_string()).unwrap();
+        let resources: Vec<&Resource> = spec.sections.iter().flat_map(|s| s.resources.iter()).collect();
+        assert_eq!(resources.len(), 20_000);
+        assert_eq!(
+            spec.sections.iter().map(|s| (s.name.as_str(), s.resources.len())).collect::<Vec<_>>(),
+            [("S", 10_000), ("Other", 10_000)]
+        );
+        assert!(resources.iter().all(|r| r.ops.len() == 1 && spec.ops[r.ops[0]].tag == r.name));
+    }
+
+    /// A tag listed twice (two sections claim it): its operations go to the entry in the earlier
+    /// section, whichever the document lists first; the other stays empty and is not shown.
+    #[test]
+    fn a_resource_named_twice_is_the_earlier_section_s() {
+        let spec = Spec::read(
+            &json!({"openapi": "3.0.1",
+                "tags": [{"name": "A", "x-id": "a"}, {"name": "B", "x-id": "b"},
+                    {"name": "Users", "x-section-id": "b"}, {"name": "Users", "x-section-id": "a"}],
+                "paths": {"/users": {"get": {"tags": ["Users"], "summary": "List"}}}})
+            .to_string(),
+        )
+        .unwrap();
+        let found: Vec<(&str, &str, usize)> = spec
+            .sections
+            .iter()
+            .flat_map(|s| s.resources.iter().map(move |r| (s.name.as_str(), r.name.as_str(), r.ops.len())))
+            .collect();
+        assert_eq!(found, [("A", "Users", 1)]);
+    }
 
     /// A small document in OrderCloud's conventions: a section tag, a resource tag, `$ref` and
     /// `allOf` schemas, shared and own parameters, roles in `security`.

@@ -40,14 +40,19 @@ pub fn big_spec() -> String {
 
 /// A description whose names are markup and quotes: a section `<b id="pwn-section">…</b>` and a
 /// resource `"><img id="pwn" src=x onerror="window.pwned=1">`, one operation under it. The menu
-/// must show them as text (it is written as markup from the description's names).
+/// must show them as text (it is written as markup from the description's names). Two more
+/// resources, `Twin\r` and `Twin\n`, read alike once the page's parser has rewritten the carriage
+/// return in their attributes.
 pub const HOSTILE_SECTION: &str = "<b id=\"pwn-section\">Hostile</b> & co";
 pub const HOSTILE_RESOURCE: &str = "Users' \"><img id=\"pwn\" src=x onerror=\"window.pwned=1\">";
 pub fn hostile_spec() -> String {
     json!({"openapi": "3.0.1", "info": {"title": "Hostile", "version": "1"},
-        "tags": [{"name": HOSTILE_SECTION, "x-id": "h"}, {"name": HOSTILE_RESOURCE, "x-section-id": "h"}],
+        "tags": [{"name": HOSTILE_SECTION, "x-id": "h"}, {"name": HOSTILE_RESOURCE, "x-section-id": "h"},
+            {"name": "Twin\r", "x-section-id": "h"}, {"name": "Twin\n", "x-section-id": "h"}],
         "paths": {"/things": {"get": {"operationId": "Things.List", "tags": [HOSTILE_RESOURCE], "summary": "List things",
-            "security": [{"OAuth2": []}], "responses": {"200": {"description": "ok"}}}}}})
+            "security": [{"OAuth2": []}], "responses": {"200": {"description": "ok"}}}},
+            "/twin-cr": {"get": {"tags": ["Twin\r"], "summary": "List twins"}},
+            "/twin-lf": {"get": {"tags": ["Twin\n"], "summary": "List twins"}}}})
     .to_string()
 }
 
