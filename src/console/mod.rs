@@ -493,34 +493,33 @@ fn menu_markup(spec: &Spec, info: &crate::auth::TokenInfo, place: &Place, needle
                 .as_ref()
                 .and_then(|(key, _)| crate::enhanced::tag_of_screen(key))
                 .map(|t| gatehouse_model::roles::allows(&info.role, t.read_roles));
-            let class = |base: &str| {
-                format!("{base}{}{}", if raw_on { " active" } else { "" }, if locked { " locked" } else { "" })
+            // the start of a link to the resource's raw operations, up to its own attributes
+            let raw_link = |out: &mut String, base: &str| {
+                let (on, lock) = (if raw_on { " active" } else { "" }, if locked { " locked" } else { "" });
+                out.push_str(&format!("<a class=\"{base}{on}{lock}\" href=\""));
+                attr(out, &route::href(first));
+                out.push_str("\" data-noscroll data-resource=\"");
+                attr(out, &r.name);
+                out.push('"');
             };
             match screen {
                 // the screen, when the roles in force open it, and its raw operations beside it
                 Some((key, label)) if opens == Some(true) => {
                     screen_link(&mut out, &key, label);
-                    out.push_str(&format!("<a class=\"{}\" href=\"", class("raw-ops")));
-                    attr(&mut out, &route::href(first));
-                    out.push_str("\" data-noscroll data-resource=\"");
-                    attr(&mut out, &r.name);
-                    out.push_str("\" title=\"");
+                    raw_link(&mut out, "raw-ops");
+                    out.push_str(" title=\"");
                     attr(&mut out, &format!("The raw operations of {}", r.name));
                     out.push_str("\" aria-label=\"");
                     attr(&mut out, &format!("{}: raw operations", r.name));
                     out.push_str("\">raw</a>");
                 }
                 _ => {
-                    out.push_str(&format!("<a class=\"{}\" href=\"", class("resource")));
-                    attr(&mut out, &route::href(first));
-                    out.push_str("\" data-noscroll data-resource=\"");
-                    attr(&mut out, &r.name);
+                    raw_link(&mut out, "resource");
                     // why an entry is greyed, said on it
-                    out.push_str(if locked {
-                        "\" title=\"None of its operations is open to the roles in force\">"
-                    } else {
-                        "\">"
-                    });
+                    if locked {
+                        out.push_str(" title=\"None of its operations is open to the roles in force\"");
+                    }
+                    out.push('>');
                     text(&mut out, &r.name);
                     out.push_str("</a>");
                 }

@@ -1,6 +1,7 @@
 //! A resumable JSON pretty-printer working on the raw bytes (no parse tree), recording where
 //! each line starts. It formats the first screenful at once and the rest a moment later, so a
 //! multi-megabyte response shows its first rows as soon as it arrives.
+use crate::text::escape_text as escape;
 use std::sync::Arc;
 
 pub struct Pretty {
@@ -235,8 +236,6 @@ pub fn tokens(line: &str) -> Vec<(Tok, &str)> {
     }
     out
 }
-
-use crate::text::escape_text as escape;
 
 /// Line `i` of the response view as HTML: a fold button when it opens an object or array,
 /// the text coloured when it is JSON, and what a fold hides summed up.

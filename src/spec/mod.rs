@@ -323,6 +323,7 @@ impl Spec {
         let mut other: Vec<Resource> = Vec::new();
         // where each resource is: (its section, or None for "Other"; its place there)
         let mut resource_at: HashMap<String, (Option<usize>, usize)> = HashMap::new();
+        let key = |(s, r): (Option<usize>, usize)| (s.unwrap_or(usize::MAX), r);
         for t in &tags {
             let Some(name) = t.name.as_str() else { continue };
             if t.x_id.0.is_some() {
@@ -340,7 +341,6 @@ impl Spec {
                 }
             };
             // a name listed twice: the one in the earlier section (sections before "Other")
-            let key = |(s, r): (Option<usize>, usize)| (s.unwrap_or(usize::MAX), r);
             let e = resource_at.entry(name.to_string()).or_insert(at);
             if key(at) < key(*e) {
                 *e = at;
