@@ -251,10 +251,19 @@ const startTrace = async (p) => {
     await cdp.send('Profiler.enable');
     await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
     await cdp.send('Profiler.start');
-    return async (label) => selfTimes((await cdp.send('Profiler.stop')).profile, label);
+    return async (label) => {
+      const { profile } = await cdp.send('Profiler.stop');
+      if (process.env.TRACE_FILE) fs.writeFileSync(`${process.env.TRACE_FILE}-${label.replace(/ /g, '-')}.cpuprofile`, JSON.stringify(profile));
+      return selfTimes(profile, label);
+    };
   }
   await browser.startTracing(p, { categories: TRACE_CATEGORIES });
-  return async (label) => mainThread(await browser.stopTracing(), label);
+  return async (label) => {
+    const buf = await browser.stopTracing();
+    // TRACE_FILE=<prefix>: the raw trace kept too (<prefix>-first-screen.json …), for a closer look
+    if (process.env.TRACE_FILE) fs.writeFileSync(`${process.env.TRACE_FILE}-${label.replace(/ /g, '-')}.json`, buf);
+    return mainThread(buf, label);
+  };
 };
 const selfTimes = (profile, label) => {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
