@@ -324,12 +324,17 @@ fn Menu(spec: Arc<Spec>, route: Route, open: RwSignal<bool>) -> impl IntoView {
         if first.is_none() {
             return;
         }
+        // an entry by its names, a section by its entries
         let mut any = false;
-        each(entries, "[data-names]", |el| {
-            let names = el.get_attribute("data-names").unwrap_or_default();
-            let show = shown(&names, &f);
-            any |= show && el.tag_name() == "LI";
-            let _ = el.style().set_property("display", if show { "" } else { "none" });
+        each(entries, ".section", |section| {
+            let mut here = false;
+            each_in(section, "li[data-names]", |el| {
+                let show = shown(&el.get_attribute("data-names").unwrap_or_default(), &f);
+                here |= show;
+                let _ = el.style().set_property("display", if show { "" } else { "none" });
+            });
+            any |= here;
+            let _ = section.style().set_property("display", if here { "" } else { "none" });
         });
         any_shown.set(any);
     });
@@ -404,9 +409,16 @@ fn shown(names: &str, f: &str) -> bool {
 }
 
 /// Runs `f` on each element under the menu's entries that matches `selector`.
-fn each(entries: NodeRef<leptos::html::Div>, selector: &str, mut f: impl FnMut(&web_sys::HtmlElement)) {
+fn each(entries: NodeRef<leptos::html::Div>, selector: &str, f: impl FnMut(&web_sys::HtmlElement)) {
+    if let Some(d) = entries.get() {
+        each_in(&d, selector, f);
+    }
+}
+
+/// Runs `f` on each element under `root` that matches `selector`.
+fn each_in(root: &web_sys::Element, selector: &str, mut f: impl FnMut(&web_sys::HtmlElement)) {
     use wasm_bindgen::JsCast;
-    let Some(list) = entries.get().and_then(|d| d.query_selector_all(selector).ok()) else { return };
+    let Ok(list) = root.query_selector_all(selector) else { return };
     for i in 0..list.length() {
         if let Some(el) = list.item(i).and_then(|n| n.dyn_into::<web_sys::HtmlElement>().ok()) {
             f(&el);
@@ -421,17 +433,26 @@ fn each(entries: NodeRef<leptos::html::Div>, selector: &str, mut f: impl FnMut(&
 fn menu_markup(spec: &Spec, info: &crate::auth::TokenInfo, place: &Place, needle: &str) -> String {
     use crate::text::{escape_attr as attr, escape_text as text};
     let mut out = String::with_capacity(32 * 1024);
-    // an entry's or section's folded names, hidden when the filter leaves it out (in the one
-    // style attribute it has, with any of its own)
-    let names_of = |out: &mut String, names: &[String], style: &str| {
+    // an entry's folded names (one per line), hidden when the filter leaves it out; whether it
+    // is shown
+    let entry = |out: &mut String, names: &[String]| {
         let names = names.join("\n");
-        out.push_str(" data-names=\"");
+        out.push_str("<li data-names=\"");
         attr(out, &names);
         out.push('"');
-        let hidden = if shown(&names, needle) { "" } else { "display:none;" };
+        let show = shown(&names, needle);
+        out.push_str(if show { ">" } else { " style=\"display:none;\">" });
+        show
+    };
+    // a section's opening: hidden when the filter leaves none of its entries (in the one style
+    // attribute it has, with any of its own)
+    let section = |out: &mut String, class: &str, any: bool, style: &str| {
+        out.push_str(&format!("<div class=\"{class}\""));
+        let hidden = if any { "" } else { "display:none;" };
         if !hidden.is_empty() || !style.is_empty() {
             out.push_str(&format!(" style=\"{hidden}{style}\""));
         }
+        out.push('>');
     };
     let screen_link = |out: &mut String, key: &str, label: &str| {
         let on = place.leads_here(Some(key), None);
@@ -456,36 +477,30 @@ fn menu_markup(spec: &Spec, info: &crate::auth::TokenInfo, place: &Place, needle
         .into_iter()
         .filter(|(key, _)| !crate::enhanced::tag_of_screen(key).is_some_and(|t| tags.contains(t.tag)))
         .collect();
-    out.push_str("<div class=\"section enhanced-section\"");
-    names_of(&mut out, &enhanced.iter().map(|(_, l)| fold(l)).collect::<Vec<_>>(), "");
-    out.push_str("><h2>⚡ Enhanced</h2><ul>");
+    let mut entries = String::new();
+    let mut any = false;
     for (key, label) in &enhanced {
-        out.push_str("<li");
-        names_of(&mut out, &[fold(label)], "");
-        out.push('>');
-        screen_link(&mut out, key, label);
-        out.push_str("</li>");
+        any |= entry(&mut entries, &[fold(label)]);
+        screen_link(&mut entries, key, label);
+        entries.push_str("</li>");
     }
+    section(&mut out, "section enhanced-section", any, "");
+    out.push_str("<h2>⚡ Enhanced</h2><ul>");
+    out.push_str(&entries);
     out.push_str("</ul></div>");
     for s in &spec.sections {
-        let section_names: Vec<String> = std::iter::once(s.name.as_str())
-            .chain(s.resources.iter().map(|r| r.name.as_str()))
-            .chain(s.resources.iter().filter_map(|r| crate::enhanced::screen_for_tag(&r.name).map(|s| s.1)))
-            .map(fold)
-            .collect();
-        out.push_str("<div class=\"section\"");
-        // the room a section takes before it is first laid out (content-visibility): its
-        // heading and its entries, so the scrollbar does not jump when it is
-        names_of(&mut out, &section_names, &format!("contain-intrinsic-size:auto {}px", 32 + 26 * s.resources.len()));
-        out.push_str("><h2>");
-        text(&mut out, &s.name);
-        out.push_str("</h2><ul>");
+        entries.clear();
+        any = false;
         for r in &s.resources {
             let first = r.ops.first().map(|&i| spec.ops[i].key.as_str()).unwrap_or_default();
             let screen = crate::enhanced::screen_for_tag(&r.name);
-            out.push_str("<li");
-            names_of(&mut out, &[fold(&r.name), fold(&s.name), fold(screen.as_ref().map_or("", |s| s.1))], "");
-            out.push('>');
+            // found by its name, its section's, its screen's, and its operations' `METHOD /path`
+            let names: Vec<String> = [r.name.as_str(), s.name.as_str(), screen.as_ref().map_or("", |s| s.1)]
+                .into_iter()
+                .chain(r.ops.iter().map(|&i| spec.ops[i].key.as_str()))
+                .map(fold)
+                .collect();
+            any |= entry(&mut entries, &names);
             // read from the directory, not copied: 402 operations' roles
             let locked = !r.ops.iter().any(|&i| info.has_any(&spec.ops[i].roles));
             let raw_on = place.leads_here(None, Some(&r.name));
@@ -505,27 +520,34 @@ fn menu_markup(spec: &Spec, info: &crate::auth::TokenInfo, place: &Place, needle
             match screen {
                 // the screen, when the roles in force open it, and its raw operations beside it
                 Some((key, label)) if opens == Some(true) => {
-                    screen_link(&mut out, &key, label);
-                    raw_link(&mut out, "raw-ops");
-                    out.push_str(" title=\"");
-                    attr(&mut out, &format!("The raw operations of {}", r.name));
-                    out.push_str("\" aria-label=\"");
-                    attr(&mut out, &format!("{}: raw operations", r.name));
-                    out.push_str("\">raw</a>");
+                    screen_link(&mut entries, &key, label);
+                    raw_link(&mut entries, "raw-ops");
+                    entries.push_str(" title=\"");
+                    attr(&mut entries, &format!("The raw operations of {}", r.name));
+                    entries.push_str("\" aria-label=\"");
+                    attr(&mut entries, &format!("{}: raw operations", r.name));
+                    entries.push_str("\">raw</a>");
                 }
                 _ => {
-                    raw_link(&mut out, "resource");
+                    raw_link(&mut entries, "resource");
                     // why an entry is greyed, said on it
                     if locked {
-                        out.push_str(" title=\"None of its operations is open to the roles in force\"");
+                        entries.push_str(" title=\"None of its operations is open to the roles in force\"");
                     }
-                    out.push('>');
-                    text(&mut out, &r.name);
-                    out.push_str("</a>");
+                    entries.push('>');
+                    text(&mut entries, &r.name);
+                    entries.push_str("</a>");
                 }
             }
-            out.push_str("</li>");
+            entries.push_str("</li>");
         }
+        // the room a section takes before it is first laid out (content-visibility): its
+        // heading and its entries, so the scrollbar does not jump when it is
+        section(&mut out, "section", any, &format!("contain-intrinsic-size:auto {}px", 32 + 26 * s.resources.len()));
+        out.push_str("<h2>");
+        text(&mut out, &s.name);
+        out.push_str("</h2><ul>");
+        out.push_str(&entries);
         out.push_str("</ul></div>");
     }
     out
@@ -1230,13 +1252,32 @@ mod tests {
         assert_eq!(m.matches("aria-current").count(), 1);
         // a filter matching the resource keeps it and its section; the enhanced screens are hidden
         let m = menu_markup(&spec(), &info, &NOWHERE, "onerror");
-        assert!(m.starts_with("<div class=\"section enhanced-section\" data-names=\""), "{m}");
-        assert!(m[..m.find('>').unwrap()].contains("style=\"display:none;\""), "{m}");
+        assert!(m.starts_with("<div class=\"section enhanced-section\" style=\"display:none;\">"), "{m}");
         assert_eq!(m.matches("display:none").count(), 1 + crate::enhanced::menu().len(), "{m}");
         // a hidden section keeps the room it takes, in its one style attribute
         let m = menu_markup(&spec(), &info, &NOWHERE, "no such name");
         assert!(m.contains(" style=\"display:none;contain-intrinsic-size:auto 58px\"><h2>"), "{m}");
         assert_eq!(m.matches(" style=").count(), m.matches("display:none").count(), "{m}");
         assert!(shown("users\nother", "other") && !shown("users\nother", "s\no") && shown("x", ""));
+    }
+
+    #[test]
+    fn a_resource_is_found_by_its_operations_paths_and_methods() {
+        let info = roles(&["FullAccess"]);
+        // the entries of the resource's section (after the enhanced one)
+        let resource_shown = |needle: &str| {
+            let m = menu_markup(&spec(), &info, &NOWHERE, &fold(needle));
+            let at = m.find("<h2>&lt;b&gt;").unwrap();
+            let section = &m[m[..at].rfind("<div").unwrap()..];
+            let li = &section[section.find("<li").unwrap()..];
+            !section[..section.find('>').unwrap()].contains("display:none")
+                && !li[..li.find('>').unwrap()].contains("display:none")
+        };
+        for needle in ["/things", "GET /things", "get /Things", "hings", "Users'", "<b>S"] {
+            assert!(resource_shown(needle), "{needle:?}");
+        }
+        for needle in ["POST /things", "/thing/", "get  /things"] {
+            assert!(!resource_shown(needle), "{needle:?}");
+        }
     }
 }

@@ -102,6 +102,17 @@ async fn a_rep_acts_as_a_buyer_and_ends_it() {
         "{record}"
     );
     assert!(!b.exists("#impersonation-history").await);
+    // twelve columns at 1400 px: each heading keeps its words whole (they broke letter by letter,
+    // squeezed by the long cells beside them), the table scrolling sideways in its region instead
+    b.c.set_window_size(1400, 900).await.unwrap();
+    let broken = b
+        .js("return [...document.querySelectorAll('#impersonation-record th')].filter(th => {
+            const range = document.createRange(); range.selectNodeContents(th);
+            const lines = new Set([...range.getClientRects()].map(r => Math.round(r.top))).size;
+            return lines > th.textContent.trim().split(/\\s+/).length;
+        }).map(th => th.textContent);")
+        .await;
+    assert_eq!(broken, serde_json::json!([]), "headings broken inside a word");
 }
 
 #[tokio::test]
