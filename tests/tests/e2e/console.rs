@@ -225,6 +225,11 @@ async fn the_menu_filter_trims_says_when_nothing_matches_and_escape_clears_it() 
     b.fill("#menu-filter", "  security  ").await;
     assert!(b.shown_menu().await.iter().any(|s| s == "⚡ Security profiles"));
     assert!(!none_said().await);
+    // a resource is found by its operations' paths, with or without the method
+    for typed in ["/adminusers/{", "post /AdminUsers"] {
+        b.fill("#menu-filter", typed).await;
+        assert_eq!(b.shown_menu().await, ["⚡ Admin users"], "filter {typed:?}");
+    }
     b.fill("#menu-filter", "zzzz").await;
     assert!(b.shown_menu().await.is_empty());
     assert!(none_said().await, "an empty menu says that nothing matches");
