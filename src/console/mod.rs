@@ -1279,5 +1279,14 @@ mod tests {
         for needle in ["POST /things", "/thing/", "get  /things"] {
             assert!(!resource_shown(needle), "{needle:?}");
         }
+        // a path is written as an attribute's text, never as markup
+        let hostile = Spec::read(
+            &serde_json::json!({"openapi": "3.0.1", "info": {"title": "T", "version": "1"}, "tags": [{"name": "Things"}],
+                "paths": {"/x\"><img src=x onerror=alert(1)>": {"get": {"tags": ["Things"], "responses": {}}}}})
+            .to_string(),
+        )
+        .unwrap();
+        let m = menu_markup(&hostile, &info, &NOWHERE, "");
+        assert!(!m.contains("<img") && m.contains("get /x&quot;&gt;&lt;img src=x onerror=alert(1)&gt;"), "{m}");
     }
 }
